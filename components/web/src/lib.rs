@@ -1,1 +1,85 @@
-//! placeholder
+//! Serves the web app's static files, embedded at build time. Hashed assets
+//! under `/assets/` are cached for a year; everything else revalidates by
+//! ETag. Paths that are not files and look like client routes get
+//! `index.html` (single-page app); unknown `/api/` paths get a JSON 404.
+
+use spin_sdk::http::{IncomingRequest, Response};
+use spin_sdk::http_component;
+
+pub struct StaticFile {
+    pub path: &'static str,
+    pub content_type: &'static str,
+    pub etag: &'static str,
+    pub body: &'static [u8],
+}
+
+include!(concat!(env!("OUT_DIR"), "/static_files.rs"));
+
+fn find(path: &str) -> Option<&'static StaticFile> {
+    FILES.iter().find(|f| f.path == path)
+}
+
+#[http_component]
+fn handle(req: IncomingRequest) -> Response {
+    let method = req.method().to_string();
+    let path_and_query = req.path_with_query().unwrap_or_else(|| "/".into());
+    let path = path_and_query.split('?').next().unwrap_or("/");
+    let if_none_match = req
+        .headers()
+        .get("if-none-match")
+        .first()
+        .map(|v| String::from_utf8_lossy(v).into_owned());
+    respond(&method, path, if_none_match.as_deref())
+}
+
+fn respond(method: &str, path: &str, if_none_match: Option<&str>) -> Response {
+    if path.starts_with("/api/") {
+        return json_error(404, "not_found", "no such API endpoint");
+    }
+    if method != "GET" && method != "HEAD" {
+        return json_error(405, "method_not_allowed", "static files support GET and HEAD");
+    }
+    let wanted = if path == "/" { "/index.html" } else { path };
+    let file = match find(wanted) {
+        Some(f) => f,
+        // A client-side route (no file extension): the app handles it.
+        None if !last_segment_has_extension(wanted) => match find("/index.html") {
+            Some(f) => f,
+            None => return json_error(404, "not_found", "no such file"),
+        },
+        None => return json_error(404, "not_found", "no such file"),
+    };
+    let etag = format!("\"{}\"", file.etag);
+    let cache = if file.path.starts_with("/assets/") {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    let mut builder = Response::builder();
+    builder
+        .header("content-type", file.content_type)
+        .header("cache-control", cache)
+        .header("etag", etag.clone())
+        .header("x-content-type-options", "nosniff");
+    if file.path == "/index.html" {
+        builder.header("referrer-policy", "same-origin");
+    }
+    if if_none_match.is_some_and(|v| v.split(',').any(|t| t.trim() == etag)) {
+        return builder.status(304).build();
+    }
+    let body = if method == "HEAD" { Vec::new() } else { file.body.to_vec() };
+    builder.status(200).body(body).build()
+}
+
+fn last_segment_has_extension(path: &str) -> bool {
+    path.rsplit('/').next().is_some_and(|seg| seg.contains('.'))
+}
+
+fn json_error(status: u16, code: &str, message: &str) -> Response {
+    let body = serde_json::json!({ "error": { "code": code, "message": message } });
+    Response::builder()
+        .status(status)
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .build()
+}

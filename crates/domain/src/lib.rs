@@ -1,1 +1,13 @@
-//! placeholder
+//! The task manager's domain: what a task is, what input is valid, how a list
+//! query reads, and which events a change produces. Pure functions only, so
+//! every rule is unit-tested natively and shared by every component.
+
+pub mod error;
+pub mod event;
+pub mod limits;
+pub mod query;
+pub mod task;
+pub mod time;
+pub mod user;
+
+pub use error::{Error, ErrorKind};

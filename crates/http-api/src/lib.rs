@@ -1,1 +1,174 @@
-//! placeholder
+//! The shared shell of every HTTP component: `serve` reads the request with
+//! limits, gives it a correlation id, runs the component's handler, answers
+//! (errors as `{"error":{"code","message"}}`), logs one JSON line, and only
+//! then does the work the response need not wait for (publishing events).
+
+pub mod config;
+pub mod request;
+mod reply;
+
+pub use config::Config;
+pub use reply::{error_reply, Reply};
+pub use request::Request;
+
+use domain::{Error, ErrorKind};
+use spin_sdk::http::{IncomingRequest, OutgoingResponse, ResponseOutparam};
+use std::time::Instant;
+
+/// Work to do after the response has been sent.
+pub type AfterResponse = Box<dyn FnOnce() -> futures::future::LocalBoxFuture<'static, ()>>;
+
+/// The outcome of a handler: the reply, and work for after the response.
+pub struct Outcome {
+    pub reply: Reply,
+    pub after: Vec<AfterResponse>,
+}
+
+impl From<Reply> for Outcome {
+    fn from(reply: Reply) -> Self {
+        Outcome { reply, after: Vec::new() }
+    }
+}
+
+/// Runs one request through `handler`. `component` names the component in
+/// logs and in the `source` of events.
+pub async fn serve<F>(component: &'static str, incoming: IncomingRequest, out: ResponseOutparam, handler: F)
+where
+    F: FnOnce(&Request) -> Result<Outcome, Error>,
+{
+    let started = Instant::now();
+    let (outcome, req_info) = match Request::read(component, incoming).await {
+        Ok(req) => {
+            let result = handler(&req);
+            let info = (req.method.clone(), req.path.clone(), req.correlation_id.clone());
+            (result, info)
+        }
+        Err((e, info)) => (Err(e), info),
+    };
+    let (method, path, correlation_id) = req_info;
+    let (reply, after, error) = match outcome {
+        Ok(o) => (o.reply, o.after, None),
+        Err(e) => (error_reply(&e), Vec::new(), Some(e)),
+    };
+    let status = reply.status;
+    send(out, reply, &correlation_id).await;
+    log_line(component, &method, &path, status, started, &correlation_id, error.as_ref());
+    for work in after {
+        work().await;
+    }
+}
+
+async fn send(out: ResponseOutparam, reply: Reply, correlation_id: &str) {
+    let mut headers: Vec<(String, Vec<u8>)> = reply
+        .headers
+        .into_iter()
+        .map(|(k, v)| (k, v.into_bytes()))
+        .collect();
+    headers.push(("x-correlation-id".into(), correlation_id.as_bytes().to_vec()));
+    let fields = match spin_sdk::http::Headers::from_list(&headers) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("{{\"level\":\"error\",\"msg\":\"invalid response header: {e:?}\"}}");
+            spin_sdk::http::Headers::new()
+        }
+    };
+    let response = OutgoingResponse::new(fields);
+    if response.set_status_code(reply.status).is_err() {
+        eprintln!("{{\"level\":\"error\",\"msg\":\"invalid status {}\"}}", reply.status);
+    }
+    if let Err(e) = out.set_with_body(response, reply.body).await {
+        eprintln!("{{\"level\":\"warn\",\"msg\":\"client went away: {e:?}\"}}");
+    }
+}
+
+fn log_line(
+    component: &str,
+    method: &str,
+    path: &str,
+    status: u16,
+    started: Instant,
+    correlation_id: &str,
+    error: Option<&Error>,
+) {
+    let mut line = serde_json::json!({
+        "level": if status >= 500 { "error" } else { "info" },
+        "component": component,
+        "method": method,
+        "path": path,
+        "status": status,
+        "ms": (started.elapsed().as_micros() as f64) / 1000.0,
+        "correlationId": correlation_id,
+    });
+    if let Some(e) = error {
+        line["code"] = e.code.into();
+        // Server faults are logged in full; the client saw a generic message.
+        if e.is_internal() {
+            line["error"] = e.message.clone().into();
+        }
+    }
+    eprintln!("{line}");
+}
+
+/// 405 with the methods the route supports.
+pub fn method_not_allowed(allowed: &str) -> Error {
+    Error::new(
+        ErrorKind::MethodNotAllowed,
+        "method_not_allowed",
+        format!("this endpoint supports {allowed}"),
+    )
+    .with_details(serde_json::json!({ "allow": allowed }))
+}
+
+impl Outcome {
+    /// A reply whose events are published once the client has its answer.
+    pub fn with_events(reply: Reply, db: store::Db, events: Vec<domain::event::OutboxEvent>) -> Outcome {
+        if events.is_empty() {
+            return reply.into();
+        }
+        let after: AfterResponse = Box::new(move || {
+            Box::pin(async move {
+                events::Publisher::from_variables()
+                    .publish_and_mark(&db, &events)
+                    .await;
+            })
+        });
+        Outcome { reply, after: vec![after] }
+    }
+}
+
+/// Opens the database and checks the caller's session: the start of every
+/// authenticated handler.
+pub fn open_authenticated(req: &Request) -> Result<(store::Db, sessions::Principal), Error> {
+    let config = Config::load()?;
+    let db = store::Db::open(&config.db_url)?;
+    let who = sessions::authenticate(&db, &config.keys(), req.session_token())?;
+    Ok((db, who))
+}
+
+/// The `source` and trace context for events caused by this request.
+pub fn origin(req: &Request) -> domain::event::Origin {
+    domain::event::Origin {
+        source: req.component.to_string(),
+        correlation_id: req.correlation_id.clone(),
+        traceparent: req.traceparent.clone(),
+    }
+}
+
+/// A task with its version as the ETag.
+pub fn task_reply(status: u16, task: &domain::task::Task) -> Reply {
+    Reply::json(status, task).with_header("etag", format!("\"{}\"", task.version))
+}
+
+/// The version in `If-Match: "3"` (or `3`), if the header is present.
+pub fn if_match(req: &Request) -> Result<Option<i64>, Error> {
+    let Some(raw) = req.header("if-match") else {
+        return Ok(None);
+    };
+    let v = raw.trim().trim_start_matches("W/").trim_matches('"');
+    v.parse::<i64>().map(Some).map_err(|_| {
+        Error::bad_request(
+            "invalid_if_match",
+            "If-Match must be the task's ETag, such as \"3\"",
+        )
+    })
+}

@@ -1,1 +1,13 @@
-//! placeholder
+//! Storage for every component. `Db` hides the two backends: SQL is written
+//! once with `$n` placeholders and portable types (BIGINT, TEXT; instants as
+//! epoch milliseconds; no booleans), and the few dialect differences live
+//! here. Repositories (`users`, `tasks`, `outbox`) build on it.
+
+mod db;
+mod migrations;
+pub mod outbox;
+pub mod sessions;
+pub mod tasks;
+pub mod users;
+
+pub use db::{Backend, Db, Row, Value};

@@ -1,0 +1,236 @@
+//! Users and their settings, and the rules for sign-up input.
+
+use crate::error::{Error, Result};
+use crate::limits::*;
+use crate::task::{check_len, reject_unknown};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct User {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    #[serde(with = "crate::time::serde_ms")]
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Settings {
+    /// IANA time zone name, e.g. `Europe/Berlin`.
+    pub timezone: String,
+    /// When false, the agents create no suggestions for this user.
+    pub agents_enabled: bool,
+    pub in_app_notifications: bool,
+    /// Reminders are also POSTed here, signed, when set.
+    pub webhook_url: Option<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            timezone: "UTC".into(),
+            agents_enabled: true,
+            in_app_notifications: true,
+            webhook_url: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SignUp {
+    pub email: String,
+    pub password: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SignIn {
+    pub email: String,
+    pub password: String,
+}
+
+fn object(body: &Value) -> Result<&Map<String, Value>> {
+    body.as_object()
+        .ok_or_else(|| Error::bad_request("invalid_body", "the body must be a JSON object"))
+}
+
+fn required_str<'a>(obj: &'a Map<String, Value>, field: &str) -> Result<&'a str> {
+    match obj.get(field) {
+        None | Some(Value::Null) => Err(Error::invalid(field, format!("{field} is required"))),
+        Some(v) => v
+            .as_str()
+            .ok_or_else(|| Error::invalid(field, format!("{field} must be a string"))),
+    }
+}
+
+/// Emails are compared case-insensitively: stored trimmed and lowercased.
+pub fn normalize_email(raw: &str) -> Result<String> {
+    let email = raw.trim().to_lowercase();
+    check_len("email", &email, MAX_EMAIL_CHARS)?;
+    let valid = match email.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+                && !domain.contains('@')
+        }
+        None => false,
+    };
+    if !valid {
+        return Err(Error::invalid("email", "email must be an address such as ana@example.com"));
+    }
+    Ok(email)
+}
+
+fn password(obj: &Map<String, Value>) -> Result<String> {
+    let p = required_str(obj, "password")?;
+    let n = p.chars().count();
+    if n < MIN_PASSWORD_CHARS {
+        return Err(Error::invalid(
+            "password",
+            format!("password must be at least {MIN_PASSWORD_CHARS} characters"),
+        ));
+    }
+    if n > MAX_PASSWORD_CHARS {
+        return Err(Error::invalid(
+            "password",
+            format!("password must be at most {MAX_PASSWORD_CHARS} characters"),
+        ));
+    }
+    Ok(p.to_string())
+}
+
+pub fn parse_sign_up(body: &Value) -> Result<SignUp> {
+    let obj = object(body)?;
+    reject_unknown(obj, &["email", "password", "name"])?;
+    let email = normalize_email(required_str(obj, "email")?)?;
+    let password = password(obj)?;
+    let name = match obj.get("name") {
+        None | Some(Value::Null) => String::new(),
+        Some(v) => {
+            let n = v
+                .as_str()
+                .ok_or_else(|| Error::invalid("name", "name must be a string"))?
+                .trim();
+            check_len("name", n, MAX_NAME_CHARS)?;
+            n.to_string()
+        }
+    };
+    Ok(SignUp { email, password, name })
+}
+
+pub fn parse_sign_in(body: &Value) -> Result<SignIn> {
+    let obj = object(body)?;
+    reject_unknown(obj, &["email", "password"])?;
+    // Sign-in does not re-validate the address shape: a wrong address is
+    // simply a failed sign-in, with the same message as a wrong password.
+    let email = required_str(obj, "email")?.trim().to_lowercase();
+    check_len("email", &email, MAX_EMAIL_CHARS)?;
+    let password = required_str(obj, "password")?;
+    if password.chars().count() > MAX_PASSWORD_CHARS {
+        return Err(Error::invalid("password", "password is too long"));
+    }
+    Ok(SignIn { email, password: password.to_string() })
+}
+
+/// Applies a settings update; unknown fields and bad values are refused.
+pub fn apply_settings_patch(settings: &mut Settings, body: &Value) -> Result<()> {
+    let obj = object(body)?;
+    reject_unknown(obj, &["timezone", "agentsEnabled", "inAppNotifications", "webhookUrl"])?;
+    if obj.is_empty() {
+        return Err(Error::bad_request("empty_update", "the update changes nothing"));
+    }
+    if let Some(v) = obj.get("timezone") {
+        let tz = v
+            .as_str()
+            .ok_or_else(|| Error::invalid("timezone", "timezone must be a string"))?;
+        settings.timezone = validate_timezone(tz)?;
+    }
+    if let Some(v) = obj.get("agentsEnabled") {
+        settings.agents_enabled = v
+            .as_bool()
+            .ok_or_else(|| Error::invalid("agentsEnabled", "agentsEnabled must be true or false"))?;
+    }
+    if let Some(v) = obj.get("inAppNotifications") {
+        settings.in_app_notifications = v.as_bool().ok_or_else(|| {
+            Error::invalid("inAppNotifications", "inAppNotifications must be true or false")
+        })?;
+    }
+    if let Some(v) = obj.get("webhookUrl") {
+        settings.webhook_url = match v {
+            Value::Null => None,
+            Value::String(s) if s.trim().is_empty() => None,
+            Value::String(s) => Some(validate_webhook_url(s.trim())?),
+            _ => return Err(Error::invalid("webhookUrl", "webhookUrl must be a URL or null")),
+        };
+    }
+    Ok(())
+}
+
+/// An IANA zone name: `Area/Location[/More]` or `UTC`. The full list is
+/// checked where time zones are computed; here the shape is enough to keep
+/// garbage out of the database.
+pub fn validate_timezone(tz: &str) -> Result<String> {
+    let tz = tz.trim();
+    let shape_ok = tz == "UTC"
+        || (tz.len() <= 64
+            && tz.contains('/')
+            && tz
+                .split('/')
+                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || "_-+".contains(c))));
+    if !shape_ok {
+        return Err(Error::invalid(
+            "timezone",
+            "timezone must be an IANA name such as Europe/Berlin or UTC",
+        ));
+    }
+    Ok(tz.to_string())
+}
+
+pub fn validate_webhook_url(url: &str) -> Result<String> {
+    check_len("webhookUrl", url, MAX_URL_CHARS)?;
+    let ok = (url.starts_with("https://") || url.starts_with("http://"))
+        && url.split("://").nth(1).is_some_and(|rest| !rest.is_empty())
+        && !url.chars().any(|c| c.is_whitespace() || c.is_control());
+    if !ok {
+        return Err(Error::invalid("webhookUrl", "webhookUrl must be an http(s) URL"));
+    }
+    Ok(url.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn sign_up_validates_each_field() {
+        let ok = parse_sign_up(&json!({"email": " Ana@Example.COM ", "password": "correct horse"})).unwrap();
+        assert_eq!(ok.email, "ana@example.com");
+        for (body, field) in [
+            (json!({"password": "longenough"}), "email"),
+            (json!({"email": "ana", "password": "longenough"}), "email"),
+            (json!({"email": "a@b.co", "password": "short"}), "password"),
+            (json!({"email": "a@b.co", "password": "longenough", "name": 5}), "name"),
+        ] {
+            let err = parse_sign_up(&body).unwrap_err();
+            assert_eq!(err.details, Some(json!({"field": field})), "{body}");
+        }
+    }
+
+    #[test]
+    fn settings_patch() {
+        let mut s = Settings::default();
+        apply_settings_patch(&mut s, &json!({"timezone": "America/New_York", "agentsEnabled": false})).unwrap();
+        assert_eq!(s.timezone, "America/New_York");
+        assert!(!s.agents_enabled);
+        assert!(apply_settings_patch(&mut s, &json!({"timezone": "Mars Base"})).is_err());
+        assert!(apply_settings_patch(&mut s, &json!({"webhookUrl": "ftp://x"})).is_err());
+        assert!(apply_settings_patch(&mut s, &json!({"colour": 1})).is_err());
+    }
+}

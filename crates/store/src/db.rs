@@ -1,0 +1,307 @@
+use crate::migrations;
+use domain::{Error, ErrorKind};
+use spin_sdk::{pg4, sqlite};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Postgres,
+    Sqlite,
+}
+
+/// A query parameter or a column value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Int(i64),
+    Text(String),
+}
+
+impl From<i64> for Value {
+    fn from(v: i64) -> Self {
+        Value::Int(v)
+    }
+}
+
+impl From<&str> for Value {
+    fn from(v: &str) -> Self {
+        Value::Text(v.to_string())
+    }
+}
+
+impl From<String> for Value {
+    fn from(v: String) -> Self {
+        Value::Text(v)
+    }
+}
+
+impl From<&String> for Value {
+    fn from(v: &String) -> Self {
+        Value::Text(v.clone())
+    }
+}
+
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(v: Option<T>) -> Self {
+        v.map(Into::into).unwrap_or(Value::Null)
+    }
+}
+
+/// One result row; columns are read by position.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row(pub Vec<Value>);
+
+impl Row {
+    pub fn int(&self, i: usize) -> Result<i64, Error> {
+        match self.0.get(i) {
+            Some(Value::Int(v)) => Ok(*v),
+            other => Err(column_error(i, "integer", other)),
+        }
+    }
+
+    pub fn opt_int(&self, i: usize) -> Result<Option<i64>, Error> {
+        match self.0.get(i) {
+            Some(Value::Null) => Ok(None),
+            _ => self.int(i).map(Some),
+        }
+    }
+
+    pub fn text(&self, i: usize) -> Result<String, Error> {
+        match self.0.get(i) {
+            Some(Value::Text(v)) => Ok(v.clone()),
+            other => Err(column_error(i, "text", other)),
+        }
+    }
+
+    pub fn opt_text(&self, i: usize) -> Result<Option<String>, Error> {
+        match self.0.get(i) {
+            Some(Value::Null) => Ok(None),
+            _ => self.text(i).map(Some),
+        }
+    }
+}
+
+fn column_error(i: usize, want: &str, got: Option<&Value>) -> Error {
+    Error::internal(format!("column {i}: expected {want}, found {got:?}"))
+}
+
+enum Conn {
+    Postgres(pg4::Connection),
+    Sqlite(sqlite::Connection),
+}
+
+/// An open database connection for the length of one request.
+pub struct Db {
+    conn: Conn,
+}
+
+impl Db {
+    /// Opens the configured database: PostgreSQL when `db_url` is set,
+    /// Spin's default SQLite database otherwise. Applies pending migrations.
+    pub fn open(db_url: &str) -> Result<Db, Error> {
+        let conn = if db_url.trim().is_empty() {
+            Conn::Sqlite(sqlite::Connection::open_default().map_err(sqlite_error)?)
+        } else {
+            Conn::Postgres(pg4::Connection::open(db_url).map_err(pg_error)?)
+        };
+        let db = Db { conn };
+        migrations::ensure_current(&db)?;
+        Ok(db)
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.conn {
+            Conn::Postgres(_) => Backend::Postgres,
+            Conn::Sqlite(_) => Backend::Sqlite,
+        }
+    }
+
+    pub fn query(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>, Error> {
+        match &self.conn {
+            Conn::Postgres(c) => {
+                let params: Vec<pg4::ParameterValue> = params.iter().map(to_pg).collect();
+                let set = c.query(sql, &params).map_err(pg_error)?;
+                set.rows
+                    .into_iter()
+                    .map(|r| r.into_iter().map(from_pg).collect::<Result<_, _>>().map(Row))
+                    .collect()
+            }
+            Conn::Sqlite(c) => {
+                let params: Vec<sqlite::Value> = params.iter().map(to_sqlite).collect();
+                let result = c
+                    .execute(&sqlite_placeholders(sql), &params)
+                    .map_err(sqlite_error)?;
+                result
+                    .rows
+                    .into_iter()
+                    .map(|r| {
+                        r.values
+                            .into_iter()
+                            .map(from_sqlite)
+                            .collect::<Result<_, _>>()
+                            .map(Row)
+                    })
+                    .collect()
+            }
+        }
+    }
+
+    /// Runs a statement that returns no rows; answers the rows affected.
+    pub fn execute(&self, sql: &str, params: &[Value]) -> Result<u64, Error> {
+        match &self.conn {
+            Conn::Postgres(c) => {
+                let params: Vec<pg4::ParameterValue> = params.iter().map(to_pg).collect();
+                c.execute(sql, &params).map_err(pg_error)
+            }
+            Conn::Sqlite(c) => {
+                let params: Vec<sqlite::Value> = params.iter().map(to_sqlite).collect();
+                c.execute(&sqlite_placeholders(sql), &params)
+                    .map_err(sqlite_error)?;
+                // fermyon:spin/sqlite@2.0.0 reports no row count; ask SQLite.
+                let changes = c.execute("SELECT changes()", &[]).map_err(sqlite_error)?;
+                match changes.rows.first().and_then(|r| r.values.first()) {
+                    Some(sqlite::Value::Integer(n)) => Ok(*n as u64),
+                    _ => Ok(0),
+                }
+            }
+        }
+    }
+
+    /// Runs `work` in one transaction: committed when it returns Ok, rolled
+    /// back otherwise. SQLite takes the write lock up front (IMMEDIATE) so
+    /// two writers never deadlock upgrading a read lock.
+    pub fn transaction<T>(&self, work: impl FnOnce(&Db) -> Result<T, Error>) -> Result<T, Error> {
+        let begin = match self.backend() {
+            Backend::Postgres => "BEGIN",
+            Backend::Sqlite => "BEGIN IMMEDIATE",
+        };
+        self.execute_raw(begin)?;
+        match work(self) {
+            Ok(value) => {
+                self.execute_raw("COMMIT")?;
+                Ok(value)
+            }
+            Err(e) => {
+                // The original error matters more than a failed rollback.
+                let _ = self.execute_raw("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+
+    fn execute_raw(&self, sql: &str) -> Result<(), Error> {
+        match &self.conn {
+            Conn::Postgres(c) => c.execute(sql, &[]).map(|_| ()).map_err(pg_error),
+            Conn::Sqlite(c) => c.execute(sql, &[]).map(|_| ()).map_err(sqlite_error),
+        }
+    }
+}
+
+/// SQL is written with PostgreSQL's `$n`; SQLite reads `$1` as a *named*
+/// parameter, numbered by first appearance, so rewrite to `?n` which SQLite
+/// numbers explicitly.
+fn sqlite_placeholders(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut chars = sql.chars().peekable();
+    let mut in_string = false;
+    while let Some(c) = chars.next() {
+        if c == '\'' {
+            in_string = !in_string;
+        }
+        if c == '$' && !in_string && chars.peek().is_some_and(|d| d.is_ascii_digit()) {
+            out.push('?');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn to_pg(v: &Value) -> pg4::ParameterValue {
+    match v {
+        Value::Null => pg4::ParameterValue::DbNull,
+        Value::Int(i) => pg4::ParameterValue::Int64(*i),
+        Value::Text(s) => pg4::ParameterValue::Str(s.clone()),
+    }
+}
+
+fn from_pg(v: pg4::DbValue) -> Result<Value, Error> {
+    Ok(match v {
+        pg4::DbValue::DbNull => Value::Null,
+        pg4::DbValue::Int64(i) => Value::Int(i),
+        pg4::DbValue::Int32(i) => Value::Int(i.into()),
+        pg4::DbValue::Int16(i) => Value::Int(i.into()),
+        pg4::DbValue::Boolean(b) => Value::Int(b.into()),
+        pg4::DbValue::Str(s) => Value::Text(s),
+        other => return Err(Error::internal(format!("unexpected column type {other:?}"))),
+    })
+}
+
+fn to_sqlite(v: &Value) -> sqlite::Value {
+    match v {
+        Value::Null => sqlite::Value::Null,
+        Value::Int(i) => sqlite::Value::Integer(*i),
+        Value::Text(s) => sqlite::Value::Text(s.clone()),
+    }
+}
+
+fn from_sqlite(v: sqlite::Value) -> Result<Value, Error> {
+    Ok(match v {
+        sqlite::Value::Null => Value::Null,
+        sqlite::Value::Integer(i) => Value::Int(i),
+        sqlite::Value::Text(s) => Value::Text(s),
+        other => return Err(Error::internal(format!("unexpected column type {other:?}"))),
+    })
+}
+
+/// A unique-constraint violation, which callers turn into a 409.
+pub(crate) fn is_unique_violation(e: &Error) -> bool {
+    e.message.contains("SQLSTATE 23505") || e.message.contains("UNIQUE constraint failed")
+}
+
+/// Missing table or column: the schema is behind, so migrations must run.
+pub(crate) fn is_missing_schema(e: &Error) -> bool {
+    e.message.contains("SQLSTATE 42P01")
+        || e.message.contains("SQLSTATE 42703")
+        || e.message.contains("no such table")
+        || e.message.contains("no such column")
+}
+
+fn pg_error(e: pg4::PgError) -> Error {
+    let message = match e {
+        pg4::PgError::ConnectionFailed(m) => {
+            return Error::new(ErrorKind::Unavailable, "database_unavailable", m)
+        }
+        pg4::PgError::QueryFailed(pg4::QueryError::DbError(d)) => {
+            format!("SQLSTATE {}: {}", d.code, d.message)
+        }
+        pg4::PgError::QueryFailed(pg4::QueryError::Text(t)) => t,
+        pg4::PgError::BadParameter(m) => format!("bad parameter: {m}"),
+        pg4::PgError::ValueConversionFailed(m) => format!("value conversion failed: {m}"),
+        pg4::PgError::Other(m) => m,
+    };
+    Error::internal(message)
+}
+
+fn sqlite_error(e: sqlite::Error) -> Error {
+    match e {
+        sqlite::Error::Io(m) => Error::internal(m),
+        other => Error::new(
+            ErrorKind::Unavailable,
+            "database_unavailable",
+            format!("{other:?}"),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rewrites_placeholders_outside_strings() {
+        assert_eq!(
+            sqlite_placeholders("SELECT '$1', $1 FROM t WHERE a = $12"),
+            "SELECT '$1', ?1 FROM t WHERE a = ?12"
+        );
+    }
+}

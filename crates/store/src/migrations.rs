@@ -1,0 +1,126 @@
+//! Versioned schema migrations, applied on first use by whichever instance
+//! gets there first. Each request checks one indexed row; when the schema is
+//! behind, the instance takes a database-wide lock (a PostgreSQL advisory
+//! lock, or SQLite's write lock), re-checks, and applies what is missing in
+//! one transaction, so many instances starting at once apply each migration
+//! exactly once.
+//!
+//! The SQL is shared by both backends: BIGINT and TEXT only, instants as
+//! epoch milliseconds, flags as 0/1 integers.
+
+use crate::db::{is_missing_schema, Backend, Db, Value};
+use domain::Error;
+
+/// (version, statements). Append only; never edit a released migration.
+pub(crate) const MIGRATIONS: &[(i64, &[&str])] = &[(
+    1,
+    &[
+        "CREATE TABLE users (
+            id TEXT PRIMARY KEY,
+            email TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            password_hash TEXT NOT NULL,
+            timezone TEXT NOT NULL,
+            agents_enabled BIGINT NOT NULL,
+            in_app_notifications BIGINT NOT NULL,
+            webhook_url TEXT,
+            created_at BIGINT NOT NULL,
+            updated_at BIGINT NOT NULL)",
+        "CREATE TABLE sessions (
+            id TEXT PRIMARY KEY,
+            user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            created_at BIGINT NOT NULL,
+            expires_at BIGINT NOT NULL,
+            revoked_at BIGINT)",
+        "CREATE INDEX sessions_by_user ON sessions (user_id)",
+        "CREATE TABLE signin_failures (
+            email TEXT PRIMARY KEY,
+            window_start BIGINT NOT NULL,
+            failures BIGINT NOT NULL)",
+        "CREATE TABLE tasks (
+            id TEXT PRIMARY KEY,
+            user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            title TEXT NOT NULL,
+            title_key TEXT NOT NULL,
+            description TEXT NOT NULL,
+            search_text TEXT NOT NULL,
+            priority BIGINT NOT NULL,
+            due_at BIGINT,
+            tags TEXT NOT NULL,
+            completed_at BIGINT,
+            recurrence TEXT,
+            series_id TEXT,
+            version BIGINT NOT NULL,
+            created_at BIGINT NOT NULL,
+            updated_at BIGINT NOT NULL)",
+        "CREATE INDEX tasks_by_user_created ON tasks (user_id, created_at, id)",
+        "CREATE INDEX tasks_by_user_due ON tasks (user_id, due_at)",
+        "CREATE TABLE task_tags (
+            task_id TEXT NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+            user_id TEXT NOT NULL,
+            tag TEXT NOT NULL,
+            PRIMARY KEY (task_id, tag))",
+        "CREATE INDEX task_tags_by_user_tag ON task_tags (user_id, tag)",
+        "CREATE TABLE outbox (
+            id TEXT PRIMARY KEY,
+            topic TEXT NOT NULL,
+            event_type TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            task_id TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            created_at BIGINT NOT NULL,
+            published_at BIGINT,
+            attempts BIGINT NOT NULL)",
+        "CREATE INDEX outbox_unsent ON outbox (published_at, created_at)",
+    ],
+)];
+
+fn latest() -> i64 {
+    MIGRATIONS.last().map(|(v, _)| *v).unwrap_or(0)
+}
+
+/// Cheap check on every open; migrates only when the schema is behind.
+pub(crate) fn ensure_current(db: &Db) -> Result<(), Error> {
+    match db.query(
+        "SELECT version FROM schema_migrations WHERE version = $1",
+        &[Value::Int(latest())],
+    ) {
+        Ok(rows) if !rows.is_empty() => Ok(()),
+        Ok(_) => migrate(db),
+        Err(e) if is_missing_schema(&e) => migrate(db),
+        Err(e) => Err(e),
+    }
+}
+
+fn migrate(db: &Db) -> Result<(), Error> {
+    db.transaction(|db| {
+        if db.backend() == Backend::Postgres {
+            // Serialises concurrent migrators; released at COMMIT/ROLLBACK.
+            // The key is an arbitrary constant owned by this application.
+            db.execute("SELECT pg_advisory_xact_lock(7236501984)", &[])?;
+        }
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (
+                version BIGINT PRIMARY KEY,
+                applied_at BIGINT NOT NULL)",
+            &[],
+        )?;
+        let applied = db.query("SELECT MAX(version) FROM schema_migrations", &[])?;
+        let current = applied
+            .first()
+            .map(|r| r.opt_int(0))
+            .transpose()?
+            .flatten()
+            .unwrap_or(0);
+        for (version, statements) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
+            for sql in *statements {
+                db.execute(sql, &[])?;
+            }
+            db.execute(
+                "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
+                &[Value::Int(*version), Value::Int(domain::time::now_ms())],
+            )?;
+        }
+        Ok(())
+    })
+}

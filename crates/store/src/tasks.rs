@@ -1,0 +1,307 @@
+//! Task storage: create, read, list with filters and keyset pagination,
+//! update with optimistic concurrency, delete. Every change writes its
+//! outbox event in the same transaction.
+
+use crate::db::{Db, Row, Value};
+use crate::outbox;
+use domain::event::OutboxEvent;
+use domain::query::{encode_cursor, Cursor, ListQuery, SortField, Status};
+use domain::task::{Priority, Task};
+use domain::{Error, ErrorKind};
+
+const COLUMNS: &str = "t.id, t.user_id, t.title, t.description, t.priority, t.due_at, t.tags, \
+                       t.completed_at, t.recurrence, t.version, t.created_at, t.updated_at";
+
+/// Null due dates sort last in both directions.
+const NO_DUE_ASC: i64 = i64::MAX;
+const NO_DUE_DESC: i64 = -1;
+
+fn task_from(row: &Row) -> Result<Task, Error> {
+    let priority = Priority::from_rank(row.int(4)?)
+        .ok_or_else(|| Error::internal("stored priority out of range"))?;
+    let tags: Vec<String> = serde_json::from_str(&row.text(6)?)
+        .map_err(|e| Error::internal(format!("stored tags: {e}")))?;
+    let recurrence = row
+        .opt_text(8)?
+        .map(|r| serde_json::from_str(&r))
+        .transpose()
+        .map_err(|e| Error::internal(format!("stored recurrence: {e}")))?;
+    let completed_at = row.opt_int(7)?;
+    Ok(Task {
+        id: row.text(0)?,
+        user_id: row.text(1)?,
+        title: row.text(2)?,
+        description: row.text(3)?,
+        priority,
+        due_at: row.opt_int(5)?,
+        tags,
+        completed: completed_at.is_some(),
+        completed_at,
+        recurrence,
+        version: row.int(9)?,
+        created_at: row.int(10)?,
+        updated_at: row.int(11)?,
+    })
+}
+
+fn search_text(task: &Task) -> String {
+    format!("{}\n{}", task.title, task.description).to_lowercase()
+}
+
+fn tags_json(task: &Task) -> String {
+    serde_json::Value::from(task.tags.clone()).to_string()
+}
+
+fn recurrence_json(task: &Task) -> Value {
+    task.recurrence.as_ref().map(|r| r.to_string()).into()
+}
+
+fn write_tags(db: &Db, task: &Task) -> Result<(), Error> {
+    db.execute("DELETE FROM task_tags WHERE task_id = $1", &[(&task.id).into()])?;
+    for tag in &task.tags {
+        db.execute(
+            "INSERT INTO task_tags (task_id, user_id, tag) VALUES ($1, $2, $3)",
+            &[(&task.id).into(), (&task.user_id).into(), tag.into()],
+        )?;
+    }
+    Ok(())
+}
+
+pub fn insert(db: &Db, task: &Task, events: &[OutboxEvent]) -> Result<(), Error> {
+    db.transaction(|db| {
+        db.execute(
+            "INSERT INTO tasks (id, user_id, title, title_key, description, search_text, priority,
+                due_at, tags, completed_at, recurrence, series_id, version, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, $12, $13, $14)",
+            &[
+                (&task.id).into(),
+                (&task.user_id).into(),
+                (&task.title).into(),
+                task.title.to_lowercase().into(),
+                (&task.description).into(),
+                search_text(task).into(),
+                Value::Int(task.priority.rank()),
+                task.due_at.into(),
+                tags_json(task).into(),
+                task.completed_at.into(),
+                recurrence_json(task),
+                Value::Int(task.version),
+                Value::Int(task.created_at),
+                Value::Int(task.updated_at),
+            ],
+        )?;
+        for tag in &task.tags {
+            db.execute(
+                "INSERT INTO task_tags (task_id, user_id, tag) VALUES ($1, $2, $3)",
+                &[(&task.id).into(), (&task.user_id).into(), tag.into()],
+            )?;
+        }
+        events.iter().try_for_each(|e| outbox::insert(db, e))
+    })
+}
+
+/// A user's task; another user's task is simply not found.
+pub fn get(db: &Db, user_id: &str, id: &str) -> Result<Option<Task>, Error> {
+    let rows = db.query(
+        &format!("SELECT {COLUMNS} FROM tasks t WHERE t.id = $1 AND t.user_id = $2"),
+        &[id.into(), user_id.into()],
+    )?;
+    rows.first().map(task_from).transpose()
+}
+
+/// Saves `after` if the stored version is still `after.version - 1`.
+/// Returns a 409 when another writer got there first.
+pub fn update(db: &Db, after: &Task, events: &[OutboxEvent]) -> Result<(), Error> {
+    db.transaction(|db| {
+        let n = db.execute(
+            "UPDATE tasks SET title = $3, title_key = $4, description = $5, search_text = $6,
+                priority = $7, due_at = $8, tags = $9, completed_at = $10, recurrence = $11,
+                version = $12, updated_at = $13
+             WHERE id = $1 AND user_id = $2 AND version = $14",
+            &[
+                (&after.id).into(),
+                (&after.user_id).into(),
+                (&after.title).into(),
+                after.title.to_lowercase().into(),
+                (&after.description).into(),
+                search_text(after).into(),
+                Value::Int(after.priority.rank()),
+                after.due_at.into(),
+                tags_json(after).into(),
+                after.completed_at.into(),
+                recurrence_json(after),
+                Value::Int(after.version),
+                Value::Int(after.updated_at),
+                Value::Int(after.version - 1),
+            ],
+        )?;
+        if n == 0 {
+            return Err(version_conflict());
+        }
+        write_tags(db, after)?;
+        events.iter().try_for_each(|e| outbox::insert(db, e))
+    })
+}
+
+pub fn version_conflict() -> Error {
+    Error::new(
+        ErrorKind::Conflict,
+        "version_conflict",
+        "the task was changed by someone else; reload it and try again",
+    )
+}
+
+/// Deletes the task if it is still at `version`.
+pub fn delete(db: &Db, task: &Task, events: &[OutboxEvent]) -> Result<(), Error> {
+    db.transaction(|db| {
+        db.execute("DELETE FROM task_tags WHERE task_id = $1", &[(&task.id).into()])?;
+        let n = db.execute(
+            "DELETE FROM tasks WHERE id = $1 AND user_id = $2 AND version = $3",
+            &[(&task.id).into(), (&task.user_id).into(), Value::Int(task.version)],
+        )?;
+        if n == 0 {
+            return Err(version_conflict());
+        }
+        events.iter().try_for_each(|e| outbox::insert(db, e))
+    })
+}
+
+pub struct Page {
+    pub items: Vec<Task>,
+    pub next_cursor: Option<String>,
+}
+
+/// The sort key of a task as the SQL computes it, for the next cursor.
+fn sort_key(field: SortField, descending: bool, task: &Task) -> serde_json::Value {
+    match field {
+        SortField::Created => task.created_at.into(),
+        SortField::Updated => task.updated_at.into(),
+        SortField::Priority => task.priority.rank().into(),
+        SortField::Title => task.title.to_lowercase().into(),
+        SortField::Due => task
+            .due_at
+            .unwrap_or(if descending { NO_DUE_DESC } else { NO_DUE_ASC })
+            .into(),
+    }
+}
+
+fn sort_expression(field: SortField, descending: bool) -> String {
+    match field {
+        SortField::Created => "t.created_at".into(),
+        SortField::Updated => "t.updated_at".into(),
+        SortField::Priority => "t.priority".into(),
+        SortField::Title => "t.title_key".into(),
+        SortField::Due => format!(
+            "COALESCE(t.due_at, {})",
+            if descending { NO_DUE_DESC } else { NO_DUE_ASC }
+        ),
+    }
+}
+
+/// Lists a user's tasks. Pagination is by keyset (sort key, id), so pages
+/// stay consistent while tasks are added or removed between requests.
+pub fn list(db: &Db, user_id: &str, q: &ListQuery) -> Result<Page, Error> {
+    let mut params: Vec<Value> = vec![user_id.into()];
+    let param = |v: Value, params: &mut Vec<Value>| {
+        params.push(v);
+        format!("${}", params.len())
+    };
+    let mut sql = format!("SELECT {COLUMNS} FROM tasks t WHERE t.user_id = $1");
+    match q.status {
+        Status::All => {}
+        Status::Open => sql.push_str(" AND t.completed_at IS NULL"),
+        Status::Completed => sql.push_str(" AND t.completed_at IS NOT NULL"),
+    }
+    if !q.priorities.is_empty() {
+        let list: Vec<String> = q
+            .priorities
+            .iter()
+            .map(|p| param(Value::Int(p.rank()), &mut params))
+            .collect();
+        sql.push_str(&format!(" AND t.priority IN ({})", list.join(", ")));
+    }
+    for tag in &q.tags {
+        let p = param(tag.into(), &mut params);
+        sql.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM task_tags g WHERE g.task_id = t.id AND g.tag = {p})"
+        ));
+    }
+    if let Some(after) = q.due_after {
+        let p = param(Value::Int(after), &mut params);
+        sql.push_str(&format!(" AND t.due_at >= {p}"));
+    }
+    if let Some(before) = q.due_before {
+        let p = param(Value::Int(before), &mut params);
+        sql.push_str(&format!(" AND t.due_at < {p}"));
+    }
+    if let Some(text) = &q.search {
+        let p = param(like_pattern(text).into(), &mut params);
+        sql.push_str(&format!(" AND t.search_text LIKE {p} ESCAPE '\\'"));
+    }
+    let key = sort_expression(q.sort.field, q.sort.descending);
+    let (cmp, dir) = if q.sort.descending {
+        ("<", "DESC")
+    } else {
+        (">", "ASC")
+    };
+    if let Some(Cursor { key: k, id }) = &q.cursor {
+        let kv = match k {
+            serde_json::Value::String(s) => Value::Text(s.clone()),
+            other => Value::Int(other.as_i64().unwrap_or_default()),
+        };
+        let pk = param(kv, &mut params);
+        let pi = param(id.into(), &mut params);
+        sql.push_str(&format!(
+            " AND ({key} {cmp} {pk} OR ({key} = {pk} AND t.id {cmp} {pi}))"
+        ));
+    }
+    // One extra row tells whether another page follows.
+    let limit = param(Value::Int(i64::from(q.limit) + 1), &mut params);
+    sql.push_str(&format!(" ORDER BY {key} {dir}, t.id {dir} LIMIT {limit}"));
+
+    let rows = db.query(&sql, &params)?;
+    let mut items = rows.iter().map(task_from).collect::<Result<Vec<_>, _>>()?;
+    let next_cursor = if items.len() > q.limit as usize {
+        items.truncate(q.limit as usize);
+        items.last().map(|last| {
+            encode_cursor(
+                q.sort,
+                &Cursor {
+                    key: sort_key(q.sort.field, q.sort.descending, last),
+                    id: last.id.clone(),
+                },
+            )
+        })
+    } else {
+        None
+    };
+    Ok(Page { items, next_cursor })
+}
+
+/// `%text%` with LIKE's wildcards in the text escaped.
+fn like_pattern(text: &str) -> String {
+    let mut out = String::from("%");
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+/// Used by readiness checks: the database answers a trivial query.
+pub fn ping(db: &Db) -> Result<(), Error> {
+    db.query("SELECT 1", &[]).map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_pattern_escapes_wildcards() {
+        assert_eq!(like_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
+    }
+}
