@@ -1,1 +1,259 @@
-//! Shared helpers for the integration tests.
+//! The integration-test harness: starts the real host on the compiled
+//! components, once per backend per test process, and offers a small HTTP
+//! client. Tests isolate themselves by signing up fresh users.
+
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{mpsc, OnceLock};
+
+pub mod pg;
+
+/// The session-signing key of every test app (tests forge tokens with it).
+pub const TEST_AUTH_SECRET: &str = "integration-test-secret-0123456789";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Postgres,
+    Sqlite,
+}
+
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+/// Variables and where the app keeps its state, for one host start.
+pub struct HostSetup {
+    pub variables: HashMap<String, String>,
+    pub state_dir: PathBuf,
+}
+
+impl HostSetup {
+    pub fn new(backend: Backend, db_url: &str) -> HostSetup {
+        let state_dir = tempfile::tempdir().unwrap().keep();
+        let mut variables = HashMap::new();
+        variables.insert("auth_secret".to_string(), TEST_AUTH_SECRET.to_string());
+        variables.insert(
+            "db_url".to_string(),
+            match backend {
+                Backend::Postgres => db_url.to_string(),
+                Backend::Sqlite => String::new(),
+            },
+        );
+        // No sidecar in these tests: publishing fails fast (nothing listens
+        // on port 9) and events stay in the outbox, as when Dapr is down.
+        variables.insert(
+            "dapr_http_endpoint".to_string(),
+            "http://localhost:9".to_string(),
+        );
+        HostSetup {
+            variables,
+            state_dir,
+        }
+    }
+}
+
+/// Starts the host on its own thread and runtime; returns the base URL.
+/// The host lives until the test process exits.
+pub fn start_host(setup: HostSetup) -> String {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let options = spinhost::AppOptions {
+                state_dir: Some(setup.state_dir),
+                variables: setup.variables,
+                log_requests: std::env::var_os("TEST_LOG_REQUESTS").is_some(),
+                ..Default::default()
+            };
+            let app = spinhost::App::load(repo_root().join("spin.toml"), options)
+                .expect("the host loads spin.toml (run scripts/test.sh to build the components)");
+            let handle = app
+                .bind("127.0.0.1:0".parse().unwrap())
+                .await
+                .expect("bind");
+            tx.send(format!("http://{}", handle.local_addr())).unwrap();
+            handle.wait().await.unwrap();
+        });
+    });
+    rx.recv().expect("host started")
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub backend: Backend,
+    pub http: reqwest::blocking::Client,
+}
+
+static POSTGRES: OnceLock<TestApp> = OnceLock::new();
+static SQLITE: OnceLock<TestApp> = OnceLock::new();
+
+/// The shared app for a backend, started on first use.
+pub fn app(backend: Backend) -> &'static TestApp {
+    let cell = match backend {
+        Backend::Postgres => &POSTGRES,
+        Backend::Sqlite => &SQLITE,
+    };
+    cell.get_or_init(|| {
+        let db_url = match backend {
+            Backend::Postgres => pg::fresh_database("api"),
+            Backend::Sqlite => String::new(),
+        };
+        TestApp {
+            base: start_host(HostSetup::new(backend, &db_url)),
+            backend,
+            http: reqwest::blocking::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+        }
+    })
+}
+
+/// A response, read in full.
+#[derive(Debug)]
+pub struct Resp {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Resp {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "status {} body is not JSON ({e}): {}",
+                self.status,
+                String::from_utf8_lossy(&self.body)
+            )
+        })
+    }
+
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_string())
+    }
+
+    /// Asserts a 4xx with the JSON error body; returns the error code.
+    #[track_caller]
+    pub fn error_code(&self, status: u16) -> String {
+        assert_eq!(
+            self.status,
+            status,
+            "body: {}",
+            String::from_utf8_lossy(&self.body)
+        );
+        let body = self.json();
+        let code = body["error"]["code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no error.code in {body}"));
+        assert!(
+            body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "no error.message in {body}"
+        );
+        assert_eq!(
+            self.header("content-type").as_deref(),
+            Some("application/json")
+        );
+        code.to_string()
+    }
+}
+
+/// A signed-up user of a test app.
+#[derive(Debug, Clone)]
+pub struct User {
+    pub id: String,
+    pub email: String,
+    pub token: String,
+}
+
+impl TestApp {
+    pub fn request(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        headers: &[(&str, &str)],
+        body: Option<(&str, Vec<u8>)>,
+    ) -> Resp {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        if let Some((content_type, bytes)) = body {
+            req = req.header("content-type", content_type).body(bytes);
+        }
+        let resp = req.send().expect("request reaches the host");
+        Resp {
+            status: resp.status().as_u16(),
+            headers: resp.headers().clone(),
+            body: resp.bytes().unwrap().to_vec(),
+        }
+    }
+
+    pub fn get(&self, path: &str, token: Option<&str>) -> Resp {
+        self.request("GET", path, token, &[], None)
+    }
+
+    pub fn send_json(&self, method: &str, path: &str, token: Option<&str>, body: &Value) -> Resp {
+        self.request(
+            method,
+            path,
+            token,
+            &[],
+            Some(("application/json", body.to_string().into_bytes())),
+        )
+    }
+
+    pub fn sign_up(&self) -> User {
+        let email = format!("user-{}@example.com", uuid::Uuid::new_v4());
+        let resp = self.send_json(
+            "POST",
+            "/api/v1/auth/signup",
+            None,
+            &json!({"email": email, "password": "correct horse battery", "name": "Test"}),
+        );
+        assert_eq!(resp.status, 201, "{}", String::from_utf8_lossy(&resp.body));
+        let body = resp.json();
+        User {
+            id: body["user"]["id"].as_str().unwrap().to_string(),
+            email,
+            token: body["token"].as_str().unwrap().to_string(),
+        }
+    }
+
+    pub fn create_task(&self, user: &User, body: Value) -> Value {
+        let resp = self.send_json("POST", "/api/v1/tasks", Some(&user.token), &body);
+        assert_eq!(resp.status, 201, "{}", String::from_utf8_lossy(&resp.body));
+        resp.json()
+    }
+
+    /// Every task of the user, following cursors.
+    pub fn list_all(&self, user: &User, query: &str) -> Vec<Value> {
+        let mut items = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let mut path = format!("/api/v1/tasks?{query}");
+            if let Some(c) = &cursor {
+                path.push_str(&format!("&cursor={c}"));
+            }
+            let resp = self.get(&path, Some(&user.token));
+            assert_eq!(resp.status, 200, "{}", String::from_utf8_lossy(&resp.body));
+            let body = resp.json();
+            items.extend(body["items"].as_array().unwrap().iter().cloned());
+            match body["nextCursor"].as_str() {
+                Some(c) => cursor = Some(c.to_string()),
+                None => return items,
+            }
+        }
+    }
+}

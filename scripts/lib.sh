@@ -1,0 +1,82 @@
+# Shared setup steps for the project's scripts. Every step is idempotent:
+# it checks first and installs only what is missing.
+
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+apt_install() {
+    local missing=()
+    for pkg in "$@"; do
+        dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        log "installing Debian packages: ${missing[*]}"
+        local sudo=""
+        [ "$(id -u)" -eq 0 ] || sudo="sudo"
+        $sudo apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+    fi
+}
+
+ensure_rust() {
+    if ! command -v cargo >/dev/null 2>&1; then
+        echo "cargo is required: install Rust from rustup first" >&2
+        exit 1
+    fi
+    if ! rustup target list --installed | grep -qx wasm32-wasip2; then
+        log "adding the wasm32-wasip2 target"
+        rustup target add wasm32-wasip2
+    fi
+}
+
+build_components() {
+    log "building the Wasm components (release, wasm32-wasip2)"
+    local packages=()
+    while IFS= read -r pkg; do packages+=(-p "$pkg"); done < <(component_packages)
+    cargo build --locked --target wasm32-wasip2 --release "${packages[@]}"
+}
+
+# The component crates, read from spin.toml's build commands so the list
+# is never kept twice.
+component_packages() {
+    grep -oE 'cargo build --target wasm32-wasip2 --release -p [a-z0-9-]+' spin.toml | awk '{print $NF}' | sort -u
+}
+
+build_host() {
+    log "building the host"
+    cargo build --locked --release -p spinhost
+}
+
+# PostgreSQL on 127.0.0.1:5432: start the local cluster when it is down,
+# install it when it is missing.
+ensure_postgres() {
+    if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+        return
+    fi
+    if ! ls /etc/postgresql/*/main >/dev/null 2>&1; then
+        apt_install postgresql postgresql-client
+    fi
+    local version
+    version="$(ls /etc/postgresql | sort -V | tail -n 1)"
+    log "starting PostgreSQL $version"
+    pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+    for _ in $(seq 1 50); do
+        pg_isready -q -h 127.0.0.1 -p 5432 && return
+        sleep 0.2
+    done
+    echo "PostgreSQL did not start on 127.0.0.1:5432" >&2
+    exit 1
+}
+
+# The session-signing key for local runs: made once, kept in .spin/.
+ensure_local_secret() {
+    mkdir -p .spin
+    if [ ! -s .spin/auth_secret ]; then
+        head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > .spin/auth_secret
+    fi
+    SPIN_VARIABLE_AUTH_SECRET="${SPIN_VARIABLE_AUTH_SECRET:-$(cat .spin/auth_secret)}"
+    export SPIN_VARIABLE_AUTH_SECRET
+}

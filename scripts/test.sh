@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Sets up and runs every check and test: formatting, lints, the Wasm
+# components, unit tests, and the integration tests that drive the compiled
+# components through the host against PostgreSQL and SQLite.
+source "$(dirname "$0")/lib.sh"
+ensure_rust
+ensure_postgres
+
+log "format"
+cargo fmt --all -- --check
+log "lint (native)"
+cargo clippy --locked --release --workspace --all-targets -- -D warnings
+log "lint (wasm32-wasip2)"
+packages=()
+while IFS= read -r pkg; do packages+=(-p "$pkg"); done < <(component_packages)
+cargo clippy --locked --release --target wasm32-wasip2 "${packages[@]}" -- -D warnings
+
+build_components
+
+log "tests"
+cargo test --locked --release --workspace
