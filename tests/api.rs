@@ -91,7 +91,10 @@ fn wrong_password_and_throttling(app: &TestApp) {
             &json!({"email": user.email, "password": password}),
         )
     };
-    assert_eq!(attempt("wrong password").error_code(401), "invalid_credentials");
+    assert_eq!(
+        attempt("wrong password").error_code(401),
+        "invalid_credentials"
+    );
     // Unknown accounts get the same answer as wrong passwords.
     let unknown = app.send_json(
         "POST",
@@ -126,19 +129,34 @@ fn forge(user_id: &str, session_id: &str, expires_at: i64, secret: &[u8]) -> Str
 fn expired_forged_and_signed_out_tokens(app: &TestApp) {
     let user = app.sign_up();
     let claims = sessions::token::verify(&user.token, TEST_AUTH_SECRET.as_bytes()).unwrap();
-    let expired = forge(&user.id, &claims.session_id, 1_000, TEST_AUTH_SECRET.as_bytes());
+    let expired = forge(
+        &user.id,
+        &claims.session_id,
+        1_000,
+        TEST_AUTH_SECRET.as_bytes(),
+    );
     assert_eq!(
         app.get("/api/v1/auth/me", Some(&expired)).error_code(401),
         "session_expired"
     );
     let far = claims.expires_at + 1_000_000;
-    let forged = forge(&user.id, &claims.session_id, far, b"not-the-server-secret-at-all");
+    let forged = forge(
+        &user.id,
+        &claims.session_id,
+        far,
+        b"not-the-server-secret-at-all",
+    );
     assert_eq!(
         app.get("/api/v1/auth/me", Some(&forged)).error_code(401),
         "invalid_token"
     );
     // A valid signature over a session that does not exist.
-    let invented = forge(&user.id, "no-such-session", far, TEST_AUTH_SECRET.as_bytes());
+    let invented = forge(
+        &user.id,
+        "no-such-session",
+        far,
+        TEST_AUTH_SECRET.as_bytes(),
+    );
     assert_eq!(
         app.get("/api/v1/auth/me", Some(&invented)).error_code(401),
         "session_ended"
@@ -151,7 +169,8 @@ fn expired_forged_and_signed_out_tokens(app: &TestApp) {
     assert_eq!(out.status, 204);
     assert!(out.header("set-cookie").unwrap().contains("Max-Age=0"));
     assert_eq!(
-        app.get("/api/v1/auth/me", Some(&user.token)).error_code(401),
+        app.get("/api/v1/auth/me", Some(&user.token))
+            .error_code(401),
         "session_ended"
     );
 }
@@ -176,7 +195,10 @@ fn settings_read_and_update(app: &TestApp) {
     let user = app.sign_up();
     let t = Some(user.token.as_str());
     let s = app.get("/api/v1/settings", t).json();
-    assert_eq!(s, json!({"timezone": "UTC", "agentsEnabled": true, "inAppNotifications": true, "webhookUrl": null}));
+    assert_eq!(
+        s,
+        json!({"timezone": "UTC", "agentsEnabled": true, "inAppNotifications": true, "webhookUrl": null})
+    );
     let updated = app.send_json(
         "PATCH",
         "/api/v1/settings",
@@ -195,9 +217,13 @@ fn settings_read_and_update(app: &TestApp) {
         json!({"theme": "dark"}),
         json!({}),
     ] {
-        app.send_json("PATCH", "/api/v1/settings", t, &bad).error_code(400);
+        app.send_json("PATCH", "/api/v1/settings", t, &bad)
+            .error_code(400);
     }
-    assert_eq!(app.get("/api/v1/settings", t).json()["timezone"], "Europe/Berlin");
+    assert_eq!(
+        app.get("/api/v1/settings", t).json()["timezone"],
+        "Europe/Berlin"
+    );
 }
 
 fn task_crud(app: &TestApp) {
@@ -213,7 +239,10 @@ fn task_crud(app: &TestApp) {
     assert_eq!(created.status, 201);
     let task = created.json();
     let id = task["id"].as_str().unwrap();
-    assert_eq!(created.header("location").unwrap(), format!("/api/v1/tasks/{id}"));
+    assert_eq!(
+        created.header("location").unwrap(),
+        format!("/api/v1/tasks/{id}")
+    );
     assert_eq!(created.header("etag").unwrap(), "\"1\"");
     assert_eq!(task["title"], "Write report");
     assert_eq!(task["priority"], "high");
@@ -237,7 +266,12 @@ fn task_crud(app: &TestApp) {
         t,
         &json!({"title": "Write the report", "dueAt": null, "tags": ["work"], "version": 1}),
     );
-    assert_eq!(patched.status, 200, "{}", String::from_utf8_lossy(&patched.body));
+    assert_eq!(
+        patched.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&patched.body)
+    );
     let p = patched.json();
     assert_eq!(p["title"], "Write the report");
     assert_eq!(p["dueAt"], Value::Null);
@@ -247,14 +281,23 @@ fn task_crud(app: &TestApp) {
     assert_eq!(patched.header("etag").unwrap(), "\"2\"");
 
     // A patch that changes nothing keeps the version.
-    let same = app.send_json("PATCH", &format!("/api/v1/tasks/{id}"), t, &json!({"title": "Write the report"}));
+    let same = app.send_json(
+        "PATCH",
+        &format!("/api/v1/tasks/{id}"),
+        t,
+        &json!({"title": "Write the report"}),
+    );
     assert_eq!(same.json()["version"], 2);
 
     let deleted = app.request("DELETE", &format!("/api/v1/tasks/{id}"), t, &[], None);
     assert_eq!(deleted.status, 204);
-    assert_eq!(app.get(&format!("/api/v1/tasks/{id}"), t).error_code(404), "not_found");
     assert_eq!(
-        app.request("DELETE", &format!("/api/v1/tasks/{id}"), t, &[], None).error_code(404),
+        app.get(&format!("/api/v1/tasks/{id}"), t).error_code(404),
+        "not_found"
+    );
+    assert_eq!(
+        app.request("DELETE", &format!("/api/v1/tasks/{id}"), t, &[], None)
+            .error_code(404),
         "not_found"
     );
     assert!(tasks_of(app, &user).is_empty());
@@ -265,17 +308,35 @@ fn complete_and_incomplete(app: &TestApp) {
     let t = Some(user.token.as_str());
     let task = app.create_task(&user, json!({"title": "Call mom"}));
     let id = task["id"].as_str().unwrap();
-    let done = app.request("POST", &format!("/api/v1/tasks/{id}/complete"), t, &[], None);
+    let done = app.request(
+        "POST",
+        &format!("/api/v1/tasks/{id}/complete"),
+        t,
+        &[],
+        None,
+    );
     assert_eq!(done.status, 200);
     let d = done.json();
     assert_eq!(d["completed"], true);
     assert!(d["completedAt"].is_string());
     assert_eq!(d["version"], 2);
     // Completing again changes nothing.
-    let again = app.request("POST", &format!("/api/v1/tasks/{id}/complete"), t, &[], None);
+    let again = app.request(
+        "POST",
+        &format!("/api/v1/tasks/{id}/complete"),
+        t,
+        &[],
+        None,
+    );
     assert_eq!(again.json()["version"], 2);
     assert_eq!(again.json()["completedAt"], d["completedAt"]);
-    let reopened = app.request("POST", &format!("/api/v1/tasks/{id}/incomplete"), t, &[], None);
+    let reopened = app.request(
+        "POST",
+        &format!("/api/v1/tasks/{id}/incomplete"),
+        t,
+        &[],
+        None,
+    );
     assert_eq!(reopened.status, 200);
     assert_eq!(reopened.json()["completed"], false);
     assert_eq!(reopened.json()["completedAt"], Value::Null);
@@ -294,7 +355,10 @@ fn complete_and_incomplete(app: &TestApp) {
 }
 
 fn titles(items: &[Value]) -> Vec<String> {
-    items.iter().map(|t| t["title"].as_str().unwrap().to_string()).collect()
+    items
+        .iter()
+        .map(|t| t["title"].as_str().unwrap().to_string())
+        .collect()
 }
 
 fn sorted(mut v: Vec<String>) -> Vec<String> {
@@ -308,14 +372,26 @@ fn filters(app: &TestApp) {
     app.create_task(&user, json!({"title": "B high work", "priority": "high", "tags": ["work", "q3"], "dueAt": "2030-01-10T10:00:00Z"}));
     app.create_task(&user, json!({"title": "C urgent work", "priority": "urgent", "tags": ["work"], "dueAt": "2030-02-01T10:00:00Z"}));
     let d = app.create_task(&user, json!({"title": "D no due", "priority": "medium"}));
-    let done = app.request("POST", &format!("/api/v1/tasks/{}/complete", d["id"].as_str().unwrap()), Some(&user.token), &[], None);
+    let done = app.request(
+        "POST",
+        &format!("/api/v1/tasks/{}/complete", d["id"].as_str().unwrap()),
+        Some(&user.token),
+        &[],
+        None,
+    );
     assert_eq!(done.status, 200);
 
     let q = |query: &str| sorted(titles(&app.list_all(&user, query)));
-    assert_eq!(q("status=open"), vec!["A low", "B high work", "C urgent work"]);
+    assert_eq!(
+        q("status=open"),
+        vec!["A low", "B high work", "C urgent work"]
+    );
     assert_eq!(q("status=completed"), vec!["D no due"]);
     assert_eq!(q("status=all").len(), 4);
-    assert_eq!(q("priority=high,urgent"), vec!["B high work", "C urgent work"]);
+    assert_eq!(
+        q("priority=high,urgent"),
+        vec!["B high work", "C urgent work"]
+    );
     assert_eq!(q("priority=medium"), vec!["D no due"]);
     assert_eq!(q("tag=work"), vec!["B high work", "C urgent work"]);
     assert_eq!(q("tag=work,q3"), vec!["B high work"]);
@@ -326,10 +402,22 @@ fn filters(app: &TestApp) {
         vec!["B high work"]
     );
     assert_eq!(q("dueBefore=2030-01-06T00:00:00Z"), vec!["A low"]);
-    assert_eq!(q("status=open&priority=urgent&tag=work"), vec!["C urgent work"]);
-    for bad in ["status=maybe", "priority=p1", "dueAfter=tomorrow", "limit=0", "limit=500", "sort=colour", "color=red",
-                "dueAfter=2030-02-01T00:00:00Z&dueBefore=2030-01-01T00:00:00Z"] {
-        app.get(&format!("/api/v1/tasks?{bad}"), Some(&user.token)).error_code(400);
+    assert_eq!(
+        q("status=open&priority=urgent&tag=work"),
+        vec!["C urgent work"]
+    );
+    for bad in [
+        "status=maybe",
+        "priority=p1",
+        "dueAfter=tomorrow",
+        "limit=0",
+        "limit=500",
+        "sort=colour",
+        "color=red",
+        "dueAfter=2030-02-01T00:00:00Z&dueBefore=2030-01-01T00:00:00Z",
+    ] {
+        app.get(&format!("/api/v1/tasks?{bad}"), Some(&user.token))
+            .error_code(400);
     }
 }
 
@@ -349,26 +437,66 @@ fn search_and_sort(app: &TestApp) {
 
     let q = |query: &str| titles(&app.list_all(&user, query));
     assert_eq!(sorted(q("q=report")), vec!["Quarterly report", "buy milk"]);
-    assert_eq!(q("q=50%25"), vec!["Zebra 50% sale"], "LIKE wildcards are literal");
+    assert_eq!(
+        q("q=50%25"),
+        vec!["Zebra 50% sale"],
+        "LIKE wildcards are literal"
+    );
     assert_eq!(q("q=_"), Vec::<String>::new());
-    assert_eq!(q("sort=title"), vec!["alpha", "buy milk", "Quarterly report", "Zebra 50% sale"]);
-    assert_eq!(q("sort=-title"), vec!["Zebra 50% sale", "Quarterly report", "buy milk", "alpha"]);
-    assert_eq!(q("sort=-priority"), vec!["buy milk", "alpha", "Zebra 50% sale", "Quarterly report"]);
-    assert_eq!(q("sort=priority"), vec!["Quarterly report", "Zebra 50% sale", "alpha", "buy milk"]);
+    assert_eq!(
+        q("sort=title"),
+        vec!["alpha", "buy milk", "Quarterly report", "Zebra 50% sale"]
+    );
+    assert_eq!(
+        q("sort=-title"),
+        vec!["Zebra 50% sale", "Quarterly report", "buy milk", "alpha"]
+    );
+    assert_eq!(
+        q("sort=-priority"),
+        vec!["buy milk", "alpha", "Zebra 50% sale", "Quarterly report"]
+    );
+    assert_eq!(
+        q("sort=priority"),
+        vec!["Quarterly report", "Zebra 50% sale", "alpha", "buy milk"]
+    );
     // Tasks without a due date come last either way.
-    assert_eq!(q("sort=due"), vec!["Zebra 50% sale", "alpha", "Quarterly report", "buy milk"]);
-    assert_eq!(q("sort=-due"), vec!["Quarterly report", "alpha", "Zebra 50% sale", "buy milk"]);
-    assert_eq!(q("sort=created"), vec!["Quarterly report", "buy milk", "Zebra 50% sale", "alpha"]);
-    assert_eq!(q(""), vec!["alpha", "Zebra 50% sale", "buy milk", "Quarterly report"], "newest first by default");
+    assert_eq!(
+        q("sort=due"),
+        vec!["Zebra 50% sale", "alpha", "Quarterly report", "buy milk"]
+    );
+    assert_eq!(
+        q("sort=-due"),
+        vec!["Quarterly report", "alpha", "Zebra 50% sale", "buy milk"]
+    );
+    assert_eq!(
+        q("sort=created"),
+        vec!["Quarterly report", "buy milk", "Zebra 50% sale", "alpha"]
+    );
+    assert_eq!(
+        q(""),
+        vec!["alpha", "Zebra 50% sale", "buy milk", "Quarterly report"],
+        "newest first by default"
+    );
 }
 
 fn pagination_across_pages(app: &TestApp) {
     let user = app.sign_up();
     let priorities = ["low", "medium", "high", "urgent"];
     for i in 0..23 {
-        app.create_task(&user, json!({"title": format!("task {i:02}"), "priority": priorities[i % 4]}));
+        app.create_task(
+            &user,
+            json!({"title": format!("task {i:02}"), "priority": priorities[i % 4]}),
+        );
     }
-    for sort in ["created", "-created", "priority", "-priority", "title", "-due", "updated"] {
+    for sort in [
+        "created",
+        "-created",
+        "priority",
+        "-priority",
+        "title",
+        "-due",
+        "updated",
+    ] {
         let all = app.list_all(&user, &format!("sort={sort}&limit=100"));
         let paged = app.list_all(&user, &format!("sort={sort}&limit=5"));
         assert_eq!(all.len(), 23);
@@ -376,11 +504,18 @@ fn pagination_across_pages(app: &TestApp) {
         let unique: HashSet<_> = paged.iter().map(|t| t["id"].clone().to_string()).collect();
         assert_eq!(unique.len(), 23);
     }
-    let first = app.get("/api/v1/tasks?limit=5&sort=title", Some(&user.token)).json();
+    let first = app
+        .get("/api/v1/tasks?limit=5&sort=title", Some(&user.token))
+        .json();
     let cursor = first["nextCursor"].as_str().unwrap();
     // A cursor only works with the sort it came from.
-    app.get(&format!("/api/v1/tasks?limit=5&sort=-title&cursor={cursor}"), Some(&user.token)).error_code(400);
-    app.get("/api/v1/tasks?cursor=bm90LWEtY3Vyc29y", Some(&user.token)).error_code(400);
+    app.get(
+        &format!("/api/v1/tasks?limit=5&sort=-title&cursor={cursor}"),
+        Some(&user.token),
+    )
+    .error_code(400);
+    app.get("/api/v1/tasks?cursor=bm90LWEtY3Vyc29y", Some(&user.token))
+        .error_code(400);
 }
 
 fn users_never_see_each_others_tasks(app: &TestApp) {
@@ -389,16 +524,42 @@ fn users_never_see_each_others_tasks(app: &TestApp) {
     let task = app.create_task(&ana, json!({"title": "Ana's secret", "tags": ["private"]}));
     let id = task["id"].as_str().unwrap();
     let b = Some(bob.token.as_str());
-    assert_eq!(app.get(&format!("/api/v1/tasks/{id}"), b).error_code(404), "not_found");
-    app.send_json("PATCH", &format!("/api/v1/tasks/{id}"), b, &json!({"title": "pwned"})).error_code(404);
-    app.request("POST", &format!("/api/v1/tasks/{id}/complete"), b, &[], None).error_code(404);
-    app.request("POST", &format!("/api/v1/tasks/{id}/incomplete"), b, &[], None).error_code(404);
-    app.request("DELETE", &format!("/api/v1/tasks/{id}"), b, &[], None).error_code(404);
+    assert_eq!(
+        app.get(&format!("/api/v1/tasks/{id}"), b).error_code(404),
+        "not_found"
+    );
+    app.send_json(
+        "PATCH",
+        &format!("/api/v1/tasks/{id}"),
+        b,
+        &json!({"title": "pwned"}),
+    )
+    .error_code(404);
+    app.request(
+        "POST",
+        &format!("/api/v1/tasks/{id}/complete"),
+        b,
+        &[],
+        None,
+    )
+    .error_code(404);
+    app.request(
+        "POST",
+        &format!("/api/v1/tasks/{id}/incomplete"),
+        b,
+        &[],
+        None,
+    )
+    .error_code(404);
+    app.request("DELETE", &format!("/api/v1/tasks/{id}"), b, &[], None)
+        .error_code(404);
     assert!(tasks_of(app, &bob).is_empty());
     assert!(app.list_all(&bob, "tag=private").is_empty());
     assert!(app.list_all(&bob, "q=secret").is_empty());
     // Ana's task is untouched.
-    let mine = app.get(&format!("/api/v1/tasks/{id}"), Some(&ana.token)).json();
+    let mine = app
+        .get(&format!("/api/v1/tasks/{id}"), Some(&ana.token))
+        .json();
     assert_eq!(mine, task);
 }
 
@@ -417,7 +578,12 @@ fn concurrent_updates_one_wins(app: &TestApp) {
                         &format!("/api/v1/tasks/{id}"),
                         Some(&token),
                         &[("if-match", "\"1\"")],
-                        Some(("application/json", json!({"title": format!("writer {i}")}).to_string().into_bytes())),
+                        Some((
+                            "application/json",
+                            json!({"title": format!("writer {i}")})
+                                .to_string()
+                                .into_bytes(),
+                        )),
                     )
                     .status
                 })
@@ -425,12 +591,26 @@ fn concurrent_updates_one_wins(app: &TestApp) {
             .collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
-    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1, "{statuses:?}");
-    assert!(statuses.iter().all(|s| [200, 409, 412].contains(s)), "{statuses:?}");
-    let now = app.get(&format!("/api/v1/tasks/{id}"), Some(&user.token)).json();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| [200, 409, 412].contains(s)),
+        "{statuses:?}"
+    );
+    let now = app
+        .get(&format!("/api/v1/tasks/{id}"), Some(&user.token))
+        .json();
     assert_eq!(now["version"], 2);
     // The body's version works the same way, answering 409.
-    let stale = app.send_json("PATCH", &format!("/api/v1/tasks/{id}"), Some(&user.token), &json!({"title": "late", "version": 1}));
+    let stale = app.send_json(
+        "PATCH",
+        &format!("/api/v1/tasks/{id}"),
+        Some(&user.token),
+        &json!({"title": "late", "version": 1}),
+    );
     assert_eq!(stale.error_code(409), "version_conflict");
     assert_eq!(stale.json()["error"]["details"]["currentVersion"], 2);
 }
@@ -444,12 +624,27 @@ fn validation_errors_write_nothing(app: &TestApp) {
         (json!({"title": ""}), "validation_failed"),
         (json!({"title": "   "}), "validation_failed"),
         (json!({"title": "x".repeat(201)}), "validation_failed"),
-        (json!({"title": "ok", "description": "d".repeat(10_001)}), "validation_failed"),
-        (json!({"title": "ok", "dueAt": "2030-02-30T00:00:00Z"}), "validation_failed"),
-        (json!({"title": "ok", "dueAt": "next tuesday"}), "validation_failed"),
-        (json!({"title": "ok", "priority": "p0"}), "validation_failed"),
+        (
+            json!({"title": "ok", "description": "d".repeat(10_001)}),
+            "validation_failed",
+        ),
+        (
+            json!({"title": "ok", "dueAt": "2030-02-30T00:00:00Z"}),
+            "validation_failed",
+        ),
+        (
+            json!({"title": "ok", "dueAt": "next tuesday"}),
+            "validation_failed",
+        ),
+        (
+            json!({"title": "ok", "priority": "p0"}),
+            "validation_failed",
+        ),
         (json!({"title": "ok", "tags": ["a b"]}), "validation_failed"),
-        (json!({"title": "ok", "tags": (0..21).map(|i| format!("t{i}")).collect::<Vec<_>>()}), "validation_failed"),
+        (
+            json!({"title": "ok", "tags": (0..21).map(|i| format!("t{i}")).collect::<Vec<_>>()}),
+            "validation_failed",
+        ),
         (json!({"title": "ok", "owner": "someone"}), "unknown_field"),
         (json!(["not", "an", "object"]), "invalid_body"),
     ];
@@ -459,17 +654,34 @@ fn validation_errors_write_nothing(app: &TestApp) {
         let r = app.send_json("PATCH", &format!("/api/v1/tasks/{id}"), t, body);
         assert!(r.status == 400, "{body}: {}", r.status);
     }
-    let malformed = app.request("POST", "/api/v1/tasks", t, &[], Some(("application/json", b"{\"title\": ".to_vec())));
+    let malformed = app.request(
+        "POST",
+        "/api/v1/tasks",
+        t,
+        &[],
+        Some(("application/json", b"{\"title\": ".to_vec())),
+    );
     assert_eq!(malformed.error_code(400), "malformed_json");
-    let not_json = app.request("POST", "/api/v1/tasks", t, &[], Some(("text/plain", b"title=x".to_vec())));
+    let not_json = app.request(
+        "POST",
+        "/api/v1/tasks",
+        t,
+        &[],
+        Some(("text/plain", b"title=x".to_vec())),
+    );
     assert_eq!(not_json.error_code(415), "unsupported_media_type");
     let empty = app.request("POST", "/api/v1/tasks", t, &[], None);
     assert_eq!(empty.error_code(400), "body_required");
     let huge = json!({"title": "big", "description": "x".repeat(200_000)});
     let too_big = app.send_json("POST", "/api/v1/tasks", t, &huge);
     assert_eq!(too_big.error_code(413), "body_too_large");
-    let bad_if_match = app.request("PATCH", &format!("/api/v1/tasks/{id}"), t, &[("if-match", "abc")],
-        Some(("application/json", b"{\"title\":\"x\"}".to_vec())));
+    let bad_if_match = app.request(
+        "PATCH",
+        &format!("/api/v1/tasks/{id}"),
+        t,
+        &[("if-match", "abc")],
+        Some(("application/json", b"{\"title\":\"x\"}".to_vec())),
+    );
     assert_eq!(bad_if_match.error_code(400), "invalid_if_match");
     let empty_patch = app.send_json("PATCH", &format!("/api/v1/tasks/{id}"), t, &json!({}));
     assert_eq!(empty_patch.error_code(400), "empty_update");
@@ -485,14 +697,30 @@ fn method_and_route_errors(app: &TestApp) {
     let r = app.request("PUT", "/api/v1/tasks", t, &[], None);
     assert_eq!(r.error_code(405), "method_not_allowed");
     assert_eq!(r.header("allow").unwrap(), "GET, POST");
-    app.request("GET", "/api/v1/auth/signin", None, &[], None).error_code(405);
+    app.request("GET", "/api/v1/auth/signin", None, &[], None)
+        .error_code(405);
     app.get("/api/v1/no-such-endpoint", t).error_code(404);
     app.get("/api/v1/auth/whoami", t).error_code(404);
     // Unauthenticated requests to protected endpoints.
-    assert_eq!(app.get("/api/v1/tasks", None).error_code(401), "unauthorized");
-    let correlated = app.request("GET", "/api/v1/tasks", None, &[("x-correlation-id", "req-42")], None);
-    assert_eq!(correlated.header("x-correlation-id").as_deref(), Some("req-42"));
-    assert!(app.get("/api/v1/tasks", None).header("x-correlation-id").is_some());
+    assert_eq!(
+        app.get("/api/v1/tasks", None).error_code(401),
+        "unauthorized"
+    );
+    let correlated = app.request(
+        "GET",
+        "/api/v1/tasks",
+        None,
+        &[("x-correlation-id", "req-42")],
+        None,
+    );
+    assert_eq!(
+        correlated.header("x-correlation-id").as_deref(),
+        Some("req-42")
+    );
+    assert!(app
+        .get("/api/v1/tasks", None)
+        .header("x-correlation-id")
+        .is_some());
 }
 
 fn health_and_ready(app: &TestApp) {
@@ -509,7 +737,10 @@ fn health_and_ready(app: &TestApp) {
 fn web_serves_the_page(app: &TestApp) {
     let page: Resp = app.get("/", None);
     assert_eq!(page.status, 200);
-    assert_eq!(page.header("content-type").unwrap(), "text/html; charset=utf-8");
+    assert_eq!(
+        page.header("content-type").unwrap(),
+        "text/html; charset=utf-8"
+    );
     assert_eq!(page.header("cache-control").unwrap(), "no-cache");
     let etag = page.header("etag").unwrap();
     let again = app.request("GET", "/", None, &[("if-none-match", &etag)], None);

@@ -15,7 +15,10 @@ fn main() {
         manifest_dir.join("static")
     };
     println!("cargo:rerun-if-changed={}", root.display());
-    println!("cargo:rerun-if-changed={}", manifest_dir.join("../../frontend/dist").display());
+    println!(
+        "cargo:rerun-if-changed={}",
+        manifest_dir.join("../../frontend/dist").display()
+    );
 
     let mut files = Vec::new();
     collect(&root, &root, &mut files);
@@ -42,13 +45,19 @@ fn main() {
 }
 
 fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
             collect(root, &path, out);
         } else {
-            let rel = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+            let rel = path
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
             out.push((rel, path));
         }
     }

@@ -19,7 +19,10 @@ pub enum Backend {
 }
 
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 /// Variables and where the app keeps its state, for one host start.
@@ -153,7 +156,9 @@ impl Resp {
             .as_str()
             .unwrap_or_else(|| panic!("no error.code in {body}"));
         assert!(
-            body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()),
+            body["error"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty()),
             "no error.message in {body}"
         );
         assert_eq!(

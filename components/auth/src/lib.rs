@@ -84,7 +84,10 @@ fn sign_out(req: &Request) -> Result<Reply, Error> {
 fn me(req: &Request) -> Result<Reply, Error> {
     let (db, who) = open_authenticated(req)?;
     let (user, settings) = sessions::profile(&db, &who)?;
-    Ok(Reply::json(200, &json!({ "user": user, "settings": settings })))
+    Ok(Reply::json(
+        200,
+        &json!({ "user": user, "settings": settings }),
+    ))
 }
 
 fn get_settings(req: &Request) -> Result<Reply, Error> {

@@ -22,7 +22,8 @@ fn route(req: &Request) -> Result<Outcome, Error> {
         body_version: None,
     };
     let (db, who) = open_authenticated(req)?;
-    let changed = task_service::set_completion(&db, &who.user_id, &id, false, expected, &origin(req))?;
+    let changed =
+        task_service::set_completion(&db, &who.user_id, &id, false, expected, &origin(req))?;
     Ok(Outcome::with_events(
         http_api::task_reply(200, &changed.task),
         db,

@@ -54,5 +54,9 @@ fn delete(req: &Request) -> Result<Outcome, Error> {
     };
     let (db, who) = open_authenticated(req)?;
     let changed = task_service::delete(&db, &who.user_id, &id, expected, &origin(req))?;
-    Ok(Outcome::with_events(Reply::no_content(), db, changed.events))
+    Ok(Outcome::with_events(
+        Reply::no_content(),
+        db,
+        changed.events,
+    ))
 }

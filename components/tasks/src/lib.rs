@@ -26,7 +26,11 @@ fn list(req: &Request) -> Result<Outcome, Error> {
     let query = parse_list_query(&req.query)?;
     let (db, who) = open_authenticated(req)?;
     let page = task_service::list(&db, &who.user_id, &query)?;
-    Ok(Reply::json(200, &json!({ "items": page.items, "nextCursor": page.next_cursor })).into())
+    Ok(Reply::json(
+        200,
+        &json!({ "items": page.items, "nextCursor": page.next_cursor }),
+    )
+    .into())
 }
 
 fn create(req: &Request) -> Result<Outcome, Error> {

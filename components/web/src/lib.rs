@@ -37,7 +37,11 @@ fn respond(method: &str, path: &str, if_none_match: Option<&str>) -> Response {
         return json_error(404, "not_found", "no such API endpoint");
     }
     if method != "GET" && method != "HEAD" {
-        return json_error(405, "method_not_allowed", "static files support GET and HEAD");
+        return json_error(
+            405,
+            "method_not_allowed",
+            "static files support GET and HEAD",
+        );
     }
     let wanted = if path == "/" { "/index.html" } else { path };
     let file = match find(wanted) {
@@ -67,7 +71,11 @@ fn respond(method: &str, path: &str, if_none_match: Option<&str>) -> Response {
     if if_none_match.is_some_and(|v| v.split(',').any(|t| t.trim() == etag)) {
         return builder.status(304).build();
     }
-    let body = if method == "HEAD" { Vec::new() } else { file.body.to_vec() };
+    let body = if method == "HEAD" {
+        Vec::new()
+    } else {
+        file.body.to_vec()
+    };
     builder.status(200).body(body).build()
 }
 

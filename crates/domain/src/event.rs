@@ -163,8 +163,14 @@ mod tests {
     #[test]
     fn completion_event_type_follows_state() {
         let mut t = task();
-        assert_eq!(task_completion("e", &t, &origin(), 0).event_type, TASK_INCOMPLETE);
+        assert_eq!(
+            task_completion("e", &t, &origin(), 0).event_type,
+            TASK_INCOMPLETE
+        );
         t.completed = true;
-        assert_eq!(task_completion("e", &t, &origin(), 0).event_type, TASK_COMPLETED);
+        assert_eq!(
+            task_completion("e", &t, &origin(), 0).event_type,
+            TASK_COMPLETED
+        );
     }
 }

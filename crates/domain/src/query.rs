@@ -56,7 +56,11 @@ pub struct Sort {
 
 impl Sort {
     fn label(self) -> String {
-        format!("{}{}", if self.descending { "-" } else { "" }, self.field.name())
+        format!(
+            "{}{}",
+            if self.descending { "-" } else { "" },
+            self.field.name()
+        )
     }
 }
 
@@ -206,7 +210,10 @@ pub fn parse_list_query(pairs: &[(String, String)]) -> Result<ListQuery> {
     }
     if let (Some(a), Some(b)) = (q.due_after, q.due_before) {
         if a > b {
-            return Err(Error::invalid("dueAfter", "dueAfter must not be later than dueBefore"));
+            return Err(Error::invalid(
+                "dueAfter",
+                "dueAfter must not be later than dueBefore",
+            ));
         }
     }
     if let Some(text) = cursor_text {
@@ -270,7 +277,13 @@ mod tests {
         assert_eq!(q.priorities, vec![Priority::High, Priority::Urgent]);
         assert_eq!(q.tags, vec!["work"]);
         assert_eq!(q.search.as_deref(), Some("report"));
-        assert_eq!(q.sort, Sort { field: SortField::Due, descending: true });
+        assert_eq!(
+            q.sort,
+            Sort {
+                field: SortField::Due,
+                descending: true
+            }
+        );
         assert_eq!(q.limit, 10);
     }
 
@@ -293,8 +306,14 @@ mod tests {
 
     #[test]
     fn cursor_round_trips_and_is_bound_to_its_sort() {
-        let sort = Sort { field: SortField::Priority, descending: true };
-        let c = Cursor { key: Value::from(2), id: "abc".into() };
+        let sort = Sort {
+            field: SortField::Priority,
+            descending: true,
+        };
+        let c = Cursor {
+            key: Value::from(2),
+            id: "abc".into(),
+        };
         let text = encode_cursor(sort, &c);
         let q = parse_list_query(&pairs(&[("sort", "-priority"), ("cursor", &text)])).unwrap();
         assert_eq!(q.cursor, Some(c));

@@ -180,7 +180,10 @@ pub(crate) fn reject_unknown(obj: &Map<String, Value>, allowed: &[&str]) -> Resu
     if let Some(field) = obj.keys().find(|k| !allowed.contains(&k.as_str())) {
         return Err(Error::bad_request(
             "unknown_field",
-            format!("unknown field `{field}`; expected one of {}", allowed.join(", ")),
+            format!(
+                "unknown field `{field}`; expected one of {}",
+                allowed.join(", ")
+            ),
         )
         .with_details(serde_json::json!({ "field": field })));
     }
@@ -223,8 +226,12 @@ fn description(v: &Value) -> Result<String> {
 
 fn priority(v: &Value) -> Result<Priority> {
     let p = string("priority", v)?;
-    Priority::parse(p)
-        .ok_or_else(|| Error::invalid("priority", "priority must be one of low, medium, high, urgent"))
+    Priority::parse(p).ok_or_else(|| {
+        Error::invalid(
+            "priority",
+            "priority must be one of low, medium, high, urgent",
+        )
+    })
 }
 
 fn due_at(v: &Value) -> Result<i64> {
@@ -346,7 +353,11 @@ pub fn field_value(task: &Task, field: &str) -> Value {
         "title" => Value::from(task.title.clone()),
         "description" => Value::from(task.description.clone()),
         "priority" => Value::from(task.priority.as_str()),
-        "dueAt" => task.due_at.map(time::format_ms).map(Value::from).unwrap_or(Value::Null),
+        "dueAt" => task
+            .due_at
+            .map(time::format_ms)
+            .map(Value::from)
+            .unwrap_or(Value::Null),
         "tags" => Value::from(task.tags.clone()),
         "completed" => Value::from(task.completed),
         "completedAt" => task
@@ -383,8 +394,9 @@ mod tests {
 
     #[test]
     fn new_task_defaults_and_normalises() {
-        let t = parse_new_task(&json!({"title": "  Pay rent ", "tags": ["#Home", "home", "bills"]}))
-            .unwrap();
+        let t =
+            parse_new_task(&json!({"title": "  Pay rent ", "tags": ["#Home", "home", "bills"]}))
+                .unwrap();
         assert_eq!(t.title, "Pay rent");
         assert_eq!(t.priority, Priority::Medium);
         assert_eq!(t.tags, vec!["home", "bills"]);
@@ -401,7 +413,10 @@ mod tests {
             (json!({"title": "a", "dueAt": "next week"}), "dueAt"),
             (json!({"title": "a", "tags": "work"}), "tags"),
             (json!({"title": "a", "tags": ["has space"]}), "tags"),
-            (json!({"title": "a", "description": "d".repeat(10_001)}), "description"),
+            (
+                json!({"title": "a", "description": "d".repeat(10_001)}),
+                "description",
+            ),
         ];
         for (body, field) in cases {
             let err = parse_new_task(&body).unwrap_err();
@@ -409,7 +424,10 @@ mod tests {
         }
         let err = parse_new_task(&json!({"title": "a", "owner": "x"})).unwrap_err();
         assert_eq!(err.code, "unknown_field");
-        assert_eq!(parse_new_task(&json!([1])).unwrap_err().code, "invalid_body");
+        assert_eq!(
+            parse_new_task(&json!([1])).unwrap_err().code,
+            "invalid_body"
+        );
     }
 
     #[test]
@@ -419,15 +437,22 @@ mod tests {
         let p = parse_patch(&json!({"title": "b", "version": 3})).unwrap();
         assert_eq!(p.due_at, None);
         assert_eq!(p.expected_version, Some(3));
-        assert_eq!(parse_patch(&json!({"version": 3})).unwrap_err().code, "empty_update");
-        assert_eq!(parse_patch(&json!({"version": 0})).unwrap_err().code, "validation_failed");
+        assert_eq!(
+            parse_patch(&json!({"version": 3})).unwrap_err().code,
+            "empty_update"
+        );
+        assert_eq!(
+            parse_patch(&json!({"version": 0})).unwrap_err().code,
+            "validation_failed"
+        );
     }
 
     #[test]
     fn apply_patch_reports_only_real_changes() {
         let mut t = sample();
-        let patch = parse_patch(&json!({"title": "Write report", "priority": "high", "completed": true}))
-            .unwrap();
+        let patch =
+            parse_patch(&json!({"title": "Write report", "priority": "high", "completed": true}))
+                .unwrap();
         let changed = apply_patch(&mut t, &patch, 42);
         assert_eq!(changed, vec!["priority", "completed"]);
         assert_eq!(t.completed_at, Some(42));

@@ -82,7 +82,10 @@ pub fn normalize_email(raw: &str) -> Result<String> {
         None => false,
     };
     if !valid {
-        return Err(Error::invalid("email", "email must be an address such as ana@example.com"));
+        return Err(Error::invalid(
+            "email",
+            "email must be an address such as ana@example.com",
+        ));
     }
     Ok(email)
 }
@@ -121,7 +124,11 @@ pub fn parse_sign_up(body: &Value) -> Result<SignUp> {
             n.to_string()
         }
     };
-    Ok(SignUp { email, password, name })
+    Ok(SignUp {
+        email,
+        password,
+        name,
+    })
 }
 
 pub fn parse_sign_in(body: &Value) -> Result<SignIn> {
@@ -135,15 +142,29 @@ pub fn parse_sign_in(body: &Value) -> Result<SignIn> {
     if password.chars().count() > MAX_PASSWORD_CHARS {
         return Err(Error::invalid("password", "password is too long"));
     }
-    Ok(SignIn { email, password: password.to_string() })
+    Ok(SignIn {
+        email,
+        password: password.to_string(),
+    })
 }
 
 /// Applies a settings update; unknown fields and bad values are refused.
 pub fn apply_settings_patch(settings: &mut Settings, body: &Value) -> Result<()> {
     let obj = object(body)?;
-    reject_unknown(obj, &["timezone", "agentsEnabled", "inAppNotifications", "webhookUrl"])?;
+    reject_unknown(
+        obj,
+        &[
+            "timezone",
+            "agentsEnabled",
+            "inAppNotifications",
+            "webhookUrl",
+        ],
+    )?;
     if obj.is_empty() {
-        return Err(Error::bad_request("empty_update", "the update changes nothing"));
+        return Err(Error::bad_request(
+            "empty_update",
+            "the update changes nothing",
+        ));
     }
     if let Some(v) = obj.get("timezone") {
         let tz = v
@@ -152,13 +173,16 @@ pub fn apply_settings_patch(settings: &mut Settings, body: &Value) -> Result<()>
         settings.timezone = validate_timezone(tz)?;
     }
     if let Some(v) = obj.get("agentsEnabled") {
-        settings.agents_enabled = v
-            .as_bool()
-            .ok_or_else(|| Error::invalid("agentsEnabled", "agentsEnabled must be true or false"))?;
+        settings.agents_enabled = v.as_bool().ok_or_else(|| {
+            Error::invalid("agentsEnabled", "agentsEnabled must be true or false")
+        })?;
     }
     if let Some(v) = obj.get("inAppNotifications") {
         settings.in_app_notifications = v.as_bool().ok_or_else(|| {
-            Error::invalid("inAppNotifications", "inAppNotifications must be true or false")
+            Error::invalid(
+                "inAppNotifications",
+                "inAppNotifications must be true or false",
+            )
         })?;
     }
     if let Some(v) = obj.get("webhookUrl") {
@@ -166,7 +190,12 @@ pub fn apply_settings_patch(settings: &mut Settings, body: &Value) -> Result<()>
             Value::Null => None,
             Value::String(s) if s.trim().is_empty() => None,
             Value::String(s) => Some(validate_webhook_url(s.trim())?),
-            _ => return Err(Error::invalid("webhookUrl", "webhookUrl must be a URL or null")),
+            _ => {
+                return Err(Error::invalid(
+                    "webhookUrl",
+                    "webhookUrl must be a URL or null",
+                ))
+            }
         };
     }
     Ok(())
@@ -180,9 +209,11 @@ pub fn validate_timezone(tz: &str) -> Result<String> {
     let shape_ok = tz == "UTC"
         || (tz.len() <= 64
             && tz.contains('/')
-            && tz
-                .split('/')
-                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || "_-+".contains(c))));
+            && tz.split('/').all(|p| {
+                !p.is_empty()
+                    && p.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "_-+".contains(c))
+            }));
     if !shape_ok {
         return Err(Error::invalid(
             "timezone",
@@ -198,7 +229,10 @@ pub fn validate_webhook_url(url: &str) -> Result<String> {
         && url.split("://").nth(1).is_some_and(|rest| !rest.is_empty())
         && !url.chars().any(|c| c.is_whitespace() || c.is_control());
     if !ok {
-        return Err(Error::invalid("webhookUrl", "webhookUrl must be an http(s) URL"));
+        return Err(Error::invalid(
+            "webhookUrl",
+            "webhookUrl must be an http(s) URL",
+        ));
     }
     Ok(url.to_string())
 }
@@ -210,13 +244,17 @@ mod tests {
 
     #[test]
     fn sign_up_validates_each_field() {
-        let ok = parse_sign_up(&json!({"email": " Ana@Example.COM ", "password": "correct horse"})).unwrap();
+        let ok = parse_sign_up(&json!({"email": " Ana@Example.COM ", "password": "correct horse"}))
+            .unwrap();
         assert_eq!(ok.email, "ana@example.com");
         for (body, field) in [
             (json!({"password": "longenough"}), "email"),
             (json!({"email": "ana", "password": "longenough"}), "email"),
             (json!({"email": "a@b.co", "password": "short"}), "password"),
-            (json!({"email": "a@b.co", "password": "longenough", "name": 5}), "name"),
+            (
+                json!({"email": "a@b.co", "password": "longenough", "name": 5}),
+                "name",
+            ),
         ] {
             let err = parse_sign_up(&body).unwrap_err();
             assert_eq!(err.details, Some(json!({"field": field})), "{body}");
@@ -226,7 +264,11 @@ mod tests {
     #[test]
     fn settings_patch() {
         let mut s = Settings::default();
-        apply_settings_patch(&mut s, &json!({"timezone": "America/New_York", "agentsEnabled": false})).unwrap();
+        apply_settings_patch(
+            &mut s,
+            &json!({"timezone": "America/New_York", "agentsEnabled": false}),
+        )
+        .unwrap();
         assert_eq!(s.timezone, "America/New_York");
         assert!(!s.agents_enabled);
         assert!(apply_settings_patch(&mut s, &json!({"timezone": "Mars Base"})).is_err());

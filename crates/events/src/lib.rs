@@ -23,8 +23,16 @@ impl Publisher {
         let endpoint = get("dapr_http_endpoint");
         let pubsub = get("pubsub_name");
         Publisher {
-            endpoint: if endpoint.is_empty() { "http://localhost:3500".into() } else { endpoint },
-            pubsub: if pubsub.is_empty() { "pubsub".into() } else { pubsub },
+            endpoint: if endpoint.is_empty() {
+                "http://localhost:3500".into()
+            } else {
+                endpoint
+            },
+            pubsub: if pubsub.is_empty() {
+                "pubsub".into()
+            } else {
+                pubsub
+            },
             api_token: get("dapr_api_token"),
         }
     }
@@ -40,7 +48,13 @@ impl Publisher {
     }
 
     /// Publishes one envelope; Ok only when the sidecar accepted it (2xx).
-    pub async fn publish(&self, topic: &str, partition_key: &str, envelope: &str, traceparent: Option<&str>) -> Result<(), Error> {
+    pub async fn publish(
+        &self,
+        topic: &str,
+        partition_key: &str,
+        envelope: &str,
+        traceparent: Option<&str>,
+    ) -> Result<(), Error> {
         let mut builder = Request::builder();
         builder
             .method(Method::Post)
@@ -97,7 +111,9 @@ impl Publisher {
 fn encode_query_value(v: &str) -> String {
     v.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()

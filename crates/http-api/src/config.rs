@@ -22,9 +22,13 @@ impl Config {
     pub fn load() -> Result<Config, Error> {
         let auth_secret = var("auth_secret")?;
         if auth_secret.len() < 16 {
-            return Err(Error::internal("auth_secret must be at least 16 characters"));
+            return Err(Error::internal(
+                "auth_secret must be at least 16 characters",
+            ));
         }
-        let ttl_seconds: i64 = var_or_empty("session_ttl_seconds").parse().unwrap_or(30 * 24 * 3600);
+        let ttl_seconds: i64 = var_or_empty("session_ttl_seconds")
+            .parse()
+            .unwrap_or(30 * 24 * 3600);
         Ok(Config {
             db_url: var("db_url")?,
             auth_secret,

@@ -4,8 +4,8 @@
 //! then does the work the response need not wait for (publishing events).
 
 pub mod config;
-pub mod request;
 mod reply;
+pub mod request;
 
 pub use config::Config;
 pub use reply::{error_reply, Reply};
@@ -26,21 +26,32 @@ pub struct Outcome {
 
 impl From<Reply> for Outcome {
     fn from(reply: Reply) -> Self {
-        Outcome { reply, after: Vec::new() }
+        Outcome {
+            reply,
+            after: Vec::new(),
+        }
     }
 }
 
 /// Runs one request through `handler`. `component` names the component in
 /// logs and in the `source` of events.
-pub async fn serve<F>(component: &'static str, incoming: IncomingRequest, out: ResponseOutparam, handler: F)
-where
+pub async fn serve<F>(
+    component: &'static str,
+    incoming: IncomingRequest,
+    out: ResponseOutparam,
+    handler: F,
+) where
     F: FnOnce(&Request) -> Result<Outcome, Error>,
 {
     let started = Instant::now();
     let (outcome, req_info) = match Request::read(component, incoming).await {
         Ok(req) => {
             let result = handler(&req);
-            let info = (req.method.clone(), req.path.clone(), req.correlation_id.clone());
+            let info = (
+                req.method.clone(),
+                req.path.clone(),
+                req.correlation_id.clone(),
+            );
             (result, info)
         }
         Err((e, info)) => (Err(e), info),
@@ -52,7 +63,15 @@ where
     };
     let status = reply.status;
     send(out, reply, &correlation_id).await;
-    log_line(component, &method, &path, status, started, &correlation_id, error.as_ref());
+    log_line(
+        component,
+        &method,
+        &path,
+        status,
+        started,
+        &correlation_id,
+        error.as_ref(),
+    );
     for work in after {
         work().await;
     }
@@ -64,7 +83,10 @@ async fn send(out: ResponseOutparam, reply: Reply, correlation_id: &str) {
         .into_iter()
         .map(|(k, v)| (k, v.into_bytes()))
         .collect();
-    headers.push(("x-correlation-id".into(), correlation_id.as_bytes().to_vec()));
+    headers.push((
+        "x-correlation-id".into(),
+        correlation_id.as_bytes().to_vec(),
+    ));
     let fields = match spin_sdk::http::Headers::from_list(&headers) {
         Ok(f) => f,
         Err(e) => {
@@ -74,7 +96,10 @@ async fn send(out: ResponseOutparam, reply: Reply, correlation_id: &str) {
     };
     let response = OutgoingResponse::new(fields);
     if response.set_status_code(reply.status).is_err() {
-        eprintln!("{{\"level\":\"error\",\"msg\":\"invalid status {}\"}}", reply.status);
+        eprintln!(
+            "{{\"level\":\"error\",\"msg\":\"invalid status {}\"}}",
+            reply.status
+        );
     }
     if let Err(e) = out.set_with_body(response, reply.body).await {
         eprintln!("{{\"level\":\"warn\",\"msg\":\"client went away: {e:?}\"}}");
@@ -121,7 +146,11 @@ pub fn method_not_allowed(allowed: &str) -> Error {
 
 impl Outcome {
     /// A reply whose events are published once the client has its answer.
-    pub fn with_events(reply: Reply, db: store::Db, events: Vec<domain::event::OutboxEvent>) -> Outcome {
+    pub fn with_events(
+        reply: Reply,
+        db: store::Db,
+        events: Vec<domain::event::OutboxEvent>,
+    ) -> Outcome {
         if events.is_empty() {
             return reply.into();
         }
@@ -132,7 +161,10 @@ impl Outcome {
                     .await;
             })
         });
-        Outcome { reply, after: vec![after] }
+        Outcome {
+            reply,
+            after: vec![after],
+        }
     }
 }
 
@@ -140,7 +172,8 @@ impl Outcome {
 /// authenticated handler.
 pub fn open_authenticated(req: &Request) -> Result<(store::Db, sessions::Principal), Error> {
     let config = Config::load()?;
-    let db = store::Db::open(&config.db_url)?;
+    // The session check also checks the schema version (no extra query).
+    let db = store::Db::connect(&config.db_url)?;
     let who = sessions::authenticate(&db, &config.keys(), req.session_token())?;
     Ok((db, who))
 }

@@ -71,10 +71,9 @@ pub fn error_reply(e: &Error) -> Reply {
     if let Some(secs) = e.retry_after {
         reply = reply.with_header("retry-after", secs.to_string());
     }
-    if let (ErrorKind::MethodNotAllowed, Some(allow)) = (
-        e.kind,
-        e.details.as_ref().and_then(|d| d["allow"].as_str()),
-    ) {
+    if let (ErrorKind::MethodNotAllowed, Some(allow)) =
+        (e.kind, e.details.as_ref().and_then(|d| d["allow"].as_str()))
+    {
         reply = reply.with_header("allow", allow);
     }
     if e.kind == ErrorKind::Unauthorized {

@@ -22,7 +22,10 @@ pub struct Request {
 type ReadError = (Error, (String, String, String));
 
 impl Request {
-    pub(crate) async fn read(component: &'static str, incoming: IncomingRequest) -> Result<Request, ReadError> {
+    pub(crate) async fn read(
+        component: &'static str,
+        incoming: IncomingRequest,
+    ) -> Result<Request, ReadError> {
         let method = incoming.method().to_string();
         let path_and_query = incoming.path_with_query().unwrap_or_else(|| "/".into());
         let (path, query) = match path_and_query.split_once('?') {
@@ -33,9 +36,19 @@ impl Request {
             .headers()
             .entries()
             .into_iter()
-            .map(|(k, v)| (k.to_ascii_lowercase(), String::from_utf8_lossy(&v).into_owned()))
+            .map(|(k, v)| {
+                (
+                    k.to_ascii_lowercase(),
+                    String::from_utf8_lossy(&v).into_owned(),
+                )
+            })
             .collect();
-        let find = |name: &str| headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+        let find = |name: &str| {
+            headers
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str())
+        };
         let correlation_id = find("x-correlation-id")
             .filter(|c| valid_correlation_id(c))
             .map(str::to_string)
@@ -73,7 +86,10 @@ impl Request {
                 }
                 Err(e) => {
                     return Err((
-                        Error::bad_request("body_unreadable", format!("the request body could not be read: {e:?}")),
+                        Error::bad_request(
+                            "body_unreadable",
+                            format!("the request body could not be read: {e:?}"),
+                        ),
                         info,
                     ))
                 }
@@ -110,10 +126,18 @@ impl Request {
     /// malformed JSON are each a clear 4xx.
     pub fn json(&self) -> Result<Value, Error> {
         if self.body.is_empty() {
-            return Err(Error::bad_request("body_required", "a JSON body is required"));
+            return Err(Error::bad_request(
+                "body_required",
+                "a JSON body is required",
+            ));
         }
         let ct = self.header("content-type").unwrap_or("");
-        let media = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let media = ct
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
         if media != "application/json" && !media.ends_with("+json") {
             return Err(Error::new(
                 ErrorKind::UnsupportedMediaType,
@@ -122,10 +146,7 @@ impl Request {
             ));
         }
         serde_json::from_slice(&self.body).map_err(|e| {
-            Error::bad_request(
-                "malformed_json",
-                format!("the body is not valid JSON: {e}"),
-            )
+            Error::bad_request("malformed_json", format!("the body is not valid JSON: {e}"))
         })
     }
 
@@ -145,7 +166,8 @@ impl Request {
 fn valid_correlation_id(c: &str) -> bool {
     !c.is_empty()
         && c.len() <= 128
-        && c.chars().all(|ch| ch.is_ascii_alphanumeric() || "-_.:".contains(ch))
+        && c.chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || "-_.:".contains(ch))
 }
 
 fn valid_traceparent(t: &str) -> bool {
@@ -155,7 +177,9 @@ fn valid_traceparent(t: &str) -> bool {
         && parts[1].len() == 32
         && parts[2].len() == 16
         && parts[3].len() == 2
-        && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_hexdigit()))
+        && parts
+            .iter()
+            .all(|p| p.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
 fn new_traceparent() -> String {

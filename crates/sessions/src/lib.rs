@@ -114,10 +114,17 @@ pub fn sign_in(db: &Db, keys: &Keys, input: SignIn) -> Result<Issued, Error> {
 /// still active (not signed out).
 pub fn authenticate(db: &Db, keys: &Keys, presented: Option<&str>) -> Result<Principal, Error> {
     let token = presented.ok_or_else(|| {
-        Error::unauthorized("sign in first: send Authorization: Bearer <token> or the session cookie")
+        Error::unauthorized(
+            "sign in first: send Authorization: Bearer <token> or the session cookie",
+        )
     })?;
-    let claims = token::verify(token, keys.secret)
-        .ok_or_else(|| Error::new(ErrorKind::Unauthorized, "invalid_token", "the session token is not valid"))?;
+    let claims = token::verify(token, keys.secret).ok_or_else(|| {
+        Error::new(
+            ErrorKind::Unauthorized,
+            "invalid_token",
+            "the session token is not valid",
+        )
+    })?;
     let now = now_ms();
     if claims.expires_at <= now {
         return Err(Error::new(
@@ -144,5 +151,6 @@ pub fn sign_out(db: &Db, who: &Principal) -> Result<(), Error> {
 }
 
 pub fn profile(db: &Db, who: &Principal) -> Result<(User, Settings), Error> {
-    store::users::get_user(db, &who.user_id)?.ok_or_else(|| Error::unauthorized("the account no longer exists"))
+    store::users::get_user(db, &who.user_id)?
+        .ok_or_else(|| Error::unauthorized("the account no longer exists"))
 }

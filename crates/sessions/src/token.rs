@@ -18,7 +18,8 @@ fn mac(secret: &[u8]) -> Hmac<Sha256> {
 }
 
 pub fn sign(claims: &Claims, secret: &[u8]) -> String {
-    let payload = json!({"sub": claims.user_id, "sid": claims.session_id, "exp": claims.expires_at});
+    let payload =
+        json!({"sub": claims.user_id, "sid": claims.session_id, "exp": claims.expires_at});
     let payload = URL_SAFE_NO_PAD.encode(payload.to_string());
     let mut m = mac(secret);
     m.update(payload.as_bytes());
@@ -37,7 +38,8 @@ pub fn verify(token: &str, secret: &[u8]) -> Option<Claims> {
     let mut m = mac(secret);
     m.update(payload.as_bytes());
     m.verify_slice(&sig).ok()?;
-    let claims: serde_json::Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).ok()?).ok()?;
+    let claims: serde_json::Value =
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).ok()?).ok()?;
     Some(Claims {
         user_id: claims["sub"].as_str()?.to_string(),
         session_id: claims["sid"].as_str()?.to_string(),

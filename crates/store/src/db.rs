@@ -98,14 +98,21 @@ impl Db {
     /// Opens the configured database: PostgreSQL when `db_url` is set,
     /// Spin's default SQLite database otherwise. Applies pending migrations.
     pub fn open(db_url: &str) -> Result<Db, Error> {
+        let db = Self::connect(db_url)?;
+        migrations::ensure_current(&db)?;
+        Ok(db)
+    }
+
+    /// Opens without the schema check, for callers whose first query
+    /// checks the schema version itself (see `sessions::is_active`): one
+    /// round trip less on every authenticated request.
+    pub fn connect(db_url: &str) -> Result<Db, Error> {
         let conn = if db_url.trim().is_empty() {
             Conn::Sqlite(sqlite::Connection::open_default().map_err(sqlite_error)?)
         } else {
             Conn::Postgres(pg4::Connection::open(db_url).map_err(pg_error)?)
         };
-        let db = Db { conn };
-        migrations::ensure_current(&db)?;
-        Ok(db)
+        Ok(Db { conn })
     }
 
     pub fn backend(&self) -> Backend {
@@ -122,7 +129,12 @@ impl Db {
                 let set = c.query(sql, &params).map_err(pg_error)?;
                 set.rows
                     .into_iter()
-                    .map(|r| r.into_iter().map(from_pg).collect::<Result<_, _>>().map(Row))
+                    .map(|r| {
+                        r.into_iter()
+                            .map(from_pg)
+                            .collect::<Result<_, _>>()
+                            .map(Row)
+                    })
                     .collect()
             }
             Conn::Sqlite(c) => {

@@ -75,7 +75,7 @@ pub(crate) const MIGRATIONS: &[(i64, &[&str])] = &[(
     ],
 )];
 
-fn latest() -> i64 {
+pub(crate) fn latest() -> i64 {
     MIGRATIONS.last().map(|(v, _)| *v).unwrap_or(0)
 }
 
@@ -92,7 +92,7 @@ pub(crate) fn ensure_current(db: &Db) -> Result<(), Error> {
     }
 }
 
-fn migrate(db: &Db) -> Result<(), Error> {
+pub(crate) fn migrate(db: &Db) -> Result<(), Error> {
     db.transaction(|db| {
         if db.backend() == Backend::Postgres {
             // Serialises concurrent migrators; released at COMMIT/ROLLBACK.

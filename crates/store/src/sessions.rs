@@ -1,27 +1,53 @@
 //! Server-side session records: a signed token names a session, and the
 //! session row lets sign-out revoke it before it expires.
 
-use crate::db::{Db, Value};
+use crate::db::{is_missing_schema, Db, Value};
+use crate::migrations;
 use domain::Error;
 
 pub fn insert(db: &Db, id: &str, user_id: &str, now: i64, expires_at: i64) -> Result<(), Error> {
     db.execute(
         "INSERT INTO sessions (id, user_id, created_at, expires_at, revoked_at)
          VALUES ($1, $2, $3, $4, NULL)",
-        &[id.into(), user_id.into(), Value::Int(now), Value::Int(expires_at)],
+        &[
+            id.into(),
+            user_id.into(),
+            Value::Int(now),
+            Value::Int(expires_at),
+        ],
     )
     .map(|_| ())
 }
 
 /// True when the session exists, belongs to the user, is not revoked and
 /// has not expired.
+///
+/// The same query reads the schema version, so a connection opened with
+/// `Db::connect` is checked and, when behind, migrated here: every
+/// authenticated request starts with this query, and saves a round trip.
 pub fn is_active(db: &Db, id: &str, user_id: &str, now: i64) -> Result<bool, Error> {
-    let rows = db.query(
-        "SELECT 1 FROM sessions
-         WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL AND expires_at > $3",
-        &[id.into(), user_id.into(), Value::Int(now)],
-    )?;
-    Ok(!rows.is_empty())
+    let check = || -> Result<(i64, bool), Error> {
+        let rows = db.query(
+            "SELECT (SELECT MAX(version) FROM schema_migrations),
+                    (SELECT COUNT(*) FROM sessions
+                     WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL AND expires_at > $3)",
+            &[id.into(), user_id.into(), Value::Int(now)],
+        )?;
+        let row = rows.first().ok_or_else(|| Error::internal("no row"))?;
+        Ok((row.opt_int(0)?.unwrap_or(0), row.int(1)? > 0))
+    };
+    match check() {
+        Ok((version, active)) if version >= migrations::latest() => Ok(active),
+        Ok(_) => {
+            migrations::migrate(db)?;
+            Ok(check()?.1)
+        }
+        Err(e) if is_missing_schema(&e) => {
+            migrations::migrate(db)?;
+            Ok(check()?.1)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 pub fn revoke(db: &Db, id: &str, now: i64) -> Result<(), Error> {

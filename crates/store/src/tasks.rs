@@ -2,7 +2,7 @@
 //! update with optimistic concurrency, delete. Every change writes its
 //! outbox event in the same transaction.
 
-use crate::db::{Db, Row, Value};
+use crate::db::{Backend, Db, Row, Value};
 use crate::outbox;
 use domain::event::OutboxEvent;
 use domain::query::{encode_cursor, Cursor, ListQuery, SortField, Status};
@@ -57,7 +57,10 @@ fn recurrence_json(task: &Task) -> Value {
 }
 
 fn write_tags(db: &Db, task: &Task) -> Result<(), Error> {
-    db.execute("DELETE FROM task_tags WHERE task_id = $1", &[(&task.id).into()])?;
+    db.execute(
+        "DELETE FROM task_tags WHERE task_id = $1",
+        &[(&task.id).into()],
+    )?;
     for tag in &task.tags {
         db.execute(
             "INSERT INTO task_tags (task_id, user_id, tag) VALUES ($1, $2, $3)",
@@ -67,28 +70,82 @@ fn write_tags(db: &Db, task: &Task) -> Result<(), Error> {
     Ok(())
 }
 
+fn task_params(task: &Task) -> Vec<Value> {
+    vec![
+        (&task.id).into(),
+        (&task.user_id).into(),
+        (&task.title).into(),
+        task.title.to_lowercase().into(),
+        (&task.description).into(),
+        search_text(task).into(),
+        Value::Int(task.priority.rank()),
+        task.due_at.into(),
+        tags_json(task).into(),
+        task.completed_at.into(),
+        recurrence_json(task),
+        Value::Int(task.version),
+        Value::Int(task.created_at),
+        Value::Int(task.updated_at),
+    ]
+}
+
+/// The outbox rows as one JSON parameter, for PostgreSQL's single-statement
+/// writes (`json_to_recordset`).
+fn events_json(events: &[OutboxEvent]) -> Value {
+    let rows: Vec<serde_json::Value> = events
+        .iter()
+        .map(|e| {
+            serde_json::json!({
+                "id": e.id, "topic": e.topic, "event_type": e.event_type, "user_id": e.user_id,
+                "task_id": e.task_id, "payload": e.envelope.to_string(), "created_at": e.created_at,
+            })
+        })
+        .collect();
+    serde_json::Value::from(rows).to_string().into()
+}
+
+/// PostgreSQL: insert the outbox rows of `$n` (see `events_json`) when the
+/// CTE named `gate` produced a row.
+fn pg_outbox_cte(param: usize, gate: &str) -> String {
+    format!(
+        "INSERT INTO outbox (id, topic, event_type, user_id, task_id, payload, created_at,
+            published_at, attempts)
+         SELECT e.id, e.topic, e.event_type, e.user_id, e.task_id, e.payload, e.created_at, NULL, 0
+         FROM json_to_recordset(${param}::text::json) AS e(id text, topic text, event_type text,
+              user_id text, task_id text, payload text, created_at bigint)
+         WHERE EXISTS (SELECT 1 FROM {gate})"
+    )
+}
+
+/// Stores a new task, its tags and its events atomically. On PostgreSQL it
+/// is one statement (one round trip); on SQLite, where round trips are
+/// in-process, a transaction of plain statements.
 pub fn insert(db: &Db, task: &Task, events: &[OutboxEvent]) -> Result<(), Error> {
+    let mut params = task_params(task);
+    if db.backend() == Backend::Postgres {
+        params.push(events_json(events));
+        let sql = format!(
+            "WITH t AS (
+               INSERT INTO tasks (id, user_id, title, title_key, description, search_text, priority,
+                 due_at, tags, completed_at, recurrence, series_id, version, created_at, updated_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, $12, $13, $14)
+               RETURNING id),
+             g AS (
+               INSERT INTO task_tags (task_id, user_id, tag)
+               SELECT $1, $2, tag FROM json_array_elements_text($9::text::json) AS tag),
+             o AS ({})
+             SELECT COUNT(*) FROM t",
+            pg_outbox_cte(15, "t")
+        );
+        db.query(&sql, &params)?;
+        return Ok(());
+    }
     db.transaction(|db| {
         db.execute(
             "INSERT INTO tasks (id, user_id, title, title_key, description, search_text, priority,
                 due_at, tags, completed_at, recurrence, series_id, version, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, $12, $13, $14)",
-            &[
-                (&task.id).into(),
-                (&task.user_id).into(),
-                (&task.title).into(),
-                task.title.to_lowercase().into(),
-                (&task.description).into(),
-                search_text(task).into(),
-                Value::Int(task.priority.rank()),
-                task.due_at.into(),
-                tags_json(task).into(),
-                task.completed_at.into(),
-                recurrence_json(task),
-                Value::Int(task.version),
-                Value::Int(task.created_at),
-                Value::Int(task.updated_at),
-            ],
+            &params,
         )?;
         for tag in &task.tags {
             db.execute(
@@ -112,28 +169,46 @@ pub fn get(db: &Db, user_id: &str, id: &str) -> Result<Option<Task>, Error> {
 /// Saves `after` if the stored version is still `after.version - 1`.
 /// Returns a 409 when another writer got there first.
 pub fn update(db: &Db, after: &Task, events: &[OutboxEvent]) -> Result<(), Error> {
+    let mut params = task_params(after);
+    // created_at never changes; PostgreSQL refuses unused parameters.
+    params.remove(12);
+    params.push(Value::Int(after.version - 1));
+    const SET: &str = "title = $3, title_key = $4, description = $5, search_text = $6,
+        priority = $7, due_at = $8, tags = $9, completed_at = $10, recurrence = $11,
+        version = $12, updated_at = $13";
+    if db.backend() == Backend::Postgres {
+        params.push(events_json(events));
+        // All parts see the same snapshot: delete only the tags that go
+        // away, insert only the new ones, so the parts never collide.
+        let sql = format!(
+            "WITH u AS (
+               UPDATE tasks SET {SET}
+               WHERE id = $1 AND user_id = $2 AND version = $14
+               RETURNING id),
+             d AS (
+               DELETE FROM task_tags
+               WHERE task_id = $1 AND EXISTS (SELECT 1 FROM u)
+                 AND tag NOT IN (SELECT json_array_elements_text($9::text::json))),
+             i AS (
+               INSERT INTO task_tags (task_id, user_id, tag)
+               SELECT $1, $2, tag FROM json_array_elements_text($9::text::json) AS tag
+               WHERE EXISTS (SELECT 1 FROM u)
+               ON CONFLICT (task_id, tag) DO NOTHING),
+             o AS ({})
+             SELECT COUNT(*) FROM u",
+            pg_outbox_cte(15, "u")
+        );
+        let rows = db.query(&sql, &params)?;
+        let updated = rows.first().map(|r| r.int(0)).transpose()?.unwrap_or(0);
+        if updated == 0 {
+            return Err(version_conflict());
+        }
+        return Ok(());
+    }
     db.transaction(|db| {
         let n = db.execute(
-            "UPDATE tasks SET title = $3, title_key = $4, description = $5, search_text = $6,
-                priority = $7, due_at = $8, tags = $9, completed_at = $10, recurrence = $11,
-                version = $12, updated_at = $13
-             WHERE id = $1 AND user_id = $2 AND version = $14",
-            &[
-                (&after.id).into(),
-                (&after.user_id).into(),
-                (&after.title).into(),
-                after.title.to_lowercase().into(),
-                (&after.description).into(),
-                search_text(after).into(),
-                Value::Int(after.priority.rank()),
-                after.due_at.into(),
-                tags_json(after).into(),
-                after.completed_at.into(),
-                recurrence_json(after),
-                Value::Int(after.version),
-                Value::Int(after.updated_at),
-                Value::Int(after.version - 1),
-            ],
+            &format!("UPDATE tasks SET {SET} WHERE id = $1 AND user_id = $2 AND version = $14"),
+            &params,
         )?;
         if n == 0 {
             return Err(version_conflict());
@@ -154,10 +229,17 @@ pub fn version_conflict() -> Error {
 /// Deletes the task if it is still at `version`.
 pub fn delete(db: &Db, task: &Task, events: &[OutboxEvent]) -> Result<(), Error> {
     db.transaction(|db| {
-        db.execute("DELETE FROM task_tags WHERE task_id = $1", &[(&task.id).into()])?;
+        db.execute(
+            "DELETE FROM task_tags WHERE task_id = $1",
+            &[(&task.id).into()],
+        )?;
         let n = db.execute(
             "DELETE FROM tasks WHERE id = $1 AND user_id = $2 AND version = $3",
-            &[(&task.id).into(), (&task.user_id).into(), Value::Int(task.version)],
+            &[
+                (&task.id).into(),
+                (&task.user_id).into(),
+                Value::Int(task.version),
+            ],
         )?;
         if n == 0 {
             return Err(version_conflict());

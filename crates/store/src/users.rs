@@ -133,7 +133,10 @@ impl Throttle {
     }
 
     pub fn clear(&self, db: &Db, email: &str) -> Result<(), Error> {
-        db.execute("DELETE FROM signin_failures WHERE email = $1", &[email.into()])
-            .map(|_| ())
+        db.execute(
+            "DELETE FROM signin_failures WHERE email = $1",
+            &[email.into()],
+        )
+        .map(|_| ())
     }
 }

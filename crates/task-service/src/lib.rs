@@ -65,7 +65,10 @@ fn check_expected(task: &Task, expected: Expected) -> Result<(), Error> {
             return Err(Error::new(
                 ErrorKind::PreconditionFailed,
                 "precondition_failed",
-                format!("the task is at version {}, not {v}; reload it and try again", task.version),
+                format!(
+                    "the task is at version {}, not {v}; reload it and try again",
+                    task.version
+                ),
             )
             .with_details(serde_json::json!({ "currentVersion": task.version })));
         }
@@ -93,17 +96,30 @@ pub fn update(
     let mut after = before.clone();
     let changed = apply_patch(&mut after, patch, now);
     if changed.is_empty() {
-        return Ok(Changed { task: before, events: vec![] });
+        return Ok(Changed {
+            task: before,
+            events: vec![],
+        });
     }
     after.version += 1;
     after.updated_at = now;
-    let mut events = vec![event::task_updated(&new_id(), &before, &after, &changed, origin, now)];
+    let mut events = vec![event::task_updated(
+        &new_id(),
+        &before,
+        &after,
+        &changed,
+        origin,
+        now,
+    )];
     // Completing through PATCH is still a completion for the agents.
     if changed.contains(&"completed") {
         events.push(event::task_completion(&new_id(), &after, origin, now));
     }
     store::tasks::update(db, &after, &events)?;
-    Ok(Changed { task: after, events })
+    Ok(Changed {
+        task: after,
+        events,
+    })
 }
 
 /// Completes or reopens a task. Doing it twice is harmless: the second call
@@ -119,7 +135,10 @@ pub fn set_completion(
     let before = get(db, user_id, id)?;
     check_expected(&before, expected)?;
     if before.completed == completed {
-        return Ok(Changed { task: before, events: vec![] });
+        return Ok(Changed {
+            task: before,
+            events: vec![],
+        });
     }
     let now = now_ms();
     let mut after = before;
@@ -128,10 +147,19 @@ pub fn set_completion(
     after.updated_at = now;
     let events = vec![event::task_completion(&new_id(), &after, origin, now)];
     store::tasks::update(db, &after, &events)?;
-    Ok(Changed { task: after, events })
+    Ok(Changed {
+        task: after,
+        events,
+    })
 }
 
-pub fn delete(db: &Db, user_id: &str, id: &str, expected: Expected, origin: &Origin) -> Result<Changed, Error> {
+pub fn delete(
+    db: &Db,
+    user_id: &str,
+    id: &str,
+    expected: Expected,
+    origin: &Origin,
+) -> Result<Changed, Error> {
     let task = get(db, user_id, id)?;
     check_expected(&task, expected)?;
     let events = vec![event::task_deleted(&new_id(), &task, origin, now_ms())];

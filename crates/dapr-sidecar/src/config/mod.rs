@@ -1,0 +1,122 @@
+//! Sidecar settings and the Dapr resources it loads.
+
+pub mod resiliency;
+pub mod resources;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::clock::{Clock, SystemClock};
+
+/// How to run one sidecar.
+#[derive(Clone)]
+pub struct SidecarConfig {
+    /// The Dapr app id (`--app-id`): CloudEvent `source`, scoping, consumer group.
+    pub app_id: String,
+    /// Where the app listens, e.g. `http://127.0.0.1:3000` (`--app-port`).
+    pub app_url: String,
+    /// The sidecar's HTTP API address; port 0 picks a free port
+    /// (see [`crate::SidecarHandle::addr`]).
+    pub listen: SocketAddr,
+    /// Directories of Dapr YAML resources (`--resources-path`).
+    pub resources_dirs: Vec<PathBuf>,
+    /// Where undelivered messages and jobs are kept across restarts.
+    pub state_dir: PathBuf,
+    /// Sent to the app as `dapr-api-token` (Dapr's `APP_API_TOKEN`).
+    pub app_api_token: Option<String>,
+    /// Required from the app on every API route but the health checks
+    /// (Dapr's `DAPR_API_TOKEN`).
+    pub dapr_api_token: Option<String>,
+    /// Wall-clock source; a [`crate::TestClock`] lets tests move time.
+    pub clock: Arc<dyn Clock>,
+    /// Partitions per topic. A message's partition is hash(key) mod this;
+    /// each partition delivers one message at a time, in order.
+    pub partitions: u32,
+    /// The broker's redelivery back-off once a delivery has failed after the
+    /// resiliency policy and the subscription has no dead-letter topic.
+    /// Kafka's Dapr component defaults to a constant 5 s; tests set it low.
+    pub broker_redelivery_backoff: Duration,
+    /// How many broker redeliveries before the message is skipped; `None`
+    /// (the Kafka component's default) redelivers forever, blocking the
+    /// partition.
+    pub broker_max_redeliveries: Option<u64>,
+    /// Call `GET /dapr/subscribe` once the app is up (programmatic
+    /// subscriptions replace declarative ones for the same topic).
+    pub programmatic_subscriptions: bool,
+    /// Treat a 404 reply to a delivery like `DROP` (sent to the dead-letter
+    /// topic when one is set). Dapr 1.17 and later do this; 1.16 acks a 404
+    /// without dead-lettering it, which is the default here.
+    pub not_found_to_dead_letter: bool,
+    /// One JSON line per delivery, job trigger and cron tick on stderr.
+    pub log_deliveries: bool,
+}
+
+impl SidecarConfig {
+    /// Settings with Dapr's defaults: listen on 127.0.0.1:3500, 8 partitions,
+    /// 5 s broker back-off forever, real time, delivery log on.
+    pub fn new(
+        app_id: impl Into<String>,
+        app_url: impl Into<String>,
+        state_dir: impl Into<PathBuf>,
+    ) -> Self {
+        Self {
+            app_id: app_id.into(),
+            app_url: app_url.into(),
+            listen: SocketAddr::from(([127, 0, 0, 1], 3500)),
+            resources_dirs: Vec::new(),
+            state_dir: state_dir.into(),
+            app_api_token: None,
+            dapr_api_token: None,
+            clock: SystemClock::shared(),
+            partitions: 8,
+            broker_redelivery_backoff: Duration::from_secs(5),
+            broker_max_redeliveries: None,
+            programmatic_subscriptions: true,
+            not_found_to_dead_letter: false,
+            log_deliveries: true,
+        }
+    }
+
+    /// Adds a resources directory.
+    pub fn with_resources(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.resources_dirs.push(dir.into());
+        self
+    }
+
+    /// Sets the listen address.
+    pub fn with_listen(mut self, addr: SocketAddr) -> Self {
+        self.listen = addr;
+        self
+    }
+
+    /// Sets the clock.
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+}
+
+impl std::fmt::Debug for SidecarConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SidecarConfig")
+            .field("app_id", &self.app_id)
+            .field("app_url", &self.app_url)
+            .field("listen", &self.listen)
+            .field("resources_dirs", &self.resources_dirs)
+            .field("state_dir", &self.state_dir)
+            .field(
+                "app_api_token",
+                &self.app_api_token.as_ref().map(|_| "<set>"),
+            )
+            .field(
+                "dapr_api_token",
+                &self.dapr_api_token.as_ref().map(|_| "<set>"),
+            )
+            .field("partitions", &self.partitions)
+            .field("broker_redelivery_backoff", &self.broker_redelivery_backoff)
+            .field("broker_max_redeliveries", &self.broker_max_redeliveries)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Benchmarks; each prints its own figures.
+#   scripts/bench.sh api [--backend postgres|sqlite|both] [--clients 32] [--seconds 10]
+#   scripts/bench.sh instantiate
+source "$(dirname "$0")/lib.sh"
+ensure_rust
+what="${1:-api}"; shift || true
+build_components
+build_host
+case "$what" in
+    api)
+        ensure_postgres
+        cargo run --locked --release -q -p integration-tests --bin bench-api -- "$@" ;;
+    instantiate)
+        cargo run --locked --release -q -p spinhost --example instantiate_cost -- "$@" ;;
+    *) echo "unknown benchmark: $what (api, instantiate)" >&2; exit 2 ;;
+esac
