@@ -14,6 +14,7 @@ pub const TASK_UPDATED: &str = "tasks.updated";
 pub const TASK_DELETED: &str = "tasks.deleted";
 pub const TASK_COMPLETED: &str = "tasks.completed";
 pub const TASK_INCOMPLETE: &str = "tasks.incomplete";
+pub const TASK_OVERDUE: &str = "tasks.overdue";
 
 /// Who caused an event and how to trace it.
 #[derive(Debug, Clone, PartialEq)]
@@ -90,6 +91,11 @@ pub fn task_completion(id: &str, task: &Task, origin: &Origin, now: i64) -> Outb
         TASK_INCOMPLETE
     };
     envelope(id, kind, task, origin, now, Map::new())
+}
+
+/// Published by the overdue agent when a task's due time has passed.
+pub fn task_overdue(id: &str, task: &Task, origin: &Origin, now: i64) -> OutboxEvent {
+    envelope(id, TASK_OVERDUE, task, origin, now, Map::new())
 }
 
 /// `tasks.updated` carries each changed field's old and new value.

@@ -91,19 +91,44 @@ impl Publisher {
                 .await
                 .and_then(|()| store::outbox::mark_published(db, &e.id, domain::time::now_ms()));
             if let Err(err) = outcome {
-                eprintln!(
-                    "{}",
+                applog::warn(
+                    "event left in the outbox for the relay",
                     serde_json::json!({
-                        "level": "warn",
-                        "msg": "event left in the outbox for the relay",
                         "eventId": e.id,
                         "type": e.event_type,
                         "correlationId": e.envelope["data"]["correlationId"],
                         "error": err.message,
-                    })
+                    }),
                 );
             }
         }
+    }
+}
+
+impl Publisher {
+    /// The relay: publishes outbox rows the live path did not get out
+    /// (sidecar or broker down), oldest first, and marks each one sent.
+    /// Stops at the first failure: the sidecar is likely still down, and
+    /// the rest keeps its order for the next tick.
+    pub async fn relay(&self, db: &Db, rows: Vec<store::outbox::Unsent>) -> (usize, usize) {
+        let total = rows.len();
+        let mut published = 0;
+        for row in rows {
+            let envelope: serde_json::Value = serde_json::from_str(&row.payload).unwrap_or_default();
+            let result = self
+                .publish(&row.topic, &row.user_id, &row.payload, envelope["traceparent"].as_str())
+                .await
+                .and_then(|()| store::outbox::mark_published(db, &row.id, domain::time::now_ms()));
+            if let Err(e) = result {
+                applog::warn("relay stopped", serde_json::json!({ "eventId": row.id, "error": e.message }));
+                break;
+            }
+            published += 1;
+        }
+        applog::emit(&serde_json::json!({
+            "level": "info", "msg": "outbox relay", "unsent": total, "published": published,
+        }));
+        (published, total - published)
     }
 }
 

@@ -90,19 +90,16 @@ async fn send(out: ResponseOutparam, reply: Reply, correlation_id: &str) {
     let fields = match spin_sdk::http::Headers::from_list(&headers) {
         Ok(f) => f,
         Err(e) => {
-            eprintln!("{{\"level\":\"error\",\"msg\":\"invalid response header: {e:?}\"}}");
+            applog::error("invalid response header", serde_json::json!({ "error": format!("{e:?}") }));
             spin_sdk::http::Headers::new()
         }
     };
     let response = OutgoingResponse::new(fields);
     if response.set_status_code(reply.status).is_err() {
-        eprintln!(
-            "{{\"level\":\"error\",\"msg\":\"invalid status {}\"}}",
-            reply.status
-        );
+        applog::error("invalid status", serde_json::json!({ "status": reply.status }));
     }
     if let Err(e) = out.set_with_body(response, reply.body).await {
-        eprintln!("{{\"level\":\"warn\",\"msg\":\"client went away: {e:?}\"}}");
+        applog::warn("client went away", serde_json::json!({ "error": format!("{e:?}") }));
     }
 }
 
@@ -131,7 +128,7 @@ fn log_line(
             line["error"] = e.message.clone().into();
         }
     }
-    eprintln!("{line}");
+    applog::emit(&line);
 }
 
 /// 405 with the methods the route supports.
@@ -204,4 +201,21 @@ pub fn if_match(req: &Request) -> Result<Option<i64>, Error> {
             "If-Match must be the task's ETag, such as \"3\"",
         )
     })
+}
+
+/// Internal routes (events, jobs, cron) accept only the sidecar when the
+/// `app_api_token` variable is set: Dapr sends it as `dapr-api-token`.
+pub fn check_app_token(req: &Request) -> Result<(), Error> {
+    let expected = config::var_or_empty("app_api_token");
+    if expected.is_empty() {
+        return Ok(());
+    }
+    match req.header("dapr-api-token") {
+        Some(t) if constant_time_eq(t.as_bytes(), expected.as_bytes()) => Ok(()),
+        _ => Err(Error::unauthorized("this route is for the Dapr sidecar")),
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

@@ -3,10 +3,12 @@
 //! epoch milliseconds; no booleans), and the few dialect differences live
 //! here. Repositories (`users`, `tasks`, `outbox`) build on it.
 
+pub mod consumers;
 mod db;
 mod migrations;
 pub mod outbox;
 pub mod sessions;
+pub mod suggestions;
 pub mod tasks;
 pub mod users;
 

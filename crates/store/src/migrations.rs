@@ -73,6 +73,39 @@ pub(crate) const MIGRATIONS: &[(i64, &[&str])] = &[(
             attempts BIGINT NOT NULL)",
         "CREATE INDEX outbox_unsent ON outbox (published_at, created_at)",
     ],
+), (
+    2,
+    &[
+        // Agent suggestions. dedup_key is unique: the event path and the
+        // sweep racing for the same suggestion create one row.
+        "CREATE TABLE suggestions (
+            id TEXT PRIMARY KEY,
+            user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            task_id TEXT,
+            type TEXT NOT NULL,
+            message TEXT NOT NULL,
+            status TEXT NOT NULL,
+            dedup_key TEXT NOT NULL UNIQUE,
+            action TEXT,
+            created_at BIGINT NOT NULL,
+            updated_at BIGINT NOT NULL)",
+        "CREATE INDEX suggestions_by_user ON suggestions (user_id, status, created_at)",
+        "CREATE INDEX suggestions_by_task ON suggestions (task_id)",
+        // Consumers are idempotent: one row per (consumer, event id).
+        "CREATE TABLE processed_events (
+            consumer TEXT NOT NULL,
+            event_id TEXT NOT NULL,
+            processed_at BIGINT NOT NULL,
+            PRIMARY KEY (consumer, event_id))",
+        "CREATE TABLE dead_letters (
+            id TEXT PRIMARY KEY,
+            topic TEXT NOT NULL,
+            event_type TEXT NOT NULL,
+            user_id TEXT,
+            payload TEXT NOT NULL,
+            received_at BIGINT NOT NULL)",
+        "CREATE INDEX tasks_open_due ON tasks (completed_at, due_at)",
+    ],
 )];
 
 pub(crate) fn latest() -> i64 {

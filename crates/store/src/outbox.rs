@@ -30,3 +30,37 @@ pub fn mark_published(db: &Db, id: &str, now: i64) -> Result<(), Error> {
     )
     .map(|_| ())
 }
+
+/// An outbox row still to publish.
+pub struct Unsent {
+    pub id: String,
+    pub topic: String,
+    pub user_id: String,
+    pub payload: String,
+}
+
+/// The oldest unsent events created before `before` (the live path gets a
+/// head start, so the relay rarely publishes an event twice).
+pub fn unsent(db: &Db, before: i64, limit: i64) -> Result<Vec<Unsent>, Error> {
+    let rows = db.query(
+        "SELECT id, topic, user_id, payload FROM outbox
+         WHERE published_at IS NULL AND created_at < $1
+         ORDER BY created_at, id LIMIT $2",
+        &[Value::Int(before), Value::Int(limit)],
+    )?;
+    rows.iter()
+        .map(|r| {
+            Ok(Unsent {
+                id: r.text(0)?,
+                topic: r.text(1)?,
+                user_id: r.text(2)?,
+                payload: r.text(3)?,
+            })
+        })
+        .collect()
+}
+
+pub fn count_unsent(db: &Db) -> Result<i64, Error> {
+    let rows = db.query("SELECT COUNT(*) FROM outbox WHERE published_at IS NULL", &[])?;
+    rows.first().map(|r| r.int(0)).unwrap_or(Ok(0))
+}

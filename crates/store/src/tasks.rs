@@ -387,3 +387,50 @@ mod tests {
         assert_eq!(like_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
     }
 }
+
+/// A user's open tasks due in `[from, to)`, for the load evaluation.
+pub fn open_due_between(db: &Db, user_id: &str, from: i64, to: i64) -> Result<Vec<Task>, Error> {
+    let rows = db.query(
+        &format!(
+            "SELECT {COLUMNS} FROM tasks t
+             WHERE t.user_id = $1 AND t.completed_at IS NULL AND t.due_at >= $2 AND t.due_at < $3
+             ORDER BY t.due_at, t.id LIMIT 500"
+        ),
+        &[user_id.into(), Value::Int(from), Value::Int(to)],
+    )?;
+    rows.iter().map(task_from).collect()
+}
+
+/// Open overdue tasks of users with agents on that have no overdue
+/// suggestion for their current due date yet: what the sweep must catch.
+pub fn overdue_without_suggestion(db: &Db, now: i64, limit: i64) -> Result<Vec<Task>, Error> {
+    let rows = db.query(
+        &format!(
+            "SELECT {COLUMNS} FROM tasks t JOIN users u ON u.id = t.user_id
+             WHERE t.completed_at IS NULL AND t.due_at < $1 AND u.agents_enabled = 1
+               AND NOT EXISTS (SELECT 1 FROM suggestions s
+                               WHERE s.dedup_key = 'overdue:' || t.id || ':' || t.due_at)
+             ORDER BY t.due_at LIMIT $2"
+        ),
+        &[Value::Int(now), Value::Int(limit)],
+    )?;
+    rows.iter().map(task_from).collect()
+}
+
+/// (user, due) of open high or urgent tasks due in `[from, to)` for users
+/// with agents on: the candidates of the prioritization sweep.
+pub fn heavy_due_between(db: &Db, from: i64, to: i64, limit: i64) -> Result<Vec<(String, i64)>, Error> {
+    let rows = db.query(
+        "SELECT t.user_id, t.due_at FROM tasks t JOIN users u ON u.id = t.user_id
+         WHERE t.completed_at IS NULL AND t.priority >= $1 AND t.due_at >= $2 AND t.due_at < $3
+           AND u.agents_enabled = 1
+         ORDER BY t.user_id, t.due_at LIMIT $4",
+        &[
+            Value::Int(Priority::High.rank()),
+            Value::Int(from),
+            Value::Int(to),
+            Value::Int(limit),
+        ],
+    )?;
+    rows.iter().map(|r| Ok((r.text(0)?, r.int(1)?))).collect()
+}

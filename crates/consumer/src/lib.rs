@@ -1,0 +1,187 @@
+//! Internal components, called only by the Dapr sidecar.
+//!
+//! Event handlers (`serve_event`) answer Dapr's delivery contract:
+//! `{"status":"SUCCESS"}` when done (or already done: the event id is
+//! recorded per consumer in the same transaction as the effect, so a
+//! redelivery changes nothing), `RETRY` for transient faults (the database
+//! is unreachable), `DROP` for poison (an event that can never be handled;
+//! the sidecar sends it to the dead-letter topic). Each event logs one JSON
+//! line: type, ids, correlation id, duration, outcome.
+//!
+//! Cron bindings (`serve_cron`) answer the sidecar's OPTIONS probe and run
+//! on each POST.
+
+use domain::event::OutboxEvent;
+use domain::time::now_ms;
+use domain::{Error, ErrorKind};
+use http_api::{Outcome, Reply, Request};
+use serde_json::{json, Value};
+use spin_sdk::http::{IncomingRequest, ResponseOutparam};
+use std::time::Instant;
+use store::Db;
+
+/// A delivered CloudEvent.
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub id: String,
+    pub kind: String,
+    pub topic: String,
+    pub data: Value,
+    /// The whole envelope, as delivered.
+    pub envelope: Value,
+}
+
+impl Event {
+    pub fn parse(body: &[u8]) -> Result<Event, Error> {
+        let poison = |why: &str| Error::bad_request("poison_event", why.to_string());
+        let envelope: Value = serde_json::from_slice(body).map_err(|_| poison("the body is not JSON"))?;
+        let text = |k: &str| envelope.get(k).and_then(Value::as_str).map(str::to_string);
+        Ok(Event {
+            id: text("id").ok_or_else(|| poison("the event has no id"))?,
+            kind: text("type").ok_or_else(|| poison("the event has no type"))?,
+            topic: text("topic").unwrap_or_default(),
+            data: envelope.get("data").cloned().unwrap_or(Value::Null),
+            envelope,
+        })
+    }
+
+    fn data_str(&self, key: &str) -> Option<&str> {
+        self.data.get(key).and_then(Value::as_str)
+    }
+
+    /// A required string field of `data`; its absence makes the event poison.
+    pub fn require(&self, key: &str) -> Result<&str, Error> {
+        self.data_str(key).ok_or_else(|| {
+            Error::bad_request("poison_event", format!("{} event without data.{key}", self.kind))
+        })
+    }
+
+    pub fn correlation_id(&self) -> &str {
+        self.data_str("correlationId").unwrap_or("")
+    }
+
+    pub fn traceparent(&self) -> String {
+        self.envelope
+            .get("traceparent")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    }
+}
+
+/// What a handler did: a word for the log and events to publish.
+pub struct Handled {
+    pub verdict: &'static str,
+    pub events: Vec<OutboxEvent>,
+}
+
+impl Handled {
+    pub fn nothing(verdict: &'static str) -> Handled {
+        Handled { verdict, events: vec![] }
+    }
+}
+
+fn dapr_status(status: &str) -> Reply {
+    Reply::json(200, &json!({ "status": status }))
+}
+
+/// Runs one event handler. `handle` runs inside a transaction together with
+/// the idempotency record.
+pub async fn serve_event<F>(consumer: &'static str, incoming: IncomingRequest, out: ResponseOutparam, handle: F)
+where
+    F: FnOnce(&Db, &Event, i64) -> Result<Handled, Error>,
+{
+    http_api::serve(consumer, incoming, out, |req| {
+        if req.method != "POST" {
+            return Err(http_api::method_not_allowed("POST"));
+        }
+        http_api::check_app_token(req)?;
+        let started = Instant::now();
+        let event = match Event::parse(&req.body) {
+            Ok(e) => e,
+            Err(e) => {
+                log_event(consumer, None, "DROP", &e.message, started);
+                return Ok(dapr_status("DROP").into());
+            }
+        };
+        let run = || -> Result<(Db, Handled), Error> {
+            let db = Db::open(&http_api::config::var("db_url")?)?;
+            let now = now_ms();
+            let handled = db.transaction(|db| {
+                if !store::consumers::mark_processed(db, consumer, &event.id, now)? {
+                    return Ok(Handled::nothing("duplicate"));
+                }
+                handle(db, &event, now)
+            })?;
+            Ok((db, handled))
+        };
+        match run() {
+            Ok((db, handled)) => {
+                log_event(consumer, Some(&event), "SUCCESS", handled.verdict, started);
+                Ok(Outcome::with_events(dapr_status("SUCCESS"), db, handled.events))
+            }
+            Err(e) if e.is_internal() => {
+                log_event(consumer, Some(&event), "RETRY", &e.message, started);
+                Ok(dapr_status("RETRY").into())
+            }
+            Err(e) => {
+                log_event(consumer, Some(&event), "DROP", &e.message, started);
+                Ok(dapr_status("DROP").into())
+            }
+        }
+    })
+    .await
+}
+
+fn log_event(consumer: &str, event: Option<&Event>, outcome: &str, detail: &str, started: Instant) {
+    let mut line = json!({
+        "level": if outcome == "SUCCESS" { "info" } else { "warn" },
+        "consumer": consumer,
+        "outcome": outcome,
+        "detail": detail,
+        "ms": started.elapsed().as_micros() as f64 / 1000.0,
+    });
+    if let Some(e) = event {
+        line["eventId"] = e.id.clone().into();
+        line["eventType"] = e.kind.clone().into();
+        line["taskId"] = e.data.get("taskId").cloned().unwrap_or(Value::Null);
+        line["userId"] = e.data.get("userId").cloned().unwrap_or(Value::Null);
+        line["correlationId"] = e.correlation_id().into();
+    }
+    applog::emit(&line);
+}
+
+/// Runs a cron binding: OPTIONS is the sidecar's subscription probe, POST a
+/// tick. `run` returns a JSON report and events to publish afterwards.
+pub async fn serve_cron<F>(name: &'static str, incoming: IncomingRequest, out: ResponseOutparam, run: F)
+where
+    F: FnOnce(&Db, i64) -> Result<(Value, Vec<OutboxEvent>), Error>,
+{
+    http_api::serve(name, incoming, out, |req: &Request| match req.method.as_str() {
+        "OPTIONS" => Ok(Reply::json(200, &json!({ "binding": name })).into()),
+        "POST" => {
+            http_api::check_app_token(req)?;
+            let started = Instant::now();
+            let db = Db::open(&http_api::config::var("db_url")?)?;
+            let (mut report, events) = run(&db, now_ms())?;
+            report["ms"] = json!(started.elapsed().as_micros() as f64 / 1000.0);
+            applog::emit(&json!({ "level": "info", "cron": name, "report": report }));
+            Ok(Outcome::with_events(Reply::json(200, &report), db, events))
+        }
+        _ => Err(http_api::method_not_allowed("OPTIONS, POST")),
+    })
+    .await
+}
+
+/// The task an event is about, read fresh: the event may be older than the
+/// task's current state. `None` when it no longer exists.
+pub fn current_task(db: &Db, event: &Event) -> Result<Option<domain::task::Task>, Error> {
+    let task_id = event.require("taskId")?;
+    let user_id = event.require("userId")?;
+    store::tasks::get(db, user_id, task_id)
+}
+
+/// Treats a non-internal error kind as poison for the sidecar.
+pub fn is_poison(e: &Error) -> bool {
+    !matches!(e.kind, ErrorKind::Internal | ErrorKind::Unavailable)
+}
