@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks; each prints its own figures.
 #   scripts/bench.sh api [--backend postgres|sqlite|both] [--clients 32] [--seconds 10]
+#   scripts/bench.sh events [--backend sqlite|postgres|both] [--rate 1000] [--seconds 10] [--users 64]
 #   scripts/bench.sh instantiate
 source "$(dirname "$0")/lib.sh"
 ensure_rust
@@ -11,7 +12,10 @@ case "$what" in
     api)
         ensure_postgres
         cargo run --locked --release -q -p integration-tests --bin bench-api -- "$@" ;;
+    events)
+        ensure_postgres
+        cargo run --locked --release -q -p integration-tests --bin bench-events -- "$@" ;;
     instantiate)
         cargo run --locked --release -q -p spinhost --example instantiate_cost -- "$@" ;;
-    *) echo "unknown benchmark: $what (api, instantiate)" >&2; exit 2 ;;
+    *) echo "unknown benchmark: $what (api, events, instantiate)" >&2; exit 2 ;;
 esac

@@ -35,6 +35,8 @@ on_both_backends!(
     method_and_route_errors,
     health_and_ready,
     web_serves_the_page,
+    change_feed_resumes_from_a_cursor,
+    change_feed_streams_server_sent_events,
 );
 
 fn tasks_of(app: &TestApp, user: &User) -> Vec<Value> {
@@ -197,7 +199,7 @@ fn settings_read_and_update(app: &TestApp) {
     let s = app.get("/api/v1/settings", t).json();
     assert_eq!(
         s,
-        json!({"timezone": "UTC", "agentsEnabled": true, "inAppNotifications": true, "webhookUrl": null})
+        json!({"timezone": "UTC", "agentsEnabled": true, "inAppNotifications": true, "webhookUrl": null, "webhookSecret": null})
     );
     let updated = app.send_json(
         "PATCH",
@@ -210,6 +212,10 @@ fn settings_read_and_update(app: &TestApp) {
     assert_eq!(s["timezone"], "Europe/Berlin");
     assert_eq!(s["agentsEnabled"], false);
     assert_eq!(s["webhookUrl"], "https://hooks.example.com/x");
+    assert!(
+        s["webhookSecret"].as_str().unwrap().starts_with("whsec_"),
+        "a signing key is made for the webhook"
+    );
     for bad in [
         json!({"timezone": "not a zone"}),
         json!({"agentsEnabled": "yes"}),
@@ -748,4 +754,122 @@ fn web_serves_the_page(app: &TestApp) {
     // Client-side routes fall back to the app's page; missing files do not.
     assert_eq!(app.get("/tasks/today", None).status, 200);
     assert_eq!(app.get("/missing.js", None).status, 404);
+}
+
+fn change_feed_resumes_from_a_cursor(app: &TestApp) {
+    let user = app.sign_up();
+    let t = Some(user.token.as_str());
+    let start = app.get("/api/v1/changes", t).json();
+    assert_eq!(start["items"], json!([]));
+    let cursor = start["cursor"].as_i64().unwrap();
+    let a = app.create_task(&user, json!({"title": "A"}));
+    let a_id = a["id"].as_str().unwrap();
+    app.send_json(
+        "PATCH",
+        &format!("/api/v1/tasks/{a_id}"),
+        t,
+        &json!({"title": "A2"}),
+    );
+    let b = app.create_task(&user, json!({"title": "B"}));
+    app.request(
+        "DELETE",
+        &format!("/api/v1/tasks/{}", b["id"].as_str().unwrap()),
+        t,
+        &[],
+        None,
+    );
+    // Another user's changes never appear.
+    let other = app.sign_up();
+    app.create_task(&other, json!({"title": "not yours"}));
+
+    let feed = app
+        .get(&format!("/api/v1/changes?since={cursor}"), t)
+        .json();
+    let items = feed["items"].as_array().unwrap();
+    let kinds: Vec<&str> = items.iter().map(|i| i["kind"].as_str().unwrap()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "task.upserted",
+            "task.upserted",
+            "task.upserted",
+            "task.deleted"
+        ]
+    );
+    let seqs: Vec<i64> = items.iter().map(|i| i["seq"].as_i64().unwrap()).collect();
+    assert_eq!(
+        seqs,
+        (cursor + 1..=cursor + 4).collect::<Vec<_>>(),
+        "gap-free and ordered"
+    );
+    assert_eq!(items[1]["data"]["title"], "A2");
+    assert_eq!(items[3]["entityId"], b["id"]);
+    let next = feed["cursor"].as_i64().unwrap();
+    assert_eq!(next, cursor + 4);
+    // Resuming from the middle returns only what came after.
+    let tail = app
+        .get(&format!("/api/v1/changes?since={}", cursor + 2), t)
+        .json();
+    assert_eq!(tail["items"].as_array().unwrap().len(), 2);
+    // Long poll: a change made while waiting ends the wait early.
+    let started = std::time::Instant::now();
+    let waited = std::thread::scope(|s| {
+        let poll = s.spawn(|| {
+            app.get(&format!("/api/v1/changes?since={next}&wait=10"), t)
+                .json()
+        });
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        app.create_task(&user, json!({"title": "while waiting"}));
+        poll.join().unwrap()
+    });
+    assert_eq!(waited["items"][0]["data"]["title"], "while waiting");
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    // Bad cursors are refused clearly.
+    app.get("/api/v1/changes?since=-1", t).error_code(400);
+    assert_eq!(
+        app.get("/api/v1/changes?since=999999", t).error_code(409),
+        "cursor_ahead"
+    );
+    app.get("/api/v1/changes?since=0&wait=99", t)
+        .error_code(400);
+    app.get("/api/v1/changes", None).error_code(401);
+}
+
+fn change_feed_streams_server_sent_events(app: &TestApp) {
+    use std::io::{BufRead, BufReader};
+    let user = app.sign_up();
+    let cursor = app.get("/api/v1/changes", Some(&user.token)).json()["cursor"]
+        .as_i64()
+        .unwrap();
+    let resp = app
+        .http
+        .get(format!("{}/api/v1/changes?since={cursor}", app.base))
+        .bearer_auth(&user.token)
+        .header("accept", "text/event-stream")
+        .send()
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers()["content-type"], "text/event-stream");
+    let created = std::time::Instant::now();
+    let task = app.create_task(&user, json!({"title": "streamed"}));
+    let mut lines = BufReader::new(resp).lines();
+    let mut id = None;
+    loop {
+        let line = lines.next().expect("stream open").unwrap();
+        if let Some(v) = line.strip_prefix("id: ") {
+            id = Some(v.parse::<i64>().unwrap());
+        }
+        if let Some(data) = line.strip_prefix("data: ") {
+            let v: Value = serde_json::from_str(data).unwrap();
+            if v["kind"] == "task.upserted" {
+                assert_eq!(v["entityId"], task["id"]);
+                break;
+            }
+        }
+    }
+    assert_eq!(id, Some(cursor + 1));
+    assert!(
+        created.elapsed() < std::time::Duration::from_secs(2),
+        "live within 2 s"
+    );
 }

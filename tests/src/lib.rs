@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{mpsc, OnceLock};
 
 pub mod pg;
+pub mod system;
 
 /// The session-signing key of every test app (tests forge tokens with it).
 pub const TEST_AUTH_SECRET: &str = "integration-test-secret-0123456789";
@@ -106,14 +107,7 @@ pub fn app(backend: Backend) -> &'static TestApp {
             Backend::Postgres => pg::fresh_database("api"),
             Backend::Sqlite => String::new(),
         };
-        TestApp {
-            base: start_host(HostSetup::new(backend, &db_url)),
-            backend,
-            http: reqwest::blocking::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap(),
-        }
+        TestApp::new(start_host(HostSetup::new(backend, &db_url)), backend)
     })
 }
 
@@ -178,6 +172,17 @@ pub struct User {
 }
 
 impl TestApp {
+    pub fn new(base: String, backend: Backend) -> TestApp {
+        TestApp {
+            base,
+            backend,
+            http: reqwest::blocking::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+        }
+    }
+
     pub fn request(
         &self,
         method: &str,

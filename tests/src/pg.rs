@@ -5,10 +5,13 @@ pub fn server_url() -> String {
     std::env::var("TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
 }
 
-/// Creates an empty database for this test process and returns its URL.
-/// Databases left by earlier runs with the same purpose are dropped first.
+/// Creates an empty database and returns its URL. Databases with the same
+/// purpose left by earlier test processes are dropped first.
 pub fn fresh_database(purpose: &str) -> String {
-    let name = format!("tm_it_{purpose}_{}", std::process::id());
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let mine = format!("tm_it_{purpose}_{}_", std::process::id());
+    let name = format!("{mine}{n}");
     let admin = format!("{}/postgres", server_url());
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -28,6 +31,9 @@ pub fn fresh_database(purpose: &str) -> String {
             .unwrap();
         for row in stale {
             let old: String = row.get(0);
+            if old.starts_with(&mine) {
+                continue;
+            }
             client
                 .batch_execute(&format!("DROP DATABASE IF EXISTS \"{old}\" WITH (FORCE)"))
                 .await
@@ -39,4 +45,36 @@ pub fn fresh_database(purpose: &str) -> String {
             .unwrap();
     });
     format!("{}/{name}?sslmode=disable", server_url())
+}
+
+/// The first column of the first row, as i64.
+pub fn scalar(db_url: &str, sql: &str) -> i64 {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let (client, conn) = tokio_postgres::connect(db_url, tokio_postgres::NoTls)
+            .await
+            .unwrap();
+        tokio::spawn(conn);
+        let row = client.query_one(sql, &[]).await.unwrap();
+        row.get::<_, i64>(0)
+    })
+}
+
+/// Runs statements as the superuser against the server's admin database.
+pub fn admin(sql: &str) {
+    let admin = format!("{}/postgres", server_url());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let (client, conn) = tokio_postgres::connect(&admin, tokio_postgres::NoTls)
+            .await
+            .unwrap();
+        tokio::spawn(conn);
+        client.batch_execute(sql).await.unwrap();
+    });
 }

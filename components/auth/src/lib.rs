@@ -101,6 +101,14 @@ fn patch_settings(req: &Request) -> Result<Reply, Error> {
     let (db, who) = open_authenticated(req)?;
     let (_, mut settings) = sessions::profile(&db, &who)?;
     apply_settings_patch(&mut settings, &body)?;
+    if settings.webhook_url.is_some() && settings.webhook_secret.is_none() {
+        // The user verifies our webhooks with this key.
+        settings.webhook_secret = Some(format!(
+            "whsec_{}{}",
+            uuid::Uuid::new_v4().simple(),
+            uuid::Uuid::new_v4().simple()
+        ));
+    }
     store::users::update_settings(&db, &who.user_id, &settings, domain::time::now_ms())?;
     Ok(Reply::json(200, &settings))
 }

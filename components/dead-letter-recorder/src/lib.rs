@@ -29,5 +29,9 @@ fn on_event(db: &Db, event: &Event, now: i64) -> Result<Handled, Error> {
         "level": "warn", "msg": "dead letter", "eventId": event.id, "eventType": event.kind,
         "topic": event.topic, "correlationId": event.correlation_id(),
     }));
-    Ok(Handled::nothing(if new { "recorded" } else { "already_recorded" }))
+    Ok(Handled::nothing(if new {
+        "recorded"
+    } else {
+        "already_recorded"
+    }))
 }

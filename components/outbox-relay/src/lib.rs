@@ -1,11 +1,10 @@
 //! Outbox relay (cron binding, route /cron/outbox-relay): publishes the
 //! events the live path could not (sidecar or broker down), oldest first.
-//! Answers the tick at once and publishes afterwards; Dapr ignores a cron
-//! handler's answer anyway.
+//! Answers the tick with how many events it found.
 
 use domain::time::now_ms;
 use domain::Error;
-use http_api::{AfterResponse, Outcome, Reply, Request};
+use http_api::{Outcome, PostCommit, Reply, Request};
 use serde_json::json;
 use spin_sdk::http::{IncomingRequest, ResponseOutparam};
 use spin_sdk::http_component;
@@ -33,10 +32,13 @@ fn tick(req: &Request) -> Result<Outcome, Error> {
     if rows.is_empty() {
         return Ok(reply.into());
     }
-    let after: AfterResponse = Box::new(move || {
+    let publish: PostCommit = Box::new(move || {
         Box::pin(async move {
             events::Publisher::from_variables().relay(&db, rows).await;
         })
     });
-    Ok(Outcome { reply, after: vec![after] })
+    Ok(Outcome {
+        reply,
+        post_commit: vec![publish],
+    })
 }

@@ -29,7 +29,10 @@ async fn handle(req: IncomingRequest, out: ResponseOutparam) {
             }
             events.extend(effect.events);
         }
-        Ok::<_, Error>((json!({ "examined": tasks.len(), "created": created }), events))
+        Ok::<_, Error>((
+            json!({ "examined": tasks.len(), "created": created }),
+            events,
+        ))
     })
     .await
 }

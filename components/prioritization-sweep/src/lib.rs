@@ -20,14 +20,20 @@ async fn handle(req: IncomingRequest, out: ResponseOutparam) {
             entry.0 += 1;
         }
         let mut created = 0;
-        let heavy: Vec<_> = weeks.into_iter().filter(|(_, (n, _))| *n >= LOAD_THRESHOLD).collect();
+        let heavy: Vec<_> = weeks
+            .into_iter()
+            .filter(|(_, (n, _))| *n >= LOAD_THRESHOLD)
+            .collect();
         for ((user, _), (_, due)) in &heavy {
             let effect = db.transaction(|db| agents::check_load(db, user, *due, now))?;
             if effect.verdict == agents::Verdict::Created {
                 created += 1;
             }
         }
-        Ok::<_, Error>((json!({ "heavyWeeks": heavy.len(), "created": created }), vec![]))
+        Ok::<_, Error>((
+            json!({ "heavyWeeks": heavy.len(), "created": created }),
+            vec![],
+        ))
     })
     .await
 }

@@ -18,5 +18,9 @@ fn on_event(db: &Db, event: &Event, now: i64) -> Result<Handled, Error> {
         return Ok(Handled::nothing("ignored"));
     }
     let n = agents::resolve(db, event.require("userId")?, event.require("taskId")?, now)?;
-    Ok(Handled::nothing(if n > 0 { "resolved" } else { "nothing_open" }))
+    Ok(Handled::nothing(if n > 0 {
+        "resolved"
+    } else {
+        "nothing_open"
+    }))
 }

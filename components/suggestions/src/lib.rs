@@ -38,7 +38,10 @@ fn list(req: &Request) -> Result<Outcome, Error> {
             ("status", "all") => status = None,
             ("status", s) => {
                 status = Some(Status::parse(s).ok_or_else(|| {
-                    Error::invalid("status", "status must be one of open, dismissed, accepted, resolved, all")
+                    Error::invalid(
+                        "status",
+                        "status must be one of open, dismissed, accepted, resolved, all",
+                    )
                 })?)
             }
             (other, _) => {
@@ -55,32 +58,51 @@ fn list(req: &Request) -> Result<Outcome, Error> {
 }
 
 fn not_open() -> Error {
-    Error::new(ErrorKind::Conflict, "suggestion_closed", "the suggestion is no longer open")
+    Error::new(
+        ErrorKind::Conflict,
+        "suggestion_closed",
+        "the suggestion is no longer open",
+    )
 }
 
 fn dismiss(req: &Request, id: &str) -> Result<Outcome, Error> {
     let (db, who) = open_authenticated(req)?;
-    store::suggestions::get(&db, &who.user_id, id)?.ok_or_else(|| Error::not_found("suggestion"))?;
+    store::suggestions::get(&db, &who.user_id, id)?
+        .ok_or_else(|| Error::not_found("suggestion"))?;
     if !store::suggestions::close(&db, &who.user_id, id, Status::Dismissed, now_ms())? {
         return Err(not_open());
     }
-    let s = store::suggestions::get(&db, &who.user_id, id)?.ok_or_else(|| Error::not_found("suggestion"))?;
+    let s = store::suggestions::get(&db, &who.user_id, id)?
+        .ok_or_else(|| Error::not_found("suggestion"))?;
     Ok(Reply::json(200, &s).into())
 }
 
 fn accept(req: &Request, id: &str) -> Result<Outcome, Error> {
     let (db, who) = open_authenticated(req)?;
-    let suggestion = store::suggestions::get(&db, &who.user_id, id)?.ok_or_else(|| Error::not_found("suggestion"))?;
+    let suggestion = store::suggestions::get(&db, &who.user_id, id)?
+        .ok_or_else(|| Error::not_found("suggestion"))?;
     if suggestion.status != Status::Open {
         return Err(not_open());
     }
     let action = suggestion.action.clone().unwrap_or_default();
     let (task, events) = match action["type"].as_str() {
         Some("reschedule") => {
-            let task_id = action["taskId"].as_str().ok_or_else(|| Error::internal("action without taskId"))?;
+            let task_id = action["taskId"]
+                .as_str()
+                .ok_or_else(|| Error::internal("action without taskId"))?;
             let due = parse_instant("dueAt", action["dueAt"].as_str().unwrap_or_default())?;
-            let patch = TaskPatch { due_at: Some(Some(due)), ..Default::default() };
-            let changed = task_service::update(&db, &who.user_id, task_id, &patch, Expected::default(), &origin(req))?;
+            let patch = TaskPatch {
+                due_at: Some(Some(due)),
+                ..Default::default()
+            };
+            let changed = task_service::update(
+                &db,
+                &who.user_id,
+                task_id,
+                &patch,
+                Expected::default(),
+                &origin(req),
+            )?;
             (Some(changed.task), changed.events)
         }
         _ => (None, vec![]),
@@ -88,6 +110,11 @@ fn accept(req: &Request, id: &str) -> Result<Outcome, Error> {
     if !store::suggestions::close(&db, &who.user_id, id, Status::Accepted, now_ms())? {
         return Err(not_open());
     }
-    let s = store::suggestions::get(&db, &who.user_id, id)?.ok_or_else(|| Error::not_found("suggestion"))?;
-    Ok(Outcome::with_events(Reply::json(200, &json!({ "suggestion": s, "task": task })), db, events))
+    let s = store::suggestions::get(&db, &who.user_id, id)?
+        .ok_or_else(|| Error::not_found("suggestion"))?;
+    Ok(Outcome::with_events(
+        Reply::json(200, &json!({ "suggestion": s, "task": task })),
+        db,
+        events,
+    ))
 }

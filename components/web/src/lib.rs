@@ -36,6 +36,11 @@ fn respond(method: &str, path: &str, if_none_match: Option<&str>) -> Response {
     if path.starts_with("/api/") {
         return json_error(404, "not_found", "no such API endpoint");
     }
+    // The Dapr sidecar asks `/dapr/subscribe` and `/dapr/config`; a 404 tells
+    // it the app has no programmatic subscriptions (they are declarative).
+    if path.starts_with("/dapr/") {
+        return json_error(404, "not_found", "no such endpoint");
+    }
     if method != "GET" && method != "HEAD" {
         return json_error(
             405,

@@ -39,7 +39,10 @@ pub struct Effect {
 
 impl Effect {
     fn only(verdict: Verdict) -> Effect {
-        Effect { verdict, events: vec![] }
+        Effect {
+            verdict,
+            events: vec![],
+        }
     }
 }
 

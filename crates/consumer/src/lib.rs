@@ -34,7 +34,8 @@ pub struct Event {
 impl Event {
     pub fn parse(body: &[u8]) -> Result<Event, Error> {
         let poison = |why: &str| Error::bad_request("poison_event", why.to_string());
-        let envelope: Value = serde_json::from_slice(body).map_err(|_| poison("the body is not JSON"))?;
+        let envelope: Value =
+            serde_json::from_slice(body).map_err(|_| poison("the body is not JSON"))?;
         let text = |k: &str| envelope.get(k).and_then(Value::as_str).map(str::to_string);
         Ok(Event {
             id: text("id").ok_or_else(|| poison("the event has no id"))?,
@@ -52,7 +53,10 @@ impl Event {
     /// A required string field of `data`; its absence makes the event poison.
     pub fn require(&self, key: &str) -> Result<&str, Error> {
         self.data_str(key).ok_or_else(|| {
-            Error::bad_request("poison_event", format!("{} event without data.{key}", self.kind))
+            Error::bad_request(
+                "poison_event",
+                format!("{} event without data.{key}", self.kind),
+            )
         })
     }
 
@@ -77,7 +81,10 @@ pub struct Handled {
 
 impl Handled {
     pub fn nothing(verdict: &'static str) -> Handled {
-        Handled { verdict, events: vec![] }
+        Handled {
+            verdict,
+            events: vec![],
+        }
     }
 }
 
@@ -87,8 +94,12 @@ fn dapr_status(status: &str) -> Reply {
 
 /// Runs one event handler. `handle` runs inside a transaction together with
 /// the idempotency record.
-pub async fn serve_event<F>(consumer: &'static str, incoming: IncomingRequest, out: ResponseOutparam, handle: F)
-where
+pub async fn serve_event<F>(
+    consumer: &'static str,
+    incoming: IncomingRequest,
+    out: ResponseOutparam,
+    handle: F,
+) where
     F: FnOnce(&Db, &Event, i64) -> Result<Handled, Error>,
 {
     http_api::serve(consumer, incoming, out, |req| {
@@ -118,7 +129,11 @@ where
         match run() {
             Ok((db, handled)) => {
                 log_event(consumer, Some(&event), "SUCCESS", handled.verdict, started);
-                Ok(Outcome::with_events(dapr_status("SUCCESS"), db, handled.events))
+                Ok(Outcome::with_events(
+                    dapr_status("SUCCESS"),
+                    db,
+                    handled.events,
+                ))
             }
             Err(e) if e.is_internal() => {
                 log_event(consumer, Some(&event), "RETRY", &e.message, started);
@@ -153,22 +168,28 @@ fn log_event(consumer: &str, event: Option<&Event>, outcome: &str, detail: &str,
 
 /// Runs a cron binding: OPTIONS is the sidecar's subscription probe, POST a
 /// tick. `run` returns a JSON report and events to publish afterwards.
-pub async fn serve_cron<F>(name: &'static str, incoming: IncomingRequest, out: ResponseOutparam, run: F)
-where
+pub async fn serve_cron<F>(
+    name: &'static str,
+    incoming: IncomingRequest,
+    out: ResponseOutparam,
+    run: F,
+) where
     F: FnOnce(&Db, i64) -> Result<(Value, Vec<OutboxEvent>), Error>,
 {
-    http_api::serve(name, incoming, out, |req: &Request| match req.method.as_str() {
-        "OPTIONS" => Ok(Reply::json(200, &json!({ "binding": name })).into()),
-        "POST" => {
-            http_api::check_app_token(req)?;
-            let started = Instant::now();
-            let db = Db::open(&http_api::config::var("db_url")?)?;
-            let (mut report, events) = run(&db, now_ms())?;
-            report["ms"] = json!(started.elapsed().as_micros() as f64 / 1000.0);
-            applog::emit(&json!({ "level": "info", "cron": name, "report": report }));
-            Ok(Outcome::with_events(Reply::json(200, &report), db, events))
+    http_api::serve(name, incoming, out, |req: &Request| {
+        match req.method.as_str() {
+            "OPTIONS" => Ok(Reply::json(200, &json!({ "binding": name })).into()),
+            "POST" => {
+                http_api::check_app_token(req)?;
+                let started = Instant::now();
+                let db = Db::open(&http_api::config::var("db_url")?)?;
+                let (mut report, events) = run(&db, now_ms())?;
+                report["ms"] = json!(started.elapsed().as_micros() as f64 / 1000.0);
+                applog::emit(&json!({ "level": "info", "cron": name, "report": report }));
+                Ok(Outcome::with_events(Reply::json(200, &report), db, events))
+            }
+            _ => Err(http_api::method_not_allowed("OPTIONS, POST")),
         }
-        _ => Err(http_api::method_not_allowed("OPTIONS, POST")),
     })
     .await
 }
@@ -184,4 +205,95 @@ pub fn current_task(db: &Db, event: &Event) -> Result<Option<domain::task::Task>
 /// Treats a non-internal error kind as poison for the sidecar.
 pub fn is_poison(e: &Error) -> bool {
     !matches!(e.kind, ErrorKind::Internal | ErrorKind::Unavailable)
+}
+
+/// What a handler that drives Dapr jobs decided: the commands to send to
+/// the Jobs API, what to record once they succeeded, and events to publish.
+pub struct Planned {
+    pub verdict: &'static str,
+    pub commands: Vec<events::jobs::JobCommand>,
+    pub events: Vec<OutboxEvent>,
+    pub settle: Box<dyn FnOnce(&Db) -> Result<(), Error>>,
+}
+
+/// Runs an event handler whose effect includes Dapr job calls, which cannot
+/// share the database transaction. The plan commits first; the job calls
+/// follow (they are idempotent: scheduling overwrites, deleting a missing
+/// job is fine); only then are their results recorded and the event marked
+/// processed. A failed job call answers RETRY, and the redelivery plans
+/// again from the database and repeats the calls.
+pub async fn serve_event_with_jobs<F>(
+    consumer: &'static str,
+    incoming: IncomingRequest,
+    out: ResponseOutparam,
+    plan: F,
+) where
+    F: FnOnce(&Db, &Event, i64) -> Result<Planned, Error>,
+{
+    http_api::serve_async(consumer, incoming, out, |req: Request| async move {
+        if req.method != "POST" {
+            return Err(http_api::method_not_allowed("POST"));
+        }
+        http_api::check_app_token(&req)?;
+        let started = Instant::now();
+        let event = match Event::parse(&req.body) {
+            Ok(e) => e,
+            Err(e) => {
+                log_event(consumer, None, "DROP", &e.message, started);
+                return Ok(dapr_status("DROP").into());
+            }
+        };
+        let verdict = |outcome: &str, detail: &str| {
+            log_event(consumer, Some(&event), outcome, detail, started)
+        };
+        let db = match http_api::config::var("db_url").and_then(|url| Db::open(&url)) {
+            Ok(db) => db,
+            Err(e) => {
+                verdict("RETRY", &e.message);
+                return Ok(dapr_status("RETRY").into());
+            }
+        };
+        let now = now_ms();
+        let planned =
+            match store::consumers::was_processed(&db, consumer, &event.id).and_then(|done| {
+                if done {
+                    Ok(None)
+                } else {
+                    db.transaction(|db| plan(db, &event, now)).map(Some)
+                }
+            }) {
+                Ok(None) => {
+                    verdict("SUCCESS", "duplicate");
+                    return Ok(dapr_status("SUCCESS").into());
+                }
+                Ok(Some(p)) => p,
+                Err(e) => {
+                    let outcome = if e.is_internal() { "RETRY" } else { "DROP" };
+                    verdict(outcome, &e.message);
+                    return Ok(dapr_status(outcome).into());
+                }
+            };
+        let publisher = events::Publisher::from_variables();
+        for command in &planned.commands {
+            if let Err(e) = publisher.run_job_command(command).await {
+                verdict("RETRY", &e.message);
+                return Ok(dapr_status("RETRY").into());
+            }
+        }
+        let settle = planned.settle;
+        if let Err(e) = db.transaction(|db| {
+            settle(db)?;
+            store::consumers::mark_processed(db, consumer, &event.id, now).map(|_| ())
+        }) {
+            verdict("RETRY", &e.message);
+            return Ok(dapr_status("RETRY").into());
+        }
+        verdict("SUCCESS", planned.verdict);
+        Ok(Outcome::with_events(
+            dapr_status("SUCCESS"),
+            db,
+            planned.events,
+        ))
+    })
+    .await
 }

@@ -1,5 +1,10 @@
 //! Bindings: cron input bindings (events into the app) and the HTTP output
 //! binding (`POST /v1.0/bindings/{name}`, used for webhooks).
+//!
+//! Input bindings are read per hosted app id, as each app id's daprd would:
+//! a cron binding in scope for two hosted app ids is probed by both and
+//! fires once per tick for each. Output bindings belong to the sidecar's
+//! own app id.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -16,13 +21,20 @@ use crate::config::resiliency::ComponentKind;
 use crate::config::resources::{is_truthy, CronBinding, HttpBinding};
 use crate::errors::{self, ApiError};
 use crate::observe::DeliveryRecord;
-use crate::runtime::Runtime;
+use crate::runtime::{Group, Runtime};
 use crate::schedule::go_time_string_utc;
 
 /// The OPTIONS probe daprd sends before reading an input binding: 2xx or
-/// 405 means the app handles the route. `direction: input` skips it.
+/// 405 means the app handles the route. `direction: input` skips it. Each
+/// hosted app id probes the bindings in its scope.
 pub(crate) async fn probe_cron_bindings(rt: &Arc<Runtime>) {
-    for b in rt.resources.cron_bindings.values() {
+    for group in &rt.groups {
+        probe_group(rt, group).await;
+    }
+}
+
+async fn probe_group(rt: &Runtime, group: &Group) {
+    for b in group.resources.cron_bindings.values() {
         if b.output_only {
             continue;
         }
@@ -51,58 +63,63 @@ pub(crate) async fn probe_cron_bindings(rt: &Arc<Runtime>) {
             }
         };
         if subscribed {
-            rt.cron_subscribed
+            group
+                .cron_subscribed
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .insert(b.name.clone());
         } else {
-            rt.observer
-                .warn(&format!("app has not subscribed to binding {}.", b.name));
+            rt.observer.warn(&format!(
+                "app has not subscribed to binding {} (app id {}).",
+                b.name, group.app_id
+            ));
         }
     }
 }
 
-/// One schedule loop per subscribed cron binding, on the sidecar's clock.
+/// One schedule loop per subscribed cron binding and hosted app id, on the
+/// sidecar's clock.
 pub(crate) fn start_cron_loops(rt: &Arc<Runtime>) {
-    let subscribed = rt
-        .cron_subscribed
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .clone();
-    for b in rt.resources.cron_bindings.values() {
-        if !subscribed.contains(&b.name) {
-            continue;
-        }
-        let rt2 = rt.clone();
-        let b = b.clone();
-        // The schedule starts now, not whenever the task first runs.
-        let mut last = rt.clock.now();
-        rt.tasks.spawn(async move {
-            loop {
-                let Some(next) = b.schedule.next(last) else {
-                    return;
-                };
-                rt2.clock.sleep_until(next).await;
-                // Like robfig/cron, the next tick is computed from the time
-                // the timer fired, so a clock that jumps ahead yields one
-                // tick, not a burst of missed ones.
-                last = rt2.clock.now().max(next);
-                // Each tick runs on its own, like robfig/cron's jobs, so a
-                // slow handler does not delay the next tick.
-                let rt3 = rt2.clone();
-                let b2 = b.clone();
-                rt2.tasks.spawn(async move {
-                    let _ = fire_cron(&rt3, &b2).await;
-                });
+    for (index, group) in rt.groups.iter().enumerate() {
+        for b in group.resources.cron_bindings.values() {
+            if group.is_cron_subscribed(&b.name) {
+                start_cron_loop(rt, index, b.clone());
             }
-        });
+        }
     }
 }
 
-/// Sends one cron event. Returns the app's status (`None` on a transport
-/// error). The cron component ignores the result: nothing is retried unless
-/// a resiliency policy targets the binding.
-pub(crate) async fn fire_cron(rt: &Arc<Runtime>, b: &CronBinding) -> Option<u16> {
+fn start_cron_loop(rt: &Arc<Runtime>, group: usize, b: CronBinding) {
+    let rt2 = rt.clone();
+    // The schedule starts now, not whenever the task first runs.
+    let mut last = rt.clock.now();
+    rt.tasks.spawn(async move {
+        loop {
+            let Some(next) = b.schedule.next(last) else {
+                return;
+            };
+            rt2.clock.sleep_until(next).await;
+            // Like robfig/cron, the next tick is computed from the time
+            // the timer fired, so a clock that jumps ahead yields one
+            // tick, not a burst of missed ones.
+            last = rt2.clock.now().max(next);
+            // Each tick runs on its own, like robfig/cron's jobs, so a
+            // slow handler does not delay the next tick.
+            let rt3 = rt2.clone();
+            let b2 = b.clone();
+            rt2.tasks.spawn(async move {
+                if let Some(g) = rt3.groups.get(group) {
+                    let _ = fire_cron(&rt3, g, &b2).await;
+                }
+            });
+        }
+    });
+}
+
+/// Sends one cron event for `group`. Returns the app's status (`None` on a
+/// transport error). The cron component ignores the result: nothing is
+/// retried unless a resiliency policy (of that app id) targets the binding.
+pub(crate) async fn fire_cron(rt: &Arc<Runtime>, group: &Group, b: &CronBinding) -> Option<u16> {
     let now = rt.clock.now();
     // Header values as the cron component's metadata: `timeZone` is the
     // scheduler's location name (Go's `time.Local` prints "Local"),
@@ -116,12 +133,13 @@ pub(crate) async fn fire_cron(rt: &Arc<Runtime>, b: &CronBinding) -> Option<u16>
             TraceContext::new_root().to_string(),
         ),
     ];
-    let policy = rt
+    let policy = group
         .resources
         .resiliency
         .component_inbound(&b.name, ComponentKind::Binding);
     crate::delivery::run_binding_policy(&policy, |attempt| {
         let rt = rt.clone();
+        let app_id = group.app_id.clone();
         let headers = headers.clone();
         let route = b.route.clone();
         let name = b.name.clone();
@@ -140,6 +158,7 @@ pub(crate) async fn fire_cron(rt: &Arc<Runtime>, b: &CronBinding) -> Option<u16>
             };
             rt.observer.delivery(DeliveryRecord {
                 kind: "binding",
+                app_id,
                 pubsub: None,
                 topic: name,
                 id: String::new(),

@@ -4,22 +4,26 @@
 //! (`metadata.partitionKey` or `metadata.__key`) goes to
 //! `fnv1a32(key) mod N` (sarama's default hash partitioner), an explicit
 //! `metadata.partition` picks one directly, and messages without either go
-//! round-robin. This app id is the only consumer group, so each partition
-//! is one queue consumed by one worker, one message at a time: a message
-//! stays at the head of its partition until it is acked, which blocks the
-//! messages behind it (Kafka's head-of-line behaviour).
+//! round-robin. Each hosted app id is a consumer group that reads every
+//! message of every topic: a partition has one queue per group, consumed by
+//! one worker, one message at a time. A message stays at the head of a
+//! group's queue until that group acks it, which blocks the messages behind
+//! it in that group only (Kafka's head-of-line behaviour). The message is
+//! stored once; it is done with when every group has acked it.
 //!
-//! Every stored message is also written to the [`Journal`] and acked there
-//! once handled, so undelivered messages survive a restart.
+//! Every stored message is also written to the [`Journal`], and each group's
+//! ack is recorded there, so what a group has not handled survives a
+//! restart.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use tokio::sync::{watch, Notify};
 
-use crate::journal::{Journal, Recovered, StoredMessage};
+use crate::journal::{Journal, PendingMessage, Recovered, StoredMessage};
 
 /// A stored message.
 #[derive(Debug)]
@@ -33,10 +37,14 @@ pub(crate) struct Message {
     pub data: Bytes,
     pub metadata: BTreeMap<String, String>,
     pub published_at: DateTime<Utc>,
+    /// Consumer groups that still have it queued.
+    unacked: AtomicUsize,
 }
 
-/// One partition's queue.
+/// One partition's queue for one consumer group.
 pub(crate) struct Partition {
+    /// The consumer group: an index into the hosted app ids.
+    pub group: usize,
     queue: Mutex<VecDeque<Arc<Message>>>,
     notify: Notify,
 }
@@ -77,7 +85,8 @@ impl Partition {
 }
 
 struct TopicState {
-    partitions: Vec<Arc<Partition>>,
+    /// `groups[g][p]`: partition `p` as consumer group `g` reads it.
+    groups: Vec<Vec<Arc<Partition>>>,
     next_offset: Vec<u64>,
     round_robin: usize,
 }
@@ -91,9 +100,11 @@ struct State {
 
 pub(crate) struct Broker {
     partitions: u32,
+    /// The consumer groups (hosted app ids).
+    groups: Vec<String>,
     state: Mutex<State>,
     journal: Journal,
-    /// Messages stored and not yet acked.
+    /// Messages stored and not yet acked by every group.
     pending: watch::Sender<usize>,
 }
 
@@ -119,9 +130,15 @@ pub(crate) fn message_key(metadata: &BTreeMap<String, String>) -> Option<String>
 pub(crate) type NewPartitions = Option<Vec<Arc<Partition>>>;
 
 impl Broker {
-    pub(crate) fn new(partitions: u32, journal: Journal, recovered: &Recovered) -> Broker {
+    pub(crate) fn new(
+        partitions: u32,
+        groups: Vec<String>,
+        journal: Journal,
+        recovered: &Recovered,
+    ) -> Broker {
         Broker {
             partitions: partitions.max(1),
+            groups,
             state: Mutex::new(State {
                 topics: HashMap::new(),
                 next_seq: recovered.next_seq,
@@ -141,12 +158,17 @@ impl Broker {
     ) -> &'s mut TopicState {
         let key = (pubsub.to_string(), topic.to_string());
         if !st.topics.contains_key(&key) {
-            let partitions: Vec<Arc<Partition>> = (0..self.partitions)
-                .map(|_| {
-                    Arc::new(Partition {
-                        queue: Mutex::new(VecDeque::new()),
-                        notify: Notify::new(),
-                    })
+            let groups: Vec<Vec<Arc<Partition>>> = (0..self.groups.len())
+                .map(|group| {
+                    (0..self.partitions)
+                        .map(|_| {
+                            Arc::new(Partition {
+                                group,
+                                queue: Mutex::new(VecDeque::new()),
+                                notify: Notify::new(),
+                            })
+                        })
+                        .collect()
                 })
                 .collect();
             let next_offset = (0..self.partitions)
@@ -157,11 +179,11 @@ impl Broker {
                         .unwrap_or(0)
                 })
                 .collect();
-            *created = Some(partitions.clone());
+            *created = Some(groups.iter().flatten().cloned().collect());
             st.topics.insert(
                 key.clone(),
                 TopicState {
-                    partitions,
+                    groups,
                     next_offset,
                     round_robin: 0,
                 },
@@ -170,7 +192,8 @@ impl Broker {
         st.topics.get_mut(&key).expect("topic just inserted")
     }
 
-    /// Stores a message: journal first, then the partition queue.
+    /// Stores a message: journal first, then the partition queue of every
+    /// consumer group.
     pub(crate) fn publish(
         &self,
         pubsub: &str,
@@ -222,20 +245,32 @@ impl Broker {
             data,
             metadata,
             published_at: now,
+            unacked: AtomicUsize::new(t.groups.len()),
         });
-        self.pending.send_modify(|p| *p += 1);
-        t.partitions[partition as usize].push(msg.clone());
+        if !t.groups.is_empty() {
+            self.pending.send_modify(|p| *p += 1);
+        }
+        for g in &t.groups {
+            g[partition as usize].push(msg.clone());
+        }
         st.next_seq += 1;
         Ok((msg, created))
     }
 
-    /// Puts back messages recovered from the journal, in publish order.
-    /// Returns every partition created, so workers can be started.
-    pub(crate) fn restore(&self, pending: Vec<StoredMessage>) -> Vec<Arc<Partition>> {
+    /// Puts back messages recovered from the journal, in publish order, for
+    /// the groups that have not acked them. Returns every partition created,
+    /// so workers can be started.
+    pub(crate) fn restore(&self, pending: Vec<PendingMessage>) -> Vec<Arc<Partition>> {
         let n = self.partitions;
         let mut all = Vec::new();
         let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        for m in pending {
+        for PendingMessage { msg: m, acked } in pending {
+            let targets: Vec<usize> = (0..self.groups.len())
+                .filter(|g| !acked.contains(&self.groups[*g]))
+                .collect();
+            if targets.is_empty() {
+                continue;
+            }
             let mut created = None;
             let data = Bytes::from(m.decode_data());
             let t = self.topic(&mut st, &m.pubsub, &m.topic, &mut created);
@@ -243,7 +278,7 @@ impl Broker {
             // stored; keep it on a stable partition either way.
             let partition = m.partition % n;
             let published_at = DateTime::from_timestamp_millis(m.ts).unwrap_or_default();
-            t.partitions[partition as usize].push(Arc::new(Message {
+            let msg = Arc::new(Message {
                 seq: m.seq,
                 pubsub: m.pubsub,
                 topic: m.topic,
@@ -253,7 +288,11 @@ impl Broker {
                 data,
                 metadata: m.metadata,
                 published_at,
-            }));
+                unacked: AtomicUsize::new(targets.len()),
+            });
+            for g in targets {
+                t.groups[g][partition as usize].push(msg.clone());
+            }
             self.pending.send_modify(|p| *p += 1);
             if let Some(c) = created {
                 all.extend(c);
@@ -262,12 +301,33 @@ impl Broker {
         all
     }
 
-    /// Marks a message as handled.
+    /// Marks a message as handled by the partition's consumer group.
     pub(crate) fn ack(&self, partition: &Partition, msg: &Message) -> std::io::Result<()> {
-        let res = self.journal.ack(msg.seq);
+        let group = self.groups.get(partition.group).map(String::as_str);
+        let res = self.journal.ack(msg.seq, group);
         partition.pop(msg.seq);
-        self.pending.send_modify(|p| *p = p.saturating_sub(1));
+        if msg.unacked.fetch_sub(1, Ordering::AcqRel) == 1 {
+            self.pending.send_modify(|p| *p = p.saturating_sub(1));
+        }
         res
+    }
+
+    /// Messages queued for consumer group `index` (not yet acked by it).
+    pub(crate) fn queued_for(&self, index: usize) -> usize {
+        let st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        st.topics
+            .values()
+            .filter_map(|t| t.groups.get(index))
+            .flat_map(|parts| parts.iter().map(|p| p.len()))
+            .sum()
+    }
+
+    /// The consumer group (app id) at `index`.
+    pub(crate) fn group(&self, index: usize) -> &str {
+        self.groups
+            .get(index)
+            .map(String::as_str)
+            .unwrap_or_default()
     }
 
     pub(crate) fn pending(&self) -> watch::Receiver<usize> {
@@ -282,13 +342,21 @@ impl Broker {
         self.journal.path().to_path_buf()
     }
 
-    /// Queue length per topic (`(pubsub, topic) → messages`).
-    pub(crate) fn backlog(&self) -> BTreeMap<(String, String), usize> {
+    /// Non-empty queues per consumer group and topic
+    /// (`(app id, pubsub, topic) → messages`).
+    pub(crate) fn backlog(&self) -> BTreeMap<(String, String, String), usize> {
         let st = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        st.topics
-            .iter()
-            .map(|(k, t)| (k.clone(), t.partitions.iter().map(|p| p.len()).sum()))
-            .collect()
+        let mut out = BTreeMap::new();
+        for ((pubsub, topic), t) in &st.topics {
+            for (g, parts) in t.groups.iter().enumerate() {
+                let n: usize = parts.iter().map(|p| p.len()).sum();
+                if n > 0 {
+                    let k = (self.group(g).to_string(), pubsub.clone(), topic.clone());
+                    out.insert(k, n);
+                }
+            }
+        }
+        out
     }
 }
 

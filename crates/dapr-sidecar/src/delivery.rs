@@ -1,13 +1,16 @@
-//! Delivering stored messages to the app, one partition at a time.
+//! Delivering stored messages to the app, one partition of one consumer
+//! group (hosted app id) at a time.
 //!
-//! Per message, as daprd's subscription handler does: find the topic's
-//! subscription (none: ack); build the event (`rawPayload` subscriptions get
-//! a synthesised envelope); drop expired events; pick the route by the CEL
-//! rules (no match: ack); POST the stored bytes under the pubsub's inbound
-//! resiliency policy; interpret the reply (SUCCESS/DROP/RETRY/404/…). A
-//! failure that survives the policy goes to the dead-letter topic if the
-//! subscription has one, otherwise back to the "broker", which redelivers
-//! the same message after a back-off while the partition waits behind it.
+//! Per message, as that app id's daprd subscription handler does: find the
+//! group's subscription to the topic (none: ack); build the event
+//! (`rawPayload` subscriptions get a synthesised envelope); drop expired
+//! events; pick the route by the CEL rules (no match: ack); POST the stored
+//! bytes under the app id's inbound resiliency policy for the pubsub;
+//! interpret the reply (SUCCESS/DROP/RETRY/404/…). A failure that survives
+//! the policy goes to the dead-letter topic if the subscription has one
+//! (a new publish, read by every group), otherwise back to the "broker",
+//! which redelivers the same message after a back-off while the group's
+//! partition waits behind it. Groups never wait for each other.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -22,7 +25,7 @@ use crate::cloudevent::{self, to_go_json, CloudEvent, TraceContext, CLOUDEVENTS_
 use crate::config::resiliency::{ComponentKind, PolicyDef};
 use crate::config::resources::SubscriptionDef;
 use crate::observe::{bytes_as_json, DeadLetter, DeliveryRecord};
-use crate::runtime::Runtime;
+use crate::runtime::{Group, Runtime};
 
 /// What became of one handling of a message.
 enum Disposition {
@@ -62,13 +65,16 @@ impl Attempt {
     }
 }
 
-/// Consumes one partition until shutdown.
+/// Consumes one partition of one consumer group until shutdown.
 pub(crate) async fn partition_worker(rt: Arc<Runtime>, part: Arc<Partition>) {
     rt.until_ready().await;
+    let Some(group) = rt.groups.get(part.group) else {
+        return;
+    };
     let mut redeliveries: u64 = 0;
     loop {
         let msg = part.head().await;
-        match handle(&rt, &msg).await {
+        match handle(&rt, group, &msg).await {
             Disposition::Ack => {
                 redeliveries = 0;
                 if let Err(e) = rt.broker.ack(&part, &msg) {
@@ -86,13 +92,14 @@ pub(crate) async fn partition_worker(rt: Arc<Runtime>, part: Arc<Partition>) {
                     // Kafka's component gives up after backOffMaxRetries and
                     // moves on: the message is effectively skipped.
                     rt.observer.warn(&format!(
-                        "giving up on message {} of {}/{} after {} redeliveries: {reason}",
+                        "app id {} gives up on message {} of {}/{} after {} redeliveries: {reason}",
+                        group.app_id,
                         msg.offset,
                         msg.pubsub,
                         msg.topic,
                         redeliveries - 1
                     ));
-                    record(&rt, &msg, "", "", None, 0, 0, "skipped");
+                    record(&rt, &group.app_id, &msg, "", "", None, 0, 0, "skipped");
                     redeliveries = 0;
                     let _ = rt.broker.ack(&part, &msg);
                 } else {
@@ -106,6 +113,7 @@ pub(crate) async fn partition_worker(rt: Arc<Runtime>, part: Arc<Partition>) {
 #[allow(clippy::too_many_arguments)]
 fn record(
     rt: &Runtime,
+    app_id: &str,
     msg: &Message,
     id: &str,
     path: &str,
@@ -116,6 +124,7 @@ fn record(
 ) {
     rt.observer.delivery(DeliveryRecord {
         kind: "pubsub",
+        app_id: app_id.to_string(),
         pubsub: Some(msg.pubsub.clone()),
         topic: msg.topic.clone(),
         id: id.to_string(),
@@ -136,8 +145,15 @@ fn event_id(ce: &CloudEvent) -> String {
     }
 }
 
-/// Sends the original bytes and metadata to the dead-letter topic.
-fn dead_letter(rt: &Arc<Runtime>, sub: &SubscriptionDef, msg: &Message, reason: &str) -> bool {
+/// Sends the original bytes and metadata to the dead-letter topic: a new
+/// publish by the group's app id, which every group reads.
+fn dead_letter(
+    rt: &Arc<Runtime>,
+    group: &Group,
+    sub: &SubscriptionDef,
+    msg: &Message,
+    reason: &str,
+) -> bool {
     let Some(dlq) = &sub.dead_letter_topic else {
         return false;
     };
@@ -145,18 +161,19 @@ fn dead_letter(rt: &Arc<Runtime>, sub: &SubscriptionDef, msg: &Message, reason: 
     // (`__key` becomes the new record's key), like daprd's DLQ publish.
     let mut md = delivery_metadata(msg);
     md.remove("content-length");
-    if let Some(p) = rt.resources.pubsubs.get(&msg.pubsub) {
+    if let Some(p) = group.resources.pubsubs.get(&msg.pubsub) {
         if !p.can_publish(dlq) {
             rt.observer.warn(&format!(
                 "dead-letter topic {dlq} is not allowed for app id {}",
-                rt.cfg.app_id
+                group.app_id
             ));
             return false;
         }
     }
-    match rt.publish(&msg.pubsub, dlq, msg.data.clone(), md) {
+    match rt.publish(&group.app_id, &msg.pubsub, dlq, msg.data.clone(), md) {
         Ok(_) => {
             rt.observer.dead_letter(DeadLetter {
+                app_id: group.app_id.clone(),
                 pubsub: msg.pubsub.clone(),
                 topic: msg.topic.clone(),
                 dead_letter_topic: dlq.clone(),
@@ -196,8 +213,8 @@ fn delivery_metadata(msg: &Message) -> BTreeMap<String, String> {
     md
 }
 
-async fn handle(rt: &Arc<Runtime>, msg: &Arc<Message>) -> Disposition {
-    let Some(sub) = rt.subscription(&msg.pubsub, &msg.topic) else {
+async fn handle(rt: &Arc<Runtime>, group: &Group, msg: &Arc<Message>) -> Disposition {
+    let Some(sub) = group.subscription(&msg.pubsub, &msg.topic) else {
         // Nobody in this consumer group reads the topic. Kafka would keep the
         // record for a subscription added later; this broker has one fixed
         // set of subscriptions per run (known once the app is up), so the
@@ -205,7 +222,7 @@ async fn handle(rt: &Arc<Runtime>, msg: &Arc<Message>) -> Disposition {
         return Disposition::Ack;
     };
     let fail = |reason: String| -> Disposition {
-        if dead_letter(rt, &sub, msg, &reason) {
+        if dead_letter(rt, group, &sub, msg, &reason) {
             Disposition::Ack
         } else {
             Disposition::Redeliver(reason)
@@ -246,7 +263,7 @@ async fn handle(rt: &Arc<Runtime>, msg: &Arc<Message>) -> Disposition {
                     "error deserializing cloud event in pubsub {} and topic {}",
                     msg.pubsub, msg.topic
                 );
-                record(rt, msg, "", "", None, 0, 0, "error");
+                record(rt, &group.app_id, msg, "", "", None, 0, 0, "error");
                 return fail(reason);
             }
         }
@@ -254,29 +271,30 @@ async fn handle(rt: &Arc<Runtime>, msg: &Arc<Message>) -> Disposition {
     let id = event_id(&ce);
 
     if cloudevent::has_expired(&ce, rt.clock.now()) {
-        record(rt, msg, &id, "", None, 0, 0, "expired");
-        dead_letter(rt, &sub, msg, "expired");
+        record(rt, &group.app_id, msg, &id, "", None, 0, 0, "expired");
+        dead_letter(rt, group, &sub, msg, "expired");
         return Disposition::Ack;
     }
 
     let path = match sub.route_for(&Value::Object(ce.clone())) {
         Ok(Some(p)) => p.to_string(),
         Ok(None) => {
-            record(rt, msg, &id, "", None, 0, 0, "no_route");
-            dead_letter(rt, &sub, msg, "no matching route");
+            record(rt, &group.app_id, msg, &id, "", None, 0, 0, "no_route");
+            dead_letter(rt, group, &sub, msg, "no matching route");
             return Disposition::Ack;
         }
         Err(e) => {
-            record(rt, msg, &id, "", None, 0, 0, "error");
+            record(rt, &group.app_id, msg, &id, "", None, 0, 0, "error");
             return fail(format!("error finding matching route: {e}"));
         }
     };
 
-    let policy = rt
+    let policy = group
         .resources
         .resiliency
         .component_inbound(&msg.pubsub, ComponentKind::Pubsub);
     let headers = delivery_headers(msg, &ce);
+    let app_id = group.app_id.clone();
     let last = run_policy(&policy, |attempt| {
         let rt = rt.clone();
         let headers = headers.clone();
@@ -284,6 +302,7 @@ async fn handle(rt: &Arc<Runtime>, msg: &Arc<Message>) -> Disposition {
         let path = path.clone();
         let id = id.clone();
         let msg = msg.clone();
+        let app_id = app_id.clone();
         async move {
             let started = Instant::now();
             let reply = rt
@@ -293,6 +312,7 @@ async fn handle(rt: &Arc<Runtime>, msg: &Arc<Message>) -> Disposition {
             let (result, status) = classify(reply);
             record(
                 &rt,
+                &app_id,
                 &msg,
                 &id,
                 &path,
@@ -309,7 +329,7 @@ async fn handle(rt: &Arc<Runtime>, msg: &Arc<Message>) -> Disposition {
     match last {
         Attempt::Success => Disposition::Ack,
         Attempt::Drop => {
-            dead_letter(rt, &sub, msg, "DROP status returned from app");
+            dead_letter(rt, group, &sub, msg, "DROP status returned from app");
             Disposition::Ack
         }
         Attempt::NotFound => {
@@ -317,7 +337,7 @@ async fn handle(rt: &Arc<Runtime>, msg: &Arc<Message>) -> Disposition {
             // treat it like DROP. The default follows 1.16 (see
             // `SidecarConfig::not_found_to_dead_letter`).
             if rt.cfg.not_found_to_dead_letter {
-                dead_letter(rt, &sub, msg, "app returned 404");
+                dead_letter(rt, group, &sub, msg, "app returned 404");
             }
             Disposition::Ack
         }

@@ -603,6 +603,7 @@ async fn trigger(rt: &Runtime, name: &str, data: Option<Value>) -> bool {
     let ok = status.is_some_and(|s| (200..300).contains(&s) || s == 404);
     rt.observer.delivery(DeliveryRecord {
         kind: "job",
+        app_id: rt.cfg.app_id.clone(),
         pubsub: None,
         topic: name.to_string(),
         id: String::new(),

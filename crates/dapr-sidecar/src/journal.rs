@@ -1,16 +1,18 @@
 //! The broker's on-disk log, so a restart of the host loses no message.
 //!
 //! An append-only JSON-lines file in the state directory: one `pub` line per
-//! stored message and one `ack` line once a message is done with (delivered,
-//! dropped, dead-lettered or skipped). On open, the log is replayed, the
-//! messages without an `ack` are handed back in publish order, and the file
-//! is rewritten with only those (plus the sequence and offset counters).
+//! stored message and one `ack` line per consumer group (app id) once that
+//! group is done with it (delivered, dropped, dead-lettered or skipped). On
+//! open, the log is replayed, the messages some hosted group has not acked
+//! are handed back in publish order with the groups that did, and the file is
+//! rewritten with only those (plus the sequence and offset counters). An
+//! `ack` without a group (older logs) means every group is done.
 //!
 //! Each line is written with a single `write` call and no `fsync`: the log
 //! survives the process being killed (the data is in the OS page cache),
 //! not a power cut. A line torn by a crash is ignored on replay.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -55,6 +57,9 @@ enum Record {
     Pub(StoredMessage),
     Ack {
         seq: u64,
+        /// The consumer group (app id); `None` means every group.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        group: Option<String>,
     },
     Meta {
         next_seq: u64,
@@ -63,10 +68,19 @@ enum Record {
     },
 }
 
+/// A message some consumer group has not acked yet.
+#[derive(Debug, Clone)]
+pub(crate) struct PendingMessage {
+    pub msg: StoredMessage,
+    /// The groups that have acked it.
+    pub acked: BTreeSet<String>,
+}
+
 /// What survived the previous run.
 #[derive(Debug, Default)]
 pub(crate) struct Recovered {
-    pub pending: Vec<StoredMessage>,
+    /// In publish order.
+    pub pending: Vec<PendingMessage>,
     pub next_seq: u64,
     pub offsets: HashMap<(String, String, u32), u64>,
 }
@@ -78,14 +92,19 @@ pub(crate) struct Journal {
 
 impl Journal {
     /// Replays and compacts the log of `app_id` in `dir`, then opens it for
-    /// appending. The file name carries the app id (the consumer group), so
-    /// sidecars of different apps may share a state directory.
-    pub(crate) fn open(dir: &Path, app_id: &str) -> anyhow::Result<(Journal, Recovered)> {
+    /// appending. The file name carries the sidecar's app id, so sidecars of
+    /// different apps may share a state directory. A message every one of
+    /// `groups` has acked is done with and dropped.
+    pub(crate) fn open(
+        dir: &Path,
+        app_id: &str,
+        groups: &[String],
+    ) -> anyhow::Result<(Journal, Recovered)> {
         std::fs::create_dir_all(dir)?;
         let file_name = format!("pubsub-{}.jsonl", crate::safe_file_part(app_id));
         let path = dir.join(&file_name);
         let mut rec = Recovered::default();
-        let mut pubs: BTreeMap<u64, StoredMessage> = BTreeMap::new();
+        let mut pubs: BTreeMap<u64, PendingMessage> = BTreeMap::new();
         if path.exists() {
             let reader = BufReader::new(File::open(&path)?);
             for line in reader.split(b'\n') {
@@ -99,10 +118,24 @@ impl Journal {
                         let k = (m.pubsub.clone(), m.topic.clone(), m.partition);
                         let o = rec.offsets.entry(k).or_default();
                         *o = (*o).max(m.offset + 1);
-                        pubs.insert(m.seq, m);
+                        pubs.insert(
+                            m.seq,
+                            PendingMessage {
+                                msg: m,
+                                acked: BTreeSet::new(),
+                            },
+                        );
                     }
-                    Record::Ack { seq } => {
+                    Record::Ack { seq, group: None } => {
                         pubs.remove(&seq);
+                    }
+                    Record::Ack {
+                        seq,
+                        group: Some(g),
+                    } => {
+                        if let Some(p) = pubs.get_mut(&seq) {
+                            p.acked.insert(g);
+                        }
                     }
                     Record::Meta { next_seq, offsets } => {
                         rec.next_seq = rec.next_seq.max(next_seq);
@@ -114,7 +147,10 @@ impl Journal {
                 }
             }
         }
-        rec.pending = pubs.into_values().collect();
+        rec.pending = pubs
+            .into_values()
+            .filter(|p| groups.iter().any(|g| !p.acked.contains(g)))
+            .collect();
 
         // Rewrite the file with only what is still pending.
         let tmp = dir.join(format!("{file_name}.tmp"));
@@ -130,9 +166,17 @@ impl Journal {
             };
             let mut buf = serde_json::to_vec(&meta)?;
             buf.push(b'\n');
-            for m in &rec.pending {
-                serde_json::to_writer(&mut buf, &Record::Pub(m.clone()))?;
+            for p in &rec.pending {
+                serde_json::to_writer(&mut buf, &Record::Pub(p.msg.clone()))?;
                 buf.push(b'\n');
+                for g in &p.acked {
+                    let ack = Record::Ack {
+                        seq: p.msg.seq,
+                        group: Some(g.clone()),
+                    };
+                    serde_json::to_writer(&mut buf, &ack)?;
+                    buf.push(b'\n');
+                }
             }
             f.write_all(&buf)?;
             f.sync_all()?;
@@ -159,8 +203,12 @@ impl Journal {
         self.write(&Record::Pub(m.clone()))
     }
 
-    pub(crate) fn ack(&self, seq: u64) -> std::io::Result<()> {
-        self.write(&Record::Ack { seq })
+    /// Records that `group` is done with message `seq`; `None`: every group.
+    pub(crate) fn ack(&self, seq: u64, group: Option<&str>) -> std::io::Result<()> {
+        self.write(&Record::Ack {
+            seq,
+            group: group.map(str::to_string),
+        })
     }
 
     pub(crate) fn path(&self) -> &Path {
@@ -186,36 +234,77 @@ mod tests {
         }
     }
 
+    fn groups(ids: &[&str]) -> Vec<String> {
+        ids.iter().map(|s| s.to_string()).collect()
+    }
+
     #[test]
     fn replay_keeps_unacked_messages_and_counters() {
         let dir = std::env::temp_dir().join(format!("journal-test-{}", uuid::Uuid::new_v4()));
+        let app = groups(&["app"]);
         {
-            let (j, rec) = Journal::open(&dir, "app").unwrap();
+            let (j, rec) = Journal::open(&dir, "app", &app).unwrap();
             assert!(rec.pending.is_empty());
             for i in 0..4 {
                 j.append(&msg(i, i)).unwrap();
             }
-            j.ack(0).unwrap();
-            j.ack(2).unwrap();
+            j.ack(0, Some("app")).unwrap();
+            j.ack(2, None).unwrap();
             // A line torn by a crash is skipped.
             let mut f = j.file.lock().unwrap();
             f.write_all(br#"{"t":"pub","seq":9,"pubs"#).unwrap();
         }
-        let (_, rec) = Journal::open(&dir, "app").unwrap();
-        let seqs: Vec<u64> = rec.pending.iter().map(|m| m.seq).collect();
+        let (_, rec) = Journal::open(&dir, "app", &app).unwrap();
+        let seqs: Vec<u64> = rec.pending.iter().map(|m| m.msg.seq).collect();
         assert_eq!(seqs, [1, 3]);
-        assert_eq!(rec.pending[1].decode_data(), b"m3");
+        assert_eq!(rec.pending[1].msg.decode_data(), b"m3");
         assert_eq!(rec.next_seq, 4);
         assert_eq!(rec.offsets[&("pubsub".into(), "t".into(), 1)], 4);
         // Compaction kept the counters even with nothing pending.
         {
-            let (j, _) = Journal::open(&dir, "app").unwrap();
-            j.ack(1).unwrap();
-            j.ack(3).unwrap();
+            let (j, _) = Journal::open(&dir, "app", &app).unwrap();
+            j.ack(1, Some("app")).unwrap();
+            j.ack(3, Some("app")).unwrap();
         }
-        let (_, rec) = Journal::open(&dir, "app").unwrap();
+        let (_, rec) = Journal::open(&dir, "app", &app).unwrap();
         assert!(rec.pending.is_empty());
         assert_eq!(rec.next_seq, 4);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn acks_are_kept_per_group() {
+        let dir = std::env::temp_dir().join(format!("journal-test-{}", uuid::Uuid::new_v4()));
+        let ab = groups(&["a", "b"]);
+        {
+            let (j, _) = Journal::open(&dir, "host", &ab).unwrap();
+            for i in 0..3 {
+                j.append(&msg(i, i)).unwrap();
+            }
+            j.ack(0, Some("a")).unwrap();
+            j.ack(0, Some("b")).unwrap();
+            j.ack(1, Some("a")).unwrap();
+            j.ack(2, Some("b")).unwrap();
+        }
+        let (_, rec) = Journal::open(&dir, "host", &ab).unwrap();
+        let pending: Vec<(u64, Vec<String>)> = rec
+            .pending
+            .iter()
+            .map(|p| (p.msg.seq, p.acked.iter().cloned().collect()))
+            .collect();
+        assert_eq!(
+            pending,
+            [(1, groups(&["a"])), (2, groups(&["b"]))],
+            "each message waits for the group that has not acked it"
+        );
+        // Compaction kept the per-group acks.
+        let (_, rec) = Journal::open(&dir, "host", &ab).unwrap();
+        assert_eq!(rec.pending.len(), 2);
+        assert!(rec.pending[0].acked.contains("a"));
+        // With only group a hosted, message 1 is done with.
+        let (_, rec) = Journal::open(&dir, "host", &groups(&["a"])).unwrap();
+        let seqs: Vec<u64> = rec.pending.iter().map(|m| m.msg.seq).collect();
+        assert_eq!(seqs, [2]);
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -18,6 +18,9 @@ const KEEP: usize = 10_000;
 /// A message as the broker stored it.
 #[derive(Debug, Clone, Serialize)]
 pub struct PublishedMessage {
+    /// The publishing app id: the sidecar's `app_id` for the publish API,
+    /// the consumer group for a dead-letter publish.
+    pub app_id: String,
     pub pubsub: String,
     pub topic: String,
     pub partition: u32,
@@ -35,6 +38,8 @@ pub struct PublishedMessage {
 /// A message handed to a dead-letter topic.
 #[derive(Debug, Clone, Serialize)]
 pub struct DeadLetter {
+    /// The consumer group (app id) that gave up on it.
+    pub app_id: String,
     pub pubsub: String,
     /// The topic the message failed on.
     pub topic: String,
@@ -49,6 +54,9 @@ pub struct DeadLetter {
 pub struct DeliveryRecord {
     /// `pubsub`, `job` or `binding`.
     pub kind: &'static str,
+    /// The app id it was delivered for: the consumer group (pub/sub), the
+    /// app id the binding is loaded for (cron), the sidecar's app id (jobs).
+    pub app_id: String,
     pub pubsub: Option<String>,
     /// Topic, job name or binding name.
     pub topic: String,
@@ -122,6 +130,7 @@ impl Observer {
                     "ts": d.at.to_rfc3339_opts(SecondsFormat::Millis, true),
                     "component": "dapr-sidecar",
                     "event": "dead_letter",
+                    "appId": d.app_id,
                     "pubsub": d.pubsub,
                     "topic": d.topic,
                     "deadLetterTopic": d.dead_letter_topic,
@@ -145,6 +154,7 @@ impl Observer {
                     "component": "dapr-sidecar",
                     "event": "delivery",
                     "kind": r.kind,
+                    "appId": r.app_id,
                     "pubsub": r.pubsub,
                     "topic": r.topic,
                     "id": r.id,

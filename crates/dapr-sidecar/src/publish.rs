@@ -87,7 +87,7 @@ fn store(
     if !allowed {
         return Err(perr::forbidden(pubsub, topic, &rt.cfg.app_id));
     }
-    rt.publish(pubsub, topic, data, metadata)
+    rt.publish(&rt.cfg.app_id, pubsub, topic, data, metadata)
         .map(|_| ())
         .map_err(|e| perr::publish(pubsub, topic, &e.to_string()))
 }

@@ -71,19 +71,57 @@ impl Tasks {
     }
 }
 
+/// One hosted app id: a consumer group on the broker, with what its own
+/// daprd would have loaded and subscribed to.
+pub(crate) struct Group {
+    pub app_id: String,
+    /// The resources in scope for this app id.
+    pub resources: Resources,
+    /// Effective subscriptions, fixed once the app is up.
+    pub subscriptions: RwLock<BTreeMap<(String, String), Arc<SubscriptionDef>>>,
+    /// Cron bindings the app subscribed to (OPTIONS probe).
+    pub cron_subscribed: Mutex<HashSet<String>>,
+}
+
+impl Group {
+    pub(crate) fn new(app_id: String, resources: Resources) -> Group {
+        Group {
+            app_id,
+            resources,
+            subscriptions: RwLock::new(BTreeMap::new()),
+            cron_subscribed: Mutex::new(HashSet::new()),
+        }
+    }
+
+    pub(crate) fn subscription(&self, pubsub: &str, topic: &str) -> Option<Arc<SubscriptionDef>> {
+        self.subscriptions
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&(pubsub.to_string(), topic.to_string()))
+            .cloned()
+    }
+
+    pub(crate) fn is_cron_subscribed(&self, name: &str) -> bool {
+        self.cron_subscribed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(name)
+    }
+}
+
 pub(crate) struct Runtime {
     pub cfg: SidecarConfig,
+    /// The resources in scope for `cfg.app_id` (publishing, output
+    /// bindings, metadata).
     pub resources: Resources,
+    /// The hosted app ids, in the broker's group order.
+    pub groups: Vec<Group>,
     pub clock: Arc<dyn Clock>,
     pub broker: Broker,
     pub observer: Observer,
     pub app: AppChannel,
     pub jobs: Jobs,
     pub tasks: Tasks,
-    /// Effective subscriptions, fixed once the app is up.
-    pub subscriptions: RwLock<BTreeMap<(String, String), Arc<SubscriptionDef>>>,
-    /// Cron bindings the app subscribed to (OPTIONS probe).
-    pub cron_subscribed: Mutex<HashSet<String>>,
     /// The app accepted a TCP connection and initialisation is done.
     pub ready: watch::Sender<bool>,
 }
@@ -92,6 +130,7 @@ impl Runtime {
     pub(crate) fn new(
         cfg: SidecarConfig,
         resources: Resources,
+        groups: Vec<Group>,
         broker: Broker,
         jobs: Jobs,
     ) -> anyhow::Result<Runtime> {
@@ -103,12 +142,16 @@ impl Runtime {
             broker,
             jobs,
             tasks: Tasks::new(),
-            subscriptions: RwLock::new(BTreeMap::new()),
-            cron_subscribed: Mutex::new(HashSet::new()),
             ready: watch::channel(false).0,
             resources,
+            groups,
             cfg,
         })
+    }
+
+    /// The hosted app id `app_id`.
+    pub(crate) fn group(&self, app_id: &str) -> Option<&Group> {
+        self.groups.iter().find(|g| g.app_id == app_id)
     }
 
     pub(crate) fn is_ready(&self) -> bool {
@@ -121,9 +164,11 @@ impl Runtime {
         let _ = rx.wait_for(|r| *r).await;
     }
 
-    /// Stores a message on a topic and records it.
+    /// Stores a message on a topic for every consumer group and records it;
+    /// `app_id` is the publishing app id.
     pub(crate) fn publish(
         self: &Arc<Self>,
+        app_id: &str,
         pubsub: &str,
         topic: &str,
         data: Bytes,
@@ -135,6 +180,7 @@ impl Runtime {
             self.start_workers(parts);
         }
         self.observer.published(PublishedMessage {
+            app_id: app_id.to_string(),
             pubsub: msg.pubsub.clone(),
             topic: msg.topic.clone(),
             partition: msg.partition,
@@ -155,46 +201,42 @@ impl Runtime {
         }
     }
 
-    pub(crate) fn subscription(&self, pubsub: &str, topic: &str) -> Option<Arc<SubscriptionDef>> {
-        self.subscriptions
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&(pubsub.to_string(), topic.to_string()))
-            .cloned()
-    }
-
-    /// daprd's start-up after the APIs are listening: wait for the app's
-    /// port, read programmatic subscriptions, probe input bindings, then
-    /// mark the runtime ready (which lets deliveries, jobs and cron start).
+    /// daprd's start-up after the APIs are listening, for each hosted app
+    /// id: wait for the app's port, read programmatic subscriptions, probe
+    /// input bindings; then mark the runtime ready (which lets deliveries,
+    /// jobs and cron start).
     pub(crate) async fn initialise_when_app_is_up(self: Arc<Self>) {
         while !self.app.is_listening().await {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
 
-        let mut subs: Vec<SubscriptionDef> = Vec::new();
-        if self.cfg.programmatic_subscriptions && !self.resources.pubsubs.is_empty() {
-            subs.extend(self.programmatic_subscriptions().await);
+        for group in &self.groups {
+            let mut subs: Vec<SubscriptionDef> = Vec::new();
+            if self.cfg.programmatic_subscriptions && !group.resources.pubsubs.is_empty() {
+                subs.extend(self.programmatic_subscriptions(group).await);
+            }
+            // Programmatic subscriptions replace declarative ones for the
+            // same pubsub and topic; among declaratives the first loaded wins.
+            subs.extend(group.resources.subscriptions.iter().cloned());
+            let index = Resources::subscription_index(&subs)
+                .into_iter()
+                .map(|(k, v)| (k, Arc::new(v)))
+                .collect();
+            *group
+                .subscriptions
+                .write()
+                .unwrap_or_else(|e| e.into_inner()) = index;
         }
-        // Programmatic subscriptions replace declarative ones for the same
-        // pubsub and topic; among declaratives the first loaded wins.
-        subs.extend(self.resources.subscriptions.iter().cloned());
-        let index = Resources::subscription_index(&subs)
-            .into_iter()
-            .map(|(k, v)| (k, Arc::new(v)))
-            .collect();
-        *self
-            .subscriptions
-            .write()
-            .unwrap_or_else(|e| e.into_inner()) = index;
 
         crate::bindings::probe_cron_bindings(&self).await;
         crate::bindings::start_cron_loops(&self);
         self.ready.send_replace(true);
     }
 
-    async fn programmatic_subscriptions(&self) -> Vec<SubscriptionDef> {
+    /// `GET /dapr/subscribe` as `group`'s daprd calls it.
+    async fn programmatic_subscriptions(&self, group: &Group) -> Vec<SubscriptionDef> {
         let headers = vec![
-            ("dapr-app-id".to_string(), self.cfg.app_id.clone()),
+            ("dapr-app-id".to_string(), group.app_id.clone()),
             ("content-type".to_string(), "application/json".to_string()),
         ];
         // Transport errors get a few quick retries, like daprd's built-in
@@ -215,12 +257,12 @@ impl Runtime {
                     return match SubscriptionDef::from_programmatic(&r.body) {
                         Ok(list) => list
                             .into_iter()
-                            .filter(|s| match self.resources.pubsubs.get(&s.pubsub) {
+                            .filter(|s| match group.resources.pubsubs.get(&s.pubsub) {
                                 Some(p) if p.can_subscribe(&s.topic) => true,
                                 _ => {
                                     self.observer.warn(&format!(
-                                        "programmatic subscription to {}/{} ignored (unknown pubsub or topic not allowed)",
-                                        s.pubsub, s.topic
+                                        "programmatic subscription of app id {} to {}/{} ignored (unknown pubsub or topic not allowed)",
+                                        group.app_id, s.pubsub, s.topic
                                     ));
                                     false
                                 }

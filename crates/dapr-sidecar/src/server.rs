@@ -39,7 +39,12 @@ pub(crate) async fn serve(rt: Arc<Runtime>, listener: TcpListener) {
             let service = service_fn(move |req| {
                 let rt = rt2.clone();
                 let client = client.clone();
-                async move { Ok::<_, Infallible>(route(&rt, &client, req).await) }
+                async move {
+                    if let Some(resp) = crate::dev::handle(&rt, &req) {
+                        return Ok::<_, Infallible>(resp);
+                    }
+                    Ok(route(&rt, &client, req).await.map(BodyExt::boxed))
+                }
             });
             let _ = http1::Builder::new()
                 .keep_alive(true)
@@ -219,7 +224,8 @@ async fn route(rt: &Arc<Runtime>, client: &HttpClient, req: Request<Incoming>) -
 
 fn healthz(rt: &Runtime, query: Option<&str>) -> Resp {
     if let Some(id) = query_param(query, "appid") {
-        if id != rt.cfg.app_id {
+        // The sidecar answers for its own app id and each hosted one.
+        if id != rt.cfg.app_id && rt.group(&id).is_none() {
             return error(&ApiError::legacy(
                 500,
                 "ERR_HEALTH_APPID_NOT_MATCH",
@@ -299,25 +305,41 @@ fn jobs(rt: &Arc<Runtime>, method: &Method, name: &str, body: &[u8]) -> Resp {
     }
 }
 
-/// A small `GET /v1.0/metadata`: app id, components, subscriptions.
+/// A small `GET /v1.0/metadata`: app id, components, subscriptions. With
+/// several hosted app ids, the components of every one are listed once and
+/// each subscription names its app id (`appId`); `extended.hostedAppIds`
+/// lists them.
 fn metadata(rt: &Runtime) -> Resp {
     let mut components = Vec::new();
-    for p in rt.resources.pubsubs.values() {
-        components.push(json!({"name": p.name, "type": p.component_type, "version": "v1"}));
+    let mut seen = std::collections::HashSet::new();
+    let views = std::iter::once(&rt.resources).chain(rt.groups.iter().map(|g| &g.resources));
+    for res in views {
+        let all = res
+            .pubsubs
+            .values()
+            .map(|p| (p.name.as_str(), p.component_type.as_str()))
+            .chain(
+                res.cron_bindings
+                    .values()
+                    .map(|b| (b.name.as_str(), "bindings.cron")),
+            )
+            .chain(
+                res.http_bindings
+                    .values()
+                    .map(|b| (b.name.as_str(), "bindings.http")),
+            );
+        for (name, ty) in all {
+            if seen.insert(name.to_string()) {
+                components.push(json!({"name": name, "type": ty, "version": "v1"}));
+            }
+        }
     }
-    for b in rt.resources.cron_bindings.values() {
-        components.push(json!({"name": b.name, "type": "bindings.cron", "version": "v1"}));
-    }
-    for b in rt.resources.http_bindings.values() {
-        components.push(json!({"name": b.name, "type": "bindings.http", "version": "v1"}));
-    }
-    let subs: Vec<_> = rt
-        .subscriptions
-        .read()
-        .unwrap_or_else(|e| e.into_inner())
-        .values()
-        .map(|s| {
+    let mut subs = Vec::new();
+    for g in &rt.groups {
+        let index = g.subscriptions.read().unwrap_or_else(|e| e.into_inner());
+        subs.extend(index.values().map(|s| {
             json!({
+                "appId": g.app_id,
                 "pubsubname": s.pubsub,
                 "topic": s.topic,
                 "deadLetterTopic": s.dead_letter_topic.clone().unwrap_or_default(),
@@ -328,14 +350,19 @@ fn metadata(rt: &Runtime) -> Resp {
                 })).collect::<Vec<_>>(),
                 "type": s.origin.to_uppercase(),
             })
-        })
-        .collect();
+        }));
+    }
+    let hosted: Vec<&str> = rt.groups.iter().map(|g| g.app_id.as_str()).collect();
     let body = json!({
         "id": rt.cfg.app_id,
         "runtimeVersion": "edge",
         "components": components,
         "subscriptions": subs,
-        "extended": {"appPID": "", "daprRuntimeVersion": "edge"},
+        "extended": {
+            "appPID": "",
+            "daprRuntimeVersion": "edge",
+            "hostedAppIds": hosted.join(","),
+        },
     });
     respond(
         200,

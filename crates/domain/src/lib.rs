@@ -6,6 +6,7 @@ pub mod error;
 pub mod event;
 pub mod limits;
 pub mod query;
+pub mod reminder;
 pub mod suggestion;
 pub mod task;
 pub mod time;

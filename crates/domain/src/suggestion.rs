@@ -38,9 +38,14 @@ impl Status {
     }
 
     pub fn parse(s: &str) -> Option<Status> {
-        [Status::Open, Status::Dismissed, Status::Accepted, Status::Resolved]
-            .into_iter()
-            .find(|x| x.as_str() == s)
+        [
+            Status::Open,
+            Status::Dismissed,
+            Status::Accepted,
+            Status::Resolved,
+        ]
+        .into_iter()
+        .find(|x| x.as_str() == s)
     }
 }
 
@@ -125,7 +130,9 @@ pub fn overdue(task: &Task, now: i64) -> Option<Proposal> {
             task.title,
             time::format_ms(new_due)
         ),
-        action: Some(json!({ "type": "reschedule", "taskId": task.id, "dueAt": time::format_ms(new_due) })),
+        action: Some(
+            json!({ "type": "reschedule", "taskId": task.id, "dueAt": time::format_ms(new_due) }),
+        ),
         dedup_key: overdue_key(&task.id, due),
     })
 }
@@ -161,7 +168,9 @@ pub fn weekly_load(user_id: &str, week: i64, week_tasks: &[Task]) -> Option<Prop
             &time::format_ms(week)[..10],
             candidate.title
         ),
-        action: Some(json!({ "type": "reschedule", "taskId": candidate.id, "dueAt": time::format_ms(new_due) })),
+        action: Some(
+            json!({ "type": "reschedule", "taskId": candidate.id, "dueAt": time::format_ms(new_due) }),
+        ),
         dedup_key: format!("{PRIORITIZATION}:{user_id}:{week}"),
     })
 }
@@ -182,6 +191,8 @@ mod tests {
             completed: false,
             completed_at: None,
             recurrence: None,
+            series_id: None,
+            series_index: None,
             version: 1,
             created_at: 0,
             updated_at: 0,
@@ -215,13 +226,20 @@ mod tests {
     #[test]
     fn load_needs_three_heavy_tasks_and_postpones_the_least_important() {
         let w = week_start(100 * DAY_MS);
-        let two = vec![task("a", Priority::High, Some(w + 1)), task("b", Priority::Urgent, Some(w + 2))];
+        let two = vec![
+            task("a", Priority::High, Some(w + 1)),
+            task("b", Priority::Urgent, Some(w + 2)),
+        ];
         assert!(weekly_load("u", w, &two).is_none());
         let mut three = two.clone();
         three.push(task("c", Priority::High, Some(w + 3)));
         three.push(task("d", Priority::Low, Some(w + 4)));
         let p = weekly_load("u", w, &three).unwrap();
-        assert_eq!(p.task_id.as_deref(), Some("c"), "lowest priority, latest due");
+        assert_eq!(
+            p.task_id.as_deref(),
+            Some("c"),
+            "lowest priority, latest due"
+        );
         assert!(p.message.starts_with("3 high-priority tasks"));
         assert_eq!(p.dedup_key, format!("prioritization:u:{w}"));
     }

@@ -70,6 +70,10 @@ pub struct Task {
     #[serde(with = "serde_ms::option")]
     pub completed_at: Option<i64>,
     pub recurrence: Option<Value>,
+    /// The recurring series this task is an instance of.
+    pub series_id: Option<String>,
+    #[serde(skip)]
+    pub series_index: Option<i64>,
     pub version: i64,
     #[serde(with = "serde_ms")]
     pub created_at: i64,
@@ -386,6 +390,8 @@ mod tests {
             completed: false,
             completed_at: None,
             recurrence: None,
+            series_id: None,
+            series_index: None,
             version: 1,
             created_at: 0,
             updated_at: 0,

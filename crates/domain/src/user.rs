@@ -26,6 +26,8 @@ pub struct Settings {
     pub in_app_notifications: bool,
     /// Reminders are also POSTed here, signed, when set.
     pub webhook_url: Option<String>,
+    /// The HMAC-SHA256 key of the `X-Signature-256` header on webhooks.
+    pub webhook_secret: Option<String>,
 }
 
 impl Default for Settings {
@@ -35,6 +37,7 @@ impl Default for Settings {
             agents_enabled: true,
             in_app_notifications: true,
             webhook_url: None,
+            webhook_secret: None,
         }
     }
 }

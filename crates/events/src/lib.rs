@@ -5,6 +5,8 @@
 //! sent on success. A failure leaves the row for the relay: the client's
 //! request never fails because the sidecar or the broker is down.
 
+pub mod jobs;
+
 use domain::event::OutboxEvent;
 use domain::Error;
 use spin_sdk::http::{Method, Request, Response};
@@ -114,13 +116,22 @@ impl Publisher {
         let total = rows.len();
         let mut published = 0;
         for row in rows {
-            let envelope: serde_json::Value = serde_json::from_str(&row.payload).unwrap_or_default();
+            let envelope: serde_json::Value =
+                serde_json::from_str(&row.payload).unwrap_or_default();
             let result = self
-                .publish(&row.topic, &row.user_id, &row.payload, envelope["traceparent"].as_str())
+                .publish(
+                    &row.topic,
+                    &row.user_id,
+                    &row.payload,
+                    envelope["traceparent"].as_str(),
+                )
                 .await
                 .and_then(|()| store::outbox::mark_published(db, &row.id, domain::time::now_ms()));
             if let Err(e) = result {
-                applog::warn("relay stopped", serde_json::json!({ "eventId": row.id, "error": e.message }));
+                applog::warn(
+                    "relay stopped",
+                    serde_json::json!({ "eventId": row.id, "error": e.message }),
+                );
                 break;
             }
             published += 1;

@@ -1,7 +1,13 @@
 //! The shared shell of every HTTP component: `serve` reads the request with
-//! limits, gives it a correlation id, runs the component's handler, answers
-//! (errors as `{"error":{"code","message"}}`), logs one JSON line, and only
-//! then does the work the response need not wait for (publishing events).
+//! limits, gives it a correlation id, runs the component's handler, runs
+//! the work that follows a commit (publishing its events), answers (errors
+//! as `{"error":{"code","message"}}`) and logs one JSON line.
+//!
+//! Events are published after the transaction commits and before the
+//! response is sent: a client that waits for one answer before its next
+//! request then also gets its events published in order (Dapr keeps the
+//! order per user from there). A publish failure never changes the answer:
+//! the event stays in the outbox for the relay.
 
 pub mod config;
 mod reply;
@@ -15,20 +21,20 @@ use domain::{Error, ErrorKind};
 use spin_sdk::http::{IncomingRequest, OutgoingResponse, ResponseOutparam};
 use std::time::Instant;
 
-/// Work to do after the response has been sent.
-pub type AfterResponse = Box<dyn FnOnce() -> futures::future::LocalBoxFuture<'static, ()>>;
+/// Work that follows the handler's commit and precedes the response.
+pub type PostCommit = Box<dyn FnOnce() -> futures::future::LocalBoxFuture<'static, ()>>;
 
-/// The outcome of a handler: the reply, and work for after the response.
+/// The outcome of a handler: the reply, and the work that follows the commit.
 pub struct Outcome {
     pub reply: Reply,
-    pub after: Vec<AfterResponse>,
+    pub post_commit: Vec<PostCommit>,
 }
 
 impl From<Reply> for Outcome {
     fn from(reply: Reply) -> Self {
         Outcome {
             reply,
-            after: Vec::new(),
+            post_commit: Vec::new(),
         }
     }
 }
@@ -43,24 +49,40 @@ pub async fn serve<F>(
 ) where
     F: FnOnce(&Request) -> Result<Outcome, Error>,
 {
+    serve_async(component, incoming, out, |req| async move { handler(&req) }).await
+}
+
+/// `serve` for handlers that must await (outbound calls such as the Dapr
+/// Jobs API); the handler owns the request.
+pub async fn serve_async<F, Fut>(
+    component: &'static str,
+    incoming: IncomingRequest,
+    out: ResponseOutparam,
+    handler: F,
+) where
+    F: FnOnce(Request) -> Fut,
+    Fut: std::future::Future<Output = Result<Outcome, Error>>,
+{
     let started = Instant::now();
     let (outcome, req_info) = match Request::read(component, incoming).await {
         Ok(req) => {
-            let result = handler(&req);
             let info = (
                 req.method.clone(),
                 req.path.clone(),
                 req.correlation_id.clone(),
             );
-            (result, info)
+            (handler(req).await, info)
         }
         Err((e, info)) => (Err(e), info),
     };
     let (method, path, correlation_id) = req_info;
-    let (reply, after, error) = match outcome {
-        Ok(o) => (o.reply, o.after, None),
+    let (reply, post_commit, error) = match outcome {
+        Ok(o) => (o.reply, o.post_commit, None),
         Err(e) => (error_reply(&e), Vec::new(), Some(e)),
     };
+    for work in post_commit {
+        work().await;
+    }
     let status = reply.status;
     send(out, reply, &correlation_id).await;
     log_line(
@@ -72,12 +94,9 @@ pub async fn serve<F>(
         &correlation_id,
         error.as_ref(),
     );
-    for work in after {
-        work().await;
-    }
 }
 
-async fn send(out: ResponseOutparam, reply: Reply, correlation_id: &str) {
+pub async fn send(out: ResponseOutparam, reply: Reply, correlation_id: &str) {
     let mut headers: Vec<(String, Vec<u8>)> = reply
         .headers
         .into_iter()
@@ -90,20 +109,29 @@ async fn send(out: ResponseOutparam, reply: Reply, correlation_id: &str) {
     let fields = match spin_sdk::http::Headers::from_list(&headers) {
         Ok(f) => f,
         Err(e) => {
-            applog::error("invalid response header", serde_json::json!({ "error": format!("{e:?}") }));
+            applog::error(
+                "invalid response header",
+                serde_json::json!({ "error": format!("{e:?}") }),
+            );
             spin_sdk::http::Headers::new()
         }
     };
     let response = OutgoingResponse::new(fields);
     if response.set_status_code(reply.status).is_err() {
-        applog::error("invalid status", serde_json::json!({ "status": reply.status }));
+        applog::error(
+            "invalid status",
+            serde_json::json!({ "status": reply.status }),
+        );
     }
     if let Err(e) = out.set_with_body(response, reply.body).await {
-        applog::warn("client went away", serde_json::json!({ "error": format!("{e:?}") }));
+        applog::warn(
+            "client went away",
+            serde_json::json!({ "error": format!("{e:?}") }),
+        );
     }
 }
 
-fn log_line(
+pub fn log_line(
     component: &str,
     method: &str,
     path: &str,
@@ -142,7 +170,7 @@ pub fn method_not_allowed(allowed: &str) -> Error {
 }
 
 impl Outcome {
-    /// A reply whose events are published once the client has its answer.
+    /// A reply whose events are published before the client gets it.
     pub fn with_events(
         reply: Reply,
         db: store::Db,
@@ -151,7 +179,7 @@ impl Outcome {
         if events.is_empty() {
             return reply.into();
         }
-        let after: AfterResponse = Box::new(move || {
+        let publish: PostCommit = Box::new(move || {
             Box::pin(async move {
                 events::Publisher::from_variables()
                     .publish_and_mark(&db, &events)
@@ -160,7 +188,7 @@ impl Outcome {
         });
         Outcome {
             reply,
-            after: vec![after],
+            post_commit: vec![publish],
         }
     }
 }

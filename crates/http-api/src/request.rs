@@ -19,10 +19,10 @@ pub struct Request {
     pub traceparent: String,
 }
 
-type ReadError = (Error, (String, String, String));
+pub type ReadError = (Error, (String, String, String));
 
 impl Request {
-    pub(crate) async fn read(
+    pub async fn read(
         component: &'static str,
         incoming: IncomingRequest,
     ) -> Result<Request, ReadError> {

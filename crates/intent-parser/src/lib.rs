@@ -1,1 +1,391 @@
-//! placeholder
+//! Reads one chat message into a task-manager intent.
+//!
+//! [`parse`] takes the message, a [`Context`] (the user's time zone, the
+//! reference instant and the task the previous turn talked about) and returns
+//! a [`Parsed`]: the [`Intent`] with its fields and a one-line explanation of
+//! how the message was read. Nothing here does I/O or reads the clock.
+//!
+//! Finding a task by name needs the user's tasks, which the parser does not
+//! have: [`resolve_target`] matches a [`TaskTarget`] against candidates and
+//! [`clarifying_question`] words the question to ask when several match.
+//!
+//! # How dates and times are read
+//!
+//! Everything is relative to `now` in the user's time zone.
+//!
+//! * `today`, `tonight` (20:00), `tomorrow`, `yesterday`, `the day after tomorrow`.
+//! * A bare weekday (`Friday`, `on Fri`) is the next such day *after* today
+//!   (said on a Friday it means a week later). `this Friday` is the Friday of
+//!   the current Monday–Sunday week, today included, or the next one when it
+//!   has passed. `next Friday` is the Friday of next week (the week after the
+//!   current Monday–Sunday week): said on Thursday 26 Nov it is Fri 4 Dec.
+//! * `next week` is next Monday, `next month` the 1st of next month,
+//!   `this weekend` the Saturday of this week (today if it is the weekend),
+//!   `next weekend` the Saturday of next week.
+//! * `end of week` is the Sunday of this week, `end of month` the last day of
+//!   this month, `end of year` 31 December, `end of day`/`eod` today.
+//! * `in 10 minutes`, `in 2 hours`, `in half an hour` are exact instants;
+//!   `in 3 days`, `in 2 weeks`, `in a month` are dates without a time.
+//! * `on the 1st`, `by the 15th` (an ordinal needs `on`/`by`/`due`/`the …
+//!   of`): the next such day of a month, today included. `March 3`,
+//!   `3 March`, `the 3rd of March`, `March 3, 2027`: the next such date.
+//!   ISO dates `2026-12-03` are read; slash and dot forms (`3/4`, `3.4.`) are
+//!   not, because day and month order differ between users.
+//! * Times: `3pm`, `3:30 pm`, `15:30`, `noon`, `midnight`, `at 9`.
+//!   A bare hour needs `at`, and `at 1` … `at 6` mean 13:00–18:00.
+//!   `morning` 09:00, `afternoon` 15:00, `evening` 18:00, `night` 20:00.
+//!   A time with no date is the next time it occurs (at 10:00, `at 9am` is
+//!   tomorrow 09:00 and `at 3pm` today 15:00).
+//! * A due date without a time is stored as the last millisecond of that
+//!   local day (`Due::has_time == false`), so it becomes overdue only after
+//!   the day is over.
+//!
+//! Ordinals and numbers inside titles are left alone unless a trigger word
+//! makes them a date: “Read The 5th Wave”, “Renovation - 2nd Floor Bath”.
+//!
+//! # Priorities
+//!
+//! `low`/`medium`/`normal`/`high`/`urgent` with `priority`
+//! (“with high priority”, “priority: low”), `top priority`, `p1` (urgent),
+//! `p2` (high), `p3` (medium), `p4` (low), `!!!` urgent, `!!` high.
+//! `urgent`, `asap`, `critical` (urgent) and `important` (high) count when
+//! they open or close the message (“Urgent: call the bank”, “Call the bank,
+//! urgent”) so that “Read important documents” keeps its title. A single
+//! `!` is punctuation.
+//!
+//! # Recurrence
+//!
+//! An RRULE (RFC 5545) string plus a [`RecurrenceMode`] and an optional local
+//! time of day. `every day|weekday|weekend|Monday, Wednesday and Friday`,
+//! `on Mondays`, `every N days|weeks|months|years`, `every other week`,
+//! `every month on the 15th`, `on the 1st of every month`,
+//! `every last Friday`, `every 2nd Tuesday` (the second Tuesday of each
+//! month; say `every other Tuesday` for fortnightly), `every year on March 3`,
+//! `daily`, `weekly`, `monthly`, `yearly`, `fortnightly`. `after I finish it`,
+//! `after completion` and similar make it [`RecurrenceMode::Completion`]:
+//! the next one is due that long after the previous one is completed.
+//! The first occurrence is left to the recurrence engine unless the message
+//! gives a date (`starting Monday`).
+//!
+//! # Reminders
+//!
+//! `remind me to X <when>` adds task X due then with a reminder then. A
+//! reminder on a date without a time fires at 09:00 (or in an hour when that
+//! is today and 09:00 has passed). `remind me to X every …` adds a recurring
+//! task whose reminder fires at each occurrence's time (09:00 when none is
+//! given). `remind me 15 minutes before` / `remind me at 9am tomorrow` add a
+//! reminder to the task of the previous turn, `remind me about X …` to a task
+//! by name. A reminder in the past is refused.
+
+mod eval_impl;
+mod explain;
+mod grammar;
+mod recur;
+mod resolve;
+mod text;
+mod when;
+
+pub use resolve::{clarifying_question, resolve_target};
+
+/// Evaluation of a phrase set (see `phrases.jsonl` and the `accuracy` example).
+pub mod eval {
+    pub use crate::eval_impl::*;
+}
+
+use serde::Serialize;
+
+/// A task as the conversation knows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TaskRef {
+    pub id: String,
+    pub title: String,
+}
+
+impl TaskRef {
+    pub fn new(id: impl Into<String>, title: impl Into<String>) -> Self {
+        TaskRef {
+            id: id.into(),
+            title: title.into(),
+        }
+    }
+}
+
+/// What the parser needs besides the message.
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub timezone: chrono_tz::Tz,
+    /// The reference instant ("now"), milliseconds since the Unix epoch.
+    pub now_utc_ms: i64,
+    /// The task the previous turn talked about ("remind me 15 minutes before").
+    pub last_task: Option<TaskRef>,
+}
+
+impl Context {
+    /// A context from an IANA time zone name such as `Europe/Berlin`.
+    pub fn new(timezone: &str, now_utc_ms: i64) -> Result<Self, String> {
+        let tz: chrono_tz::Tz = timezone
+            .parse()
+            .map_err(|_| format!("unknown time zone {timezone:?}"))?;
+        Ok(Context {
+            timezone: tz,
+            now_utc_ms,
+            last_task: None,
+        })
+    }
+
+    pub fn with_last_task(mut self, task: Option<TaskRef>) -> Self {
+        self.last_task = task;
+        self
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Priority {
+    Low,
+    Medium,
+    High,
+    Urgent,
+}
+
+impl Priority {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Priority::Low => "low",
+            Priority::Medium => "medium",
+            Priority::High => "high",
+            Priority::Urgent => "urgent",
+        }
+    }
+}
+
+/// A due date. Without a time it is the last millisecond of the local day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Due {
+    pub at_utc_ms: i64,
+    pub has_time: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RecurrenceMode {
+    /// Occurrences follow the calendar rule whether or not the last one was done.
+    Schedule,
+    /// The next occurrence is due the rule's interval after the last completion.
+    Completion,
+}
+
+impl RecurrenceMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecurrenceMode::Schedule => "schedule",
+            RecurrenceMode::Completion => "completion",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RecurrenceSpec {
+    /// RFC 5545 RRULE without the `RRULE:` prefix, e.g. `FREQ=WEEKLY;BYDAY=MO`.
+    pub rrule: String,
+    pub mode: RecurrenceMode,
+    /// Local time of day (hour, minute) of each occurrence; none: all day.
+    pub local_time: Option<(u32, u32)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReminderSpec {
+    /// This many minutes before the task's due time (0: at the due time).
+    Before { minutes: u32 },
+    /// At this instant.
+    At { utc_ms: i64 },
+}
+
+/// Which task a command is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskTarget {
+    /// Words naming the task, to match with [`resolve_target`].
+    Name(String),
+    /// The task of the previous turn ("it", "remind me 15 minutes before").
+    LastTask(TaskRef),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    #[default]
+    Open,
+    Completed,
+    All,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DueWindow {
+    Today,
+    Tomorrow,
+    /// From now to the end of Sunday of this week.
+    ThisWeek,
+    Overdue,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct ListFilter {
+    pub status: Status,
+    /// The priority named ("show my high priority tasks"); a consumer may
+    /// include higher ones too.
+    pub priority: Option<Priority>,
+    pub due_window: Option<DueWindow>,
+    /// Lower case, without `#`.
+    pub tag: Option<String>,
+    /// Words the title should contain ("tasks about the report").
+    pub text: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "intent", rename_all = "snake_case")]
+pub enum Intent {
+    AddTask {
+        title: String,
+        due: Option<Due>,
+        priority: Option<Priority>,
+        /// Lower case, without `#`.
+        tags: Vec<String>,
+        recurrence: Option<RecurrenceSpec>,
+        reminders: Vec<ReminderSpec>,
+    },
+    AddReminder {
+        target: TaskTarget,
+        spec: ReminderSpec,
+    },
+    ListTasks {
+        filter: ListFilter,
+    },
+    CompleteTask {
+        target: TaskTarget,
+    },
+    ReopenTask {
+        target: TaskTarget,
+    },
+    RenameTask {
+        target: TaskTarget,
+        new_title: String,
+    },
+    SetPriority {
+        target: TaskTarget,
+        priority: Priority,
+    },
+    Reschedule {
+        target: TaskTarget,
+        due: Due,
+    },
+    /// Always to be confirmed in a second turn (see [`Intent::Confirm`]).
+    DeleteTask {
+        target: TaskTarget,
+    },
+    StopSeries {
+        target: TaskTarget,
+    },
+    ResumeSeries {
+        target: TaskTarget,
+    },
+    Snooze {
+        target: TaskTarget,
+        minutes: u32,
+    },
+    /// The answer to a confirmation question ("yes" / "no").
+    Confirm {
+        accepted: bool,
+    },
+    /// The request is understood but impossible ("remind me yesterday").
+    Refuse {
+        reason: String,
+    },
+    /// Not understood; `hint` says what the assistant understands.
+    Unknown {
+        hint: String,
+    },
+}
+
+impl Intent {
+    /// The snake_case name used in serialized form and in the phrase set.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Intent::AddTask { .. } => "add_task",
+            Intent::AddReminder { .. } => "add_reminder",
+            Intent::ListTasks { .. } => "list_tasks",
+            Intent::CompleteTask { .. } => "complete_task",
+            Intent::ReopenTask { .. } => "reopen_task",
+            Intent::RenameTask { .. } => "rename_task",
+            Intent::SetPriority { .. } => "set_priority",
+            Intent::Reschedule { .. } => "reschedule",
+            Intent::DeleteTask { .. } => "delete_task",
+            Intent::StopSeries { .. } => "stop_series",
+            Intent::ResumeSeries { .. } => "resume_series",
+            Intent::Snooze { .. } => "snooze",
+            Intent::Confirm { .. } => "confirm",
+            Intent::Refuse { .. } => "refuse",
+            Intent::Unknown { .. } => "unknown",
+        }
+    }
+
+    /// Whether the action must be confirmed in a second turn before it runs.
+    pub fn needs_confirmation(&self) -> bool {
+        matches!(self, Intent::DeleteTask { .. })
+    }
+
+    /// The task the intent is about, for intents that name one.
+    pub fn target(&self) -> Option<&TaskTarget> {
+        match self {
+            Intent::AddReminder { target, .. }
+            | Intent::CompleteTask { target }
+            | Intent::ReopenTask { target }
+            | Intent::RenameTask { target, .. }
+            | Intent::SetPriority { target, .. }
+            | Intent::Reschedule { target, .. }
+            | Intent::DeleteTask { target }
+            | Intent::StopSeries { target }
+            | Intent::ResumeSeries { target }
+            | Intent::Snooze { target, .. } => Some(target),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Parsed {
+    pub intent: Intent,
+    /// One line saying how the message was read.
+    pub explanation: String,
+}
+
+/// The outcome of matching a [`TaskTarget`] against the user's tasks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Resolution {
+    One(String),
+    Many {
+        candidates: Vec<TaskRef>,
+        /// E.g. `Which one: “Submit report” or “Quarterly report”?`
+        question: String,
+    },
+    None,
+}
+
+/// What the assistant understands, for hints.
+pub const HELP: &str = "I can add a task (“Pay bills on the 1st of every month”, “Review PR tomorrow 3pm, high priority #work”), \
+list tasks (“what's due today”, “what's overdue”), complete, reopen, rename, reprioritize, reschedule or delete a task by name, \
+set a reminder (“remind me 15 minutes before”), stop or resume a recurring task, and snooze a reminder.";
+
+/// Reads one message. See the crate documentation for the grammar.
+pub fn parse(message: &str, ctx: &Context) -> Parsed {
+    let clock = when::Clock::new(ctx.timezone, ctx.now_utc_ms);
+    let intent = grammar::parse_intent(message, ctx, &clock);
+    let explanation = explain::explain(&intent, &clock);
+    Parsed {
+        intent,
+        explanation,
+    }
+}

@@ -3,10 +3,13 @@
 //! epoch milliseconds; no booleans), and the few dialect differences live
 //! here. Repositories (`users`, `tasks`, `outbox`) build on it.
 
+pub mod changes;
 pub mod consumers;
 mod db;
 mod migrations;
+pub mod notifications;
 pub mod outbox;
+pub mod reminders;
 pub mod sessions;
 pub mod suggestions;
 pub mod tasks;

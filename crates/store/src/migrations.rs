@@ -12,10 +12,11 @@ use crate::db::{is_missing_schema, Backend, Db, Value};
 use domain::Error;
 
 /// (version, statements). Append only; never edit a released migration.
-pub(crate) const MIGRATIONS: &[(i64, &[&str])] = &[(
-    1,
-    &[
-        "CREATE TABLE users (
+pub(crate) const MIGRATIONS: &[(i64, &[&str])] = &[
+    (
+        1,
+        &[
+            "CREATE TABLE users (
             id TEXT PRIMARY KEY,
             email TEXT NOT NULL UNIQUE,
             name TEXT NOT NULL,
@@ -26,18 +27,18 @@ pub(crate) const MIGRATIONS: &[(i64, &[&str])] = &[(
             webhook_url TEXT,
             created_at BIGINT NOT NULL,
             updated_at BIGINT NOT NULL)",
-        "CREATE TABLE sessions (
+            "CREATE TABLE sessions (
             id TEXT PRIMARY KEY,
             user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
             created_at BIGINT NOT NULL,
             expires_at BIGINT NOT NULL,
             revoked_at BIGINT)",
-        "CREATE INDEX sessions_by_user ON sessions (user_id)",
-        "CREATE TABLE signin_failures (
+            "CREATE INDEX sessions_by_user ON sessions (user_id)",
+            "CREATE TABLE signin_failures (
             email TEXT PRIMARY KEY,
             window_start BIGINT NOT NULL,
             failures BIGINT NOT NULL)",
-        "CREATE TABLE tasks (
+            "CREATE TABLE tasks (
             id TEXT PRIMARY KEY,
             user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
             title TEXT NOT NULL,
@@ -53,15 +54,15 @@ pub(crate) const MIGRATIONS: &[(i64, &[&str])] = &[(
             version BIGINT NOT NULL,
             created_at BIGINT NOT NULL,
             updated_at BIGINT NOT NULL)",
-        "CREATE INDEX tasks_by_user_created ON tasks (user_id, created_at, id)",
-        "CREATE INDEX tasks_by_user_due ON tasks (user_id, due_at)",
-        "CREATE TABLE task_tags (
+            "CREATE INDEX tasks_by_user_created ON tasks (user_id, created_at, id)",
+            "CREATE INDEX tasks_by_user_due ON tasks (user_id, due_at)",
+            "CREATE TABLE task_tags (
             task_id TEXT NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
             user_id TEXT NOT NULL,
             tag TEXT NOT NULL,
             PRIMARY KEY (task_id, tag))",
-        "CREATE INDEX task_tags_by_user_tag ON task_tags (user_id, tag)",
-        "CREATE TABLE outbox (
+            "CREATE INDEX task_tags_by_user_tag ON task_tags (user_id, tag)",
+            "CREATE TABLE outbox (
             id TEXT PRIMARY KEY,
             topic TEXT NOT NULL,
             event_type TEXT NOT NULL,
@@ -71,14 +72,15 @@ pub(crate) const MIGRATIONS: &[(i64, &[&str])] = &[(
             created_at BIGINT NOT NULL,
             published_at BIGINT,
             attempts BIGINT NOT NULL)",
-        "CREATE INDEX outbox_unsent ON outbox (published_at, created_at)",
-    ],
-), (
-    2,
-    &[
-        // Agent suggestions. dedup_key is unique: the event path and the
-        // sweep racing for the same suggestion create one row.
-        "CREATE TABLE suggestions (
+            "CREATE INDEX outbox_unsent ON outbox (published_at, created_at)",
+        ],
+    ),
+    (
+        2,
+        &[
+            // Agent suggestions. dedup_key is unique: the event path and the
+            // sweep racing for the same suggestion create one row.
+            "CREATE TABLE suggestions (
             id TEXT PRIMARY KEY,
             user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
             task_id TEXT,
@@ -89,24 +91,95 @@ pub(crate) const MIGRATIONS: &[(i64, &[&str])] = &[(
             action TEXT,
             created_at BIGINT NOT NULL,
             updated_at BIGINT NOT NULL)",
-        "CREATE INDEX suggestions_by_user ON suggestions (user_id, status, created_at)",
-        "CREATE INDEX suggestions_by_task ON suggestions (task_id)",
-        // Consumers are idempotent: one row per (consumer, event id).
-        "CREATE TABLE processed_events (
+            "CREATE INDEX suggestions_by_user ON suggestions (user_id, status, created_at)",
+            "CREATE INDEX suggestions_by_task ON suggestions (task_id)",
+            // Consumers are idempotent: one row per (consumer, event id).
+            "CREATE TABLE processed_events (
             consumer TEXT NOT NULL,
             event_id TEXT NOT NULL,
             processed_at BIGINT NOT NULL,
             PRIMARY KEY (consumer, event_id))",
-        "CREATE TABLE dead_letters (
+            "CREATE TABLE dead_letters (
             id TEXT PRIMARY KEY,
             topic TEXT NOT NULL,
             event_type TEXT NOT NULL,
             user_id TEXT,
             payload TEXT NOT NULL,
             received_at BIGINT NOT NULL)",
-        "CREATE INDEX tasks_open_due ON tasks (completed_at, due_at)",
-    ],
-)];
+            "CREATE INDEX tasks_open_due ON tasks (completed_at, due_at)",
+        ],
+    ),
+    (
+        3,
+        &[
+            // The change feed for live sync: a gap-free sequence per user. The
+            // writer bumps users.change_seq in its transaction, so the row lock
+            // orders one user's changes and a reader never skips one.
+            "ALTER TABLE users ADD COLUMN change_seq BIGINT NOT NULL DEFAULT 0",
+            "CREATE TABLE changes (
+            user_id TEXT NOT NULL,
+            seq BIGINT NOT NULL,
+            kind TEXT NOT NULL,
+            entity_id TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            created_at BIGINT NOT NULL,
+            PRIMARY KEY (user_id, seq))",
+        ],
+    ),
+    (
+        4,
+        &[
+            // A recurring series: the rule, and how far it has produced.
+            "CREATE TABLE series (
+            id TEXT PRIMARY KEY,
+            user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            recurrence TEXT NOT NULL,
+            status TEXT NOT NULL,
+            template TEXT NOT NULL,
+            last_index BIGINT NOT NULL,
+            created_at BIGINT NOT NULL,
+            updated_at BIGINT NOT NULL)",
+            "CREATE INDEX series_by_user ON series (user_id)",
+            "ALTER TABLE tasks ADD COLUMN series_index BIGINT",
+            // One task per (series, index): the recurrence agent creates the
+            // next instance exactly once, whatever the redelivery.
+            "CREATE UNIQUE INDEX tasks_series_instance ON tasks (series_id, series_index)",
+            "CREATE TABLE reminders (
+            id TEXT PRIMARY KEY,
+            user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            task_id TEXT NOT NULL,
+            before_minutes BIGINT,
+            at BIGINT,
+            fire_at BIGINT,
+            status TEXT NOT NULL,
+            scheduled_for BIGINT,
+            created_at BIGINT NOT NULL,
+            updated_at BIGINT NOT NULL)",
+            "CREATE INDEX reminders_by_task ON reminders (task_id)",
+            "CREATE TABLE notifications (
+            id TEXT PRIMARY KEY,
+            user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            reminder_id TEXT NOT NULL UNIQUE,
+            task_id TEXT NOT NULL,
+            title TEXT NOT NULL,
+            body TEXT NOT NULL,
+            created_at BIGINT NOT NULL,
+            read_at BIGINT)",
+            "CREATE INDEX notifications_by_user ON notifications (user_id, created_at)",
+            // Signs webhook deliveries; shown to the user in their settings.
+            "ALTER TABLE users ADD COLUMN webhook_secret TEXT",
+            "CREATE TABLE notification_attempts (
+            notification_id TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            attempt BIGINT NOT NULL,
+            status TEXT NOT NULL,
+            http_status BIGINT,
+            error TEXT,
+            at BIGINT NOT NULL,
+            PRIMARY KEY (notification_id, channel, attempt))",
+        ],
+    ),
+];
 
 pub(crate) fn latest() -> i64 {
     MIGRATIONS.last().map(|(v, _)| *v).unwrap_or(0)

@@ -61,6 +61,9 @@ pub fn unsent(db: &Db, before: i64, limit: i64) -> Result<Vec<Unsent>, Error> {
 }
 
 pub fn count_unsent(db: &Db) -> Result<i64, Error> {
-    let rows = db.query("SELECT COUNT(*) FROM outbox WHERE published_at IS NULL", &[])?;
+    let rows = db.query(
+        "SELECT COUNT(*) FROM outbox WHERE published_at IS NULL",
+        &[],
+    )?;
     rows.first().map(|r| r.int(0)).unwrap_or(Ok(0))
 }

@@ -61,7 +61,12 @@ pub fn count_since(db: &Db, user_id: &str, since: i64) -> Result<i64, Error> {
     rows.first().map(|r| r.int(0)).unwrap_or(Ok(0))
 }
 
-pub fn list(db: &Db, user_id: &str, status: Option<Status>, limit: i64) -> Result<Vec<Suggestion>, Error> {
+pub fn list(
+    db: &Db,
+    user_id: &str,
+    status: Option<Status>,
+    limit: i64,
+) -> Result<Vec<Suggestion>, Error> {
     let rows = match status {
         Some(s) => db.query(
             &format!(
@@ -94,7 +99,12 @@ pub fn close(db: &Db, user_id: &str, id: &str, to: Status, now: i64) -> Result<b
     let n = db.execute(
         "UPDATE suggestions SET status = $3, updated_at = $4
          WHERE id = $1 AND user_id = $2 AND status = 'open'",
-        &[id.into(), user_id.into(), to.as_str().into(), Value::Int(now)],
+        &[
+            id.into(),
+            user_id.into(),
+            to.as_str().into(),
+            Value::Int(now),
+        ],
     )?;
     Ok(n > 0)
 }

@@ -3,14 +3,15 @@
 //! outbox event in the same transaction.
 
 use crate::db::{Backend, Db, Row, Value};
-use crate::outbox;
+use crate::{changes, outbox};
 use domain::event::OutboxEvent;
 use domain::query::{encode_cursor, Cursor, ListQuery, SortField, Status};
 use domain::task::{Priority, Task};
 use domain::{Error, ErrorKind};
 
 const COLUMNS: &str = "t.id, t.user_id, t.title, t.description, t.priority, t.due_at, t.tags, \
-                       t.completed_at, t.recurrence, t.version, t.created_at, t.updated_at";
+                       t.completed_at, t.recurrence, t.version, t.created_at, t.updated_at, \
+                       t.series_id, t.series_index";
 
 /// Null due dates sort last in both directions.
 const NO_DUE_ASC: i64 = i64::MAX;
@@ -41,11 +42,18 @@ fn task_from(row: &Row) -> Result<Task, Error> {
         version: row.int(9)?,
         created_at: row.int(10)?,
         updated_at: row.int(11)?,
+        series_id: row.opt_text(12)?,
+        series_index: row.opt_int(13)?,
     })
 }
 
 fn search_text(task: &Task) -> String {
     format!("{}\n{}", task.title, task.description).to_lowercase()
+}
+
+/// The task as the API shows it, for the change feed.
+fn task_json(task: &Task) -> String {
+    serde_json::to_string(task).unwrap_or_default()
 }
 
 fn tags_json(task: &Task) -> String {
@@ -122,20 +130,28 @@ fn pg_outbox_cte(param: usize, gate: &str) -> String {
 /// in-process, a transaction of plain statements.
 pub fn insert(db: &Db, task: &Task, events: &[OutboxEvent]) -> Result<(), Error> {
     let mut params = task_params(task);
+    params.push(task.series_id.as_deref().into());
+    params.push(task.series_index.into());
+    let change = task_json(task);
     if db.backend() == Backend::Postgres {
         params.push(events_json(events));
+        params.push(changes::TASK_UPSERTED.into());
+        params.push(change.into());
         let sql = format!(
             "WITH t AS (
                INSERT INTO tasks (id, user_id, title, title_key, description, search_text, priority,
-                 due_at, tags, completed_at, recurrence, series_id, version, created_at, updated_at)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, $12, $13, $14)
+                 due_at, tags, completed_at, recurrence, series_id, series_index, version,
+                 created_at, updated_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $15, $16, $12, $13, $14)
                RETURNING id),
              g AS (
                INSERT INTO task_tags (task_id, user_id, tag)
                SELECT $1, $2, tag FROM json_array_elements_text($9::text::json) AS tag),
-             o AS ({})
+             o AS ({}),
+             {}
              SELECT COUNT(*) FROM t",
-            pg_outbox_cte(15, "t")
+            pg_outbox_cte(17, "t"),
+            changes::pg_record_ctes("t", 2, 18, 1, 19, 14)
         );
         db.query(&sql, &params)?;
         return Ok(());
@@ -143,8 +159,9 @@ pub fn insert(db: &Db, task: &Task, events: &[OutboxEvent]) -> Result<(), Error>
     db.transaction(|db| {
         db.execute(
             "INSERT INTO tasks (id, user_id, title, title_key, description, search_text, priority,
-                due_at, tags, completed_at, recurrence, series_id, version, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, $12, $13, $14)",
+                due_at, tags, completed_at, recurrence, series_id, series_index, version,
+                created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $15, $16, $12, $13, $14)",
             &params,
         )?;
         for tag in &task.tags {
@@ -153,7 +170,15 @@ pub fn insert(db: &Db, task: &Task, events: &[OutboxEvent]) -> Result<(), Error>
                 &[(&task.id).into(), (&task.user_id).into(), tag.into()],
             )?;
         }
-        events.iter().try_for_each(|e| outbox::insert(db, e))
+        events.iter().try_for_each(|e| outbox::insert(db, e))?;
+        changes::record(
+            db,
+            &task.user_id,
+            changes::TASK_UPSERTED,
+            &task.id,
+            &change,
+            task.updated_at,
+        )
     })
 }
 
@@ -176,8 +201,11 @@ pub fn update(db: &Db, after: &Task, events: &[OutboxEvent]) -> Result<(), Error
     const SET: &str = "title = $3, title_key = $4, description = $5, search_text = $6,
         priority = $7, due_at = $8, tags = $9, completed_at = $10, recurrence = $11,
         version = $12, updated_at = $13";
+    let change = task_json(after);
     if db.backend() == Backend::Postgres {
         params.push(events_json(events));
+        params.push(changes::TASK_UPSERTED.into());
+        params.push(change.into());
         // All parts see the same snapshot: delete only the tags that go
         // away, insert only the new ones, so the parts never collide.
         let sql = format!(
@@ -194,9 +222,11 @@ pub fn update(db: &Db, after: &Task, events: &[OutboxEvent]) -> Result<(), Error
                SELECT $1, $2, tag FROM json_array_elements_text($9::text::json) AS tag
                WHERE EXISTS (SELECT 1 FROM u)
                ON CONFLICT (task_id, tag) DO NOTHING),
-             o AS ({})
+             o AS ({}),
+             {}
              SELECT COUNT(*) FROM u",
-            pg_outbox_cte(15, "u")
+            pg_outbox_cte(15, "u"),
+            changes::pg_record_ctes("u", 2, 16, 1, 17, 13)
         );
         let rows = db.query(&sql, &params)?;
         let updated = rows.first().map(|r| r.int(0)).transpose()?.unwrap_or(0);
@@ -214,7 +244,15 @@ pub fn update(db: &Db, after: &Task, events: &[OutboxEvent]) -> Result<(), Error
             return Err(version_conflict());
         }
         write_tags(db, after)?;
-        events.iter().try_for_each(|e| outbox::insert(db, e))
+        events.iter().try_for_each(|e| outbox::insert(db, e))?;
+        changes::record(
+            db,
+            &after.user_id,
+            changes::TASK_UPSERTED,
+            &after.id,
+            &change,
+            after.updated_at,
+        )
     })
 }
 
@@ -244,7 +282,20 @@ pub fn delete(db: &Db, task: &Task, events: &[OutboxEvent]) -> Result<(), Error>
         if n == 0 {
             return Err(version_conflict());
         }
-        events.iter().try_for_each(|e| outbox::insert(db, e))
+        events.iter().try_for_each(|e| outbox::insert(db, e))?;
+        let gone = serde_json::json!({ "id": task.id }).to_string();
+        let now = events
+            .first()
+            .map(|e| e.created_at)
+            .unwrap_or(task.updated_at);
+        changes::record(
+            db,
+            &task.user_id,
+            changes::TASK_DELETED,
+            &task.id,
+            &gone,
+            now,
+        )
     })
 }
 
@@ -419,7 +470,12 @@ pub fn overdue_without_suggestion(db: &Db, now: i64, limit: i64) -> Result<Vec<T
 
 /// (user, due) of open high or urgent tasks due in `[from, to)` for users
 /// with agents on: the candidates of the prioritization sweep.
-pub fn heavy_due_between(db: &Db, from: i64, to: i64, limit: i64) -> Result<Vec<(String, i64)>, Error> {
+pub fn heavy_due_between(
+    db: &Db,
+    from: i64,
+    to: i64,
+    limit: i64,
+) -> Result<Vec<(String, i64)>, Error> {
     let rows = db.query(
         "SELECT t.user_id, t.due_at FROM tasks t JOIN users u ON u.id = t.user_id
          WHERE t.completed_at IS NULL AND t.priority >= $1 AND t.due_at >= $2 AND t.due_at < $3

@@ -5,7 +5,8 @@ use domain::user::{Settings, User};
 use domain::{Error, ErrorKind};
 
 const USER_COLUMNS: &str = "id, email, name, created_at";
-const SETTINGS_COLUMNS: &str = "timezone, agents_enabled, in_app_notifications, webhook_url";
+const SETTINGS_COLUMNS: &str =
+    "timezone, agents_enabled, in_app_notifications, webhook_url, webhook_secret";
 
 fn user_from(row: &Row) -> Result<User, Error> {
     Ok(User {
@@ -22,6 +23,7 @@ fn settings_from(row: &Row, at: usize) -> Result<Settings, Error> {
         agents_enabled: row.int(at + 1)? != 0,
         in_app_notifications: row.int(at + 2)? != 0,
         webhook_url: row.opt_text(at + 3)?,
+        webhook_secret: row.opt_text(at + 4)?,
     })
 }
 
@@ -80,13 +82,14 @@ pub fn get_user(db: &Db, user_id: &str) -> Result<Option<(User, Settings)>, Erro
 pub fn update_settings(db: &Db, user_id: &str, s: &Settings, now: i64) -> Result<(), Error> {
     db.execute(
         "UPDATE users SET timezone = $2, agents_enabled = $3, in_app_notifications = $4,
-            webhook_url = $5, updated_at = $6 WHERE id = $1",
+            webhook_url = $5, webhook_secret = $6, updated_at = $7 WHERE id = $1",
         &[
             user_id.into(),
             (&s.timezone).into(),
             Value::Int(s.agents_enabled.into()),
             Value::Int(s.in_app_notifications.into()),
             s.webhook_url.as_deref().into(),
+            s.webhook_secret.as_deref().into(),
             Value::Int(now),
         ],
     )

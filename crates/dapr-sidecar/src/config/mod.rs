@@ -13,8 +13,15 @@ use crate::clock::{Clock, SystemClock};
 /// How to run one sidecar.
 #[derive(Clone)]
 pub struct SidecarConfig {
-    /// The Dapr app id (`--app-id`): CloudEvent `source`, scoping, consumer group.
+    /// The Dapr app id (`--app-id`) the sidecar acts as when it publishes
+    /// (CloudEvent `source`, publishing scopes), for jobs, output bindings
+    /// and `/v1.0/metadata`.
     pub app_id: String,
+    /// The app ids this sidecar stands in for, each its own consumer group
+    /// on the shared broker with its own subscriptions, input bindings and
+    /// resource scoping (as if each had its own daprd). Empty means
+    /// `[app_id]`. See [`SidecarConfig::hosted_app_ids`].
+    pub app_ids: Vec<String>,
     /// Where the app listens, e.g. `http://127.0.0.1:3000` (`--app-port`).
     pub app_url: String,
     /// The sidecar's HTTP API address; port 0 picks a free port
@@ -63,6 +70,7 @@ impl SidecarConfig {
     ) -> Self {
         Self {
             app_id: app_id.into(),
+            app_ids: Vec::new(),
             app_url: app_url.into(),
             listen: SocketAddr::from(([127, 0, 0, 1], 3500)),
             resources_dirs: Vec::new(),
@@ -96,12 +104,38 @@ impl SidecarConfig {
         self.clock = clock;
         self
     }
+
+    /// Sets the app ids (consumer groups) the sidecar hosts.
+    pub fn with_app_ids<I, S>(mut self, app_ids: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.app_ids = app_ids.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The hosted app ids: `app_ids` without repeats, or `[app_id]` when
+    /// it is empty.
+    pub fn hosted_app_ids(&self) -> Vec<String> {
+        if self.app_ids.is_empty() {
+            return vec![self.app_id.clone()];
+        }
+        let mut out: Vec<String> = Vec::new();
+        for id in &self.app_ids {
+            if !out.contains(id) {
+                out.push(id.clone());
+            }
+        }
+        out
+    }
 }
 
 impl std::fmt::Debug for SidecarConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SidecarConfig")
             .field("app_id", &self.app_id)
+            .field("app_ids", &self.app_ids)
             .field("app_url", &self.app_url)
             .field("listen", &self.listen)
             .field("resources_dirs", &self.resources_dirs)

@@ -13,7 +13,8 @@
 //!
 //! Other kinds (Configuration, HTTPEndpoint, …) are skipped. A resource whose
 //! root `scopes` is non-empty and does not list this app id is skipped, as
-//! Dapr does.
+//! Dapr does. A sidecar hosting several app ids reads the files once and
+//! keeps one view per app id ([`Resources::load_dirs_for`]).
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -279,13 +280,13 @@ pub fn normalize_path(p: &str) -> String {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct ObjectMeta {
     name: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct ResourceDoc {
     api_version: Option<String>,
@@ -406,37 +407,147 @@ fn scoped_topics(v: Option<&str>, app_id: &str) -> Vec<String> {
     out
 }
 
+/// One resource document as read, before it is filtered by scope.
+#[derive(Debug, Clone)]
+struct SourceDoc {
+    /// `<file> (document <n>)`, for messages.
+    where_: String,
+    doc: ResourceDoc,
+}
+
+impl SourceDoc {
+    fn kind(&self) -> &str {
+        self.doc.kind.as_deref().unwrap_or_default()
+    }
+
+    /// Root `scopes`: empty means every app id.
+    fn in_scope(&self, app_id: &str) -> bool {
+        self.doc.scopes.is_empty() || self.doc.scopes.iter().any(|s| s == app_id)
+    }
+}
+
+/// Every YAML document of `text`.
+fn parse_docs(text: &str, source: &str) -> anyhow::Result<Vec<SourceDoc>> {
+    let mut out = Vec::new();
+    for (i, doc) in serde_yaml::Deserializer::from_str(text).enumerate() {
+        let value = serde_yaml::Value::deserialize(doc)
+            .with_context(|| format!("{source}: document {} is not valid YAML", i + 1))?;
+        if value.is_null() {
+            continue;
+        }
+        let where_ = format!("{source} (document {})", i + 1);
+        let doc: ResourceDoc = serde_yaml::from_value(value)
+            .with_context(|| format!("{where_}: not a Kubernetes-style resource"))?;
+        out.push(SourceDoc { where_, doc });
+    }
+    Ok(out)
+}
+
+/// Every document of every `*.yaml`/`*.yml` file of `dirs`, in file-name
+/// order per directory.
+fn read_dirs(dirs: &[PathBuf]) -> anyhow::Result<Vec<SourceDoc>> {
+    let mut docs = Vec::new();
+    for dir in dirs {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+            .with_context(|| format!("reading resources directory {}", dir.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.is_file()
+                    && matches!(
+                        p.extension().and_then(|e| e.to_str()),
+                        Some("yaml") | Some("yml")
+                    )
+            })
+            .collect();
+        files.sort();
+        for f in files {
+            let text =
+                std::fs::read_to_string(&f).with_context(|| format!("reading {}", f.display()))?;
+            docs.extend(parse_docs(&text, &f.display().to_string())?);
+        }
+    }
+    Ok(docs)
+}
+
+/// The resources of several app ids that share one sidecar.
+#[derive(Debug, Clone, Default)]
+pub struct ResourceViews {
+    /// One view per app id, in the order asked for: what a sidecar of that
+    /// app id alone would load. Their `warnings` leave out resources skipped
+    /// for scope, which [`ResourceViews::warnings`] reports.
+    pub views: Vec<(String, Resources)>,
+    /// The warnings of every view, each once, plus one for each resource
+    /// scoped to none of the app ids.
+    pub warnings: Vec<String>,
+}
+
+impl ResourceViews {
+    /// The view of `app_id`.
+    pub fn get(&self, app_id: &str) -> Option<&Resources> {
+        self.views
+            .iter()
+            .find(|(id, _)| id == app_id)
+            .map(|(_, r)| r)
+    }
+}
+
 impl Resources {
     /// Loads every resource file of `dirs` for `app_id`.
     pub fn load_dirs(dirs: &[PathBuf], app_id: &str) -> anyhow::Result<Resources> {
-        let mut res = Resources::default();
-        for dir in dirs {
-            let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-                .with_context(|| format!("reading resources directory {}", dir.display()))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| {
-                    p.is_file()
-                        && matches!(
-                            p.extension().and_then(|e| e.to_str()),
-                            Some("yaml") | Some("yml")
-                        )
-                })
-                .collect();
-            files.sort();
-            for f in files {
-                let text = std::fs::read_to_string(&f)
-                    .with_context(|| format!("reading {}", f.display()))?;
-                res.add_yaml(&text, &f.display().to_string(), app_id)?;
+        Self::from_docs(&read_dirs(dirs)?, app_id, true)
+    }
+
+    /// Reads every resource file of `dirs` once and loads it for each of
+    /// `app_ids`: a resource is in the view of each app id its scopes list
+    /// (every app id when it has no scopes).
+    pub fn load_dirs_for(dirs: &[PathBuf], app_ids: &[String]) -> anyhow::Result<ResourceViews> {
+        let docs = read_dirs(dirs)?;
+        let mut out = ResourceViews::default();
+        for d in &docs {
+            if !app_ids.iter().any(|id| d.in_scope(id)) {
+                out.warnings.push(format!(
+                    "{}: {} is scoped to other apps; skipped",
+                    d.where_,
+                    d.kind()
+                ));
             }
         }
-        res.finish()?;
-        Ok(res)
+        for id in app_ids {
+            let res = Self::from_docs(&docs, id, false)?;
+            for w in &res.warnings {
+                if !out.warnings.contains(w) {
+                    out.warnings.push(w.clone());
+                }
+            }
+            out.views.push((id.clone(), res));
+        }
+        Ok(out)
     }
 
     /// Parses one YAML text (possibly several documents) for `app_id`.
     pub fn from_yaml(text: &str, app_id: &str) -> anyhow::Result<Resources> {
+        Self::from_docs(&parse_docs(text, "<inline>")?, app_id, true)
+    }
+
+    fn from_docs(
+        docs: &[SourceDoc],
+        app_id: &str,
+        scope_warnings: bool,
+    ) -> anyhow::Result<Resources> {
         let mut res = Resources::default();
-        res.add_yaml(text, "<inline>", app_id)?;
+        for d in docs {
+            if !d.in_scope(app_id) {
+                if scope_warnings {
+                    res.warnings.push(format!(
+                        "{}: {} is scoped to other apps; skipped",
+                        d.where_,
+                        d.kind()
+                    ));
+                }
+                continue;
+            }
+            res.add_doc(d.doc.clone(), &d.where_, app_id)?;
+        }
         res.finish()?;
         Ok(res)
     }
@@ -468,84 +579,71 @@ impl Resources {
         Ok(())
     }
 
-    fn add_yaml(&mut self, text: &str, source: &str, app_id: &str) -> anyhow::Result<()> {
-        for (i, doc) in serde_yaml::Deserializer::from_str(text).enumerate() {
-            let value = serde_yaml::Value::deserialize(doc)
-                .with_context(|| format!("{source}: document {} is not valid YAML", i + 1))?;
-            if value.is_null() {
-                continue;
+    /// Adds one document that is in scope for `app_id`.
+    fn add_doc(&mut self, doc: ResourceDoc, where_: &str, app_id: &str) -> anyhow::Result<()> {
+        let where_ = where_.to_string();
+        let kind = doc.kind.clone().unwrap_or_default();
+        let api = doc.api_version.clone().unwrap_or_default();
+        let name = doc
+            .metadata
+            .as_ref()
+            .and_then(|m| m.name.clone())
+            .filter(|n| !n.is_empty());
+        match (kind.as_str(), api.as_str()) {
+            ("Component", "dapr.io/v1alpha1") => {
+                let name =
+                    name.ok_or_else(|| anyhow!("{where_}: Component without metadata.name"))?;
+                self.add_component(name, doc.spec, app_id, &where_)?;
             }
-            let where_ = format!("{source} (document {})", i + 1);
-            let doc: ResourceDoc = serde_yaml::from_value(value)
-                .with_context(|| format!("{where_}: not a Kubernetes-style resource"))?;
-            let kind = doc.kind.clone().unwrap_or_default();
-            let api = doc.api_version.clone().unwrap_or_default();
-            if !doc.scopes.is_empty() && !doc.scopes.iter().any(|s| s == app_id) {
-                self.warnings
-                    .push(format!("{where_}: {kind} is scoped to other apps; skipped"));
-                continue;
+            ("Subscription", "dapr.io/v2alpha1" | "dapr.io/v1alpha1") => {
+                let name =
+                    name.ok_or_else(|| anyhow!("{where_}: Subscription without metadata.name"))?;
+                let spec: SubscriptionSpec = serde_yaml::from_value(doc.spec)
+                    .with_context(|| format!("{where_}: invalid Subscription spec"))?;
+                if spec.pubsubname.is_empty() || spec.topic.is_empty() {
+                    bail!("{where_}: Subscription {name} needs spec.pubsubname and spec.topic");
+                }
+                let routes = spec.routes.unwrap_or_default();
+                let rules = routes
+                    .rules
+                    .into_iter()
+                    .map(|r| (r.matches, r.path))
+                    .collect();
+                let fallback = routes.default.filter(|d| !d.is_empty()).or(spec.route);
+                let metadata = spec
+                    .metadata
+                    .iter()
+                    .filter_map(|(k, v)| yaml_scalar(v).map(|v| (k.clone(), v)))
+                    .collect();
+                match SubscriptionDef::build(RawSubscription {
+                    name: name.clone(),
+                    pubsub: spec.pubsubname,
+                    topic: spec.topic,
+                    rules,
+                    fallback,
+                    dead_letter_topic: spec.dead_letter_topic,
+                    metadata,
+                    origin: "declarative",
+                })
+                .with_context(|| where_.clone())?
+                {
+                    Some(sub) => self.subscriptions.push(sub),
+                    None => self.warnings.push(format!(
+                        "{where_}: subscription {name} has no routes; ignored"
+                    )),
+                }
             }
-            let name = doc
-                .metadata
-                .as_ref()
-                .and_then(|m| m.name.clone())
-                .filter(|n| !n.is_empty());
-            match (kind.as_str(), api.as_str()) {
-                ("Component", "dapr.io/v1alpha1") => {
-                    let name =
-                        name.ok_or_else(|| anyhow!("{where_}: Component without metadata.name"))?;
-                    self.add_component(name, doc.spec, app_id, &where_)?;
-                }
-                ("Subscription", "dapr.io/v2alpha1" | "dapr.io/v1alpha1") => {
-                    let name = name
-                        .ok_or_else(|| anyhow!("{where_}: Subscription without metadata.name"))?;
-                    let spec: SubscriptionSpec = serde_yaml::from_value(doc.spec)
-                        .with_context(|| format!("{where_}: invalid Subscription spec"))?;
-                    if spec.pubsubname.is_empty() || spec.topic.is_empty() {
-                        bail!("{where_}: Subscription {name} needs spec.pubsubname and spec.topic");
-                    }
-                    let routes = spec.routes.unwrap_or_default();
-                    let rules = routes
-                        .rules
-                        .into_iter()
-                        .map(|r| (r.matches, r.path))
-                        .collect();
-                    let fallback = routes.default.filter(|d| !d.is_empty()).or(spec.route);
-                    let metadata = spec
-                        .metadata
-                        .iter()
-                        .filter_map(|(k, v)| yaml_scalar(v).map(|v| (k.clone(), v)))
-                        .collect();
-                    match SubscriptionDef::build(RawSubscription {
-                        name: name.clone(),
-                        pubsub: spec.pubsubname,
-                        topic: spec.topic,
-                        rules,
-                        fallback,
-                        dead_letter_topic: spec.dead_letter_topic,
-                        metadata,
-                        origin: "declarative",
-                    })
-                    .with_context(|| where_.clone())?
-                    {
-                        Some(sub) => self.subscriptions.push(sub),
-                        None => self.warnings.push(format!(
-                            "{where_}: subscription {name} has no routes; ignored"
-                        )),
-                    }
-                }
-                ("Resiliency", "dapr.io/v1alpha1") => {
-                    let spec: ResiliencySpec = serde_yaml::from_value(doc.spec)
-                        .with_context(|| format!("{where_}: invalid Resiliency spec"))?;
-                    self.resiliency.merge(spec, &where_)?;
-                }
-                ("Component" | "Subscription" | "Resiliency", other) => {
-                    bail!("{where_}: unsupported apiVersion {other:?} for {kind}")
-                }
-                _ => self.warnings.push(format!(
-                    "{where_}: kind {kind:?} is not used by this sidecar; skipped"
-                )),
+            ("Resiliency", "dapr.io/v1alpha1") => {
+                let spec: ResiliencySpec = serde_yaml::from_value(doc.spec)
+                    .with_context(|| format!("{where_}: invalid Resiliency spec"))?;
+                self.resiliency.merge(spec, &where_)?;
             }
+            ("Component" | "Subscription" | "Resiliency", other) => {
+                bail!("{where_}: unsupported apiVersion {other:?} for {kind}")
+            }
+            _ => self.warnings.push(format!(
+                "{where_}: kind {kind:?} is not used by this sidecar; skipped"
+            )),
         }
         Ok(())
     }

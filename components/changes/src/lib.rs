@@ -1,0 +1,282 @@
+//! The change feed for live sync: `GET /api/v1/changes?since=<cursor>`.
+//!
+//! - With `Accept: text/event-stream`: server-sent events, one `change`
+//!   event per change with its sequence number as the event id, for up to
+//!   `STREAM_SECONDS`; then a `reconnect` event and the stream ends (the
+//!   browser's EventSource reconnects with `Last-Event-ID`, which resumes).
+//! - Otherwise long-poll JSON: `{items, cursor}`, waiting up to `wait`
+//!   seconds (at most 30) for the first change.
+//!
+//! The cursor is the user's own gap-free sequence, so a client that was
+//! offline gets exactly what it missed. Without `since`, the answer is the
+//! current cursor and no items (start from a fresh load).
+
+use domain::{Error, ErrorKind};
+use futures::SinkExt;
+use http_api::{error_reply, Config, Reply, Request};
+use serde_json::{json, Value};
+use spin_sdk::http::{Headers, IncomingRequest, OutgoingResponse, ResponseOutparam};
+use spin_sdk::http_component;
+use std::time::{Duration, Instant};
+use store::changes::Change;
+use store::Db;
+
+const POLL: Duration = Duration::from_millis(250);
+const STREAM_SECONDS: u64 = 25;
+const HEARTBEAT: Duration = Duration::from_secs(10);
+const MAX_WAIT_SECONDS: u64 = 30;
+const PAGE: i64 = 500;
+
+#[http_component]
+async fn handle(incoming: IncomingRequest, out: ResponseOutparam) {
+    let started = Instant::now();
+    let req = match Request::read("changes", incoming).await {
+        Ok(r) => r,
+        Err((e, (method, path, cid))) => {
+            let reply = error_reply(&e);
+            let status = reply.status;
+            http_api::send(out, reply, &cid).await;
+            http_api::log_line("changes", &method, &path, status, started, &cid, Some(&e));
+            return;
+        }
+    };
+    let plan = plan(&req);
+    match plan {
+        Err(e) => {
+            let reply = error_reply(&e);
+            let status = reply.status;
+            http_api::send(out, reply, &req.correlation_id).await;
+            http_api::log_line(
+                "changes",
+                &req.method,
+                &req.path,
+                status,
+                started,
+                &req.correlation_id,
+                Some(&e),
+            );
+        }
+        Ok(Plan::Poll {
+            db_url,
+            user_id,
+            since,
+            wait,
+        }) => {
+            let result = long_poll(&db_url, &user_id, since, wait);
+            let (reply, error) = match result {
+                Ok(body) => (Reply::json(200, &body), None),
+                Err(e) => (error_reply(&e), Some(e)),
+            };
+            let status = reply.status;
+            http_api::send(out, reply, &req.correlation_id).await;
+            http_api::log_line(
+                "changes",
+                &req.method,
+                &req.path,
+                status,
+                started,
+                &req.correlation_id,
+                error.as_ref(),
+            );
+        }
+        Ok(Plan::Stream {
+            db_url,
+            user_id,
+            since,
+        }) => {
+            http_api::log_line(
+                "changes",
+                &req.method,
+                &req.path,
+                200,
+                started,
+                &req.correlation_id,
+                None,
+            );
+            stream(out, &db_url, &user_id, since, &req.correlation_id).await;
+        }
+    }
+}
+
+enum Plan {
+    Poll {
+        db_url: String,
+        user_id: String,
+        since: Option<i64>,
+        wait: u64,
+    },
+    Stream {
+        db_url: String,
+        user_id: String,
+        since: Option<i64>,
+    },
+}
+
+fn plan(req: &Request) -> Result<Plan, Error> {
+    if req.method != "GET" {
+        return Err(http_api::method_not_allowed("GET"));
+    }
+    let mut since = None;
+    let mut wait = 0;
+    for (k, v) in &req.query {
+        match k.as_str() {
+            "since" => since = Some(parse_cursor(v)?),
+            "wait" => {
+                wait = v
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|w| *w <= MAX_WAIT_SECONDS)
+                    .ok_or_else(|| {
+                        Error::invalid(
+                            "wait",
+                            format!("wait must be 0 to {MAX_WAIT_SECONDS} seconds"),
+                        )
+                    })?
+            }
+            other => {
+                return Err(Error::bad_request(
+                    "unknown_parameter",
+                    format!("unknown query parameter `{other}`; expected since, wait"),
+                ))
+            }
+        }
+    }
+    // EventSource resumes with the last id it saw.
+    if let Some(last) = req.header("last-event-id").filter(|v| !v.is_empty()) {
+        since = Some(parse_cursor(last)?);
+    }
+    let config = Config::load()?;
+    let db = Db::connect(&config.db_url)?;
+    let who = sessions::authenticate(&db, &config.keys(), req.session_token())?;
+    let latest = store::changes::latest(&db, &who.user_id)?;
+    if since.is_some_and(|s| s > latest) {
+        return Err(Error::new(
+            ErrorKind::Conflict,
+            "cursor_ahead",
+            "the cursor is ahead of the feed; reload everything and start from the new cursor",
+        )
+        .with_details(json!({ "cursor": latest })));
+    }
+    let sse = req
+        .header("accept")
+        .is_some_and(|a| a.contains("text/event-stream"));
+    let db_url = config.db_url;
+    Ok(if sse {
+        Plan::Stream {
+            db_url,
+            user_id: who.user_id,
+            since: Some(since.unwrap_or(latest)),
+        }
+    } else {
+        Plan::Poll {
+            db_url,
+            user_id: who.user_id,
+            since,
+            wait,
+        }
+    })
+}
+
+fn parse_cursor(v: &str) -> Result<i64, Error> {
+    v.parse::<i64>()
+        .ok()
+        .filter(|n| *n >= 0)
+        .ok_or_else(|| Error::invalid("since", "since must be a cursor returned by this endpoint"))
+}
+
+fn item(c: &Change) -> Value {
+    json!({
+        "seq": c.seq,
+        "kind": c.kind,
+        "entityId": c.entity_id,
+        "data": serde_json::from_str::<Value>(&c.payload).unwrap_or(Value::Null),
+        "createdAt": domain::time::format_ms(c.created_at),
+    })
+}
+
+/// Each poll takes a pooled connection and gives it back, so waiting
+/// clients do not hold database connections.
+fn fetch(db_url: &str, user_id: &str, since: i64) -> Result<Vec<Change>, Error> {
+    let db = Db::connect(db_url)?;
+    store::changes::since(&db, user_id, since, PAGE)
+}
+
+fn long_poll(db_url: &str, user_id: &str, since: Option<i64>, wait: u64) -> Result<Value, Error> {
+    let Some(since) = since else {
+        let db = Db::connect(db_url)?;
+        return Ok(json!({ "items": [], "cursor": store::changes::latest(&db, user_id)? }));
+    };
+    let deadline = Instant::now() + Duration::from_secs(wait);
+    loop {
+        let changes = fetch(db_url, user_id, since)?;
+        if !changes.is_empty() || Instant::now() >= deadline {
+            let cursor = changes.last().map(|c| c.seq).unwrap_or(since);
+            let items: Vec<Value> = changes.iter().map(item).collect();
+            return Ok(json!({ "items": items, "cursor": cursor }));
+        }
+        std::thread::sleep(POLL);
+    }
+}
+
+async fn stream(
+    out: ResponseOutparam,
+    db_url: &str,
+    user_id: &str,
+    since: Option<i64>,
+    correlation_id: &str,
+) {
+    let headers = Headers::from_list(&[
+        ("content-type".to_string(), b"text/event-stream".to_vec()),
+        ("cache-control".to_string(), b"no-store".to_vec()),
+        (
+            "x-correlation-id".to_string(),
+            correlation_id.as_bytes().to_vec(),
+        ),
+    ])
+    .unwrap_or_else(|_| Headers::new());
+    let response = OutgoingResponse::new(headers);
+    let _ = response.set_status_code(200);
+    let mut body = response.take_body();
+    out.set(response);
+    let mut cursor = since.unwrap_or(0);
+    // Tell the browser how soon to reconnect after the stream ends.
+    if body.send(b"retry: 1000\n\n".to_vec()).await.is_err() {
+        return;
+    }
+    let started = Instant::now();
+    let mut last_write = Instant::now();
+    while started.elapsed() < Duration::from_secs(STREAM_SECONDS) {
+        let changes = match fetch(db_url, user_id, cursor) {
+            Ok(c) => c,
+            Err(e) => {
+                applog::warn("change feed poll failed", json!({ "error": e.message }));
+                break;
+            }
+        };
+        let mut chunk = String::new();
+        for c in &changes {
+            chunk.push_str(&format!(
+                "id: {}\nevent: change\ndata: {}\n\n",
+                c.seq,
+                item(c)
+            ));
+            cursor = c.seq;
+        }
+        if chunk.is_empty() && last_write.elapsed() >= HEARTBEAT {
+            chunk.push_str(": heartbeat\n\n");
+        }
+        if !chunk.is_empty() {
+            if body.send(chunk.into_bytes()).await.is_err() {
+                return; // the client went away
+            }
+            last_write = Instant::now();
+        }
+        std::thread::sleep(POLL);
+    }
+    let _ = body
+        .send(
+            format!("id: {cursor}\nevent: reconnect\ndata: {{\"cursor\":{cursor}}}\n\n")
+                .into_bytes(),
+        )
+        .await;
+}

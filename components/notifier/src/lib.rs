@@ -1,0 +1,231 @@
+//! Notifier: delivers a due reminder through each channel the user enabled,
+//! once per reminder whatever the redelivery.
+//! - in-app: a notification in the inbox and an entry in the change feed,
+//!   so open clients show it at once;
+//! - webhook: the JSON body signed with HMAC-SHA256 (`X-Signature-256:
+//!   sha256=<hex>`, key = the user's webhook secret), tried up to three times
+//!   per delivery with backoff, every attempt recorded. Still failing, the
+//!   event is handed back to the sidecar (RETRY) until `MAX_ATTEMPTS`
+//!   attempts in all, then the reminder is marked failed.
+//!
+//! Route: /events/notifier (topic reminders).
+
+use consumer::Event;
+use domain::event::{self, Origin, REMINDER_DELIVERED, REMINDER_DUE};
+use domain::reminder::Status;
+use domain::time::now_ms;
+use domain::Error;
+use hmac::{Hmac, Mac};
+use http_api::{Outcome, Reply, Request};
+use serde_json::json;
+use sha2::Sha256;
+use spin_sdk::http::{IncomingRequest, Method, ResponseOutparam};
+use spin_sdk::http_component;
+use std::time::{Duration, Instant};
+use store::notifications::{self, NewNotification};
+use store::Db;
+
+const NAME: &str = "notifier";
+const TRIES_PER_DELIVERY: i64 = 3;
+const MAX_ATTEMPTS: i64 = 9;
+const BACKOFF: Duration = Duration::from_millis(200);
+
+#[http_component]
+async fn handle(req: IncomingRequest, out: ResponseOutparam) {
+    http_api::serve_async(
+        NAME,
+        req,
+        out,
+        |req: Request| async move { deliver(req).await },
+    )
+    .await
+}
+
+fn status(s: &str) -> Result<Outcome, Error> {
+    Ok(Reply::json(200, &json!({ "status": s })).into())
+}
+
+fn log(event: &Event, outcome: &str, detail: &str, started: Instant) {
+    applog::emit(&json!({
+        "level": if outcome == "SUCCESS" { "info" } else { "warn" },
+        "consumer": NAME, "outcome": outcome, "detail": detail, "eventId": event.id,
+        "eventType": event.kind, "taskId": event.data["taskId"], "userId": event.data["userId"],
+        "correlationId": event.correlation_id(), "ms": started.elapsed().as_micros() as f64 / 1000.0,
+    }));
+}
+
+async fn deliver(req: Request) -> Result<Outcome, Error> {
+    if req.method != "POST" {
+        return Err(http_api::method_not_allowed("POST"));
+    }
+    http_api::check_app_token(&req)?;
+    let started = Instant::now();
+    let Ok(event) = Event::parse(&req.body) else {
+        return status("DROP");
+    };
+    if event.kind != REMINDER_DUE {
+        log(&event, "SUCCESS", "ignored", started);
+        return status("SUCCESS");
+    }
+    match run(&event).await {
+        Ok((db, verdict, events)) => {
+            log(&event, "SUCCESS", verdict, started);
+            Ok(Outcome::with_events(
+                Reply::json(200, &json!({ "status": "SUCCESS" })),
+                db,
+                events,
+            ))
+        }
+        Err(e) if e.is_internal() => {
+            log(&event, "RETRY", &e.message, started);
+            status("RETRY")
+        }
+        Err(e) => {
+            log(&event, "DROP", &e.message, started);
+            status("DROP")
+        }
+    }
+}
+
+async fn run(event: &Event) -> Result<(Db, &'static str, Vec<event::OutboxEvent>), Error> {
+    let user_id = event.require("userId")?;
+    let reminder_id = event.require("reminderId")?;
+    let task_id = event.require("taskId")?;
+    let db = Db::open(&http_api::config::var("db_url")?)?;
+    if store::consumers::was_processed(&db, NAME, &event.id)? {
+        return Ok((db, "duplicate", vec![]));
+    }
+    let Some((_, settings)) = store::users::get_user(&db, user_id)? else {
+        return Ok((db, "user_gone", vec![]));
+    };
+    let title = event.data["title"].as_str().unwrap_or("");
+    let fire_at = event.data["fireAt"].as_str().unwrap_or("");
+    let now = now_ms();
+    // In-app: the inbox entry and the live-sync change, once.
+    let notification_id = db.transaction(|db| {
+        let fresh_id = uuid::Uuid::new_v4().to_string();
+        let body = format!("Reminder for \u{201c}{title}\u{201d}");
+        let n = NewNotification { id: &fresh_id, user_id, reminder_id, task_id, title, body: &body };
+        let (id, new) = notifications::insert_once(db, &n, now)?;
+        if new && settings.in_app_notifications {
+            let payload = json!({ "id": id, "reminderId": reminder_id, "taskId": task_id, "title": title, "body": body, "fireAt": fire_at });
+            store::changes::record(db, user_id, "notification.created", &id, &payload.to_string(), now)?;
+            notifications::record_attempt(db, &id, "in_app", 1, "delivered", None, None, now)?;
+        }
+        Ok(id)
+    })?;
+    // Webhook: signed, retried, each attempt recorded.
+    let mut failed = false;
+    if let (Some(url), Some(secret)) = (&settings.webhook_url, &settings.webhook_secret) {
+        if !notifications::delivered(&db, &notification_id, "webhook")? {
+            let body = json!({
+                "type": REMINDER_DUE, "notificationId": notification_id, "reminderId": reminder_id,
+                "taskId": task_id, "title": title, "fireAt": fire_at,
+            })
+            .to_string();
+            let mut attempt = notifications::attempts_so_far(&db, &notification_id, "webhook")?;
+            let mut delivered = false;
+            for i in 0..TRIES_PER_DELIVERY {
+                if attempt >= MAX_ATTEMPTS {
+                    break;
+                }
+                if i > 0 {
+                    std::thread::sleep(BACKOFF * 2u32.pow(i as u32 - 1));
+                }
+                attempt += 1;
+                let (outcome, code, error) =
+                    post_signed(url, secret, &notification_id, &body).await;
+                notifications::record_attempt(
+                    &db,
+                    &notification_id,
+                    "webhook",
+                    attempt,
+                    outcome,
+                    code,
+                    error.as_deref(),
+                    now_ms(),
+                )?;
+                if outcome == "delivered" {
+                    delivered = true;
+                    break;
+                }
+            }
+            if !delivered && attempt < MAX_ATTEMPTS {
+                return Err(Error::internal("webhook not delivered yet; retrying"));
+            }
+            failed = !delivered;
+        }
+    }
+    // Done: mark the event processed and the reminder delivered (or failed).
+    let events = db.transaction(|db| {
+        store::consumers::mark_processed(db, NAME, &event.id, now)?;
+        let to = if failed {
+            Status::Failed
+        } else {
+            Status::Delivered
+        };
+        let mut events = vec![];
+        if store::reminders::transition(db, reminder_id, &[Status::Due], to, None, now)? {
+            if let Some(mut r) = store::reminders::get_any(db, reminder_id)? {
+                r.status = to;
+                let origin = Origin {
+                    source: NAME.into(),
+                    correlation_id: event.correlation_id().into(),
+                    traceparent: event.traceparent(),
+                };
+                let e = event::reminder_event(
+                    &uuid::Uuid::new_v4().to_string(),
+                    REMINDER_DELIVERED,
+                    &r,
+                    title,
+                    &origin,
+                    now,
+                );
+                store::outbox::insert(db, &e)?;
+                events.push(e);
+            }
+        }
+        Ok(events)
+    })?;
+    Ok((
+        db,
+        if failed {
+            "webhook_failed"
+        } else {
+            "delivered"
+        },
+        events,
+    ))
+}
+
+/// One webhook attempt: (outcome, HTTP status, error).
+async fn post_signed(
+    url: &str,
+    secret: &str,
+    id: &str,
+    body: &str,
+) -> (&'static str, Option<i64>, Option<String>) {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
+    mac.update(body.as_bytes());
+    let signature: String = mac
+        .finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let request = spin_sdk::http::Request::builder()
+        .method(Method::Post)
+        .uri(url)
+        .header("content-type", "application/json")
+        .header("x-signature-256", format!("sha256={signature}"))
+        .header("x-webhook-id", id)
+        .body(body.as_bytes().to_vec())
+        .build();
+    match spin_sdk::http::send::<_, spin_sdk::http::Response>(request).await {
+        Ok(resp) if (200..300).contains(resp.status()) => {
+            ("delivered", Some(i64::from(*resp.status())), None)
+        }
+        Ok(resp) => ("failed", Some(i64::from(*resp.status())), None),
+        Err(e) => ("failed", None, Some(e.to_string())),
+    }
+}

@@ -1,0 +1,84 @@
+//! Dapr job callback: a reminder's time has come. Dapr calls
+//! `POST /job/reminder-<id>` with the job's data; the reminder becomes due
+//! and `reminders.due` is published to the `reminders` topic for the
+//! notifier. A job that no longer matches its reminder (moved, cancelled,
+//! already fired) is acknowledged and ignored: 2xx tells Dapr not to retry.
+//! Route: /job/... .
+
+use domain::event::{self, Origin, REMINDER_DUE};
+use domain::reminder::Status;
+use domain::time::now_ms;
+use domain::Error;
+use http_api::{Outcome, Reply, Request};
+use serde_json::{json, Value};
+use spin_sdk::http::{IncomingRequest, ResponseOutparam};
+use spin_sdk::http_component;
+use store::Db;
+
+#[http_component]
+async fn handle(req: IncomingRequest, out: ResponseOutparam) {
+    http_api::serve("reminder-due", req, out, fire).await
+}
+
+fn fire(req: &Request) -> Result<Outcome, Error> {
+    if req.method != "POST" {
+        return Err(http_api::method_not_allowed("POST"));
+    }
+    http_api::check_app_token(req)?;
+    let data: Value = serde_json::from_slice(&req.body)
+        .map_err(|_| Error::bad_request("invalid_job_data", "the job data is not JSON"))?;
+    let reminder_id = data["reminderId"]
+        .as_str()
+        .ok_or_else(|| Error::bad_request("invalid_job_data", "the job data has no reminderId"))?;
+    let planned_fire = data["fireAt"].as_i64();
+    let db = Db::open(&http_api::config::var("db_url")?)?;
+    let now = now_ms();
+    let outcome = db.transaction(|db| {
+        let Some(mut r) = store::reminders::get_any(db, reminder_id)? else {
+            return Ok((json!({ "result": "unknown_reminder" }), vec![]));
+        };
+        if r.status != Status::Scheduled || r.fire_at != planned_fire {
+            return Ok((
+                json!({ "result": "stale_job", "status": r.status.as_str() }),
+                vec![],
+            ));
+        }
+        if !store::reminders::transition(
+            db,
+            &r.id,
+            &[Status::Scheduled],
+            Status::Due,
+            r.fire_at,
+            now,
+        )? {
+            return Ok((json!({ "result": "already_fired" }), vec![]));
+        }
+        r.status = Status::Due;
+        let title = store::tasks::get(db, &r.user_id, &r.task_id)?
+            .map(|t| t.title)
+            .unwrap_or_default();
+        let origin = Origin {
+            source: "reminder-due".into(),
+            correlation_id: format!("reminder-{}", r.id),
+            traceparent: req.traceparent.clone(),
+        };
+        let e = event::reminder_event(
+            &uuid::Uuid::new_v4().to_string(),
+            REMINDER_DUE,
+            &r,
+            &title,
+            &origin,
+            now,
+        );
+        store::outbox::insert(db, &e)?;
+        Ok((json!({ "result": "due", "reminderId": r.id }), vec![e]))
+    })?;
+    applog::emit(
+        &json!({ "level": "info", "msg": "reminder job", "job": req.path, "outcome": outcome.0 }),
+    );
+    Ok(Outcome::with_events(
+        Reply::json(200, &outcome.0),
+        db,
+        outcome.1,
+    ))
+}

@@ -1,0 +1,1972 @@
+//! From tokens to an intent. Each command has a small matcher; what no
+//! matcher claims and is not a question becomes a new task.
+
+use crate::recur::{self, Rule};
+use crate::text::{self, Tok};
+use crate::when::{self, Clock, Unit, When};
+use crate::{
+    Context, Due, DueWindow, Intent, ListFilter, Priority, RecurrenceMode, RecurrenceSpec, ReminderSpec, Status,
+    TaskTarget, HELP,
+};
+use chrono::Duration;
+
+/// An intent and, for a new recurring task, the rule in words.
+pub(crate) struct Out {
+    pub intent: Intent,
+    pub recurrence_text: Option<String>,
+}
+
+impl From<Intent> for Out {
+    fn from(intent: Intent) -> Out {
+        Out {
+            intent,
+            recurrence_text: None,
+        }
+    }
+}
+
+fn w(t: &[Tok], k: usize) -> &str {
+    t.get(k).map(|x| x.low.as_str()).unwrap_or("")
+}
+
+fn seq(t: &[Tok], k: usize, words: &[&str]) -> bool {
+    words.iter().enumerate().all(|(i, s)| w(t, k + i) == *s)
+}
+
+fn any_word(t: &[Tok], words: &[&str]) -> bool {
+    t.iter().any(|x| words.contains(&x.low.as_str()))
+}
+
+fn unknown(hint: impl Into<String>) -> Out {
+    Intent::Unknown { hint: hint.into() }.into()
+}
+
+fn refuse(reason: impl Into<String>) -> Out {
+    Intent::Refuse { reason: reason.into() }.into()
+}
+
+const FRONT_FILLER: &[&[&str]] = &[
+    &["please"],
+    &["pls"],
+    &["plz"],
+    &["kindly"],
+    &["hey"],
+    &["hi"],
+    &["hello"],
+    &["ok"],
+    &["okay"],
+    &["oh"],
+    &["so"],
+    &["also"],
+    &["and"],
+    &["just"],
+    &["can", "you"],
+    &["could", "you"],
+    &["would", "you"],
+    &["will", "you"],
+    &["can", "u"],
+    &["could", "u"],
+    &["i", "want", "you", "to"],
+    &["i'd", "like", "you", "to"],
+    &["i", "would", "like", "you", "to"],
+    &["i", "need", "you", "to"],
+    &["go", "ahead", "and"],
+    &["assistant"],
+    &[","],
+    &[":"],
+    &["-"],
+];
+
+const BACK_FILLER: &[&[&str]] = &[
+    &["please"],
+    &["pls"],
+    &["plz"],
+    &["thanks"],
+    &["thank", "you"],
+    &["thx"],
+    &["?"],
+    &["."],
+    &["!"],
+    &[","],
+    &["…"],
+];
+
+const YES: &[&str] = &[
+    "yes",
+    "y",
+    "yeah",
+    "yep",
+    "yup",
+    "sure",
+    "ok",
+    "okay",
+    "confirm",
+    "confirmed",
+    "do it",
+    "go ahead",
+    "yes do it",
+    "yes delete it",
+    "yes please",
+    "yes go ahead",
+    "absolutely",
+    "correct",
+    "affirmative",
+    "yes i'm sure",
+    "i'm sure",
+];
+
+const NO: &[&str] = &[
+    "no",
+    "n",
+    "nope",
+    "nah",
+    "cancel",
+    "never mind",
+    "nevermind",
+    "don't",
+    "do not",
+    "no thanks",
+    "no don't",
+    "no keep it",
+    "keep it",
+    "abort",
+    "forget it",
+    "don't delete it",
+    "no wait",
+];
+
+const CHAT: &[&str] = &[
+    "hi",
+    "hello",
+    "hey",
+    "hey there",
+    "yo",
+    "thanks",
+    "thank you",
+    "thx",
+    "help",
+    "what can you do",
+    "what can i say",
+    "what do you do",
+    "how does this work",
+    "who are you",
+    "how are you",
+    "good morning",
+    "good night",
+    "good evening",
+    "menu",
+    "commands",
+    "test",
+];
+
+fn words_of(t: &[Tok]) -> String {
+    t.iter()
+        .filter(|x| !text::is_punct(&x.low))
+        .map(|x| x.low.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+pub(crate) fn parse_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
+    let all = text::tokenize(message);
+    let question = all.last().is_some_and(|x| x.low == "?");
+    let whole = words_of(&all);
+    if whole.is_empty() {
+        return unknown(HELP);
+    }
+    if YES.contains(&whole.as_str()) {
+        return Intent::Confirm { accepted: true }.into();
+    }
+    if NO.contains(&whole.as_str()) {
+        return Intent::Confirm { accepted: false }.into();
+    }
+    if CHAT.contains(&whole.as_str()) {
+        return unknown(HELP);
+    }
+    let t = strip_filler(&all);
+    let whole = words_of(t);
+    if YES.contains(&whole.as_str()) {
+        return Intent::Confirm { accepted: true }.into();
+    }
+    if NO.contains(&whole.as_str()) {
+        return Intent::Confirm { accepted: false }.into();
+    }
+    let p = Parser { ctx, clk };
+    if let Some(out) = p.add_prefix(t) {
+        return out;
+    }
+    let matchers: [fn(&Parser, &[Tok]) -> Option<Out>; 11] = [
+        Parser::snooze,
+        Parser::remind,
+        Parser::stop_or_resume,
+        Parser::rename,
+        Parser::reschedule,
+        Parser::set_priority,
+        Parser::reopen,
+        Parser::complete,
+        Parser::delete,
+        Parser::change_to,
+        Parser::list,
+    ];
+    for m in matchers {
+        if let Some(out) = m(&p, t) {
+            return out;
+        }
+    }
+    if question || is_question_word(w(t, 0)) || seq(t, 0, &["tell", "me"]) {
+        return unknown(format!("I didn't understand that. {HELP}"));
+    }
+    p.add_task(t, false)
+}
+
+fn is_question_word(s: &str) -> bool {
+    matches!(
+        s,
+        "what" | "what's" | "whats" | "why" | "how" | "who" | "who's" | "where" | "which" | "is" | "are" | "does" | "did"
+            | "can" | "could" | "would" | "should" | "am" | "when"
+    )
+}
+
+fn strip_filler(all: &[Tok]) -> &[Tok] {
+    let mut a = 0;
+    let mut b = all.len();
+    'front: loop {
+        for p in FRONT_FILLER {
+            if a + p.len() < b && seq(&all[..b], a, p) {
+                a += p.len();
+                continue 'front;
+            }
+        }
+        break;
+    }
+    'back: loop {
+        for p in BACK_FILLER {
+            if b >= a + p.len() + 1 && seq(all, b - p.len(), p) {
+                b -= p.len();
+                continue 'back;
+            }
+        }
+        break;
+    }
+    &all[a..b]
+}
+
+struct Parser<'a> {
+    ctx: &'a Context,
+    clk: &'a Clock,
+}
+
+/// Words before a task's name that are not part of it.
+const NAME_LEAD: &[&str] = &[
+    "the", "my", "a", "an", "task", "todo", "to-do", "item", "called", "named", "titled", ":", "\"", "“", "'", "‘", "«",
+    "entire", "whole", "one",
+];
+
+const NAME_TAIL: &[&[&str]] = &[
+    &["task"],
+    &["todo"],
+    &["to-do"],
+    &["item"],
+    &["from", "my", "list"],
+    &["from", "the", "list"],
+    &["from", "my", "tasks"],
+    &["from", "my", "to-do", "list"],
+    &["from", "my", "todo", "list"],
+    &["off", "my", "list"],
+    &["on", "my", "list"],
+    &["please"],
+    &["now"],
+    &["already"],
+    &["for", "good"],
+    &["permanently"],
+    &["as", "well"],
+    &["too"],
+    &["\""],
+    &["”"],
+    &["'"],
+    &["’"],
+    &["»"],
+    &["."],
+    &["!"],
+    &["?"],
+    &[","],
+];
+
+const SERIES_TAIL: &[&[&str]] = &[
+    &["reminder"],
+    &["reminders"],
+    &["series"],
+    &["recurrence"],
+    &["repeats"],
+    &["repeating"],
+    &["from", "repeating"],
+    &["recurring", "task"],
+    &["repeating", "task"],
+    &["recurring"],
+    &["anymore"],
+    &["any", "more"],
+    &["again"],
+    &["for", "now"],
+    &["for", "a", "while"],
+    &["back", "on"],
+    &["back", "up"],
+    &["alarm"],
+    &["notifications"],
+    &["notification"],
+];
+
+const PRONOUNS: &[&str] = &[
+    "it",
+    "that",
+    "this",
+    "this one",
+    "that one",
+    "this task",
+    "that task",
+    "the task",
+    "the last one",
+    "the last task",
+    "the one",
+    "that reminder",
+    "this reminder",
+    "the reminder",
+    "them",
+];
+
+fn clean_name(t: &[Tok], a: usize, b: usize, extra_tail: &[&[&str]]) -> (usize, usize) {
+    let (mut a, mut b) = (a, b.min(t.len()));
+    loop {
+        let before = (a, b);
+        while a < b && NAME_LEAD.contains(&w(t, a)) {
+            a += 1;
+        }
+        for tail in NAME_TAIL.iter().chain(extra_tail.iter()) {
+            if b >= a + tail.len() + 1 && seq(t, b - tail.len(), tail) {
+                b -= tail.len();
+            }
+        }
+        if (a, b) == before {
+            break;
+        }
+    }
+    (a, b)
+}
+
+fn name_text(t: &[Tok], a: usize, b: usize) -> String {
+    let idx: Vec<usize> = (a..b).collect();
+    let s = text::join(t, &idx);
+    let s = s.trim_matches(|c: char| matches!(c, '"' | '“' | '”' | '\'' | '‘' | '’' | ' '));
+    s.strip_suffix("'s")
+        .or_else(|| s.strip_suffix("’s"))
+        .unwrap_or(s)
+        .to_string()
+}
+
+impl Parser<'_> {
+    fn last_task(&self) -> Result<TaskTarget, Out> {
+        match &self.ctx.last_task {
+            Some(t) => Ok(TaskTarget::LastTask(t.clone())),
+            None => Err(unknown(
+                "Which task do you mean? Say its name, e.g. “complete the report”.",
+            )),
+        }
+    }
+
+    /// The task named by t[a..b].
+    fn target(&self, t: &[Tok], a: usize, b: usize, extra_tail: &[&[&str]]) -> Result<TaskTarget, Out> {
+        let whole = words_of(&t[a.min(t.len())..b.min(t.len())]);
+        if whole.is_empty() || PRONOUNS.contains(&whole.as_str()) {
+            return self.last_task();
+        }
+        let (a2, b2) = clean_name(t, a, b, extra_tail);
+        let inner = words_of(&t[a2..b2]);
+        if a2 >= b2 || PRONOUNS.contains(&inner.as_str()) {
+            return self.last_task();
+        }
+        Ok(TaskTarget::Name(name_text(t, a2, b2)))
+    }
+
+    // ---------------------------------------------------------------- add
+
+    /// "add …", "create a task called …", "I need to …", "todo: …".
+    fn add_prefix(&self, t: &[Tok]) -> Option<Out> {
+        const LEADS: &[&[&str]] = &[
+            &["i", "need", "to"],
+            &["i", "have", "to"],
+            &["i've", "got", "to"],
+            &["i", "gotta"],
+            &["i", "must"],
+            &["i", "should"],
+            &["i", "want", "to"],
+            &["need", "to"],
+            &["have", "to"],
+            &["remember", "to"],
+            &["don't", "forget", "to"],
+            &["dont", "forget", "to"],
+            &["do", "not", "forget", "to"],
+            &["note", "to", "self", ":"],
+            &["note", "to", "self"],
+            &["todo", ":"],
+            &["to-do", ":"],
+            &["task", ":"],
+            &["new", "task", ":"],
+            &["new", "task"],
+            &["new", "todo", ":"],
+            &["new", "todo"],
+        ];
+        for lead in LEADS {
+            if seq(t, 0, lead) && t.len() > lead.len() {
+                return Some(self.add_task(&t[lead.len()..], false));
+            }
+        }
+        const VERBS: &[&[&str]] = &[
+            &["add"],
+            &["create"],
+            &["put"],
+            &["schedule"],
+            &["set", "up"],
+            &["jot", "down"],
+            &["write", "down"],
+            &["make", "a", "task"],
+            &["make", "a", "new", "task"],
+            &["make", "a", "todo"],
+            &["make", "a", "recurring", "task"],
+        ];
+        let verb = VERBS.iter().find(|v| seq(t, 0, v))?;
+        let mut k = verb.len();
+        // "add a reminder …" belongs to reminders.
+        if matches!(w(t, k), "a" | "an") && w(t, k + 1) == "reminder" || w(t, k) == "reminder" {
+            return None;
+        }
+        while matches!(w(t, k), "a" | "an" | "new" | "another") {
+            k += 1;
+        }
+        while matches!(w(t, k), "recurring" | "repeating") {
+            k += 1;
+        }
+        let mut noun = false;
+        if matches!(w(t, k), "task" | "todo" | "to-do" | "item" | "entry") {
+            k += 1;
+            noun = true;
+        } else if seq(t, k, &["to", "do"]) {
+            k += 2;
+            noun = true;
+        }
+        if matches!(w(t, k), "called" | "named" | "titled" | ":" | "-") {
+            k += 1;
+        } else if noun && matches!(w(t, k), "to" | "for") && t.len() > k + 1 {
+            // "add a task to call mom"; "for" only before a non-date.
+            let is_when = when::parse_when(t, k, self.clk).is_some();
+            if w(t, k) == "to" || !is_when {
+                k += 1;
+            }
+        }
+        if matches!(w(t, k), "that" | "saying") && noun {
+            k += 1;
+        }
+        if k >= t.len() {
+            return Some(unknown(
+                "What should the task be called? E.g. “add task Submit report due Friday”.",
+            ));
+        }
+        Some(self.add_task(&t[k..], false))
+    }
+
+    /// A new task from its body: title plus due date, priority, tags,
+    /// recurrence and reminders found anywhere in it.
+    fn add_task(&self, body: &[Tok], remind: bool) -> Out {
+        const SUFFIX: &[&[&str]] = &[
+            &["to", "my", "list"],
+            &["to", "the", "list"],
+            &["to", "my", "tasks"],
+            &["to", "my", "to-do", "list"],
+            &["to", "my", "todo", "list"],
+            &["to", "my", "to", "do", "list"],
+            &["to", "my", "task", "list"],
+            &["on", "my", "list"],
+            &["for", "me"],
+        ];
+        let mut body = body;
+        for s in SUFFIX {
+            if body.len() > s.len() && seq(body, body.len() - s.len(), s) {
+                body = &body[..body.len() - s.len()];
+            }
+        }
+        let t = body;
+        let mut ex = Extract::new(t);
+
+        // Tags.
+        let mut tags: Vec<String> = Vec::new();
+        for (i, x) in t.iter().enumerate() {
+            if let Some(tag) = x.low.strip_prefix('#') {
+                let tag = tag.trim_end_matches(|c: char| !c.is_alphanumeric());
+                if tag.chars().next().is_some_and(|c| c.is_alphabetic()) {
+                    if !tags.iter().any(|x| x == tag) {
+                        tags.push(tag.to_string());
+                    }
+                    ex.take(i, i + 1);
+                }
+            }
+        }
+
+        // Reminder clauses ("…, remind me 15 minutes before").
+        let mut reminders: Vec<ReminderSpec> = Vec::new();
+        let mut reminder_err: Option<String> = None;
+        for (a, e, spec) in ex.scan(|s, i| reminder_clause(s, i, self.clk)) {
+            ex.take(a, e);
+            match spec {
+                Ok(r) => reminders.push(r),
+                Err(e) => reminder_err = Some(e),
+            }
+        }
+
+        // Completion-based repetition.
+        let mut mode = RecurrenceMode::Schedule;
+        for (a, e, _) in ex.scan(|s, i| {
+            let k = if w(s, i) == "," { i + 1 } else { i };
+            recur::completion(s, k).map(|e| (e, ()))
+        }) {
+            ex.take(a, e);
+            mode = RecurrenceMode::Completion;
+        }
+
+        // Recurrence.
+        let mut rule: Option<Result<Rule, String>> = None;
+        if let Some((a, e, r)) = ex.scan(recur::parse_recurrence).into_iter().next() {
+            ex.take(a, e);
+            rule = Some(r);
+        }
+
+        // Due date and time.
+        let mut when: Option<When> = None;
+        for (a, e, found) in ex.scan(|s, i| when::parse_when(s, i, self.clk)) {
+            match &mut when {
+                None => {
+                    when = Some(found);
+                    ex.take(a, e);
+                }
+                Some(cur) => {
+                    let fits = cur.instant.is_none()
+                        && found.instant.is_none()
+                        && cur.invalid.is_none()
+                        && ((cur.date.is_none() && found.date.is_some() && found.time.is_none())
+                            || (cur.time.is_none() && found.time.is_some() && found.date.is_none()));
+                    if fits {
+                        if found.date.is_some() {
+                            cur.date = found.date;
+                        } else {
+                            cur.time = found.time;
+                        }
+                        ex.take(a, e);
+                    }
+                }
+            }
+        }
+
+        // Priority.
+        let mut priority: Option<Priority> = None;
+        for (a, e, p) in ex.scan(priority_phrase) {
+            ex.take(a, e);
+            priority = Some(priority.map_or(p, |q: Priority| q.max(p)));
+        }
+        if priority.is_none() {
+            if let Some((a, e, p)) = positional_priority(t, &ex) {
+                ex.take(a, e);
+                priority = Some(p);
+            }
+        }
+
+        let title = ex.title();
+
+        if let Some(r) = reminder_err {
+            return refuse(r);
+        }
+        if let Some(Err(r)) = &rule {
+            return refuse(format!("I can't repeat a task like that: {r}."));
+        }
+        if let Some(wn) = &when {
+            if let Some(r) = &wn.invalid {
+                return refuse(format!("I can't read that date: {r}."));
+            }
+        }
+        if title.is_empty() {
+            return unknown(if remind {
+                "What should I remind you about? E.g. “remind me to call mom at 5pm”."
+            } else {
+                "What should the task be called? E.g. “add task Submit report due Friday”."
+            });
+        }
+
+        let mut recurrence = None;
+        let mut recurrence_text = None;
+        let mut due = None;
+        if let Some(Ok(rule)) = rule {
+            let mut local_time = when.as_ref().and_then(|w| w.time).or(rule.default_time);
+            if remind && local_time.is_none() {
+                local_time = Some((9, 0));
+            }
+            if let Some(wn) = when.as_ref().filter(|w| w.date.is_some()) {
+                if let Ok(m) = wn.resolve(self.clk) {
+                    due = Some(Due {
+                        at_utc_ms: m.utc.timestamp_millis(),
+                        has_time: m.has_time,
+                    });
+                }
+            }
+            if remind && !reminders.iter().any(|r| matches!(r, ReminderSpec::Before { minutes: 0 })) {
+                reminders.push(ReminderSpec::Before { minutes: 0 });
+            }
+            recurrence_text = Some(rule.describe());
+            recurrence = Some(RecurrenceSpec {
+                rrule: rule.rrule(),
+                mode,
+                local_time,
+            });
+        } else if let Some(wn) = &when {
+            let m = match wn.resolve(self.clk) {
+                Ok(m) => m,
+                Err(r) => return refuse(r),
+            };
+            due = Some(Due {
+                at_utc_ms: m.utc.timestamp_millis(),
+                has_time: m.has_time,
+            });
+            if remind {
+                let at = match wn.reminder_instant(self.clk) {
+                    Ok(x) => x,
+                    Err(r) => return refuse(r),
+                };
+                if at < self.clk.now {
+                    return refuse(past_reminder(self.clk, at, m.has_time));
+                }
+                reminders.insert(
+                    0,
+                    ReminderSpec::At {
+                        utc_ms: at.timestamp_millis(),
+                    },
+                );
+            }
+        }
+        for r in &reminders {
+            if let ReminderSpec::At { utc_ms } = r {
+                if *utc_ms < self.clk.now.timestamp_millis() {
+                    let at = chrono::DateTime::from_timestamp_millis(*utc_ms).unwrap_or_default();
+                    return refuse(past_reminder(self.clk, at, true));
+                }
+            }
+        }
+        Out {
+            intent: Intent::AddTask {
+                title,
+                due,
+                priority,
+                tags,
+                recurrence,
+                reminders,
+            },
+            recurrence_text,
+        }
+    }
+
+    // ------------------------------------------------------------ reminders
+
+    fn remind(&self, t: &[Tok]) -> Option<Out> {
+        const STARTS: &[&[&str]] = &[
+            &["remind", "me"],
+            &["set", "a", "reminder"],
+            &["set", "reminder"],
+            &["add", "a", "reminder"],
+            &["add", "reminder"],
+            &["create", "a", "reminder"],
+            &["make", "a", "reminder"],
+            &["ping", "me"],
+            &["notify", "me"],
+            &["alert", "me"],
+            &["nudge", "me"],
+            &["reminder", ":"],
+        ];
+        let start = STARTS.iter().find(|s| seq(t, 0, s))?;
+        let rest = &t[start.len()..];
+        if rest.is_empty() {
+            return Some(unknown(
+                "When should I remind you, and about what? E.g. “remind me to call mom at 5pm” or “remind me 15 minutes before”.",
+            ));
+        }
+        if w(rest, 0) == "to" && rest.len() > 1 {
+            return Some(self.add_task(&rest[1..], true));
+        }
+        if seq(rest, 0, &["that", "i", "need", "to"]) || seq(rest, 0, &["that", "i", "have", "to"]) {
+            return Some(self.add_task(&rest[4..], true));
+        }
+        let mut ex = Extract::new(rest);
+        let mut before: Option<u32> = None;
+        if let Some((a, e, m)) = ex.scan(before_spec).into_iter().next() {
+            ex.take(a, e);
+            before = Some(m);
+        }
+        let mut when: Option<When> = None;
+        if before.is_none() {
+            if let Some((a, e, found)) = ex.scan(|s, i| when::parse_when(s, i, self.clk)).into_iter().next() {
+                ex.take(a, e);
+                when = Some(found);
+            }
+        }
+        if let Some((_, _, _)) = ex.scan(recur::parse_recurrence).into_iter().next() {
+            return Some(self.add_task(&without_first_to(rest, &ex), true));
+        }
+        let left = ex.free_words();
+        let first = left.first().map(|&i| w(rest, i)).unwrap_or("");
+        let target = if left.is_empty() {
+            self.last_task()
+        } else if matches!(first, "about" | "of" | "for" | "regarding" | "re") {
+            let a = left[0] + 1;
+            let b = left[left.len() - 1] + 1;
+            self.target(rest, a, b, &[&["again"]])
+        } else if first == "to" {
+            return Some(self.add_task(&without_first_to(rest, &ex), true));
+        } else if before.is_some() {
+            let (a, b) = (left[0], left[left.len() - 1] + 1);
+            self.target(rest, a, b, &[])
+        } else {
+            return Some(self.add_task(rest, true));
+        };
+        let target = match target {
+            Ok(x) => x,
+            Err(_) => {
+                return Some(unknown(
+                    "Which task is the reminder for? E.g. “remind me about the report at 9am tomorrow”.",
+                ))
+            }
+        };
+        let spec = if let Some(m) = before {
+            ReminderSpec::Before { minutes: m }
+        } else if let Some(wn) = when {
+            let at = match wn.reminder_instant(self.clk) {
+                Ok(x) => x,
+                Err(r) => return Some(refuse(format!("I can't read that time: {r}."))),
+            };
+            if at < self.clk.now {
+                let has_time = wn.time.is_some() || wn.instant.is_some();
+                return Some(refuse(past_reminder(self.clk, at, has_time)));
+            }
+            ReminderSpec::At {
+                utc_ms: at.timestamp_millis(),
+            }
+        } else {
+            return Some(unknown(
+                "When should I remind you? E.g. “remind me about the report at 9am tomorrow” or “15 minutes before”.",
+            ));
+        };
+        Some(Intent::AddReminder { target, spec }.into())
+    }
+
+    fn snooze(&self, t: &[Tok]) -> Option<Out> {
+        let k = if w(t, 0) == "snooze" {
+            1
+        } else if seq(t, 0, &["remind", "me", "again"]) {
+            3
+        } else if seq(t, 0, &["remind", "me", "later"]) && t.len() == 3 {
+            3
+        } else {
+            return None;
+        };
+        let mut minutes: Option<i64> = None;
+        let mut name_end = t.len();
+        let mut j = k;
+        while j < t.len() {
+            let s = w(t, j);
+            let (skip, until) = match s {
+                "for" | "by" | "in" => (1, false),
+                "until" | "till" | "'til" | "til" => (1, true),
+                _ => (0, false),
+            };
+            if until {
+                if let Some((_, wn)) = when::parse_when(t, j + 1, self.clk) {
+                    match wn.resolve(self.clk) {
+                        Ok(m) => {
+                            let at = if m.has_time { m.utc } else { self.clk.at(m.date, (9, 0)) };
+                            let diff = (at - self.clk.now).num_seconds();
+                            if diff <= 0 {
+                                return Some(refuse("I can't snooze a reminder until a time that has already passed."));
+                            }
+                            minutes = Some((diff + 59) / 60);
+                        }
+                        Err(r) => return Some(refuse(r)),
+                    }
+                    name_end = j;
+                    break;
+                }
+            }
+            if let Some((_, n, u)) = when::duration(t, j + skip) {
+                match u.minutes() {
+                    Some(per) => minutes = Some(n as i64 * per),
+                    None => return Some(refuse("I can snooze a reminder by minutes, hours, days or weeks.")),
+                }
+                name_end = j;
+                break;
+            }
+            if s == "later" {
+                name_end = j;
+                break;
+            }
+            j += 1;
+        }
+        let minutes = minutes.unwrap_or(10);
+        if minutes <= 0 {
+            return Some(refuse("A snooze must be at least a minute long."));
+        }
+        let target = match self.target(t, k, name_end, SERIES_TAIL) {
+            Ok(x) => x,
+            Err(_) => {
+                return Some(unknown(
+                    "Which reminder should I snooze? E.g. “snooze the exercise reminder for 10 minutes”.",
+                ))
+            }
+        };
+        Some(
+            Intent::Snooze {
+                target,
+                minutes: minutes.min(u32::MAX as i64) as u32,
+            }
+            .into(),
+        )
+    }
+
+    // ------------------------------------------------------------ series
+
+    fn stop_or_resume(&self, t: &[Tok]) -> Option<Out> {
+        let n = t.len();
+        let series_word = any_word(
+            t,
+            &["reminder", "reminders", "series", "recurring", "recurrence", "repeating", "repeat", "repeats"],
+        );
+        let make = |resume: bool, a: usize, b: usize| -> Out {
+            match self.target(t, a, b, SERIES_TAIL) {
+                Ok(target) => if resume {
+                    Intent::ResumeSeries { target }
+                } else {
+                    Intent::StopSeries { target }
+                }
+                .into(),
+                Err(o) => o,
+            }
+        };
+        let about = |k: usize| if matches!(w(t, k), "to" | "about" | "of" | "for") { k + 1 } else { k };
+        // Stop.
+        if w(t, 0) == "stop" && matches!(w(t, 1), "reminding" | "repeating") {
+            let k = if w(t, 2) == "me" { 3 } else { 2 };
+            return Some(make(false, about(k), n));
+        }
+        if matches!(w(t, 0), "don't" | "dont") && seq(t, 1, &["remind", "me"]) {
+            return Some(make(false, about(3), n));
+        }
+        if seq(t, 0, &["do", "not", "remind", "me"]) {
+            return Some(make(false, about(4), n));
+        }
+        if seq(t, 0, &["no", "more"]) && n > 2 {
+            return Some(make(false, 2, n));
+        }
+        if matches!(w(t, 0), "stop" | "pause" | "halt" | "disable" | "mute" | "suspend" | "deactivate" | "silence") {
+            if n == 1 {
+                return self.last_task().ok().map(|target| Intent::StopSeries { target }.into());
+            }
+            return Some(make(false, 1, n));
+        }
+        if matches!(w(t, 0), "turn" | "switch") && w(t, 1) == "off" {
+            return Some(make(false, 2, n));
+        }
+        if matches!(w(t, 0), "turn" | "switch") && w(t, n - 1) == "off" && n > 2 {
+            return Some(make(false, 1, n - 1));
+        }
+        if matches!(w(t, 0), "cancel" | "end" | "kill") && series_word && w(t, 1) != "of" {
+            return Some(make(false, 1, n));
+        }
+        if w(t, n.saturating_sub(2)) == "stop" && w(t, n - 1) == "repeating" && matches!(w(t, 0), "make" | "let") {
+            return Some(make(false, 1, n - 2));
+        }
+        // Resume.
+        if matches!(
+            w(t, 0),
+            "resume" | "unpause" | "un-pause" | "restart" | "reactivate" | "re-enable" | "reenable" | "enable" | "unmute"
+        ) {
+            if n == 1 {
+                return self.last_task().ok().map(|target| Intent::ResumeSeries { target }.into());
+            }
+            let k = if matches!(w(t, 1), "reminding" | "repeating") {
+                about(if w(t, 2) == "me" { 3 } else { 2 })
+            } else {
+                1
+            };
+            return Some(make(true, k, n));
+        }
+        if w(t, 0) == "continue" && series_word {
+            return Some(make(true, 1, n));
+        }
+        if matches!(w(t, 0), "turn" | "switch") && w(t, 1) == "on" {
+            return Some(make(true, 2, n));
+        }
+        if matches!(w(t, 0), "turn" | "switch") && w(t, n - 1) == "on" && n > 2 {
+            let b = if w(t, n - 2) == "back" { n - 2 } else { n - 1 };
+            return Some(make(true, 1, b));
+        }
+        if w(t, 0) == "start" && matches!(w(t, 1), "reminding" | "repeating") {
+            let k = if w(t, 2) == "me" { 3 } else { 2 };
+            return Some(make(true, about(k), n));
+        }
+        if w(t, 0) == "start" && n > 2 && (w(t, n - 1) == "again" || seq(t, n - 2, &["back", "up"])) {
+            return Some(make(true, 1, n));
+        }
+        None
+    }
+
+    // ------------------------------------------------------------ edits
+
+    fn rename(&self, t: &[Tok]) -> Option<Out> {
+        let n = t.len();
+        let (a, b, y) = if matches!(w(t, 0), "rename" | "retitle") {
+            let k = split_outside_quotes(t, 1, &["to", "as", "into"])?;
+            (1, k, k + 1)
+        } else if matches!(w(t, 0), "change" | "update" | "edit" | "set") {
+            let mut k = 1;
+            if w(t, k) == "the" {
+                k += 1;
+            }
+            if matches!(w(t, k), "name" | "title") && matches!(w(t, k + 1), "of" | "for" | "on") {
+                let s = split_outside_quotes(t, k + 2, &["to"])?;
+                (k + 2, s, s + 1)
+            } else {
+                // "change the report's title to …", "change report title to …"
+                let s = split_outside_quotes(t, 1, &["to"])?;
+                if s < 3 || !matches!(w(t, s - 1), "name" | "title") {
+                    return None;
+                }
+                (1, s - 1, s + 1)
+            }
+        } else {
+            return None;
+        };
+        if y >= n || a >= b {
+            return None;
+        }
+        let new_title = quoted_or_text(t, y, n);
+        if new_title.is_empty() {
+            return None;
+        }
+        let target = match self.target(t, a, b, &[]) {
+            Ok(x) => x,
+            Err(o) => return Some(o),
+        };
+        Some(
+            Intent::RenameTask {
+                target,
+                new_title: text::capitalize(&new_title),
+            }
+            .into(),
+        )
+    }
+
+    /// "move X to Friday", "change the due date of X to …", "X is now due …".
+    fn reschedule(&self, t: &[Tok]) -> Option<Out> {
+        let n = t.len();
+        let v = w(t, 0);
+        let mut found: Option<(usize, usize, When)> = None;
+        if matches!(v, "move" | "reschedule" | "postpone" | "push" | "defer" | "delay" | "shift" | "bring") {
+            let mut k = 1;
+            if matches!(w(t, k), "back" | "out" | "forward") {
+                k += 1;
+            }
+            if matches!(v, "postpone" | "push" | "delay" | "defer" | "shift") {
+                if let Some(by) = (k..n).find(|&j| w(t, j) == "by" && when::duration(t, j + 1).is_some_and(|(e, ..)| e == n)) {
+                    let _ = by;
+                    return Some(unknown(
+                        "Tell me the new date rather than how far to move it, e.g. “move the report to Friday”.",
+                    ));
+                }
+            }
+            found = when_split(t, k, self.clk, &["to", "until", "till", "for", "back", "out", "forward"]);
+            if found.is_none() && v != "move" && v != "push" && v != "bring" && v != "shift" {
+                return Some(unknown("When should it be due? E.g. “reschedule the report to Friday 3pm”."));
+            }
+        }
+        if found.is_none() && matches!(v, "change" | "set" | "update" | "move" | "push") {
+            let mut k = 1;
+            if w(t, k) == "the" {
+                k += 1;
+            }
+            let field = if seq(t, k, &["due", "date"]) || seq(t, k, &["due", "time"]) {
+                2
+            } else if matches!(w(t, k), "deadline" | "due" | "date") {
+                1
+            } else {
+                0
+            };
+            if field > 0 && matches!(w(t, k + field), "of" | "for" | "on") {
+                found = when_split(t, k + field + 1, self.clk, &["to"]);
+            } else if let Some(d) = (1..n).find(|&j| seq(t, j, &["due", "date"]) || w(t, j) == "deadline") {
+                // "set the report's due date to Friday"
+                let len = if w(t, d) == "deadline" { 1 } else { 2 };
+                let mut c = d + len;
+                if w(t, c) == "to" {
+                    c += 1;
+                }
+                if let Some((e, wn)) = when::parse_when(t, c, self.clk) {
+                    if e == n && d > 1 {
+                        found = Some((1, d, wn));
+                    }
+                }
+            }
+        }
+        if found.is_none() {
+            // "make X due Friday", "X is now due Friday".
+            if let Some(d) = (1..n).find(|&j| w(t, j) == "due") {
+                let mut a = 0;
+                let mut b = d;
+                let mut ok = false;
+                if w(t, 0) == "make" {
+                    a = 1;
+                    ok = true;
+                }
+                while b > a && matches!(w(t, b - 1), "now" | "is" | "are" | "be" | "should" | "'s") {
+                    ok = true;
+                    b -= 1;
+                }
+                if ok && b > a {
+                    if let Some((e, wn)) = when::parse_when(t, d, self.clk) {
+                        if e == n {
+                            found = Some((a, b, wn));
+                        }
+                    }
+                }
+            }
+        }
+        let (a, b, wn) = found?;
+        Some(self.reschedule_to(t, a, b, &wn))
+    }
+
+    fn reschedule_to(&self, t: &[Tok], a: usize, b: usize, wn: &When) -> Out {
+        let target = match self.target(t, a, b, &[]) {
+            Ok(x) => x,
+            Err(o) => return o,
+        };
+        let m = match wn.resolve(self.clk) {
+            Ok(m) => m,
+            Err(r) => return refuse(format!("I can't read that date: {r}.")),
+        };
+        let past = if m.has_time {
+            m.utc < self.clk.now
+        } else {
+            m.date < self.clk.today
+        };
+        if past {
+            return refuse("I can't move a task into the past; give a date from today on.");
+        }
+        Intent::Reschedule {
+            target,
+            due: Due {
+                at_utc_ms: m.utc.timestamp_millis(),
+                has_time: m.has_time,
+            },
+        }
+        .into()
+    }
+
+    fn set_priority(&self, t: &[Tok]) -> Option<Out> {
+        let n = t.len();
+        let v = w(t, 0);
+        let make = |a: usize, b: usize, p: Priority| -> Out {
+            match self.target(t, a, b, &[]) {
+                Ok(target) => Intent::SetPriority { target, priority: p }.into(),
+                Err(o) => o,
+            }
+        };
+        if matches!(v, "prioritize" | "prioritise") && n > 1 {
+            return Some(make(1, n, Priority::High));
+        }
+        if matches!(v, "deprioritize" | "deprioritise" | "de-prioritize" | "de-prioritise") && n > 1 {
+            return Some(make(1, n, Priority::Low));
+        }
+        // "set|change the priority of X to high"
+        if matches!(v, "set" | "change" | "update") {
+            let mut k = 1;
+            if w(t, k) == "the" {
+                k += 1;
+            }
+            if matches!(w(t, k), "priority" | "prio") && matches!(w(t, k + 1), "of" | "for" | "on") {
+                let s = (k + 2..n).rev().find(|&j| matches!(w(t, j), "to" | "as"))?;
+                let p = level_exact(t, s + 1, n)?;
+                return Some(make(k + 2, s, p));
+            }
+            // "set X's priority to high", "change X priority to low"
+            if let Some(s) = (2..n).find(|&j| matches!(w(t, j), "priority" | "prio")) {
+                let mut c = s + 1;
+                if matches!(w(t, c), "to" | "as" | ":") {
+                    c += 1;
+                }
+                if let Some(p) = level_exact(t, c, n) {
+                    return Some(make(1, s, p));
+                }
+            }
+        }
+        // "raise the priority of X (to urgent)", "lower X to low"
+        let raise = matches!(v, "raise" | "increase" | "bump" | "escalate" | "upgrade" | "up");
+        let lower = matches!(v, "lower" | "decrease" | "reduce" | "downgrade");
+        if raise || lower {
+            let mut k = 1;
+            if w(t, k) == "the" {
+                k += 1;
+            }
+            if matches!(w(t, k), "priority" | "prio") && matches!(w(t, k + 1), "of" | "on" | "for") {
+                k += 2;
+            } else {
+                k = 1;
+            }
+            if let Some(s) = (k + 1..n).rev().find(|&j| w(t, j) == "to") {
+                if let Some(p) = level_exact(t, s + 1, n) {
+                    return Some(make(k, s, p));
+                }
+            }
+            if k > 1 || v != "bump" {
+                let end = if w(t, n - 1) == "priority" { n - 1 } else { n };
+                return Some(make(k, end, if raise { Priority::High } else { Priority::Low }));
+            }
+            return None;
+        }
+        // "make|mark|flag X (as) urgent"
+        if matches!(v, "make" | "mark" | "flag" | "set") && n > 2 {
+            for s in 2..n {
+                let mut c = s;
+                if matches!(w(t, c), "as" | "to") {
+                    c += 1;
+                }
+                if let Some(p) = level_exact(t, c, n) {
+                    if t[1..s].iter().any(|x| text::is_punct(&x.low)) {
+                        return None;
+                    }
+                    return Some(make(1, s, p));
+                }
+            }
+        }
+        // "X is urgent", "X should be high priority"
+        if let Some(s) = (1..n).find(|&j| matches!(w(t, j), "is" | "are") || seq(t, j, &["should", "be"])) {
+            let mut c = s + if w(t, s) == "should" { 2 } else { 1 };
+            if w(t, c) == "now" {
+                c += 1;
+            }
+            if let Some(p) = level_exact(t, c, n) {
+                if !matches!(w(t, 0), "what" | "what's" | "which" | "show" | "list") {
+                    return Some(make(0, s, p));
+                }
+            }
+        }
+        None
+    }
+
+    /// "change X to Y": a priority, a date, or else a new title.
+    fn change_to(&self, t: &[Tok]) -> Option<Out> {
+        let n = t.len();
+        if !matches!(w(t, 0), "change" | "update" | "switch") {
+            return None;
+        }
+        let s = split_outside_quotes(t, 1, &["to"])?;
+        if s + 1 >= n {
+            return None;
+        }
+        if let Some(p) = level_exact(t, s + 1, n) {
+            return Some(match self.target(t, 1, s, &[]) {
+                Ok(target) => Intent::SetPriority { target, priority: p }.into(),
+                Err(o) => o,
+            });
+        }
+        if let Some((e, wn)) = when::parse_when(t, s + 1, self.clk) {
+            if e == n {
+                return Some(self.reschedule_to(t, 1, s, &wn));
+            }
+        }
+        let new_title = quoted_or_text(t, s + 1, n);
+        Some(match self.target(t, 1, s, &[]) {
+            Ok(target) => Intent::RenameTask {
+                target,
+                new_title: text::capitalize(&new_title),
+            }
+            .into(),
+            Err(o) => o,
+        })
+    }
+
+    // ------------------------------------------------------ complete etc.
+
+    fn reopen(&self, t: &[Tok]) -> Option<Out> {
+        let n = t.len();
+        let make = |a: usize, b: usize| -> Out {
+            match self.target(t, a, b, &[]) {
+                Ok(target) => Intent::ReopenTask { target }.into(),
+                Err(o) => o,
+            }
+        };
+        let v = w(t, 0);
+        if matches!(v, "reopen" | "re-open" | "uncomplete" | "un-complete" | "unmark" | "unfinish" | "reactivate") {
+            let mut b = n;
+            if w(t, b - 1) == "done" && matches!(w(t, b - 2), "as") {
+                b -= 2;
+            }
+            return Some(make(1, b));
+        }
+        if v == "undo" {
+            let mut k = 1;
+            if matches!(w(t, k), "complete" | "completing" | "completion" | "finishing") {
+                k += 1;
+            }
+            if w(t, k) == "of" {
+                k += 1;
+            }
+            return Some(make(k, n));
+        }
+        const NOT_DONE: &[&[&str]] = &[
+            &["not", "done"],
+            &["not", "complete"],
+            &["not", "completed"],
+            &["not", "finished"],
+            &["undone"],
+            &["incomplete"],
+            &["uncompleted"],
+            &["unfinished"],
+            &["open"],
+            &["to", "do"],
+            &["todo"],
+            &["pending"],
+            &["active"],
+            &["not", "done", "yet"],
+        ];
+        if v == "mark" || v == "set" {
+            for s in 2..n {
+                let c = if w(t, s) == "as" { s + 1 } else { s };
+                if NOT_DONE.iter().any(|p| c + p.len() == n && seq(t, c, p)) {
+                    return Some(make(1, s));
+                }
+            }
+        }
+        // "X isn't done", "X is not done yet", "I didn't finish X".
+        for s in 1..n {
+            let neg = match w(t, s) {
+                "isn't" | "wasn't" | "aren't" => Some(s + 1),
+                "is" | "was" | "are" if w(t, s + 1) == "not" => Some(s + 2),
+                _ => None,
+            };
+            if let Some(c) = neg {
+                let mut e = n;
+                if matches!(w(t, e - 1), "yet") {
+                    e -= 1;
+                }
+                if seq(t, e - 2, &["after", "all"]) {
+                    e -= 2;
+                }
+                if c + 1 == e && matches!(w(t, c), "done" | "finished" | "complete" | "completed") {
+                    return Some(make(0, s));
+                }
+            }
+        }
+        if w(t, 0) == "i" && matches!(w(t, 1), "didn't" | "haven't" | "hadn't")
+            || seq(t, 0, &["i", "did", "not"])
+            || seq(t, 0, &["i", "have", "not"])
+        {
+            let k = if w(t, 1) == "did" || w(t, 1) == "have" { 3 } else { 2 };
+            if matches!(w(t, k), "finish" | "complete" | "do" | "finished" | "completed" | "done") {
+                let mut e = n;
+                if w(t, e - 1) == "yet" || w(t, e - 1) == "after" {
+                    e -= 1;
+                }
+                return Some(make(k + 1, e));
+            }
+        }
+        if w(t, 0) == "put" && w(t, n - 1) == "back" && n > 2 {
+            return Some(make(1, n - 1));
+        }
+        None
+    }
+
+    fn complete(&self, t: &[Tok]) -> Option<Out> {
+        let n = t.len();
+        let make = |a: usize, b: usize| -> Out {
+            match self.target(t, a, b, &[]) {
+                Ok(target) => Intent::CompleteTask { target }.into(),
+                Err(o) => o,
+            }
+        };
+        let v = w(t, 0);
+        if matches!(v, "check" | "tick" | "cross" | "mark") && w(t, 1) == "off" {
+            return Some(make(2, n));
+        }
+        if matches!(v, "check" | "tick" | "cross") && w(t, n - 1) == "off" && n > 2 {
+            return Some(make(1, n - 1));
+        }
+        if matches!(v, "completed" | "finished") && n > 1 {
+            return Some(make(1, n));
+        }
+        if matches!(v, "complete" | "finish") && n > 1 {
+            // With a date or priority it is a new task: "finish the report by Friday".
+            if self.has_task_details(&t[1..]) {
+                return None;
+            }
+            return Some(make(1, n));
+        }
+        if v == "done" && w(t, 1) == "with" && n > 2 {
+            return Some(make(2, n));
+        }
+        const DONE: &[&str] = &["done", "complete", "completed", "finished"];
+        if v == "mark" {
+            let mut e = n;
+            if DONE.contains(&w(t, e - 1)) {
+                e -= 1;
+                if w(t, e - 1) == "as" {
+                    e -= 1;
+                }
+                if e > 1 {
+                    return Some(make(1, e));
+                }
+            }
+        }
+        // "I finished X", "I've done X", "I'm done with X".
+        if w(t, 0) == "i" || w(t, 0) == "i've" || w(t, 0) == "i'm" {
+            let mut k = 1;
+            while matches!(w(t, k), "have" | "just" | "already" | "am" | "'ve" | "finally") {
+                k += 1;
+            }
+            if matches!(w(t, k), "finished" | "completed" | "did" | "done") {
+                k += 1;
+                if w(t, k) == "with" {
+                    k += 1;
+                }
+                if k < n {
+                    return Some(make(k, n));
+                }
+            }
+        }
+        // "X is done", "the report's done", "X: done".
+        let mut e = n;
+        if matches!(w(t, e - 1), "now" | "already") {
+            e -= 1;
+        }
+        if e >= 2 && DONE.contains(&w(t, e - 1)) {
+            let s = e - 1;
+            if s >= 2 && matches!(w(t, s - 1), "is" | "are" | "was" | ":" | "-") {
+                return Some(make(0, s - 1));
+            }
+            if s >= 1 && t[s - 1].low.ends_with("'s") && t[s - 1].low.len() > 2 {
+                return Some(make(0, s));
+            }
+            if s >= 2 && matches!(w(t, s - 1), "all") && matches!(w(t, s - 2), "is" | "are") {
+                return Some(make(0, s - 2));
+            }
+        }
+        None
+    }
+
+    fn delete(&self, t: &[Tok]) -> Option<Out> {
+        let n = t.len();
+        let k = match w(t, 0) {
+            "delete" | "remove" | "trash" | "erase" | "discard" | "drop" | "scrap" | "bin" | "cancel" | "kill" => 1,
+            "get" if seq(t, 1, &["rid", "of"]) => 3,
+            "throw" if matches!(w(t, 1), "away" | "out") => 2,
+            _ => return None,
+        };
+        if k >= n {
+            return Some(match self.last_task() {
+                Ok(target) => Intent::DeleteTask { target }.into(),
+                Err(_) => unknown("Which task should I delete? E.g. “delete the report task”."),
+            });
+        }
+        Some(match self.target(t, k, n, &[]) {
+            Ok(target) => Intent::DeleteTask { target }.into(),
+            Err(o) => o,
+        })
+    }
+
+    /// Whether words carry a due date, recurrence, priority or tag.
+    fn has_task_details(&self, t: &[Tok]) -> bool {
+        (0..t.len()).any(|i| {
+            when::parse_when(t, i, self.clk).is_some()
+                || recur::parse_recurrence(t, i).is_some()
+                || priority_phrase(t, i).is_some()
+                || t[i].low.starts_with('#')
+        })
+    }
+
+    // ------------------------------------------------------------ list
+
+    fn list(&self, t: &[Tok]) -> Option<Out> {
+        let n = t.len();
+        let v = w(t, 0);
+        let verb_k = match v {
+            "show" | "list" | "display" | "view" | "see" | "find" | "search" => 1,
+            "get" | "give" if w(t, 1) == "me" => 2,
+            "look" if w(t, 1) == "up" => 2,
+            "what" | "what's" | "whats" | "which" | "any" | "anything" | "how" | "whatre" | "what're" => 0,
+            "do" | "have" if w(t, 1) == "i" => 0,
+            "is" | "are" if matches!(w(t, 1), "there" | "any") => 0,
+            "my" | "all" | "open" | "overdue" | "today's" | "tomorrow's" | "upcoming" | "pending" | "completed" => 0,
+            "tasks" | "todos" | "agenda" => 0,
+            _ => return None,
+        };
+        const KEYWORDS: &[&str] = &[
+            "task", "tasks", "todo", "todos", "to-do", "to-dos", "due", "overdue", "late", "left", "pending", "open",
+            "completed", "done", "finished", "agenda", "plate", "priority", "urgent", "important", "tagged", "tag",
+            "reminders", "scheduled", "upcoming", "have", "remaining", "outstanding", "list", "everything",
+            "things", "anything", "today", "tomorrow", "week", "missed", "behind",
+        ];
+        let has_kw = t.iter().any(|x| KEYWORDS.contains(&x.low.as_str()) || x.low.starts_with('#'));
+        if !has_kw && verb_k == 0 {
+            return None;
+        }
+        if !has_kw && matches!(v, "see" | "find" | "search" | "look" | "get" | "give") && n <= verb_k {
+            return None;
+        }
+        let mut f = ListFilter::default();
+        let l: Vec<&str> = t.iter().map(|x| x.low.as_str()).collect();
+        let has = |s: &str| l.contains(&s);
+        // Status.
+        let negated_done = (0..n).any(|i| {
+            matches!(l[i], "done" | "completed" | "finished" | "complete")
+                && i > 0
+                && matches!(l[i - 1], "not" | "be" | "un" | "get" | "gets" | "to")
+        });
+        if !negated_done
+            && (has("completed") || has("done") || has("finished") || seq(t, 0, &["what", "did", "i"]))
+        {
+            f.status = Status::Completed;
+        }
+        if seq_any(t, &[&["including", "completed"], &["including", "done"], &["even", "completed"]])
+            || (has("all") && (has("completed") || has("done")) && has("and"))
+        {
+            f.status = Status::All;
+        }
+        // Priority.
+        for i in 0..n {
+            if let Some((_, p)) = priority_phrase(t, i) {
+                f.priority = Some(p);
+                break;
+            }
+            if matches!(l[i], "urgent" | "critical") {
+                f.priority = Some(Priority::Urgent);
+                break;
+            }
+            if l[i] == "important" {
+                f.priority = Some(Priority::High);
+                break;
+            }
+        }
+        // Due window.
+        if has("overdue") || has("late") || has("missed") || seq_any(t, &[&["past", "due"]]) || has("behind") {
+            f.due_window = Some(DueWindow::Overdue);
+        } else if has("today") || has("tonight") || has("today's") || seq_any(t, &[&["this", "morning"], &["this", "afternoon"], &["this", "evening"]]) {
+            f.due_window = Some(DueWindow::Today);
+        } else if has("tomorrow") || has("tomorrow's") {
+            f.due_window = Some(DueWindow::Tomorrow);
+        } else if seq_any(t, &[&["this", "week"], &["the", "week"], &["for", "week"]]) || has("week's") {
+            f.due_window = Some(DueWindow::ThisWeek);
+        }
+        // Tag.
+        for i in 0..n {
+            if let Some(tag) = l[i].strip_prefix('#') {
+                if tag.chars().next().is_some_and(|c| c.is_alphabetic()) {
+                    f.tag = Some(tag.to_string());
+                    break;
+                }
+            }
+            if matches!(l[i], "tagged" | "labeled" | "labelled") && i + 1 < n {
+                f.tag = Some(l[i + 1].trim_start_matches('#').to_string());
+                break;
+            }
+            if l[i] == "tag" && i > 0 && matches!(l[i - 1], "with" | "the") && i + 1 < n {
+                f.tag = Some(l[i + 1].trim_start_matches('#').to_string());
+                break;
+            }
+        }
+        // Text.
+        let text_at = (0..n).find(|&i| {
+            matches!(l[i], "about" | "containing" | "mentioning" | "matching" | "regarding" | "called" | "named")
+                || (l[i] == "related" && w(t, i + 1) == "to")
+                || (matches!(l[i], "find" | "search") && i == 0)
+        });
+        if let Some(i) = text_at {
+            let mut a = i + 1;
+            if l[i] == "related" {
+                a += 1;
+            }
+            if l[i] == "search" && w(t, a) == "for" {
+                a += 1;
+            }
+            // Skip "tasks about", "my tasks".
+            while matches!(w(t, a), "my" | "tasks" | "task" | "todos" | "the" | "for" | "with" | "about" | "all") {
+                a += 1;
+            }
+            let mut b = a;
+            while b < n
+                && !matches!(
+                    l[b],
+                    "that" | "which" | "due" | "tagged" | "with" | "today" | "tomorrow" | "this" | "overdue" | "?" | ","
+                )
+            {
+                b += 1;
+            }
+            if b > a {
+                let s = name_text(t, a, b);
+                if !s.is_empty() {
+                    f.text = Some(s.to_lowercase());
+                }
+            }
+        }
+        Some(Intent::ListTasks { filter: f }.into())
+    }
+}
+
+fn seq_any(t: &[Tok], options: &[&[&str]]) -> bool {
+    (0..t.len()).any(|i| options.iter().any(|p| seq(t, i, p)))
+}
+
+/// The first `sep` word at or after `from` that is not inside quotes.
+fn split_outside_quotes(t: &[Tok], from: usize, sep: &[&str]) -> Option<usize> {
+    let mut in_quote = false;
+    for (i, x) in t.iter().enumerate() {
+        match x.low.as_str() {
+            "\"" => in_quote = !in_quote,
+            "“" => in_quote = true,
+            "”" => in_quote = false,
+            s if i >= from && !in_quote && sep.contains(&s) && i > from => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
+fn quoted_or_text(t: &[Tok], a: usize, b: usize) -> String {
+    let (a, mut b) = (a, b);
+    while b > a && matches!(w(t, b - 1), "." | "!" | "please" | "instead") {
+        b -= 1;
+    }
+    let idx: Vec<usize> = (a..b).collect();
+    let s = text::join(t, &idx);
+    s.trim_matches(|c: char| matches!(c, '"' | '“' | '”' | '\'' | '‘' | '’' | ' '))
+        .to_string()
+}
+
+/// Where a task name ends and a date that runs to the end begins:
+/// "move [the report] to [next Friday at 3pm]".
+fn when_split(t: &[Tok], k: usize, clk: &Clock, connectors: &[&str]) -> Option<(usize, usize, When)> {
+    let mut n = t.len();
+    while n > k && matches!(w(t, n - 1), "instead" | "please") {
+        n -= 1;
+    }
+    for j in k + 1..n {
+        let mut c = j;
+        while c < n && connectors.contains(&w(t, c)) {
+            c += 1;
+        }
+        if w(t, c) == "to" {
+            c += 1;
+        }
+        if let Some((e, wn)) = when::parse_when(t, c, clk) {
+            if e == n {
+                return Some((k, j, wn));
+            }
+        }
+    }
+    None
+}
+
+fn without_first_to(rest: &[Tok], ex: &Extract) -> Vec<Tok> {
+    let skip = ex.free_words().into_iter().find(|&i| w(rest, i) == "to");
+    rest.iter()
+        .enumerate()
+        .filter(|(i, _)| Some(*i) != skip)
+        .map(|(_, x)| x.clone())
+        .collect()
+}
+
+fn past_reminder(clk: &Clock, at: chrono::DateTime<chrono::Utc>, has_time: bool) -> String {
+    let local = clk.local(at);
+    let day = local.date_naive();
+    let what = if day < clk.today {
+        format!("{} has already passed", crate::explain::day_words(clk, day))
+    } else if has_time {
+        format!("{} today has already passed", local.format("%H:%M"))
+    } else {
+        "that time has already passed".to_string()
+    };
+    format!("I can't set a reminder in the past: {what}.")
+}
+
+// ---------------------------------------------------------------- extraction
+
+/// Tokens of a task body, marked as they are claimed by extractors.
+struct Extract<'a> {
+    t: &'a [Tok],
+    used: Vec<bool>,
+}
+
+impl<'a> Extract<'a> {
+    fn new(t: &'a [Tok]) -> Self {
+        Extract {
+            t,
+            used: vec![false; t.len()],
+        }
+    }
+
+    fn take(&mut self, a: usize, b: usize) {
+        for u in &mut self.used[a..b.min(self.t.len())] {
+            *u = true;
+        }
+    }
+
+    /// Runs `f` over each stretch of unclaimed tokens; returns the matches
+    /// (start, end, value) in order without overlaps.
+    fn scan<T>(&self, f: impl Fn(&[Tok], usize) -> Option<(usize, T)>) -> Vec<(usize, usize, T)> {
+        let mut out = Vec::new();
+        let mut a = 0;
+        while a < self.t.len() {
+            if self.used[a] {
+                a += 1;
+                continue;
+            }
+            let mut b = a;
+            while b < self.t.len() && !self.used[b] {
+                b += 1;
+            }
+            let run = &self.t[a..b];
+            let mut i = 0;
+            while i < run.len() {
+                match f(run, i) {
+                    Some((e, v)) if e > i => {
+                        out.push((a + i, a + e, v));
+                        i = e;
+                    }
+                    _ => i += 1,
+                }
+            }
+            a = b;
+        }
+        out
+    }
+
+    fn free_words(&self) -> Vec<usize> {
+        (0..self.t.len())
+            .filter(|&i| !self.used[i] && !text::is_punct(&self.t[i].low))
+            .collect()
+    }
+
+    /// The unclaimed tokens as a title, without dangling joiners.
+    fn title(&self) -> String {
+        const LEAD: &[&str] = &["and", "to", "then", "also", "that", "-", "–", "—", ",", ":", ";", ".", ")", "&"];
+        const TAIL: &[&str] = &[
+            "and", "due", "by", "at", "on", "for", "with", "starting", "from", "before", "until", "till", "in", "-",
+            "–", "—", ",", ":", ";", ".", "(", "&", "every", "each", "is", "it's", "its", "this", "of", "the",
+        ];
+        let mut idx: Vec<usize> = (0..self.t.len()).filter(|&i| !self.used[i]).collect();
+        // Empty brackets left by a removed "(urgent)".
+        loop {
+            let before = idx.len();
+            while idx.first().is_some_and(|&i| LEAD.contains(&self.t[i].low.as_str())) {
+                idx.remove(0);
+            }
+            while idx.last().is_some_and(|&i| TAIL.contains(&self.t[i].low.as_str())) {
+                idx.pop();
+            }
+            let opens = idx.iter().filter(|&&i| self.t[i].low == "(").count();
+            let closes = idx.iter().filter(|&&i| self.t[i].low == ")").count();
+            if opens != closes || idx.windows(2).any(|p| self.t[p[0]].low == "(" && self.t[p[1]].low == ")") {
+                idx.retain(|&i| self.t[i].low != "(" && self.t[i].low != ")");
+            }
+            if idx.len() == before {
+                break;
+            }
+        }
+        let s = text::join(self.t, &idx);
+        let s = s.trim();
+        let s = if (s.starts_with('"') && s.ends_with('"') && s.len() > 1) || (s.starts_with('“') && s.ends_with('”')) {
+            s.trim_matches(|c| matches!(c, '"' | '“' | '”')).trim()
+        } else {
+            s
+        };
+        text::capitalize(s)
+    }
+}
+
+/// "remind me 15 minutes before", "with a reminder at 9am", "(reminder 1 hour before)".
+fn reminder_clause(t: &[Tok], i: usize, clk: &Clock) -> Option<(usize, Result<ReminderSpec, String>)> {
+    let mut k = i;
+    let mut paren = false;
+    while matches!(w(t, k), "," | "and" | "with" | "plus" | "+" | "-" | "(" | "also" | ";") {
+        paren |= w(t, k) == "(";
+        k += 1;
+    }
+    let starts: &[&[&str]] = &[
+        &["remind", "me"],
+        &["a", "reminder"],
+        &["reminder"],
+        &["alert", "me"],
+        &["ping", "me"],
+        &["notify", "me"],
+    ];
+    let s = starts.iter().find(|s| seq(t, k, s))?;
+    k += s.len();
+    if matches!(w(t, k), "about" | "of") && w(t, k + 1) == "it" {
+        k += 2;
+    }
+    if w(t, k) == ":" {
+        k += 1;
+    }
+    let (mut e, spec) = if let Some((e, m)) = before_spec(t, k) {
+        (e, Ok(ReminderSpec::Before { minutes: m }))
+    } else if let Some((e, wn)) = when::parse_when(t, k, clk) {
+        let spec = wn.reminder_instant(clk).map(|x| ReminderSpec::At {
+            utc_ms: x.timestamp_millis(),
+        });
+        (e, spec)
+    } else {
+        return None;
+    };
+    if paren && w(t, e) == ")" {
+        e += 1;
+    }
+    Some((e, spec))
+}
+
+/// "15 minutes before", "an hour earlier", "the day before", "a day ahead".
+fn before_spec(t: &[Tok], k: usize) -> Option<(usize, u32)> {
+    let (mut e, minutes) = if seq(t, k, &["the", "day", "before"]) || seq(t, k, &["the", "night", "before"]) {
+        (k + 3, 1440)
+    } else {
+        let (e, n, u) = when::duration(t, k)?;
+        let per = u.minutes()?;
+        if !matches!(w(t, e), "before" | "earlier" | "ahead" | "prior" | "beforehand" | "early") && !seq(t, e, &["in", "advance"]) {
+            return None;
+        }
+        let e = if w(t, e) == "in" { e + 2 } else { e + 1 };
+        (e, (n as i64 * per).min(u32::MAX as i64) as u32)
+    };
+    if matches!(w(t, e), "it" | "that" | "hand") {
+        e += 1;
+    } else if w(t, e) == "to" && w(t, e + 1) == "it" {
+        e += 2;
+    } else if seq(t, e, &["it's", "due"]) || seq(t, e, &["the", "deadline"]) || seq(t, e, &["it", "starts"]) {
+        e += 2;
+    } else if seq(t, e, &["it", "is", "due"]) {
+        e += 3;
+    }
+    let _ = Unit::Minute;
+    Some((e, minutes))
+}
+
+fn level_word(s: &str) -> Option<Priority> {
+    Some(match s {
+        "low" | "lowest" | "lower" | "minor" => Priority::Low,
+        "medium" | "normal" | "mid" | "moderate" | "average" => Priority::Medium,
+        "high" | "higher" | "important" => Priority::High,
+        "urgent" | "critical" | "top" | "highest" | "max" | "maximum" => Priority::Urgent,
+        _ => return None,
+    })
+}
+
+fn p_code(s: &str) -> Option<Priority> {
+    Some(match s {
+        "p1" => Priority::Urgent,
+        "p2" => Priority::High,
+        "p3" => Priority::Medium,
+        "p4" => Priority::Low,
+        _ => return None,
+    })
+}
+
+fn bangs(s: &str) -> Option<Priority> {
+    if s.len() >= 2 && s.chars().all(|c| c == '!') {
+        Some(if s.len() >= 3 { Priority::Urgent } else { Priority::High })
+    } else {
+        None
+    }
+}
+
+fn digit_level(s: &str) -> Option<Priority> {
+    match s {
+        "1" => Some(Priority::Urgent),
+        "2" => Some(Priority::High),
+        "3" => Some(Priority::Medium),
+        "4" => Some(Priority::Low),
+        _ => None,
+    }
+}
+
+/// An explicit priority phrase: "with high priority", "priority: low", "p1", "!!".
+fn priority_phrase(t: &[Tok], i: usize) -> Option<(usize, Priority)> {
+    let mut k = i;
+    let mut paren = false;
+    while matches!(w(t, k), "with" | "as" | "at" | "," | "-" | "(" | "and") {
+        paren |= w(t, k) == "(";
+        k += 1;
+    }
+    if matches!(w(t, k), "a" | "an") {
+        k += 1;
+    }
+    let s = w(t, k);
+    let found = if let Some(p) = p_code(s).or_else(|| bangs(s)) {
+        Some((k + 1, p))
+    } else if let Some((a, b)) = s.split_once('-') {
+        match (level_word(a), b) {
+            (Some(p), "priority" | "prio") => Some((k + 1, p)),
+            _ => None,
+        }
+    } else if let Some(p) = level_word(s) {
+        if matches!(w(t, k + 1), "priority" | "prio" | "pri" | "importance") && s != "important" {
+            Some((k + 2, p))
+        } else {
+            None
+        }
+    } else if matches!(s, "priority" | "prio") {
+        let mut c = k + 1;
+        if matches!(w(t, c), ":" | "is" | "=" | "of") {
+            c += 1;
+        }
+        level_word(w(t, c)).or_else(|| digit_level(w(t, c))).map(|p| (c + 1, p))
+    } else {
+        None
+    };
+    let (mut e, p) = found?;
+    if paren && w(t, e) == ")" {
+        e += 1;
+    }
+    Some((e, p))
+}
+
+/// "urgent", "asap", "important" at the start or end of a task body.
+fn positional_priority(t: &[Tok], ex: &Extract) -> Option<(usize, usize, Priority)> {
+    let free = ex.free_words();
+    let word = |s: &str| -> Option<Priority> {
+        match s {
+            "urgent" | "urgently" | "asap" | "critical" => Some(Priority::Urgent),
+            "important" => Some(Priority::High),
+            _ => None,
+        }
+    };
+    let first = *free.first()?;
+    let last = *free.last()?;
+    if let Some(p) = word(w(t, first)) {
+        if free.len() > 1 {
+            let mut e = first + 1;
+            if matches!(w(t, e), ":" | "-" | ",") {
+                e += 1;
+            }
+            return Some((first, e, p));
+        }
+    }
+    if let Some(p) = word(w(t, last)) {
+        if free.len() > 1 {
+            let mut a = last;
+            while a > 0
+                && !ex.used[a - 1]
+                && matches!(w(t, a - 1), "," | "-" | "very" | "it's" | "its" | "(" | "is" | "this")
+            {
+                a -= 1;
+            }
+            let mut e = last + 1;
+            if w(t, e) == ")" {
+                e += 1;
+            }
+            return Some((a, e, p));
+        }
+    }
+    None
+}
+
+/// A priority phrase covering exactly t[a..b]: "urgent", "high priority",
+/// "a priority", "top priority", "p1", "as important".
+fn level_exact(t: &[Tok], a: usize, b: usize) -> Option<Priority> {
+    let (mut a, mut b) = (a, b);
+    while a < b && matches!(w(t, a), "a" | "an" | "as" | "to" | "the") {
+        a += 1;
+    }
+    while b > a && matches!(w(t, b - 1), "." | "!" | "please" | "now" | "one" | "task") {
+        b -= 1;
+    }
+    if b > a && matches!(w(t, b - 1), "priority" | "prio") {
+        if b - a == 1 {
+            return Some(Priority::High);
+        }
+        b -= 1;
+    }
+    if b > a && matches!(w(t, a), "priority" | "prio") {
+        a += 1;
+        if b == a + 1 {
+            if let Some(p) = digit_level(w(t, a)) {
+                return Some(p);
+            }
+        }
+    }
+    if b != a + 1 {
+        if b == a + 2 && w(t, a) == "most" && w(t, a + 1) == "important" {
+            return Some(Priority::Urgent);
+        }
+        return None;
+    }
+    let s = w(t, a);
+    level_word(s)
+        .or_else(|| p_code(s))
+        .or_else(|| bangs(s))
+        .or_else(|| match s.split_once('-') {
+            Some((x, "priority")) => level_word(x),
+            _ => None,
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx() -> Context {
+        Context::new("Europe/Berlin", 1_795_683_600_000).unwrap()
+    }
+
+    fn p(s: &str) -> Intent {
+        let c = ctx();
+        let clk = Clock::new(c.timezone, c.now_utc_ms);
+        parse_intent(s, &c, &clk).intent
+    }
+
+    #[test]
+    fn title_keeps_ordinals_without_trigger() {
+        match p("Read The 5th Wave") {
+            Intent::AddTask { title, due, .. } => {
+                assert_eq!(title, "Read The 5th Wave");
+                assert!(due.is_none());
+            }
+            other => panic!("{other:?}"),
+        }
+        match p("Renovation - 2nd Floor Bath") {
+            Intent::AddTask { title, due, .. } => {
+                assert_eq!(title, "Renovation - 2nd Floor Bath");
+                assert!(due.is_none());
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn important_inside_title_is_kept() {
+        match p("Read important documents") {
+            Intent::AddTask { title, priority, .. } => {
+                assert_eq!(title, "Read important documents");
+                assert_eq!(priority, None);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn confirm_turn() {
+        assert_eq!(p("yes"), Intent::Confirm { accepted: true });
+        assert_eq!(p("No, keep it"), Intent::Confirm { accepted: false });
+    }
+
+    #[test]
+    fn reference_without_last_task_asks() {
+        assert!(matches!(p("remind me 15 minutes before"), Intent::Unknown { .. }));
+        assert!(matches!(p("complete it"), Intent::Unknown { .. }));
+    }
+}

@@ -1,0 +1,667 @@
+//! Recurrence phrases → RRULE.
+
+use crate::text::{self, Tok};
+use crate::when::Hm;
+use chrono::Weekday;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Freq {
+    Hourly,
+    Daily,
+    Weekly,
+    Monthly,
+    Yearly,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Rule {
+    pub freq: Freq,
+    pub interval: u32,
+    /// (n, day): n = 0 every such day; 1..=5 / -1 the nth / last in the month.
+    pub by_day: Vec<(i32, Weekday)>,
+    pub by_month_day: Vec<i32>,
+    pub by_month: Option<u32>,
+    /// A time of day implied by the words ("every morning").
+    pub default_time: Option<Hm>,
+}
+
+impl Rule {
+    fn new(freq: Freq) -> Rule {
+        Rule {
+            freq,
+            interval: 1,
+            by_day: Vec::new(),
+            by_month_day: Vec::new(),
+            by_month: None,
+            default_time: None,
+        }
+    }
+
+    fn weekly(days: &[Weekday]) -> Rule {
+        let mut r = Rule::new(Freq::Weekly);
+        r.by_day = days.iter().map(|d| (0, *d)).collect();
+        r
+    }
+
+    pub fn rrule(&self) -> String {
+        let freq = match self.freq {
+            Freq::Hourly => "HOURLY",
+            Freq::Daily => "DAILY",
+            Freq::Weekly => "WEEKLY",
+            Freq::Monthly => "MONTHLY",
+            Freq::Yearly => "YEARLY",
+        };
+        let mut parts = vec![format!("FREQ={freq}")];
+        if self.interval > 1 {
+            parts.push(format!("INTERVAL={}", self.interval));
+        }
+        if let Some(m) = self.by_month {
+            parts.push(format!("BYMONTH={m}"));
+        }
+        if !self.by_month_day.is_empty() {
+            let v: Vec<String> = self.by_month_day.iter().map(|d| d.to_string()).collect();
+            parts.push(format!("BYMONTHDAY={}", v.join(",")));
+        }
+        if !self.by_day.is_empty() {
+            let v: Vec<String> = self
+                .by_day
+                .iter()
+                .map(|(n, d)| {
+                    if *n == 0 {
+                        text::weekday_code(*d).to_string()
+                    } else {
+                        format!("{n}{}", text::weekday_code(*d))
+                    }
+                })
+                .collect();
+            parts.push(format!("BYDAY={}", v.join(",")));
+        }
+        parts.join(";")
+    }
+
+    /// English, e.g. "every Monday", "every 3 days", "on the 1st of every month".
+    pub fn describe(&self) -> String {
+        let unit = |one: &str, many: &str| -> String {
+            match self.interval {
+                1 => format!("every {one}"),
+                2 => format!("every other {one}"),
+                n => format!("every {n} {many}"),
+            }
+        };
+        let days = |v: &[(i32, Weekday)]| -> String {
+            let names: Vec<&str> = v.iter().map(|(_, d)| text::weekday_name(*d)).collect();
+            list_and(&names)
+        };
+        match self.freq {
+            Freq::Hourly => unit("hour", "hours"),
+            Freq::Daily => unit("day", "days"),
+            Freq::Weekly => {
+                let codes: Vec<Weekday> = self.by_day.iter().map(|(_, d)| *d).collect();
+                use Weekday::*;
+                if self.by_day.is_empty() {
+                    unit("week", "weeks")
+                } else if codes == [Mon, Tue, Wed, Thu, Fri] && self.interval == 1 {
+                    "every weekday".into()
+                } else if codes == [Sat, Sun] && self.interval == 1 {
+                    "every weekend day".into()
+                } else if self.interval == 1 {
+                    format!("every {}", days(&self.by_day))
+                } else {
+                    format!("{} on {}", unit("week", "weeks"), days(&self.by_day))
+                }
+            }
+            Freq::Monthly => {
+                let every = match self.interval {
+                    1 => "every month".to_string(),
+                    2 => "every other month".to_string(),
+                    n => format!("every {n} months"),
+                };
+                if !self.by_month_day.is_empty() {
+                    let v: Vec<String> = self.by_month_day.iter().map(|d| nth_day(*d)).collect();
+                    let refs: Vec<&str> = v.iter().map(|s| s.as_str()).collect();
+                    format!("on the {} of {every}", list_and(&refs))
+                } else if !self.by_day.is_empty() {
+                    let v: Vec<String> = self
+                        .by_day
+                        .iter()
+                        .map(|(n, d)| format!("{} {}", nth_day(*n), text::weekday_name(*d)))
+                        .collect();
+                    let refs: Vec<&str> = v.iter().map(|s| s.as_str()).collect();
+                    format!("on the {} of {every}", list_and(&refs))
+                } else {
+                    every
+                }
+            }
+            Freq::Yearly => {
+                let every = unit("year", "years");
+                match (self.by_month, self.by_month_day.first()) {
+                    (Some(m), Some(d)) => format!("{every} on {d} {}", text::month_name(m)),
+                    _ => every,
+                }
+            }
+        }
+    }
+}
+
+fn nth_day(n: i32) -> String {
+    if n == -1 {
+        "last".into()
+    } else {
+        text::ordinal_suffix(n as i64)
+    }
+}
+
+pub(crate) fn list_and(items: &[&str]) -> String {
+    match items.len() {
+        0 => String::new(),
+        1 => items[0].to_string(),
+        n => format!("{} and {}", items[..n - 1].join(", "), items[n - 1]),
+    }
+}
+
+type Read = Option<(usize, Result<Rule, String>)>;
+
+fn w(t: &[Tok], k: usize) -> &str {
+    t.get(k).map(|x| x.low.as_str()).unwrap_or("")
+}
+
+/// A recurrence phrase starting at `i`.
+pub(crate) fn parse_recurrence(t: &[Tok], i: usize) -> Read {
+    match w(t, i) {
+        "every" | "each" => every(t, i + 1),
+        "daily" => Some((i + 1, Ok(Rule::new(Freq::Daily)))),
+        "hourly" => Some((i + 1, Ok(Rule::new(Freq::Hourly)))),
+        "weekly" => Some(on_clause(t, i + 1, Rule::new(Freq::Weekly))),
+        "biweekly" | "fortnightly" => {
+            let mut r = Rule::new(Freq::Weekly);
+            r.interval = 2;
+            Some(on_clause(t, i + 1, r))
+        }
+        "monthly" => Some(on_clause(t, i + 1, Rule::new(Freq::Monthly))),
+        "yearly" | "annually" => Some(on_clause(t, i + 1, Rule::new(Freq::Yearly))),
+        "once" if w(t, i + 1) == "a" => {
+            let f = match w(t, i + 2) {
+                "day" => Freq::Daily,
+                "week" => Freq::Weekly,
+                "month" => Freq::Monthly,
+                "year" => Freq::Yearly,
+                _ => return None,
+            };
+            Some(on_clause(t, i + 3, Rule::new(f)))
+        }
+        "on" | "the" => nth_of_every_month(t, i).or_else(|| {
+            if w(t, i) == "on" {
+                plural_weekdays(t, i + 1)
+            } else {
+                None
+            }
+        }),
+        _ => plural_weekdays(t, i),
+    }
+}
+
+/// "Mondays and Thursdays" (plural names only).
+fn plural_weekdays(t: &[Tok], i: usize) -> Read {
+    match text::weekday(w(t, i)) {
+        Some((_, true, _)) => {}
+        _ => return None,
+    }
+    let (e, days) = weekday_list(t, i)?;
+    Some(day_part_tail(t, e, Rule::weekly(&days)))
+}
+
+/// "Monday, Wednesday and Friday", "mon/wed/fri".
+fn weekday_list(t: &[Tok], i: usize) -> Option<(usize, Vec<Weekday>)> {
+    let mut days = Vec::new();
+    let first = w(t, i);
+    if first.contains('/') {
+        for part in first.split('/') {
+            days.push(text::weekday(part)?.0);
+        }
+        return Some((i + 1, sorted(days)));
+    }
+    days.push(text::weekday(first)?.0);
+    let mut k = i + 1;
+    loop {
+        let mut n = k;
+        if w(t, n) == "," {
+            n += 1;
+        }
+        if matches!(w(t, n), "and" | "&" | "or") {
+            n += 1;
+        }
+        if n == k {
+            break;
+        }
+        match text::weekday(w(t, n)) {
+            Some((d, _, _)) => {
+                days.push(d);
+                k = n + 1;
+            }
+            None => break,
+        }
+    }
+    Some((k, sorted(days)))
+}
+
+fn sorted(mut days: Vec<Weekday>) -> Vec<Weekday> {
+    days.sort_by_key(|d| d.num_days_from_monday());
+    days.dedup();
+    days
+}
+
+/// "every morning" style times after a weekday list.
+fn day_part_tail(t: &[Tok], k: usize, mut r: Rule) -> (usize, Result<Rule, String>) {
+    if let Some(hm) = part_time(w(t, k)) {
+        r.default_time = Some(hm);
+        return (k + 1, Ok(r));
+    }
+    (k, Ok(r))
+}
+
+fn part_time(s: &str) -> Option<Hm> {
+    match s {
+        "morning" | "mornings" => Some((9, 0)),
+        "afternoon" | "afternoons" => Some((15, 0)),
+        "evening" | "evenings" => Some((18, 0)),
+        "night" | "nights" => Some((20, 0)),
+        _ => None,
+    }
+}
+
+fn unit_freq(s: &str) -> Option<Freq> {
+    Some(match s {
+        "hour" | "hours" => Freq::Hourly,
+        "day" | "days" => Freq::Daily,
+        "week" | "weeks" => Freq::Weekly,
+        "month" | "months" => Freq::Monthly,
+        "year" | "years" => Freq::Yearly,
+        _ => return None,
+    })
+}
+
+fn every(t: &[Tok], j: usize) -> Read {
+    let s = w(t, j);
+    use Weekday::*;
+    if let Some(hm) = part_time(s) {
+        let mut r = Rule::new(Freq::Daily);
+        r.default_time = Some(hm);
+        return Some((j + 1, Ok(r)));
+    }
+    match s {
+        "weekday" | "weekdays" | "workday" | "workdays" => {
+            return Some(day_part_tail(t, j + 1, Rule::weekly(&[Mon, Tue, Wed, Thu, Fri])))
+        }
+        "work" | "business" | "working" if matches!(w(t, j + 1), "day" | "days") => {
+            return Some(day_part_tail(t, j + 2, Rule::weekly(&[Mon, Tue, Wed, Thu, Fri])))
+        }
+        "weekend" | "weekends" => return Some((j + 1, Ok(Rule::weekly(&[Sat, Sun])))),
+        "other" => {
+            let (e, r) = every(t, j + 1)?;
+            return Some((
+                e,
+                r.map(|mut r| {
+                    r.interval = 2;
+                    r
+                }),
+            ));
+        }
+        "last" => return last_forms(t, j + 1, None),
+        _ => {}
+    }
+    if let Some(f) = unit_freq(s) {
+        if s.ends_with('s') {
+            return None;
+        }
+        return Some(on_clause(t, j + 1, Rule::new(f)));
+    }
+    if text::weekday(s).is_some() {
+        let (e, days) = weekday_list(t, j)?;
+        return Some(day_part_tail(t, e, Rule::weekly(&days)));
+    }
+    if let Some(m) = text::month(s) {
+        let d = w(t, j + 1);
+        let day = d.parse::<u32>().ok().or_else(|| text::ordinal(d))?;
+        return Some((j + 2, yearly(m, day)));
+    }
+    if let Some(n) = text::number(s).filter(|_| !matches!(s, "a" | "an")) {
+        let f = unit_freq(w(t, j + 1))?;
+        if n == 0 {
+            return Some((j + 2, Err("a repeat interval must be at least 1".into())));
+        }
+        let mut r = Rule::new(f);
+        r.interval = n;
+        return Some(on_clause(t, j + 2, r));
+    }
+    if let Some(n) = text::ordinal(s) {
+        let next = w(t, j + 1);
+        if text::weekday(next).is_some() {
+            return last_forms(t, j + 1, Some(n));
+        }
+        if let Some(f) = unit_freq(next) {
+            if f == Freq::Daily && matches!(w(t, j + 2), "of" | "in") {
+                return Some(month_days(t, j + 2, vec![n as i32]));
+            }
+            let mut r = Rule::new(f);
+            r.interval = n.max(1);
+            return Some(on_clause(t, j + 2, r));
+        }
+        if w(t, j + 1) == "of" {
+            if let Some(m) = text::month(w(t, j + 2)) {
+                return Some((j + 3, yearly(m, n)));
+            }
+        }
+        return Some(month_days(t, j + 1, vec![n as i32]));
+    }
+    None
+}
+
+fn yearly(m: u32, d: u32) -> Result<Rule, String> {
+    let max = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][(m as usize - 1) % 12];
+    if d == 0 || d > max {
+        return Err(format!("there is no {d} {}", text::month_name(m)));
+    }
+    let mut r = Rule::new(Freq::Yearly);
+    r.by_month = Some(m);
+    r.by_month_day = vec![d as i32];
+    Ok(r)
+}
+
+/// Monthly by day of month, with an optional "of the month" tail.
+fn month_days(t: &[Tok], k: usize, days: Vec<i32>) -> (usize, Result<Rule, String>) {
+    let e = month_tail(t, k).unwrap_or(k);
+    if let Some(bad) = days.iter().find(|d| **d == 0 || **d > 31) {
+        return (e, Err(format!("no month has a {} day", text::ordinal_suffix(*bad as i64))));
+    }
+    let mut r = Rule::new(Freq::Monthly);
+    r.by_month_day = days;
+    (e, Ok(r))
+}
+
+/// "of the month", "of every month", "in each month", "of month".
+fn month_tail(t: &[Tok], k: usize) -> Option<usize> {
+    if !matches!(w(t, k), "of" | "in") {
+        return None;
+    }
+    match (w(t, k + 1), w(t, k + 2)) {
+        ("month", _) => Some(k + 2),
+        ("the" | "every" | "each" | "a", "month") => Some(k + 3),
+        _ => None,
+    }
+}
+
+/// After "every last" / "every 2nd": a weekday, or "day" (last only).
+fn last_forms(t: &[Tok], k: usize, n: Option<u32>) -> Read {
+    let nth = n.map(|n| n as i32).unwrap_or(-1);
+    if let Some((d, _, _)) = text::weekday(w(t, k)) {
+        let e = month_tail(t, k + 1).unwrap_or(k + 1);
+        if !(1..=5).contains(&nth) && nth != -1 {
+            return Some((e, Err(format!("no month has a {} {}", text::ordinal_suffix(nth as i64), text::weekday_name(d)))));
+        }
+        let mut r = Rule::new(Freq::Monthly);
+        r.by_day = vec![(nth, d)];
+        return Some(day_part_tail(t, e, r));
+    }
+    if n.is_none() && w(t, k) == "day" {
+        return Some(month_days(t, k + 1, vec![-1]));
+    }
+    None
+}
+
+/// "on …" after "every week|month|year", "weekly", "monthly".
+fn on_clause(t: &[Tok], k: usize, mut r: Rule) -> (usize, Result<Rule, String>) {
+    let start = k;
+    let mut k = k;
+    if w(t, k) == "on" {
+        k += 1;
+    }
+    match r.freq {
+        Freq::Weekly => {
+            if let Some((e, days)) = weekday_list(t, k) {
+                r.by_day = days.into_iter().map(|d| (0, d)).collect();
+                return day_part_tail(t, e, r);
+            }
+        }
+        Freq::Monthly => {
+            if w(t, k) == "the" {
+                k += 1;
+            }
+            let first = w(t, k);
+            let n = if first == "last" { Some(-1) } else { text::ordinal(first).map(|n| n as i32) };
+            if let Some(n) = n {
+                if let Some((d, _, _)) = text::weekday(w(t, k + 1)) {
+                    r.by_day = vec![(n, d)];
+                    return (k + 2, Ok(r));
+                }
+                if n == -1 && w(t, k + 1) == "day" {
+                    r.by_month_day = vec![-1];
+                    return (k + 2, Ok(r));
+                }
+                if n != -1 {
+                    let (e, days) = ordinal_list(t, k);
+                    let interval = r.interval;
+                    let (e, res) = month_days(t, e, days);
+                    return (
+                        e,
+                        res.map(|mut x| {
+                            x.interval = interval;
+                            x
+                        }),
+                    );
+                }
+            }
+        }
+        Freq::Yearly => {
+            if let Some(m) = text::month(w(t, k)) {
+                let d = w(t, k + 1);
+                if let Some(day) = d.parse::<u32>().ok().or_else(|| text::ordinal(d)) {
+                    let interval = r.interval;
+                    return (
+                        k + 2,
+                        yearly(m, day).map(|mut x| {
+                            x.interval = interval;
+                            x
+                        }),
+                    );
+                }
+            }
+            let mut q = k;
+            if w(t, q) == "the" {
+                q += 1;
+            }
+            if let Some(day) = text::ordinal(w(t, q)) {
+                if w(t, q + 1) == "of" {
+                    if let Some(m) = text::month(w(t, q + 2)) {
+                        return (q + 3, yearly(m, day));
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+    (start, Ok(r))
+}
+
+/// "1st and 15th".
+fn ordinal_list(t: &[Tok], k: usize) -> (usize, Vec<i32>) {
+    let mut days = Vec::new();
+    let mut k = k;
+    while let Some(n) = text::ordinal(w(t, k)) {
+        days.push(n as i32);
+        k += 1;
+        let mut n2 = k;
+        if w(t, n2) == "," {
+            n2 += 1;
+        }
+        if w(t, n2) == "and" {
+            n2 += 1;
+        }
+        if w(t, n2) == "the" {
+            n2 += 1;
+        }
+        if n2 == k || text::ordinal(w(t, n2)).is_none() {
+            break;
+        }
+        k = n2;
+    }
+    (k, days)
+}
+
+/// "on the 1st of every month", "the last Friday of each month",
+/// "on the 15th every month", "on the 1st and 15th monthly".
+fn nth_of_every_month(t: &[Tok], i: usize) -> Read {
+    let mut k = i;
+    if w(t, k) == "on" {
+        k += 1;
+    }
+    if w(t, k) == "the" {
+        k += 1;
+    }
+    let first = w(t, k);
+    let mut r = Rule::new(Freq::Monthly);
+    let e;
+    if first == "last" || text::ordinal(first).is_some() {
+        let n = if first == "last" { -1 } else { text::ordinal(first)? as i32 };
+        if let Some((d, _, _)) = text::weekday(w(t, k + 1)) {
+            r.by_day = vec![(n, d)];
+            e = k + 2;
+        } else if w(t, k + 1) == "day" {
+            r.by_month_day = vec![n];
+            e = k + 2;
+        } else if n == -1 {
+            return None;
+        } else {
+            let (e2, days) = ordinal_list(t, k);
+            r.by_month_day = days;
+            e = e2;
+        }
+    } else {
+        return None;
+    }
+    let end = match (w(t, e), w(t, e + 1), w(t, e + 2)) {
+        ("of" | "in", "every" | "each", "month") => e + 3,
+        ("every" | "each", "month", _) => e + 2,
+        ("monthly", _, _) => e + 1,
+        _ => return None,
+    };
+    if let Some(bad) = r.by_month_day.iter().find(|d| **d == 0 || **d > 31) {
+        return Some((end, Err(format!("no month has a {} day", text::ordinal_suffix(*bad as i64)))));
+    }
+    if let Some((n, d)) = r.by_day.first() {
+        if !(1..=5).contains(n) && *n != -1 {
+            return Some((end, Err(format!("no month has a {} {}", text::ordinal_suffix(*n as i64), text::weekday_name(*d)))));
+        }
+    }
+    Some((end, Ok(r)))
+}
+
+/// "after I finish it", "after completion" … : completion-based repetition.
+pub(crate) fn completion(t: &[Tok], i: usize) -> Option<usize> {
+    const PHRASES: &[&[&str]] = &[
+        &["after", "i", "finish", "it"],
+        &["after", "i", "finish"],
+        &["after", "i", "complete", "it"],
+        &["after", "i", "complete"],
+        &["after", "i", "do", "it"],
+        &["after", "i", "did", "it"],
+        &["after", "i've", "done", "it"],
+        &["after", "i", "have", "done", "it"],
+        &["after", "i'm", "done"],
+        &["after", "i", "am", "done"],
+        &["after", "it's", "done"],
+        &["after", "it", "is", "done"],
+        &["after", "done"],
+        &["after", "completion"],
+        &["after", "each", "completion"],
+        &["after", "every", "completion"],
+        &["after", "the", "last", "completion"],
+        &["after", "last", "completion"],
+        &["after", "completing", "it"],
+        &["after", "completing"],
+        &["after", "finishing", "it"],
+        &["after", "finishing"],
+        &["after", "i", "finish", "the", "last", "one"],
+        &["after", "the", "previous", "one", "is", "done"],
+        &["from", "completion"],
+        &["from", "the", "last", "completion"],
+        &["from", "when", "i", "finish", "it"],
+        &["from", "when", "i", "complete", "it"],
+        &["since", "i", "last", "did", "it"],
+        &["since", "the", "last", "time", "i", "did", "it"],
+        &["once", "i", "finish", "it"],
+        &["once", "done"],
+        &["upon", "completion"],
+        &["on", "completion"],
+    ];
+    let mut best = None;
+    for p in PHRASES {
+        if p.iter().enumerate().all(|(k, s)| w(t, i + k) == *s) {
+            let mut e = i + p.len();
+            if matches!(w(t, e), "each" | "every") && w(t, e + 1) == "time" {
+                e += 2;
+            }
+            if best.is_none_or(|b| e > b) {
+                best = Some(e);
+            }
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::tokenize;
+
+    fn rr(s: &str) -> String {
+        let t = tokenize(s);
+        match parse_recurrence(&t, 0) {
+            Some((e, Ok(r))) => {
+                assert_eq!(e, t.len(), "not all of {s:?} read");
+                r.rrule()
+            }
+            Some((_, Err(e))) => format!("ERR {e}"),
+            None => "NONE".into(),
+        }
+    }
+
+    #[test]
+    fn rules() {
+        assert_eq!(rr("every Monday"), "FREQ=WEEKLY;BYDAY=MO");
+        assert_eq!(rr("every weekday"), "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR");
+        assert_eq!(rr("every Monday, Wednesday and Friday"), "FREQ=WEEKLY;BYDAY=MO,WE,FR");
+        assert_eq!(rr("every 2 weeks"), "FREQ=WEEKLY;INTERVAL=2");
+        assert_eq!(rr("every 2 weeks on Tuesday"), "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU");
+        assert_eq!(rr("every other Tuesday"), "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU");
+        assert_eq!(rr("every last Friday"), "FREQ=MONTHLY;BYDAY=-1FR");
+        assert_eq!(rr("every 2nd Tuesday"), "FREQ=MONTHLY;BYDAY=2TU");
+        assert_eq!(rr("every month on the 15th"), "FREQ=MONTHLY;BYMONTHDAY=15");
+        assert_eq!(rr("on the 1st of every month"), "FREQ=MONTHLY;BYMONTHDAY=1");
+        assert_eq!(rr("on the last day of every month"), "FREQ=MONTHLY;BYMONTHDAY=-1");
+        assert_eq!(rr("every year on March 3"), "FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=3");
+        assert_eq!(rr("every 3 days"), "FREQ=DAILY;INTERVAL=3");
+        assert_eq!(rr("on Mondays and Thursdays"), "FREQ=WEEKLY;BYDAY=MO,TH");
+        assert_eq!(rr("monthly on the 1st and 15th"), "FREQ=MONTHLY;BYMONTHDAY=1,15");
+        assert_eq!(rr("fortnightly"), "FREQ=WEEKLY;INTERVAL=2");
+        assert!(rr("every 0 days").starts_with("ERR"));
+        assert_eq!(rr("Monday"), "NONE");
+    }
+
+    #[test]
+    fn descriptions() {
+        let t = tokenize("every last Friday");
+        let r = parse_recurrence(&t, 0).unwrap().1.unwrap();
+        assert_eq!(r.describe(), "on the last Friday of every month");
+        let t = tokenize("every Monday and Friday");
+        let r = parse_recurrence(&t, 0).unwrap().1.unwrap();
+        assert_eq!(r.describe(), "every Monday and Friday");
+    }
+
+    #[test]
+    fn completion_phrases() {
+        let t = tokenize("after I finish it");
+        assert_eq!(completion(&t, 0), Some(4));
+        let t = tokenize("after the meeting");
+        assert_eq!(completion(&t, 0), None);
+    }
+}

@@ -1,0 +1,396 @@
+//! Tokens with their place in the message, and small word tables.
+
+use chrono::Weekday;
+
+#[derive(Debug, Clone)]
+pub(crate) struct Tok {
+    /// As written.
+    pub text: String,
+    /// Lower case, typographic apostrophes made plain.
+    pub low: String,
+    /// Byte offsets in the message.
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Characters that are always a token of their own.
+const SINGLE: &[char] = &[
+    ',', ';', '(', ')', '[', ']', '"', '“', '”', '?', '…', '‘', '«', '»',
+];
+
+pub(crate) fn tokenize(src: &str) -> Vec<Tok> {
+    let mut out = Vec::new();
+    let chars: Vec<(usize, char)> = src.char_indices().collect();
+    let mut k = 0;
+    while k < chars.len() {
+        let (pos, c) = chars[k];
+        if c.is_whitespace() {
+            k += 1;
+            continue;
+        }
+        if SINGLE.contains(&c) {
+            push(&mut out, src, pos, pos + c.len_utf8());
+            k += 1;
+            continue;
+        }
+        let start = pos;
+        while k < chars.len() && !chars[k].1.is_whitespace() && !SINGLE.contains(&chars[k].1) {
+            k += 1;
+        }
+        let end = if k < chars.len() { chars[k].0 } else { src.len() };
+        split_word(&mut out, src, start, end);
+    }
+    out
+}
+
+fn push(out: &mut Vec<Tok>, src: &str, start: usize, end: usize) {
+    let text = &src[start..end];
+    out.push(Tok {
+        text: text.to_string(),
+        low: text.to_lowercase().replace(['’', 'ʼ'], "'"),
+        start,
+        end,
+    });
+}
+
+/// Splits trailing `!`, `.`, `:` and a leading `'` off a word.
+fn split_word(out: &mut Vec<Tok>, src: &str, start: usize, end: usize) {
+    let word = &src[start..end];
+    if word.chars().all(|c| c == '!') || word.chars().all(|c| c == '.') {
+        push(out, src, start, end);
+        return;
+    }
+    let mut start = start;
+    if word.starts_with('\'') && word.len() > 1 {
+        push(out, src, start, start + 1);
+        start += 1;
+    }
+    let word = &src[start..end];
+    let lower = word.to_lowercase();
+    if lower == "a.m." || lower == "p.m." {
+        push(out, src, start, end);
+        return;
+    }
+    // Trailing punctuation, peeled from the right.
+    let mut cut = word.len();
+    let bytes = word.as_bytes();
+    while cut > 0 && matches!(bytes[cut - 1], b'.' | b':' | b'!' | b'\'') {
+        cut -= 1;
+    }
+    if cut == 0 {
+        push(out, src, start, end);
+        return;
+    }
+    push(out, src, start, start + cut);
+    // Group the peeled characters: a run of `!` is one token, others one each.
+    let mut i = start + cut;
+    while i < end {
+        let b = src.as_bytes()[i];
+        if b == b'!' {
+            let mut j = i;
+            while j < end && src.as_bytes()[j] == b'!' {
+                j += 1;
+            }
+            push(out, src, i, j);
+            i = j;
+        } else {
+            push(out, src, i, i + 1);
+            i += 1;
+        }
+    }
+}
+
+pub(crate) fn is_punct(s: &str) -> bool {
+    !s.is_empty()
+        && s != "!!"
+        && !s.starts_with("!!")
+        && s.chars().all(|c| !c.is_alphanumeric() && c != '#')
+}
+
+/// Rebuilds text from the tokens at `idx` (ascending), spacing as written.
+pub(crate) fn join(toks: &[Tok], idx: &[usize]) -> String {
+    let mut out = String::new();
+    let mut prev: Option<&Tok> = None;
+    for &i in idx {
+        let t = &toks[i];
+        if let Some(p) = prev {
+            let closing = matches!(t.text.as_str(), "," | "." | ")" | ":" | ";" | "?" | "!" | "”" | "]")
+                || t.text == "'";
+            let opening = matches!(p.text.as_str(), "(" | "“" | "[" | "‘");
+            if t.start > p.end && !closing && !opening {
+                out.push(' ');
+            }
+        }
+        out.push_str(&t.text);
+        prev = Some(t);
+    }
+    out
+}
+
+/// Upper-cases the first letter.
+pub(crate) fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+/// Cardinal numbers: digits or words ("a", "an", "one" … "sixty", "twenty-five").
+pub(crate) fn number(s: &str) -> Option<u32> {
+    if !s.is_empty() && s.len() <= 6 && s.bytes().all(|b| b.is_ascii_digit()) {
+        return s.parse().ok();
+    }
+    if let Some((a, b)) = s.split_once('-') {
+        let tens = word_number(a)?;
+        let unit = word_number(b)?;
+        if tens >= 20 && tens % 10 == 0 && (1..10).contains(&unit) {
+            return Some(tens + unit);
+        }
+        return None;
+    }
+    word_number(s)
+}
+
+fn word_number(s: &str) -> Option<u32> {
+    Some(match s {
+        "a" | "an" | "one" => 1,
+        "two" => 2,
+        "three" => 3,
+        "four" => 4,
+        "five" => 5,
+        "six" => 6,
+        "seven" => 7,
+        "eight" => 8,
+        "nine" => 9,
+        "ten" => 10,
+        "eleven" => 11,
+        "twelve" => 12,
+        "thirteen" => 13,
+        "fourteen" => 14,
+        "fifteen" => 15,
+        "sixteen" => 16,
+        "seventeen" => 17,
+        "eighteen" => 18,
+        "nineteen" => 19,
+        "twenty" => 20,
+        "thirty" => 30,
+        "forty" => 40,
+        "fifty" => 50,
+        "sixty" => 60,
+        "ninety" => 90,
+        _ => return None,
+    })
+}
+
+/// Ordinals: "1st", "22nd", "first", "twenty-first". Out-of-range values are
+/// returned as read so that callers can refuse them.
+pub(crate) fn ordinal(s: &str) -> Option<u32> {
+    for suf in ["st", "nd", "rd", "th"] {
+        if let Some(n) = s.strip_suffix(suf) {
+            if !n.is_empty() && n.len() <= 3 && n.bytes().all(|b| b.is_ascii_digit()) {
+                return n.parse().ok();
+            }
+        }
+    }
+    if let Some((a, b)) = s.split_once('-') {
+        let tens = match a {
+            "twenty" => 20,
+            "thirty" => 30,
+            _ => return None,
+        };
+        let unit = word_ordinal(b)?;
+        return (unit < 10).then_some(tens + unit);
+    }
+    word_ordinal(s)
+}
+
+fn word_ordinal(s: &str) -> Option<u32> {
+    Some(match s {
+        "first" => 1,
+        "second" => 2,
+        "third" => 3,
+        "fourth" => 4,
+        "fifth" => 5,
+        "sixth" => 6,
+        "seventh" => 7,
+        "eighth" => 8,
+        "ninth" => 9,
+        "tenth" => 10,
+        "eleventh" => 11,
+        "twelfth" => 12,
+        "thirteenth" => 13,
+        "fourteenth" => 14,
+        "fifteenth" => 15,
+        "sixteenth" => 16,
+        "seventeenth" => 17,
+        "eighteenth" => 18,
+        "nineteenth" => 19,
+        "twentieth" => 20,
+        "thirtieth" => 30,
+        _ => return None,
+    })
+}
+
+/// A weekday name: (day, plural, abbreviated).
+pub(crate) fn weekday(s: &str) -> Option<(Weekday, bool, bool)> {
+    use Weekday::*;
+    let full = [
+        ("monday", Mon),
+        ("tuesday", Tue),
+        ("wednesday", Wed),
+        ("thursday", Thu),
+        ("friday", Fri),
+        ("saturday", Sat),
+        ("sunday", Sun),
+    ];
+    for (name, d) in full {
+        if s == name {
+            return Some((d, false, false));
+        }
+        if s.len() == name.len() + 1 && s.starts_with(name) && s.ends_with('s') {
+            return Some((d, true, false));
+        }
+    }
+    let abbr = [
+        ("mon", Mon),
+        ("tue", Tue),
+        ("tues", Tue),
+        ("wed", Wed),
+        ("thu", Thu),
+        ("thur", Thu),
+        ("thurs", Thu),
+        ("fri", Fri),
+        ("sat", Sat),
+        ("sun", Sun),
+    ];
+    abbr.iter()
+        .find(|(n, _)| *n == s)
+        .map(|(_, d)| (*d, false, true))
+}
+
+/// A month name or its abbreviation: 1–12.
+pub(crate) fn month(s: &str) -> Option<u32> {
+    let names = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    if let Some(i) = names.iter().position(|n| *n == s) {
+        return Some(i as u32 + 1);
+    }
+    let abbr = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    if let Some(i) = abbr.iter().position(|n| *n == s) {
+        return Some(i as u32 + 1);
+    }
+    match s {
+        "sept" => Some(9),
+        _ => None,
+    }
+}
+
+pub(crate) fn weekday_code(d: Weekday) -> &'static str {
+    match d {
+        Weekday::Mon => "MO",
+        Weekday::Tue => "TU",
+        Weekday::Wed => "WE",
+        Weekday::Thu => "TH",
+        Weekday::Fri => "FR",
+        Weekday::Sat => "SA",
+        Weekday::Sun => "SU",
+    }
+}
+
+pub(crate) fn weekday_name(d: Weekday) -> &'static str {
+    match d {
+        Weekday::Mon => "Monday",
+        Weekday::Tue => "Tuesday",
+        Weekday::Wed => "Wednesday",
+        Weekday::Thu => "Thursday",
+        Weekday::Fri => "Friday",
+        Weekday::Sat => "Saturday",
+        Weekday::Sun => "Sunday",
+    }
+}
+
+pub(crate) fn month_name(m: u32) -> &'static str {
+    [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ][(m as usize - 1) % 12]
+}
+
+pub(crate) fn ordinal_suffix(n: i64) -> String {
+    let a = n.abs();
+    let suf = if (11..=13).contains(&(a % 100)) {
+        "th"
+    } else {
+        match a % 10 {
+            1 => "st",
+            2 => "nd",
+            3 => "rd",
+            _ => "th",
+        }
+    };
+    format!("{n}{suf}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lows(s: &str) -> Vec<String> {
+        tokenize(s).into_iter().map(|t| t.low).collect()
+    }
+
+    #[test]
+    fn splits_punctuation() {
+        assert_eq!(
+            lows("Add recurring task: team standup, at 9am!!"),
+            ["add", "recurring", "task", ":", "team", "standup", ",", "at", "9am", "!!"]
+        );
+        assert_eq!(lows("what’s due today?"), ["what's", "due", "today", "?"]);
+        assert_eq!(lows("at 3 p.m. #work"), ["at", "3", "p.m.", "#work"]);
+        assert_eq!(lows("Buy milk."), ["buy", "milk", "."]);
+    }
+
+    #[test]
+    fn joins_as_written() {
+        let t = tokenize("Call mom (about the party), then rest");
+        let idx: Vec<usize> = (0..t.len()).collect();
+        assert_eq!(join(&t, &idx), "Call mom (about the party), then rest");
+    }
+
+    #[test]
+    fn numbers_and_ordinals() {
+        assert_eq!(number("15"), Some(15));
+        assert_eq!(number("an"), Some(1));
+        assert_eq!(number("twenty-five"), Some(25));
+        assert_eq!(ordinal("1st"), Some(1));
+        assert_eq!(ordinal("32nd"), Some(32));
+        assert_eq!(ordinal("twenty-first"), Some(21));
+        assert_eq!(ordinal("second"), Some(2));
+        assert_eq!(ordinal("floor"), None);
+    }
+}

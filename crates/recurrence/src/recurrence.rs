@@ -1,0 +1,678 @@
+//! A rule anchored at a local start time in a timezone, with a mode; its
+//! expansion to UTC instants and the next due date of a task.
+
+use std::collections::VecDeque;
+use std::str::FromStr;
+
+use chrono::{
+    DateTime, Datelike, Days, LocalResult, Months, NaiveDate, NaiveDateTime, NaiveTime, Offset,
+    TimeZone, Utc, Weekday,
+};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{ErrorKind, RuleError};
+use crate::rule::{Frequency, Rule, Until, WeekdayNum};
+
+/// Per-call budget of candidate periods (days, weeks, months or years of the
+/// rule's frequency, or candidate days in completion mode) that one call may
+/// examine before giving up with [`ErrorKind::IterationLimit`].
+///
+/// A period costs at most 366 day checks (a year), and dates stop at the end
+/// of year 9999, so a call is bounded to a few million cheap checks.
+pub const MAX_PERIODS: u32 = 100_000;
+
+/// Largest `limit` honoured by [`Recurrence::occurrences_after`].
+pub const MAX_LIMIT: usize = 1000;
+
+const LAST_YEAR: i32 = 9999;
+
+/// How the next due date of a recurring task is found.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// The next due date follows the calendar: the rule's next occurrence
+    /// after the previous due date, whenever the task was completed.
+    #[default]
+    Schedule,
+    /// The next due date counts from the completion: one rule interval after
+    /// the local completion date, at the start's time of day.
+    Completion,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Schedule => "schedule",
+            Mode::Completion => "completion",
+        }
+    }
+}
+
+/// A recurrence: a [`Rule`], a [`Mode`], an IANA timezone and the local
+/// wall-clock start (`DTSTART`), which is the first occurrence (index 0).
+///
+/// JSON form (field `mode` defaults to `schedule`; unknown fields are refused):
+///
+/// ```json
+/// {"rrule": "FREQ=WEEKLY;BYDAY=MO", "mode": "schedule",
+///  "timezone": "Europe/Berlin", "dtstart": "2026-11-30T07:00:00"}
+/// ```
+///
+/// `dtstart` is `YYYY-MM-DDTHH:MM[:SS]` without an offset.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "RecurrenceJson", into = "RecurrenceJson")]
+pub struct Recurrence {
+    rule: Rule,
+    mode: Mode,
+    tz: Tz,
+    dtstart: NaiveDateTime,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RecurrenceJson {
+    rrule: String,
+    #[serde(default)]
+    mode: Mode,
+    timezone: String,
+    dtstart: String,
+}
+
+impl TryFrom<RecurrenceJson> for Recurrence {
+    type Error = RuleError;
+
+    fn try_from(j: RecurrenceJson) -> Result<Self, Self::Error> {
+        let rule: Rule = j.rrule.parse()?;
+        let dtstart = parse_local_datetime(&j.dtstart)?;
+        Recurrence::new(rule, j.mode, &j.timezone, dtstart)
+    }
+}
+
+impl From<Recurrence> for RecurrenceJson {
+    fn from(r: Recurrence) -> Self {
+        RecurrenceJson {
+            rrule: r.rule.to_string(),
+            mode: r.mode,
+            timezone: r.tz.name().to_owned(),
+            dtstart: r.dtstart.format("%Y-%m-%dT%H:%M:%S").to_string(),
+        }
+    }
+}
+
+/// Parses an IANA timezone name (exact spelling, e.g. `Europe/Berlin`, `UTC`).
+pub fn parse_timezone(name: &str) -> Result<Tz, RuleError> {
+    Tz::from_str(name.trim()).map_err(|_| {
+        RuleError::new(
+            ErrorKind::UnknownTimezone,
+            format!("timezone: \"{name}\" is not a known IANA timezone (e.g. Europe/Berlin)"),
+        )
+    })
+}
+
+/// Parses a local wall-clock date-time `YYYY-MM-DDTHH:MM[:SS]` (no offset).
+pub fn parse_local_datetime(text: &str) -> Result<NaiveDateTime, RuleError> {
+    let t = text.trim();
+    NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S")
+        .or_else(|_| NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M"))
+        .map_err(|_| {
+            RuleError::syntax(format!(
+                "dtstart: \"{text}\" is not a local date-time YYYY-MM-DDTHH:MM[:SS] (no offset: \
+                 it is wall-clock time in the recurrence's timezone)"
+            ))
+        })
+}
+
+/// The UTC instant of a local wall-clock time in `tz`.
+///
+/// * A time that does not exist (skipped by a spring-forward change) is read
+///   with the UTC offset in force before the gap, as RFC 5545 section 3.3.5
+///   specifies; this moves it forward by the gap's length (02:30 on a day
+///   that jumps from 02:00 to 03:00 becomes 03:30).
+/// * A time that exists twice (repeated by a fall-back change) is the first
+///   of the two, i.e. the one with the earlier (pre-change) offset.
+pub fn resolve_local(tz: Tz, local: NaiveDateTime) -> DateTime<Utc> {
+    match tz.from_local_datetime(&local) {
+        LocalResult::Single(t) => t.with_timezone(&Utc),
+        LocalResult::Ambiguous(a, b) => a.min(b).with_timezone(&Utc),
+        LocalResult::None => {
+            // The offset a day earlier (in UTC terms) is the one before the
+            // gap: zones do not change offset twice within a day.
+            let probe = local.and_utc() - chrono::Duration::days(1);
+            let before = tz.offset_from_utc_datetime(&probe.naive_utc()).fix();
+            (local - chrono::Duration::seconds(i64::from(before.local_minus_utc()))).and_utc()
+        }
+    }
+}
+
+/// A UTC instant from milliseconds, clamped to just outside years 1 to 9999
+/// (the range the engine works in) so that local conversions cannot overflow.
+fn ms_to_utc(ms: i64) -> DateTime<Utc> {
+    let lo = NaiveDate::from_ymd_opt(0, 1, 1).map(|d| d.and_time(NaiveTime::MIN).and_utc());
+    let hi =
+        NaiveDate::from_ymd_opt(LAST_YEAR + 2, 1, 1).map(|d| d.and_time(NaiveTime::MIN).and_utc());
+    let (Some(lo), Some(hi)) = (lo, hi) else {
+        return DateTime::<Utc>::UNIX_EPOCH;
+    };
+    DateTime::from_timestamp_millis(ms)
+        .unwrap_or(if ms < 0 { lo } else { hi })
+        .clamp(lo, hi)
+}
+
+impl Recurrence {
+    /// Validates and builds a recurrence. Errors: unknown timezone, a start
+    /// outside years 1..=9999, an `UNTIL` before the start.
+    pub fn new(
+        rule: Rule,
+        mode: Mode,
+        timezone: &str,
+        dtstart: NaiveDateTime,
+    ) -> Result<Self, RuleError> {
+        Self::with_tz(rule, mode, parse_timezone(timezone)?, dtstart)
+    }
+
+    /// As [`Recurrence::new`], with an already parsed timezone.
+    pub fn with_tz(
+        rule: Rule,
+        mode: Mode,
+        tz: Tz,
+        dtstart: NaiveDateTime,
+    ) -> Result<Self, RuleError> {
+        if !(1..=LAST_YEAR).contains(&dtstart.year()) {
+            return Err(RuleError::invalid(format!(
+                "dtstart: year {} is out of range (1 to {LAST_YEAR})",
+                dtstart.year()
+            )));
+        }
+        let r = Self {
+            rule,
+            mode,
+            tz,
+            dtstart,
+        };
+        let start = r.dtstart_utc();
+        if !r.within_until(dtstart, start) {
+            return Err(RuleError::invalid(format!(
+                "UNTIL ({}) is before dtstart ({})",
+                r.rule.until().map(|u| u.to_string()).unwrap_or_default(),
+                dtstart.format("%Y-%m-%dT%H:%M:%S")
+            )));
+        }
+        Ok(r)
+    }
+
+    pub fn rule(&self) -> &Rule {
+        &self.rule
+    }
+
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    pub fn timezone(&self) -> Tz {
+        self.tz
+    }
+
+    /// The local wall-clock start.
+    pub fn dtstart(&self) -> NaiveDateTime {
+        self.dtstart
+    }
+
+    /// The start as a UTC instant in milliseconds: the first occurrence.
+    pub fn dtstart_ms(&self) -> i64 {
+        self.dtstart_utc().timestamp_millis()
+    }
+
+    /// A copy with another rule, mode and start (in the same timezone), for
+    /// an edit that applies to future instances: pass the local time of the
+    /// next instance as `dtstart`; `COUNT` then counts from it, and the
+    /// caller restarts its instance index at 0.
+    pub fn edited(
+        &self,
+        rule: Rule,
+        mode: Mode,
+        dtstart: NaiveDateTime,
+    ) -> Result<Self, RuleError> {
+        Self::with_tz(rule, mode, self.tz, dtstart)
+    }
+
+    /// The local wall-clock time of a UTC instant in this timezone.
+    pub fn to_local(&self, utc_ms: i64) -> NaiveDateTime {
+        self.tz
+            .from_utc_datetime(&ms_to_utc(utc_ms).naive_utc())
+            .naive_local()
+    }
+
+    /// The UTC instant (ms) of a local wall-clock time, by [`resolve_local`].
+    pub fn to_utc_ms(&self, local: NaiveDateTime) -> i64 {
+        resolve_local(self.tz, local).timestamp_millis()
+    }
+
+    /// Up to `limit` (at most [`MAX_LIMIT`]) occurrences strictly after
+    /// `after_utc_ms`, ascending, as UTC milliseconds. `COUNT` counts from the
+    /// start, the start itself being the first occurrence.
+    pub fn occurrences_after(
+        &self,
+        after_utc_ms: i64,
+        limit: usize,
+    ) -> Result<Vec<i64>, RuleError> {
+        self.scan(ms_to_utc(after_utc_ms), limit.min(MAX_LIMIT), true)
+    }
+
+    /// The first occurrence strictly after `after_utc_ms`; `None` once the
+    /// series has ended.
+    pub fn next_after(&self, after_utc_ms: i64) -> Result<Option<i64>, RuleError> {
+        Ok(self.occurrences_after(after_utc_ms, 1)?.into_iter().next())
+    }
+
+    /// The due date (UTC ms) of the instance after the one just completed.
+    ///
+    /// `instance_index` is the 0-based index of the completed instance in the
+    /// series (the start is 0); the next one is `instance_index + 1`, and with
+    /// `COUNT=n` there is none once `instance_index + 1 >= n`. `UNTIL` bounds
+    /// the result in both modes. `None` means the series has ended.
+    ///
+    /// * [`Mode::Schedule`]: the first occurrence of the rule strictly after
+    ///   `previous_due_ms` (after `completed_at_ms` when the task had no due
+    ///   date). Completing late does not skip occurrences: the result may
+    ///   already be past.
+    /// * [`Mode::Completion`]: take the local date of `completed_at_ms`, add
+    ///   `INTERVAL` days, weeks, months or years (by `FREQ`; a month or year
+    ///   step that lands on a missing day, such as 31 January + 1 month, is
+    ///   clamped to the month's last day), then take the first date on or
+    ///   after it that satisfies the rule's explicit `BYMONTH`, `BYMONTHDAY`
+    ///   and `BYDAY` parts; the due time is the start's time of day on that
+    ///   date. `previous_due_ms` is not used. Example: `FREQ=DAILY;INTERVAL=3`
+    ///   completed Tuesday 18:40 local is due Friday at the start's time.
+    pub fn next_due(
+        &self,
+        previous_due_ms: Option<i64>,
+        completed_at_ms: i64,
+        instance_index: u32,
+    ) -> Result<Option<i64>, RuleError> {
+        let Some(next_index) = instance_index.checked_add(1) else {
+            return Ok(None);
+        };
+        if let Some(count) = self.rule.count() {
+            if next_index >= count {
+                return Ok(None);
+            }
+        }
+        match self.mode {
+            Mode::Schedule => {
+                let anchor = ms_to_utc(previous_due_ms.unwrap_or(completed_at_ms));
+                Ok(self.scan(anchor, 1, false)?.into_iter().next())
+            }
+            Mode::Completion => self.next_after_completion(ms_to_utc(completed_at_ms)),
+        }
+    }
+
+    /// A copy whose start is moved to the first date on or after the current
+    /// start that the rule itself generates (same time of day), for a start
+    /// that does not match the rule (RFC 5545 counts the start as an
+    /// occurrence even then). `None` if the rule generates no such date.
+    pub fn aligned(&self) -> Result<Option<Recurrence>, RuleError> {
+        let mut periods = Periods::new(self, 0);
+        while let Some(date) = periods.next_date()? {
+            if date < self.dtstart.date() {
+                continue;
+            }
+            let local = date.and_time(self.dtstart.time());
+            if !self.within_until(local, resolve_local(self.tz, local)) {
+                return Ok(None);
+            }
+            let mut copy = self.clone();
+            copy.dtstart = local;
+            return Ok(Some(copy));
+        }
+        Ok(None)
+    }
+
+    fn dtstart_utc(&self) -> DateTime<Utc> {
+        resolve_local(self.tz, self.dtstart)
+    }
+
+    fn time_of_day(&self) -> NaiveTime {
+        self.dtstart.time()
+    }
+
+    pub(crate) fn within_until(&self, local: NaiveDateTime, instant: DateTime<Utc>) -> bool {
+        match self.rule.until() {
+            None => true,
+            Some(Until::Date(d)) => local.date() <= d,
+            Some(Until::Local(t)) => local <= t,
+            Some(Until::Utc(t)) => instant <= t,
+        }
+    }
+
+    /// A local date after which no occurrence can satisfy `UNTIL`.
+    fn until_date_bound(&self) -> Option<NaiveDate> {
+        Some(match self.rule.until()? {
+            Until::Date(d) => d,
+            Until::Local(t) => t.date(),
+            Until::Utc(t) => self.tz.from_utc_datetime(&t.naive_utc()).date_naive(),
+        })
+        .map(|d| d.checked_add_days(Days::new(1)).unwrap_or(d))
+    }
+
+    /// Occurrences strictly after `after`. With `counted`, `COUNT` is applied
+    /// by counting from the start; otherwise it is ignored (the caller tracks
+    /// instance indexes) and expansion may skip ahead.
+    fn scan(
+        &self,
+        after: DateTime<Utc>,
+        limit: usize,
+        counted: bool,
+    ) -> Result<Vec<i64>, RuleError> {
+        let mut out = Vec::new();
+        if limit == 0 {
+            return Ok(out);
+        }
+        let count = if counted { self.rule.count() } else { None };
+        let start = self.dtstart_utc();
+        let first_period = if count.is_none() && after > start {
+            let local_after = self.tz.from_utc_datetime(&after.naive_utc()).date_naive();
+            self.period_index_of(local_after).saturating_sub(1).max(0)
+        } else {
+            0
+        };
+        let mut periods = Periods::new(self, first_period);
+        let mut index: u32 = 0;
+        let mut pending_start = first_period == 0;
+        loop {
+            let date = if pending_start {
+                pending_start = false;
+                self.dtstart.date()
+            } else {
+                match periods.next_date()? {
+                    None => break,
+                    Some(d) if d <= self.dtstart.date() => continue,
+                    Some(d) => d,
+                }
+            };
+            if let Some(c) = count {
+                if index >= c {
+                    break;
+                }
+            }
+            index += 1;
+            let local = date.and_time(self.time_of_day());
+            let instant = resolve_local(self.tz, local);
+            if !self.within_until(local, instant) {
+                break;
+            }
+            if instant > after {
+                out.push(instant.timestamp_millis());
+                if out.len() >= limit {
+                    break;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The index of the period (in units of the frequency times the
+    /// interval) that contains `date`; negative before the start's period.
+    fn period_index_of(&self, date: NaiveDate) -> i64 {
+        let start = self.dtstart.date();
+        let interval = i64::from(self.rule.interval());
+        let units = match self.rule.freq() {
+            Frequency::Daily => (date - start).num_days(),
+            Frequency::Weekly => {
+                let wkst = self.rule.week_start();
+                (week_start(date, wkst) - week_start(start, wkst)).num_days() / 7
+            }
+            Frequency::Monthly => month_index(date) - month_index(start),
+            Frequency::Yearly => i64::from(date.year() - start.year()),
+        };
+        units.div_euclid(interval)
+    }
+
+    fn next_after_completion(&self, completed: DateTime<Utc>) -> Result<Option<i64>, RuleError> {
+        let done = self
+            .tz
+            .from_utc_datetime(&completed.naive_utc())
+            .date_naive();
+        let n = self.rule.interval();
+        let base = match self.rule.freq() {
+            Frequency::Daily => done.checked_add_days(Days::new(u64::from(n))),
+            Frequency::Weekly => done.checked_add_days(Days::new(7 * u64::from(n))),
+            Frequency::Monthly => done.checked_add_months(Months::new(n)),
+            Frequency::Yearly => n
+                .checked_mul(12)
+                .and_then(|m| done.checked_add_months(Months::new(m))),
+        };
+        let mut date = match base {
+            Some(d) if d.year() <= LAST_YEAR => d,
+            _ => return Ok(None),
+        };
+        let mut checked: u32 = 0;
+        while !self.day_matches(date, false) {
+            checked += 1;
+            if checked >= MAX_PERIODS {
+                return Err(iteration_limit());
+            }
+            date = match date.succ_opt() {
+                Some(d) if d.year() <= LAST_YEAR => d,
+                _ => return Ok(None),
+            };
+        }
+        let local = date.and_time(self.time_of_day());
+        let instant = resolve_local(self.tz, local);
+        if !self.within_until(local, instant) {
+            return Ok(None);
+        }
+        Ok(Some(instant.timestamp_millis()))
+    }
+
+    /// Whether the rule selects `date` within its period. With `defaults`,
+    /// the parts the rule leaves out are taken from the start (weekday for
+    /// WEEKLY, day of month for MONTHLY, month and day for YEARLY), as RFC
+    /// 5545 specifies; without, only the explicit parts count.
+    pub(crate) fn day_matches(&self, date: NaiveDate, defaults: bool) -> bool {
+        let p = self.rule.parts();
+        if !p.by_month.is_empty() && !p.by_month.contains(&(date.month() as u8)) {
+            return false;
+        }
+        if !p.by_month_day.is_empty()
+            && !p.by_month_day.iter().any(|&md| month_day_matches(date, md))
+        {
+            return false;
+        }
+        let year_scope = p.freq == Frequency::Yearly && p.by_month.is_empty();
+        if !p.by_day.is_empty()
+            && !p
+                .by_day
+                .iter()
+                .any(|wd| weekday_matches(date, *wd, year_scope))
+        {
+            return false;
+        }
+        if !defaults {
+            return true;
+        }
+        let start = self.dtstart.date();
+        let no_day_parts = p.by_day.is_empty() && p.by_month_day.is_empty();
+        match p.freq {
+            Frequency::Daily => true,
+            Frequency::Weekly => !p.by_day.is_empty() || date.weekday() == start.weekday(),
+            Frequency::Monthly => !no_day_parts || date.day() == start.day(),
+            Frequency::Yearly => {
+                !no_day_parts
+                    || (date.day() == start.day()
+                        && (!p.by_month.is_empty() || date.month() == start.month()))
+            }
+        }
+    }
+}
+
+fn iteration_limit() -> RuleError {
+    RuleError::new(
+        ErrorKind::IterationLimit,
+        format!(
+            "the rule produced no result within {MAX_PERIODS} candidate periods; \
+             it is too sparse to expand"
+        ),
+    )
+}
+
+/// Walks the rule's periods from a given index and yields the dates the rule
+/// selects in each, ascending.
+struct Periods<'a> {
+    rec: &'a Recurrence,
+    next: i64,
+    pending: VecDeque<NaiveDate>,
+    scanned: u32,
+    done: bool,
+    until_bound: Option<NaiveDate>,
+}
+
+impl<'a> Periods<'a> {
+    fn new(rec: &'a Recurrence, first: i64) -> Self {
+        Self {
+            rec,
+            next: first,
+            pending: VecDeque::new(),
+            scanned: 0,
+            done: false,
+            until_bound: rec.until_date_bound(),
+        }
+    }
+
+    fn next_date(&mut self) -> Result<Option<NaiveDate>, RuleError> {
+        loop {
+            if let Some(d) = self.pending.pop_front() {
+                return Ok(Some(d));
+            }
+            if self.done {
+                return Ok(None);
+            }
+            if self.scanned >= MAX_PERIODS {
+                return Err(iteration_limit());
+            }
+            self.scanned += 1;
+            let k = self.next;
+            self.next += 1;
+            let Some((first, len)) = self.period(k) else {
+                self.done = true;
+                continue;
+            };
+            if self.until_bound.is_some_and(|b| first > b) {
+                self.done = true;
+                continue;
+            }
+            self.fill(first, len);
+        }
+    }
+
+    /// The first day and length in days of period `k`; `None` past year 9999.
+    fn period(&self, k: i64) -> Option<(NaiveDate, u32)> {
+        let rule = self.rec.rule();
+        let step = k.checked_mul(i64::from(rule.interval()))?;
+        let start = self.rec.dtstart.date();
+        let (first, len) = match rule.freq() {
+            Frequency::Daily => (add_days(start, step)?, 1),
+            Frequency::Weekly => {
+                let ws = week_start(start, rule.week_start());
+                (add_days(ws, step.checked_mul(7)?)?, 7)
+            }
+            Frequency::Monthly => {
+                let m = month_index(start).checked_add(step)?;
+                let year = i32::try_from(m.div_euclid(12)).ok()?;
+                let month = (m.rem_euclid(12) + 1) as u32;
+                let first = NaiveDate::from_ymd_opt(year, month, 1)?;
+                (first, days_in_month(year, month))
+            }
+            Frequency::Yearly => {
+                let year = i32::try_from(i64::from(start.year()).checked_add(step)?).ok()?;
+                let first = NaiveDate::from_ymd_opt(year, 1, 1)?;
+                (first, if first.leap_year() { 366 } else { 365 })
+            }
+        };
+        (first.year() <= LAST_YEAR).then_some((first, len))
+    }
+
+    fn fill(&mut self, first: NaiveDate, len: u32) {
+        let by_month = &self.rec.rule().parts().by_month;
+        let mut date = first;
+        for i in 0..len {
+            if i > 0 {
+                match date.succ_opt() {
+                    Some(d) => date = d,
+                    None => break,
+                }
+            }
+            if date.year() > LAST_YEAR {
+                self.done = true;
+                break;
+            }
+            if !by_month.is_empty() && !by_month.contains(&(date.month() as u8)) {
+                continue;
+            }
+            if self.rec.day_matches(date, true) {
+                self.pending.push_back(date);
+            }
+        }
+    }
+}
+
+fn add_days(date: NaiveDate, days: i64) -> Option<NaiveDate> {
+    if days >= 0 {
+        date.checked_add_days(Days::new(days as u64))
+    } else {
+        date.checked_sub_days(Days::new(days.unsigned_abs()))
+    }
+}
+
+fn month_index(date: NaiveDate) -> i64 {
+    i64::from(date.year()) * 12 + i64::from(date.month0())
+}
+
+pub(crate) fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        2 if NaiveDate::from_ymd_opt(year, 2, 29).is_some() => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+fn week_start(date: NaiveDate, wkst: Weekday) -> NaiveDate {
+    let back = (7 + date.weekday().num_days_from_monday() - wkst.num_days_from_monday()) % 7;
+    date - Days::new(u64::from(back))
+}
+
+fn month_day_matches(date: NaiveDate, md: i8) -> bool {
+    let day = date.day() as i32;
+    let md = i32::from(md);
+    if md > 0 {
+        day == md
+    } else {
+        let len = days_in_month(date.year(), date.month()) as i32;
+        day == len + 1 + md
+    }
+}
+
+fn weekday_matches(date: NaiveDate, wd: WeekdayNum, year_scope: bool) -> bool {
+    if date.weekday() != wd.weekday {
+        return false;
+    }
+    let Some(n) = wd.ordinal else {
+        return true;
+    };
+    let (pos, len) = if year_scope {
+        let len = if date.leap_year() { 366 } else { 365 };
+        (date.ordinal() as i32, len)
+    } else {
+        (
+            date.day() as i32,
+            days_in_month(date.year(), date.month()) as i32,
+        )
+    };
+    let n = i32::from(n);
+    if n > 0 {
+        (pos - 1) / 7 + 1 == n
+    } else {
+        -((len - pos) / 7 + 1) == n
+    }
+}

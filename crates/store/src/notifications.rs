@@ -1,0 +1,140 @@
+//! The notification inbox and each delivery attempt per channel.
+
+use crate::db::{is_unique_violation, Db, Row, Value};
+use domain::Error;
+use serde_json::{json, Value as Json};
+
+pub struct NewNotification<'a> {
+    pub id: &'a str,
+    pub user_id: &'a str,
+    pub reminder_id: &'a str,
+    pub task_id: &'a str,
+    pub title: &'a str,
+    pub body: &'a str,
+}
+
+/// Creates the notification of a reminder once; answers the id of the
+/// notification of that reminder (new or existing) and whether it is new.
+pub fn insert_once(db: &Db, n: &NewNotification, now: i64) -> Result<(String, bool), Error> {
+    let inserted = db.execute(
+        "INSERT INTO notifications (id, user_id, reminder_id, task_id, title, body, created_at, read_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, NULL)
+         ON CONFLICT (reminder_id) DO NOTHING",
+        &[
+            n.id.into(),
+            n.user_id.into(),
+            n.reminder_id.into(),
+            n.task_id.into(),
+            n.title.into(),
+            n.body.into(),
+            Value::Int(now),
+        ],
+    );
+    let new = match inserted {
+        Ok(count) => count > 0,
+        Err(e) if is_unique_violation(&e) => false,
+        Err(e) => return Err(e),
+    };
+    let rows = db.query(
+        "SELECT id FROM notifications WHERE reminder_id = $1",
+        &[n.reminder_id.into()],
+    )?;
+    let id = rows
+        .first()
+        .map(|r| r.text(0))
+        .transpose()?
+        .unwrap_or_default();
+    Ok((id, new))
+}
+
+pub fn record_attempt(
+    db: &Db,
+    notification_id: &str,
+    channel: &str,
+    attempt: i64,
+    status: &str,
+    http_status: Option<i64>,
+    error: Option<&str>,
+    now: i64,
+) -> Result<(), Error> {
+    db.execute(
+        "INSERT INTO notification_attempts (notification_id, channel, attempt, status, http_status, error, at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (notification_id, channel, attempt) DO NOTHING",
+        &[
+            notification_id.into(),
+            channel.into(),
+            Value::Int(attempt),
+            status.into(),
+            http_status.into(),
+            error.into(),
+            Value::Int(now),
+        ],
+    )
+    .map(|_| ())
+}
+
+/// Whether a channel already delivered this notification.
+pub fn delivered(db: &Db, notification_id: &str, channel: &str) -> Result<bool, Error> {
+    let rows = db.query(
+        "SELECT 1 FROM notification_attempts
+         WHERE notification_id = $1 AND channel = $2 AND status = 'delivered'",
+        &[notification_id.into(), channel.into()],
+    )?;
+    Ok(!rows.is_empty())
+}
+
+pub fn attempts_so_far(db: &Db, notification_id: &str, channel: &str) -> Result<i64, Error> {
+    let rows = db.query(
+        "SELECT COUNT(*) FROM notification_attempts WHERE notification_id = $1 AND channel = $2",
+        &[notification_id.into(), channel.into()],
+    )?;
+    rows.first().map(|r| r.int(0)).unwrap_or(Ok(0))
+}
+
+fn attempts_json(db: &Db, notification_id: &str) -> Result<Json, Error> {
+    let rows = db.query(
+        "SELECT channel, attempt, status, http_status, error, at FROM notification_attempts
+         WHERE notification_id = $1 ORDER BY channel, attempt",
+        &[notification_id.into()],
+    )?;
+    let attempts: Result<Vec<Json>, Error> = rows
+        .iter()
+        .map(|r: &Row| {
+            Ok(json!({
+                "channel": r.text(0)?, "attempt": r.int(1)?, "status": r.text(2)?,
+                "httpStatus": r.opt_int(3)?, "error": r.opt_text(4)?,
+                "at": domain::time::format_ms(r.int(5)?),
+            }))
+        })
+        .collect();
+    Ok(Json::from(attempts?))
+}
+
+/// The inbox, newest first, each with its delivery attempts.
+pub fn list(db: &Db, user_id: &str, limit: i64) -> Result<Vec<Json>, Error> {
+    let rows = db.query(
+        "SELECT id, reminder_id, task_id, title, body, created_at, read_at FROM notifications
+         WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
+        &[user_id.into(), Value::Int(limit)],
+    )?;
+    rows.iter()
+        .map(|r| {
+            let id = r.text(0)?;
+            Ok(json!({
+                "id": id, "reminderId": r.text(1)?, "taskId": r.text(2)?, "title": r.text(3)?,
+                "body": r.text(4)?, "createdAt": domain::time::format_ms(r.int(5)?),
+                "readAt": r.opt_int(6)?.map(domain::time::format_ms),
+                "deliveries": attempts_json(db, &id)?,
+            }))
+        })
+        .collect()
+}
+
+pub fn mark_read(db: &Db, user_id: &str, id: &str, now: i64) -> Result<bool, Error> {
+    let n = db.execute(
+        "UPDATE notifications SET read_at = COALESCE(read_at, $3) WHERE user_id = $1 AND id = $2",
+        &[user_id.into(), id.into(), Value::Int(now)],
+    )?;
+    Ok(n > 0)
+}

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Creates the Secrets and the ConfigMap the manifests reference, in the
+# namespace taskmanager. Nothing secret is ever in k8s/: the manifests only
+# name these objects.
+#
+#   k8s/secrets.sh local   everything generated; the database and Redis
+#                          run in the namespace (overlay local)
+#   k8s/secrets.sh doks    DB_URL=postgres://USER:PASSWORD@HOST:PORT/DB?sslmode=require
+#                          DB_CA_FILE=ca.crt (the managed database's CA)
+#                          (spinkube/databases.sh sets both and calls this)
+#
+# An existing Secret is kept as it is: running the script again changes
+# nothing. To rotate one, delete it, re-run, then restart the SpinApps'
+# Deployments (kubectl -n taskmanager rollout restart deployment).
+#
+# Secret               keys                 read by
+# taskmanager-auth     secret               SpinApp variable auth_secret
+# taskmanager-db       url                  SpinApp variable db_url
+# dapr-api-token       token                variable dapr_api_token, dapr.io/api-token-secret
+# dapr-app-token       token                variable app_api_token, dapr.io/app-token-secret
+# taskmanager-postgres password             local: the PostgreSQL server
+# redis-credentials    password             local: Redis and the pubsub component
+# spin-ca-bundle       ca-certificates.crt  doks: the executor's CA bundle
+# kafka-credentials    brokers, username,   doks: the pubsub component, kafka-exporter
+#                      password, ca.crt     (created by spinkube/kafka.sh)
+# ConfigMap taskmanager-config: db_host, db_port (Spin's outbound allow list)
+set -euo pipefail
+# shellcheck source=spinkube/lib.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/spinkube/lib.sh"
+
+mode="${1:-}"
+need kubectl
+ensure_namespace "$APP_NAMESPACE"
+
+ensure_generated_secret taskmanager-auth secret
+ensure_generated_secret dapr-api-token token
+ensure_generated_secret dapr-app-token token
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+umask 077
+
+case "$mode" in
+local)
+    ensure_generated_secret taskmanager-postgres password
+    ensure_generated_secret redis-credentials password
+    db_host="postgres.$APP_NAMESPACE.svc.cluster.local"
+    db_port=5432
+    if ! secret_exists taskmanager-db; then
+        password="$(kubectl -n "$APP_NAMESPACE" get secret taskmanager-postgres -o jsonpath='{.data.password}' | base64 -d)"
+        printf 'postgres://taskmanager:%s@%s:%s/tasks?sslmode=disable' "$password" "$db_host" "$db_port" > "$work/url"
+    fi
+    ensure_secret taskmanager-db "url=$work/url"
+    ;;
+doks)
+    if secret_exists taskmanager-db; then
+        url="$(kubectl -n "$APP_NAMESPACE" get secret taskmanager-db -o jsonpath='{.data.url}' | base64 -d)"
+    else
+        url="${DB_URL:?set DB_URL (the managed database connection string)}"
+        printf '%s' "$url" > "$work/url"
+    fi
+    ensure_secret taskmanager-db "url=$work/url"
+    # Spin matches allowed_outbound_hosts literally: db_host and db_port
+    # must be exactly what the URL says.
+    hostport="${url#*@}"
+    hostport="${hostport%%/*}"
+    db_host="${hostport%:*}"
+    db_port="${hostport##*:}"
+    if ! secret_exists spin-ca-bundle; then
+        [ -n "${DB_CA_FILE:-}" ] || die "set DB_CA_FILE (the managed database's CA certificate)"
+        system_bundle=/etc/ssl/certs/ca-certificates.crt
+        [ -f "$system_bundle" ] || die "$system_bundle not found: the public roots must be in the bundle too"
+        cat "$system_bundle" "$DB_CA_FILE" > "$work/ca-certificates.crt"
+    fi
+    ensure_secret spin-ca-bundle "ca-certificates.crt=$work/ca-certificates.crt"
+    secret_exists kafka-credentials || log "kafka-credentials is missing: run spinkube/kafka.sh"
+    ;;
+*)
+    die "usage: k8s/secrets.sh <local|doks>"
+    ;;
+esac
+
+ensure_configmap taskmanager-config "db_host=$db_host" "db_port=$db_port"
