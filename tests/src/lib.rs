@@ -9,6 +9,7 @@ use std::sync::{mpsc, OnceLock};
 
 pub mod pg;
 pub mod system;
+pub mod webhook;
 
 /// The session-signing key of every test app (tests forge tokens with it).
 pub const TEST_AUTH_SECRET: &str = "integration-test-secret-0123456789";

@@ -19,6 +19,7 @@ pub const APP_IDS: &[&str] = &[
     "scheduler",
     "reminder-scheduler",
     "notifier",
+    "recurrence-agent",
 ];
 
 /// What the embedded sidecar loads: the project's resources and app ids by
@@ -27,6 +28,8 @@ pub const APP_IDS: &[&str] = &[
 pub struct SidecarSetup {
     pub resources: PathBuf,
     pub app_ids: Vec<String>,
+    /// A test clock for jobs and cron; real time when None.
+    pub clock: Option<std::sync::Arc<dyn dapr_sidecar::Clock>>,
 }
 
 impl Default for SidecarSetup {
@@ -34,6 +37,7 @@ impl Default for SidecarSetup {
         SidecarSetup {
             resources: repo_root().join("dapr"),
             app_ids: APP_IDS.iter().map(|s| s.to_string()).collect(),
+            clock: None,
         }
     }
 }
@@ -46,6 +50,7 @@ pub struct System {
     pub sidecar_addr: SocketAddr,
     pub state_dir: PathBuf,
     pub db_url: String,
+    variables: std::collections::HashMap<String, String>,
     app_handle: Option<spinhost::ServeHandle>,
 }
 
@@ -72,6 +77,7 @@ impl System {
             format!("http://127.0.0.1:{}", sidecar_addr.port()),
         );
         let state_dir = setup.state_dir.clone();
+        let variables = setup.variables.clone();
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -99,6 +105,7 @@ impl System {
             sidecar_addr,
             state_dir,
             db_url,
+            variables,
             app_handle: Some(handle),
         };
         if with_sidecar {
@@ -114,6 +121,9 @@ impl System {
             .with_resources(setup.resources.clone())
             .with_listen(self.sidecar_addr)
             .with_app_ids(setup.app_ids.clone());
+        if let Some(clock) = &setup.clock {
+            config = config.with_clock(clock.clone());
+        }
         config.log_deliveries = std::env::var_os("TEST_LOG_DELIVERIES").is_some();
         config.broker_redelivery_backoff = Duration::from_millis(200);
         let handle = self
@@ -131,6 +141,31 @@ impl System {
         if let Some(s) = self.sidecar.take() {
             self.runtime.block_on(s.shutdown());
         }
+    }
+
+    /// Stops the sidecar and the host, then starts both again on the same
+    /// state (database, jobs, undelivered messages).
+    pub fn restart(&mut self) {
+        self.stop_sidecar();
+        if let Some(h) = self.app_handle.take() {
+            self.runtime.block_on(h.shutdown()).expect("host stops");
+        }
+        let options = spinhost::AppOptions {
+            state_dir: Some(self.state_dir.clone()),
+            variables: self.variables.clone(),
+            log_requests: std::env::var_os("TEST_LOG_REQUESTS").is_some(),
+            ..Default::default()
+        };
+        let handle = self.runtime.block_on(async {
+            let app =
+                spinhost::App::load(repo_root().join("spin.toml"), options).expect("load app");
+            app.bind("127.0.0.1:0".parse().unwrap())
+                .await
+                .expect("bind")
+        });
+        self.app.base = format!("http://{}", handle.local_addr());
+        self.app_handle = Some(handle);
+        self.start_sidecar();
     }
 
     pub fn sidecar(&self) -> &SidecarHandle {

@@ -217,6 +217,7 @@ async fn post_signed(
         .method(Method::Post)
         .uri(url)
         .header("content-type", "application/json")
+        .header("content-length", body.len().to_string())
         .header("x-signature-256", format!("sha256={signature}"))
         .header("x-webhook-id", id)
         .body(body.as_bytes().to_vec())

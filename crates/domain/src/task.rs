@@ -89,6 +89,9 @@ pub struct NewTask {
     pub priority: Priority,
     pub due_at: Option<i64>,
     pub tags: Vec<String>,
+    /// `{"rrule", "mode"?, "timezone"?, "dtstart"?}`: checked by the task
+    /// service, which knows the user's timezone.
+    pub recurrence: Option<Value>,
 }
 
 /// Validated partial update: `None` leaves a field as it is; `due_at:
@@ -116,7 +119,14 @@ impl TaskPatch {
     }
 }
 
-const CREATE_FIELDS: &[&str] = &["title", "description", "priority", "dueAt", "tags"];
+const CREATE_FIELDS: &[&str] = &[
+    "title",
+    "description",
+    "priority",
+    "dueAt",
+    "tags",
+    "recurrence",
+];
 const PATCH_FIELDS: &[&str] = &[
     "title",
     "description",
@@ -140,6 +150,14 @@ pub fn parse_new_task(body: &Value) -> Result<NewTask> {
         priority: optional(obj, "priority", priority)?.unwrap_or(Priority::Medium),
         due_at: optional(obj, "dueAt", |v| due_at(v))?,
         tags: optional(obj, "tags", tags)?.unwrap_or_default(),
+        recurrence: optional(obj, "recurrence", |v| {
+            v.is_object().then(|| v.clone()).ok_or_else(|| {
+                Error::invalid(
+                    "recurrence",
+                    "recurrence must be an object such as {\"rrule\": \"FREQ=WEEKLY;BYDAY=MO\"}",
+                )
+            })
+        })?,
     })
 }
 

@@ -92,6 +92,8 @@ enum Conn {
 /// An open database connection for the length of one request.
 pub struct Db {
     conn: Conn,
+    /// Open `transaction` calls: an inner one joins the outer.
+    depth: std::cell::Cell<u32>,
 }
 
 impl Db {
@@ -112,7 +114,10 @@ impl Db {
         } else {
             Conn::Postgres(pg4::Connection::open(db_url).map_err(pg_error)?)
         };
-        Ok(Db { conn })
+        Ok(Db {
+            conn,
+            depth: std::cell::Cell::new(0),
+        })
     }
 
     pub fn backend(&self) -> Backend {
@@ -180,14 +185,22 @@ impl Db {
 
     /// Runs `work` in one transaction: committed when it returns Ok, rolled
     /// back otherwise. SQLite takes the write lock up front (IMMEDIATE) so
-    /// two writers never deadlock upgrading a read lock.
+    /// two writers never deadlock upgrading a read lock. Called inside
+    /// another transaction, `work` simply joins it (an error still rolls
+    /// the whole outer transaction back, as the outer caller sees it).
     pub fn transaction<T>(&self, work: impl FnOnce(&Db) -> Result<T, Error>) -> Result<T, Error> {
+        if self.depth.get() > 0 {
+            return work(self);
+        }
         let begin = match self.backend() {
             Backend::Postgres => "BEGIN",
             Backend::Sqlite => "BEGIN IMMEDIATE",
         };
         self.execute_raw(begin)?;
-        match work(self) {
+        self.depth.set(1);
+        let result = work(self);
+        self.depth.set(0);
+        match result {
             Ok(value) => {
                 self.execute_raw("COMMIT")?;
                 Ok(value)
@@ -266,7 +279,7 @@ fn from_sqlite(v: sqlite::Value) -> Result<Value, Error> {
 }
 
 /// A unique-constraint violation, which callers turn into a 409.
-pub(crate) fn is_unique_violation(e: &Error) -> bool {
+pub fn is_unique_violation(e: &Error) -> bool {
     e.message.contains("SQLSTATE 23505") || e.message.contains("UNIQUE constraint failed")
 }
 

@@ -10,9 +10,10 @@ mod migrations;
 pub mod notifications;
 pub mod outbox;
 pub mod reminders;
+pub mod series;
 pub mod sessions;
 pub mod suggestions;
 pub mod tasks;
 pub mod users;
 
-pub use db::{Backend, Db, Row, Value};
+pub use db::{is_unique_violation, Backend, Db, Row, Value};

@@ -136,7 +136,7 @@ pub(crate) const MIGRATIONS: &[(i64, &[&str])] = &[
             recurrence TEXT NOT NULL,
             status TEXT NOT NULL,
             template TEXT NOT NULL,
-            last_index BIGINT NOT NULL,
+            rule_start_index BIGINT NOT NULL,
             created_at BIGINT NOT NULL,
             updated_at BIGINT NOT NULL)",
             "CREATE INDEX series_by_user ON series (user_id)",

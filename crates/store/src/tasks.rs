@@ -490,3 +490,13 @@ pub fn heavy_due_between(
     )?;
     rows.iter().map(|r| Ok((r.text(0)?, r.int(1)?))).collect()
 }
+
+/// Whether a series already has its instance `index` (checked before
+/// inserting: on PostgreSQL a failed insert would abort the transaction).
+pub fn series_instance_exists(db: &Db, series_id: &str, index: i64) -> Result<bool, Error> {
+    let rows = db.query(
+        "SELECT 1 FROM tasks WHERE series_id = $1 AND series_index = $2",
+        &[series_id.into(), Value::Int(index)],
+    )?;
+    Ok(!rows.is_empty())
+}

@@ -22,7 +22,7 @@ fn new_id() -> String {
 
 pub fn create(db: &Db, user_id: &str, input: NewTask, origin: &Origin) -> Result<Changed, Error> {
     let now = now_ms();
-    let task = Task {
+    let mut task = Task {
         id: new_id(),
         user_id: user_id.to_string(),
         title: input.title,
@@ -39,9 +39,21 @@ pub fn create(db: &Db, user_id: &str, input: NewTask, origin: &Origin) -> Result
         created_at: now,
         updated_at: now,
     };
-    let e = event::task_created(&new_id(), &task, origin, now);
-    let events = vec![e];
-    store::tasks::insert(db, &task, &events)?;
+    let Some(raw) = input.recurrence else {
+        let events = vec![event::task_created(&new_id(), &task, origin, now)];
+        store::tasks::insert(db, &task, &events)?;
+        return Ok(Changed { task, events });
+    };
+    let (series, first_due) = recurring::start(db, user_id, &raw, task.due_at, now)?;
+    task.due_at = Some(first_due);
+    task.series_id = Some(series.id.clone());
+    task.series_index = Some(0);
+    task.recurrence = Some(recurring::display(&series)?);
+    let events = vec![event::task_created(&new_id(), &task, origin, now)];
+    db.transaction(|db| {
+        store::series::insert(db, &series)?;
+        store::tasks::insert(db, &task, &events)
+    })?;
     Ok(Changed { task, events })
 }
 
@@ -337,5 +349,262 @@ pub mod reminders {
                 origin,
             )
         })
+    }
+}
+
+/// Recurring series: the first instance, the next instance when one is
+/// completed, and the edits of the rule.
+pub mod recurring {
+    use super::new_id;
+    use chrono::{NaiveTime, TimeZone};
+    use domain::event::{self, Origin, OutboxEvent};
+    use domain::task::Task;
+    use domain::Error;
+    use recurrence::{Mode, Recurrence, Rule};
+    use serde_json::{json, Value};
+    use store::series::Series;
+    use store::Db;
+
+    fn invalid(e: impl std::fmt::Display) -> Error {
+        Error::invalid("recurrence", e.to_string())
+    }
+
+    /// The rule of a series as the engine reads it.
+    pub fn rule_of(series: &Series) -> Result<Recurrence, Error> {
+        serde_json::from_value(series.recurrence.clone())
+            .map_err(|e| Error::internal(format!("stored rule: {e}")))
+    }
+
+    /// What tasks and the API show: the rule plus a description.
+    pub fn display(series: &Series) -> Result<Value, Error> {
+        let rec = rule_of(series)?;
+        let mut v = series.recurrence.clone();
+        v["description"] = json!(rec.describe());
+        v["seriesId"] = json!(series.id);
+        Ok(v)
+    }
+
+    /// Builds a series from the client's `{"rrule", "mode"?, "timezone"?,
+    /// "dtstart"?}`; the timezone defaults to the user's, the start to the
+    /// due time (or 09:00 today). Answers the series and its first due time.
+    pub fn start(
+        db: &Db,
+        user_id: &str,
+        raw: &Value,
+        due_at: Option<i64>,
+        now: i64,
+    ) -> Result<(Series, i64), Error> {
+        let obj = raw
+            .as_object()
+            .ok_or_else(|| invalid("recurrence must be an object"))?;
+        if let Some(k) = obj
+            .keys()
+            .find(|k| !["rrule", "mode", "timezone", "dtstart"].contains(&k.as_str()))
+        {
+            return Err(invalid(format!("unknown recurrence field `{k}`")));
+        }
+        let rrule = obj
+            .get("rrule")
+            .and_then(Value::as_str)
+            .ok_or_else(|| invalid("recurrence.rrule is required, e.g. FREQ=WEEKLY;BYDAY=MO"))?;
+        let rule: Rule = rrule.parse().map_err(invalid)?;
+        let mode: Mode = match obj.get("mode") {
+            None | Some(Value::Null) => Mode::Schedule,
+            Some(m) => serde_json::from_value(m.clone())
+                .map_err(|_| invalid("recurrence.mode must be schedule or completion"))?,
+        };
+        let tz_name = match obj.get("timezone").and_then(Value::as_str) {
+            Some(tz) => tz.to_string(),
+            None => store::users::get_user(db, user_id)?
+                .map(|(_, s)| s.timezone)
+                .unwrap_or_else(|| "UTC".into()),
+        };
+        let tz = recurrence::parse_timezone(&tz_name).map_err(invalid)?;
+        let dtstart = match (obj.get("dtstart").and_then(Value::as_str), due_at) {
+            (Some(text), _) => recurrence::parse_local_datetime(text).map_err(invalid)?,
+            (None, Some(due)) => tz
+                .timestamp_millis_opt(due)
+                .single()
+                .ok_or_else(|| invalid("due time out of range"))?
+                .naive_local(),
+            (None, None) => {
+                let today = tz
+                    .timestamp_millis_opt(now)
+                    .single()
+                    .ok_or_else(|| invalid("clock out of range"))?
+                    .date_naive();
+                today.and_time(NaiveTime::from_hms_opt(9, 0, 0).expect("09:00 exists"))
+            }
+        };
+        let rec = Recurrence::with_tz(rule, mode, tz, dtstart).map_err(invalid)?;
+        let rec = rec
+            .aligned()
+            .map_err(invalid)?
+            .ok_or_else(|| invalid("the rule produces no dates"))?;
+        let first_due = match due_at {
+            Some(due) => due,
+            None if rec.dtstart_ms() > now => rec.dtstart_ms(),
+            None => rec
+                .next_after(now)
+                .map_err(invalid)?
+                .ok_or_else(|| invalid("the rule has no dates left"))?,
+        };
+        let series = Series {
+            id: new_id(),
+            user_id: user_id.to_string(),
+            recurrence: serde_json::to_value(&rec).map_err(|e| Error::internal(e.to_string()))?,
+            status: "active".into(),
+            rule_start_index: 0,
+            created_at: now,
+            updated_at: now,
+        };
+        Ok((series, first_due))
+    }
+
+    /// The next instance after `done` was completed, if the series goes
+    /// on. Created exactly once: (series, index) is unique.
+    pub fn next_instance(
+        db: &Db,
+        done: &Task,
+        origin: &Origin,
+        now: i64,
+    ) -> Result<(Option<Task>, Vec<OutboxEvent>), Error> {
+        let (Some(series_id), Some(index)) = (&done.series_id, done.series_index) else {
+            return Ok((None, vec![]));
+        };
+        let Some(series) = store::series::get(db, &done.user_id, series_id)? else {
+            return Ok((None, vec![]));
+        };
+        if series.status != "active" {
+            return Ok((None, vec![]));
+        }
+        if store::tasks::series_instance_exists(db, &series.id, index + 1)? {
+            return Ok((None, vec![]));
+        }
+        let rec = rule_of(&series)?;
+        let completed_at = done.completed_at.unwrap_or(now);
+        let rule_index = u32::try_from(index - series.rule_start_index).unwrap_or(0);
+        let Some(due) = rec
+            .next_due(done.due_at, completed_at, rule_index)
+            .map_err(|e| Error::internal(e.to_string()))?
+        else {
+            store::series::set_status(db, &series.id, "ended", now)?;
+            return Ok((None, vec![]));
+        };
+        let next = Task {
+            id: new_id(),
+            user_id: done.user_id.clone(),
+            title: done.title.clone(),
+            description: done.description.clone(),
+            priority: done.priority,
+            due_at: Some(due),
+            tags: done.tags.clone(),
+            completed: false,
+            completed_at: None,
+            recurrence: Some(display(&series)?),
+            series_id: Some(series.id.clone()),
+            series_index: Some(index + 1),
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        let events = vec![event::task_created(&new_id(), &next, origin, now)];
+        // The unique (series, index) still guards a race: the insert fails
+        // and the event is retried, then finds the instance above.
+        store::tasks::insert(db, &next, &events)?;
+        // Relative reminders carry over; the scheduler picks them up from
+        // the new instance's tasks.created.
+        for r in store::reminders::for_task(db, &done.user_id, &done.id)? {
+            if let Some(before) = r.before_minutes {
+                let copy = domain::reminder::Reminder {
+                    id: new_id(),
+                    task_id: next.id.clone(),
+                    fire_at: Some(due - before * 60_000),
+                    status: domain::reminder::Status::Scheduled,
+                    scheduled_for: None,
+                    at: None,
+                    created_at: now,
+                    updated_at: now,
+                    ..r
+                };
+                if copy.fire_at.is_some_and(|f| f > now) {
+                    store::reminders::insert(db, &copy)?;
+                }
+            }
+        }
+        Ok((Some(next), events))
+    }
+
+    /// Stop, resume (creating the next instance if none is open) or edit.
+    pub fn set_status(
+        db: &Db,
+        user_id: &str,
+        id: &str,
+        active: bool,
+        origin: &Origin,
+        now: i64,
+    ) -> Result<(Series, Vec<OutboxEvent>), Error> {
+        store::series::get(db, user_id, id)?.ok_or_else(|| Error::not_found("series"))?;
+        let status = if active { "active" } else { "stopped" };
+        store::series::set_status(db, id, status, now)?;
+        let mut events = vec![];
+        if active {
+            let instances = store::series::instances(db, user_id, id)?;
+            let open = instances
+                .iter()
+                .any(|(_, _, _, completed)| completed.is_none());
+            if let (false, Some((task_id, ..))) = (open, instances.first()) {
+                if let Some(last) = store::tasks::get(db, user_id, task_id)? {
+                    events = next_instance(db, &last, origin, now)?.1;
+                }
+            }
+        }
+        let series =
+            store::series::get(db, user_id, id)?.ok_or_else(|| Error::not_found("series"))?;
+        Ok((series, events))
+    }
+
+    /// A new rule applies to the instances after the open one: it starts at
+    /// the open instance's due time, and COUNT counts from there.
+    pub fn edit(
+        db: &Db,
+        user_id: &str,
+        id: &str,
+        patch: &Value,
+        now: i64,
+    ) -> Result<Series, Error> {
+        let series =
+            store::series::get(db, user_id, id)?.ok_or_else(|| Error::not_found("series"))?;
+        let current = rule_of(&series)?;
+        let obj = patch
+            .as_object()
+            .ok_or_else(|| invalid("the body must be a JSON object"))?;
+        if let Some(k) = obj
+            .keys()
+            .find(|k| !["rrule", "mode"].contains(&k.as_str()))
+        {
+            return Err(Error::bad_request(
+                "unknown_field",
+                format!("unknown field `{k}`; expected rrule, mode"),
+            ));
+        }
+        let rule: Rule = match obj.get("rrule").and_then(Value::as_str) {
+            Some(r) => r.parse().map_err(invalid)?,
+            None => current.rule().clone(),
+        };
+        let mode: Mode = match obj.get("mode") {
+            Some(m) => serde_json::from_value(m.clone())
+                .map_err(|_| invalid("mode must be schedule or completion"))?,
+            None => current.mode(),
+        };
+        let instances = store::series::instances(db, user_id, id)?;
+        let (start_index, start) = match instances.first() {
+            Some((_, index, Some(due), _)) => (*index, current.to_local(*due)),
+            _ => (0, current.dtstart()),
+        };
+        let edited = current.edited(rule, mode, start).map_err(invalid)?;
+        let json = serde_json::to_value(&edited).map_err(|e| Error::internal(e.to_string()))?;
+        store::series::set_rule(db, id, &json, start_index, now)?;
+        store::series::get(db, user_id, id)?.ok_or_else(|| Error::not_found("series"))
     }
 }
