@@ -174,8 +174,12 @@ impl System {
 
     /// Waits until the sidecar has nothing left to deliver.
     pub fn settle(&self) {
+        self.settle_within(Duration::from_secs(20));
+    }
+
+    pub fn settle_within(&self, limit: Duration) {
         self.runtime
-            .block_on(self.sidecar().wait_idle(Duration::from_secs(20)))
+            .block_on(self.sidecar().wait_idle(limit))
             .expect("sidecar drains");
     }
 

@@ -3,12 +3,11 @@
 
 use crate::recur::{self, Rule};
 use crate::text::{self, Tok};
-use crate::when::{self, Clock, Unit, When};
+use crate::when::{self, Clock, When};
 use crate::{
-    Context, Due, DueWindow, Intent, ListFilter, Priority, RecurrenceMode, RecurrenceSpec, ReminderSpec, Status,
-    TaskTarget, HELP,
+    Context, Due, DueWindow, Intent, ListFilter, Priority, RecurrenceMode, RecurrenceSpec,
+    ReminderSpec, Status, TaskTarget, HELP,
 };
-use chrono::Duration;
 
 /// An intent and, for a new recurring task, the rule in words.
 pub(crate) struct Out {
@@ -42,7 +41,10 @@ fn unknown(hint: impl Into<String>) -> Out {
 }
 
 fn refuse(reason: impl Into<String>) -> Out {
-    Intent::Refuse { reason: reason.into() }.into()
+    Intent::Refuse {
+        reason: reason.into(),
+    }
+    .into()
 }
 
 const FRONT_FILLER: &[&[&str]] = &[
@@ -174,11 +176,8 @@ pub(crate) fn parse_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
     if whole.is_empty() {
         return unknown(HELP);
     }
-    if YES.contains(&whole.as_str()) {
-        return Intent::Confirm { accepted: true }.into();
-    }
-    if NO.contains(&whole.as_str()) {
-        return Intent::Confirm { accepted: false }.into();
+    if let Some(accepted) = confirmation(&whole) {
+        return Intent::Confirm { accepted }.into();
     }
     if CHAT.contains(&whole.as_str()) {
         return unknown(HELP);
@@ -195,23 +194,20 @@ pub(crate) fn parse_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
     if let Some(out) = p.add_prefix(t) {
         return out;
     }
-    let matchers: [fn(&Parser, &[Tok]) -> Option<Out>; 11] = [
-        Parser::snooze,
-        Parser::remind,
-        Parser::stop_or_resume,
-        Parser::rename,
-        Parser::reschedule,
-        Parser::set_priority,
-        Parser::reopen,
-        Parser::complete,
-        Parser::delete,
-        Parser::change_to,
-        Parser::list,
-    ];
-    for m in matchers {
-        if let Some(out) = m(&p, t) {
-            return out;
-        }
+    let found = p
+        .snooze(t)
+        .or_else(|| p.remind(t))
+        .or_else(|| p.stop_or_resume(t))
+        .or_else(|| p.rename(t))
+        .or_else(|| p.reschedule(t))
+        .or_else(|| p.set_priority(t))
+        .or_else(|| p.reopen(t))
+        .or_else(|| p.complete(t))
+        .or_else(|| p.delete(t))
+        .or_else(|| p.change_to(t))
+        .or_else(|| p.list(t));
+    if let Some(out) = found {
+        return out;
     }
     if question || is_question_word(w(t, 0)) || seq(t, 0, &["tell", "me"]) {
         return unknown(format!("I didn't understand that. {HELP}"));
@@ -219,11 +215,93 @@ pub(crate) fn parse_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
     p.add_task(t, false)
 }
 
+/// "yes", "sure, go ahead", "no, keep it": a yes or no and nothing else.
+fn confirmation(whole: &str) -> Option<bool> {
+    if YES.contains(&whole) {
+        return Some(true);
+    }
+    if NO.contains(&whole) {
+        return Some(false);
+    }
+    const YES_WORDS: &[&str] = &[
+        "yes",
+        "yeah",
+        "yep",
+        "yup",
+        "sure",
+        "ok",
+        "okay",
+        "go",
+        "ahead",
+        "do",
+        "it",
+        "please",
+        "confirm",
+        "absolutely",
+        "delete",
+        "correct",
+        "fine",
+        "that's",
+        "right",
+        "definitely",
+        "i'm",
+        "sure",
+        "proceed",
+    ];
+    const NO_WORDS: &[&str] = &[
+        "no", "nope", "nah", "cancel", "don't", "do", "not", "keep", "it", "never", "mind",
+        "thanks", "wait", "stop", "forget", "abort", "please",
+    ];
+    let words: Vec<&str> = whole.split(' ').collect();
+    let first = *words.first()?;
+    if matches!(
+        first,
+        "yes"
+            | "yeah"
+            | "yep"
+            | "yup"
+            | "sure"
+            | "ok"
+            | "okay"
+            | "confirm"
+            | "absolutely"
+            | "definitely"
+    ) && words.iter().all(|w| YES_WORDS.contains(w))
+    {
+        return Some(true);
+    }
+    if matches!(
+        first,
+        "no" | "nope" | "nah" | "cancel" | "don't" | "never" | "abort"
+    ) && words.iter().all(|w| NO_WORDS.contains(w))
+    {
+        return Some(false);
+    }
+    None
+}
+
 fn is_question_word(s: &str) -> bool {
     matches!(
         s,
-        "what" | "what's" | "whats" | "why" | "how" | "who" | "who's" | "where" | "which" | "is" | "are" | "does" | "did"
-            | "can" | "could" | "would" | "should" | "am" | "when"
+        "what"
+            | "what's"
+            | "whats"
+            | "why"
+            | "how"
+            | "who"
+            | "who's"
+            | "where"
+            | "which"
+            | "is"
+            | "are"
+            | "does"
+            | "did"
+            | "can"
+            | "could"
+            | "would"
+            | "should"
+            | "am"
+            | "when"
     )
 }
 
@@ -241,7 +319,7 @@ fn strip_filler(all: &[Tok]) -> &[Tok] {
     }
     'back: loop {
         for p in BACK_FILLER {
-            if b >= a + p.len() + 1 && seq(all, b - p.len(), p) {
+            if b > a + p.len() && seq(all, b - p.len(), p) {
                 b -= p.len();
                 continue 'back;
             }
@@ -258,8 +336,8 @@ struct Parser<'a> {
 
 /// Words before a task's name that are not part of it.
 const NAME_LEAD: &[&str] = &[
-    "the", "my", "a", "an", "task", "todo", "to-do", "item", "called", "named", "titled", ":", "\"", "“", "'", "‘", "«",
-    "entire", "whole", "one",
+    "the", "my", "a", "an", "task", "todo", "to-do", "item", "called", "named", "titled", ":",
+    "\"", "“", "'", "‘", "«", "entire", "whole", "one",
 ];
 
 const NAME_TAIL: &[&[&str]] = &[
@@ -340,8 +418,10 @@ fn clean_name(t: &[Tok], a: usize, b: usize, extra_tail: &[&[&str]]) -> (usize, 
         while a < b && NAME_LEAD.contains(&w(t, a)) {
             a += 1;
         }
-        for tail in NAME_TAIL.iter().chain(extra_tail.iter()) {
-            if b >= a + tail.len() + 1 && seq(t, b - tail.len(), tail) {
+        let mut tails: Vec<&&[&str]> = extra_tail.iter().chain(NAME_TAIL.iter()).collect();
+        tails.sort_by_key(|t| std::cmp::Reverse(t.len()));
+        for tail in tails {
+            if b > a + tail.len() && seq(t, b - tail.len(), tail) {
                 b -= tail.len();
             }
         }
@@ -363,17 +443,23 @@ fn name_text(t: &[Tok], a: usize, b: usize) -> String {
 }
 
 impl Parser<'_> {
-    fn last_task(&self) -> Result<TaskTarget, Out> {
+    fn last_task(&self) -> Result<TaskTarget, Box<Out>> {
         match &self.ctx.last_task {
             Some(t) => Ok(TaskTarget::LastTask(t.clone())),
-            None => Err(unknown(
+            None => Err(Box::new(unknown(
                 "Which task do you mean? Say its name, e.g. “complete the report”.",
-            )),
+            ))),
         }
     }
 
     /// The task named by t[a..b].
-    fn target(&self, t: &[Tok], a: usize, b: usize, extra_tail: &[&[&str]]) -> Result<TaskTarget, Out> {
+    fn target(
+        &self,
+        t: &[Tok],
+        a: usize,
+        b: usize,
+        extra_tail: &[&[&str]],
+    ) -> Result<TaskTarget, Box<Out>> {
         let whole = words_of(&t[a.min(t.len())..b.min(t.len())]);
         if whole.is_empty() || PRONOUNS.contains(&whole.as_str()) {
             return self.last_task();
@@ -495,6 +581,25 @@ impl Parser<'_> {
         let t = body;
         let mut ex = Extract::new(t);
 
+        // "put X on my list for Monday".
+        const LIST_WORDS: &[&[&str]] = &[
+            &["on", "my", "list"],
+            &["to", "my", "list"],
+            &["on", "my", "to-do", "list"],
+            &["on", "my", "todo", "list"],
+            &["to", "my", "to-do", "list"],
+            &["to", "my", "todo", "list"],
+            &["on", "the", "list"],
+        ];
+        for (a, e, _) in ex.scan(|s, i| {
+            LIST_WORDS
+                .iter()
+                .find(|p| seq(s, i, p))
+                .map(|p| (i + p.len(), ()))
+        }) {
+            ex.take(a, e);
+        }
+
         // Tags.
         let mut tags: Vec<String> = Vec::new();
         for (i, x) in t.iter().enumerate() {
@@ -550,7 +655,9 @@ impl Parser<'_> {
                         && found.instant.is_none()
                         && cur.invalid.is_none()
                         && ((cur.date.is_none() && found.date.is_some() && found.time.is_none())
-                            || (cur.time.is_none() && found.time.is_some() && found.date.is_none()));
+                            || (cur.time.is_none()
+                                && found.time.is_some()
+                                && found.date.is_none()));
                     if fits {
                         if found.date.is_some() {
                             cur.date = found.date;
@@ -613,7 +720,11 @@ impl Parser<'_> {
                     });
                 }
             }
-            if remind && !reminders.iter().any(|r| matches!(r, ReminderSpec::Before { minutes: 0 })) {
+            if remind
+                && !reminders
+                    .iter()
+                    .any(|r| matches!(r, ReminderSpec::Before { minutes: 0 }))
+            {
                 reminders.push(ReminderSpec::Before { minutes: 0 });
             }
             recurrence_text = Some(rule.describe());
@@ -695,7 +806,8 @@ impl Parser<'_> {
         if w(rest, 0) == "to" && rest.len() > 1 {
             return Some(self.add_task(&rest[1..], true));
         }
-        if seq(rest, 0, &["that", "i", "need", "to"]) || seq(rest, 0, &["that", "i", "have", "to"]) {
+        if seq(rest, 0, &["that", "i", "need", "to"]) || seq(rest, 0, &["that", "i", "have", "to"])
+        {
             return Some(self.add_task(&rest[4..], true));
         }
         let mut ex = Extract::new(rest);
@@ -706,7 +818,11 @@ impl Parser<'_> {
         }
         let mut when: Option<When> = None;
         if before.is_none() {
-            if let Some((a, e, found)) = ex.scan(|s, i| when::parse_when(s, i, self.clk)).into_iter().next() {
+            if let Some((a, e, found)) = ex
+                .scan(|s, i| when::parse_when(s, i, self.clk))
+                .into_iter()
+                .next()
+            {
                 ex.take(a, e);
                 when = Some(found);
             }
@@ -730,14 +846,6 @@ impl Parser<'_> {
         } else {
             return Some(self.add_task(rest, true));
         };
-        let target = match target {
-            Ok(x) => x,
-            Err(_) => {
-                return Some(unknown(
-                    "Which task is the reminder for? E.g. “remind me about the report at 9am tomorrow”.",
-                ))
-            }
-        };
         let spec = if let Some(m) = before {
             ReminderSpec::Before { minutes: m }
         } else if let Some(wn) = when {
@@ -757,15 +865,23 @@ impl Parser<'_> {
                 "When should I remind you? E.g. “remind me about the report at 9am tomorrow” or “15 minutes before”.",
             ));
         };
+        let target = match target {
+            Ok(x) => x,
+            Err(_) => {
+                return Some(unknown(
+                    "Which task is the reminder for? E.g. “remind me about the report at 9am tomorrow”.",
+                ))
+            }
+        };
         Some(Intent::AddReminder { target, spec }.into())
     }
 
     fn snooze(&self, t: &[Tok]) -> Option<Out> {
         let k = if w(t, 0) == "snooze" {
             1
-        } else if seq(t, 0, &["remind", "me", "again"]) {
-            3
-        } else if seq(t, 0, &["remind", "me", "later"]) && t.len() == 3 {
+        } else if seq(t, 0, &["remind", "me", "again"])
+            || (seq(t, 0, &["remind", "me", "later"]) && t.len() == 3)
+        {
             3
         } else {
             return None;
@@ -784,7 +900,11 @@ impl Parser<'_> {
                 if let Some((_, wn)) = when::parse_when(t, j + 1, self.clk) {
                     match wn.resolve(self.clk) {
                         Ok(m) => {
-                            let at = if m.has_time { m.utc } else { self.clk.at(m.date, (9, 0)) };
+                            let at = if m.has_time {
+                                m.utc
+                            } else {
+                                self.clk.at(m.date, (9, 0))
+                            };
                             let diff = (at - self.clk.now).num_seconds();
                             if diff <= 0 {
                                 return Some(refuse("I can't snooze a reminder until a time that has already passed."));
@@ -800,7 +920,11 @@ impl Parser<'_> {
             if let Some((_, n, u)) = when::duration(t, j + skip) {
                 match u.minutes() {
                     Some(per) => minutes = Some(n as i64 * per),
-                    None => return Some(refuse("I can snooze a reminder by minutes, hours, days or weeks.")),
+                    None => {
+                        return Some(refuse(
+                            "I can snooze a reminder by minutes, hours, days or weeks.",
+                        ))
+                    }
                 }
                 name_end = j;
                 break;
@@ -836,9 +960,22 @@ impl Parser<'_> {
 
     fn stop_or_resume(&self, t: &[Tok]) -> Option<Out> {
         let n = t.len();
+        // "Restart the server !!!", "Pause the subscription by Friday": new tasks.
+        if n > 1 && self.has_task_details(&t[1..], false) {
+            return None;
+        }
         let series_word = any_word(
             t,
-            &["reminder", "reminders", "series", "recurring", "recurrence", "repeating", "repeat", "repeats"],
+            &[
+                "reminder",
+                "reminders",
+                "series",
+                "recurring",
+                "recurrence",
+                "repeating",
+                "repeat",
+                "repeats",
+            ],
         );
         let make = |resume: bool, a: usize, b: usize| -> Out {
             match self.target(t, a, b, SERIES_TAIL) {
@@ -848,10 +985,16 @@ impl Parser<'_> {
                     Intent::StopSeries { target }
                 }
                 .into(),
-                Err(o) => o,
+                Err(o) => *o,
             }
         };
-        let about = |k: usize| if matches!(w(t, k), "to" | "about" | "of" | "for") { k + 1 } else { k };
+        let about = |k: usize| {
+            if matches!(w(t, k), "to" | "about" | "of" | "for") {
+                k + 1
+            } else {
+                k
+            }
+        };
         // Stop.
         if w(t, 0) == "stop" && matches!(w(t, 1), "reminding" | "repeating") {
             let k = if w(t, 2) == "me" { 3 } else { 2 };
@@ -866,9 +1009,39 @@ impl Parser<'_> {
         if seq(t, 0, &["no", "more"]) && n > 2 {
             return Some(make(false, 2, n));
         }
-        if matches!(w(t, 0), "stop" | "pause" | "halt" | "disable" | "mute" | "suspend" | "deactivate" | "silence") {
+        let dont_need = if matches!(w(t, 1), "don't" | "dont") && matches!(w(t, 2), "need" | "want")
+        {
+            Some(3)
+        } else if seq(t, 1, &["do", "not"]) && matches!(w(t, 3), "need" | "want") {
+            Some(4)
+        } else {
+            None
+        };
+        if let (Some(k), "i") = (dont_need, w(t, 0)) {
+            if n > k && series_word {
+                return Some(make(false, k, n));
+            }
+            if n > k {
+                let e = if matches!(w(t, n - 1), "anymore") {
+                    n - 1
+                } else {
+                    n
+                };
+                return Some(match self.target(t, k, e, &[&["any", "more"]]) {
+                    Ok(target) => Intent::DeleteTask { target }.into(),
+                    Err(o) => *o,
+                });
+            }
+        }
+        if matches!(
+            w(t, 0),
+            "stop" | "pause" | "halt" | "disable" | "mute" | "suspend" | "deactivate" | "silence"
+        ) {
             if n == 1 {
-                return self.last_task().ok().map(|target| Intent::StopSeries { target }.into());
+                return self
+                    .last_task()
+                    .ok()
+                    .map(|target| Intent::StopSeries { target }.into());
             }
             return Some(make(false, 1, n));
         }
@@ -881,16 +1054,30 @@ impl Parser<'_> {
         if matches!(w(t, 0), "cancel" | "end" | "kill") && series_word && w(t, 1) != "of" {
             return Some(make(false, 1, n));
         }
-        if w(t, n.saturating_sub(2)) == "stop" && w(t, n - 1) == "repeating" && matches!(w(t, 0), "make" | "let") {
+        if w(t, n.saturating_sub(2)) == "stop"
+            && w(t, n - 1) == "repeating"
+            && matches!(w(t, 0), "make" | "let")
+        {
             return Some(make(false, 1, n - 2));
         }
         // Resume.
         if matches!(
             w(t, 0),
-            "resume" | "unpause" | "un-pause" | "restart" | "reactivate" | "re-enable" | "reenable" | "enable" | "unmute"
+            "resume"
+                | "unpause"
+                | "un-pause"
+                | "restart"
+                | "reactivate"
+                | "re-enable"
+                | "reenable"
+                | "enable"
+                | "unmute"
         ) {
             if n == 1 {
-                return self.last_task().ok().map(|target| Intent::ResumeSeries { target }.into());
+                return self
+                    .last_task()
+                    .ok()
+                    .map(|target| Intent::ResumeSeries { target }.into());
             }
             let k = if matches!(w(t, 1), "reminding" | "repeating") {
                 about(if w(t, 2) == "me" { 3 } else { 2 })
@@ -913,7 +1100,8 @@ impl Parser<'_> {
             let k = if w(t, 2) == "me" { 3 } else { 2 };
             return Some(make(true, about(k), n));
         }
-        if w(t, 0) == "start" && n > 2 && (w(t, n - 1) == "again" || seq(t, n - 2, &["back", "up"])) {
+        if w(t, 0) == "start" && n > 2 && (w(t, n - 1) == "again" || seq(t, n - 2, &["back", "up"]))
+        {
             return Some(make(true, 1, n));
         }
         None
@@ -954,7 +1142,7 @@ impl Parser<'_> {
         }
         let target = match self.target(t, a, b, &[]) {
             Ok(x) => x,
-            Err(o) => return Some(o),
+            Err(o) => return Some(*o),
         };
         Some(
             Intent::RenameTask {
@@ -970,22 +1158,58 @@ impl Parser<'_> {
         let n = t.len();
         let v = w(t, 0);
         let mut found: Option<(usize, usize, When)> = None;
-        if matches!(v, "move" | "reschedule" | "postpone" | "push" | "defer" | "delay" | "shift" | "bring") {
+        // "can we do the presentation on Monday instead".
+        if n > 2 && w(t, n - 1) == "instead" {
+            let mut k = 0;
+            for lead in [
+                &["can", "we"][..],
+                &["could", "we"],
+                &["let's"],
+                &["lets"],
+                &["we'll"],
+                &["i'll"],
+                &["let", "us"],
+            ] {
+                if seq(t, 0, lead) {
+                    k = lead.len();
+                    break;
+                }
+            }
+            if matches!(w(t, k), "do" | "have" | "hold" | "make" | "move") {
+                if let Some((a, b, wn)) = when_split(t, k + 1, self.clk, &["to", "on", "for", "at"])
+                {
+                    return Some(self.reschedule_to(t, a, b, &wn));
+                }
+            }
+        }
+        if matches!(
+            v,
+            "move" | "reschedule" | "postpone" | "push" | "defer" | "delay" | "shift" | "bring"
+        ) {
             let mut k = 1;
             if matches!(w(t, k), "back" | "out" | "forward") {
                 k += 1;
             }
             if matches!(v, "postpone" | "push" | "delay" | "defer" | "shift") {
-                if let Some(by) = (k..n).find(|&j| w(t, j) == "by" && when::duration(t, j + 1).is_some_and(|(e, ..)| e == n)) {
-                    let _ = by;
+                let by_amount = (k..n).any(|j| {
+                    w(t, j) == "by" && when::duration(t, j + 1).is_some_and(|(e, ..)| e == n)
+                });
+                if by_amount {
                     return Some(unknown(
                         "Tell me the new date rather than how far to move it, e.g. “move the report to Friday”.",
                     ));
                 }
             }
-            found = when_split(t, k, self.clk, &["to", "until", "till", "for", "back", "out", "forward"]);
+            found = when_split(
+                t,
+                k,
+                self.clk,
+                &["to", "until", "till", "for", "back", "out", "forward"],
+            );
             if found.is_none() && v != "move" && v != "push" && v != "bring" && v != "shift" {
-                return Some(unknown("When should it be due? E.g. “reschedule the report to Friday 3pm”."));
+                return Some(unknown(
+                    "When should it be due? E.g. “reschedule the report to Friday 3pm”.",
+                ));
             }
         }
         if found.is_none() && matches!(v, "change" | "set" | "update" | "move" | "push") {
@@ -1002,7 +1226,9 @@ impl Parser<'_> {
             };
             if field > 0 && matches!(w(t, k + field), "of" | "for" | "on") {
                 found = when_split(t, k + field + 1, self.clk, &["to"]);
-            } else if let Some(d) = (1..n).find(|&j| seq(t, j, &["due", "date"]) || w(t, j) == "deadline") {
+            } else if let Some(d) =
+                (1..n).find(|&j| seq(t, j, &["due", "date"]) || w(t, j) == "deadline")
+            {
                 // "set the report's due date to Friday"
                 let len = if w(t, d) == "deadline" { 1 } else { 2 };
                 let mut c = d + len;
@@ -1026,7 +1252,8 @@ impl Parser<'_> {
                     a = 1;
                     ok = true;
                 }
-                while b > a && matches!(w(t, b - 1), "now" | "is" | "are" | "be" | "should" | "'s") {
+                while b > a && matches!(w(t, b - 1), "now" | "is" | "are" | "be" | "should" | "'s")
+                {
                     ok = true;
                     b -= 1;
                 }
@@ -1046,7 +1273,7 @@ impl Parser<'_> {
     fn reschedule_to(&self, t: &[Tok], a: usize, b: usize, wn: &When) -> Out {
         let target = match self.target(t, a, b, &[]) {
             Ok(x) => x,
-            Err(o) => return o,
+            Err(o) => return *o,
         };
         let m = match wn.resolve(self.clk) {
             Ok(m) => m,
@@ -1075,14 +1302,22 @@ impl Parser<'_> {
         let v = w(t, 0);
         let make = |a: usize, b: usize, p: Priority| -> Out {
             match self.target(t, a, b, &[]) {
-                Ok(target) => Intent::SetPriority { target, priority: p }.into(),
-                Err(o) => o,
+                Ok(target) => Intent::SetPriority {
+                    target,
+                    priority: p,
+                }
+                .into(),
+                Err(o) => *o,
             }
         };
         if matches!(v, "prioritize" | "prioritise") && n > 1 {
             return Some(make(1, n, Priority::High));
         }
-        if matches!(v, "deprioritize" | "deprioritise" | "de-prioritize" | "de-prioritise") && n > 1 {
+        if matches!(
+            v,
+            "deprioritize" | "deprioritise" | "de-prioritize" | "de-prioritise"
+        ) && n > 1
+        {
             return Some(make(1, n, Priority::Low));
         }
         // "set|change the priority of X to high"
@@ -1091,7 +1326,8 @@ impl Parser<'_> {
             if w(t, k) == "the" {
                 k += 1;
             }
-            if matches!(w(t, k), "priority" | "prio") && matches!(w(t, k + 1), "of" | "for" | "on") {
+            if matches!(w(t, k), "priority" | "prio") && matches!(w(t, k + 1), "of" | "for" | "on")
+            {
                 let s = (k + 2..n).rev().find(|&j| matches!(w(t, j), "to" | "as"))?;
                 let p = level_exact(t, s + 1, n)?;
                 return Some(make(k + 2, s, p));
@@ -1108,14 +1344,18 @@ impl Parser<'_> {
             }
         }
         // "raise the priority of X (to urgent)", "lower X to low"
-        let raise = matches!(v, "raise" | "increase" | "bump" | "escalate" | "upgrade" | "up");
+        let raise = matches!(
+            v,
+            "raise" | "increase" | "bump" | "escalate" | "upgrade" | "up"
+        );
         let lower = matches!(v, "lower" | "decrease" | "reduce" | "downgrade");
         if raise || lower {
             let mut k = 1;
             if w(t, k) == "the" {
                 k += 1;
             }
-            if matches!(w(t, k), "priority" | "prio") && matches!(w(t, k + 1), "of" | "on" | "for") {
+            if matches!(w(t, k), "priority" | "prio") && matches!(w(t, k + 1), "of" | "on" | "for")
+            {
                 k += 2;
             } else {
                 k = 1;
@@ -1127,7 +1367,11 @@ impl Parser<'_> {
             }
             if k > 1 || v != "bump" {
                 let end = if w(t, n - 1) == "priority" { n - 1 } else { n };
-                return Some(make(k, end, if raise { Priority::High } else { Priority::Low }));
+                return Some(make(
+                    k,
+                    end,
+                    if raise { Priority::High } else { Priority::Low },
+                ));
             }
             return None;
         }
@@ -1147,7 +1391,9 @@ impl Parser<'_> {
             }
         }
         // "X is urgent", "X should be high priority"
-        if let Some(s) = (1..n).find(|&j| matches!(w(t, j), "is" | "are") || seq(t, j, &["should", "be"])) {
+        if let Some(s) =
+            (1..n).find(|&j| matches!(w(t, j), "is" | "are") || seq(t, j, &["should", "be"]))
+        {
             let mut c = s + if w(t, s) == "should" { 2 } else { 1 };
             if w(t, c) == "now" {
                 c += 1;
@@ -1173,8 +1419,12 @@ impl Parser<'_> {
         }
         if let Some(p) = level_exact(t, s + 1, n) {
             return Some(match self.target(t, 1, s, &[]) {
-                Ok(target) => Intent::SetPriority { target, priority: p }.into(),
-                Err(o) => o,
+                Ok(target) => Intent::SetPriority {
+                    target,
+                    priority: p,
+                }
+                .into(),
+                Err(o) => *o,
             });
         }
         if let Some((e, wn)) = when::parse_when(t, s + 1, self.clk) {
@@ -1189,7 +1439,7 @@ impl Parser<'_> {
                 new_title: text::capitalize(&new_title),
             }
             .into(),
-            Err(o) => o,
+            Err(o) => *o,
         })
     }
 
@@ -1200,11 +1450,20 @@ impl Parser<'_> {
         let make = |a: usize, b: usize| -> Out {
             match self.target(t, a, b, &[]) {
                 Ok(target) => Intent::ReopenTask { target }.into(),
-                Err(o) => o,
+                Err(o) => *o,
             }
         };
         let v = w(t, 0);
-        if matches!(v, "reopen" | "re-open" | "uncomplete" | "un-complete" | "unmark" | "unfinish" | "reactivate") {
+        if matches!(
+            v,
+            "reopen"
+                | "re-open"
+                | "uncomplete"
+                | "un-complete"
+                | "unmark"
+                | "unfinish"
+                | "reactivate"
+        ) {
             let mut b = n;
             if w(t, b - 1) == "done" && matches!(w(t, b - 2), "as") {
                 b -= 2;
@@ -1213,7 +1472,10 @@ impl Parser<'_> {
         }
         if v == "undo" {
             let mut k = 1;
-            if matches!(w(t, k), "complete" | "completing" | "completion" | "finishing") {
+            if matches!(
+                w(t, k),
+                "complete" | "completing" | "completion" | "finishing"
+            ) {
                 k += 1;
             }
             if w(t, k) == "of" {
@@ -1238,6 +1500,7 @@ impl Parser<'_> {
             &["not", "done", "yet"],
         ];
         if v == "mark" || v == "set" {
+            let n = if w(t, n - 1) == "again" { n - 1 } else { n };
             for s in 2..n {
                 let c = if w(t, s) == "as" { s + 1 } else { s };
                 if NOT_DONE.iter().any(|p| c + p.len() == n && seq(t, c, p)) {
@@ -1269,8 +1532,15 @@ impl Parser<'_> {
             || seq(t, 0, &["i", "did", "not"])
             || seq(t, 0, &["i", "have", "not"])
         {
-            let k = if w(t, 1) == "did" || w(t, 1) == "have" { 3 } else { 2 };
-            if matches!(w(t, k), "finish" | "complete" | "do" | "finished" | "completed" | "done") {
+            let k = if w(t, 1) == "did" || w(t, 1) == "have" {
+                3
+            } else {
+                2
+            };
+            if matches!(
+                w(t, k),
+                "finish" | "complete" | "do" | "finished" | "completed" | "done"
+            ) {
                 let mut e = n;
                 if w(t, e - 1) == "yet" || w(t, e - 1) == "after" {
                     e -= 1;
@@ -1289,7 +1559,7 @@ impl Parser<'_> {
         let make = |a: usize, b: usize| -> Out {
             match self.target(t, a, b, &[]) {
                 Ok(target) => Intent::CompleteTask { target }.into(),
-                Err(o) => o,
+                Err(o) => *o,
             }
         };
         let v = w(t, 0);
@@ -1304,7 +1574,7 @@ impl Parser<'_> {
         }
         if matches!(v, "complete" | "finish") && n > 1 {
             // With a date or priority it is a new task: "finish the report by Friday".
-            if self.has_task_details(&t[1..]) {
+            if self.has_task_details(&t[1..], true) {
                 return None;
             }
             return Some(make(1, n));
@@ -1328,7 +1598,10 @@ impl Parser<'_> {
         // "I finished X", "I've done X", "I'm done with X".
         if w(t, 0) == "i" || w(t, 0) == "i've" || w(t, 0) == "i'm" {
             let mut k = 1;
-            while matches!(w(t, k), "have" | "just" | "already" | "am" | "'ve" | "finally") {
+            while matches!(
+                w(t, k),
+                "have" | "just" | "already" | "am" | "'ve" | "finally"
+            ) {
                 k += 1;
             }
             if matches!(w(t, k), "finished" | "completed" | "did" | "done") {
@@ -1364,7 +1637,8 @@ impl Parser<'_> {
     fn delete(&self, t: &[Tok]) -> Option<Out> {
         let n = t.len();
         let k = match w(t, 0) {
-            "delete" | "remove" | "trash" | "erase" | "discard" | "drop" | "scrap" | "bin" | "cancel" | "kill" => 1,
+            "delete" | "remove" | "trash" | "erase" | "discard" | "drop" | "scrap" | "bin"
+            | "cancel" | "kill" => 1,
             "get" if seq(t, 1, &["rid", "of"]) => 3,
             "throw" if matches!(w(t, 1), "away" | "out") => 2,
             _ => return None,
@@ -1377,15 +1651,15 @@ impl Parser<'_> {
         }
         Some(match self.target(t, k, n, &[]) {
             Ok(target) => Intent::DeleteTask { target }.into(),
-            Err(o) => o,
+            Err(o) => *o,
         })
     }
 
     /// Whether words carry a due date, recurrence, priority or tag.
-    fn has_task_details(&self, t: &[Tok]) -> bool {
+    fn has_task_details(&self, t: &[Tok], recurrence: bool) -> bool {
         (0..t.len()).any(|i| {
             when::parse_when(t, i, self.clk).is_some()
-                || recur::parse_recurrence(t, i).is_some()
+                || (recurrence && recur::parse_recurrence(t, i).is_some())
                 || priority_phrase(t, i).is_some()
                 || t[i].low.starts_with('#')
         })
@@ -1400,24 +1674,67 @@ impl Parser<'_> {
             "show" | "list" | "display" | "view" | "see" | "find" | "search" => 1,
             "get" | "give" if w(t, 1) == "me" => 2,
             "look" if w(t, 1) == "up" => 2,
-            "what" | "what's" | "whats" | "which" | "any" | "anything" | "how" | "whatre" | "what're" => 0,
+            "what" | "what's" | "whats" | "which" | "any" | "anything" | "how" | "whatre"
+            | "what're" => 0,
             "do" | "have" if w(t, 1) == "i" => 0,
             "is" | "are" if matches!(w(t, 1), "there" | "any") => 0,
-            "my" | "all" | "open" | "overdue" | "today's" | "tomorrow's" | "upcoming" | "pending" | "completed" => 0,
+            "my" | "all" | "open" | "overdue" | "today's" | "tomorrow's" | "upcoming"
+            | "pending" | "completed" => 0,
             "tasks" | "todos" | "agenda" => 0,
             _ => return None,
         };
         const KEYWORDS: &[&str] = &[
-            "task", "tasks", "todo", "todos", "to-do", "to-dos", "due", "overdue", "late", "left", "pending", "open",
-            "completed", "done", "finished", "agenda", "plate", "priority", "urgent", "important", "tagged", "tag",
-            "reminders", "scheduled", "upcoming", "have", "remaining", "outstanding", "list", "everything",
-            "things", "anything", "today", "tomorrow", "week", "missed", "behind",
+            "task",
+            "tasks",
+            "todo",
+            "todos",
+            "to-do",
+            "to-dos",
+            "due",
+            "overdue",
+            "late",
+            "left",
+            "pending",
+            "open",
+            "completed",
+            "done",
+            "finished",
+            "agenda",
+            "plate",
+            "priority",
+            "urgent",
+            "important",
+            "tagged",
+            "tag",
+            "reminders",
+            "scheduled",
+            "upcoming",
+            "have",
+            "remaining",
+            "outstanding",
+            "list",
+            "everything",
+            "things",
+            "anything",
+            "today",
+            "tomorrow",
+            "week",
+            "missed",
+            "behind",
+            "finish",
+            "complete",
+            "did",
         ];
-        let has_kw = t.iter().any(|x| KEYWORDS.contains(&x.low.as_str()) || x.low.starts_with('#'));
+        let has_kw = t
+            .iter()
+            .any(|x| KEYWORDS.contains(&x.low.as_str()) || x.low.starts_with('#'));
         if !has_kw && verb_k == 0 {
             return None;
         }
-        if !has_kw && matches!(v, "see" | "find" | "search" | "look" | "get" | "give") && n <= verb_k {
+        if !has_kw
+            && matches!(v, "see" | "find" | "search" | "look" | "get" | "give")
+            && n <= verb_k
+        {
             return None;
         }
         let mut f = ListFilter::default();
@@ -1430,63 +1747,101 @@ impl Parser<'_> {
                 && matches!(l[i - 1], "not" | "be" | "un" | "get" | "gets" | "to")
         });
         if !negated_done
-            && (has("completed") || has("done") || has("finished") || seq(t, 0, &["what", "did", "i"]))
+            && (has("completed")
+                || has("done")
+                || has("finished")
+                || seq(t, 0, &["what", "did", "i"])
+                || (has("did") && (has("complete") || has("finish") || has("do")))
+                || seq(t, 0, &["what", "have", "i"]) && (has("finish") || has("complete")))
         {
             f.status = Status::Completed;
         }
-        if seq_any(t, &[&["including", "completed"], &["including", "done"], &["even", "completed"]])
-            || (has("all") && (has("completed") || has("done")) && has("and"))
+        if seq_any(
+            t,
+            &[
+                &["including", "completed"],
+                &["including", "done"],
+                &["even", "completed"],
+            ],
+        ) || (has("all") && (has("completed") || has("done")) && has("and"))
         {
             f.status = Status::All;
         }
         // Priority.
-        for i in 0..n {
+        for (i, word) in l.iter().enumerate() {
             if let Some((_, p)) = priority_phrase(t, i) {
                 f.priority = Some(p);
                 break;
             }
-            if matches!(l[i], "urgent" | "critical") {
+            if matches!(*word, "urgent" | "critical") {
                 f.priority = Some(Priority::Urgent);
                 break;
             }
-            if l[i] == "important" {
+            if *word == "important" {
                 f.priority = Some(Priority::High);
                 break;
             }
         }
         // Due window.
-        if has("overdue") || has("late") || has("missed") || seq_any(t, &[&["past", "due"]]) || has("behind") {
+        if has("overdue")
+            || has("late")
+            || has("missed")
+            || seq_any(t, &[&["past", "due"]])
+            || has("behind")
+        {
             f.due_window = Some(DueWindow::Overdue);
-        } else if has("today") || has("tonight") || has("today's") || seq_any(t, &[&["this", "morning"], &["this", "afternoon"], &["this", "evening"]]) {
+        } else if has("today")
+            || has("tonight")
+            || has("today's")
+            || seq_any(
+                t,
+                &[
+                    &["this", "morning"],
+                    &["this", "afternoon"],
+                    &["this", "evening"],
+                ],
+            )
+        {
             f.due_window = Some(DueWindow::Today);
         } else if has("tomorrow") || has("tomorrow's") {
             f.due_window = Some(DueWindow::Tomorrow);
-        } else if seq_any(t, &[&["this", "week"], &["the", "week"], &["for", "week"]]) || has("week's") {
+        } else if seq_any(t, &[&["this", "week"], &["the", "week"], &["for", "week"]])
+            || has("week's")
+        {
             f.due_window = Some(DueWindow::ThisWeek);
         }
         // Tag.
-        for i in 0..n {
-            if let Some(tag) = l[i].strip_prefix('#') {
+        for (i, word) in l.iter().enumerate() {
+            if let Some(tag) = word.strip_prefix('#') {
                 if tag.chars().next().is_some_and(|c| c.is_alphabetic()) {
                     f.tag = Some(tag.to_string());
                     break;
                 }
             }
-            if matches!(l[i], "tagged" | "labeled" | "labelled") && i + 1 < n {
+            if matches!(*word, "tagged" | "labeled" | "labelled") && i + 1 < n {
                 f.tag = Some(l[i + 1].trim_start_matches('#').to_string());
                 break;
             }
-            if l[i] == "tag" && i > 0 && matches!(l[i - 1], "with" | "the") && i + 1 < n {
+            if *word == "tag" && i > 0 && matches!(l[i - 1], "with" | "the") && i + 1 < n {
                 f.tag = Some(l[i + 1].trim_start_matches('#').to_string());
                 break;
             }
         }
         // Text.
-        let text_at = (0..n).find(|&i| {
-            matches!(l[i], "about" | "containing" | "mentioning" | "matching" | "regarding" | "called" | "named")
-                || (l[i] == "related" && w(t, i + 1) == "to")
-                || (matches!(l[i], "find" | "search") && i == 0)
-        });
+        let text_at = (0..n)
+            .find(|&i| {
+                matches!(
+                    l[i],
+                    "about"
+                        | "containing"
+                        | "mentioning"
+                        | "matching"
+                        | "regarding"
+                        | "called"
+                        | "named"
+                ) || (l[i] == "related" && w(t, i + 1) == "to")
+            })
+            .or_else(|| (matches!(l[0], "find" | "search")).then_some(0));
         if let Some(i) = text_at {
             let mut a = i + 1;
             if l[i] == "related" {
@@ -1496,14 +1851,27 @@ impl Parser<'_> {
                 a += 1;
             }
             // Skip "tasks about", "my tasks".
-            while matches!(w(t, a), "my" | "tasks" | "task" | "todos" | "the" | "for" | "with" | "about" | "all") {
+            while matches!(
+                w(t, a),
+                "my" | "tasks" | "task" | "todos" | "the" | "for" | "with" | "about" | "all"
+            ) {
                 a += 1;
             }
             let mut b = a;
             while b < n
                 && !matches!(
                     l[b],
-                    "that" | "which" | "due" | "tagged" | "with" | "today" | "tomorrow" | "this" | "overdue" | "?" | ","
+                    "that"
+                        | "which"
+                        | "due"
+                        | "tagged"
+                        | "with"
+                        | "today"
+                        | "tomorrow"
+                        | "this"
+                        | "overdue"
+                        | "?"
+                        | ","
                 )
             {
                 b += 1;
@@ -1551,12 +1919,22 @@ fn quoted_or_text(t: &[Tok], a: usize, b: usize) -> String {
 
 /// Where a task name ends and a date that runs to the end begins:
 /// "move [the report] to [next Friday at 3pm]".
-fn when_split(t: &[Tok], k: usize, clk: &Clock, connectors: &[&str]) -> Option<(usize, usize, When)> {
+fn when_split(
+    t: &[Tok],
+    k: usize,
+    clk: &Clock,
+    connectors: &[&str],
+) -> Option<(usize, usize, When)> {
     let mut n = t.len();
     while n > k && matches!(w(t, n - 1), "instead" | "please") {
         n -= 1;
     }
     for j in k + 1..n {
+        if let Some((e, wn)) = when::parse_when(t, j, clk) {
+            if e == n {
+                return Some((k, j, wn));
+            }
+        }
         let mut c = j;
         while c < n && connectors.contains(&w(t, c)) {
             c += 1;
@@ -1564,7 +1942,7 @@ fn when_split(t: &[Tok], k: usize, clk: &Clock, connectors: &[&str]) -> Option<(
         if w(t, c) == "to" {
             c += 1;
         }
-        if let Some((e, wn)) = when::parse_when(t, c, clk) {
+        if let Some((e, wn)) = when::parse_when_after(t, c, clk, c > j) {
             if e == n {
                 return Some((k, j, wn));
             }
@@ -1655,24 +2033,37 @@ impl<'a> Extract<'a> {
 
     /// The unclaimed tokens as a title, without dangling joiners.
     fn title(&self) -> String {
-        const LEAD: &[&str] = &["and", "to", "then", "also", "that", "-", "–", "—", ",", ":", ";", ".", ")", "&"];
+        const LEAD: &[&str] = &[
+            "and", "to", "then", "also", "that", "-", "–", "—", ",", ":", ";", ".", ")", "&",
+        ];
         const TAIL: &[&str] = &[
-            "and", "due", "by", "at", "on", "for", "with", "starting", "from", "before", "until", "till", "in", "-",
-            "–", "—", ",", ":", ";", ".", "(", "&", "every", "each", "is", "it's", "its", "this", "of", "the",
+            "and", "due", "by", "at", "on", "for", "with", "starting", "from", "before", "until",
+            "till", "in", "-", "–", "—", ",", ":", ";", ".", "(", "&", "every", "each", "is",
+            "it's", "its", "this", "of", "the",
         ];
         let mut idx: Vec<usize> = (0..self.t.len()).filter(|&i| !self.used[i]).collect();
         // Empty brackets left by a removed "(urgent)".
         loop {
             let before = idx.len();
-            while idx.first().is_some_and(|&i| LEAD.contains(&self.t[i].low.as_str())) {
+            while idx
+                .first()
+                .is_some_and(|&i| LEAD.contains(&self.t[i].low.as_str()))
+            {
                 idx.remove(0);
             }
-            while idx.last().is_some_and(|&i| TAIL.contains(&self.t[i].low.as_str())) {
+            while idx
+                .last()
+                .is_some_and(|&i| TAIL.contains(&self.t[i].low.as_str()))
+            {
                 idx.pop();
             }
             let opens = idx.iter().filter(|&&i| self.t[i].low == "(").count();
             let closes = idx.iter().filter(|&&i| self.t[i].low == ")").count();
-            if opens != closes || idx.windows(2).any(|p| self.t[p[0]].low == "(" && self.t[p[1]].low == ")") {
+            if opens != closes
+                || idx
+                    .windows(2)
+                    .any(|p| self.t[p[0]].low == "(" && self.t[p[1]].low == ")")
+            {
                 idx.retain(|&i| self.t[i].low != "(" && self.t[i].low != ")");
             }
             if idx.len() == before {
@@ -1681,8 +2072,11 @@ impl<'a> Extract<'a> {
         }
         let s = text::join(self.t, &idx);
         let s = s.trim();
-        let s = if (s.starts_with('"') && s.ends_with('"') && s.len() > 1) || (s.starts_with('“') && s.ends_with('”')) {
-            s.trim_matches(|c| matches!(c, '"' | '“' | '”')).trim()
+        let quoted = |a: char, b: char| s.starts_with(a) && s.ends_with(b) && s.chars().count() > 1;
+        let s = if quoted('"', '"') || quoted('“', '”') || quoted('\'', '\'') || quoted('‘', '’')
+        {
+            s.trim_matches(|c| matches!(c, '"' | '“' | '”' | '\'' | '‘' | '’'))
+                .trim()
         } else {
             s
         };
@@ -1691,10 +2085,17 @@ impl<'a> Extract<'a> {
 }
 
 /// "remind me 15 minutes before", "with a reminder at 9am", "(reminder 1 hour before)".
-fn reminder_clause(t: &[Tok], i: usize, clk: &Clock) -> Option<(usize, Result<ReminderSpec, String>)> {
+fn reminder_clause(
+    t: &[Tok],
+    i: usize,
+    clk: &Clock,
+) -> Option<(usize, Result<ReminderSpec, String>)> {
     let mut k = i;
     let mut paren = false;
-    while matches!(w(t, k), "," | "and" | "with" | "plus" | "+" | "-" | "(" | "also" | ";") {
+    while matches!(
+        w(t, k),
+        "," | "and" | "with" | "plus" | "+" | "-" | "(" | "also" | ";"
+    ) {
         paren |= w(t, k) == "(";
         k += 1;
     }
@@ -1732,27 +2133,33 @@ fn reminder_clause(t: &[Tok], i: usize, clk: &Clock) -> Option<(usize, Result<Re
 
 /// "15 minutes before", "an hour earlier", "the day before", "a day ahead".
 fn before_spec(t: &[Tok], k: usize) -> Option<(usize, u32)> {
-    let (mut e, minutes) = if seq(t, k, &["the", "day", "before"]) || seq(t, k, &["the", "night", "before"]) {
-        (k + 3, 1440)
-    } else {
-        let (e, n, u) = when::duration(t, k)?;
-        let per = u.minutes()?;
-        if !matches!(w(t, e), "before" | "earlier" | "ahead" | "prior" | "beforehand" | "early") && !seq(t, e, &["in", "advance"]) {
-            return None;
-        }
-        let e = if w(t, e) == "in" { e + 2 } else { e + 1 };
-        (e, (n as i64 * per).min(u32::MAX as i64) as u32)
-    };
+    let (mut e, minutes) =
+        if seq(t, k, &["the", "day", "before"]) || seq(t, k, &["the", "night", "before"]) {
+            (k + 3, 1440)
+        } else {
+            let (e, n, u) = when::duration(t, k)?;
+            let per = u.minutes()?;
+            if !matches!(
+                w(t, e),
+                "before" | "earlier" | "ahead" | "prior" | "beforehand" | "early"
+            ) && !seq(t, e, &["in", "advance"])
+            {
+                return None;
+            }
+            let e = if w(t, e) == "in" { e + 2 } else { e + 1 };
+            (e, (n as i64 * per).min(u32::MAX as i64) as u32)
+        };
     if matches!(w(t, e), "it" | "that" | "hand") {
         e += 1;
-    } else if w(t, e) == "to" && w(t, e + 1) == "it" {
-        e += 2;
-    } else if seq(t, e, &["it's", "due"]) || seq(t, e, &["the", "deadline"]) || seq(t, e, &["it", "starts"]) {
+    } else if (w(t, e) == "to" && w(t, e + 1) == "it")
+        || seq(t, e, &["it's", "due"])
+        || seq(t, e, &["the", "deadline"])
+        || seq(t, e, &["it", "starts"])
+    {
         e += 2;
     } else if seq(t, e, &["it", "is", "due"]) {
         e += 3;
     }
-    let _ = Unit::Minute;
     Some((e, minutes))
 }
 
@@ -1778,7 +2185,11 @@ fn p_code(s: &str) -> Option<Priority> {
 
 fn bangs(s: &str) -> Option<Priority> {
     if s.len() >= 2 && s.chars().all(|c| c == '!') {
-        Some(if s.len() >= 3 { Priority::Urgent } else { Priority::High })
+        Some(if s.len() >= 3 {
+            Priority::Urgent
+        } else {
+            Priority::High
+        })
     } else {
         None
     }
@@ -1824,7 +2235,9 @@ fn priority_phrase(t: &[Tok], i: usize) -> Option<(usize, Priority)> {
         if matches!(w(t, c), ":" | "is" | "=" | "of") {
             c += 1;
         }
-        level_word(w(t, c)).or_else(|| digit_level(w(t, c))).map(|p| (c + 1, p))
+        level_word(w(t, c))
+            .or_else(|| digit_level(w(t, c)))
+            .map(|p| (c + 1, p))
     } else {
         None
     };
@@ -1861,7 +2274,10 @@ fn positional_priority(t: &[Tok], ex: &Extract) -> Option<(usize, usize, Priorit
             let mut a = last;
             while a > 0
                 && !ex.used[a - 1]
-                && matches!(w(t, a - 1), "," | "-" | "very" | "it's" | "its" | "(" | "is" | "this")
+                && matches!(
+                    w(t, a - 1),
+                    "," | "-" | "very" | "it's" | "its" | "(" | "is" | "this"
+                )
             {
                 a -= 1;
             }
@@ -1900,8 +2316,13 @@ fn level_exact(t: &[Tok], a: usize, b: usize) -> Option<Priority> {
         }
     }
     if b != a + 1 {
-        if b == a + 2 && w(t, a) == "most" && w(t, a + 1) == "important" {
-            return Some(Priority::Urgent);
+        if b == a + 2 {
+            match (w(t, a), w(t, a + 1)) {
+                ("most", "important" | "urgent") => return Some(Priority::Urgent),
+                ("more", "important" | "urgent") => return Some(Priority::High),
+                ("less", "important" | "urgent") => return Some(Priority::Low),
+                _ => {}
+            }
         }
         return None;
     }
@@ -1950,7 +2371,9 @@ mod tests {
     #[test]
     fn important_inside_title_is_kept() {
         match p("Read important documents") {
-            Intent::AddTask { title, priority, .. } => {
+            Intent::AddTask {
+                title, priority, ..
+            } => {
                 assert_eq!(title, "Read important documents");
                 assert_eq!(priority, None);
             }
@@ -1966,7 +2389,10 @@ mod tests {
 
     #[test]
     fn reference_without_last_task_asks() {
-        assert!(matches!(p("remind me 15 minutes before"), Intent::Unknown { .. }));
+        assert!(matches!(
+            p("remind me 15 minutes before"),
+            Intent::Unknown { .. }
+        ));
         assert!(matches!(p("complete it"), Intent::Unknown { .. }));
     }
 }

@@ -25,10 +25,14 @@
 //! * `end of week` is the Sunday of this week, `end of month` the last day of
 //!   this month, `end of year` 31 December, `end of day`/`eod` today.
 //! * `in 10 minutes`, `in 2 hours`, `in half an hour` are exact instants;
-//!   `in 3 days`, `in 2 weeks`, `in a month` are dates without a time.
+//!   `in 3 days`, `in 2 weeks`, `in a month` are dates without a time
+//!   (`within …` and `… from now` alike; `2 hours ago` is in the past).
+//! * `last Friday` is the most recent Friday before today.
 //! * `on the 1st`, `by the 15th` (an ordinal needs `on`/`by`/`due`/`the …
 //!   of`): the next such day of a month, today included. `March 3`,
-//!   `3 March`, `the 3rd of March`, `March 3, 2027`: the next such date.
+//!   `3 March`, `the 3rd of March`, `March 3, 2027`: this year's date when it
+//!   is at most 30 days past (“due November 20” said on 26 November is
+//!   overdue), otherwise the next one.
 //!   ISO dates `2026-12-03` are read; slash and dot forms (`3/4`, `3.4.`) are
 //!   not, because day and month order differ between users.
 //! * Times: `3pm`, `3:30 pm`, `15:30`, `noon`, `midnight`, `at 9`.
@@ -42,6 +46,10 @@
 //!
 //! Ordinals and numbers inside titles are left alone unless a trigger word
 //! makes them a date: “Read The 5th Wave”, “Renovation - 2nd Floor Bath”.
+//! A weekday or month date directly followed by a noun is read as part of
+//! the title (“Send report to Friday team”, “Buy tickets for May 5th
+//! concert”), and so are `daily`/`weekly`/`monthly`/`quarterly` after an
+//! article or before a noun (“Write the weekly report”).
 //!
 //! # Priorities
 //!
@@ -61,7 +69,8 @@
 //! `every month on the 15th`, `on the 1st of every month`,
 //! `every last Friday`, `every 2nd Tuesday` (the second Tuesday of each
 //! month; say `every other Tuesday` for fortnightly), `every year on March 3`,
-//! `daily`, `weekly`, `monthly`, `yearly`, `fortnightly`. `after I finish it`,
+//! `daily`, `weekly`, `monthly`, `quarterly`, `yearly`, `fortnightly`,
+//! `weekdays`, `on weekends`. `after I finish it`,
 //! `after completion` and similar make it [`RecurrenceMode::Completion`]:
 //! the next one is due that long after the previous one is completed.
 //! The first occurrence is left to the recurrence engine unless the message
@@ -382,10 +391,10 @@ set a reminder (“remind me 15 minutes before”), stop or resume a recurring t
 /// Reads one message. See the crate documentation for the grammar.
 pub fn parse(message: &str, ctx: &Context) -> Parsed {
     let clock = when::Clock::new(ctx.timezone, ctx.now_utc_ms);
-    let intent = grammar::parse_intent(message, ctx, &clock);
-    let explanation = explain::explain(&intent, &clock);
+    let out = grammar::parse_intent(message, ctx, &clock);
+    let explanation = explain::explain(&out.intent, out.recurrence_text.as_deref(), &clock);
     Parsed {
-        intent,
+        intent: out.intent,
         explanation,
     }
 }

@@ -117,7 +117,11 @@ impl Rule {
                     n => format!("every {n} months"),
                 };
                 if !self.by_month_day.is_empty() {
-                    let v: Vec<String> = self.by_month_day.iter().map(|d| nth_day(*d)).collect();
+                    let v: Vec<String> = self
+                        .by_month_day
+                        .iter()
+                        .map(|d| nth_month_day(*d))
+                        .collect();
                     let refs: Vec<&str> = v.iter().map(|s| s.as_str()).collect();
                     format!("on the {} of {every}", list_and(&refs))
                 } else if !self.by_day.is_empty() {
@@ -151,6 +155,14 @@ fn nth_day(n: i32) -> String {
     }
 }
 
+fn nth_month_day(n: i32) -> String {
+    if n == -1 {
+        "last day".into()
+    } else {
+        text::ordinal_suffix(n as i64)
+    }
+}
+
 pub(crate) fn list_and(items: &[&str]) -> String {
     match items.len() {
         0 => String::new(),
@@ -167,6 +179,46 @@ fn w(t: &[Tok], k: usize) -> &str {
 
 /// A recurrence phrase starting at `i`.
 pub(crate) fn parse_recurrence(t: &[Tok], i: usize) -> Read {
+    let r = parse_at(t, i)?;
+    // "the weekly report", "quarterly slides": an adjective, not a rule.
+    let adverb = matches!(
+        w(t, i),
+        "daily"
+            | "weekly"
+            | "monthly"
+            | "yearly"
+            | "annually"
+            | "quarterly"
+            | "fortnightly"
+            | "biweekly"
+            | "hourly"
+    );
+    if adverb {
+        let article = i > 0
+            && matches!(
+                w(t, i - 1),
+                "the"
+                    | "a"
+                    | "an"
+                    | "my"
+                    | "our"
+                    | "your"
+                    | "his"
+                    | "her"
+                    | "their"
+                    | "this"
+                    | "that"
+                    | "next"
+                    | "last"
+            );
+        if article || !crate::when::date_boundary(t, r.0) {
+            return None;
+        }
+    }
+    Some(r)
+}
+
+fn parse_at(t: &[Tok], i: usize) -> Read {
     match w(t, i) {
         "every" | "each" => every(t, i + 1),
         "daily" => Some((i + 1, Ok(Rule::new(Freq::Daily)))),
@@ -179,6 +231,11 @@ pub(crate) fn parse_recurrence(t: &[Tok], i: usize) -> Read {
         }
         "monthly" => Some(on_clause(t, i + 1, Rule::new(Freq::Monthly))),
         "yearly" | "annually" => Some(on_clause(t, i + 1, Rule::new(Freq::Yearly))),
+        "quarterly" => {
+            let mut r = Rule::new(Freq::Monthly);
+            r.interval = 3;
+            Some(on_clause(t, i + 1, r))
+        }
         "once" if w(t, i + 1) == "a" => {
             let f = match w(t, i + 2) {
                 "day" => Freq::Daily,
@@ -189,6 +246,16 @@ pub(crate) fn parse_recurrence(t: &[Tok], i: usize) -> Read {
             };
             Some(on_clause(t, i + 3, Rule::new(f)))
         }
+        "weekdays" | "workdays" => {
+            use Weekday::*;
+            Some(day_part_tail(
+                t,
+                i + 1,
+                Rule::weekly(&[Mon, Tue, Wed, Thu, Fri]),
+            ))
+        }
+        "weekends" => Some((i + 1, Ok(Rule::weekly(&[Weekday::Sat, Weekday::Sun])))),
+        "on" if matches!(w(t, i + 1), "weekdays" | "workdays" | "weekends") => parse_at(t, i + 1),
         "on" | "the" => nth_of_every_month(t, i).or_else(|| {
             if w(t, i) == "on" {
                 plural_weekdays(t, i + 1)
@@ -290,12 +357,25 @@ fn every(t: &[Tok], j: usize) -> Read {
     }
     match s {
         "weekday" | "weekdays" | "workday" | "workdays" => {
-            return Some(day_part_tail(t, j + 1, Rule::weekly(&[Mon, Tue, Wed, Thu, Fri])))
+            return Some(day_part_tail(
+                t,
+                j + 1,
+                Rule::weekly(&[Mon, Tue, Wed, Thu, Fri]),
+            ))
         }
         "work" | "business" | "working" if matches!(w(t, j + 1), "day" | "days") => {
-            return Some(day_part_tail(t, j + 2, Rule::weekly(&[Mon, Tue, Wed, Thu, Fri])))
+            return Some(day_part_tail(
+                t,
+                j + 2,
+                Rule::weekly(&[Mon, Tue, Wed, Thu, Fri]),
+            ))
         }
         "weekend" | "weekends" => return Some((j + 1, Ok(Rule::weekly(&[Sat, Sun])))),
+        "quarter" => {
+            let mut r = Rule::new(Freq::Monthly);
+            r.interval = 3;
+            return Some(on_clause(t, j + 1, r));
+        }
         "other" => {
             let (e, r) = every(t, j + 1)?;
             return Some((
@@ -371,7 +451,13 @@ fn yearly(m: u32, d: u32) -> Result<Rule, String> {
 fn month_days(t: &[Tok], k: usize, days: Vec<i32>) -> (usize, Result<Rule, String>) {
     let e = month_tail(t, k).unwrap_or(k);
     if let Some(bad) = days.iter().find(|d| **d == 0 || **d > 31) {
-        return (e, Err(format!("no month has a {} day", text::ordinal_suffix(*bad as i64))));
+        return (
+            e,
+            Err(format!(
+                "no month has a {} day",
+                text::ordinal_suffix(*bad as i64)
+            )),
+        );
     }
     let mut r = Rule::new(Freq::Monthly);
     r.by_month_day = days;
@@ -396,7 +482,14 @@ fn last_forms(t: &[Tok], k: usize, n: Option<u32>) -> Read {
     if let Some((d, _, _)) = text::weekday(w(t, k)) {
         let e = month_tail(t, k + 1).unwrap_or(k + 1);
         if !(1..=5).contains(&nth) && nth != -1 {
-            return Some((e, Err(format!("no month has a {} {}", text::ordinal_suffix(nth as i64), text::weekday_name(d)))));
+            return Some((
+                e,
+                Err(format!(
+                    "no month has a {} {}",
+                    text::ordinal_suffix(nth as i64),
+                    text::weekday_name(d)
+                )),
+            ));
         }
         let mut r = Rule::new(Freq::Monthly);
         r.by_day = vec![(nth, d)];
@@ -427,7 +520,11 @@ fn on_clause(t: &[Tok], k: usize, mut r: Rule) -> (usize, Result<Rule, String>) 
                 k += 1;
             }
             let first = w(t, k);
-            let n = if first == "last" { Some(-1) } else { text::ordinal(first).map(|n| n as i32) };
+            let n = if first == "last" {
+                Some(-1)
+            } else {
+                text::ordinal(first).map(|n| n as i32)
+            };
             if let Some(n) = n {
                 if let Some((d, _, _)) = text::weekday(w(t, k + 1)) {
                     r.by_day = vec![(n, d)];
@@ -521,7 +618,11 @@ fn nth_of_every_month(t: &[Tok], i: usize) -> Read {
     let mut r = Rule::new(Freq::Monthly);
     let e;
     if first == "last" || text::ordinal(first).is_some() {
-        let n = if first == "last" { -1 } else { text::ordinal(first)? as i32 };
+        let n = if first == "last" {
+            -1
+        } else {
+            text::ordinal(first)? as i32
+        };
         if let Some((d, _, _)) = text::weekday(w(t, k + 1)) {
             r.by_day = vec![(n, d)];
             e = k + 2;
@@ -545,11 +646,24 @@ fn nth_of_every_month(t: &[Tok], i: usize) -> Read {
         _ => return None,
     };
     if let Some(bad) = r.by_month_day.iter().find(|d| **d == 0 || **d > 31) {
-        return Some((end, Err(format!("no month has a {} day", text::ordinal_suffix(*bad as i64)))));
+        return Some((
+            end,
+            Err(format!(
+                "no month has a {} day",
+                text::ordinal_suffix(*bad as i64)
+            )),
+        ));
     }
     if let Some((n, d)) = r.by_day.first() {
         if !(1..=5).contains(n) && *n != -1 {
-            return Some((end, Err(format!("no month has a {} {}", text::ordinal_suffix(*n as i64), text::weekday_name(*d)))));
+            return Some((
+                end,
+                Err(format!(
+                    "no month has a {} {}",
+                    text::ordinal_suffix(*n as i64),
+                    text::weekday_name(*d)
+                )),
+            ));
         }
     }
     Some((end, Ok(r)))
@@ -629,22 +743,42 @@ mod tests {
     fn rules() {
         assert_eq!(rr("every Monday"), "FREQ=WEEKLY;BYDAY=MO");
         assert_eq!(rr("every weekday"), "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR");
-        assert_eq!(rr("every Monday, Wednesday and Friday"), "FREQ=WEEKLY;BYDAY=MO,WE,FR");
+        assert_eq!(
+            rr("every Monday, Wednesday and Friday"),
+            "FREQ=WEEKLY;BYDAY=MO,WE,FR"
+        );
         assert_eq!(rr("every 2 weeks"), "FREQ=WEEKLY;INTERVAL=2");
-        assert_eq!(rr("every 2 weeks on Tuesday"), "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU");
+        assert_eq!(
+            rr("every 2 weeks on Tuesday"),
+            "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU"
+        );
         assert_eq!(rr("every other Tuesday"), "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU");
         assert_eq!(rr("every last Friday"), "FREQ=MONTHLY;BYDAY=-1FR");
         assert_eq!(rr("every 2nd Tuesday"), "FREQ=MONTHLY;BYDAY=2TU");
         assert_eq!(rr("every month on the 15th"), "FREQ=MONTHLY;BYMONTHDAY=15");
         assert_eq!(rr("on the 1st of every month"), "FREQ=MONTHLY;BYMONTHDAY=1");
-        assert_eq!(rr("on the last day of every month"), "FREQ=MONTHLY;BYMONTHDAY=-1");
-        assert_eq!(rr("every year on March 3"), "FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=3");
+        assert_eq!(
+            rr("on the last day of every month"),
+            "FREQ=MONTHLY;BYMONTHDAY=-1"
+        );
+        assert_eq!(
+            rr("every year on March 3"),
+            "FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=3"
+        );
         assert_eq!(rr("every 3 days"), "FREQ=DAILY;INTERVAL=3");
         assert_eq!(rr("on Mondays and Thursdays"), "FREQ=WEEKLY;BYDAY=MO,TH");
-        assert_eq!(rr("monthly on the 1st and 15th"), "FREQ=MONTHLY;BYMONTHDAY=1,15");
+        assert_eq!(
+            rr("monthly on the 1st and 15th"),
+            "FREQ=MONTHLY;BYMONTHDAY=1,15"
+        );
         assert_eq!(rr("fortnightly"), "FREQ=WEEKLY;INTERVAL=2");
+        assert_eq!(rr("every quarter"), "FREQ=MONTHLY;INTERVAL=3");
         assert!(rr("every 0 days").starts_with("ERR"));
         assert_eq!(rr("Monday"), "NONE");
+        let t = tokenize("weekly report");
+        assert!(parse_recurrence(&t, 0).is_none());
+        let t = tokenize("the weekly");
+        assert!(parse_recurrence(&t, 1).is_none());
     }
 
     #[test]

@@ -4,8 +4,29 @@ use crate::{Resolution, TaskRef, TaskTarget};
 
 /// Words that do not help tell tasks apart.
 const STOP: &[&str] = &[
-    "the", "a", "an", "my", "to", "of", "for", "task", "todo", "item", "reminder", "reminders", "series", "and", "on",
-    "in", "at", "with", "that", "this", "our", "your", "it",
+    "the",
+    "a",
+    "an",
+    "my",
+    "to",
+    "of",
+    "for",
+    "task",
+    "todo",
+    "item",
+    "reminder",
+    "reminders",
+    "series",
+    "and",
+    "on",
+    "in",
+    "at",
+    "with",
+    "that",
+    "this",
+    "our",
+    "your",
+    "it",
 ];
 
 /// Light stemming so that "reports" ~ "report", "meetings" ~ "meeting",
@@ -42,7 +63,11 @@ fn words(s: &str) -> Vec<String> {
 
 fn key_words(s: &str) -> Vec<String> {
     let all = words(s);
-    let kept: Vec<String> = all.iter().filter(|w| !STOP.contains(&w.as_str())).map(|w| stem(w)).collect();
+    let kept: Vec<String> = all
+        .iter()
+        .filter(|w| !STOP.contains(&w.as_str()))
+        .map(|w| stem(w))
+        .collect();
     if kept.is_empty() {
         all.iter().map(|w| stem(w)).collect()
     } else {
@@ -130,7 +155,11 @@ pub fn resolve_target(target: &TaskTarget, candidates: &[TaskRef]) -> Resolution
     let Some(best) = scored.iter().map(|(s, _)| *s).max() else {
         return Resolution::None;
     };
-    let top: Vec<TaskRef> = scored.iter().filter(|(s, _)| *s == best).map(|(_, c)| (*c).clone()).collect();
+    let top: Vec<TaskRef> = scored
+        .iter()
+        .filter(|(s, _)| *s == best)
+        .map(|(_, c)| (*c).clone())
+        .collect();
     if top.len() == 1 {
         return Resolution::One(top[0].id.clone());
     }
@@ -143,11 +172,18 @@ pub fn resolve_target(target: &TaskTarget, candidates: &[TaskRef]) -> Resolution
 
 /// `Which one: “Submit report” or “Quarterly report”?`
 pub fn clarifying_question(candidates: &[TaskRef]) -> String {
-    let quoted: Vec<String> = candidates.iter().map(|c| format!("“{}”", c.title)).collect();
+    let quoted: Vec<String> = candidates
+        .iter()
+        .map(|c| format!("“{}”", c.title))
+        .collect();
     match quoted.len() {
         0 => "Which task do you mean?".to_string(),
         1 => format!("Do you mean {}?", quoted[0]),
-        n => format!("Which one: {} or {}?", quoted[..n - 1].join(", "), quoted[n - 1]),
+        n => format!(
+            "Which one: {} or {}?",
+            quoted[..n - 1].join(", "),
+            quoted[n - 1]
+        ),
     }
 }
 
@@ -174,9 +210,15 @@ mod tests {
     fn ambiguous_names_ask() {
         let ts = &tasks()[..2];
         match resolve_target(&name("report"), ts) {
-            Resolution::Many { candidates, question } => {
+            Resolution::Many {
+                candidates,
+                question,
+            } => {
                 assert_eq!(candidates.len(), 2);
-                assert_eq!(question, "Which one: “Submit report” or “Quarterly report”?");
+                assert_eq!(
+                    question,
+                    "Which one: “Submit report” or “Quarterly report”?"
+                );
             }
             other => panic!("{other:?}"),
         }
@@ -184,19 +226,43 @@ mod tests {
 
     #[test]
     fn exact_title_wins() {
-        assert_eq!(resolve_target(&name("the report"), &tasks()), Resolution::One("5".into()));
-        assert_eq!(resolve_target(&name("REPORT"), &tasks()), Resolution::One("5".into()));
+        assert_eq!(
+            resolve_target(&name("the report"), &tasks()),
+            Resolution::One("5".into())
+        );
+        assert_eq!(
+            resolve_target(&name("REPORT"), &tasks()),
+            Resolution::One("5".into())
+        );
     }
 
     #[test]
     fn words_stems_and_typos() {
         let ts = tasks();
-        assert_eq!(resolve_target(&name("quarterly reports"), &ts), Resolution::One("2".into()));
-        assert_eq!(resolve_target(&name("exercising"), &ts), Resolution::One("3".into()));
-        assert_eq!(resolve_target(&name("my exercise reminder"), &ts), Resolution::One("3".into()));
-        assert_eq!(resolve_target(&name("meeting with sara"), &ts), Resolution::One("4".into()));
-        assert_eq!(resolve_target(&name("dentist"), &ts), Resolution::One("6".into()));
-        assert_eq!(resolve_target(&name("quartely report"), &ts), Resolution::One("2".into()));
+        assert_eq!(
+            resolve_target(&name("quarterly reports"), &ts),
+            Resolution::One("2".into())
+        );
+        assert_eq!(
+            resolve_target(&name("exercising"), &ts),
+            Resolution::One("3".into())
+        );
+        assert_eq!(
+            resolve_target(&name("my exercise reminder"), &ts),
+            Resolution::One("3".into())
+        );
+        assert_eq!(
+            resolve_target(&name("meeting with sara"), &ts),
+            Resolution::One("4".into())
+        );
+        assert_eq!(
+            resolve_target(&name("dentist"), &ts),
+            Resolution::One("6".into())
+        );
+        assert_eq!(
+            resolve_target(&name("quartely report"), &ts),
+            Resolution::One("2".into())
+        );
         assert_eq!(resolve_target(&name("groceries"), &ts), Resolution::None);
     }
 
@@ -209,6 +275,9 @@ mod tests {
     #[test]
     fn question_lists_three() {
         let ts = &tasks()[..3];
-        assert_eq!(clarifying_question(ts), "Which one: “Submit report”, “Quarterly report” or “Exercise”?");
+        assert_eq!(
+            clarifying_question(ts),
+            "Which one: “Submit report”, “Quarterly report” or “Exercise”?"
+        );
     }
 }

@@ -37,7 +37,11 @@ pub(crate) fn tokenize(src: &str) -> Vec<Tok> {
         while k < chars.len() && !chars[k].1.is_whitespace() && !SINGLE.contains(&chars[k].1) {
             k += 1;
         }
-        let end = if k < chars.len() { chars[k].0 } else { src.len() };
+        let end = if k < chars.len() {
+            chars[k].0
+        } else {
+            src.len()
+        };
         split_word(&mut out, src, start, end);
     }
     out
@@ -114,8 +118,10 @@ pub(crate) fn join(toks: &[Tok], idx: &[usize]) -> String {
     for &i in idx {
         let t = &toks[i];
         if let Some(p) = prev {
-            let closing = matches!(t.text.as_str(), "," | "." | ")" | ":" | ";" | "?" | "!" | "”" | "]")
-                || t.text == "'";
+            let closing = matches!(
+                t.text.as_str(),
+                "," | "." | ")" | ":" | ";" | "?" | "!" | "”" | "]"
+            ) || t.text == "'";
             let opening = matches!(p.text.as_str(), "(" | "“" | "[" | "‘");
             if t.start > p.end && !closing && !opening {
                 out.push(' ');
@@ -368,7 +374,18 @@ mod tests {
     fn splits_punctuation() {
         assert_eq!(
             lows("Add recurring task: team standup, at 9am!!"),
-            ["add", "recurring", "task", ":", "team", "standup", ",", "at", "9am", "!!"]
+            [
+                "add",
+                "recurring",
+                "task",
+                ":",
+                "team",
+                "standup",
+                ",",
+                "at",
+                "9am",
+                "!!"
+            ]
         );
         assert_eq!(lows("what’s due today?"), ["what's", "due", "today", "?"]);
         assert_eq!(lows("at 3 p.m. #work"), ["at", "3", "p.m.", "#work"]);

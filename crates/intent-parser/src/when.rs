@@ -57,7 +57,8 @@ impl Clock {
 
     /// The next day with this weekday, after today.
     pub fn next_weekday(&self, wd: Weekday) -> NaiveDate {
-        let diff = (wd.num_days_from_monday() as i64 - self.today.weekday().num_days_from_monday() as i64)
+        let diff = (wd.num_days_from_monday() as i64
+            - self.today.weekday().num_days_from_monday() as i64)
             .rem_euclid(7);
         self.today + Duration::days(if diff == 0 { 7 } else { diff })
     }
@@ -96,6 +97,8 @@ pub(crate) struct When {
     pub invalid: Option<String>,
     /// A bare hour ("at 9") read after an evening word ("tonight at 9").
     evening: bool,
+    /// The time came from a word ("tonight") and a clock time may replace it.
+    part_time: bool,
 }
 
 /// A resolved due time.
@@ -107,10 +110,6 @@ pub(crate) struct Moment {
 }
 
 impl When {
-    pub fn is_time_only(&self) -> bool {
-        self.date.is_none() && self.instant.is_none() && self.time.is_some()
-    }
-
     pub fn resolve(&self, clk: &Clock) -> Result<Moment, String> {
         if let Some(r) = &self.invalid {
             return Err(r.clone());
@@ -203,13 +202,23 @@ pub(crate) fn duration(t: &[Tok], j: usize) -> Option<(usize, u32, Unit)> {
     if w(j) == "half" && matches!(w(j + 1), "an" | "a") && matches!(w(j + 2), "hour") {
         return Some((j + 3, 30, Unit::Minute));
     }
-    if matches!(w(j), "a" | "an") && w(j + 1) == "hour" && w(j + 2) == "and" && w(j + 3) == "a" && w(j + 4) == "half" {
+    if matches!(w(j), "a" | "an")
+        && w(j + 1) == "hour"
+        && w(j + 2) == "and"
+        && w(j + 3) == "a"
+        && w(j + 4) == "half"
+    {
         return Some((j + 5, 90, Unit::Minute));
     }
-    if w(j) == "a" && w(j + 1) == "quarter" && w(j + 2) == "of" && w(j + 3) == "an" && w(j + 4) == "hour" {
+    if w(j) == "a"
+        && w(j + 1) == "quarter"
+        && w(j + 2) == "of"
+        && w(j + 3) == "an"
+        && w(j + 4) == "hour"
+    {
         return Some((j + 5, 15, Unit::Minute));
     }
-    if matches!(w(j), "a" | "a couple") && w(j + 1) == "couple" {
+    if w(j) == "a" && w(j + 1) == "couple" {
         let k = if w(j + 2) == "of" { j + 3 } else { j + 2 };
         let u = Unit::parse(w(k))?;
         return Some((k + 1, 2, u));
@@ -237,7 +246,18 @@ pub(crate) fn duration(t: &[Tok], j: usize) -> Option<(usize, u32, Unit)> {
 fn is_trigger(s: &str) -> bool {
     matches!(
         s,
-        "due" | "by" | "on" | "at" | "@" | "for" | "before" | "until" | "till" | "starting" | "beginning" | "around"
+        "due"
+            | "by"
+            | "on"
+            | "at"
+            | "@"
+            | "for"
+            | "before"
+            | "until"
+            | "till"
+            | "starting"
+            | "beginning"
+            | "around"
             | "deadline"
     )
 }
@@ -254,16 +274,30 @@ enum Piece {
 /// Reads a date/time expression starting at `i`, trigger words included.
 /// Returns the index after it.
 pub(crate) fn parse_when(t: &[Tok], i: usize, clk: &Clock) -> Option<(usize, When)> {
+    parse_when_after(t, i, clk, false)
+}
+
+/// As [`parse_when`], after a word that already makes what follows a date
+/// ("move the report to the 10th").
+pub(crate) fn parse_when_after(
+    t: &[Tok],
+    i: usize,
+    clk: &Clock,
+    triggered: bool,
+) -> Option<(usize, When)> {
     let w = |k: usize| t.get(k).map(|x| x.low.as_str()).unwrap_or("");
     let mut j = i;
-    let mut trig = false;
+    let mut trig = triggered;
     let mut at = false;
     while j < t.len() && j < i + 3 {
         if w(j) == "due" && w(j + 1) == "date" {
             j += 2;
             trig = true;
         } else if is_trigger(w(j)) || (trig && w(j) == ":") {
-            at = matches!(w(j), "at" | "@" | "by" | "around" | "until" | "till" | "before");
+            at = matches!(
+                w(j),
+                "at" | "@" | "by" | "around" | "until" | "till" | "before"
+            );
             trig = true;
             j += 1;
         } else {
@@ -300,7 +334,7 @@ fn compatible(w: &When, p: &Piece) -> bool {
     match p {
         Piece::Date(_) => w.date.is_none(),
         Piece::DatePart(..) => w.date.is_none(),
-        Piece::Time(..) => w.time.is_none(),
+        Piece::Time(..) => w.time.is_none() || w.part_time,
         Piece::Instant(_) => false,
         Piece::Invalid(_) => true,
     }
@@ -319,11 +353,17 @@ fn merge(w: &mut When, p: Piece) {
             } else {
                 w.time = Some(hm);
                 w.evening = evening;
+                w.part_time = true;
             }
         }
         Piece::Time((h, m), bare) => {
-            let h = if bare && w.evening && h < 12 { h + 12 } else { h };
+            let h = if bare && w.evening && h < 12 {
+                h + 12
+            } else {
+                h
+            };
             w.time = Some((h, m));
+            w.part_time = false;
         }
         Piece::Instant(x) => w.instant = Some(x),
         Piece::Invalid(r) => w.invalid = Some(r),
@@ -359,7 +399,7 @@ fn with_part(t: &[Tok], j: usize, d: NaiveDate) -> (usize, Piece) {
 }
 
 /// Whether an ordinal read as a day of the month ends where a date would.
-fn date_boundary(t: &[Tok], k: usize) -> bool {
+pub(crate) fn date_boundary(t: &[Tok], k: usize) -> bool {
     let Some(x) = t.get(k) else { return true };
     let s = x.low.as_str();
     text::is_punct(s)
@@ -367,9 +407,56 @@ fn date_boundary(t: &[Tok], k: usize) -> bool {
         || s.starts_with("!!")
         || matches!(
             s,
-            "at" | "by" | "and" | "with" | "remind" | "due" | "in" | "@" | "please" | "around" | "then" | "p1" | "p2"
-                | "p3" | "p4" | "high" | "low" | "medium" | "urgent" | "morning" | "afternoon" | "evening" | "night"
-                | "noon" | "every" | "starting" | "as" | "for" | "this" | "next" | "to" | "so" | "if"
+            "at" | "by"
+                | "and"
+                | "with"
+                | "remind"
+                | "due"
+                | "in"
+                | "@"
+                | "please"
+                | "around"
+                | "then"
+                | "p1"
+                | "p2"
+                | "p3"
+                | "p4"
+                | "high"
+                | "low"
+                | "medium"
+                | "urgent"
+                | "morning"
+                | "afternoon"
+                | "evening"
+                | "night"
+                | "noon"
+                | "every"
+                | "starting"
+                | "as"
+                | "for"
+                | "this"
+                | "next"
+                | "to"
+                | "so"
+                | "if"
+                | "about"
+                | "after"
+                | "before"
+                | "or"
+                | "but"
+                | "because"
+                | "unless"
+                | "when"
+                | "once"
+                | "while"
+                | "instead"
+                | "until"
+                | "till"
+                | "latest"
+                | "the"
+                | "on"
+                | "from"
+                | "too"
         )
         || clock(t, k).is_some()
 }
@@ -389,7 +476,9 @@ fn piece(t: &[Tok], j: usize, clk: &Clock, trig: bool, at: bool) -> Option<(usiz
             return Some(with_part(t, j + 1, day(1)))
         }
         "yesterday" => return Some(with_part(t, j + 1, day(-1))),
-        "day" if w(j + 1) == "after" && w(j + 2) == "tomorrow" => return Some((j + 3, Piece::Date(day(2)))),
+        "day" if w(j + 1) == "after" && w(j + 2) == "tomorrow" => {
+            return Some((j + 3, Piece::Date(day(2))))
+        }
         "this" => {
             let n = w(j + 1);
             if let Some((hm, ev)) = day_part(n) {
@@ -414,9 +503,20 @@ fn piece(t: &[Tok], j: usize, clk: &Clock, trig: bool, at: bool) -> Option<(usiz
                 "week" => Some((j + 2, Piece::Date(clk.monday() + Duration::days(7)))),
                 "weekend" => Some((j + 2, Piece::Date(clk.monday() + Duration::days(12)))),
                 "month" => Some((j + 2, Piece::Date(first_of_month(today) + Months::new(1)))),
-                "year" => NaiveDate::from_ymd_opt(today.year() + 1, 1, 1).map(|d| (j + 2, Piece::Date(d))),
+                "year" => {
+                    NaiveDate::from_ymd_opt(today.year() + 1, 1, 1).map(|d| (j + 2, Piece::Date(d)))
+                }
                 _ => None,
             };
+        }
+        "last" => {
+            // The most recent such weekday before today: "due last Friday".
+            if let Some((wd, false, _)) = text::weekday(w(j + 1)) {
+                let d = clk.next_weekday(wd) - Duration::days(7);
+                let d = if d >= today { d - Duration::days(7) } else { d };
+                return Some(with_part(t, j + 2, d));
+            }
+            return None;
         }
         "eod" => return Some((j + 1, Piece::Date(today))),
         "eow" => return Some((j + 1, Piece::Date(clk.monday() + Duration::days(6)))),
@@ -431,6 +531,10 @@ fn piece(t: &[Tok], j: usize, clk: &Clock, trig: bool, at: bool) -> Option<(usiz
             let (e, n, u) = duration(t, j + 1)?;
             return Some((e, after(clk, n, u)));
         }
+        "within" => {
+            let (e, n, u) = duration(t, j + 1)?;
+            return Some((e, after(clk, n, u)));
+        }
         "noon" | "midday" => return Some((j + 1, Piece::Time((12, 0), false))),
         "midnight" => return Some((j + 1, Piece::Time((0, 0), false))),
         "the" => return the_forms(t, j, clk, trig),
@@ -440,21 +544,29 @@ fn piece(t: &[Tok], j: usize, clk: &Clock, trig: bool, at: bool) -> Option<(usiz
         if plural || (abbr && !trig) {
             return None;
         }
-        return Some(with_part(t, j + 1, clk.next_weekday(wd)));
+        let (e, p) = with_part(t, j + 1, clk.next_weekday(wd));
+        // "the Friday team", "May 5th concert": a date word used as an adjective.
+        if !trig && !date_boundary(t, e) {
+            return None;
+        }
+        return Some((e, p));
     }
-    if let Some(r) = month_first(t, j, clk) {
-        return Some(r);
-    }
-    if let Some(r) = day_first(t, j, clk) {
-        return Some(r);
+    if let Some((e, p)) = month_first(t, j, clk).or_else(|| day_first(t, j, clk)) {
+        if !date_boundary(t, e) {
+            return None;
+        }
+        return Some((e, p));
     }
     if let Some(d) = iso_date(s) {
         return Some(with_part(t, j + 1, d));
     }
-    // "2 days from now".
+    // "2 days from now", "2 hours ago".
     if let Some((e, n, u)) = duration(t, j) {
         if w(e) == "from" && matches!(w(e + 1), "now" | "today") {
             return Some((e + 2, after(clk, n, u)));
+        }
+        if w(e) == "ago" {
+            return Some((e + 1, before(clk, n, u)));
         }
     }
     // A bare ordinal after a trigger: "on the 1st" is read by the_forms, "on 1st" here.
@@ -503,6 +615,18 @@ fn after(clk: &Clock, n: u32, u: Unit) -> Piece {
         Unit::Week => Piece::Date(clk.today + Duration::days(7 * n64)),
         Unit::Month => Piece::Date(clk.today + Months::new(n)),
         Unit::Year => Piece::Date(clk.today + Months::new(12 * n)),
+    }
+}
+
+fn before(clk: &Clock, n: u32, u: Unit) -> Piece {
+    let n64 = n as i64;
+    match u {
+        Unit::Minute => Piece::Instant(clk.now - Duration::minutes(n64)),
+        Unit::Hour => Piece::Instant(clk.now - Duration::hours(n64)),
+        Unit::Day => Piece::Date(clk.today - Duration::days(n64)),
+        Unit::Week => Piece::Date(clk.today - Duration::days(7 * n64)),
+        Unit::Month => Piece::Date(clk.today - Months::new(n)),
+        Unit::Year => Piece::Date(clk.today - Months::new(12 * n)),
     }
 }
 
@@ -611,7 +735,9 @@ fn next_month_day(clk: &Clock, n: u32) -> Piece {
     Piece::Invalid(no_such_day(n))
 }
 
-/// The next date with this month and day, today included, or in a given year.
+/// The date with this month and day: in the given year, else this year's
+/// when it is today, later, or at most 30 days ago ("due November 20" said
+/// on 26 November is overdue), else the next one.
 fn month_day(clk: &Clock, m: u32, d: u32, year: Option<i32>) -> Piece {
     let impossible = || Piece::Invalid(format!("there is no {} {}", d, text::month_name(m)));
     if let Some(y) = year {
@@ -620,9 +746,10 @@ fn month_day(clk: &Clock, m: u32, d: u32, year: Option<i32>) -> Piece {
             None => impossible(),
         };
     }
+    let recent = clk.today - Duration::days(30);
     for y in clk.today.year()..clk.today.year() + 9 {
         if let Some(x) = NaiveDate::from_ymd_opt(y, m, d) {
-            if x >= clk.today {
+            if x >= recent {
                 return Piece::Date(x);
             }
         }
@@ -766,13 +893,25 @@ pub(crate) fn clock(t: &[Tok], j: usize) -> Option<(usize, Result<ClockTime, Str
             return Some((end, Err(format!("{shown} is not a time of day"))));
         }
         let h24 = h % 12 + if pm { 12 } else { 0 };
-        return Some((end, Ok(ClockTime { hm: (h24, m), bare: false })));
+        return Some((
+            end,
+            Ok(ClockTime {
+                hm: (h24, m),
+                bare: false,
+            }),
+        ));
     }
     if sep.is_some() {
         if h > 23 || m > 59 {
             return Some((end, Err(format!("{shown} is not a time of day"))));
         }
-        return Some((end, Ok(ClockTime { hm: (h, m), bare: false })));
+        return Some((
+            end,
+            Ok(ClockTime {
+                hm: (h, m),
+                bare: false,
+            }),
+        ));
     }
     if h > 23 {
         return None;
@@ -781,7 +920,13 @@ pub(crate) fn clock(t: &[Tok], j: usize) -> Option<(usize, Result<ClockTime, Str
         end = j + 2;
     }
     let h = if (1..=6).contains(&h) { h + 12 } else { h };
-    Some((end, Ok(ClockTime { hm: (h, 0), bare: true })))
+    Some((
+        end,
+        Ok(ClockTime {
+            hm: (h, 0),
+            bare: true,
+        }),
+    ))
 }
 
 #[cfg(test)]
@@ -799,7 +944,9 @@ mod tests {
     }
 
     fn date(s: &str) -> NaiveDate {
-        read(s).and_then(|(_, w)| w.date).unwrap_or_else(|| panic!("no date in {s:?}"))
+        read(s)
+            .and_then(|(_, w)| w.date)
+            .unwrap_or_else(|| panic!("no date in {s:?}"))
     }
 
     fn d(m: u32, day: u32) -> NaiveDate {
@@ -823,6 +970,10 @@ mod tests {
         assert_eq!(date("this Tuesday"), d(12, 1));
         assert_eq!(date("next Monday"), d(11, 30));
         assert_eq!(date("on Mon"), d(11, 30));
+        assert_eq!(date("last Friday"), d(11, 20));
+        assert_eq!(date("last Thursday"), d(11, 19));
+        assert_eq!(date("last Wednesday"), d(11, 25));
+        assert_eq!(date("3 days ago"), d(11, 23));
         assert!(read("Mon").is_none());
     }
 
@@ -837,9 +988,20 @@ mod tests {
         assert_eq!(date("on the 1st"), d(12, 1));
         assert_eq!(date("by the 26th"), d(11, 26));
         assert_eq!(date("on the 31st"), d(12, 31));
-        assert_eq!(date("March 3"), NaiveDate::from_ymd_opt(2027, 3, 3).unwrap());
+        assert_eq!(
+            date("March 3"),
+            NaiveDate::from_ymd_opt(2027, 3, 3).unwrap()
+        );
         assert_eq!(date("3rd of December"), d(12, 3));
-        assert_eq!(date("Dec 24, 2027"), NaiveDate::from_ymd_opt(2027, 12, 24).unwrap());
+        assert_eq!(date("November 20"), d(11, 20));
+        assert_eq!(
+            date("October 20"),
+            NaiveDate::from_ymd_opt(2027, 10, 20).unwrap()
+        );
+        assert_eq!(
+            date("Dec 24, 2027"),
+            NaiveDate::from_ymd_opt(2027, 12, 24).unwrap()
+        );
         assert_eq!(date("2026-12-03"), d(12, 3));
     }
 
@@ -875,7 +1037,10 @@ mod tests {
         let (_, w) = read("today").unwrap();
         let m = w.resolve(&c).unwrap();
         assert!(!m.has_time);
-        assert_eq!(c.local(m.utc).format("%Y-%m-%d %H:%M:%S%.3f").to_string(), "2026-11-26 23:59:59.999");
+        assert_eq!(
+            c.local(m.utc).format("%Y-%m-%d %H:%M:%S%.3f").to_string(),
+            "2026-11-26 23:59:59.999"
+        );
     }
 
     #[test]
@@ -898,5 +1063,8 @@ mod tests {
         assert!(read("2nd Floor Bath").is_none());
         assert!(read("on the 2nd floor").is_none());
         assert!(read("may be").is_none());
+        assert!(read("Friday team").is_none());
+        assert!(read("May 5th concert").is_none());
+        assert!(read("on Friday team").is_some());
     }
 }

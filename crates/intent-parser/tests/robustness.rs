@@ -1,0 +1,180 @@
+//! The parser must answer every input without panicking.
+
+use intent_parser::{eval, parse, Context, TaskRef};
+
+const WORDS: &[&str] = &[
+    "remind",
+    "me",
+    "to",
+    "at",
+    "on",
+    "the",
+    "every",
+    "last",
+    "next",
+    "this",
+    "in",
+    "for",
+    "by",
+    "due",
+    "before",
+    "after",
+    "i",
+    "finish",
+    "it",
+    "done",
+    "is",
+    "isn't",
+    "not",
+    "yet",
+    "mark",
+    "as",
+    "move",
+    "rename",
+    "change",
+    "delete",
+    "stop",
+    "resume",
+    "snooze",
+    "until",
+    "3pm",
+    "15:30",
+    "25:00",
+    "13pm",
+    "9",
+    "at",
+    "noon",
+    "1st",
+    "32nd",
+    "31st",
+    "February",
+    "30",
+    "may",
+    "Friday",
+    "fri",
+    "mondays",
+    "weekday",
+    "weekdays",
+    "month",
+    "months",
+    "2",
+    "0",
+    "a",
+    "an",
+    "hour",
+    "minutes",
+    "ago",
+    "within",
+    "half",
+    "quarter",
+    "p1",
+    "!!",
+    "!!!",
+    "!",
+    "#work",
+    "#42",
+    "#",
+    "urgent",
+    "important",
+    "high",
+    "priority",
+    "low",
+    ":",
+    ",",
+    ".",
+    "?",
+    "\"",
+    "“",
+    "”",
+    "'",
+    "(",
+    ")",
+    "-",
+    "yes",
+    "no",
+    "what's",
+    "show",
+    "list",
+    "tasks",
+    "tagged",
+    "about",
+    "again",
+    "back",
+    "up",
+    "off",
+    "it's",
+    "2026-12-03",
+    "2026-02-30",
+    "tonight",
+    "tomorrow",
+    "yesterday",
+    "end",
+    "of",
+    "week",
+    "weekend",
+    "other",
+    "day",
+    "daily",
+    "weekly",
+    "quarterly",
+    "ünïcødé",
+    "日本",
+    "🙂",
+    "o'clock",
+    "a.m.",
+    "p.m.",
+    "12am",
+    "0:00",
+    "x",
+    "",
+];
+
+#[test]
+fn arbitrary_word_sequences_do_not_panic() {
+    let ctx = Context::new("Europe/Berlin", eval::REFERENCE_UTC_MS)
+        .unwrap()
+        .with_last_task(Some(TaskRef::new("t", "Something")));
+    let bare = Context::new("Pacific/Kiritimati", eval::REFERENCE_UTC_MS).unwrap();
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for _ in 0..20_000 {
+        let len = (next() % 9) as usize;
+        let words: Vec<&str> = (0..len)
+            .map(|_| WORDS[(next() % WORDS.len() as u64) as usize])
+            .collect();
+        let glue = if next() % 3 == 0 { "" } else { " " };
+        let msg = words.join(glue);
+        let p = parse(&msg, &ctx);
+        assert!(!p.explanation.contains('\n'), "{msg:?}");
+        let _ = parse(&msg, &bare);
+    }
+}
+
+#[test]
+fn edge_inputs() {
+    let ctx = Context::new("UTC", 0).unwrap();
+    for msg in [
+        "",
+        " ",
+        "!!!",
+        "#",
+        "?",
+        "\"\"",
+        "remind me",
+        "snooze",
+        "stop",
+        "delete",
+        "rename to",
+        "move to",
+        "every",
+    ] {
+        let _ = parse(msg, &ctx);
+    }
+    let far = Context::new("UTC", 253_402_300_000_000).unwrap();
+    let _ = parse("remind me to renew in 2 years", &far);
+}

@@ -1,0 +1,217 @@
+"""The invariants between spin.toml, the shared Dapr resources and the
+rendered manifests, for every overlay."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+import checks
+from conftest import OVERLAYS, ROOT
+
+OBS = ROOT / "k8s" / "components" / "observability"
+
+
+def problems_text(problems):
+    return "\n".join(problems)
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+class TestOverlay:
+    def test_each_component_runs_in_exactly_one_spinapp(self, overlay, rendered, spin):
+        assert not (p := checks.placement_problems(spin, checks.spinapps_of(rendered(overlay)))), problems_text(p)
+
+    def test_app_ids_are_unique(self, overlay, rendered):
+        assert not (p := checks.app_id_problems(checks.spinapps_of(rendered(overlay)))), problems_text(p)
+
+    def test_subscriptions_route_to_their_scoped_app(self, overlay, rendered, spin):
+        objs = rendered(overlay)
+        subs = checks.of_kind(objs, "Subscription", "dapr.io")
+        assert subs
+        p = checks.subscription_problems(spin, subs, checks.of_kind(objs, "Component", "dapr.io"), checks.spinapps_of(objs))
+        assert not p, problems_text(p)
+
+    def test_cron_bindings_run_once(self, overlay, rendered, spin):
+        objs = rendered(overlay)
+        p = checks.binding_problems(spin, checks.of_kind(objs, "Component", "dapr.io"), checks.spinapps_of(objs),
+                                    checks.of_kind(objs, "HorizontalPodAutoscaler"))
+        assert not p, problems_text(p)
+
+    def test_jobs_reach_their_scheduler(self, overlay, rendered, spin, job_schedulers):
+        p = checks.job_problems(spin, checks.spinapps_of(rendered(overlay)), job_schedulers)
+        assert not p, problems_text(p)
+
+    def test_no_internal_route_through_the_gateway(self, overlay, rendered, spin):
+        assert not (p := checks.gateway_problems(spin, rendered(overlay))), problems_text(p)
+
+    def test_no_secret_values(self, overlay, rendered, spin):
+        assert not (p := checks.secret_value_problems(rendered(overlay), spin.secret_variables())), problems_text(p)
+
+    def test_workloads_have_probes_requests_limits(self, overlay, rendered, spin):
+        assert not (p := checks.workload_problems(spin, rendered(overlay))), problems_text(p)
+
+    def test_rolling_updates_keep_every_pod(self, overlay, rendered):
+        assert not (p := checks.rollout_problems(rendered(overlay))), problems_text(p)
+
+    def test_dapr_annotations(self, overlay, rendered):
+        objs = rendered(overlay)
+        assert not (p := checks.dapr_annotation_problems(checks.spinapps_of(objs), objs)), problems_text(p)
+
+    def test_variables_match_components(self, overlay, rendered, spin):
+        assert not (p := checks.variable_problems(spin, checks.spinapps_of(rendered(overlay)))), problems_text(p)
+
+    def test_disruption_budgets(self, overlay, rendered):
+        assert not (p := checks.disruption_budget_problems(rendered(overlay))), problems_text(p)
+
+    def test_autoscaling(self, overlay, rendered):
+        assert not (p := checks.autoscaling_problems(rendered(overlay))), problems_text(p)
+
+    def test_network_policies(self, overlay, rendered, spin):
+        assert not (p := checks.network_policy_problems(spin, rendered(overlay))), problems_text(p)
+
+    def test_one_image_and_an_executor(self, overlay, rendered):
+        assert not (p := checks.image_problems(rendered(overlay))), problems_text(p)
+
+    def test_referenced_secrets_are_created_by_the_scripts(self, overlay, rendered, provided):
+        assert not (p := checks.reference_problems(rendered(overlay), provided)), problems_text(p)
+
+    def test_dapr_resources_are_the_shared_files(self, overlay, rendered, dapr_files):
+        """The rendered Dapr objects are the files in dapr/, changed only by
+        the namespace, labels and, in an overlay, an explicit patch."""
+        objs = {(o["kind"], checks.name_of(o)): o for o in rendered(overlay)}
+        patched = {("Component", "pubsub")} if overlay == "local" else set()
+        for fname, docs in dapr_files.items():
+            for doc in docs:
+                key = (doc["kind"], doc["metadata"]["name"])
+                assert key in objs, f"{fname}: {key} is not rendered in {overlay}"
+                got = objs[key]
+                assert got["metadata"].get("namespace") == "taskmanager"
+                if key in patched:
+                    assert got["spec"]["type"].startswith("pubsub.") and got["spec"]["type"] != doc["spec"]["type"]
+                    continue
+                assert got.get("spec") == doc.get("spec"), f"{fname}: {key} differs from the shared file"
+                assert got.get("scopes") == doc.get("scopes"), f"{fname}: {key} scopes differ"
+
+
+def test_base_references_every_dapr_file():
+    kustomization = yaml.safe_load((ROOT / "k8s" / "base" / "kustomization.yaml").read_text())
+    referenced = set(kustomization["resources"])
+    for path in sorted((ROOT / "dapr").glob("*.yaml")):
+        assert f"../../dapr/{path.name}" in referenced, f"k8s/base does not use dapr/{path.name}"
+
+
+def test_no_copy_of_the_dapr_resources_in_k8s(dapr_files):
+    shared = {(d["kind"], d["metadata"]["name"]) for docs in dapr_files.values() for d in docs}
+    for path in sorted((ROOT / "k8s").rglob("*.yaml")):
+        for doc in yaml.safe_load_all(path.read_text()):
+            if isinstance(doc, dict) and doc.get("apiVersion", "").startswith("dapr.io/"):
+                assert (doc["kind"], doc["metadata"]["name"]) not in shared, f"{path}: a copy of a dapr/ resource"
+
+
+def test_doks_pubsub_is_kafka_over_tls_with_secret_credentials(rendered):
+    pubsub = next(o for o in rendered("doks") if o["kind"] == "Component" and checks.name_of(o) == "pubsub")
+    meta = {m["name"]: m for m in pubsub["spec"]["metadata"]}
+    assert pubsub["spec"]["type"] == "pubsub.kafka"
+    assert meta["disableTls"]["value"] == "false"
+    assert meta["authType"]["value"] == "password"
+    for key in ("brokers", "saslUsername", "saslPassword", "caCert"):
+        assert "secretKeyRef" in meta[key], key
+    assert "consumerGroup" not in meta, "one consumer group per app id: leave consumerGroup unset"
+
+
+def test_local_pubsub_keeps_the_component_name(rendered):
+    names = [checks.name_of(o) for o in rendered("local") if o["kind"] == "Component"
+             and o["spec"]["type"].startswith("pubsub.")]
+    assert names == ["pubsub"]
+
+
+def test_scheduler_runs_one_replica(rendered):
+    for overlay in OVERLAYS:
+        scheduler = next(a for a in checks.spinapps_of(rendered(overlay)) if checks.name_of(a) == "scheduler")
+        assert scheduler["spec"]["replicas"] == 1 and not scheduler["spec"].get("enableAutoscaling")
+
+
+def test_deploy_sets_zero_unavailable_on_spinapp_deployments():
+    text = (ROOT / "k8s" / "deploy.sh").read_text()
+    assert '"maxUnavailable":0' in text and "core.spinkube.dev/app-name" in text
+
+
+def test_deploy_and_tests_render_the_same_way():
+    assert "k8s/render.sh" in (ROOT / ".github" / "workflows" / "deploy-environment.yml").read_text() or \
+        "k8s/deploy.sh" in (ROOT / ".github" / "workflows" / "deploy-environment.yml").read_text()
+    assert '"$here/render.sh"' in (ROOT / "k8s" / "deploy.sh").read_text()
+    assert "--load-restrictor LoadRestrictionsNone" in (ROOT / "k8s" / "render.sh").read_text()
+
+
+def test_no_secret_values_in_sources():
+    """Besides the rendered output: nothing under k8s/ or spinkube/ holds a
+    credential (patches, templates, scripts)."""
+    problems = []
+    for d in ("k8s", "spinkube", ".github"):
+        for path in sorted((ROOT / d).rglob("*")):
+            if path.is_file() and path.suffix in (".yaml", ".yml", ".json", ".env", ".sh", ".md"):
+                for i, line in enumerate(path.read_text().splitlines(), 1):
+                    if checks.looks_like_secret(line):
+                        problems.append(f"{path.relative_to(ROOT)}:{i}: {line.strip()}")
+    assert not problems, "\n".join(problems)
+
+
+# ------------------------------------------------------------ observability
+
+
+def test_dapr_metrics_are_scraped(rendered):
+    objs = rendered("doks")
+    monitors = checks.of_kind(objs, "PodMonitor", "monitoring.coreos.com")
+    sidecars = [m for m in monitors if any(e.get("port") == "dapr-metrics" for e in m["spec"]["podMetricsEndpoints"])]
+    assert sidecars, "no PodMonitor scrapes the sidecars' dapr-metrics port"
+    for app in checks.spinapps_of(objs):
+        labels = app["spec"]["podLabels"]
+        assert any(checks.labels_select(m["spec"]["selector"], labels) for m in sidecars), checks.name_of(app)
+        assert app["spec"]["podAnnotations"]["dapr.io/metrics-port"] == "9090"
+    assert checks.of_kind(objs, "ServiceMonitor", "monitoring.coreos.com"), "consumer lag is not scraped"
+
+
+def test_alerts_cover_the_failure_modes(rendered):
+    rules = [r for pr in checks.of_kind(rendered("doks"), "PrometheusRule", "monitoring.coreos.com")
+             for g in pr["spec"]["groups"] for r in g["rules"]]
+    exprs = {r["alert"]: r["expr"] for r in rules if "alert" in r}
+    for needle in ("kafka_consumergroup_lag", "-dlq", "envoy_response_code_class=\"5\"", "kube_pod_container_status_restarts_total"):
+        assert any(needle in e for e in exprs.values()), f"no alert on {needle}"
+    for alert, expr in exprs.items():
+        assert expr.count("(") == expr.count(")"), f"{alert}: unbalanced parentheses"
+
+
+def test_tracing_is_configured(rendered):
+    for overlay in OVERLAYS:
+        config = next(o for o in rendered(overlay) if o["kind"] == "Configuration")
+        tracing = config["spec"]["tracing"]
+        assert tracing.get("samplingRate") and (tracing.get("otel") or tracing.get("stdout") or tracing.get("zipkin"))
+
+
+def test_dashboard(rendered):
+    cm = next(o for o in rendered("doks") if o["kind"] == "ConfigMap" and checks.name_of(o) == "taskmanager-dashboard")
+    assert cm["metadata"]["labels"].get("grafana_dashboard") == "1"
+    dashboard = json.loads(cm["data"]["taskmanager.json"])
+    titles = " | ".join(p["title"].lower() for p in dashboard["panels"])
+    for topic in ("request rate", "latency", "published", "consumed", "lag", "dead letters", "suggestions", "reminders"):
+        assert topic in titles, f"the dashboard has no panel on {topic}"
+    ids = [p["id"] for p in dashboard["panels"]]
+    assert len(ids) == len(set(ids))
+
+
+def test_dashboard_schema():
+    """check-jsonschema validates the dashboard file against the schema of
+    what Grafana needs to import it."""
+    tool = shutil.which("check-jsonschema")
+    assert tool, "check-jsonschema is not installed (scripts/test-manifests.sh installs it)"
+    proc = subprocess.run([tool, "--schemafile", str(Path(__file__).parent / "schemas" / "grafana-dashboard.json"),
+                           str(OBS / "dashboards" / "taskmanager.json")], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    placeholders = re.findall(r"\$\{(\w+)\}", (OBS / "dashboards" / "taskmanager.json").read_text())
+    assert set(placeholders) <= {"prometheus", "postgres"}
