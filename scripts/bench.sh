@@ -3,6 +3,7 @@
 #   scripts/bench.sh api [--backend postgres|sqlite|both] [--clients 32] [--seconds 10]
 #   scripts/bench.sh events [--backend sqlite|postgres|both] [--rate 1000] [--seconds 10] [--users 64]
 #   scripts/bench.sh instantiate
+# shellcheck source=scripts/lib.sh
 source "$(dirname "$0")/lib.sh"
 ensure_rust
 what="${1:-api}"; shift || true

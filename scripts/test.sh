@@ -2,6 +2,7 @@
 # Sets up and runs every check and test: formatting, lints, the Wasm
 # components, unit tests, and the integration tests that drive the compiled
 # components through the host against PostgreSQL and SQLite.
+# shellcheck source=scripts/lib.sh
 source "$(dirname "$0")/lib.sh"
 ensure_rust
 ensure_postgres
@@ -19,3 +20,6 @@ build_components
 
 log "tests"
 cargo test --locked --release --workspace
+
+log "Kubernetes manifests, workflows and scripts"
+./scripts/test-manifests.sh

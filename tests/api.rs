@@ -1,7 +1,7 @@
 //! The public API end to end: the compiled components, served by the host
 //! over real HTTP, once on PostgreSQL and once on SQLite.
 
-use integration_tests::{app, Backend, Resp, TestApp, User, TEST_AUTH_SECRET};
+use integration_tests::{Backend, Resp, TestApp, User, TEST_AUTH_SECRET};
 use serde_json::{json, Value};
 use std::collections::HashSet;
 

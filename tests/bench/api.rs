@@ -68,20 +68,26 @@ fn start_host(backend: Backend) -> Host {
     };
     let state = tempfile::tempdir().unwrap().keep();
     let mut cmd = Command::new(repo_root().join("target/release/spinhost"));
-    cmd.args(["up", "--quiet", "--listen", &format!("127.0.0.1:{port}")])
-        .arg("--from")
-        .arg(repo_root().join("spin.toml"))
-        .arg("--state-dir")
-        .arg(&state)
-        .args([
-            "--variable",
-            &format!("auth_secret={}", integration_tests::TEST_AUTH_SECRET),
-        ])
-        // No sidecar here: publishing fails fast and events stay in the
-        // outbox; the events benchmark measures the publish path.
-        .args(["--variable", "dapr_http_endpoint=http://localhost:9"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
+    cmd.args([
+        "up",
+        "--quiet",
+        "--no-sidecar",
+        "--listen",
+        &format!("127.0.0.1:{port}"),
+    ])
+    .arg("--from")
+    .arg(repo_root().join("spin.toml"))
+    .arg("--state-dir")
+    .arg(&state)
+    .args([
+        "--variable",
+        &format!("auth_secret={}", integration_tests::TEST_AUTH_SECRET),
+    ])
+    // No sidecar here: publishing fails fast and events stay in the
+    // outbox; the events benchmark measures the publish path.
+    .args(["--variable", "dapr_http_endpoint=http://localhost:9"])
+    .stdout(Stdio::null())
+    .stderr(Stdio::null());
     if backend == Backend::Postgres {
         cmd.args(["--db", &pg::fresh_database("bench")]);
     }

@@ -22,7 +22,7 @@ use sha2::Sha256;
 use spin_sdk::http::{IncomingRequest, Method, ResponseOutparam};
 use spin_sdk::http_component;
 use std::time::{Duration, Instant};
-use store::notifications::{self, NewNotification};
+use store::notifications::{self, Attempt, NewNotification};
 use store::Db;
 
 const NAME: &str = "notifier";
@@ -110,7 +110,8 @@ async fn run(event: &Event) -> Result<(Db, &'static str, Vec<event::OutboxEvent>
         if new && settings.in_app_notifications {
             let payload = json!({ "id": id, "reminderId": reminder_id, "taskId": task_id, "title": title, "body": body, "fireAt": fire_at });
             store::changes::record(db, user_id, "notification.created", &id, &payload.to_string(), now)?;
-            notifications::record_attempt(db, &id, "in_app", 1, "delivered", None, None, now)?;
+            let attempt = Attempt { notification_id: &id, channel: "in_app", attempt: 1, status: "delivered", http_status: None, error: None };
+            notifications::record_attempt(db, &attempt, now)?;
         }
         Ok(id)
     })?;
@@ -135,16 +136,15 @@ async fn run(event: &Event) -> Result<(Db, &'static str, Vec<event::OutboxEvent>
                 attempt += 1;
                 let (outcome, code, error) =
                     post_signed(url, secret, &notification_id, &body).await;
-                notifications::record_attempt(
-                    &db,
-                    &notification_id,
-                    "webhook",
+                let record = Attempt {
+                    notification_id: &notification_id,
+                    channel: "webhook",
                     attempt,
-                    outcome,
-                    code,
-                    error.as_deref(),
-                    now_ms(),
-                )?;
+                    status: outcome,
+                    http_status: code,
+                    error: error.as_deref(),
+                };
+                notifications::record_attempt(&db, &record, now_ms())?;
                 if outcome == "delivered" {
                     delivered = true;
                     break;

@@ -62,8 +62,9 @@ fn view(db: &Db, s: &Series) -> Result<Value, Error> {
     let mut v = recurring::display(s)?;
     let instances: Vec<Value> = store::series::instances(db, &s.user_id, &s.id)?
         .into_iter()
-        .map(|(id, index, due, completed)| {
-            json!({ "taskId": id, "index": index, "dueAt": due.map(format_ms), "completedAt": completed.map(format_ms) })
+        .map(|i| {
+            json!({ "taskId": i.task_id, "index": i.index, "dueAt": i.due_at.map(format_ms),
+                    "completedAt": i.completed_at.map(format_ms) })
         })
         .collect();
     v["id"] = json!(s.id);

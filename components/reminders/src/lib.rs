@@ -22,13 +22,9 @@ fn route(req: &Request) -> Result<Outcome, Error> {
         ("GET", ["tasks", task, "reminders"]) => list(req, task),
         ("POST", ["tasks", task, "reminders"]) => add(req, task),
         (_, ["tasks", _, "reminders"]) => Err(method_not_allowed("GET, POST")),
-        ("DELETE", ["reminders", id]) => {
-            change(req, id, |db, u, id, o| reminders::cancel(db, u, id, o))
-        }
+        ("DELETE", ["reminders", id]) => change(req, id, reminders::cancel),
         (_, ["reminders", _]) => Err(method_not_allowed("DELETE")),
-        ("POST", ["reminders", id, "dismiss"]) => {
-            change(req, id, |db, u, id, o| reminders::dismiss(db, u, id, o))
-        }
+        ("POST", ["reminders", id, "dismiss"]) => change(req, id, reminders::dismiss),
         ("POST", ["reminders", id, "snooze"]) => {
             let body = req.json()?;
             let minutes = body

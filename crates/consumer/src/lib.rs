@@ -207,13 +207,16 @@ pub fn is_poison(e: &Error) -> bool {
     !matches!(e.kind, ErrorKind::Internal | ErrorKind::Unavailable)
 }
 
+/// What to record once a plan's job calls succeeded.
+pub type Settle = Box<dyn FnOnce(&Db) -> Result<(), Error>>;
+
 /// What a handler that drives Dapr jobs decided: the commands to send to
 /// the Jobs API, what to record once they succeeded, and events to publish.
 pub struct Planned {
     pub verdict: &'static str,
     pub commands: Vec<events::jobs::JobCommand>,
     pub events: Vec<OutboxEvent>,
-    pub settle: Box<dyn FnOnce(&Db) -> Result<(), Error>>,
+    pub settle: Settle,
 }
 
 /// Runs an event handler whose effect includes Dapr job calls, which cannot

@@ -629,7 +629,13 @@ async fn project_resources_with_every_app_id() {
         let r = s.resources_for(id).unwrap();
         let crons = if id == "scheduler" { 3 } else { 0 };
         assert_eq!(r.cron_bindings.len(), crons, "{id}");
-        let subs = if id == "scheduler" { 0 } else { 1 };
+        // The dead-letter recorder reads every dead-letter topic; each other
+        // consumer its own subscription; the scheduler only has crons.
+        let subs = match id {
+            "scheduler" => 0,
+            "dead-letters" => 2,
+            _ => 1,
+        };
         assert_eq!(r.subscriptions.len(), subs, "{id}");
         assert!(r.pubsubs.contains_key("pubsub"));
     }

@@ -119,6 +119,59 @@ pub fn task_updated(
     envelope(id, TASK_UPDATED, after, origin, now, extra)
 }
 
+pub const TOPIC_REMINDERS: &str = "reminders";
+/// On tasks-lifecycle: a task's reminders were added, removed or snoozed,
+/// so the reminder scheduler reconciles its jobs in order with the task.
+pub const REMINDERS_CHANGED: &str = "reminders.changed";
+pub const REMINDER_DUE: &str = "reminders.due";
+pub const REMINDER_CANCELED: &str = "reminders.canceled";
+pub const REMINDER_DELIVERED: &str = "reminders.delivered";
+
+/// A reminder event. `reminders.changed` goes to tasks-lifecycle (ordered
+/// with the task's own events), the others to the reminders topic.
+pub fn reminder_event(
+    id: &str,
+    event_type: &'static str,
+    reminder: &crate::reminder::Reminder,
+    task_title: &str,
+    origin: &Origin,
+    now: i64,
+) -> OutboxEvent {
+    let topic = if event_type == REMINDERS_CHANGED {
+        TOPIC_TASKS
+    } else {
+        TOPIC_REMINDERS
+    };
+    let data = json!({
+        "reminderId": reminder.id,
+        "taskId": reminder.task_id,
+        "userId": reminder.user_id,
+        "correlationId": origin.correlation_id,
+        "title": task_title,
+        "fireAt": reminder.fire_at.map(time::format_ms),
+        "status": reminder.status.as_str(),
+    });
+    OutboxEvent {
+        id: id.to_string(),
+        topic,
+        event_type,
+        user_id: reminder.user_id.clone(),
+        task_id: reminder.task_id.clone(),
+        created_at: now,
+        envelope: json!({
+            "specversion": "1.0",
+            "id": id,
+            "type": event_type,
+            "source": origin.source,
+            "subject": reminder.task_id,
+            "time": time::format_ms(now),
+            "datacontenttype": "application/json",
+            "traceparent": origin.traceparent,
+            "data": data,
+        }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,58 +233,5 @@ mod tests {
             task_completion("e", &t, &origin(), 0).event_type,
             TASK_COMPLETED
         );
-    }
-}
-
-pub const TOPIC_REMINDERS: &str = "reminders";
-/// On tasks-lifecycle: a task's reminders were added, removed or snoozed,
-/// so the reminder scheduler reconciles its jobs in order with the task.
-pub const REMINDERS_CHANGED: &str = "reminders.changed";
-pub const REMINDER_DUE: &str = "reminders.due";
-pub const REMINDER_CANCELED: &str = "reminders.canceled";
-pub const REMINDER_DELIVERED: &str = "reminders.delivered";
-
-/// A reminder event. `reminders.changed` goes to tasks-lifecycle (ordered
-/// with the task's own events), the others to the reminders topic.
-pub fn reminder_event(
-    id: &str,
-    event_type: &'static str,
-    reminder: &crate::reminder::Reminder,
-    task_title: &str,
-    origin: &Origin,
-    now: i64,
-) -> OutboxEvent {
-    let topic = if event_type == REMINDERS_CHANGED {
-        TOPIC_TASKS
-    } else {
-        TOPIC_REMINDERS
-    };
-    let data = json!({
-        "reminderId": reminder.id,
-        "taskId": reminder.task_id,
-        "userId": reminder.user_id,
-        "correlationId": origin.correlation_id,
-        "title": task_title,
-        "fireAt": reminder.fire_at.map(time::format_ms),
-        "status": reminder.status.as_str(),
-    });
-    OutboxEvent {
-        id: id.to_string(),
-        topic,
-        event_type,
-        user_id: reminder.user_id.clone(),
-        task_id: reminder.task_id.clone(),
-        created_at: now,
-        envelope: json!({
-            "specversion": "1.0",
-            "id": id,
-            "type": event_type,
-            "source": origin.source,
-            "subject": reminder.task_id,
-            "time": time::format_ms(now),
-            "datacontenttype": "application/json",
-            "traceparent": origin.traceparent,
-            "data": data,
-        }),
     }
 }

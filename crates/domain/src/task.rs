@@ -148,7 +148,7 @@ pub fn parse_new_task(body: &Value) -> Result<NewTask> {
         title,
         description: optional(obj, "description", description)?.unwrap_or_default(),
         priority: optional(obj, "priority", priority)?.unwrap_or(Priority::Medium),
-        due_at: optional(obj, "dueAt", |v| due_at(v))?,
+        due_at: optional(obj, "dueAt", due_at)?,
         tags: optional(obj, "tags", tags)?.unwrap_or_default(),
         recurrence: optional(obj, "recurrence", |v| {
             v.is_object().then(|| v.clone()).ok_or_else(|| {

@@ -53,11 +53,18 @@ pub fn build_engine(options: &EngineOptions) -> Result<Engine> {
             .max_tables_per_module(2)
             .max_memories_per_module(2)
             .max_memory_size(4 << 30)
-            .linear_memory_keep_resident(2 * MB)
-            .table_keep_resident(MB / 2);
+            .linear_memory_keep_resident(keep_resident_env("SPINHOST_MEMORY_KEEP_RESIDENT", 0))
+            .table_keep_resident(keep_resident_env("SPINHOST_TABLE_KEEP_RESIDENT", 0));
         config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
     }
     Ok(Engine::new(&config)?)
+}
+
+fn keep_resident_env(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 /// How a component was obtained.

@@ -4,6 +4,8 @@
 //! `spin:sqlite@3.0.0`, `fermyon:spin/variables@2.0.0`) on top of WASI and
 //! `wasi:http`.
 //!
+//! With the embedded Dapr-compatible sidecar, see [`System`].
+//!
 //! ```no_run
 //! # async fn demo() -> anyhow::Result<()> {
 //! let app = spinhost::App::load("spin.toml", spinhost::AppOptions::default())?;
@@ -23,9 +25,15 @@ pub mod pg;
 pub mod router;
 mod server;
 pub mod sqlite;
+pub mod system;
+pub mod tail;
 pub mod variables;
 
 pub use app::{check_manifest, component_imports, App, AppOptions, LoadReport};
 pub use cache::EngineOptions;
 pub use manifest::Manifest;
 pub use server::ServeHandle;
+pub use system::{SidecarSettings, System, SystemOptions};
+
+/// The embedded Dapr-compatible sidecar.
+pub use dapr_sidecar;

@@ -1,5 +1,6 @@
-//! `spinhost`: serve the app locally like `spin up`, list its routes, or
-//! check that every component's imports are provided.
+//! `spinhost`: serve the app locally like `spin up` (with the embedded
+//! Dapr-compatible sidecar), run only the sidecar, follow its events, list
+//! the app's routes, or check that every component's imports are provided.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -8,9 +9,11 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
-use spinhost::{App, AppOptions, EngineOptions, Manifest};
+use spinhost::dapr_sidecar::{Sidecar, SidecarConfig};
+use spinhost::system::{default_resources_dir, DEFAULT_APP_ID};
+use spinhost::{App, AppOptions, EngineOptions, Manifest, SidecarSettings, System, SystemOptions};
 
-#[derive(Parser)]
+#[derive(Parser, Debug)]
 #[command(
     name = "spinhost",
     version,
@@ -21,24 +24,30 @@ struct Cli {
     command: Command,
 }
 
-#[derive(Subcommand)]
+#[derive(Subcommand, Debug)]
 enum Command {
-    /// Serve the app (like `spin up`).
+    /// Serve the app (like `spin up`) and the embedded Dapr-compatible sidecar.
     Up(UpArgs),
+    /// Run only the embedded Dapr-compatible sidecar, for an app served
+    /// elsewhere (e.g. by `spin up`).
+    Sidecar(SidecarArgs),
+    /// Follow the sidecar's pub/sub activity.
+    #[command(subcommand)]
+    Events(EventsCommand),
     /// Print the route table.
     Routes(ManifestArg),
     /// Compile every component and check that the host provides all its imports.
     Check(CheckArgs),
 }
 
-#[derive(Args)]
+#[derive(Args, Debug)]
 struct ManifestArg {
     /// The application manifest.
     #[arg(short = 'f', long = "from", default_value = "spin.toml")]
     from: PathBuf,
 }
 
-#[derive(Args)]
+#[derive(Args, Debug)]
 struct CheckArgs {
     #[command(flatten)]
     manifest: ManifestArg,
@@ -47,7 +56,63 @@ struct CheckArgs {
     cache_dir: Option<PathBuf>,
 }
 
-#[derive(Args)]
+/// The sidecar flags `up` and `sidecar` share.
+#[derive(Args, Debug)]
+struct DaprArgs {
+    /// Address of the sidecar's Dapr HTTP API.
+    #[arg(long, default_value = "127.0.0.1:3500")]
+    dapr_listen: SocketAddr,
+    /// Dapr app id. Repeatable: the sidecar then stands in for each id (a
+    /// consumer group, subscriptions and scopes each); it publishes as the first.
+    #[arg(long = "app-id", default_value = DEFAULT_APP_ID)]
+    app_ids: Vec<String>,
+    /// A directory of Dapr resources (components, subscriptions,
+    /// resiliency). Repeatable. Default: dapr/ next to the manifest (for
+    /// `sidecar`: in the current directory), if it exists.
+    #[arg(long = "resources-path", value_name = "DIR")]
+    resources_paths: Vec<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+enum EventsCommand {
+    /// Print every published, delivered and dead-lettered event as one JSON
+    /// line, as it happens.
+    Tail(TailArgs),
+}
+
+#[derive(Args, Debug)]
+struct TailArgs {
+    /// The sidecar's URL.
+    #[arg(long, default_value = "http://127.0.0.1:3500")]
+    sidecar: String,
+    /// The sidecar's Dapr API token, when it has one.
+    #[arg(long, env = "DAPR_API_TOKEN", hide_env_values = true)]
+    dapr_api_token: Option<String>,
+}
+
+#[derive(Args, Debug)]
+struct SidecarArgs {
+    /// The port the app listens on (on 127.0.0.1).
+    #[arg(long)]
+    app_port: u16,
+    #[command(flatten)]
+    dapr: DaprArgs,
+    /// State directory; the sidecar keeps undelivered messages and jobs in
+    /// its dapr/ subdirectory.
+    #[arg(long, default_value = ".spin")]
+    state_dir: PathBuf,
+    /// Sent to the app as dapr-api-token (the app's app_api_token variable).
+    #[arg(long, env = "APP_API_TOKEN", hide_env_values = true)]
+    app_api_token: Option<String>,
+    /// Required from the app (the app's dapr_api_token variable).
+    #[arg(long, env = "DAPR_API_TOKEN", hide_env_values = true)]
+    dapr_api_token: Option<String>,
+    /// Do not log deliveries.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+#[derive(Args, Debug)]
 struct UpArgs {
     #[command(flatten)]
     manifest: ManifestArg,
@@ -75,7 +140,12 @@ struct UpArgs {
     /// Seconds a request may run before its instance is stopped.
     #[arg(long, default_value_t = 300)]
     request_timeout: u64,
-    /// Do not log requests.
+    #[command(flatten)]
+    dapr: DaprArgs,
+    /// Do not start the embedded sidecar.
+    #[arg(long)]
+    no_sidecar: bool,
+    /// Do not log requests and deliveries.
     #[arg(short, long)]
     quiet: bool,
 }
@@ -93,6 +163,8 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Up(args) => up(args),
+        Command::Sidecar(args) => sidecar(args),
+        Command::Events(EventsCommand::Tail(args)) => tail(args),
         Command::Routes(args) => routes(args),
         Command::Check(args) => check(args),
     }
@@ -129,6 +201,17 @@ fn db_variables(manifest: &Manifest, url: &str) -> Result<HashMap<String, String
     Ok(vars)
 }
 
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
+}
+
+/// Empty values count as unset.
+fn non_empty(value: Option<String>) -> Option<String> {
+    value.filter(|v| !v.is_empty())
+}
+
 fn up(args: UpArgs) -> Result<ExitCode> {
     let manifest = Manifest::from_file(&args.manifest.from)?;
     let mut variables = HashMap::new();
@@ -148,29 +231,162 @@ fn up(args: UpArgs) -> Result<ExitCode> {
             ..EngineOptions::default()
         },
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(async move {
+    let sidecar = (!args.no_sidecar).then(|| up_sidecar_settings(&args.dapr, args.quiet));
+    let system_options = SystemOptions {
+        app_listen: args.listen,
+        sidecar,
+    };
+    let resources_note = sidecar_resources_note(&args.dapr.resources_paths, &manifest.dir);
+    runtime()?.block_on(async move {
         let started = std::time::Instant::now();
-        let app = tokio::task::block_in_place(|| App::from_manifest(manifest, options))?;
+        let dapr_listen = args.dapr.dapr_listen;
+        let with_sidecar = system_options.sidecar.is_some();
+        let system = System::start_manifest(manifest, options, system_options)
+            .await
+            .map_err(|e| {
+                if with_sidecar && format!("{e:#}").contains("for the Dapr sidecar") {
+                    e.context(format!(
+                        "the sidecar cannot use {dapr_listen} (change it with --dapr-listen, or --no-sidecar)"
+                    ))
+                } else {
+                    e
+                }
+            })?;
+        let app = system.app();
         let cached = app.load_report().iter().filter(|r| r.from_cache).count();
         eprintln!(
             "spinhost: loaded {} components ({cached} from cache) in {:.0?}",
             app.load_report().len(),
             started.elapsed()
         );
-        let server = app.bind(args.listen).await?;
-        // An embedded Dapr-compatible sidecar, when there is one, starts here,
-        // pointed at `server.local_addr()`, and stops after the server below.
-        print_routes(&app, &format!("http://{}", server.local_addr()));
+        print_routes(app, &system.app_url());
+        if let Some(sidecar) = system.sidecar() {
+            eprintln!(
+                "spinhost: Dapr sidecar on {} (app id {}; {resources_note})",
+                sidecar.base_url(),
+                sidecar.app_id()
+            );
+        }
+        for warning in system.warnings() {
+            eprintln!("spinhost: warning: {warning}");
+        }
         eprintln!(
-            "spinhost: serving http://{} (Ctrl+C to stop)",
-            server.local_addr()
+            "spinhost: serving {} (Ctrl+C to stop)",
+            system.app_url()
         );
         tokio::signal::ctrl_c().await?;
         eprintln!("spinhost: shutting down");
-        server.shutdown().await?;
+        system.shutdown().await?;
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// The sidecar of `spinhost up`: on the given address, pointed at the app's
+/// listen address, leaving the app's dapr_http_endpoint as configured.
+fn up_sidecar_settings(dapr: &DaprArgs, quiet: bool) -> SidecarSettings {
+    SidecarSettings {
+        listen: dapr.dapr_listen,
+        app_id: dapr
+            .app_ids
+            .first()
+            .cloned()
+            .unwrap_or_else(|| DEFAULT_APP_ID.into()),
+        app_ids: if dapr.app_ids.len() > 1 {
+            dapr.app_ids.clone()
+        } else {
+            Vec::new()
+        },
+        resources_dirs: dapr.resources_paths.clone(),
+        point_app_at_sidecar: false,
+        log_deliveries: !quiet,
+        ..SidecarSettings::default()
+    }
+}
+
+fn sidecar_resources_note(given: &[PathBuf], base: &std::path::Path) -> String {
+    let dirs: Vec<PathBuf> = if given.is_empty() {
+        default_resources_dir(base).into_iter().collect()
+    } else {
+        given.to_vec()
+    };
+    if dirs.is_empty() {
+        "no resources: no dapr/ next to the manifest and no --resources-path".into()
+    } else {
+        let shown: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
+        format!("resources from {}", shown.join(", "))
+    }
+}
+
+fn sidecar_config(args: &SidecarArgs) -> SidecarConfig {
+    let app_id = args
+        .dapr
+        .app_ids
+        .first()
+        .cloned()
+        .unwrap_or_else(|| DEFAULT_APP_ID.into());
+    let mut config = SidecarConfig::new(
+        app_id,
+        format!("http://127.0.0.1:{}", args.app_port),
+        args.state_dir.join("dapr"),
+    )
+    .with_listen(args.dapr.dapr_listen);
+    if args.dapr.app_ids.len() > 1 {
+        config = config.with_app_ids(args.dapr.app_ids.clone());
+    }
+    config.resources_dirs = if args.dapr.resources_paths.is_empty() {
+        default_resources_dir(std::path::Path::new("."))
+            .into_iter()
+            .collect()
+    } else {
+        args.dapr.resources_paths.clone()
+    };
+    config.app_api_token = non_empty(args.app_api_token.clone());
+    config.dapr_api_token = non_empty(args.dapr_api_token.clone());
+    config.log_deliveries = !args.quiet;
+    config
+}
+
+fn sidecar(args: SidecarArgs) -> Result<ExitCode> {
+    let config = sidecar_config(&args);
+    let note = sidecar_resources_note(&config.resources_dirs, std::path::Path::new("."));
+    runtime()?.block_on(async move {
+        let listen = config.listen;
+        let app_url = config.app_url.clone();
+        let sidecar = Sidecar::start(config)
+            .await
+            .with_context(|| format!("the sidecar cannot start on {listen} (see --dapr-listen)"))?;
+        eprintln!(
+            "spinhost: Dapr sidecar on {} for the app at {app_url} (app id {}; {note}; Ctrl+C to stop)",
+            sidecar.base_url(),
+            sidecar.app_id()
+        );
+        tokio::signal::ctrl_c().await?;
+        eprintln!("spinhost: shutting down");
+        sidecar.shutdown().await;
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+fn tail(args: TailArgs) -> Result<ExitCode> {
+    let sidecar = args.sidecar.clone();
+    runtime()?.block_on(async move {
+        let token = non_empty(args.dapr_api_token);
+        let follow = spinhost::tail::tail_events(
+            &sidecar,
+            token.as_deref(),
+            || eprintln!("spinhost: following events from {sidecar} (Ctrl+C to stop)"),
+            |event| {
+                println!("{event}");
+                true
+            },
+        );
+        tokio::select! {
+            result = follow => {
+                result?;
+                eprintln!("spinhost: the sidecar closed the stream");
+            }
+            _ = tokio::signal::ctrl_c() => {}
+        }
         Ok(ExitCode::SUCCESS)
     })
 }
@@ -220,4 +436,120 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("spinhost").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn the_cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn up_starts_the_sidecar_by_default() {
+        let Command::Up(args) = parse(&["up"]).unwrap().command else {
+            panic!("not up");
+        };
+        assert_eq!(args.listen, "127.0.0.1:3000".parse().unwrap());
+        assert_eq!(args.dapr.dapr_listen, "127.0.0.1:3500".parse().unwrap());
+        assert_eq!(args.dapr.app_ids, ["taskmanager"]);
+        assert!(args.dapr.resources_paths.is_empty());
+        assert!(!args.no_sidecar);
+
+        let settings = up_sidecar_settings(&args.dapr, false);
+        assert_eq!(settings.app_id, "taskmanager");
+        assert!(settings.app_ids.is_empty());
+        assert!(
+            !settings.point_app_at_sidecar,
+            "up leaves dapr_http_endpoint alone"
+        );
+        assert!(settings.log_deliveries);
+    }
+
+    #[test]
+    fn up_sidecar_flags() {
+        let Command::Up(args) = parse(&[
+            "up",
+            "--no-sidecar",
+            "--dapr-listen",
+            "127.0.0.1:3600",
+            "--app-id",
+            "api",
+            "--app-id",
+            "scheduler",
+            "--resources-path",
+            "a",
+            "--resources-path",
+            "b",
+            "--quiet",
+        ])
+        .unwrap()
+        .command
+        else {
+            panic!("not up");
+        };
+        assert!(args.no_sidecar);
+        assert_eq!(args.dapr.dapr_listen.port(), 3600);
+        let settings = up_sidecar_settings(&args.dapr, args.quiet);
+        assert_eq!(settings.app_id, "api");
+        assert_eq!(settings.app_ids, ["api", "scheduler"]);
+        assert_eq!(
+            settings.resources_dirs,
+            [PathBuf::from("a"), PathBuf::from("b")]
+        );
+        assert!(!settings.log_deliveries);
+    }
+
+    #[test]
+    fn sidecar_needs_the_app_port() {
+        assert!(parse(&["sidecar"]).is_err());
+        let Command::Sidecar(args) = parse(&[
+            "sidecar",
+            "--app-port",
+            "3000",
+            "--state-dir",
+            "/tmp/s",
+            "--dapr-api-token",
+            "",
+            "--app-api-token",
+            "to-app",
+        ])
+        .unwrap()
+        .command
+        else {
+            panic!("not sidecar");
+        };
+        let config = sidecar_config(&args);
+        assert_eq!(config.app_url, "http://127.0.0.1:3000");
+        assert_eq!(config.listen, "127.0.0.1:3500".parse().unwrap());
+        assert_eq!(config.app_id, "taskmanager");
+        assert_eq!(config.state_dir, PathBuf::from("/tmp/s/dapr"));
+        assert_eq!(config.app_api_token.as_deref(), Some("to-app"));
+        assert_eq!(config.dapr_api_token, None, "empty means no token");
+    }
+
+    #[test]
+    fn events_tail_defaults_to_the_local_sidecar() {
+        let Command::Events(EventsCommand::Tail(args)) =
+            parse(&["events", "tail"]).unwrap().command
+        else {
+            panic!("not events tail");
+        };
+        assert_eq!(args.sidecar, "http://127.0.0.1:3500");
+        let Command::Events(EventsCommand::Tail(args)) =
+            parse(&["events", "tail", "--sidecar", "http://127.0.0.1:4000"])
+                .unwrap()
+                .command
+        else {
+            panic!("not events tail");
+        };
+        assert_eq!(args.sidecar, "http://127.0.0.1:4000");
+    }
 }

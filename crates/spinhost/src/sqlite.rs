@@ -3,14 +3,51 @@
 //! As in Spin, the label "default" is the file `<state dir>/sqlite_db.db`
 //! and each guest connection handle is its own SQLite connection (guests run
 //! BEGIN ... COMMIT across several calls). Unlike Spin, connections use WAL,
-//! `synchronous=NORMAL`, foreign keys, and a busy handler that retries with
-//! short sleeps: SQLite's own busy timeout backs off to 100 ms sleeps, which
-//! stalls concurrent writers for far longer than the lock is held.
+//! `synchronous=NORMAL` and foreign keys, and writers queue at a per-database
+//! writer gate.
+//!
+//! ## The writer gate (a deviation from Spin)
+//!
+//! Spin leaves contention to SQLite: a writer that finds the database locked
+//! sleeps in SQLite's busy handler and retries, backing off to 100 ms sleeps.
+//! Waiting that way is not fair: whoever happens to retry right after the lock
+//! is released wins, and an unlucky writer keeps losing. With 32 clients
+//! creating tasks concurrently, Spin's default showed a p99 of 1.45 s; short
+//! retry sleeps brought it to about 250 ms, still dominated by unlucky
+//! writers.
+//!
+//! So the host serialises its own writers in arrival order, with an async
+//! FIFO lock per database file (same benchmark, same machine: p95 from about
+//! 205 ms to 55 ms, p99 from 360 ms to 65 ms, throughput up by a quarter; the
+//! median rises a little, since every writer now waits its turn):
+//!
+//! - a connection that runs `BEGIN` (any form) or `SAVEPOINT` waits for the
+//!   gate (asynchronously, before the statement runs on a blocking thread)
+//!   and holds it until the connection is back in autocommit mode (`COMMIT`,
+//!   `END`, `ROLLBACK` but not `ROLLBACK TO`, releasing the outermost
+//!   savepoint, a failed `BEGIN`), or until the connection is dropped (end of
+//!   the instance, trap), whichever comes first;
+//! - a write outside a transaction (`INSERT`, `UPDATE`, `DELETE`, `REPLACE`,
+//!   DDL, `WITH ... INSERT`, anything not recognised as a read) holds the
+//!   gate for that statement only;
+//! - reads (`SELECT`, `VALUES`, `EXPLAIN`, `PRAGMA` without an argument) do
+//!   not take it: under WAL, readers are not blocked by a writer.
+//!
+//! The statement kind comes from its first keyword (after whitespace and
+//! comments); when in doubt a statement counts as a write. A writer waits at
+//! most [`GATE_TIMEOUT`] for the gate and then fails with "database is locked",
+//! the same answer SQLite gives after its busy timeout (this also ends the
+//! wait of an instance that writes on a second connection while its first one
+//! holds a transaction open). The busy handler, with short sleeps, stays as
+//! the safety net for writers outside this host (another process using the
+//! same file).
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use tokio::sync::OwnedMutexGuard;
 use wasmtime::component::Resource;
 
 use crate::host::{sqlite_v2 as v2, sqlite_v3 as v3, HostState};
@@ -21,6 +58,9 @@ pub const DEFAULT_DB_FILE: &str = "sqlite_db.db";
 const MAX_IDLE: usize = 16;
 /// Spin's cap on a buffered query result.
 const MAX_RESULT_BYTES: usize = 128 * 1024 * 1024;
+/// How long a writer waits for the writer gate before it fails with
+/// "database is locked" (about as long as the busy handler waits).
+pub const GATE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The databases this host serves: only "default".
 pub struct SqliteDatabases {
@@ -30,7 +70,35 @@ pub struct SqliteDatabases {
 pub struct Database {
     path: PathBuf,
     idle: Mutex<Vec<rusqlite::Connection>>,
+    /// The writer gate: FIFO, held by the connection that writes.
+    writer: Arc<tokio::sync::Mutex<()>>,
+    gate_timeout: Duration,
 }
+
+impl Database {
+    fn new(path: PathBuf, gate_timeout: Duration) -> Self {
+        Self {
+            path,
+            idle: Mutex::new(Vec::new()),
+            writer: Arc::new(tokio::sync::Mutex::new(())),
+            gate_timeout,
+        }
+    }
+
+    /// Waits, in arrival order, for the writer gate.
+    async fn acquire_gate(&self) -> Result<WriterGuard, SqliteError> {
+        match tokio::time::timeout(self.gate_timeout, self.writer.clone().lock_owned()).await {
+            Ok(guard) => Ok(WriterGuard(guard)),
+            Err(_) => Err(SqliteError::Io(format!(
+                "database is locked (another connection kept a write transaction open for {:?})",
+                self.gate_timeout
+            ))),
+        }
+    }
+}
+
+/// Holding this is holding the database's writer gate.
+struct WriterGuard(#[allow(dead_code)] OwnedMutexGuard<()>);
 
 /// The error both interface versions share (their variants are identical).
 #[derive(Debug, Clone, PartialEq)]
@@ -61,11 +129,15 @@ impl SqliteDatabases {
     /// `state_dir` holds the default database; it is created when missing.
     pub fn new(state_dir: &Path) -> std::io::Result<Self> {
         std::fs::create_dir_all(state_dir)?;
+        Self::with_gate_timeout(state_dir, GATE_TIMEOUT)
+    }
+
+    /// Like [`SqliteDatabases::new`], with another wait limit for the writer
+    /// gate.
+    pub fn with_gate_timeout(state_dir: &Path, gate_timeout: Duration) -> std::io::Result<Self> {
+        std::fs::create_dir_all(state_dir)?;
         Ok(Self {
-            default: Arc::new(Database {
-                path: state_dir.join(DEFAULT_DB_FILE),
-                idle: Mutex::new(Vec::new()),
-            }),
+            default: Arc::new(Database::new(state_dir.join(DEFAULT_DB_FILE), gate_timeout)),
         })
     }
 
@@ -90,6 +162,7 @@ impl SqliteDatabases {
         if let Some(conn) = idle {
             return Ok(SqliteConnection {
                 conn: Some(conn),
+                gate: None,
                 db,
             });
         }
@@ -100,6 +173,7 @@ impl SqliteDatabases {
             .map_err(|e| SqliteError::Io(e.to_string()))?;
         Ok(SqliteConnection {
             conn: Some(conn),
+            gate: None,
             db,
         })
     }
@@ -111,6 +185,16 @@ fn open_connection(path: &Path) -> rusqlite::Result<rusqlite::Connection> {
     let _mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |row| row.get(0))?;
     conn.execute_batch("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")?;
     Ok(conn)
+}
+
+/// Times the busy handler has slept, across all databases (diagnostics: with
+/// the writer gate and no other process on the file this stays at zero).
+static BUSY_WAITS: AtomicU64 = AtomicU64::new(0);
+
+/// How many times a connection of this host has found the database locked
+/// and waited for it in the busy handler.
+pub fn busy_waits() -> u64 {
+    BUSY_WAITS.load(Ordering::Relaxed)
 }
 
 /// SQLite calls this with the number of earlier calls for the same lock.
@@ -127,13 +211,143 @@ fn wait_while_busy(attempt: i32) -> bool {
         a if a < LIMIT => Duration::from_millis(1),
         _ => return false,
     };
+    BUSY_WAITS.fetch_add(1, Ordering::Relaxed);
     std::thread::sleep(pause);
     true
+}
+
+/// What a statement means for the writer gate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatementKind {
+    /// `BEGIN` or `SAVEPOINT`: may open a transaction; the gate is held
+    /// until the connection is back in autocommit mode.
+    Begin,
+    /// `COMMIT`, `END`, `ROLLBACK`, `RELEASE`: takes nothing; ends the
+    /// holding when it returns the connection to autocommit mode.
+    End,
+    /// Anything that may write: holds the gate for the statement (or for
+    /// the transaction it runs in).
+    Write,
+    /// Reads: no gate.
+    Read,
+}
+
+/// Classifies a statement by its first keyword after whitespace and
+/// comments. Anything not known to be a read is a write.
+pub fn classify(statement: &str) -> StatementKind {
+    let mut words = Words::new(statement);
+    let Some(first) = words.next() else {
+        return StatementKind::Read;
+    };
+    let first = first.to_ascii_uppercase();
+    match first.as_str() {
+        "BEGIN" | "SAVEPOINT" => StatementKind::Begin,
+        "COMMIT" | "END" | "ROLLBACK" | "RELEASE" => StatementKind::End,
+        "SELECT" | "VALUES" | "EXPLAIN" => StatementKind::Read,
+        // `PRAGMA name` reads; `PRAGMA name = v` and `PRAGMA name(v)` may
+        // write (`journal_mode(WAL)`, `user_version = 3`, checkpoints).
+        "PRAGMA" => {
+            if words.saw_punctuation(&['=', '(']) {
+                StatementKind::Write
+            } else {
+                StatementKind::Read
+            }
+        }
+        // A common table expression ahead of the statement proper: a write
+        // when a data-changing keyword appears anywhere outside literals
+        // (`replace(...)` the function errs on the side of a write).
+        "WITH" => {
+            if words.any(|w| {
+                ["INSERT", "UPDATE", "DELETE", "REPLACE"]
+                    .iter()
+                    .any(|k| w.eq_ignore_ascii_case(k))
+            }) {
+                StatementKind::Write
+            } else {
+                StatementKind::Read
+            }
+        }
+        _ => StatementKind::Write,
+    }
+}
+
+/// The bare words of a statement, skipping whitespace, comments, string
+/// literals, quoted identifiers and punctuation.
+struct Words<'a> {
+    rest: &'a str,
+    punctuation: Vec<char>,
+}
+
+impl<'a> Words<'a> {
+    fn new(sql: &'a str) -> Self {
+        Self {
+            rest: sql,
+            punctuation: Vec::new(),
+        }
+    }
+
+    /// Consumes the rest and tells whether any of `chars` occurs outside
+    /// literals and comments.
+    fn saw_punctuation(mut self, chars: &[char]) -> bool {
+        while self.next().is_some() {}
+        self.punctuation.iter().any(|c| chars.contains(c))
+    }
+
+    /// Skips a quoted run starting at the opening `close` char.
+    fn skip_quoted(&mut self, close: char) {
+        let mut chars = self.rest.char_indices().skip(1).peekable();
+        while let Some((i, c)) = chars.next() {
+            if c == close {
+                // A doubled quote is an escaped quote.
+                if close != ']' && chars.peek().map(|(_, n)| *n) == Some(close) {
+                    chars.next();
+                    continue;
+                }
+                self.rest = &self.rest[i + c.len_utf8()..];
+                return;
+            }
+        }
+        self.rest = "";
+    }
+}
+
+impl<'a> Iterator for Words<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        loop {
+            let trimmed = self.rest.trim_start();
+            self.rest = trimmed;
+            let c = trimmed.chars().next()?;
+            if trimmed.starts_with("--") {
+                self.rest = trimmed.find('\n').map_or("", |i| &trimmed[i + 1..]);
+            } else if let Some(comment) = trimmed.strip_prefix("/*") {
+                self.rest = comment.find("*/").map_or("", |i| &comment[i + 2..]);
+            } else if c == '\'' || c == '"' || c == '`' {
+                self.skip_quoted(c);
+            } else if c == '[' {
+                self.skip_quoted(']');
+            } else if c.is_alphanumeric() || c == '_' {
+                let end = trimmed
+                    .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+                    .unwrap_or(trimmed.len());
+                self.rest = &trimmed[end..];
+                return Some(&trimmed[..end]);
+            } else {
+                self.punctuation.push(c);
+                self.rest = &trimmed[c.len_utf8()..];
+            }
+        }
+    }
 }
 
 /// One guest handle's SQLite connection.
 pub struct SqliteConnection {
     conn: Option<rusqlite::Connection>,
+    /// The writer gate, while this connection has a transaction open (or
+    /// runs a write). Dropped after the connection's own `Drop` has rolled
+    /// an abandoned transaction back.
+    gate: Option<WriterGuard>,
     db: Arc<Database>,
 }
 
@@ -142,21 +356,44 @@ pub struct SqliteConnectionV3(SqliteConnection);
 
 impl SqliteConnection {
     /// Runs one statement on a blocking thread so the async runtime is not
-    /// held up by disk I/O or lock waits.
+    /// held up by disk I/O or lock waits; a write first waits for the writer
+    /// gate (see the module documentation).
     pub async fn execute(
         &mut self,
         statement: String,
         params: Vec<SqlValue>,
     ) -> Result<QueryResult, SqliteError> {
+        if self.conn.is_none() {
+            return Err(SqliteError::InvalidConnection);
+        }
+        let needs_gate = matches!(
+            classify(&statement),
+            StatementKind::Begin | StatementKind::Write
+        );
+        if needs_gate && self.gate.is_none() {
+            self.gate = Some(self.db.acquire_gate().await?);
+        }
         let conn = self.conn.take().ok_or(SqliteError::InvalidConnection)?;
-        let (conn, result) = tokio::task::spawn_blocking(move || {
+        // The guard travels with the connection: should this call be
+        // cancelled, both are dropped once the statement has finished, the
+        // connection first (closing it rolls back), then the gate.
+        let gate = self.gate.take();
+        let (conn, gate, result) = tokio::task::spawn_blocking(move || {
             let result = run_statement(&conn, &statement, params, MAX_RESULT_BYTES);
-            (conn, result)
+            // Out of any transaction: the writer is done.
+            let gate = if conn.is_autocommit() { None } else { gate };
+            (conn, gate, result)
         })
         .await
         .map_err(|e| SqliteError::Io(e.to_string()))?;
         self.conn = Some(conn);
+        self.gate = gate;
         result
+    }
+
+    /// Whether this connection holds its database's writer gate.
+    pub fn holds_writer_gate(&self) -> bool {
+        self.gate.is_some()
     }
 
     fn with_conn<T>(&self, f: impl FnOnce(&rusqlite::Connection) -> T) -> Option<T> {
@@ -495,14 +732,8 @@ mod tests {
         assert_eq!(fk.rows, [vec![SqlValue::Integer(1)]]);
     }
 
-    /// Many connections writing in explicit transactions at once: none may
-    /// fail with "database is locked", and none should wait long.
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn concurrent_writers_do_not_stall() {
-        let dir = tempfile::tempdir().unwrap();
-        let dbs = Arc::new(SqliteDatabases::new(dir.path()).unwrap());
-        let allowed = Arc::new(labels(&["default"]));
-        let mut setup = dbs.open("default", &allowed).await.unwrap();
+    async fn setup_table(dbs: &SqliteDatabases) {
+        let mut setup = dbs.open("default", &labels(&["default"])).await.unwrap();
         setup
             .execute(
                 "CREATE TABLE c (id INTEGER PRIMARY KEY, v INTEGER)".into(),
@@ -510,51 +741,292 @@ mod tests {
             )
             .await
             .unwrap();
-        drop(setup);
+        assert!(
+            !setup.holds_writer_gate(),
+            "a single write releases the gate"
+        );
+    }
+
+    async fn count(dbs: &SqliteDatabases) -> i64 {
+        let mut c = dbs.open("default", &labels(&["default"])).await.unwrap();
+        let r = c
+            .execute("SELECT count(*) FROM c".into(), vec![])
+            .await
+            .unwrap();
+        match r.rows[0][0] {
+            SqlValue::Integer(n) => n,
+            ref other => panic!("count is {other:?}"),
+        }
+    }
+
+    /// Many connections writing in explicit transactions at once (like the
+    /// task-creating components: BEGIN IMMEDIATE, a few INSERTs, COMMIT): all
+    /// succeed, they queue at the gate instead of in the busy handler, and
+    /// nobody waits long.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_writers_queue_fairly() {
+        let dir = tempfile::tempdir().unwrap();
+        let dbs = Arc::new(SqliteDatabases::new(dir.path()).unwrap());
+        let allowed = Arc::new(labels(&["default"]));
+        setup_table(&dbs).await;
 
         let writers = 32;
         let per_writer = 10;
+        let busy_before = busy_waits();
         let started = std::time::Instant::now();
         let mut tasks = Vec::new();
         for w in 0..writers {
             let dbs = dbs.clone();
             let allowed = allowed.clone();
             tasks.push(tokio::spawn(async move {
-                let mut worst = Duration::ZERO;
+                let (mut worst_wait, mut worst_tx) = (Duration::ZERO, Duration::ZERO);
                 for i in 0..per_writer {
                     let t = std::time::Instant::now();
                     let mut c = dbs.open("default", &allowed).await.unwrap();
                     c.execute("BEGIN IMMEDIATE".into(), vec![]).await.unwrap();
-                    c.execute(
-                        "INSERT INTO c (v) VALUES (?)".into(),
-                        vec![SqlValue::Integer(w * 100 + i)],
-                    )
-                    .await
-                    .unwrap();
+                    worst_wait = worst_wait.max(t.elapsed());
+                    assert!(c.holds_writer_gate());
+                    for k in 0..3 {
+                        c.execute(
+                            "INSERT INTO c (v) VALUES (?)".into(),
+                            vec![SqlValue::Integer(w * 1000 + i * 10 + k)],
+                        )
+                        .await
+                        .unwrap();
+                    }
                     c.execute("COMMIT".into(), vec![]).await.unwrap();
-                    worst = worst.max(t.elapsed());
+                    assert!(!c.holds_writer_gate());
+                    worst_tx = worst_tx.max(t.elapsed());
                 }
-                worst
+                (worst_wait, worst_tx)
             }));
         }
-        let mut worst = Duration::ZERO;
+        let (mut worst_wait, mut worst_tx) = (Duration::ZERO, Duration::ZERO);
         for t in tasks {
-            worst = worst.max(t.await.unwrap());
+            let (wait, tx) = t.await.unwrap();
+            worst_wait = worst_wait.max(wait);
+            worst_tx = worst_tx.max(tx);
         }
         let total = started.elapsed();
-        let mut check = dbs.open("default", &allowed).await.unwrap();
-        let r = check
-            .execute("SELECT count(*) FROM c".into(), vec![])
-            .await
-            .unwrap();
-        assert_eq!(r.rows, [vec![SqlValue::Integer(writers * per_writer)]]);
+        assert_eq!(count(&dbs).await, writers * per_writer * 3);
+        let busy = busy_waits() - busy_before;
         println!(
-            "sqlite: {} transactions from {writers} writers in {total:?}; slowest {worst:?}",
+            "sqlite: {} transactions from {writers} writers in {total:?}; longest wait for BEGIN {worst_wait:?}, longest transaction {worst_tx:?}, busy-handler sleeps {busy}",
             writers * per_writer
         );
+        assert_eq!(busy, 0, "writers went through the busy handler");
+        // A waiter has at most 31 transactions ahead of it; each takes well
+        // under a few milliseconds. The bound leaves room for a loaded machine.
         assert!(
-            worst < Duration::from_secs(2),
-            "slowest transaction took {worst:?}"
+            worst_wait < Duration::from_secs(1),
+            "longest wait for BEGIN {worst_wait:?}"
         );
+    }
+
+    /// A transaction left open by a connection that is dropped (the instance
+    /// ended or trapped) is rolled back and the gate passes on at once, also
+    /// to a writer already waiting for it.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn dropped_connection_releases_the_gate() {
+        let dir = tempfile::tempdir().unwrap();
+        let dbs = Arc::new(SqliteDatabases::new(dir.path()).unwrap());
+        let allowed = labels(&["default"]);
+        setup_table(&dbs).await;
+
+        let mut abandoned = dbs.open("default", &allowed).await.unwrap();
+        abandoned
+            .execute("BEGIN IMMEDIATE".into(), vec![])
+            .await
+            .unwrap();
+        abandoned
+            .execute("INSERT INTO c (v) VALUES (1)".into(), vec![])
+            .await
+            .unwrap();
+        assert!(abandoned.holds_writer_gate());
+
+        let waiter = {
+            let dbs = dbs.clone();
+            tokio::spawn(async move {
+                let mut c = dbs.open("default", &labels(&["default"])).await.unwrap();
+                c.execute("BEGIN IMMEDIATE".into(), vec![]).await.unwrap();
+                c.execute("INSERT INTO c (v) VALUES (2)".into(), vec![])
+                    .await
+                    .unwrap();
+                c.execute("COMMIT".into(), vec![]).await.unwrap();
+            })
+        };
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert!(
+            !waiter.is_finished(),
+            "the waiter queues behind the open transaction"
+        );
+
+        drop(abandoned);
+        tokio::time::timeout(Duration::from_secs(2), waiter)
+            .await
+            .expect("the gate was released")
+            .unwrap();
+        assert_eq!(count(&dbs).await, 1, "only the waiter's row is committed");
+
+        // The same with an explicit ROLLBACK, and ROLLBACK TO keeps it.
+        let mut c = dbs.open("default", &allowed).await.unwrap();
+        c.execute("BEGIN".into(), vec![]).await.unwrap();
+        c.execute("SAVEPOINT s".into(), vec![]).await.unwrap();
+        c.execute("ROLLBACK TO s".into(), vec![]).await.unwrap();
+        assert!(
+            c.holds_writer_gate(),
+            "ROLLBACK TO does not end the transaction"
+        );
+        c.execute("ROLLBACK".into(), vec![]).await.unwrap();
+        assert!(!c.holds_writer_gate());
+        // A failing BEGIN leaves no transaction and no gate behind.
+        assert!(c.execute("BEGIN BOGUS".into(), vec![]).await.is_err());
+        assert!(!c.holds_writer_gate());
+        // A savepoint outside a transaction opens one; releasing it ends it.
+        c.execute("SAVEPOINT outer".into(), vec![]).await.unwrap();
+        assert!(c.holds_writer_gate());
+        c.execute("RELEASE outer".into(), vec![]).await.unwrap();
+        assert!(!c.holds_writer_gate());
+    }
+
+    /// Reads do not wait for a writer; writes outside a transaction wait for
+    /// the gate, one statement at a time.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn reads_are_not_blocked_by_a_write_transaction() {
+        let dir = tempfile::tempdir().unwrap();
+        let dbs = Arc::new(SqliteDatabases::new(dir.path()).unwrap());
+        let allowed = labels(&["default"]);
+        setup_table(&dbs).await;
+
+        let mut writer = dbs.open("default", &allowed).await.unwrap();
+        writer
+            .execute("BEGIN IMMEDIATE".into(), vec![])
+            .await
+            .unwrap();
+        writer
+            .execute("INSERT INTO c (v) VALUES (1)".into(), vec![])
+            .await
+            .unwrap();
+
+        let mut reader = dbs.open("default", &allowed).await.unwrap();
+        for read in [
+            "SELECT count(*) FROM c",
+            "-- the count\n SELECT count(*) FROM c",
+            "WITH n AS (SELECT count(*) AS k FROM c) SELECT k FROM n",
+        ] {
+            let r =
+                tokio::time::timeout(Duration::from_secs(1), reader.execute(read.into(), vec![]))
+                    .await
+                    .expect("a read does not wait for the writer")
+                    .unwrap();
+            assert_eq!(r.rows, [vec![SqlValue::Integer(0)]], "{read}");
+            assert!(!reader.holds_writer_gate());
+        }
+        tokio::time::timeout(
+            Duration::from_secs(1),
+            reader.execute("PRAGMA journal_mode".into(), vec![]),
+        )
+        .await
+        .expect("a PRAGMA read does not wait")
+        .unwrap();
+
+        let plain_write = {
+            let dbs = dbs.clone();
+            tokio::spawn(async move {
+                let mut c = dbs.open("default", &labels(&["default"])).await.unwrap();
+                c.execute("INSERT INTO c (v) VALUES (2)".into(), vec![])
+                    .await
+                    .unwrap();
+                c.holds_writer_gate()
+            })
+        };
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert!(!plain_write.is_finished(), "a write waits for the gate");
+        writer.execute("COMMIT".into(), vec![]).await.unwrap();
+        let held_after = tokio::time::timeout(Duration::from_secs(2), plain_write)
+            .await
+            .expect("the write proceeds after COMMIT")
+            .unwrap();
+        assert!(
+            !held_after,
+            "a write outside a transaction holds the gate only while it runs"
+        );
+        assert_eq!(count(&dbs).await, 2);
+    }
+
+    /// A second connection of the same instance writing while the first one
+    /// keeps a transaction open would wait forever; it gets "database is
+    /// locked" after the gate timeout instead.
+    #[tokio::test]
+    async fn the_gate_wait_is_bounded() {
+        let dir = tempfile::tempdir().unwrap();
+        let dbs =
+            SqliteDatabases::with_gate_timeout(dir.path(), Duration::from_millis(200)).unwrap();
+        let allowed = labels(&["default"]);
+        setup_table(&dbs).await;
+        let mut first = dbs.open("default", &allowed).await.unwrap();
+        first.execute("BEGIN".into(), vec![]).await.unwrap();
+        let mut second = dbs.open("default", &allowed).await.unwrap();
+        match second
+            .execute("INSERT INTO c (v) VALUES (1)".into(), vec![])
+            .await
+        {
+            Err(SqliteError::Io(m)) => assert!(m.contains("database is locked"), "{m}"),
+            other => panic!("expected a locked error, got {other:?}"),
+        }
+        first.execute("COMMIT".into(), vec![]).await.unwrap();
+        second
+            .execute("INSERT INTO c (v) VALUES (1)".into(), vec![])
+            .await
+            .unwrap();
+    }
+
+    #[test]
+    fn statements_are_classified_by_their_first_keyword() {
+        use StatementKind::*;
+        let cases = [
+            ("BEGIN", Begin),
+            ("begin immediate transaction", Begin),
+            ("  /* c */ -- x\n  Begin Exclusive", Begin),
+            ("SAVEPOINT a", Begin),
+            ("COMMIT", End),
+            ("end transaction", End),
+            ("ROLLBACK", End),
+            ("ROLLBACK TO a", End),
+            ("RELEASE a", End),
+            ("SELECT * FROM t", Read),
+            ("\n\t select 1", Read),
+            ("-- comment only", Read),
+            ("", Read),
+            ("VALUES (1)", Read),
+            ("EXPLAIN QUERY PLAN SELECT 1", Read),
+            ("PRAGMA journal_mode", Read),
+            ("PRAGMA main.user_version", Read),
+            ("PRAGMA user_version = 3", Write),
+            ("PRAGMA journal_mode(WAL)", Write),
+            ("PRAGMA wal_checkpoint(TRUNCATE)", Write),
+            ("INSERT INTO t VALUES (1)", Write),
+            ("insert or replace into t values (1)", Write),
+            ("REPLACE INTO t VALUES (1)", Write),
+            ("UPDATE t SET a = 1", Write),
+            ("DELETE FROM t", Write),
+            ("CREATE TABLE t (a)", Write),
+            ("DROP TABLE t", Write),
+            ("ALTER TABLE t ADD b", Write),
+            ("VACUUM", Write),
+            ("/* x */ UPSERT", Write),
+            ("WITH x AS (SELECT 1) INSERT INTO t SELECT * FROM x", Write),
+            ("WITH x AS (SELECT 1) DELETE FROM t WHERE a IN x", Write),
+            ("WITH x AS (SELECT 1 AS \"insert\") SELECT * FROM x", Read),
+            ("WITH x AS (SELECT 'update' AS a) SELECT a FROM x", Read),
+            ("WITH x AS (SELECT 1 AS [delete]) SELECT * FROM x", Read),
+            (
+                "WITH x AS (SELECT 1) SELECT 'it''s' FROM x -- delete\n",
+                Read,
+            ),
+        ];
+        for (sql, kind) in cases {
+            assert_eq!(classify(sql), kind, "{sql:?}");
+        }
     }
 }

@@ -142,6 +142,8 @@ fn up_serves_with_env_and_cli_variables() {
         .args([
             "--listen",
             "127.0.0.1:0",
+            "--dapr-listen",
+            "127.0.0.1:0",
             "--variable",
             "overridden=from-cli",
         ])

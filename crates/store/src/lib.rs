@@ -5,6 +5,7 @@
 
 pub mod changes;
 pub mod consumers;
+pub mod conversations;
 mod db;
 mod migrations;
 pub mod notifications;

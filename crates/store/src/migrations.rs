@@ -179,6 +179,32 @@ pub(crate) const MIGRATIONS: &[(i64, &[&str])] = &[
             PRIMARY KEY (notification_id, channel, attempt))",
         ],
     ),
+    (
+        5,
+        &[
+            // Assistant conversations: what is waiting for an answer (a
+            // delete to confirm, a task to choose) and the task the last
+            // turn acted on; and the turns themselves.
+            "CREATE TABLE conversations (
+            id TEXT PRIMARY KEY,
+            user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            pending TEXT,
+            last_task TEXT,
+            turns BIGINT NOT NULL,
+            created_at BIGINT NOT NULL,
+            updated_at BIGINT NOT NULL)",
+            "CREATE INDEX conversations_by_user ON conversations (user_id, updated_at)",
+            "CREATE TABLE chat_turns (
+            conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+            seq BIGINT NOT NULL,
+            role TEXT NOT NULL,
+            text TEXT NOT NULL,
+            actions TEXT NOT NULL,
+            source TEXT,
+            created_at BIGINT NOT NULL,
+            PRIMARY KEY (conversation_id, seq))",
+        ],
+    ),
 ];
 
 pub(crate) fn latest() -> i64 {

@@ -47,16 +47,26 @@ pub fn insert_once(db: &Db, n: &NewNotification, now: i64) -> Result<(String, bo
     Ok((id, new))
 }
 
-pub fn record_attempt(
-    db: &Db,
-    notification_id: &str,
-    channel: &str,
-    attempt: i64,
-    status: &str,
-    http_status: Option<i64>,
-    error: Option<&str>,
-    now: i64,
-) -> Result<(), Error> {
+/// One delivery attempt of a notification on a channel.
+pub struct Attempt<'a> {
+    pub notification_id: &'a str,
+    pub channel: &'a str,
+    pub attempt: i64,
+    /// `delivered` or `failed`.
+    pub status: &'a str,
+    pub http_status: Option<i64>,
+    pub error: Option<&'a str>,
+}
+
+pub fn record_attempt(db: &Db, a: &Attempt, now: i64) -> Result<(), Error> {
+    let Attempt {
+        notification_id,
+        channel,
+        attempt,
+        status,
+        http_status,
+        error,
+    } = *a;
     db.execute(
         "INSERT INTO notification_attempts (notification_id, channel, attempt, status, http_status, error, at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)

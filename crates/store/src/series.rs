@@ -92,12 +92,17 @@ pub fn set_rule(
     .map(|_| ())
 }
 
-/// Instances of a series, latest first: (task id, index, due, completed).
-pub fn instances(
-    db: &Db,
-    user_id: &str,
-    series_id: &str,
-) -> Result<Vec<(String, i64, Option<i64>, Option<i64>)>, Error> {
+/// One task of a series.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Instance {
+    pub task_id: String,
+    pub index: i64,
+    pub due_at: Option<i64>,
+    pub completed_at: Option<i64>,
+}
+
+/// Instances of a series, latest first.
+pub fn instances(db: &Db, user_id: &str, series_id: &str) -> Result<Vec<Instance>, Error> {
     let rows = db.query(
         "SELECT id, series_index, due_at, completed_at FROM tasks
          WHERE user_id = $1 AND series_id = $2 ORDER BY series_index DESC",
@@ -105,12 +110,12 @@ pub fn instances(
     )?;
     rows.iter()
         .map(|r| {
-            Ok((
-                r.text(0)?,
-                r.opt_int(1)?.unwrap_or(0),
-                r.opt_int(2)?,
-                r.opt_int(3)?,
-            ))
+            Ok(Instance {
+                task_id: r.text(0)?,
+                index: r.opt_int(1)?.unwrap_or(0),
+                due_at: r.opt_int(2)?,
+                completed_at: r.opt_int(3)?,
+            })
         })
         .collect()
 }

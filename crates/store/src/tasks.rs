@@ -429,16 +429,6 @@ pub fn ping(db: &Db) -> Result<(), Error> {
     db.query("SELECT 1", &[]).map(|_| ())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn like_pattern_escapes_wildcards() {
-        assert_eq!(like_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
-    }
-}
-
 /// A user's open tasks due in `[from, to)`, for the load evaluation.
 pub fn open_due_between(db: &Db, user_id: &str, from: i64, to: i64) -> Result<Vec<Task>, Error> {
     let rows = db.query(
@@ -499,4 +489,14 @@ pub fn series_instance_exists(db: &Db, series_id: &str, index: i64) -> Result<bo
         &[series_id.into(), Value::Int(index)],
     )?;
     Ok(!rows.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_pattern_escapes_wildcards() {
+        assert_eq!(like_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
+    }
 }

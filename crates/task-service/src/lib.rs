@@ -550,11 +550,9 @@ pub mod recurring {
         let mut events = vec![];
         if active {
             let instances = store::series::instances(db, user_id, id)?;
-            let open = instances
-                .iter()
-                .any(|(_, _, _, completed)| completed.is_none());
-            if let (false, Some((task_id, ..))) = (open, instances.first()) {
-                if let Some(last) = store::tasks::get(db, user_id, task_id)? {
+            let open = instances.iter().any(|i| i.completed_at.is_none());
+            if let (false, Some(latest)) = (open, instances.first()) {
+                if let Some(last) = store::tasks::get(db, user_id, &latest.task_id)? {
                     events = next_instance(db, &last, origin, now)?.1;
                 }
             }
@@ -599,8 +597,11 @@ pub mod recurring {
         };
         let instances = store::series::instances(db, user_id, id)?;
         let (start_index, start) = match instances.first() {
-            Some((_, index, Some(due), _)) => (*index, current.to_local(*due)),
-            _ => (0, current.dtstart()),
+            Some(latest) => match latest.due_at {
+                Some(due) => (latest.index, current.to_local(due)),
+                None => (latest.index, current.dtstart()),
+            },
+            None => (0, current.dtstart()),
         };
         let edited = current.edited(rule, mode, start).map_err(invalid)?;
         let json = serde_json::to_value(&edited).map_err(|e| Error::internal(e.to_string()))?;
