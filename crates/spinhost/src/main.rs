@@ -63,8 +63,10 @@ struct DaprArgs {
     #[arg(long, default_value = "127.0.0.1:3500")]
     dapr_listen: SocketAddr,
     /// Dapr app id. Repeatable: the sidecar then stands in for each id (a
-    /// consumer group, subscriptions and scopes each); it publishes as the first.
-    #[arg(long = "app-id", default_value = DEFAULT_APP_ID)]
+    /// consumer group, subscriptions and scopes each); it publishes as the
+    /// first. Default: `taskmanager`, plus every app id the resources are
+    /// scoped to, so one process runs the whole event system.
+    #[arg(long = "app-id")]
     app_ids: Vec<String>,
     /// A directory of Dapr resources (components, subscriptions,
     /// resiliency). Repeatable. Default: dapr/ next to the manifest (for
@@ -212,8 +214,16 @@ fn non_empty(value: Option<String>) -> Option<String> {
     value.filter(|v| !v.is_empty())
 }
 
-fn up(args: UpArgs) -> Result<ExitCode> {
+fn up(mut args: UpArgs) -> Result<ExitCode> {
     let manifest = Manifest::from_file(&args.manifest.from)?;
+    if args.dapr.app_ids.is_empty() {
+        let dirs = if args.dapr.resources_paths.is_empty() {
+            default_resources_dir(&manifest.dir).into_iter().collect()
+        } else {
+            args.dapr.resources_paths.clone()
+        };
+        args.dapr.app_ids = default_app_ids(&dirs);
+    }
     let mut variables = HashMap::new();
     if let Some(db) = &args.db {
         variables.extend(db_variables(&manifest, db)?);
@@ -317,10 +327,32 @@ fn sidecar_resources_note(given: &[PathBuf], base: &std::path::Path) -> String {
     }
 }
 
+/// `taskmanager` (the publisher), then every app id that a resource in
+/// `dirs` is scoped to, in order of appearance.
+fn default_app_ids(dirs: &[PathBuf]) -> Vec<String> {
+    let mut ids = vec![DEFAULT_APP_ID.to_string()];
+    for id in spinhost::system::scoped_app_ids(dirs) {
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    ids
+}
+
 fn sidecar_config(args: &SidecarArgs) -> SidecarConfig {
-    let app_id = args
-        .dapr
-        .app_ids
+    let resources_dirs: Vec<PathBuf> = if args.dapr.resources_paths.is_empty() {
+        default_resources_dir(std::path::Path::new("."))
+            .into_iter()
+            .collect()
+    } else {
+        args.dapr.resources_paths.clone()
+    };
+    let app_ids = if args.dapr.app_ids.is_empty() {
+        default_app_ids(&resources_dirs)
+    } else {
+        args.dapr.app_ids.clone()
+    };
+    let app_id = app_ids
         .first()
         .cloned()
         .unwrap_or_else(|| DEFAULT_APP_ID.into());
@@ -330,8 +362,8 @@ fn sidecar_config(args: &SidecarArgs) -> SidecarConfig {
         args.state_dir.join("dapr"),
     )
     .with_listen(args.dapr.dapr_listen);
-    if args.dapr.app_ids.len() > 1 {
-        config = config.with_app_ids(args.dapr.app_ids.clone());
+    if app_ids.len() > 1 {
+        config = config.with_app_ids(app_ids);
     }
     config.resources_dirs = if args.dapr.resources_paths.is_empty() {
         default_resources_dir(std::path::Path::new("."))
@@ -448,6 +480,25 @@ mod tests {
     }
 
     #[test]
+    fn default_app_ids_are_the_publisher_and_every_scoped_id() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("subs.yaml"),
+            "kind: Subscription\nscopes: [overdue-agent, notifier]\n---\nkind: Component\nscopes:\n  - scheduler\n  - notifier\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("pubsub.yaml"),
+            "kind: Component\nmetadata: {name: pubsub}\n",
+        )
+        .unwrap();
+        assert_eq!(
+            default_app_ids(&[dir.path().to_path_buf()]),
+            ["taskmanager", "overdue-agent", "notifier", "scheduler"]
+        );
+    }
+
+    #[test]
     fn the_cli_is_well_formed() {
         Cli::command().debug_assert();
     }
@@ -459,7 +510,10 @@ mod tests {
         };
         assert_eq!(args.listen, "127.0.0.1:3000".parse().unwrap());
         assert_eq!(args.dapr.dapr_listen, "127.0.0.1:3500".parse().unwrap());
-        assert_eq!(args.dapr.app_ids, ["taskmanager"]);
+        assert!(
+            args.dapr.app_ids.is_empty(),
+            "filled from the resources at start"
+        );
         assert!(args.dapr.resources_paths.is_empty());
         assert!(!args.no_sidecar);
 

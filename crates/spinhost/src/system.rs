@@ -347,6 +347,45 @@ pub fn default_resources_dir(manifest_dir: &Path) -> Option<PathBuf> {
     dir.is_dir().then_some(dir)
 }
 
+/// Every app id that a Dapr resource in `dirs` is scoped to (root
+/// `scopes` of each YAML document), in order of first appearance. Files
+/// that do not parse are skipped: the sidecar reports them when it loads.
+pub fn scoped_app_ids(dirs: &[PathBuf]) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    for dir in dirs {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            continue;
+        };
+        let mut files: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
+            .collect();
+        files.sort();
+        for file in files {
+            let Ok(text) = std::fs::read_to_string(&file) else {
+                continue;
+            };
+            for doc in serde_yaml::Deserializer::from_str(&text) {
+                let Ok(value) = <serde_yaml::Value as serde::Deserialize>::deserialize(doc) else {
+                    continue;
+                };
+                let scopes = value
+                    .get("scopes")
+                    .and_then(|s| s.as_sequence())
+                    .cloned()
+                    .unwrap_or_default();
+                for id in scopes.iter().filter_map(|s| s.as_str()) {
+                    if !ids.iter().any(|x| x == id) {
+                        ids.push(id.to_string());
+                    }
+                }
+            }
+        }
+    }
+    ids
+}
+
 /// Where to connect to reach a listener: the loopback address for a
 /// listener on all interfaces.
 pub fn connect_addr(addr: SocketAddr) -> SocketAddr {
