@@ -17,6 +17,6 @@ case "$what" in
         ensure_postgres
         cargo run --locked --release -q -p integration-tests --bin bench-events -- "$@" ;;
     instantiate)
-        cargo run --locked --release -q -p spinhost --example instantiate_cost -- "$@" ;;
+        cargo test --locked --release -q -p spinhost --test probe instantiation_cost -- --ignored --nocapture "$@" ;;
     *) echo "unknown benchmark: $what (api, events, instantiate)" >&2; exit 2 ;;
 esac

@@ -33,69 +33,60 @@ async fn handle(incoming: IncomingRequest, out: ResponseOutparam) {
     let req = match Request::read("changes", incoming).await {
         Ok(r) => r,
         Err((e, (method, path, cid))) => {
-            let reply = error_reply(&e);
-            let status = reply.status;
-            http_api::send(out, reply, &cid).await;
-            http_api::log_line("changes", &method, &path, status, started, &cid, Some(&e));
+            answer(out, Err(e), (&method, &path, &cid), started).await;
             return;
         }
     };
-    let plan = plan(&req);
-    match plan {
-        Err(e) => {
-            let reply = error_reply(&e);
-            let status = reply.status;
-            http_api::send(out, reply, &req.correlation_id).await;
-            http_api::log_line(
-                "changes",
-                &req.method,
-                &req.path,
-                status,
-                started,
-                &req.correlation_id,
-                Some(&e),
-            );
-        }
+    let info = (
+        req.method.as_str(),
+        req.path.as_str(),
+        req.correlation_id.as_str(),
+    );
+    match plan(&req) {
+        Err(e) => answer(out, Err(e), info, started).await,
         Ok(Plan::Poll {
             db_url,
             user_id,
             since,
             wait,
         }) => {
-            let result = long_poll(&db_url, &user_id, since, wait);
-            let (reply, error) = match result {
-                Ok(body) => (Reply::json(200, &body), None),
-                Err(e) => (error_reply(&e), Some(e)),
-            };
-            let status = reply.status;
-            http_api::send(out, reply, &req.correlation_id).await;
-            http_api::log_line(
-                "changes",
-                &req.method,
-                &req.path,
-                status,
-                started,
-                &req.correlation_id,
-                error.as_ref(),
-            );
+            let body = long_poll(&db_url, &user_id, since, wait).map(|b| Reply::json(200, &b));
+            answer(out, body, info, started).await;
         }
         Ok(Plan::Stream {
             db_url,
             user_id,
             since,
         }) => {
-            http_api::log_line(
-                "changes",
-                &req.method,
-                &req.path,
-                200,
-                started,
-                &req.correlation_id,
-                None,
-            );
+            http_api::log_line("changes", info.0, info.1, 200, started, info.2, None);
             stream(out, &db_url, &user_id, since, &req.correlation_id).await;
         }
     }
+}
+
+/// Sends a whole reply (or the error's) and logs the request.
+async fn answer(
+    out: ResponseOutparam,
+    result: Result<Reply, Error>,
+    info: (&str, &str, &str),
+    started: Instant,
+) {
+    let (method, path, correlation_id) = info;
+    let (reply, error) = match result {
+        Ok(r) => (r, None),
+        Err(e) => (error_reply(&e), Some(e)),
+    };
+    let status = reply.status;
+    http_api::send(out, reply, correlation_id).await;
+    http_api::log_line(
+        "changes",
+        method,
+        path,
+        status,
+        started,
+        correlation_id,
+        error.as_ref(),
+    );
 }
 
 enum Plan {

@@ -42,34 +42,22 @@ async fn handle(req: IncomingRequest, out: ResponseOutparam) {
 }
 
 fn status(s: &str) -> Result<Outcome, Error> {
-    Ok(Reply::json(200, &json!({ "status": s })).into())
-}
-
-fn log(event: &Event, outcome: &str, detail: &str, started: Instant) {
-    applog::emit(&json!({
-        "level": if outcome == "SUCCESS" { "info" } else { "warn" },
-        "consumer": NAME, "outcome": outcome, "detail": detail, "eventId": event.id,
-        "eventType": event.kind, "taskId": event.data["taskId"], "userId": event.data["userId"],
-        "correlationId": event.correlation_id(), "ms": started.elapsed().as_micros() as f64 / 1000.0,
-    }));
+    Ok(consumer::dapr_status(s).into())
 }
 
 async fn deliver(req: Request) -> Result<Outcome, Error> {
-    if req.method != "POST" {
-        return Err(http_api::method_not_allowed("POST"));
-    }
-    http_api::check_app_token(&req)?;
     let started = Instant::now();
-    let Ok(event) = Event::parse(&req.body) else {
-        return status("DROP");
+    let event = match consumer::receive(NAME, &req, started)? {
+        Ok(e) => e,
+        Err(answer) => return Ok(answer),
     };
     if event.kind != REMINDER_DUE {
-        log(&event, "SUCCESS", "ignored", started);
+        consumer::log_event(NAME, Some(&event), "SUCCESS", "ignored", started);
         return status("SUCCESS");
     }
     match run(&event).await {
         Ok((db, verdict, events)) => {
-            log(&event, "SUCCESS", verdict, started);
+            consumer::log_event(NAME, Some(&event), "SUCCESS", verdict, started);
             Ok(Outcome::with_events(
                 Reply::json(200, &json!({ "status": "SUCCESS" })),
                 db,
@@ -77,11 +65,11 @@ async fn deliver(req: Request) -> Result<Outcome, Error> {
             ))
         }
         Err(e) if e.is_internal() => {
-            log(&event, "RETRY", &e.message, started);
+            consumer::log_event(NAME, Some(&event), "RETRY", &e.message, started);
             status("RETRY")
         }
         Err(e) => {
-            log(&event, "DROP", &e.message, started);
+            consumer::log_event(NAME, Some(&event), "DROP", &e.message, started);
             status("DROP")
         }
     }

@@ -88,7 +88,29 @@ impl Handled {
     }
 }
 
-fn dapr_status(status: &str) -> Reply {
+/// The checks every event handler starts with: POST only, the sidecar's
+/// token, a parseable CloudEvent. `Ok(Err(answer))` answers the sidecar at
+/// once (a poison event: DROP).
+pub fn receive(
+    consumer: &str,
+    req: &Request,
+    started: Instant,
+) -> Result<Result<Event, Outcome>, Error> {
+    if req.method != "POST" {
+        return Err(http_api::method_not_allowed("POST"));
+    }
+    http_api::check_app_token(req)?;
+    match Event::parse(&req.body) {
+        Ok(e) => Ok(Ok(e)),
+        Err(e) => {
+            log_event(consumer, None, "DROP", &e.message, started);
+            Ok(Err(dapr_status("DROP").into()))
+        }
+    }
+}
+
+/// Dapr's delivery answer: `{"status": "SUCCESS" | "RETRY" | "DROP"}`.
+pub fn dapr_status(status: &str) -> Reply {
     Reply::json(200, &json!({ "status": status }))
 }
 
@@ -103,28 +125,36 @@ pub async fn serve_event<F>(
     F: FnOnce(&Db, &Event, i64) -> Result<Handled, Error>,
 {
     http_api::serve(consumer, incoming, out, |req| {
-        if req.method != "POST" {
-            return Err(http_api::method_not_allowed("POST"));
-        }
-        http_api::check_app_token(req)?;
         let started = Instant::now();
-        let event = match Event::parse(&req.body) {
+        let event = match receive(consumer, req, started)? {
             Ok(e) => e,
-            Err(e) => {
-                log_event(consumer, None, "DROP", &e.message, started);
-                return Ok(dapr_status("DROP").into());
-            }
+            Err(answer) => return Ok(answer),
         };
         let run = || -> Result<(Db, Handled), Error> {
-            let db = Db::open(&http_api::config::var("db_url")?)?;
+            // No schema check up front (a round trip per event): the first
+            // statement finds out, and a missing table migrates and retries.
+            let db = Db::connect(&http_api::config::var("db_url")?)?;
             let now = now_ms();
-            let handled = db.transaction(|db| {
-                if !store::consumers::mark_processed(db, consumer, &event.id, now)? {
-                    return Ok(Handled::nothing("duplicate"));
+            let mut handler = Some(handle);
+            let mut migrated = false;
+            loop {
+                let result = db.transaction(|db| {
+                    if !store::consumers::mark_processed(db, consumer, &event.id, now)? {
+                        return Ok(Handled::nothing("duplicate"));
+                    }
+                    let handle = handler
+                        .take()
+                        .ok_or_else(|| Error::internal("handler ran twice"))?;
+                    handle(db, &event, now)
+                });
+                match result {
+                    Err(e) if store::is_missing_schema(&e) && handler.is_some() && !migrated => {
+                        db.migrate()?;
+                        migrated = true;
+                    }
+                    other => return other.map(|handled| (db, handled)),
                 }
-                handle(db, &event, now)
-            })?;
-            Ok((db, handled))
+            }
         };
         match run() {
             Ok((db, handled)) => {
@@ -148,7 +178,13 @@ pub async fn serve_event<F>(
     .await
 }
 
-fn log_event(consumer: &str, event: Option<&Event>, outcome: &str, detail: &str, started: Instant) {
+pub fn log_event(
+    consumer: &str,
+    event: Option<&Event>,
+    outcome: &str,
+    detail: &str,
+    started: Instant,
+) {
     let mut line = json!({
         "level": if outcome == "SUCCESS" { "info" } else { "warn" },
         "consumer": consumer,
@@ -234,17 +270,10 @@ pub async fn serve_event_with_jobs<F>(
     F: FnOnce(&Db, &Event, i64) -> Result<Planned, Error>,
 {
     http_api::serve_async(consumer, incoming, out, |req: Request| async move {
-        if req.method != "POST" {
-            return Err(http_api::method_not_allowed("POST"));
-        }
-        http_api::check_app_token(&req)?;
         let started = Instant::now();
-        let event = match Event::parse(&req.body) {
+        let event = match receive(consumer, &req, started)? {
             Ok(e) => e,
-            Err(e) => {
-                log_event(consumer, None, "DROP", &e.message, started);
-                return Ok(dapr_status("DROP").into());
-            }
+            Err(answer) => return Ok(answer),
         };
         let verdict = |outcome: &str, detail: &str| {
             log_event(consumer, Some(&event), outcome, detail, started)

@@ -55,23 +55,48 @@ fn envelope(
         "task".into(),
         serde_json::to_value(task).unwrap_or(Value::Null),
     );
+    outbox_event(
+        id,
+        TOPIC_TASKS,
+        event_type,
+        &task.user_id,
+        &task.id,
+        origin,
+        now,
+        Value::Object(data),
+    )
+}
+
+/// The CloudEvents 1.0 envelope of every event the app publishes; the
+/// subject is the task the event is about.
+#[allow(clippy::too_many_arguments)]
+fn outbox_event(
+    id: &str,
+    topic: &'static str,
+    event_type: &'static str,
+    user_id: &str,
+    task_id: &str,
+    origin: &Origin,
+    now: i64,
+    data: Value,
+) -> OutboxEvent {
     OutboxEvent {
         id: id.to_string(),
-        topic: TOPIC_TASKS,
+        topic,
         event_type,
-        user_id: task.user_id.clone(),
-        task_id: task.id.clone(),
+        user_id: user_id.to_string(),
+        task_id: task_id.to_string(),
         created_at: now,
         envelope: json!({
             "specversion": "1.0",
             "id": id,
             "type": event_type,
             "source": origin.source,
-            "subject": task.id,
+            "subject": task_id,
             "time": time::format_ms(now),
             "datacontenttype": "application/json",
             "traceparent": origin.traceparent,
-            "data": Value::Object(data),
+            "data": data,
         }),
     }
 }
@@ -151,25 +176,16 @@ pub fn reminder_event(
         "fireAt": reminder.fire_at.map(time::format_ms),
         "status": reminder.status.as_str(),
     });
-    OutboxEvent {
-        id: id.to_string(),
+    outbox_event(
+        id,
         topic,
         event_type,
-        user_id: reminder.user_id.clone(),
-        task_id: reminder.task_id.clone(),
-        created_at: now,
-        envelope: json!({
-            "specversion": "1.0",
-            "id": id,
-            "type": event_type,
-            "source": origin.source,
-            "subject": reminder.task_id,
-            "time": time::format_ms(now),
-            "datacontenttype": "application/json",
-            "traceparent": origin.traceparent,
-            "data": data,
-        }),
-    }
+        &reminder.user_id,
+        &reminder.task_id,
+        origin,
+        now,
+        data,
+    )
 }
 
 #[cfg(test)]
@@ -179,21 +195,8 @@ mod tests {
 
     fn task() -> Task {
         Task {
-            id: "t1".into(),
-            user_id: "u1".into(),
-            title: "A".into(),
-            description: String::new(),
             priority: Priority::Low,
-            due_at: None,
-            tags: vec![],
-            completed: false,
-            completed_at: None,
-            recurrence: None,
-            series_id: None,
-            series_index: None,
-            version: 1,
-            created_at: 0,
-            updated_at: 0,
+            ..Task::new("t1".into(), "u1".into(), "A".into(), 0)
         }
     }
 

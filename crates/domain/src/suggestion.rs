@@ -181,21 +181,9 @@ mod tests {
 
     fn task(id: &str, priority: Priority, due: Option<i64>) -> Task {
         Task {
-            id: id.into(),
-            user_id: "u".into(),
-            title: format!("task {id}"),
-            description: String::new(),
             priority,
             due_at: due,
-            tags: vec![],
-            completed: false,
-            completed_at: None,
-            recurrence: None,
-            series_id: None,
-            series_index: None,
-            version: 1,
-            created_at: 0,
-            updated_at: 0,
+            ..Task::new(id.into(), "u".into(), format!("task {id}"), 0)
         }
     }
 

@@ -81,6 +81,29 @@ pub struct Task {
     pub updated_at: i64,
 }
 
+impl Task {
+    /// A new open task: medium priority, no description, due date or tags.
+    pub fn new(id: String, user_id: String, title: String, now: i64) -> Task {
+        Task {
+            id,
+            user_id,
+            title,
+            description: String::new(),
+            priority: Priority::Medium,
+            due_at: None,
+            tags: vec![],
+            completed: false,
+            completed_at: None,
+            recurrence: None,
+            series_id: None,
+            series_index: None,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+}
+
 /// Validated input for a new task.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewTask {
@@ -397,23 +420,7 @@ mod tests {
     use serde_json::json;
 
     fn sample() -> Task {
-        Task {
-            id: "t1".into(),
-            user_id: "u1".into(),
-            title: "Write report".into(),
-            description: String::new(),
-            priority: Priority::Medium,
-            due_at: None,
-            tags: vec![],
-            completed: false,
-            completed_at: None,
-            recurrence: None,
-            series_id: None,
-            series_index: None,
-            version: 1,
-            created_at: 0,
-            updated_at: 0,
-        }
+        Task::new("t1".into(), "u1".into(), "Write report".into(), 0)
     }
 
     #[test]

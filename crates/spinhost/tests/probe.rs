@@ -290,8 +290,10 @@ async fn graceful_shutdown_and_port_zero() {
 }
 
 /// Prints what one fresh instance plus one request costs, through HTTP on a
-/// keep-alive connection, with and without the pooling allocator.
+/// keep-alive connection, with and without the pooling allocator. A
+/// benchmark, not a test: run by `scripts/bench.sh instantiate`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "benchmark: scripts/bench.sh instantiate"]
 async fn instantiation_cost() {
     let manifest = write_manifest();
     for pooling in [true, false] {

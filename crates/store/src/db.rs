@@ -120,6 +120,12 @@ impl Db {
         })
     }
 
+    /// Applies pending migrations (for callers of `connect` whose first
+    /// statement failed with a missing table).
+    pub fn migrate(&self) -> Result<(), Error> {
+        migrations::migrate(self)
+    }
+
     pub fn backend(&self) -> Backend {
         match self.conn {
             Conn::Postgres(_) => Backend::Postgres,
@@ -284,7 +290,7 @@ pub fn is_unique_violation(e: &Error) -> bool {
 }
 
 /// Missing table or column: the schema is behind, so migrations must run.
-pub(crate) fn is_missing_schema(e: &Error) -> bool {
+pub fn is_missing_schema(e: &Error) -> bool {
     e.message.contains("SQLSTATE 42P01")
         || e.message.contains("SQLSTATE 42703")
         || e.message.contains("no such table")

@@ -23,21 +23,11 @@ fn new_id() -> String {
 pub fn create(db: &Db, user_id: &str, input: NewTask, origin: &Origin) -> Result<Changed, Error> {
     let now = now_ms();
     let mut task = Task {
-        id: new_id(),
-        user_id: user_id.to_string(),
-        title: input.title,
         description: input.description,
         priority: input.priority,
         due_at: input.due_at,
         tags: input.tags,
-        completed: false,
-        completed_at: None,
-        recurrence: None,
-        series_id: None,
-        series_index: None,
-        version: 1,
-        created_at: now,
-        updated_at: now,
+        ..Task::new(new_id(), user_id.to_string(), input.title, now)
     };
     let Some(raw) = input.recurrence else {
         let events = vec![event::task_created(&new_id(), &task, origin, now)];
@@ -492,21 +482,14 @@ pub mod recurring {
             return Ok((None, vec![]));
         };
         let next = Task {
-            id: new_id(),
-            user_id: done.user_id.clone(),
-            title: done.title.clone(),
             description: done.description.clone(),
             priority: done.priority,
             due_at: Some(due),
             tags: done.tags.clone(),
-            completed: false,
-            completed_at: None,
             recurrence: Some(display(&series)?),
             series_id: Some(series.id.clone()),
             series_index: Some(index + 1),
-            version: 1,
-            created_at: now,
-            updated_at: now,
+            ..Task::new(new_id(), done.user_id.clone(), done.title.clone(), now)
         };
         let events = vec![event::task_created(&new_id(), &next, origin, now)];
         // The unique (series, index) still guards a race: the insert fails
