@@ -7,6 +7,7 @@
 source "$(dirname "$0")/lib.sh"
 ensure_rust
 what="${1:-api}"; shift || true
+build_frontend
 build_components
 build_host
 case "$what" in

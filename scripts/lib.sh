@@ -32,6 +32,12 @@ ensure_rust() {
     fi
 }
 
+# The web app: the web component embeds frontend/dist, so this comes first.
+build_frontend() {
+    log "building the web app (frontend/)"
+    "$ROOT/scripts/frontend.sh" build
+}
+
 build_components() {
     log "building the Wasm components (release, wasm32-wasip2)"
     local packages=()

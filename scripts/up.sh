@@ -5,6 +5,7 @@
 # shellcheck source=scripts/lib.sh
 source "$(dirname "$0")/lib.sh"
 ensure_rust
+build_frontend
 build_components
 build_host
 ensure_local_secret

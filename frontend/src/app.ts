@@ -1,0 +1,466 @@
+// The application's state and every action the screens take.
+
+import { ApiError, createApi, messageOf } from './api';
+import { browserTimezone } from './dates';
+import { createStore } from './store';
+import { LiveSync, type SyncStatus } from './sync';
+import { applyChange, DEFAULT_FILTERS, removeTask, upsertTask, type Filters, type TaskMap } from './tasks';
+import type { Change, Notification, Priority, Recurrence, Settings, Suggestion, Task, User } from './types';
+
+export type Route = 'signin' | 'signup' | 'tasks' | 'settings';
+export type Panel = null | 'notifications' | 'suggestions';
+
+export interface Toast {
+  id: string;
+  message: string;
+  kind: 'info' | 'error';
+  action?: { label: string; run: () => void };
+}
+
+export interface AppState {
+  phase: 'loading' | 'signedOut' | 'ready';
+  route: Route;
+  user: User | null;
+  settings: Settings | null;
+  tasks: TaskMap;
+  filters: Filters;
+  /** Deleted in the UI, waiting for the undo window to pass. */
+  hidden: ReadonlySet<string>;
+  suggestions: Suggestion[];
+  notifications: Notification[];
+  toasts: Toast[];
+  sync: SyncStatus;
+  selectedId: string | null;
+  editingId: string | null;
+  openId: string | null;
+  panel: Panel;
+  helpOpen: boolean;
+  now: number;
+}
+
+export const store = createStore<AppState>({
+  phase: 'loading',
+  route: 'tasks',
+  user: null,
+  settings: null,
+  tasks: {},
+  filters: DEFAULT_FILTERS,
+  hidden: new Set(),
+  suggestions: [],
+  notifications: [],
+  toasts: [],
+  sync: 'idle',
+  selectedId: null,
+  editingId: null,
+  openId: null,
+  panel: null,
+  helpOpen: false,
+  now: Date.now(),
+});
+
+export const api = createApi({ onUnauthorized: () => signedOut() });
+
+export const tz = () => store.get().settings?.timezone || browserTimezone();
+
+// ------------------------------------------------------------------ routing
+
+const PATHS: Record<Route, string> = { signin: '/signin', signup: '/signup', tasks: '/', settings: '/settings' };
+
+function routeOf(path: string): Route {
+  if (path.startsWith('/signup')) return 'signup';
+  if (path.startsWith('/signin')) return 'signin';
+  if (path.startsWith('/settings')) return 'settings';
+  return 'tasks';
+}
+
+export function navigate(route: Route, replace = false): void {
+  const path = PATHS[route];
+  if (location.pathname !== path) {
+    if (replace) history.replaceState(null, '', path);
+    else history.pushState(null, '', path);
+  }
+  store.set({ route });
+}
+
+// ------------------------------------------------------------------ toasts
+
+let toastSeq = 0;
+const toastTimers = new Map<string, ReturnType<typeof setTimeout>>();
+
+export function toast(message: string, opts: Partial<Omit<Toast, 'message'>> & { ms?: number } = {}): string {
+  const id = opts.id ?? `t${++toastSeq}`;
+  const t: Toast = { id, message, kind: opts.kind ?? 'info', action: opts.action };
+  store.set((s) => ({ toasts: [...s.toasts.filter((x) => x.id !== id), t].slice(-3) }));
+  clearTimeout(toastTimers.get(id));
+  toastTimers.set(
+    id,
+    setTimeout(() => dismissToast(id), opts.ms ?? (t.kind === 'error' ? 8000 : 3000)),
+  );
+  return id;
+}
+
+export function dismissToast(id: string): void {
+  clearTimeout(toastTimers.get(id));
+  toastTimers.delete(id);
+  store.set((s) => ({ toasts: s.toasts.filter((x) => x.id !== id) }));
+}
+
+export const fail = (e: unknown) => toast(messageOf(e), { kind: 'error' });
+
+// ------------------------------------------------------------------ session
+
+const sync = new LiveSync({
+  api,
+  onChanges: applyChanges,
+  onReload: reloadAll,
+  onStatus: (s) => store.set({ sync: s }),
+  onSignedOut: () => signedOut(),
+});
+
+export async function boot(): Promise<void> {
+  const route = routeOf(location.pathname);
+  store.set({ route });
+  addEventListener('popstate', () => store.set({ route: routeOf(location.pathname) }));
+  addEventListener('online', () => sync.cameOnline());
+  addEventListener('offline', () => sync.wentOffline());
+  addEventListener('pagehide', flushDeletes);
+  setInterval(() => store.set({ now: Date.now() }), 30_000);
+  setInterval(() => {
+    if (store.get().phase === 'ready' && document.visibilityState === 'visible') void loadSuggestions();
+  }, 60_000);
+  try {
+    const me = await api.get<{ user: User; settings: Settings }>('/auth/me');
+    await enter(me.user, me.settings);
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) signedOut();
+    else {
+      store.set({ phase: 'signedOut' });
+      navigate('signin', true);
+      fail(e);
+    }
+  }
+}
+
+async function enter(user: User, settings: Settings | null): Promise<void> {
+  if (!settings) settings = await api.get<Settings>('/settings');
+  store.set({ user, settings, phase: 'ready' });
+  const route = store.get().route;
+  if (route === 'signin' || route === 'signup') navigate('tasks', true);
+  const cursor = await reloadAll();
+  sync.start(cursor);
+  if (!performance.getEntriesByName('tasks-ready').length) {
+    requestAnimationFrame(() => performance.mark('tasks-ready'));
+  }
+}
+
+/** Takes the feed's cursor first, then loads: nothing written in between is missed. */
+async function reloadAll(): Promise<number> {
+  const { cursor } = await api.get<{ cursor: number }>('/changes');
+  const [tasks] = await Promise.all([loadAllTasks(), loadNotifications(), loadSuggestions()]);
+  store.set({ tasks });
+  return cursor;
+}
+
+async function loadAllTasks(): Promise<TaskMap> {
+  const map: Record<string, Task> = {};
+  let cursor: string | null = null;
+  do {
+    const q: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+    const page: { items: Task[]; nextCursor: string | null } = await api.get(`/tasks?limit=100&sort=created${q}`);
+    for (const t of page.items) map[t.id] = t;
+    cursor = page.nextCursor;
+  } while (cursor);
+  return map;
+}
+
+export async function loadNotifications(): Promise<void> {
+  try {
+    const { items } = await api.get<{ items: Notification[] }>('/notifications');
+    store.set({ notifications: items });
+  } catch (e) {
+    if (!(e instanceof ApiError && e.status === 401)) console.warn('notifications', e);
+  }
+}
+
+export async function loadSuggestions(): Promise<void> {
+  try {
+    const { items } = await api.get<{ items: Suggestion[] }>('/suggestions');
+    store.set({ suggestions: items });
+  } catch (e) {
+    if (!(e instanceof ApiError && e.status === 401)) console.warn('suggestions', e);
+  }
+}
+
+function signedOut(): void {
+  sync.stop();
+  store.set({
+    phase: 'signedOut',
+    user: null,
+    settings: null,
+    tasks: {},
+    suggestions: [],
+    notifications: [],
+    hidden: new Set(),
+    selectedId: null,
+    editingId: null,
+    openId: null,
+    panel: null,
+  });
+  const r = store.get().route;
+  if (r !== 'signin' && r !== 'signup') navigate('signin', true);
+}
+
+export async function signIn(email: string, password: string): Promise<void> {
+  const r = await api.post<{ user: User }>('/auth/signin', { email, password }, { session: false });
+  await enter(r.user, null);
+}
+
+export async function signUp(email: string, password: string, name: string): Promise<void> {
+  const body: Record<string, string> = { email, password };
+  if (name.trim()) body.name = name.trim();
+  const r = await api.post<{ user: User }>('/auth/signup', body, { session: false });
+  // New accounts start in the browser's timezone.
+  const zone = browserTimezone();
+  let settings: Settings | null = null;
+  if (zone && zone !== 'UTC') {
+    try {
+      settings = await api.patch<Settings>('/settings', { timezone: zone });
+    } catch {
+      /* keep the default */
+    }
+  }
+  await enter(r.user, settings);
+}
+
+export async function signOut(): Promise<void> {
+  flushDeletes();
+  try {
+    await api.post('/auth/signout');
+  } catch {
+    /* signed out either way */
+  }
+  signedOut();
+}
+
+// ------------------------------------------------------------------ live changes
+
+function applyChanges(items: Change[]): void {
+  let { tasks, hidden, notifications } = store.get();
+  for (const c of items) {
+    tasks = applyChange(tasks, c);
+    if (c.kind === 'task.deleted' && hidden.has(c.entityId)) {
+      cancelPendingDelete(c.entityId);
+      hidden = withoutId(hidden, c.entityId);
+    }
+    if (c.kind === 'notification.created') {
+      const d = (c.data ?? {}) as Partial<Notification>;
+      if (!notifications.some((n) => n.id === c.entityId)) {
+        const n: Notification = {
+          id: c.entityId,
+          reminderId: d.reminderId,
+          taskId: d.taskId,
+          title: d.title ?? '',
+          body: d.body ?? d.title ?? 'Reminder',
+          createdAt: c.createdAt,
+          readAt: null,
+        };
+        notifications = [n, ...notifications];
+        toast(n.body, { id: `n-${n.id}`, ms: 8000 });
+      }
+    }
+  }
+  store.set({ tasks, hidden, notifications });
+  // Completing or deleting a task can close suggestions about it.
+  if (items.some((c) => c.kind !== 'notification.created')) scheduleSuggestionRefresh();
+}
+
+let suggestionTimer: ReturnType<typeof setTimeout> | null = null;
+function scheduleSuggestionRefresh(): void {
+  if (suggestionTimer) return;
+  suggestionTimer = setTimeout(() => {
+    suggestionTimer = null;
+    void loadSuggestions();
+  }, 3000);
+}
+
+function withoutId(set: ReadonlySet<string>, id: string): Set<string> {
+  const next = new Set(set);
+  next.delete(id);
+  return next;
+}
+
+const putTask = (t: Task) => store.set((s) => ({ tasks: upsertTask(s.tasks, t) }));
+
+// ------------------------------------------------------------------ tasks
+
+export interface NewTask {
+  title: string;
+  priority?: Priority;
+  tags?: string[];
+  dueAt?: string | null;
+  recurrence?: Recurrence | null;
+}
+
+export async function createTask(input: NewTask): Promise<Task> {
+  const body: Record<string, unknown> = { title: input.title };
+  if (input.priority) body.priority = input.priority;
+  if (input.tags?.length) body.tags = input.tags;
+  if (input.dueAt) body.dueAt = input.dueAt;
+  if (input.recurrence) body.recurrence = input.recurrence;
+  const task = await api.post<Task>('/tasks', body);
+  putTask(task);
+  return task;
+}
+
+export async function updateTask(task: Task, patch: Record<string, unknown>): Promise<Task> {
+  try {
+    const next = await api.patch<Task>(`/tasks/${task.id}`, { ...patch, version: task.version });
+    putTask(next);
+    return next;
+  } catch (e) {
+    if (e instanceof ApiError && (e.status === 409 || e.status === 412)) void refreshTask(task.id);
+    throw e;
+  }
+}
+
+async function refreshTask(id: string): Promise<void> {
+  try {
+    putTask(await api.get<Task>(`/tasks/${id}`));
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) store.set((s) => ({ tasks: removeTask(s.tasks, id) }));
+  }
+}
+
+export async function toggleComplete(task: Task): Promise<void> {
+  const done = !task.completed;
+  // Show it at once; the answer (or the feed) brings the real version.
+  store.set((s) => ({
+    tasks: { ...s.tasks, [task.id]: { ...task, completed: done, completedAt: done ? new Date().toISOString() : null } },
+  }));
+  try {
+    const next = await api.post<Task>(`/tasks/${task.id}/${done ? 'complete' : 'incomplete'}`);
+    putTask(next);
+    toast(done ? `Completed “${task.title}”` : `Reopened “${task.title}”`, {
+      id: `done-${task.id}`,
+      ms: UNDO_MS,
+      action: { label: 'Undo', run: () => void toggleComplete(store.get().tasks[task.id] ?? next) },
+    });
+  } catch (e) {
+    store.set((s) => ({ tasks: s.tasks[task.id] ? { ...s.tasks, [task.id]: task } : s.tasks }));
+    fail(e);
+  }
+}
+
+// Deleting waits for the undo window: the DELETE is sent only when the
+// toast expires (or the page is closed), and Undo simply cancels it.
+export const UNDO_MS = 5000;
+const pendingDeletes = new Map<string, ReturnType<typeof setTimeout>>();
+
+export function deleteTask(task: Task): void {
+  if (pendingDeletes.has(task.id)) return;
+  const s = store.get();
+  const hidden = new Set(s.hidden);
+  hidden.add(task.id);
+  store.set({
+    hidden,
+    selectedId: s.selectedId === task.id ? null : s.selectedId,
+    editingId: s.editingId === task.id ? null : s.editingId,
+    openId: s.openId === task.id ? null : s.openId,
+  });
+  pendingDeletes.set(
+    task.id,
+    setTimeout(() => void commitDelete(task.id), UNDO_MS),
+  );
+  toast(`Deleted “${task.title}”`, {
+    id: `del-${task.id}`,
+    ms: UNDO_MS,
+    action: { label: 'Undo', run: () => undoDelete(task.id) },
+  });
+}
+
+export function undoDelete(id: string): void {
+  if (!cancelPendingDelete(id)) return;
+  store.set((s) => ({ hidden: withoutId(s.hidden, id), selectedId: id }));
+  dismissToast(`del-${id}`);
+  toast('Task restored');
+}
+
+function cancelPendingDelete(id: string): boolean {
+  const timer = pendingDeletes.get(id);
+  if (!timer) return false;
+  clearTimeout(timer);
+  pendingDeletes.delete(id);
+  return true;
+}
+
+async function commitDelete(id: string): Promise<void> {
+  pendingDeletes.delete(id);
+  try {
+    await api.del(`/tasks/${id}`);
+    store.set((s) => ({ tasks: removeTask(s.tasks, id), hidden: withoutId(s.hidden, id) }));
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) {
+      store.set((s) => ({ tasks: removeTask(s.tasks, id), hidden: withoutId(s.hidden, id) }));
+      return;
+    }
+    store.set((s) => ({ hidden: withoutId(s.hidden, id) }));
+    toast(`Could not delete: ${messageOf(e)}`, { kind: 'error' });
+  }
+}
+
+function flushDeletes(): void {
+  for (const [id, timer] of pendingDeletes) {
+    clearTimeout(timer);
+    void api.del(`/tasks/${id}`, { keepalive: true }).catch(() => undefined);
+  }
+  pendingDeletes.clear();
+}
+
+// ------------------------------------------------------------------ suggestions, notifications
+
+export async function acceptSuggestion(s: Suggestion): Promise<void> {
+  try {
+    const r = await api.post<{ suggestion: Suggestion; task: Task | null }>(`/suggestions/${s.id}/accept`);
+    if (r.task) putTask(r.task);
+    store.set((st) => ({ suggestions: st.suggestions.filter((x) => x.id !== s.id) }));
+    toast('Suggestion applied');
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 409) void loadSuggestions();
+    fail(e);
+  }
+}
+
+export async function dismissSuggestion(s: Suggestion): Promise<void> {
+  try {
+    await api.post(`/suggestions/${s.id}/dismiss`);
+    store.set((st) => ({ suggestions: st.suggestions.filter((x) => x.id !== s.id) }));
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 409) void loadSuggestions();
+    fail(e);
+  }
+}
+
+export async function markRead(n: Notification): Promise<void> {
+  if (n.readAt) return;
+  try {
+    await api.post(`/notifications/${n.id}/read`);
+    const at = new Date().toISOString();
+    store.set((s) => ({ notifications: s.notifications.map((x) => (x.id === n.id ? { ...x, readAt: at } : x)) }));
+  } catch (e) {
+    fail(e);
+  }
+}
+
+// ------------------------------------------------------------------ settings
+
+export async function saveSettings(patch: Partial<Settings>): Promise<Settings> {
+  const settings = await api.patch<Settings>('/settings', patch);
+  store.set({ settings });
+  return settings;
+}
+
+// ------------------------------------------------------------------ view state
+
+export function setFilters(patch: Partial<Filters>): void {
+  store.set((s) => ({ filters: { ...s.filters, ...patch } }));
+}

@@ -1,0 +1,83 @@
+export type Priority = 'low' | 'medium' | 'high' | 'urgent';
+export const PRIORITIES: Priority[] = ['low', 'medium', 'high', 'urgent'];
+
+export interface Recurrence {
+  rrule: string;
+  mode?: 'schedule' | 'completion';
+  timezone?: string;
+  dtstart?: string;
+  description?: string;
+  seriesId?: string;
+}
+
+export interface Task {
+  id: string;
+  title: string;
+  description: string;
+  priority: Priority;
+  dueAt: string | null;
+  tags: string[];
+  completed: boolean;
+  completedAt: string | null;
+  recurrence: Recurrence | null;
+  seriesId?: string | null;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  createdAt: string;
+}
+
+export interface Settings {
+  timezone: string;
+  agentsEnabled: boolean;
+  inAppNotifications: boolean;
+  webhookUrl: string | null;
+  webhookSecret: string | null;
+}
+
+export interface Suggestion {
+  id: string;
+  taskId: string | null;
+  type: string;
+  message: string;
+  status: string;
+  action?: { type?: string; taskId?: string; dueAt?: string } | null;
+  createdAt: string;
+}
+
+export interface Notification {
+  id: string;
+  reminderId?: string;
+  taskId?: string;
+  title: string;
+  body: string;
+  createdAt: string;
+  readAt: string | null;
+}
+
+export interface Reminder {
+  id: string;
+  taskId: string;
+  beforeMinutes: number | null;
+  at: string | null;
+  fireAt: string | null;
+  status: 'scheduled' | 'due' | 'delivered' | 'canceled' | 'failed' | 'dismissed';
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type ChangeKind = 'task.upserted' | 'task.deleted' | 'notification.created';
+
+export interface Change {
+  seq: number;
+  kind: ChangeKind | string;
+  entityId: string;
+  data: unknown;
+  createdAt: string;
+}

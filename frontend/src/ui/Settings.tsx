@@ -1,0 +1,126 @@
+import { useMemo, useState } from 'preact/hooks';
+import { ApiError, messageOf } from '../api';
+import { saveSettings, signOut, toast, type AppState } from '../app';
+import { timezones } from '../dates';
+import type { Settings } from '../types';
+
+export function SettingsPage({ s }: { s: AppState }) {
+  const current = s.settings!;
+  const [timezone, setTimezone] = useState(current.timezone);
+  const [agents, setAgents] = useState(current.agentsEnabled);
+  const [inApp, setInApp] = useState(current.inAppNotifications);
+  const [webhook, setWebhook] = useState(current.webhookUrl ?? '');
+  const [error, setError] = useState<{ message: string; field?: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [showSecret, setShowSecret] = useState(false);
+  const zones = useMemo(() => {
+    const list = timezones();
+    return list.includes(current.timezone) ? list : [current.timezone, ...list];
+  }, [current.timezone]);
+
+  async function save(e: Event) {
+    e.preventDefault();
+    setError(null);
+    const patch: Partial<Settings> = {};
+    if (timezone !== current.timezone) patch.timezone = timezone;
+    if (agents !== current.agentsEnabled) patch.agentsEnabled = agents;
+    if (inApp !== current.inAppNotifications) patch.inAppNotifications = inApp;
+    if (webhook.trim() !== (current.webhookUrl ?? '')) patch.webhookUrl = webhook.trim() || null;
+    if (!Object.keys(patch).length) {
+      toast('Nothing to save');
+      return;
+    }
+    setBusy(true);
+    try {
+      await saveSettings(patch);
+      toast('Settings saved');
+    } catch (err) {
+      setError({ message: messageOf(err), field: err instanceof ApiError ? err.field : undefined });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section class="settings card" aria-labelledby="settings-title">
+      <h1 id="settings-title">Settings</h1>
+      <p class="muted signed-in">
+        Signed in as {s.user?.email}
+        <button type="button" class="small" onClick={() => void signOut()}>
+          Sign out
+        </button>
+      </p>
+      <form onSubmit={save} noValidate>
+        <label for="timezone">Timezone</label>
+        <select
+          id="timezone"
+          value={timezone}
+          aria-invalid={error?.field === 'timezone' ? true : undefined}
+          onChange={(e) => setTimezone(e.currentTarget.value)}
+        >
+          {zones.map((z) => (
+            <option value={z} key={z}>
+              {z.replace(/_/g, ' ')}
+            </option>
+          ))}
+        </select>
+        <p class="hint">Due dates, “today” and “9am” are shown and computed in this timezone.</p>
+
+        <label class="check-label">
+          <input type="checkbox" checked={agents} onChange={(e) => setAgents(e.currentTarget.checked)} />
+          Suggestions from assistants (overdue tasks, crowded weeks)
+        </label>
+        <label class="check-label">
+          <input type="checkbox" checked={inApp} onChange={(e) => setInApp(e.currentTarget.checked)} />
+          Reminders in the inbox
+        </label>
+
+        <label for="webhook">Webhook URL</label>
+        <input
+          id="webhook"
+          type="url"
+          inputMode="url"
+          placeholder="https://example.com/hooks/tasks"
+          value={webhook}
+          aria-invalid={error?.field === 'webhookUrl' ? true : undefined}
+          aria-describedby="webhook-hint"
+          onInput={(e) => setWebhook(e.currentTarget.value)}
+        />
+        <p id="webhook-hint" class="hint">
+          Reminders are also POSTed here, signed with <code>X-Signature-256</code> (HMAC-SHA256). Leave empty to turn off.
+        </p>
+        {current.webhookSecret && (
+          <div class="secret">
+            <span id="secret-label">Signing secret</span>
+            <code aria-labelledby="secret-label" data-testid="webhook-secret">
+              {showSecret ? current.webhookSecret : '•'.repeat(24)}
+            </code>
+            <button type="button" class="small" aria-pressed={showSecret} onClick={() => setShowSecret(!showSecret)}>
+              {showSecret ? 'Hide' : 'Show'}
+            </button>
+            <button
+              type="button"
+              class="small"
+              onClick={() =>
+                void navigator.clipboard?.writeText(current.webhookSecret!).then(
+                  () => toast('Secret copied'),
+                  () => toast('Copy failed: select the secret and copy it', { kind: 'error' }),
+                )
+              }
+            >
+              Copy
+            </button>
+          </div>
+        )}
+        {error && (
+          <p class="error" role="alert">
+            {error.message}
+          </p>
+        )}
+        <button type="submit" class="primary" disabled={busy}>
+          Save settings
+        </button>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,445 @@
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { ApiError, messageOf } from '../api';
+import {
+  createTask,
+  deleteTask,
+  setFilters,
+  store,
+  toast,
+  toggleComplete,
+  tz,
+  updateTask,
+  type AppState,
+} from '../app';
+import { formatAbsolute, formatRelative, fromWall, toWall, zonedParts } from '../dates';
+import { isPriority, parseQuickAdd, parseTagList } from '../quickadd';
+import { presetRule, REPEAT_LABELS, type RepeatPreset } from '../repeat';
+import { allTags, isOverdue, visibleTasks, type Sort, type Status } from '../tasks';
+import { PRIORITIES, type Task } from '../types';
+import { focusTask } from './keys';
+import { TaskDetails } from './Details';
+
+export function TasksPage({ s }: { s: AppState }) {
+  const list = useMemo(() => visibleTasks(s.tasks, s.filters, s.hidden), [s.tasks, s.filters, s.hidden]);
+  const tags = useMemo(() => allTags(s.tasks), [s.tasks]);
+  const total = Object.keys(s.tasks).length - s.hidden.size;
+  const focusable = list.some((t) => t.id === s.selectedId) ? s.selectedId : list[0]?.id;
+  return (
+    <div class="tasks-page">
+      <h1 class="sr-only">Your tasks</h1>
+      <QuickAdd />
+      <FilterBar s={s} tags={tags} />
+      <p class="count muted" aria-live="polite">
+        {list.length === total ? `${total} ${total === 1 ? 'task' : 'tasks'}` : `${list.length} of ${total} tasks`}
+      </p>
+      {list.length ? (
+        <ul class="task-list" aria-label="Tasks">
+          {list.map((t) => (
+            <TaskRow key={t.id} task={t} s={s} tabbable={t.id === focusable} />
+          ))}
+        </ul>
+      ) : (
+        <p class="empty muted">
+          {total ? 'No tasks match these filters.' : 'Nothing to do yet. Add your first task above (press n).'}
+        </p>
+      )}
+    </div>
+  );
+}
+
+// ------------------------------------------------------------------ quick add
+
+function QuickAdd() {
+  const [text, setText] = useState('');
+  const [due, setDue] = useState('');
+  const [repeat, setRepeat] = useState<RepeatPreset>('');
+  const [more, setMore] = useState(false);
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const parsed = parseQuickAdd(text);
+  const input = useRef<HTMLInputElement>(null);
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    setError('');
+    if (!parsed.title) {
+      setError(text.trim() ? 'Add a title as well as tags or a priority.' : 'Type a title first.');
+      input.current?.focus();
+      return;
+    }
+    const zone = tz();
+    const dueMs = due ? fromWall(due, zone) : null;
+    const weekday = (() => {
+      const p = zonedParts(dueMs ?? Date.now(), zone);
+      return new Date(Date.UTC(p.year, p.month - 1, p.day)).getUTCDay();
+    })();
+    const rrule = presetRule(repeat === 'custom' ? '' : repeat, weekday);
+    setBusy(true);
+    try {
+      await createTask({
+        title: parsed.title,
+        tags: parsed.tags,
+        priority: parsed.priority,
+        dueAt: dueMs === null ? null : new Date(dueMs).toISOString(),
+        recurrence: rrule ? { rrule, mode: 'schedule' } : null,
+      });
+      setText('');
+      setDue('');
+      setRepeat('');
+      input.current?.focus();
+    } catch (err) {
+      setError(messageOf(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form class="quick-add card" onSubmit={submit} aria-labelledby="qa-label">
+      <label id="qa-label" for="quick-add" class="sr-only">
+        Add a task
+      </label>
+      <div class="qa-row">
+        <input
+          id="quick-add"
+          ref={input}
+          value={text}
+          autoComplete="off"
+          placeholder="Add a task…"
+          aria-describedby="qa-hint qa-error"
+          aria-invalid={error ? true : undefined}
+          onInput={(e) => setText(e.currentTarget.value)}
+        />
+        <button type="submit" class="primary" disabled={busy}>
+          Add
+        </button>
+      </div>
+      <div class="qa-row qa-options">
+        <label class="inline">
+          <span>Due</span>
+          <input type="datetime-local" value={due} onInput={(e) => setDue(e.currentTarget.value)} />
+        </label>
+        {due && (
+          <button type="button" class="link" onClick={() => setDue('')}>
+            No due date
+          </button>
+        )}
+        <button type="button" class="link" aria-expanded={more} onClick={() => setMore(!more)}>
+          {more ? 'Fewer options' : 'Repeat…'}
+        </button>
+        {more && (
+          <label class="inline">
+            <span>Repeat</span>
+            <select value={repeat} onChange={(e) => setRepeat(e.currentTarget.value as RepeatPreset)}>
+              {REPEAT_LABELS.filter(([v]) => v !== 'custom').map(([v, l]) => (
+                <option value={v} key={v}>
+                  {l}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+      </div>
+      <p id="qa-hint" class="hint">
+        {parsed.tags.length || parsed.priority ? (
+          <>
+            Will add{parsed.priority && <span class={`prio prio-${parsed.priority}`}>{parsed.priority}</span>}
+            {parsed.tags.map((t) => (
+              <span class="tag" key={t}>
+                #{t}
+              </span>
+            ))}
+          </>
+        ) : (
+          'Tip: “Call mum #family !high”'
+        )}
+      </p>
+      <p id="qa-error" class="error" role="alert">
+        {error}
+      </p>
+    </form>
+  );
+}
+
+// ------------------------------------------------------------------ filters
+
+const SORTS: [Sort, string][] = [
+  ['-created', 'Newest first'],
+  ['created', 'Oldest first'],
+  ['due', 'Due soonest'],
+  ['-due', 'Due latest'],
+  ['-priority', 'Highest priority'],
+  ['priority', 'Lowest priority'],
+  ['title', 'Title A–Z'],
+  ['-updated', 'Recently changed'],
+];
+
+function FilterBar({ s, tags }: { s: AppState; tags: string[] }) {
+  const f = s.filters;
+  return (
+    <div class="filters" role="search" aria-label="Filter tasks">
+      <label class="grow">
+        <span class="sr-only">Search</span>
+        <input
+          id="search"
+          type="search"
+          placeholder="Search (/)"
+          value={f.q}
+          onInput={(e) => setFilters({ q: e.currentTarget.value })}
+        />
+      </label>
+      <label>
+        <span class="sr-only">Status</span>
+        <select id="filter-status" value={f.status} onChange={(e) => setFilters({ status: e.currentTarget.value as Status })}>
+          <option value="open">Open</option>
+          <option value="completed">Completed</option>
+          <option value="all">All</option>
+        </select>
+      </label>
+      <label>
+        <span class="sr-only">Priority</span>
+        <select
+          id="filter-priority"
+          value={f.priority}
+          onChange={(e) => {
+            const v = e.currentTarget.value;
+            setFilters({ priority: isPriority(v) ? v : '' });
+          }}
+        >
+          <option value="">Any priority</option>
+          {PRIORITIES.map((p) => (
+            <option value={p} key={p}>
+              {p[0].toUpperCase() + p.slice(1)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        <span class="sr-only">Tag</span>
+        <select id="filter-tag" value={f.tag} onChange={(e) => setFilters({ tag: e.currentTarget.value })}>
+          <option value="">Any tag</option>
+          {f.tag && !tags.includes(f.tag) && <option value={f.tag}>#{f.tag}</option>}
+          {tags.map((t) => (
+            <option value={t} key={t}>
+              #{t}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        <span class="sr-only">Sort</span>
+        <select id="sort" value={f.sort} onChange={(e) => setFilters({ sort: e.currentTarget.value as Sort })}>
+          {SORTS.map(([v, l]) => (
+            <option value={v} key={v}>
+              {l}
+            </option>
+          ))}
+        </select>
+      </label>
+    </div>
+  );
+}
+
+// ------------------------------------------------------------------ rows
+
+function DueLabel({ task, now }: { task: Task; now: number }) {
+  if (!task.dueAt) return null;
+  const ms = Date.parse(task.dueAt);
+  const zone = tz();
+  const overdue = isOverdue(task, now);
+  return (
+    <time class={`due${overdue ? ' overdue' : ''}`} dateTime={task.dueAt} title={formatAbsolute(ms, zone)}>
+      {overdue ? 'Overdue · ' : 'Due '}
+      {formatRelative(ms, now, zone)}
+    </time>
+  );
+}
+
+function TaskRow({ task, s, tabbable }: { task: Task; s: AppState; tabbable: boolean }) {
+  const editing = s.editingId === task.id;
+  const open = s.openId === task.id;
+  const selected = s.selectedId === task.id;
+  const cls = ['task', task.completed && 'done', selected && 'selected', isOverdue(task, s.now) && 'is-overdue']
+    .filter(Boolean)
+    .join(' ');
+  return (
+    <li
+      id={`task-${task.id}`}
+      class={cls}
+      tabIndex={tabbable ? 0 : -1}
+      aria-current={selected ? 'true' : undefined}
+      data-task-id={task.id}
+      onFocus={(e) => {
+        if (e.target === e.currentTarget && !selected) store.set({ selectedId: task.id });
+      }}
+      onClick={() => {
+        if (!selected) store.set({ selectedId: task.id });
+      }}
+    >
+      {editing ? (
+        <TaskEditor task={task} />
+      ) : (
+        <div class="task-main">
+          <input
+            type="checkbox"
+            class="check"
+            checked={task.completed}
+            aria-label={`${task.completed ? 'Reopen' : 'Complete'} “${task.title}”`}
+            onChange={() => void toggleComplete(task)}
+          />
+          <div class="task-body">
+            <span class="title">{task.title}</span>
+            <div class="meta">
+              {task.priority !== 'medium' && <span class={`prio prio-${task.priority}`}>{task.priority}</span>}
+              <DueLabel task={task} now={s.now} />
+              {task.recurrence && (
+                <span class="repeat" title={task.recurrence.description || task.recurrence.rrule}>
+                  ↻ {task.recurrence.description || 'repeats'}
+                </span>
+              )}
+              {task.tags.map((t) => (
+                <button
+                  type="button"
+                  class="tag"
+                  key={t}
+                  tabIndex={-1}
+                  title={`Show only #${t}`}
+                  onClick={(e) => {
+                    e.stopPropagation();
+                    setFilters({ tag: t });
+                  }}
+                >
+                  #{t}
+                </button>
+              ))}
+            </div>
+          </div>
+          <div class="actions">
+            <button
+              type="button"
+              class="small"
+              aria-expanded={open}
+              aria-controls={`details-${task.id}`}
+              onClick={() => store.set({ openId: open ? null : task.id, selectedId: task.id })}
+            >
+              Details
+            </button>
+            <button type="button" class="small" onClick={() => store.set({ editingId: task.id, selectedId: task.id })}>
+              Edit<span class="sr-only"> “{task.title}”</span>
+            </button>
+            <button type="button" class="small danger" onClick={() => deleteTask(task)}>
+              Delete<span class="sr-only"> “{task.title}”</span>
+            </button>
+          </div>
+        </div>
+      )}
+      {open && !editing && <TaskDetails task={task} now={s.now} />}
+    </li>
+  );
+}
+
+// ------------------------------------------------------------------ inline edit
+
+function TaskEditor({ task }: { task: Task }) {
+  const zone = tz();
+  const [title, setTitle] = useState(task.title);
+  const [priority, setPriority] = useState(task.priority);
+  const [due, setDue] = useState(task.dueAt ? toWall(Date.parse(task.dueAt), zone) : '');
+  const [tags, setTags] = useState(task.tags.join(' '));
+  const [description, setDescription] = useState(task.description);
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const first = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    first.current?.focus();
+    first.current?.select();
+  }, []);
+
+  async function save(e: Event) {
+    e.preventDefault();
+    setError('');
+    const patch: Record<string, unknown> = {};
+    if (title !== task.title) patch.title = title;
+    if (priority !== task.priority) patch.priority = priority;
+    const dueMs = due ? fromWall(due, zone) : null;
+    const dueIso = dueMs === null ? null : new Date(dueMs).toISOString();
+    const oldDue = task.dueAt ? Date.parse(task.dueAt) : null;
+    if (dueMs !== oldDue) patch.dueAt = dueIso;
+    const tagList = parseTagList(tags);
+    if (tagList.join(' ') !== task.tags.join(' ')) patch.tags = tagList;
+    if (description !== task.description) patch.description = description;
+    if (!Object.keys(patch).length) {
+      close();
+      return;
+    }
+    setBusy(true);
+    try {
+      await updateTask(task, patch);
+      toast('Saved');
+      close();
+    } catch (err) {
+      const conflict = err instanceof ApiError && (err.status === 409 || err.status === 412);
+      setError(conflict ? `${messageOf(err)} The task was reloaded; check it and save again.` : messageOf(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function close() {
+    store.set({ editingId: null });
+    focusTask(task.id);
+  }
+
+  const id = task.id;
+  return (
+    <form class="editor" onSubmit={save} aria-label={`Edit “${task.title}”`}>
+      <label for={`title-${id}`}>Title</label>
+      <input id={`title-${id}`} ref={first} value={title} onInput={(e) => setTitle(e.currentTarget.value)} />
+      <div class="editor-grid">
+        <div>
+          <label for={`prio-${id}`}>Priority</label>
+          <select
+            id={`prio-${id}`}
+            value={priority}
+            onChange={(e) => {
+              const v = e.currentTarget.value;
+              if (isPriority(v)) setPriority(v);
+            }}
+          >
+            {PRIORITIES.map((p) => (
+              <option value={p} key={p}>
+                {p[0].toUpperCase() + p.slice(1)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label for={`due-${id}`}>Due ({zone})</label>
+          <input id={`due-${id}`} type="datetime-local" value={due} onInput={(e) => setDue(e.currentTarget.value)} />
+        </div>
+        <div>
+          <label for={`tags-${id}`}>Tags</label>
+          <input
+            id={`tags-${id}`}
+            value={tags}
+            placeholder="work home"
+            onInput={(e) => setTags(e.currentTarget.value)}
+          />
+        </div>
+      </div>
+      <label for={`desc-${id}`}>Notes</label>
+      <textarea id={`desc-${id}`} rows={2} value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
+      <p class="error" role="alert">
+        {error}
+      </p>
+      <div class="row-end">
+        <button type="button" onClick={close}>
+          Cancel
+        </button>
+        <button type="submit" class="primary" disabled={busy}>
+          Save
+        </button>
+      </div>
+    </form>
+  );
+}
