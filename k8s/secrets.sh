@@ -16,6 +16,7 @@
 # Secret               keys                 read by
 # taskmanager-auth     secret               SpinApp variable auth_secret
 # taskmanager-db       url                  SpinApp variable db_url
+# taskmanager-llm      api_key              SpinApp variable llm_api_key (LLM_API_KEY; empty: parser only)
 # dapr-api-token       token                variable dapr_api_token, dapr.io/api-token-secret
 # dapr-app-token       token                variable app_api_token, dapr.io/app-token-secret
 # taskmanager-postgres password             local: the PostgreSQL server
@@ -23,7 +24,8 @@
 # spin-ca-bundle       ca-certificates.crt  doks: the executor's CA bundle
 # kafka-credentials    brokers, username,   doks: the pubsub component, kafka-exporter
 #                      password, ca.crt     (created by spinkube/kafka.sh)
-# ConfigMap taskmanager-config: db_host, db_port (Spin's outbound allow list)
+# ConfigMap taskmanager-config: db_host, db_port (Spin's outbound allow list),
+#   llm_base_url, llm_model, llm_allowed_host (LLM_BASE_URL, LLM_MODEL, LLM_ALLOWED_HOST)
 set -euo pipefail
 # shellcheck source=spinkube/lib.sh
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/spinkube/lib.sh"
@@ -80,4 +82,11 @@ doks)
     ;;
 esac
 
-ensure_configmap taskmanager-config "db_host=$db_host" "db_port=$db_port"
+if ! secret_exists taskmanager-llm; then
+    printf '%s' "${LLM_API_KEY:-}" > "$work/llm_api_key"
+fi
+ensure_secret taskmanager-llm "api_key=$work/llm_api_key"
+ensure_configmap taskmanager-config "db_host=$db_host" "db_port=$db_port" \
+    "llm_base_url=${LLM_BASE_URL:-https://api.openai.com/v1}" \
+    "llm_model=${LLM_MODEL:-gpt-4o-mini}" \
+    "llm_allowed_host=${LLM_ALLOWED_HOST:-https://api.openai.com}"

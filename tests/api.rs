@@ -754,6 +754,33 @@ fn web_serves_the_page(app: &TestApp) {
     // Client-side routes fall back to the app's page; missing files do not.
     assert_eq!(app.get("/tasks/today", None).status, 200);
     assert_eq!(app.get("/missing.js", None).status, 404);
+    // Hashed assets (when the built web app is embedded) are cached for a
+    // year and sent gzipped to clients that accept it.
+    let html = String::from_utf8_lossy(&page.body).to_string();
+    let built = integration_tests::repo_root()
+        .join("frontend/dist/index.html")
+        .exists();
+    assert_eq!(
+        html.contains("/assets/"),
+        built,
+        "the built web app is what the web component serves"
+    );
+    if let Some(start) = html.find("/assets/") {
+        let end = start + html[start..].find('"').unwrap();
+        let asset = &html[start..end];
+        let plain = app.get(asset, None);
+        assert_eq!(plain.status, 200);
+        assert_eq!(
+            plain.header("cache-control").unwrap(),
+            "public, max-age=31536000, immutable"
+        );
+        let gz = app.request("GET", asset, None, &[("accept-encoding", "gzip")], None);
+        assert_eq!(gz.header("content-encoding").as_deref(), Some("gzip"));
+        assert_eq!(gz.header("vary").as_deref(), Some("accept-encoding"));
+        assert_eq!(&gz.body[..2], &[0x1f, 0x8b]);
+        assert!(gz.body.len() < plain.body.len());
+        assert_ne!(gz.header("etag"), plain.header("etag"));
+    }
 }
 
 fn change_feed_resumes_from_a_cursor(app: &TestApp) {

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{mpsc, OnceLock};
 
+pub mod fake_llm;
 pub mod pg;
 pub mod system;
 pub mod webhook;

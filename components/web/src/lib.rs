@@ -11,6 +11,8 @@ pub struct StaticFile {
     pub content_type: &'static str,
     pub etag: &'static str,
     pub body: &'static [u8],
+    /// The body gzipped at build time, for clients that accept it.
+    pub gzip: Option<&'static [u8]>,
 }
 
 include!(concat!(env!("OUT_DIR"), "/static_files.rs"));
@@ -24,15 +26,22 @@ fn handle(req: IncomingRequest) -> Response {
     let method = req.method().to_string();
     let path_and_query = req.path_with_query().unwrap_or_else(|| "/".into());
     let path = path_and_query.split('?').next().unwrap_or("/");
-    let if_none_match = req
-        .headers()
-        .get("if-none-match")
-        .first()
-        .map(|v| String::from_utf8_lossy(v).into_owned());
-    respond(&method, path, if_none_match.as_deref())
+    let header = |name: &str| {
+        req.headers()
+            .get(name)
+            .first()
+            .map(|v| String::from_utf8_lossy(v).into_owned())
+    };
+    let accepts_gzip = header("accept-encoding").is_some_and(|v| v.contains("gzip"));
+    respond(
+        &method,
+        path,
+        header("if-none-match").as_deref(),
+        accepts_gzip,
+    )
 }
 
-fn respond(method: &str, path: &str, if_none_match: Option<&str>) -> Response {
+fn respond(method: &str, path: &str, if_none_match: Option<&str>, accepts_gzip: bool) -> Response {
     if path.starts_with("/api/") {
         return json_error(404, "not_found", "no such API endpoint");
     }
@@ -58,7 +67,12 @@ fn respond(method: &str, path: &str, if_none_match: Option<&str>) -> Response {
         },
         None => return json_error(404, "not_found", "no such file"),
     };
-    let etag = format!("\"{}\"", file.etag);
+    let gzip = file.gzip.filter(|_| accepts_gzip);
+    // Each encoding is its own representation, with its own ETag.
+    let etag = match gzip {
+        Some(_) => format!("\"{}-gz\"", file.etag),
+        None => format!("\"{}\"", file.etag),
+    };
     let cache = if file.path.starts_with("/assets/") {
         "public, max-age=31536000, immutable"
     } else {
@@ -70,16 +84,22 @@ fn respond(method: &str, path: &str, if_none_match: Option<&str>) -> Response {
         .header("cache-control", cache)
         .header("etag", etag.clone())
         .header("x-content-type-options", "nosniff");
+    if file.gzip.is_some() {
+        builder.header("vary", "accept-encoding");
+    }
+    if gzip.is_some() {
+        builder.header("content-encoding", "gzip");
+    }
     if file.path == "/index.html" {
         builder.header("referrer-policy", "same-origin");
     }
     if if_none_match.is_some_and(|v| v.split(',').any(|t| t.trim() == etag)) {
         return builder.status(304).build();
     }
-    let body = if method == "HEAD" {
-        Vec::new()
-    } else {
-        file.body.to_vec()
+    let body = match (method, gzip) {
+        ("HEAD", _) => Vec::new(),
+        (_, Some(gz)) => gz.to_vec(),
+        (_, None) => file.body.to_vec(),
     };
     builder.status(200).body(body).build()
 }

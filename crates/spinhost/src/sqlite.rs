@@ -136,9 +136,14 @@ impl SqliteDatabases {
     /// gate.
     pub fn with_gate_timeout(state_dir: &Path, gate_timeout: Duration) -> std::io::Result<Self> {
         std::fs::create_dir_all(state_dir)?;
-        Ok(Self {
-            default: Arc::new(Database::new(state_dir.join(DEFAULT_DB_FILE), gate_timeout)),
-        })
+        let default = Arc::new(Database::new(state_dir.join(DEFAULT_DB_FILE), gate_timeout));
+        // Switching a new file to WAL needs an exclusive lock, and SQLite
+        // answers "database is locked" at once, without the busy handler,
+        // when many first connections race for it. Do it once, here, before
+        // any request; the mode is kept in the file.
+        let first = open_connection(&default.path).map_err(std::io::Error::other)?;
+        default.idle.lock().unwrap().push(first);
+        Ok(Self { default })
     }
 
     pub fn default_path(&self) -> &Path {

@@ -1,0 +1,126 @@
+//! An MCP server (Streamable HTTP transport, JSON-RPC 2.0) at `/mcp`, so AI
+//! assistants can manage the signed-in user's tasks: `initialize`,
+//! `tools/list`, `tools/call` over list, create, update, complete, delete
+//! and remind. Authenticated by the API's bearer token (the session cookie
+//! is not accepted here). Stateless: each POST carries everything, the
+//! `Mcp-Session-Id` given at `initialize` is accepted but not required, and
+//! there is no server-initiated stream (`GET` answers 405).
+
+use assistant::{mcp, tools, Actor};
+use domain::time::now_ms;
+use domain::{Error, ErrorKind};
+use http_api::{method_not_allowed, open_authenticated, origin, Outcome, Reply, Request};
+use serde_json::Value;
+use spin_sdk::http::{IncomingRequest, ResponseOutparam};
+use spin_sdk::http_component;
+
+#[http_component]
+async fn handle(req: IncomingRequest, out: ResponseOutparam) {
+    http_api::serve("mcp", req, out, route).await
+}
+
+fn route(req: &Request) -> Result<Outcome, Error> {
+    match req.method.as_str() {
+        "POST" => post(req),
+        _ => Err(method_not_allowed("POST")),
+    }
+}
+
+/// A JSON-RPC error as a whole HTTP answer (no request id known).
+fn rpc_failure(status: u16, code: i64, message: &str) -> Reply {
+    Reply::json(status, &mcp::error(Value::Null, code, message))
+}
+
+fn unauthorized(message: &str) -> Outcome {
+    rpc_failure(401, -32001, message)
+        .with_header("www-authenticate", "Bearer")
+        .into()
+}
+
+fn media_type(value: &str) -> String {
+    value
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
+fn post(req: &Request) -> Result<Outcome, Error> {
+    let bearer = req
+        .header("authorization")
+        .and_then(|h| h.split_once(' '))
+        .is_some_and(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"));
+    if !bearer {
+        return Ok(unauthorized(
+            "send Authorization: Bearer <token> (a token from /api/v1/auth/signin)",
+        ));
+    }
+    let (db, who) = match open_authenticated(req) {
+        Ok(found) => found,
+        Err(e) if e.kind == ErrorKind::Unauthorized => return Ok(unauthorized(&e.message)),
+        Err(e) => return Err(e),
+    };
+    // Lenient about headers: absent is fine, wrong is refused.
+    if let Some(ct) = req.header("content-type") {
+        let m = media_type(ct);
+        if m != "application/json" && !m.ends_with("+json") {
+            return Ok(rpc_failure(
+                415,
+                mcp::INVALID_REQUEST,
+                "send the JSON-RPC message as application/json",
+            )
+            .into());
+        }
+    }
+    if let Some(accept) = req.header("accept") {
+        let ok = accept
+            .split(',')
+            .map(media_type)
+            .any(|m| m == "application/json" || m == "application/*" || m == "*/*" || m.is_empty());
+        if !ok {
+            return Ok(rpc_failure(
+                406,
+                mcp::INVALID_REQUEST,
+                "this server answers with application/json; accept it",
+            )
+            .into());
+        }
+    }
+    if let Some(v) = req.header("mcp-protocol-version") {
+        if !mcp::PROTOCOL_VERSIONS.contains(&v.trim()) {
+            return Ok(rpc_failure(
+                400,
+                mcp::INVALID_REQUEST,
+                &format!(
+                    "unsupported MCP-Protocol-Version {v:?}; supported: {}",
+                    mcp::PROTOCOL_VERSIONS.join(", ")
+                ),
+            )
+            .into());
+        }
+    }
+    let origin = origin(req);
+    let actor = Actor::for_user(&db, &who.user_id, &origin, now_ms())?;
+    let mut events = Vec::new();
+    let answer = mcp::handle_body(&req.body, &mut |name: &str, args: &Value| {
+        let out = tools::call(&actor, name, args);
+        if let Ok(o) = &out {
+            events.extend(o.events.iter().cloned());
+        }
+        out
+    });
+    let mut reply = match answer.body {
+        Some(body) => Reply::json(200, &body),
+        None => Reply {
+            status: 202,
+            headers: vec![("cache-control".into(), "no-store".into())],
+            body: Vec::new(),
+        },
+    };
+    if answer.initialized {
+        // Visible ASCII and unguessable, as the transport asks.
+        reply = reply.with_header("mcp-session-id", uuid::Uuid::new_v4().simple().to_string());
+    }
+    Ok(Outcome::with_events(reply, db, events))
+}
