@@ -238,7 +238,6 @@ async fn a_trap_is_a_500_and_the_host_keeps_serving() {
 #[tokio::test]
 async fn sqlite_through_the_guest() {
     let server = serve().await;
-    let _ = std::fs::remove_file(fixture().app.default_sqlite_path());
     let reply = get(server.local_addr(), "/sqlite").await;
     assert_eq!(reply.status, 200);
     assert!(reply.body.starts_with("count:"), "{}", reply.body);
