@@ -527,6 +527,8 @@ fn postgres_transient_failure_is_retried_then_succeeds() {
     system.wait_for(Duration::from_secs(10), || {
         (overdue_for(&suggestions(app, &user, ""), id).len() == 1).then_some(())
     });
+    // The delivery that succeeded is recorded once its answer is back.
+    system.settle();
     let attempts: Vec<_> = system
         .sidecar()
         .deliveries()
