@@ -4,7 +4,7 @@
 
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -46,73 +46,32 @@ function freePort() {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * The manifest to serve: spin.toml itself when every component it lists is
- * built; otherwise a copy in `dir` without the components whose .wasm is
- * not built yet (and their routes), with absolute sources. Other engineers
- * add components while the frontend is tested; the UI needs only the API.
- */
-export function manifestFor(dir) {
-  const path = join(ROOT, 'spin.toml');
-  const blocks = [];
-  let cur = { header: '', lines: [] };
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
-    if (line.startsWith('[')) {
-      blocks.push(cur);
-      cur = { header: line.trim(), lines: [line] };
-    } else cur.lines.push(line);
-  }
-  blocks.push(cur);
-  const field = (b, name) =>
-    b.lines.map((l) => new RegExp(`^${name}\\s*=\\s*"([^"]+)"`).exec(l)).find(Boolean)?.[1];
-  const componentOf = (b) => {
-    const m = /^\[component\.([A-Za-z0-9_-]+)[.\]]/.exec(b.header);
-    if (m) return m[1];
-    return b.header === '[[trigger.http]]' ? field(b, 'component') : undefined;
-  };
-  const missing = new Set();
-  for (const b of blocks) {
-    const m = /^\[component\.([A-Za-z0-9_-]+)\]$/.exec(b.header);
-    const source = m && field(b, 'source');
-    if (source && !existsSync(resolve(ROOT, source))) missing.add(m[1]);
-  }
-  if (!missing.size) return { manifest: path, missing: [] };
-  const out = [];
-  for (const b of blocks) {
-    const c = componentOf(b);
-    if (c && missing.has(c)) continue;
-    for (const l of b.lines) {
-      out.push(l.replace(/^source\s*=\s*"([^"]+)"/, (_, p) => `source = ${JSON.stringify(resolve(ROOT, p))}`));
-    }
-  }
-  const manifest = join(dir, 'spin.toml');
-  writeFileSync(manifest, out.join('\n'));
-  return { manifest, missing: [...missing] };
-}
-
-/**
- * Starts `spinhost up` on a free loopback port with its own state directory.
- * Answers { url, stop() }. The embedded sidecar is left off (events stay in
- * the outbox, which the UI does not need).
+ * Starts the whole system the way `scripts/up.sh` does (`spinhost up` from
+ * spin.toml, with its embedded Dapr sidecar and the resources in dapr/), on
+ * free loopback ports with its own state directory, so agents, reminders and
+ * recurrences react to events as they do for a user.
+ * Answers { url, stop() }.
  */
 export async function startHost({ timeoutMs = 180_000 } = {}) {
   const bin = join(ROOT, 'target/release/spinhost');
   if (!existsSync(bin)) throw new Error(`${bin} is missing: build it with cargo build --release -p spinhost`);
   const port = await freePort();
+  // The sidecar listens on a port of this run only, never on a 3500 another run holds.
+  const daprPort = await freePort();
   const stateDir = mkdtempSync(join(tmpdir(), 'tm-browser-'));
   const secret = randomBytes(24).toString('hex');
-  // Events go to a port of this run only (nothing listens there unless the
-  // host runs its own sidecar), never to a sidecar another run left on 3500.
-  const daprPort = await freePort();
-  const { manifest, missing } = manifestFor(stateDir);
-  if (missing.length) console.error(`# serving without components not built yet: ${missing.join(', ')}`);
-  const args = [
+  const child = spawnHost(bin, [
     'up',
     '--from',
-    manifest,
+    join(ROOT, 'spin.toml'),
     '--cache-dir',
     join(ROOT, 'target/spinhost-cache'),
     '--listen',
     `127.0.0.1:${port}`,
+    '--dapr-listen',
+    `127.0.0.1:${daprPort}`,
+    '--resources-path',
+    join(ROOT, 'dapr'),
     '--state-dir',
     stateDir,
     '--variable',
@@ -120,13 +79,7 @@ export async function startHost({ timeoutMs = 180_000 } = {}) {
     '--variable',
     `dapr_http_endpoint=http://localhost:${daprPort}`,
     '--quiet',
-  ];
-  let child = await spawnHost(bin, [...args, '--no-sidecar']);
-  if (child.exitedEarly && /no-sidecar/.test(child.output)) {
-    const sidecar = ['--dapr-listen', `127.0.0.1:${daprPort}`, '--resources-path', join(ROOT, 'dapr')];
-    child = await spawnHost(bin, [...args, ...sidecar]);
-  }
-  if (child.exitedEarly) throw new Error(`spinhost exited: ${child.output}`);
+  ]);
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -166,17 +119,14 @@ export async function startHost({ timeoutMs = 180_000 } = {}) {
   };
 }
 
-async function spawnHost(bin, args) {
+function spawnHost(bin, args) {
   const proc = spawn(bin, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  const state = { proc, output: '', exitedEarly: false };
+  const state = { proc, output: '' };
   const keep = (d) => {
     state.output = (state.output + d.toString()).slice(-4000);
   };
   proc.stdout.on('data', keep);
   proc.stderr.on('data', keep);
-  // An unknown flag fails at once; give it a moment to do so.
-  await Promise.race([new Promise((r) => proc.once('exit', r)), sleep(400)]);
-  state.exitedEarly = proc.exitCode !== null;
   return state;
 }
 

@@ -55,7 +55,7 @@ function QuickAdd() {
   const [repeat, setRepeat] = useState<RepeatPreset>('');
   const [more, setMore] = useState(false);
   const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
+  const [pending, setPending] = useState(0);
   const parsed = parseQuickAdd(text);
   const input = useRef<HTMLInputElement>(null);
 
@@ -74,7 +74,15 @@ function QuickAdd() {
       return new Date(Date.UTC(p.year, p.month - 1, p.day)).getUTCDay();
     })();
     const rrule = presetRule(repeat === 'custom' ? '' : repeat, weekday);
-    setBusy(true);
+    // Clear the form as soon as the task is sent, not when the answer comes
+    // back: a fast typist's next task must neither be wiped by the previous
+    // answer nor blocked while it is in flight. A refused task comes back
+    // into the field if the user has not started typing another one.
+    const sent = { text, due, repeat };
+    setText('');
+    setDue('');
+    setRepeat('');
+    setPending((n) => n + 1);
     try {
       await createTask({
         title: parsed.title,
@@ -83,14 +91,14 @@ function QuickAdd() {
         dueAt: dueMs === null ? null : new Date(dueMs).toISOString(),
         recurrence: rrule ? { rrule, mode: 'schedule' } : null,
       });
-      setText('');
-      setDue('');
-      setRepeat('');
-      input.current?.focus();
     } catch (err) {
       setError(messageOf(err));
+      setText((now) => (now === '' ? sent.text : now));
+      setDue((now) => (now === '' ? sent.due : now));
+      setRepeat((now) => (now === '' ? sent.repeat : now));
     } finally {
-      setBusy(false);
+      setPending((n) => n - 1);
+      input.current?.focus();
     }
   }
 
@@ -110,7 +118,7 @@ function QuickAdd() {
           aria-invalid={error ? true : undefined}
           onInput={(e) => setText(e.currentTarget.value)}
         />
-        <button type="submit" class="primary" disabled={busy}>
+        <button type="submit" class="primary" aria-busy={pending > 0 ? true : undefined}>
           Add
         </button>
       </div>
