@@ -12,6 +12,8 @@ pub enum ErrorKind {
     MethodNotAllowed,
     Conflict,
     PreconditionFailed,
+    /// What the request names existed once and is gone for good (410).
+    Gone,
     PayloadTooLarge,
     UnsupportedMediaType,
     TooManyRequests,

@@ -96,3 +96,21 @@ pub fn latest(db: &Db, user_id: &str) -> Result<i64, Error> {
     )?;
     rows.first().map(|r| r.int(0)).unwrap_or(Ok(0))
 }
+
+/// Whether the feed can no longer serve what follows `since` because it was
+/// pruned (see `retention::prune_changes`): the change right after the
+/// cursor is gone. The sequence is gap-free per user, so while the cursor is
+/// behind `latest` the next retained change must be `since + 1`; none at
+/// all, or a later one, means the client missed changes it can only get
+/// back by reloading.
+pub fn cursor_expired(db: &Db, user_id: &str, since: i64, latest: i64) -> Result<bool, Error> {
+    if since >= latest {
+        return Ok(false);
+    }
+    let rows = db.query(
+        "SELECT MIN(seq) FROM changes WHERE user_id = $1 AND seq > $2",
+        &[user_id.into(), Value::Int(since)],
+    )?;
+    let next = rows.first().map(|r| r.opt_int(0)).transpose()?.flatten();
+    Ok(next.is_none_or(|seq| seq > since + 1))
+}

@@ -11,6 +11,7 @@ mod migrations;
 pub mod notifications;
 pub mod outbox;
 pub mod reminders;
+pub mod retention;
 pub mod series;
 pub mod sessions;
 pub mod suggestions;

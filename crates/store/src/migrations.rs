@@ -205,6 +205,19 @@ pub(crate) const MIGRATIONS: &[(i64, &[&str])] = &[
             PRIMARY KEY (conversation_id, seq))",
         ],
     ),
+    (
+        6,
+        &[
+            // Retention (see retention.rs): each prune selects its oldest
+            // rows by time, and without these indexes every hourly batch
+            // would scan the whole table. The outbox needs none: its
+            // outbox_unsent index already leads with published_at.
+            "CREATE INDEX processed_events_by_time ON processed_events (processed_at)",
+            "CREATE INDEX changes_by_time ON changes (created_at)",
+            "CREATE INDEX sessions_by_expiry ON sessions (expires_at)",
+            "CREATE INDEX notifications_by_read ON notifications (read_at)",
+        ],
+    ),
 ];
 
 pub(crate) fn latest() -> i64 {
