@@ -9,7 +9,9 @@
 //!
 //! The cursor is the user's own gap-free sequence, so a client that was
 //! offline gets exactly what it missed. Without `since`, the answer is the
-//! current cursor and no items (start from a fresh load).
+//! current cursor and no items (start from a fresh load). The feed keeps
+//! about a week (store::retention); a cursor from before that answers 410
+//! `cursor_expired`, and the client reloads as it does at start.
 
 use domain::{Error, ErrorKind};
 use futures::SinkExt;
@@ -148,6 +150,11 @@ fn plan(req: &Request) -> Result<Plan, Error> {
         )
         .with_details(json!({ "cursor": latest })));
     }
+    if let Some(s) = since {
+        if store::changes::cursor_expired(&db, &who.user_id, s, latest)? {
+            return Err(cursor_expired(latest));
+        }
+    }
     let sse = req
         .header("accept")
         .is_some_and(|a| a.contains("text/event-stream"));
@@ -166,6 +173,24 @@ fn plan(req: &Request) -> Result<Plan, Error> {
             wait,
         }
     })
+}
+
+/// The changes after the client's cursor were pruned (the feed keeps a
+/// week, see store::retention): only a full reload can bring it up to date.
+/// Answered before any streaming starts, so SSE clients see the status too.
+fn cursor_expired(latest: i64) -> Error {
+    Error::new(
+        ErrorKind::Gone,
+        "cursor_expired",
+        "the changes after this cursor are no longer kept; reload everything and start from the new cursor",
+    )
+    .with_details(json!({ "cursor": latest }))
+}
+
+/// Whether `changes` continue the feed right after `cursor`. The sequence
+/// is gap-free, so a jump means a prune ran while the client waited.
+fn continues(cursor: i64, changes: &[Change]) -> bool {
+    changes.first().is_none_or(|c| c.seq == cursor + 1)
 }
 
 fn parse_cursor(v: &str) -> Result<i64, Error> {
@@ -200,6 +225,10 @@ fn long_poll(db_url: &str, user_id: &str, since: Option<i64>, wait: u64) -> Resu
     let deadline = Instant::now() + Duration::from_secs(wait);
     loop {
         let changes = fetch(db_url, user_id, since)?;
+        if !continues(since, &changes) {
+            let db = Db::connect(db_url)?;
+            return Err(cursor_expired(store::changes::latest(&db, user_id)?));
+        }
         if !changes.is_empty() || Instant::now() >= deadline {
             let cursor = changes.last().map(|c| c.seq).unwrap_or(since);
             let items: Vec<Value> = changes.iter().map(item).collect();
@@ -244,6 +273,11 @@ async fn stream(
                 break;
             }
         };
+        if !continues(cursor, &changes) {
+            // Pruned under the open stream: end it at the last change sent;
+            // the browser reconnects from there and gets the 410.
+            break;
+        }
         let mut chunk = String::new();
         for c in &changes {
             chunk.push_str(&format!(
