@@ -1,7 +1,8 @@
 // Live sync over the change feed. Server-sent events while online (the
 // browser resumes a dropped stream with Last-Event-ID); after an outage or
 // a refused stream, the missed changes are fetched as JSON pages from the
-// last cursor; a cursor the server no longer knows means a full reload.
+// last cursor; a cursor the server no longer knows (409) or whose changes
+// it no longer keeps (410) means a full reload.
 // Without EventSource it long-polls.
 
 import { ApiError, type ApiClient } from './api';
@@ -112,7 +113,10 @@ export class LiveSync {
   }
 
   private async handleError(e: unknown): Promise<void> {
-    if (e instanceof ApiError && e.status === 409) {
+    // 409: the cursor is ahead of the feed; 410: the changes after it were
+    // pruned. Either way only a full reload brings the page up to date,
+    // and the feed resumes from the cursor taken before that reload.
+    if (e instanceof ApiError && (e.status === 409 || e.status === 410)) {
       this.cursor = await this.opts.onReload();
       return;
     }
