@@ -356,8 +356,35 @@ pub struct SqliteConnection {
     db: Arc<Database>,
 }
 
+/// The guest resource of `fermyon:spin/sqlite@2.0.0` and of
+/// `spin:sqlite@3.0.0`: one type each, since wasmtime tells resources apart
+/// by their host type, over the same connection.
 pub struct SqliteConnectionV2(SqliteConnection);
 pub struct SqliteConnectionV3(SqliteConnection);
+
+/// What the host glue of both interface versions needs of their resource.
+trait GuestConnection: Send + 'static {
+    fn wrap(conn: SqliteConnection) -> Self;
+    fn connection(&mut self) -> &mut SqliteConnection;
+}
+
+impl GuestConnection for SqliteConnectionV2 {
+    fn wrap(conn: SqliteConnection) -> Self {
+        Self(conn)
+    }
+    fn connection(&mut self) -> &mut SqliteConnection {
+        &mut self.0
+    }
+}
+
+impl GuestConnection for SqliteConnectionV3 {
+    fn wrap(conn: SqliteConnection) -> Self {
+        Self(conn)
+    }
+    fn connection(&mut self) -> &mut SqliteConnection {
+        &mut self.0
+    }
+}
 
 impl SqliteConnection {
     /// Runs one statement on a blocking thread so the async runtime is not
@@ -539,14 +566,45 @@ macro_rules! convert_version {
 convert_version!(v2);
 convert_version!(v3);
 
+/// The `open` and `execute` of both interface versions: they differ only in
+/// the types of the resource, values, results and errors.
 impl HostState {
-    async fn sqlite_open(&mut self, label: &str) -> Result<SqliteConnection, SqliteError> {
+    async fn sqlite_open<C: GuestConnection, E: From<SqliteError>>(
+        &mut self,
+        label: &str,
+    ) -> Result<Resource<C>, E> {
         let component = self.component.clone();
-        component
+        let conn = component
             .services
             .sqlite
             .open(label, &component.sqlite_databases)
+            .await?;
+        self.table
+            .push(C::wrap(conn))
+            .map_err(|_| SqliteError::Io("too many connections opened".into()).into())
+    }
+
+    async fn sqlite_execute<C, V, R, E>(
+        &mut self,
+        handle: &Resource<C>,
+        statement: String,
+        parameters: Vec<V>,
+    ) -> Result<R, E>
+    where
+        C: GuestConnection,
+        V: Into<SqlValue>,
+        R: From<QueryResult>,
+        E: From<SqliteError>,
+    {
+        let Ok(conn) = self.table.get_mut(handle) else {
+            return Err(SqliteError::InvalidConnection.into());
+        };
+        let params = parameters.into_iter().map(Into::into).collect();
+        conn.connection()
+            .execute(statement, params)
             .await
+            .map(Into::into)
+            .map_err(Into::into)
     }
 }
 
@@ -557,14 +615,7 @@ impl v2::HostConnection for HostState {
         &mut self,
         database: String,
     ) -> wasmtime::Result<Result<Resource<SqliteConnectionV2>, v2::Error>> {
-        let conn = match self.sqlite_open(&database).await {
-            Ok(c) => c,
-            Err(e) => return Ok(Err(e.into())),
-        };
-        Ok(self
-            .table
-            .push(SqliteConnectionV2(conn))
-            .map_err(|_| v2::Error::Io("too many connections opened".into())))
+        Ok(self.sqlite_open(&database).await)
     }
 
     async fn execute(
@@ -573,16 +624,7 @@ impl v2::HostConnection for HostState {
         statement: String,
         parameters: Vec<v2::Value>,
     ) -> wasmtime::Result<Result<v2::QueryResult, v2::Error>> {
-        let Ok(conn) = self.table.get_mut(&handle) else {
-            return Ok(Err(v2::Error::InvalidConnection));
-        };
-        let params = parameters.into_iter().map(Into::into).collect();
-        Ok(conn
-            .0
-            .execute(statement, params)
-            .await
-            .map(Into::into)
-            .map_err(Into::into))
+        Ok(self.sqlite_execute(&handle, statement, parameters).await)
     }
 
     async fn drop(&mut self, handle: Resource<SqliteConnectionV2>) -> wasmtime::Result<()> {
@@ -598,14 +640,7 @@ impl v3::HostConnection for HostState {
         &mut self,
         database: String,
     ) -> wasmtime::Result<Result<Resource<SqliteConnectionV3>, v3::Error>> {
-        let conn = match self.sqlite_open(&database).await {
-            Ok(c) => c,
-            Err(e) => return Ok(Err(e.into())),
-        };
-        Ok(self
-            .table
-            .push(SqliteConnectionV3(conn))
-            .map_err(|_| v3::Error::Io("too many connections opened".into())))
+        Ok(self.sqlite_open(&database).await)
     }
 
     async fn execute(
@@ -614,16 +649,7 @@ impl v3::HostConnection for HostState {
         statement: String,
         parameters: Vec<v3::Value>,
     ) -> wasmtime::Result<Result<v3::QueryResult, v3::Error>> {
-        let Ok(conn) = self.table.get_mut(&handle) else {
-            return Ok(Err(v3::Error::InvalidConnection));
-        };
-        let params = parameters.into_iter().map(Into::into).collect();
-        Ok(conn
-            .0
-            .execute(statement, params)
-            .await
-            .map(Into::into)
-            .map_err(Into::into))
+        Ok(self.sqlite_execute(&handle, statement, parameters).await)
     }
 
     async fn last_insert_rowid(
