@@ -68,6 +68,14 @@ fn overdue_suggestion_within_two_seconds(backend: Backend) {
     let system = System::start(backend, true);
     let app = &system.app;
     let user = app.sign_up();
+    // India has no daylight saving time: the expected local time is simple.
+    let zone = app.send_json(
+        "PATCH",
+        "/api/v1/settings",
+        Some(&user.token),
+        &json!({"timezone": "Asia/Kolkata"}),
+    );
+    assert_eq!(zone.status, 200, "{}", String::from_utf8_lossy(&zone.body));
     let task = app.create_task(
         &user,
         json!({"title": "Submit report", "dueAt": iso(now_ms() - DAY_MS)}),
@@ -81,6 +89,21 @@ fn overdue_suggestion_within_two_seconds(backend: Backend) {
     assert_eq!(found["status"], "open");
     assert!(found["message"].as_str().unwrap().contains("Submit report"));
     assert_eq!(found["action"]["type"], "reschedule");
+    // The advice speaks the user's time: the new due time in Kolkata (+05:30).
+    let new_due =
+        domain::time::parse_instant("dueAt", found["action"]["dueAt"].as_str().unwrap()).unwrap();
+    let local = domain::time::utc(new_due + 330 * 60_000)
+        .format("%a %-d %b, %H:%M")
+        .to_string();
+    let message = found["message"].as_str().unwrap();
+    assert!(
+        message.contains("was due yesterday") || message.contains("was due earlier today"),
+        "{message}"
+    );
+    assert!(
+        message.contains(&format!("Move it to {local} ")),
+        "{message}"
+    );
     system.settle();
     // The agent published tasks.overdue, carrying the request's correlation id.
     let created = published_of_type(&system, "tasks.created", id);
@@ -437,6 +460,23 @@ fn completing_resolves_and_accepting_reschedules(backend: Backend) {
     );
     assert_eq!(again.error_code(409), "suggestion_closed");
     assert!(suggestions(app, &user, "").is_empty(), "nothing open");
+    // Open pages saw each suggestion arrive and close through the change feed.
+    let feed = app.get("/api/v1/changes?since=0", t).json();
+    let last_status = |task: &Value| {
+        let id = id_of(task);
+        let seen: Vec<&Value> = feed["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["kind"] == "suggestion.upserted" && c["entityId"] == id.as_str())
+            .collect();
+        assert_eq!(seen.len(), 2, "created, then closed: {seen:?}");
+        assert_eq!(seen[0]["data"]["status"], "open");
+        seen[1]["data"]["status"].as_str().unwrap().to_string()
+    };
+    assert_eq!(last_status(&a), "resolved");
+    assert_eq!(last_status(&b), "accepted");
+    assert_eq!(last_status(&c), "dismissed");
     // Another user cannot touch them.
     let other = app.sign_up();
     let foreign = app.request(

@@ -175,6 +175,34 @@ fn reminder_fires_in_app_and_to_the_webhook(backend: Backend) {
         .unwrap()
         .iter()
         .any(|c| c["kind"] == "notification.created"));
+    // Read on one device: the others learn it from the feed, once.
+    let read_cursor = feed["cursor"].as_i64().unwrap();
+    let nid = n["id"].as_str().unwrap();
+    for _ in 0..2 {
+        let read = app.request(
+            "POST",
+            &format!("/api/v1/notifications/{nid}/read"),
+            Some(&user.token),
+            &[],
+            None,
+        );
+        assert_eq!(read.status, 204, "{}", String::from_utf8_lossy(&read.body));
+    }
+    let reads: Vec<Value> = app
+        .get(
+            &format!("/api/v1/changes?since={read_cursor}"),
+            Some(&user.token),
+        )
+        .json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["kind"] == "notification.read")
+        .cloned()
+        .collect();
+    assert_eq!(reads.len(), 1, "{reads:?}");
+    assert_eq!(reads[0]["entityId"], nid);
+    assert!(reads[0]["data"]["readAt"].is_string());
     system.settle();
     let r = &reminders_of(app, &user, id)[0];
     assert_eq!(r["status"], "delivered");

@@ -2,6 +2,7 @@
 
 import { ApiError, createApi, messageOf } from './api';
 import { browserTimezone } from './dates';
+import { applyNotificationChange, applySuggestionChange } from './inbox';
 import { createStore } from './store';
 import { LiveSync, type SyncStatus } from './sync';
 import { applyChange, DEFAULT_FILTERS, removeTask, upsertTask, type Filters, type TaskMap } from './tasks';
@@ -125,9 +126,6 @@ export async function boot(): Promise<void> {
   addEventListener('offline', () => sync.wentOffline());
   addEventListener('pagehide', flushDeletes);
   setInterval(() => store.set({ now: Date.now() }), 30_000);
-  setInterval(() => {
-    if (store.get().phase === 'ready' && document.visibilityState === 'visible') void loadSuggestions();
-  }, 60_000);
   try {
     const me = await api.get<{ user: User; settings: Settings }>('/auth/me');
     await enter(me.user, me.settings);
@@ -245,42 +243,19 @@ export async function signOut(): Promise<void> {
 // ------------------------------------------------------------------ live changes
 
 function applyChanges(items: Change[]): void {
-  let { tasks, hidden, notifications } = store.get();
+  let { tasks, hidden, notifications, suggestions } = store.get();
   for (const c of items) {
     tasks = applyChange(tasks, c);
     if (c.kind === 'task.deleted' && hidden.has(c.entityId)) {
       cancelPendingDelete(c.entityId);
       hidden = withoutId(hidden, c.entityId);
     }
-    if (c.kind === 'notification.created') {
-      const d = (c.data ?? {}) as Partial<Notification>;
-      if (!notifications.some((n) => n.id === c.entityId)) {
-        const n: Notification = {
-          id: c.entityId,
-          reminderId: d.reminderId,
-          taskId: d.taskId,
-          title: d.title ?? '',
-          body: d.body ?? d.title ?? 'Reminder',
-          createdAt: c.createdAt,
-          readAt: null,
-        };
-        notifications = [n, ...notifications];
-        toast(n.body, { id: `n-${n.id}`, ms: 8000 });
-      }
-    }
+    suggestions = applySuggestionChange(suggestions, c);
+    const inbox = applyNotificationChange(notifications, c);
+    notifications = inbox.list;
+    if (inbox.created) toast(inbox.created.body, { id: `n-${inbox.created.id}`, ms: 8000 });
   }
-  store.set({ tasks, hidden, notifications });
-  // Completing or deleting a task can close suggestions about it.
-  if (items.some((c) => c.kind !== 'notification.created')) scheduleSuggestionRefresh();
-}
-
-let suggestionTimer: ReturnType<typeof setTimeout> | null = null;
-function scheduleSuggestionRefresh(): void {
-  if (suggestionTimer) return;
-  suggestionTimer = setTimeout(() => {
-    suggestionTimer = null;
-    void loadSuggestions();
-  }, 3000);
+  store.set({ tasks, hidden, notifications, suggestions });
 }
 
 function withoutId(set: ReadonlySet<string>, id: string): Set<string> {

@@ -72,7 +72,12 @@ export interface Reminder {
   updatedAt: string;
 }
 
-export type ChangeKind = 'task.upserted' | 'task.deleted' | 'notification.created';
+export type ChangeKind =
+  | 'task.upserted'
+  | 'task.deleted'
+  | 'suggestion.upserted'
+  | 'notification.created'
+  | 'notification.read';
 
 export interface Change {
   seq: number;

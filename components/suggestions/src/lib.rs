@@ -77,43 +77,50 @@ fn dismiss(req: &Request, id: &str) -> Result<Outcome, Error> {
     Ok(Reply::json(200, &s).into())
 }
 
+/// Applies the suggested change and closes the suggestion in one
+/// transaction: both happen, or neither (a suggestion closed meanwhile
+/// leaves the task as it was).
 fn accept(req: &Request, id: &str) -> Result<Outcome, Error> {
     let (db, who) = open_authenticated(req)?;
-    let suggestion = store::suggestions::get(&db, &who.user_id, id)?
-        .ok_or_else(|| Error::not_found("suggestion"))?;
-    if suggestion.status != Status::Open {
-        return Err(not_open());
-    }
-    let action = suggestion.action.clone().unwrap_or_default();
-    let (task, events) = match action["type"].as_str() {
-        Some("reschedule") => {
-            let task_id = action["taskId"]
-                .as_str()
-                .ok_or_else(|| Error::internal("action without taskId"))?;
-            let due = parse_instant("dueAt", action["dueAt"].as_str().unwrap_or_default())?;
-            let patch = TaskPatch {
-                due_at: Some(Some(due)),
-                ..Default::default()
-            };
-            let changed = task_service::update(
-                &db,
-                &who.user_id,
-                task_id,
-                &patch,
-                Expected::default(),
-                &origin(req),
-            )?;
-            (Some(changed.task), changed.events)
+    let user_id = who.user_id.as_str();
+    let (suggestion, task, events) = db.transaction(|db| {
+        let suggestion = store::suggestions::get(db, user_id, id)?
+            .ok_or_else(|| Error::not_found("suggestion"))?;
+        if suggestion.status != Status::Open {
+            return Err(not_open());
         }
-        _ => (None, vec![]),
-    };
-    if !store::suggestions::close(&db, &who.user_id, id, Status::Accepted, now_ms())? {
-        return Err(not_open());
-    }
-    let s = store::suggestions::get(&db, &who.user_id, id)?
-        .ok_or_else(|| Error::not_found("suggestion"))?;
+        let action = suggestion.action.clone().unwrap_or_default();
+        let (task, events) = match action["type"].as_str() {
+            Some("reschedule") => {
+                let task_id = action["taskId"]
+                    .as_str()
+                    .ok_or_else(|| Error::internal("action without taskId"))?;
+                let due = parse_instant("dueAt", action["dueAt"].as_str().unwrap_or_default())?;
+                let patch = TaskPatch {
+                    due_at: Some(Some(due)),
+                    ..Default::default()
+                };
+                let changed = task_service::update(
+                    db,
+                    user_id,
+                    task_id,
+                    &patch,
+                    Expected::default(),
+                    &origin(req),
+                )?;
+                (Some(changed.task), changed.events)
+            }
+            _ => (None, vec![]),
+        };
+        if !store::suggestions::close(db, user_id, id, Status::Accepted, now_ms())? {
+            return Err(not_open());
+        }
+        let closed = store::suggestions::get(db, user_id, id)?
+            .ok_or_else(|| Error::not_found("suggestion"))?;
+        Ok((closed, task, events))
+    })?;
     Ok(Outcome::with_events(
-        Reply::json(200, &json!({ "suggestion": s, "task": task })),
+        Reply::json(200, &json!({ "suggestion": suggestion, "task": task })),
         db,
         events,
     ))

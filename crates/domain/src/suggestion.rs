@@ -17,6 +17,33 @@ const WEEK_MS: i64 = 7 * DAY_MS;
 /// A week with this many high or urgent open tasks due is overloaded.
 pub const LOAD_THRESHOLD: usize = 3;
 
+/// How a user reads instants: calendar days and clock times in their own
+/// timezone, so advice says "yesterday" and "Fri 27 Nov, 09:00" the way the
+/// user would. The agents provide it from the user's timezone setting.
+pub trait UserClock {
+    /// Calendar days from the day of `earlier` to the day of `later`.
+    fn days_between(&self, earlier: i64, later: i64) -> i64;
+    /// A short local date and time, e.g. "Fri 27 Nov, 09:00".
+    fn date_time(&self, ms: i64) -> String;
+    /// A short local date, e.g. "Mon 30 Nov".
+    fn date(&self, ms: i64) -> String;
+}
+
+/// The clock of a user in UTC.
+pub struct UtcClock;
+
+impl UserClock for UtcClock {
+    fn days_between(&self, earlier: i64, later: i64) -> i64 {
+        later.div_euclid(DAY_MS) - earlier.div_euclid(DAY_MS)
+    }
+    fn date_time(&self, ms: i64) -> String {
+        time::utc(ms).format("%a %-d %b, %H:%M").to_string()
+    }
+    fn date(&self, ms: i64) -> String {
+        time::utc(ms).format("%a %-d %b").to_string()
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
@@ -104,21 +131,18 @@ pub fn overdue_key(task_id: &str, due_at: i64) -> String {
 }
 
 /// An open task whose due time has passed gets an overdue suggestion that
-/// offers to move it to the same time tomorrow (from now).
-pub fn overdue(task: &Task, now: i64) -> Option<Proposal> {
+/// offers to move it to the same time of day, on the first day from now.
+pub fn overdue(task: &Task, now: i64, clock: &dyn UserClock) -> Option<Proposal> {
     let due = task.due_at?;
     if task.completed || due >= now {
         return None;
     }
-    let late_ms = now - due;
-    let days = late_ms / DAY_MS;
-    let lateness = match days {
+    let lateness = match clock.days_between(due, now) {
         0 => "earlier today".to_string(),
         1 => "yesterday".to_string(),
         n => format!("{n} days ago"),
     };
-    // Same time of day as the old due time, on the first day from now.
-    let mut new_due = due + (days + 1) * DAY_MS;
+    let mut new_due = due + ((now - due) / DAY_MS + 1) * DAY_MS;
     while new_due <= now {
         new_due += DAY_MS;
     }
@@ -128,7 +152,7 @@ pub fn overdue(task: &Task, now: i64) -> Option<Proposal> {
         message: format!(
             "\u{201c}{}\u{201d} was due {lateness}. Move it to {} or mark it done?",
             task.title,
-            time::format_ms(new_due)
+            clock.date_time(new_due)
         ),
         action: Some(
             json!({ "type": "reschedule", "taskId": task.id, "dueAt": time::format_ms(new_due) }),
@@ -147,7 +171,12 @@ pub fn week_start(t: i64) -> i64 {
 /// Is the week overloaded? `week_tasks` are the user's open tasks due in
 /// the week starting `week`. Suggests postponing the one with the lowest
 /// priority and the latest due time by a week. One per user per week.
-pub fn weekly_load(user_id: &str, week: i64, week_tasks: &[Task]) -> Option<Proposal> {
+pub fn weekly_load(
+    user_id: &str,
+    week: i64,
+    week_tasks: &[Task],
+    clock: &dyn UserClock,
+) -> Option<Proposal> {
     let heavy: Vec<&Task> = week_tasks
         .iter()
         .filter(|t| !t.completed && t.priority >= Priority::High && t.due_at.is_some())
@@ -165,7 +194,7 @@ pub fn weekly_load(user_id: &str, week: i64, week_tasks: &[Task]) -> Option<Prop
         message: format!(
             "{} high-priority tasks are due the week of {}. Postpone \u{201c}{}\u{201d} by a week?",
             heavy.len(),
-            &time::format_ms(week)[..10],
+            clock.date(week),
             candidate.title
         ),
         action: Some(
@@ -190,13 +219,20 @@ mod tests {
     #[test]
     fn overdue_only_for_open_past_due_tasks() {
         let now = 10 * DAY_MS;
-        assert!(overdue(&task("a", Priority::Low, None), now).is_none());
-        assert!(overdue(&task("a", Priority::Low, Some(now + 1)), now).is_none());
+        let utc = &UtcClock;
+        assert!(overdue(&task("a", Priority::Low, None), now, utc).is_none());
+        assert!(overdue(&task("a", Priority::Low, Some(now + 1)), now, utc).is_none());
         let mut done = task("a", Priority::Low, Some(now - 1));
         done.completed = true;
-        assert!(overdue(&done, now).is_none());
-        let p = overdue(&task("a", Priority::Low, Some(now - DAY_MS - 5)), now).unwrap();
-        assert!(p.message.contains("yesterday"), "{}", p.message);
+        assert!(overdue(&done, now, utc).is_none());
+        let p = overdue(&task("a", Priority::Low, Some(now - DAY_MS - 5)), now, utc).unwrap();
+        assert!(p.message.contains("was due 2 days ago"), "{}", p.message);
+        assert!(
+            p.message
+                .ends_with("Move it to Sun 11 Jan, 23:59 or mark it done?"),
+            "{}",
+            p.message
+        );
         assert_eq!(p.dedup_key, format!("overdue:a:{}", now - DAY_MS - 5));
         let moved = time::parse_instant("x", p.action.unwrap()["dueAt"].as_str().unwrap()).unwrap();
         assert!(moved > now && moved <= now + DAY_MS);
@@ -218,17 +254,22 @@ mod tests {
             task("a", Priority::High, Some(w + 1)),
             task("b", Priority::Urgent, Some(w + 2)),
         ];
-        assert!(weekly_load("u", w, &two).is_none());
+        assert!(weekly_load("u", w, &two, &UtcClock).is_none());
         let mut three = two.clone();
         three.push(task("c", Priority::High, Some(w + 3)));
         three.push(task("d", Priority::Low, Some(w + 4)));
-        let p = weekly_load("u", w, &three).unwrap();
+        let p = weekly_load("u", w, &three, &UtcClock).unwrap();
         assert_eq!(
             p.task_id.as_deref(),
             Some("c"),
             "lowest priority, latest due"
         );
-        assert!(p.message.starts_with("3 high-priority tasks"));
+        assert!(
+            p.message
+                .starts_with("3 high-priority tasks are due the week of Mon 6 Apr."),
+            "{}",
+            p.message
+        );
         assert_eq!(p.dedup_key, format!("prioritization:u:{w}"));
     }
 }

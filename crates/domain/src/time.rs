@@ -20,6 +20,11 @@ pub fn format_ms(ms: i64) -> String {
     }
 }
 
+/// The instant as a UTC date-time (the epoch for instants out of range).
+pub fn utc(ms: i64) -> DateTime<Utc> {
+    Utc.timestamp_millis_opt(ms).single().unwrap_or_default()
+}
+
 /// Parses an RFC 3339 instant from a client; `field` names it in the error.
 pub fn parse_instant(field: &str, text: &str) -> Result<i64> {
     let parsed = DateTime::parse_from_rfc3339(text.trim()).map_err(|_| {

@@ -4,6 +4,9 @@ use crate::db::{is_unique_violation, Db, Row, Value};
 use domain::Error;
 use serde_json::{json, Value as Json};
 
+/// The change-feed kind of a notification that was read.
+pub const NOTIFICATION_READ: &str = "notification.read";
+
 pub struct NewNotification<'a> {
     pub id: &'a str,
     pub user_id: &'a str,
@@ -142,9 +145,29 @@ pub fn list(db: &Db, user_id: &str, limit: i64) -> Result<Vec<Json>, Error> {
 }
 
 pub fn mark_read(db: &Db, user_id: &str, id: &str, now: i64) -> Result<bool, Error> {
-    let n = db.execute(
-        "UPDATE notifications SET read_at = COALESCE(read_at, $3) WHERE user_id = $1 AND id = $2",
-        &[user_id.into(), id.into(), Value::Int(now)],
-    )?;
-    Ok(n > 0)
+    db.transaction(|db| {
+        let newly_read = db.execute(
+            "UPDATE notifications SET read_at = $3
+             WHERE user_id = $1 AND id = $2 AND read_at IS NULL",
+            &[user_id.into(), id.into(), Value::Int(now)],
+        )?;
+        if newly_read > 0 {
+            // Other open pages of the user lower their unread count at once.
+            let payload = json!({ "id": id, "readAt": domain::time::format_ms(now) });
+            crate::changes::record(
+                db,
+                user_id,
+                NOTIFICATION_READ,
+                id,
+                &payload.to_string(),
+                now,
+            )?;
+            return Ok(true);
+        }
+        let exists = db.query(
+            "SELECT 1 FROM notifications WHERE user_id = $1 AND id = $2",
+            &[user_id.into(), id.into()],
+        )?;
+        Ok(!exists.is_empty())
+    })
 }

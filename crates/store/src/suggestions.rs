@@ -1,9 +1,16 @@
 //! Agent suggestions: created once per dedup key, listed, dismissed,
-//! accepted, and resolved when their task is completed or deleted.
+//! accepted, and resolved when their task is completed or deleted. Every
+//! new or closed suggestion is also a change in the user's feed, so open
+//! pages show and drop them live.
 
+use crate::changes;
 use crate::db::{is_unique_violation, Db, Row, Value};
 use domain::suggestion::{Status, Suggestion};
 use domain::Error;
+
+/// The change-feed kind of a suggestion written; its payload is the
+/// suggestion as the API shows it (a closed one has a status other than open).
+pub const SUGGESTION_UPSERTED: &str = "suggestion.upserted";
 
 const COLUMNS: &str = "id, user_id, task_id, type, message, status, action, created_at, updated_at";
 
@@ -28,28 +35,46 @@ fn from_row(row: &Row) -> Result<Suggestion, Error> {
 /// Inserts unless a suggestion with the same dedup key exists; answers
 /// whether it was inserted.
 pub fn insert_once(db: &Db, s: &Suggestion, dedup_key: &str) -> Result<bool, Error> {
-    let inserted = db.execute(
-        "INSERT INTO suggestions (id, user_id, task_id, type, message, status, dedup_key, action,
-            created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
-         ON CONFLICT (dedup_key) DO NOTHING",
-        &[
-            (&s.id).into(),
-            (&s.user_id).into(),
-            s.task_id.as_deref().into(),
-            (&s.kind).into(),
-            (&s.message).into(),
-            s.status.as_str().into(),
-            dedup_key.into(),
-            s.action.as_ref().map(|a| a.to_string()).into(),
-            Value::Int(s.created_at),
-        ],
-    );
-    match inserted {
-        Ok(n) => Ok(n > 0),
-        Err(e) if is_unique_violation(&e) => Ok(false),
-        Err(e) => Err(e),
-    }
+    db.transaction(|db| {
+        let inserted = db.execute(
+            "INSERT INTO suggestions (id, user_id, task_id, type, message, status, dedup_key, action,
+                created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
+             ON CONFLICT (dedup_key) DO NOTHING",
+            &[
+                (&s.id).into(),
+                (&s.user_id).into(),
+                s.task_id.as_deref().into(),
+                (&s.kind).into(),
+                (&s.message).into(),
+                s.status.as_str().into(),
+                dedup_key.into(),
+                s.action.as_ref().map(|a| a.to_string()).into(),
+                Value::Int(s.created_at),
+            ],
+        );
+        match inserted {
+            Ok(0) => Ok(false),
+            Ok(_) => {
+                record_change(db, s)?;
+                Ok(true)
+            }
+            Err(e) if is_unique_violation(&e) => Ok(false),
+            Err(e) => Err(e),
+        }
+    })
+}
+
+fn record_change(db: &Db, s: &Suggestion) -> Result<(), Error> {
+    let payload = serde_json::to_string(s).map_err(|e| Error::internal(e.to_string()))?;
+    changes::record(
+        db,
+        &s.user_id,
+        SUGGESTION_UPSERTED,
+        &s.id,
+        &payload,
+        s.updated_at,
+    )
 }
 
 /// How many suggestions the user got since `since` (rate limiting).
@@ -96,24 +121,41 @@ pub fn get(db: &Db, user_id: &str, id: &str) -> Result<Option<Suggestion>, Error
 
 /// Moves an open suggestion to `to`; answers whether it was open.
 pub fn close(db: &Db, user_id: &str, id: &str, to: Status, now: i64) -> Result<bool, Error> {
-    let n = db.execute(
-        "UPDATE suggestions SET status = $3, updated_at = $4
-         WHERE id = $1 AND user_id = $2 AND status = 'open'",
-        &[
-            id.into(),
-            user_id.into(),
-            to.as_str().into(),
-            Value::Int(now),
-        ],
-    )?;
-    Ok(n > 0)
+    db.transaction(|db| {
+        let n = db.execute(
+            "UPDATE suggestions SET status = $3, updated_at = $4
+             WHERE id = $1 AND user_id = $2 AND status = 'open'",
+            &[
+                id.into(),
+                user_id.into(),
+                to.as_str().into(),
+                Value::Int(now),
+            ],
+        )?;
+        if n == 0 {
+            return Ok(false);
+        }
+        if let Some(s) = get(db, user_id, id)? {
+            record_change(db, &s)?;
+        }
+        Ok(true)
+    })
 }
 
-/// A completed or deleted task needs no more advice.
+/// A completed or deleted task needs no more advice; answers how many
+/// suggestions this closed.
 pub fn resolve_for_task(db: &Db, user_id: &str, task_id: &str, now: i64) -> Result<u64, Error> {
-    db.execute(
-        "UPDATE suggestions SET status = 'resolved', updated_at = $3
-         WHERE user_id = $1 AND task_id = $2 AND status = 'open'",
-        &[user_id.into(), task_id.into(), Value::Int(now)],
-    )
+    db.transaction(|db| {
+        let open = db.query(
+            "SELECT id FROM suggestions WHERE user_id = $1 AND task_id = $2 AND status = 'open'",
+            &[user_id.into(), task_id.into()],
+        )?;
+        let mut closed = 0;
+        for row in &open {
+            if close(db, user_id, &row.text(0)?, Status::Resolved, now)? {
+                closed += 1;
+            }
+        }
+        Ok(closed)
+    })
 }
