@@ -346,6 +346,8 @@ describe('web app', { timeout: 600_000 }, () => {
     await shot(page, '09-inbox');
     await page.locator('#side-panel').getByRole('button', { name: 'Mark read' }).click();
     await page.getByRole('button', { name: 'Notifications', exact: true }).waitFor();
+    // Read here, read on the other device too.
+    await b.page.getByRole('button', { name: 'Notifications', exact: true }).waitFor({ timeout: LIVE_MS });
     await page.keyboard.press('Escape');
   });
 
@@ -353,15 +355,18 @@ describe('web app', { timeout: 600_000 }, () => {
     const { page } = a;
     const yesterday = new Date(Date.now() - 86_400_000);
     const ymd = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(yesterday);
+    // The panel is open before the task exists: tasks.created goes through
+    // the sidecar to the overdue agent, whose suggestion reaches the open page
+    // through the change feed, worded in the user's time.
+    await page.getByRole('button', { name: /^Suggestions/ }).click();
+    await page.locator('#side-panel').waitFor();
     await quickAdd(page, 'File the tax return #admin', `${ymd}T10:00`);
     const r = row(page, 'File the tax return');
     await r.waitFor();
     assert.match(await r.locator('time.due').innerText(), /Overdue/);
-    // tasks.created goes through the sidecar to the overdue agent, whose
-    // suggestion reaches the open page through the change feed.
-    await page.getByRole('button', { name: /^Suggestions/ }).click();
     const card = page.locator('#side-panel li.suggestion', { hasText: 'File the tax return' });
-    await card.waitFor({ timeout: 10_000 });
+    await card.waitFor({ timeout: 5000 });
+    assert.match(await card.innerText(), /was due yesterday\. Move it to \w{3} \d{1,2} \w{3}, 10:00 or mark it done\?/);
     await shot(page, '10-suggestions');
     await card.getByRole('button', { name: 'Accept' }).click();
     await card.waitFor({ state: 'detached' });

@@ -33,7 +33,8 @@ export function SettingsPage({ s }: { s: AppState }) {
     setBusy(true);
     try {
       await saveSettings(patch);
-      toast('Settings saved');
+      // One toast however often Save is pressed.
+      toast('Settings saved', { id: 'settings-saved' });
     } catch (err) {
       setError({ message: messageOf(err), field: err instanceof ApiError ? err.field : undefined });
     } finally {
