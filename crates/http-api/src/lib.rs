@@ -217,6 +217,29 @@ pub fn task_reply(status: u16, task: &domain::task::Task) -> Reply {
     Reply::json(status, task).with_header("etag", format!("\"{}\"", task.version))
 }
 
+/// `POST /api/v1/tasks/:id/complete` and `/incomplete`: sets the task's
+/// completion to `completed`. The two routes are separate components (their
+/// own routes and permissions) with one behaviour, so it lives here. Repeating
+/// it is harmless: the task is returned unchanged and no event is published.
+pub fn set_task_completion(req: &Request, completed: bool) -> Result<Outcome, Error> {
+    if req.method != "POST" {
+        return Err(method_not_allowed("POST"));
+    }
+    let id = req.path_param("id")?;
+    let expected = task_service::Expected {
+        if_match: if_match(req)?,
+        body_version: None,
+    };
+    let (db, who) = open_authenticated(req)?;
+    let changed =
+        task_service::set_completion(&db, &who.user_id, &id, completed, expected, &origin(req))?;
+    Ok(Outcome::with_events(
+        task_reply(200, &changed.task),
+        db,
+        changed.events,
+    ))
+}
+
 /// The version in `If-Match: "3"` (or `3`), if the header is present.
 pub fn if_match(req: &Request) -> Result<Option<i64>, Error> {
     let Some(raw) = req.header("if-match") else {
