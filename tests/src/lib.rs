@@ -29,6 +29,7 @@ pub fn repo_root() -> PathBuf {
 }
 
 /// Variables and where the app keeps its state, for one host start.
+#[derive(Clone)]
 pub struct HostSetup {
     pub variables: HashMap<String, String>,
     pub state_dir: PathBuf,
@@ -57,6 +58,17 @@ impl HostSetup {
             state_dir,
         }
     }
+
+    /// The host's options for this setup (requests logged with
+    /// `TEST_LOG_REQUESTS` set).
+    pub fn app_options(self) -> spinhost::AppOptions {
+        spinhost::AppOptions {
+            state_dir: Some(self.state_dir),
+            variables: self.variables,
+            log_requests: std::env::var_os("TEST_LOG_REQUESTS").is_some(),
+            ..Default::default()
+        }
+    }
 }
 
 /// Starts the host on its own thread and runtime; returns the base URL.
@@ -70,13 +82,7 @@ pub fn start_host(setup: HostSetup) -> String {
             .build()
             .unwrap();
         runtime.block_on(async move {
-            let options = spinhost::AppOptions {
-                state_dir: Some(setup.state_dir),
-                variables: setup.variables,
-                log_requests: std::env::var_os("TEST_LOG_REQUESTS").is_some(),
-                ..Default::default()
-            };
-            let app = spinhost::App::load(repo_root().join("spin.toml"), options)
+            let app = spinhost::App::load(repo_root().join("spin.toml"), setup.app_options())
                 .expect("the host loads spin.toml (run scripts/test.sh to build the components)");
             let handle = app
                 .bind("127.0.0.1:0".parse().unwrap())

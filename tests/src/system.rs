@@ -1,11 +1,13 @@
-//! The whole system in one test process: the host serving the compiled
-//! components and the embedded Dapr-compatible sidecar reading the
-//! project's own `dapr/` resources, each on an ephemeral port. The sidecar
-//! can be started late or stopped, to test outages.
+//! The whole system in one test process: the host's own [`spinhost::System`]
+//! serving the compiled components with the embedded Dapr-compatible sidecar
+//! reading the project's own `dapr/` resources, each on an ephemeral port,
+//! behind a blocking API for tests. The sidecar can be started late or
+//! stopped, to test outages.
 
 use crate::{repo_root, Backend, HostSetup, TestApp};
-use dapr_sidecar::{Sidecar, SidecarConfig, SidecarHandle};
-use std::net::SocketAddr;
+use dapr_sidecar::SidecarHandle;
+use spinhost::{SidecarSettings, SystemOptions};
+use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -44,20 +46,20 @@ impl Default for SidecarSetup {
 
 pub struct System {
     pub app: TestApp,
+    /// What the sidecar starts with, again on [`System::restart`].
     pub sidecar_setup: SidecarSetup,
     pub runtime: tokio::runtime::Runtime,
-    pub sidecar: Option<SidecarHandle>,
+    /// Where the sidecar listens, also while it is stopped.
     pub sidecar_addr: SocketAddr,
     pub state_dir: PathBuf,
     pub db_url: String,
-    variables: std::collections::HashMap<String, String>,
-    app_handle: Option<spinhost::ServeHandle>,
+    host_setup: HostSetup,
+    /// None only while restarting.
+    host: Option<spinhost::System>,
 }
 
-fn free_port() -> SocketAddr {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    l.local_addr().unwrap()
-}
+/// The sidecar's app id; the app ids it stands in for are the setup's.
+const SIDECAR_APP_ID: &str = "api";
 
 impl System {
     /// Starts the host, and the sidecar unless `with_sidecar` is false.
@@ -70,106 +72,75 @@ impl System {
             Backend::Postgres => crate::pg::fresh_database("events"),
             Backend::Sqlite => String::new(),
         };
-        let sidecar_addr = free_port();
-        let mut setup = HostSetup::new(backend, &db_url);
-        setup.variables.insert(
-            "dapr_http_endpoint".into(),
-            format!("http://127.0.0.1:{}", sidecar_addr.port()),
-        );
-        let state_dir = setup.state_dir.clone();
-        let variables = setup.variables.clone();
+        // The host points the app's `dapr_http_endpoint` at its sidecar.
+        let host_setup = HostSetup::new(backend, &db_url);
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .unwrap();
-        let handle = runtime.block_on(async {
-            let options = spinhost::AppOptions {
-                state_dir: Some(setup.state_dir),
-                variables: setup.variables,
-                log_requests: std::env::var_os("TEST_LOG_REQUESTS").is_some(),
-                ..Default::default()
-            };
-            let app =
-                spinhost::App::load(repo_root().join("spin.toml"), options).expect("load app");
-            app.bind("127.0.0.1:0".parse().unwrap())
-                .await
-                .expect("bind")
-        });
-        let base = format!("http://{}", handle.local_addr());
-        let mut system = System {
-            app: TestApp::new(base, backend),
+        let any_port = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
+        let host = runtime.block_on(launch(&host_setup, &sidecar_setup, any_port, !with_sidecar));
+        let system = System {
+            app: TestApp::new(host.app_url(), backend),
             sidecar_setup,
             runtime,
-            sidecar: None,
-            sidecar_addr,
-            state_dir,
+            sidecar_addr: host.sidecar_addr().expect("the system has a sidecar"),
+            state_dir: host_setup.state_dir.clone(),
             db_url,
-            variables,
-            app_handle: Some(handle),
+            host_setup,
+            host: Some(host),
         };
         if with_sidecar {
-            system.start_sidecar();
+            system.wait_sidecar_ready();
         }
         system
     }
 
-    pub fn start_sidecar(&mut self) {
-        let app_url = self.app.base.clone();
-        let setup = &self.sidecar_setup;
-        let mut config = SidecarConfig::new("api", &app_url, self.state_dir.join("dapr"))
-            .with_resources(setup.resources.clone())
-            .with_listen(self.sidecar_addr)
-            .with_app_ids(setup.app_ids.clone());
-        if let Some(clock) = &setup.clock {
-            config = config.with_clock(clock.clone());
-        }
-        config.log_deliveries = std::env::var_os("TEST_LOG_DELIVERIES").is_some();
-        config.broker_redelivery_backoff = Duration::from_millis(200);
-        let handle = self
-            .runtime
-            .block_on(async {
-                let h = Sidecar::start(config).await?;
-                h.wait_ready(Duration::from_secs(10)).await?;
-                anyhow::Ok(h)
-            })
+    fn host(&self) -> &spinhost::System {
+        self.host.as_ref().expect("the host is running")
+    }
+
+    fn wait_sidecar_ready(&self) {
+        self.runtime
+            .block_on(self.sidecar().wait_ready(Duration::from_secs(10)))
             .expect("sidecar starts");
-        self.sidecar = Some(handle);
+    }
+
+    pub fn start_sidecar(&mut self) {
+        let host = self.host.as_mut().expect("the host is running");
+        self.runtime
+            .block_on(host.start_sidecar())
+            .expect("sidecar starts");
+        self.wait_sidecar_ready();
     }
 
     pub fn stop_sidecar(&mut self) {
-        if let Some(s) = self.sidecar.take() {
-            self.runtime.block_on(s.shutdown());
+        if let Some(host) = self.host.as_mut() {
+            self.runtime.block_on(host.stop_sidecar());
         }
     }
 
     /// Stops the sidecar and the host, then starts both again on the same
-    /// state (database, jobs, undelivered messages).
+    /// state (database, jobs, undelivered messages); the sidecar keeps its
+    /// address, the app gets a new one.
     pub fn restart(&mut self) {
-        self.stop_sidecar();
-        if let Some(h) = self.app_handle.take() {
-            self.runtime.block_on(h.shutdown()).expect("host stops");
+        if let Some(host) = self.host.take() {
+            self.runtime.block_on(stop(host)).expect("host stops");
         }
-        let options = spinhost::AppOptions {
-            state_dir: Some(self.state_dir.clone()),
-            variables: self.variables.clone(),
-            log_requests: std::env::var_os("TEST_LOG_REQUESTS").is_some(),
-            ..Default::default()
-        };
-        let handle = self.runtime.block_on(async {
-            let app =
-                spinhost::App::load(repo_root().join("spin.toml"), options).expect("load app");
-            app.bind("127.0.0.1:0".parse().unwrap())
-                .await
-                .expect("bind")
-        });
-        self.app.base = format!("http://{}", handle.local_addr());
-        self.app_handle = Some(handle);
-        self.start_sidecar();
+        let host = self.runtime.block_on(launch(
+            &self.host_setup,
+            &self.sidecar_setup,
+            self.sidecar_addr,
+            false,
+        ));
+        self.app.base = host.app_url();
+        self.host = Some(host);
+        self.wait_sidecar_ready();
     }
 
     pub fn sidecar(&self) -> &SidecarHandle {
-        self.sidecar.as_ref().expect("sidecar running")
+        self.host().sidecar().expect("sidecar running")
     }
 
     /// Waits until the sidecar has nothing left to deliver.
@@ -237,7 +208,8 @@ impl System {
         match self.app.backend {
             Backend::Postgres => crate::pg::scalar(&self.db_url, sql),
             Backend::Sqlite => {
-                let conn = rusqlite::Connection::open(self.state_dir.join("sqlite_db.db")).unwrap();
+                let conn =
+                    rusqlite::Connection::open(self.host().app().default_sqlite_path()).unwrap();
                 conn.busy_timeout(Duration::from_secs(5)).unwrap();
                 conn.query_row(sql, [], |r| r.get(0)).unwrap()
             }
@@ -247,9 +219,47 @@ impl System {
 
 impl Drop for System {
     fn drop(&mut self) {
-        self.stop_sidecar();
-        if let Some(h) = self.app_handle.take() {
-            let _ = self.runtime.block_on(h.shutdown());
+        if let Some(host) = self.host.take() {
+            let _ = self.runtime.block_on(stop(host));
         }
     }
+}
+
+/// Starts the host's system on the setup: the sidecar as the project's
+/// `api` app id with a short redelivery backoff (tests wait for retries),
+/// listening on `sidecar_listen`, not started yet when `start_later`.
+async fn launch(
+    host_setup: &HostSetup,
+    setup: &SidecarSetup,
+    sidecar_listen: SocketAddr,
+    start_later: bool,
+) -> spinhost::System {
+    let sidecar = SidecarSettings {
+        listen: sidecar_listen,
+        app_id: SIDECAR_APP_ID.to_string(),
+        app_ids: setup.app_ids.clone(),
+        resources_dirs: vec![setup.resources.clone()],
+        clock: setup.clock.clone(),
+        broker_redelivery_backoff: Some(Duration::from_millis(200)),
+        start_later,
+        log_deliveries: std::env::var_os("TEST_LOG_DELIVERIES").is_some(),
+        ..Default::default()
+    };
+    let options = SystemOptions {
+        sidecar: Some(sidecar),
+        ..Default::default()
+    };
+    spinhost::System::start(
+        repo_root().join("spin.toml"),
+        host_setup.clone().app_options(),
+        options,
+    )
+    .await
+    .expect("the host loads spin.toml and the sidecar starts")
+}
+
+/// Stops the sidecar first, then the host, as an outage would.
+async fn stop(mut host: spinhost::System) -> anyhow::Result<()> {
+    host.stop_sidecar().await;
+    host.shutdown().await
 }
