@@ -371,6 +371,23 @@ fn list_query_pairs(obj: &Map<String, Value>) -> Result<Vec<(String, String)>, E
     Ok(pairs)
 }
 
+/// The answer to a call that changed a task: the task, and an action of
+/// `kind` only when the change did something (a repeated one publishes
+/// nothing, so there is nothing to show).
+fn task_output(kind: &str, changed: task_service::Changed) -> Output {
+    let actions = if changed.events.is_empty() {
+        vec![]
+    } else {
+        vec![action(kind, &changed.task, json!({}))]
+    };
+    Output {
+        value: serde_json::to_value(&changed.task).unwrap_or_default(),
+        actions,
+        events: changed.events,
+        task: Some(TaskRef::of(&changed.task)),
+    }
+}
+
 /// Runs one tool call for the actor.
 pub fn call(a: &Actor, name: &str, args: &Value) -> Result<Output, CallError> {
     let mut obj = arguments(args)?;
@@ -388,12 +405,7 @@ pub fn call(a: &Actor, name: &str, args: &Value) -> Result<Output, CallError> {
         "create_task" => {
             let input = parse_new_task(&Value::Object(obj))?;
             let changed = task_service::create(a.db, a.user_id, input, a.origin)?;
-            Output {
-                value: serde_json::to_value(&changed.task).unwrap_or_default(),
-                actions: vec![action("task.created", &changed.task, json!({}))],
-                events: changed.events,
-                task: Some(TaskRef::of(&changed.task)),
-            }
+            task_output("task.created", changed)
         }
         "update_task" => {
             let id = take_task_id(&mut obj)?;
@@ -403,17 +415,7 @@ pub fn call(a: &Actor, name: &str, args: &Value) -> Result<Output, CallError> {
                 body_version: patch.expected_version,
             };
             let changed = task_service::update(a.db, a.user_id, &id, &patch, expected, a.origin)?;
-            let actions = if changed.events.is_empty() {
-                vec![]
-            } else {
-                vec![action("task.updated", &changed.task, json!({}))]
-            };
-            Output {
-                value: serde_json::to_value(&changed.task).unwrap_or_default(),
-                actions,
-                events: changed.events,
-                task: Some(TaskRef::of(&changed.task)),
-            }
+            task_output("task.updated", changed)
         }
         "complete_task" => {
             let id = take_task_id(&mut obj)?;
@@ -440,17 +442,7 @@ pub fn call(a: &Actor, name: &str, args: &Value) -> Result<Output, CallError> {
             } else {
                 "task.reopened"
             };
-            let actions = if changed.events.is_empty() {
-                vec![]
-            } else {
-                vec![action(kind, &changed.task, json!({}))]
-            };
-            Output {
-                value: serde_json::to_value(&changed.task).unwrap_or_default(),
-                actions,
-                events: changed.events,
-                task: Some(TaskRef::of(&changed.task)),
-            }
+            task_output(kind, changed)
         }
         "delete_task" => {
             let id = take_task_id(&mut obj)?;
