@@ -1,8 +1,32 @@
 //! Throwaway PostgreSQL databases on the local server (127.0.0.1:5432).
 
+use tokio::runtime::Runtime;
+use tokio_postgres::Client;
+
 /// The server the tests use; override with TEST_PG_URL (no database name).
 pub fn server_url() -> String {
     std::env::var("TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+}
+
+fn admin_url() -> String {
+    format!("{}/postgres", server_url())
+}
+
+/// A client for `url` with the runtime that drives it: the tests are
+/// blocking, so each call brings its own small runtime.
+fn connect(url: &str) -> (Runtime, Client) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let client = runtime.block_on(async {
+        let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+            .await
+            .expect("PostgreSQL on 127.0.0.1:5432 (scripts/test.sh starts it)");
+        tokio::spawn(conn);
+        client
+    });
+    (runtime, client)
 }
 
 /// Creates an empty database and returns its URL. Databases with the same
@@ -12,16 +36,8 @@ pub fn fresh_database(purpose: &str) -> String {
     let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let mine = format!("tm_it_{purpose}_{}_", std::process::id());
     let name = format!("{mine}{n}");
-    let admin = format!("{}/postgres", server_url());
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let (runtime, client) = connect(&admin_url());
     runtime.block_on(async {
-        let (client, conn) = tokio_postgres::connect(&admin, tokio_postgres::NoTls)
-            .await
-            .expect("PostgreSQL on 127.0.0.1:5432 (scripts/test.sh starts it)");
-        tokio::spawn(conn);
         let stale = client
             .query(
                 "SELECT datname FROM pg_database WHERE datname LIKE $1",
@@ -49,32 +65,13 @@ pub fn fresh_database(purpose: &str) -> String {
 
 /// The first column of the first row, as i64.
 pub fn scalar(db_url: &str, sql: &str) -> i64 {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        let (client, conn) = tokio_postgres::connect(db_url, tokio_postgres::NoTls)
-            .await
-            .unwrap();
-        tokio::spawn(conn);
-        let row = client.query_one(sql, &[]).await.unwrap();
-        row.get::<_, i64>(0)
-    })
+    let (runtime, client) = connect(db_url);
+    let row = runtime.block_on(client.query_one(sql, &[])).unwrap();
+    row.get::<_, i64>(0)
 }
 
 /// Runs statements as the superuser against the server's admin database.
 pub fn admin(sql: &str) {
-    let admin = format!("{}/postgres", server_url());
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        let (client, conn) = tokio_postgres::connect(&admin, tokio_postgres::NoTls)
-            .await
-            .unwrap();
-        tokio::spawn(conn);
-        client.batch_execute(sql).await.unwrap();
-    });
+    let (runtime, client) = connect(&admin_url());
+    runtime.block_on(client.batch_execute(sql)).unwrap();
 }
