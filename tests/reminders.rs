@@ -32,6 +32,7 @@ on_both_backends!(
     reminders_are_validated,
     completing_a_weekly_task_creates_exactly_one_next_instance,
     a_stopped_series_creates_no_more_instances,
+    an_existing_task_starts_changes_and_stops_repeating,
 );
 
 const MIN: i64 = 60_000;
@@ -561,4 +562,121 @@ fn a_stopped_series_creates_no_more_instances(backend: Backend) {
     assert_eq!(app.list_all(&user, "").len(), 3, "COUNT=3");
     let series = app.get("/api/v1/recurrences", t).json();
     assert_eq!(series["items"][0]["status"], "ended");
+}
+
+fn an_existing_task_starts_changes_and_stops_repeating(backend: Backend) {
+    let system = System::start(backend, true);
+    let app = &system.app;
+    let user = app.sign_up();
+    let t = Some(user.token.as_str());
+    let task = app.create_task(
+        &user,
+        json!({"title": "Water the plants", "dueAt": "2030-05-06T07:00:00Z"}),
+    );
+    let id = task["id"].as_str().unwrap();
+    let patch = |task_id: &str, body: Value| {
+        app.send_json("PATCH", &format!("/api/v1/tasks/{task_id}"), t, &body)
+    };
+    let complete = |task_id: &str| {
+        let r = app.request(
+            "POST",
+            &format!("/api/v1/tasks/{task_id}/complete"),
+            t,
+            &[],
+            None,
+        );
+        assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+        system.settle();
+    };
+
+    // A rule the engine refuses changes nothing.
+    let bad = patch(id, json!({"recurrence": {"rrule": "FREQ=SOMETIMES"}}));
+    assert_eq!(bad.error_code(400), "validation_failed");
+    patch(id, json!({"recurrence": 5})).error_code(400);
+    assert!(app.get("/api/v1/recurrences", t).json()["items"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        app.get(&format!("/api/v1/tasks/{id}"), t).json()["version"],
+        1
+    );
+
+    // Start repeating: the task becomes the first instance of a series.
+    let started = patch(
+        id,
+        json!({"recurrence": {"rrule": "FREQ=WEEKLY", "timezone": "UTC"}, "version": 1}),
+    );
+    assert_eq!(
+        started.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&started.body)
+    );
+    let started = started.json();
+    assert_eq!(started["recurrence"]["rrule"], "FREQ=WEEKLY");
+    assert_eq!(started["version"], 2);
+    let series_id = started["seriesId"].as_str().unwrap().to_string();
+    assert_eq!(
+        started["dueAt"], "2030-05-06T07:00:00.000Z",
+        "due time kept"
+    );
+    let updated = system
+        .sidecar()
+        .published("tasks-lifecycle")
+        .into_iter()
+        .filter(|e| e["type"] == "tasks.updated" && e["subject"] == id)
+        .last()
+        .unwrap();
+    assert_eq!(updated["data"]["changes"]["recurrence"]["old"], Value::Null);
+    assert_eq!(
+        updated["data"]["changes"]["recurrence"]["new"]["rrule"],
+        "FREQ=WEEKLY"
+    );
+    complete(id);
+    let open = open_tasks(app, &user);
+    assert_eq!(open.len(), 1, "{open:?}");
+    assert_eq!(open[0]["dueAt"], "2030-05-13T07:00:00.000Z", "a week later");
+    assert_eq!(open[0]["seriesId"], series_id.as_str());
+
+    // Change the rule on the open instance: the next one follows it.
+    let second = open[0]["id"].as_str().unwrap().to_string();
+    let daily = patch(&second, json!({"recurrence": {"rrule": "FREQ=DAILY"}}));
+    assert_eq!(
+        daily.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&daily.body)
+    );
+    assert_eq!(daily.json()["recurrence"]["rrule"], "FREQ=DAILY");
+    complete(&second);
+    let open = open_tasks(app, &user);
+    assert_eq!(open.len(), 1, "{open:?}");
+    assert_eq!(open[0]["dueAt"], "2030-05-14T07:00:00.000Z", "a day later");
+
+    // Stop repeating: the task stays, detached; the series stops.
+    let third = open[0]["id"].as_str().unwrap().to_string();
+    let stopped = patch(&third, json!({"recurrence": null}));
+    assert_eq!(
+        stopped.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&stopped.body)
+    );
+    let stopped = stopped.json();
+    assert_eq!(stopped["recurrence"], Value::Null);
+    assert_eq!(stopped["seriesId"], Value::Null);
+    assert_eq!(stopped["dueAt"], "2030-05-14T07:00:00.000Z");
+    let series = app.get("/api/v1/recurrences", t).json();
+    assert_eq!(series["items"][0]["status"], "stopped");
+    complete(&third);
+    assert!(open_tasks(app, &user).is_empty(), "no new instance");
+    assert_eq!(app.list_all(&user, "").len(), 3, "every instance is kept");
+    // Stopping a task that does not repeat changes nothing.
+    let again = patch(&third, json!({"recurrence": null}));
+    assert_eq!(again.status, 200);
+    assert_eq!(
+        again.json()["version"],
+        stopped["version"].as_i64().unwrap() + 1
+    );
 }

@@ -394,6 +394,24 @@ describe('web app', { timeout: 600_000 }, () => {
     await next.waitFor({ timeout: 10_000 });
     assert.doesNotMatch(await next.locator('time.due').innerText(), /tomorrow/i);
     assert.equal(await row(page, 'Water the plants').count(), 1, 'exactly one open instance');
+
+    // Stop repeating from the task's details: the task stays, without a repeat.
+    await next.getByRole('button', { name: 'Details' }).click();
+    const repeat = next.locator('section.sub', { has: page.locator('h3', { hasText: 'Repeat' }) });
+    await repeat.locator('select').first().selectOption('');
+    await repeat.getByRole('button', { name: 'Stop repeating' }).click();
+    await next.locator('.repeat').waitFor({ state: 'detached' });
+    assert.equal(await repeat.locator('.error').innerText(), '');
+
+    // A one-off task starts repeating from its details.
+    const once = row(page, 'Write report');
+    await once.getByRole('button', { name: 'Details' }).click();
+    const onceRepeat = once.locator('section.sub', { has: page.locator('h3', { hasText: 'Repeat' }) });
+    await onceRepeat.locator('select').first().selectOption('weekdays');
+    await onceRepeat.getByRole('button', { name: 'Save repeat' }).click();
+    await once.locator('.repeat').waitFor();
+    assert.equal(await onceRepeat.locator('.error').innerText(), '');
+    await once.getByRole('button', { name: 'Details' }).click();
   });
 
   test('settings: timezone, agents, webhook and its secret', async () => {

@@ -127,6 +127,10 @@ pub struct TaskPatch {
     pub due_at: Option<Option<i64>>,
     pub tags: Option<Vec<String>>,
     pub completed: Option<bool>,
+    /// Start or edit repeating (`Some(Some(rule))`, the same object as on
+    /// create) or stop it (`Some(None)`): applied by the task service,
+    /// which owns the series.
+    pub recurrence: Option<Option<Value>>,
     /// The version the client last saw (optimistic concurrency).
     pub expected_version: Option<i64>,
 }
@@ -139,6 +143,7 @@ impl TaskPatch {
             && self.due_at.is_none()
             && self.tags.is_none()
             && self.completed.is_none()
+            && self.recurrence.is_none()
     }
 }
 
@@ -157,6 +162,7 @@ const PATCH_FIELDS: &[&str] = &[
     "dueAt",
     "tags",
     "completed",
+    "recurrence",
     "version",
 ];
 
@@ -173,14 +179,16 @@ pub fn parse_new_task(body: &Value) -> Result<NewTask> {
         priority: optional(obj, "priority", priority)?.unwrap_or(Priority::Medium),
         due_at: optional(obj, "dueAt", due_at)?,
         tags: optional(obj, "tags", tags)?.unwrap_or_default(),
-        recurrence: optional(obj, "recurrence", |v| {
-            v.is_object().then(|| v.clone()).ok_or_else(|| {
-                Error::invalid(
-                    "recurrence",
-                    "recurrence must be an object such as {\"rrule\": \"FREQ=WEEKLY;BYDAY=MO\"}",
-                )
-            })
-        })?,
+        recurrence: optional(obj, "recurrence", recurrence)?,
+    })
+}
+
+fn recurrence(v: &Value) -> Result<Value> {
+    v.is_object().then(|| v.clone()).ok_or_else(|| {
+        Error::invalid(
+            "recurrence",
+            "recurrence must be an object such as {\"rrule\": \"FREQ=WEEKLY;BYDAY=MO\"}, or null to stop repeating",
+        )
     })
 }
 
@@ -201,6 +209,11 @@ pub fn parse_patch(body: &Value) -> Result<TaskPatch> {
             v.as_bool()
                 .ok_or_else(|| Error::invalid("completed", "completed must be true or false"))
         })?,
+        recurrence: match obj.get("recurrence") {
+            None => None,
+            Some(Value::Null) => Some(None),
+            Some(v) => Some(Some(recurrence(v)?)),
+        },
         expected_version: optional(obj, "version", |v| {
             v.as_i64()
                 .filter(|n| *n >= 1)
@@ -210,7 +223,7 @@ pub fn parse_patch(body: &Value) -> Result<TaskPatch> {
     if patch.is_empty() {
         return Err(Error::bad_request(
             "empty_update",
-            "the update changes nothing: send at least one of title, description, priority, dueAt, tags, completed",
+            "the update changes nothing: send at least one of title, description, priority, dueAt, tags, completed, recurrence",
         ));
     }
     Ok(patch)
@@ -404,6 +417,7 @@ pub fn field_value(task: &Task, field: &str) -> Value {
             .map(Value::from)
             .unwrap_or(Value::Null),
         "tags" => Value::from(task.tags.clone()),
+        "recurrence" => task.recurrence.clone().unwrap_or(Value::Null),
         "completed" => Value::from(task.completed),
         "completedAt" => task
             .completed_at
@@ -476,6 +490,18 @@ mod tests {
             parse_patch(&json!({"version": 0})).unwrap_err().code,
             "validation_failed"
         );
+    }
+
+    #[test]
+    fn patch_recurrence_starts_edits_or_stops() {
+        let rule = json!({"rrule": "FREQ=DAILY"});
+        let p = parse_patch(&json!({ "recurrence": rule })).unwrap();
+        assert_eq!(p.recurrence, Some(Some(rule)));
+        let stop = parse_patch(&json!({"recurrence": null})).unwrap();
+        assert_eq!(stop.recurrence, Some(None));
+        assert!(!stop.is_empty(), "stopping alone is an update");
+        assert_eq!(parse_patch(&json!({"title": "x"})).unwrap().recurrence, None);
+        assert!(parse_patch(&json!({"recurrence": "weekly"})).is_err());
     }
 
     #[test]

@@ -256,6 +256,21 @@ pub fn update(db: &Db, after: &Task, events: &[OutboxEvent]) -> Result<(), Error
     })
 }
 
+/// Attaches the task to a series (or detaches it) after `update` saved it:
+/// the series columns change only when repeating starts or stops.
+pub fn set_series(db: &Db, task: &Task) -> Result<(), Error> {
+    db.execute(
+        "UPDATE tasks SET series_id = $3, series_index = $4 WHERE id = $1 AND user_id = $2",
+        &[
+            (&task.id).into(),
+            (&task.user_id).into(),
+            task.series_id.as_deref().into(),
+            task.series_index.into(),
+        ],
+    )
+    .map(|_| ())
+}
+
 pub fn version_conflict() -> Error {
     Error::new(
         ErrorKind::Conflict,

@@ -94,11 +94,40 @@ pub fn update(
     expected: Expected,
     origin: &Origin,
 ) -> Result<Changed, Error> {
+    let Some(rule) = &patch.recurrence else {
+        return update_fields(db, user_id, id, patch, expected, origin, |_, _, _| {
+            Ok(vec![])
+        });
+    };
+    // The series starts, changes or stops with the task: one transaction.
+    db.transaction(|db| {
+        update_fields(db, user_id, id, patch, expected, origin, |db, task, now| {
+            recurring::apply_to_task(db, task, rule.as_ref(), now)
+        })
+    })
+}
+
+/// The update itself; `series` applies a recurrence change to the task
+/// first and answers which task fields that changed.
+fn update_fields(
+    db: &Db,
+    user_id: &str,
+    id: &str,
+    patch: &TaskPatch,
+    expected: Expected,
+    origin: &Origin,
+    series: impl FnOnce(&Db, &mut Task, i64) -> Result<Vec<&'static str>, Error>,
+) -> Result<Changed, Error> {
     let before = get(db, user_id, id)?;
     check_expected(&before, expected)?;
     let now = now_ms();
     let mut after = before.clone();
-    let changed = apply_patch(&mut after, patch, now);
+    let mut changed = apply_patch(&mut after, patch, now);
+    for field in series(db, &mut after, now)? {
+        if !changed.contains(&field) {
+            changed.push(field);
+        }
+    }
     if changed.is_empty() {
         return Ok(Changed {
             task: before,
@@ -120,6 +149,9 @@ pub fn update(
         events.push(event::task_completion(&new_id(), &after, origin, now));
     }
     store::tasks::update(db, &after, &events)?;
+    if (&after.series_id, after.series_index) != (&before.series_id, before.series_index) {
+        store::tasks::set_series(db, &after)?;
+    }
     Ok(Changed {
         task: after,
         events,
@@ -449,6 +481,54 @@ pub mod recurring {
             updated_at: now,
         };
         Ok((series, first_due))
+    }
+
+    /// A task's PATCH `recurrence`: a rule makes a one-off task the first
+    /// instance of a new series, or edits the series of a repeating one
+    /// (from its open instance on, resuming it if it was stopped); `None`
+    /// stops the series and detaches the task, which stays as it is.
+    /// Answers the task fields that changed.
+    pub fn apply_to_task(
+        db: &Db,
+        task: &mut Task,
+        rule: Option<&Value>,
+        now: i64,
+    ) -> Result<Vec<&'static str>, Error> {
+        let mut changed = vec![];
+        match (rule, task.series_id.clone()) {
+            (None, None) => {}
+            (None, Some(series_id)) => {
+                store::series::set_status(db, &series_id, "stopped", now)?;
+                task.series_id = None;
+                task.series_index = None;
+                task.recurrence = None;
+                changed.push("recurrence");
+            }
+            (Some(raw), None) => {
+                let (series, first_due) = start(db, &task.user_id, raw, task.due_at, now)?;
+                store::series::insert(db, &series)?;
+                if task.due_at != Some(first_due) {
+                    task.due_at = Some(first_due);
+                    changed.push("dueAt");
+                }
+                task.series_id = Some(series.id.clone());
+                task.series_index = Some(0);
+                task.recurrence = Some(display(&series)?);
+                changed.push("recurrence");
+            }
+            (Some(raw), Some(series_id)) => {
+                let edited = edit(db, &task.user_id, &series_id, raw, now)?;
+                if edited.status != "active" {
+                    store::series::set_status(db, &series_id, "active", now)?;
+                }
+                let shown = Some(display(&edited)?);
+                if task.recurrence != shown {
+                    task.recurrence = shown;
+                    changed.push("recurrence");
+                }
+            }
+        }
+        Ok(changed)
     }
 
     /// The next instance after `done` was completed, if the series goes

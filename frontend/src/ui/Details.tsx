@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, messageOf } from '../api';
-import { api, store, toast, tz, updateTask } from '../app';
+import { messageOf } from '../api';
+import { api, toast, tz, updateTask } from '../app';
 import { formatAbsolute, formatRelative, fromWall, zonedParts } from '../dates';
 import { presetOf, presetRule, REPEAT_LABELS, type RepeatPreset } from '../repeat';
 import type { Reminder, Task } from '../types';
@@ -178,38 +178,19 @@ function Repeat({ task }: { task: Task }) {
     const rrule = presetRule(preset, weekday(), custom);
     setBusy(true);
     try {
-      const seriesId = rec?.seriesId ?? task.seriesId;
-      if (rec && seriesId && rrule) {
-        await api.patch(`/recurrences/${seriesId}`, { rrule, mode });
-        await reload();
-        toast('Repeat rule changed');
-      } else if (rec && seriesId && !rrule) {
-        await api.post(`/recurrences/${seriesId}/stop`);
-        await reload();
-        toast('Stopped repeating');
-      } else if (rrule) {
+      // One PATCH of the task starts, changes or stops the repeat, with the
+      // task's version: a change made elsewhere meanwhile is not overwritten.
+      if (rrule) {
         await updateTask(task, { recurrence: { rrule, mode } });
-        toast('Task repeats');
+        toast(rec ? 'Repeat rule changed' : 'Task repeats');
+      } else if (rec) {
+        await updateTask(task, { recurrence: null });
+        toast('Stopped repeating');
       }
     } catch (err) {
-      if (err instanceof ApiError && err.code === 'unknown_field') {
-        setError('This server sets repeats only when a task is created (use Repeat… in quick add).');
-      } else if (err instanceof ApiError && err.status === 404 && err.message === 'no such API endpoint') {
-        setError('Repeating tasks are not available on this server yet.');
-      } else {
-        setError(messageOf(err));
-      }
+      setError(messageOf(err));
     } finally {
       setBusy(false);
-    }
-  }
-
-  async function reload() {
-    try {
-      const t = await api.get<Task>(`/tasks/${task.id}`);
-      store.set((s) => ({ tasks: { ...s.tasks, [t.id]: t } }));
-    } catch {
-      /* the feed brings it */
     }
   }
 
