@@ -625,8 +625,7 @@ fn an_existing_task_starts_changes_and_stops_repeating(backend: Backend) {
         .sidecar()
         .published("tasks-lifecycle")
         .into_iter()
-        .filter(|e| e["type"] == "tasks.updated" && e["subject"] == id)
-        .last()
+        .rfind(|e| e["type"] == "tasks.updated" && e["subject"] == id)
         .unwrap();
     assert_eq!(updated["data"]["changes"]["recurrence"]["old"], Value::Null);
     assert_eq!(
