@@ -11,18 +11,7 @@ use integration_tests::{app, start_host, Backend, HostSetup, Resp, TestApp, User
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod postgres {
-            $( #[test] fn $name() { super::$name(super::Backend::Postgres); } )*
-        }
-        mod sqlite {
-            $( #[test] fn $name() { super::$name(super::Backend::Sqlite); } )*
-        }
-    };
-}
-
-on_both_backends!(
+integration_tests::on_both_backends!(
     conversation_adds_lists_completes_and_deletes_with_confirmation,
     ambiguous_names_get_a_question_and_impossible_requests_a_refusal,
     the_previous_task_carries_over_to_the_next_turn,

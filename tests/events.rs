@@ -8,18 +8,7 @@ use integration_tests::{Backend, TestApp, User};
 use serde_json::{json, Value};
 use std::time::Duration;
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod postgres {
-            $( #[test] fn $name() { super::$name(super::Backend::Postgres); } )*
-        }
-        mod sqlite {
-            $( #[test] fn $name() { super::$name(super::Backend::Sqlite); } )*
-        }
-    };
-}
-
-on_both_backends!(
+integration_tests::on_both_backends!(
     overdue_suggestion_within_two_seconds,
     same_event_twice_gives_one_suggestion,
     relay_delivers_what_was_published_while_the_sidecar_was_down,

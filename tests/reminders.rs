@@ -12,18 +12,7 @@ use sha2::Sha256;
 use std::sync::Arc;
 use std::time::Duration;
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod postgres {
-            $( #[test] fn $name() { super::$name(super::Backend::Postgres); } )*
-        }
-        mod sqlite {
-            $( #[test] fn $name() { super::$name(super::Backend::Sqlite); } )*
-        }
-    };
-}
-
-on_both_backends!(
+integration_tests::on_both_backends!(
     reminder_fires_in_app_and_to_the_webhook,
     completing_first_cancels_the_reminder,
     moving_the_due_date_moves_the_reminder,

@@ -10,18 +10,7 @@ use integration_tests::{Backend, User};
 use serde_json::{json, Value};
 use std::time::Duration;
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod postgres {
-            $( #[test] fn $name() { super::$name(super::Backend::Postgres); } )*
-        }
-        mod sqlite {
-            $( #[test] fn $name() { super::$name(super::Backend::Sqlite); } )*
-        }
-    };
-}
-
-on_both_backends!(
+integration_tests::on_both_backends!(
     old_rows_are_pruned_and_recent_ones_kept,
     a_processed_event_inside_its_window_is_still_deduplicated,
     an_expired_cursor_gets_410_and_a_current_one_does_not,

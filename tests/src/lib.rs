@@ -15,6 +15,20 @@ pub mod webhook;
 /// The session-signing key of every test app (tests forge tokens with it).
 pub const TEST_AUTH_SECRET: &str = "integration-test-secret-0123456789";
 
+/// Runs each named test function once per backend, as `postgres::name`
+/// and `sqlite::name`; each function takes the `Backend`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod postgres {
+            $( #[test] fn $name() { super::$name($crate::Backend::Postgres); } )*
+        }
+        mod sqlite {
+            $( #[test] fn $name() { super::$name($crate::Backend::Sqlite); } )*
+        }
+    };
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Postgres,

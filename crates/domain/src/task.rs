@@ -500,7 +500,10 @@ mod tests {
         let stop = parse_patch(&json!({"recurrence": null})).unwrap();
         assert_eq!(stop.recurrence, Some(None));
         assert!(!stop.is_empty(), "stopping alone is an update");
-        assert_eq!(parse_patch(&json!({"title": "x"})).unwrap().recurrence, None);
+        assert_eq!(
+            parse_patch(&json!({"title": "x"})).unwrap().recurrence,
+            None
+        );
         assert!(parse_patch(&json!({"recurrence": "weekly"})).is_err());
     }
 
