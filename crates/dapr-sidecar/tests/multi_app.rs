@@ -625,9 +625,15 @@ async fn project_resources_with_every_app_id() {
     let s = start(cfg).await;
     s.wait_ready(WAIT).await.unwrap();
 
+    // Every cron binding in dapr/ is scoped to the one-replica scheduler.
+    let all_crons = std::fs::read_to_string(dir.join("bindings.yaml"))
+        .unwrap()
+        .matches("type: bindings.cron")
+        .count();
+    assert!(all_crons >= 4, "the project's crons: {all_crons}");
     for id in hosted {
         let r = s.resources_for(id).unwrap();
-        let crons = if id == "scheduler" { 3 } else { 0 };
+        let crons = if id == "scheduler" { all_crons } else { 0 };
         assert_eq!(r.cron_bindings.len(), crons, "{id}");
         // The dead-letter recorder reads every dead-letter topic; each other
         // consumer its own subscription; the scheduler only has crons.
