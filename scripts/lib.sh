@@ -5,7 +5,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+# Each step says how long the run has taken so far, so a slow step shows.
+log() { printf '\033[1m==> %s\033[0m (%ds)\n' "$*" "$SECONDS" >&2; }
 
 apt_install() {
     local missing=()
