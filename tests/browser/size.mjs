@@ -94,7 +94,9 @@ try {
   console.log(`host: ${host.url}`);
   console.log(`JavaScript: ${kb(gz)} gzipped (${kb(raw)} uncompressed) in ${files.filter((f) => f.endsWith('.js')).length} file(s); CSS ${kb(cssGz)} gzipped`);
   console.log(
-    `JavaScript transferred by the host: ${kb(out[0].jsTransfer)} on the wire (body ${kb(out[0].jsBody)}; the host sends it uncompressed)`,
+    `JavaScript transferred by the host: ${kb(out[0].jsTransfer)} on the wire (body ${kb(out[0].jsBody)}, ${
+      out[0].jsBody < raw * 0.9 ? 'compressed by the host' : 'sent uncompressed'
+    })`,
   );
   console.log(`first render (sign-in screen), median of ${RUNS} cold loads:`);
   console.log(`  time to first byte      ${median(out.map((m) => m.ttfb)).toFixed(0)} ms`);
