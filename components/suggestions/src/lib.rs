@@ -67,14 +67,14 @@ fn not_open() -> Error {
 
 fn dismiss(req: &Request, id: &str) -> Result<Outcome, Error> {
     let (db, who) = open_authenticated(req)?;
-    store::suggestions::get(&db, &who.user_id, id)?
-        .ok_or_else(|| Error::not_found("suggestion"))?;
-    if !store::suggestions::close(&db, &who.user_id, id, Status::Dismissed, now_ms())? {
-        return Err(not_open());
+    match store::suggestions::close(&db, &who.user_id, id, Status::Dismissed, now_ms())? {
+        Some(s) => Ok(Reply::json(200, &s).into()),
+        // Unknown or someone else's (404), or no longer open (409).
+        None => match store::suggestions::get(&db, &who.user_id, id)? {
+            Some(_) => Err(not_open()),
+            None => Err(Error::not_found("suggestion")),
+        },
     }
-    let s = store::suggestions::get(&db, &who.user_id, id)?
-        .ok_or_else(|| Error::not_found("suggestion"))?;
-    Ok(Reply::json(200, &s).into())
 }
 
 /// Applies the suggested change and closes the suggestion in one
@@ -112,11 +112,8 @@ fn accept(req: &Request, id: &str) -> Result<Outcome, Error> {
             }
             _ => (None, vec![]),
         };
-        if !store::suggestions::close(db, user_id, id, Status::Accepted, now_ms())? {
-            return Err(not_open());
-        }
-        let closed = store::suggestions::get(db, user_id, id)?
-            .ok_or_else(|| Error::not_found("suggestion"))?;
+        let closed = store::suggestions::close(db, user_id, id, Status::Accepted, now_ms())?
+            .ok_or_else(not_open)?;
         Ok((closed, task, events))
     })?;
     Ok(Outcome::with_events(

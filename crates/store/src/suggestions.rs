@@ -119,8 +119,15 @@ pub fn get(db: &Db, user_id: &str, id: &str) -> Result<Option<Suggestion>, Error
     rows.first().map(from_row).transpose()
 }
 
-/// Moves an open suggestion to `to`; answers whether it was open.
-pub fn close(db: &Db, user_id: &str, id: &str, to: Status, now: i64) -> Result<bool, Error> {
+/// Moves an open suggestion to `to`; answers it as closed, or `None` when
+/// it was not open (or is not the user's).
+pub fn close(
+    db: &Db,
+    user_id: &str,
+    id: &str,
+    to: Status,
+    now: i64,
+) -> Result<Option<Suggestion>, Error> {
     db.transaction(|db| {
         let n = db.execute(
             "UPDATE suggestions SET status = $3, updated_at = $4
@@ -133,12 +140,13 @@ pub fn close(db: &Db, user_id: &str, id: &str, to: Status, now: i64) -> Result<b
             ],
         )?;
         if n == 0 {
-            return Ok(false);
+            return Ok(None);
         }
-        if let Some(s) = get(db, user_id, id)? {
-            record_change(db, &s)?;
+        let closed = get(db, user_id, id)?;
+        if let Some(s) = &closed {
+            record_change(db, s)?;
         }
-        Ok(true)
+        Ok(closed)
     })
 }
 
@@ -152,7 +160,7 @@ pub fn resolve_for_task(db: &Db, user_id: &str, task_id: &str, now: i64) -> Resu
         )?;
         let mut closed = 0;
         for row in &open {
-            if close(db, user_id, &row.text(0)?, Status::Resolved, now)? {
+            if close(db, user_id, &row.text(0)?, Status::Resolved, now)?.is_some() {
                 closed += 1;
             }
         }
