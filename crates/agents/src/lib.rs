@@ -93,9 +93,15 @@ fn may_advise(db: &Db, user_id: &str, now: i64) -> Result<Result<Zone, Verdict>,
     Ok(Ok(Zone::of(&settings)))
 }
 
-/// Stores a proposal once per dedup key.
-fn store_once(db: &Db, user_id: &str, proposal: Proposal, now: i64) -> Result<Verdict, Error> {
-    let (s, key) = proposal.into_suggestion(new_id(), user_id, now);
+/// Stores a proposal, worded in the user's time, once per dedup key.
+fn store_once(
+    db: &Db,
+    user_id: &str,
+    proposal: Proposal,
+    clock: &Zone,
+    now: i64,
+) -> Result<Verdict, Error> {
+    let (s, key) = proposal.into_suggestion(new_id(), user_id, now, clock);
     if store::suggestions::insert_once(db, &s, &key)? {
         Ok(Verdict::Created)
     } else {
@@ -107,18 +113,15 @@ fn store_once(db: &Db, user_id: &str, proposal: Proposal, now: i64) -> Result<Ve
 /// `tasks.overdue` event is published for it.
 pub fn check_overdue(db: &Db, task: &Task, origin: &Origin, now: i64) -> Result<Effect, Error> {
     // The rule first (pure, cheap); the user's settings are read only when
-    // there is advice to give, then the advice is worded in their timezone.
-    if suggestion::overdue(task, now, &suggestion::UtcClock).is_none() {
+    // there is advice to give.
+    let Some(proposal) = suggestion::overdue(task, now) else {
         return Ok(Effect::only(Verdict::NothingToSay));
-    }
+    };
     let clock = match may_advise(db, &task.user_id, now)? {
         Ok(clock) => clock,
         Err(verdict) => return Ok(Effect::only(verdict)),
     };
-    let Some(proposal) = suggestion::overdue(task, now, &clock) else {
-        return Ok(Effect::only(Verdict::NothingToSay));
-    };
-    let verdict = store_once(db, &task.user_id, proposal, now)?;
+    let verdict = store_once(db, &task.user_id, proposal, &clock, now)?;
     let mut events = vec![];
     if verdict == Verdict::Created {
         let e = event::task_overdue(&new_id(), task, origin, now);
@@ -136,17 +139,16 @@ pub fn check_load(db: &Db, user_id: &str, due_at: i64, now: i64) -> Result<Effec
         return Ok(Effect::only(Verdict::NothingToSay));
     }
     let tasks = store::tasks::open_due_between(db, user_id, week, week + 7 * DAY_MS)?;
-    if suggestion::weekly_load(user_id, week, &tasks, &suggestion::UtcClock).is_none() {
+    let Some(proposal) = suggestion::weekly_load(user_id, week, &tasks) else {
         return Ok(Effect::only(Verdict::NothingToSay));
-    }
+    };
     let clock = match may_advise(db, user_id, now)? {
         Ok(clock) => clock,
         Err(verdict) => return Ok(Effect::only(verdict)),
     };
-    let Some(proposal) = suggestion::weekly_load(user_id, week, &tasks, &clock) else {
-        return Ok(Effect::only(Verdict::NothingToSay));
-    };
-    Ok(Effect::only(store_once(db, user_id, proposal, now)?))
+    Ok(Effect::only(store_once(
+        db, user_id, proposal, &clock, now,
+    )?))
 }
 
 /// Completed or deleted: the task's open suggestions no longer apply.

@@ -95,25 +95,74 @@ pub struct Suggestion {
     pub updated_at: i64,
 }
 
-/// A suggestion the rules want, with the key that makes it unique.
+/// A suggestion the rules want, with the key that makes it unique. The
+/// rules decide without knowing the user; the words are chosen last, in
+/// the user's time, once the user may be advised at all.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Proposal {
     pub task_id: Option<String>,
     pub kind: &'static str,
-    pub message: String,
+    pub wording: Wording,
     pub action: Option<Value>,
     pub dedup_key: String,
 }
 
+/// What a proposal says, before it is put in a user's words.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Wording {
+    Overdue {
+        title: String,
+        due: i64,
+        new_due: i64,
+        now: i64,
+    },
+    Load {
+        heavy: usize,
+        week: i64,
+        title: String,
+    },
+}
+
 impl Proposal {
-    pub fn into_suggestion(self, id: String, user_id: &str, now: i64) -> (Suggestion, String) {
+    pub fn message(&self, clock: &dyn UserClock) -> String {
+        match &self.wording {
+            Wording::Overdue {
+                title,
+                due,
+                new_due,
+                now,
+            } => {
+                let lateness = match clock.days_between(*due, *now) {
+                    0 => "earlier today".to_string(),
+                    1 => "yesterday".to_string(),
+                    n => format!("{n} days ago"),
+                };
+                format!(
+                    "\u{201c}{title}\u{201d} was due {lateness}. Move it to {} or mark it done?",
+                    clock.date_time(*new_due)
+                )
+            }
+            Wording::Load { heavy, week, title } => format!(
+                "{heavy} high-priority tasks are due the week of {}. Postpone \u{201c}{title}\u{201d} by a week?",
+                clock.date(*week)
+            ),
+        }
+    }
+
+    pub fn into_suggestion(
+        self,
+        id: String,
+        user_id: &str,
+        now: i64,
+        clock: &dyn UserClock,
+    ) -> (Suggestion, String) {
         (
             Suggestion {
                 id,
                 user_id: user_id.to_string(),
+                message: self.message(clock),
                 task_id: self.task_id,
                 kind: self.kind.to_string(),
-                message: self.message,
                 status: Status::Open,
                 action: self.action,
                 created_at: now,
@@ -132,16 +181,11 @@ pub fn overdue_key(task_id: &str, due_at: i64) -> String {
 
 /// An open task whose due time has passed gets an overdue suggestion that
 /// offers to move it to the same time of day, on the first day from now.
-pub fn overdue(task: &Task, now: i64, clock: &dyn UserClock) -> Option<Proposal> {
+pub fn overdue(task: &Task, now: i64) -> Option<Proposal> {
     let due = task.due_at?;
     if task.completed || due >= now {
         return None;
     }
-    let lateness = match clock.days_between(due, now) {
-        0 => "earlier today".to_string(),
-        1 => "yesterday".to_string(),
-        n => format!("{n} days ago"),
-    };
     let mut new_due = due + ((now - due) / DAY_MS + 1) * DAY_MS;
     while new_due <= now {
         new_due += DAY_MS;
@@ -149,11 +193,12 @@ pub fn overdue(task: &Task, now: i64, clock: &dyn UserClock) -> Option<Proposal>
     Some(Proposal {
         task_id: Some(task.id.clone()),
         kind: OVERDUE,
-        message: format!(
-            "\u{201c}{}\u{201d} was due {lateness}. Move it to {} or mark it done?",
-            task.title,
-            clock.date_time(new_due)
-        ),
+        wording: Wording::Overdue {
+            title: task.title.clone(),
+            due,
+            new_due,
+            now,
+        },
         action: Some(
             json!({ "type": "reschedule", "taskId": task.id, "dueAt": time::format_ms(new_due) }),
         ),
@@ -171,12 +216,7 @@ pub fn week_start(t: i64) -> i64 {
 /// Is the week overloaded? `week_tasks` are the user's open tasks due in
 /// the week starting `week`. Suggests postponing the one with the lowest
 /// priority and the latest due time by a week. One per user per week.
-pub fn weekly_load(
-    user_id: &str,
-    week: i64,
-    week_tasks: &[Task],
-    clock: &dyn UserClock,
-) -> Option<Proposal> {
+pub fn weekly_load(user_id: &str, week: i64, week_tasks: &[Task]) -> Option<Proposal> {
     let heavy: Vec<&Task> = week_tasks
         .iter()
         .filter(|t| !t.completed && t.priority >= Priority::High && t.due_at.is_some())
@@ -191,12 +231,11 @@ pub fn weekly_load(
     Some(Proposal {
         task_id: Some(candidate.id.clone()),
         kind: PRIORITIZATION,
-        message: format!(
-            "{} high-priority tasks are due the week of {}. Postpone \u{201c}{}\u{201d} by a week?",
-            heavy.len(),
-            clock.date(week),
-            candidate.title
-        ),
+        wording: Wording::Load {
+            heavy: heavy.len(),
+            week,
+            title: candidate.title.clone(),
+        },
         action: Some(
             json!({ "type": "reschedule", "taskId": candidate.id, "dueAt": time::format_ms(new_due) }),
         ),
@@ -219,19 +258,17 @@ mod tests {
     #[test]
     fn overdue_only_for_open_past_due_tasks() {
         let now = 10 * DAY_MS;
-        let utc = &UtcClock;
-        assert!(overdue(&task("a", Priority::Low, None), now, utc).is_none());
-        assert!(overdue(&task("a", Priority::Low, Some(now + 1)), now, utc).is_none());
+        assert!(overdue(&task("a", Priority::Low, None), now).is_none());
+        assert!(overdue(&task("a", Priority::Low, Some(now + 1)), now).is_none());
         let mut done = task("a", Priority::Low, Some(now - 1));
         done.completed = true;
-        assert!(overdue(&done, now, utc).is_none());
-        let p = overdue(&task("a", Priority::Low, Some(now - DAY_MS - 5)), now, utc).unwrap();
-        assert!(p.message.contains("was due 2 days ago"), "{}", p.message);
+        assert!(overdue(&done, now).is_none());
+        let p = overdue(&task("a", Priority::Low, Some(now - DAY_MS - 5)), now).unwrap();
+        let message = p.message(&UtcClock);
+        assert!(message.contains("was due 2 days ago"), "{message}");
         assert!(
-            p.message
-                .ends_with("Move it to Sun 11 Jan, 23:59 or mark it done?"),
-            "{}",
-            p.message
+            message.ends_with("Move it to Sun 11 Jan, 23:59 or mark it done?"),
+            "{message}"
         );
         assert_eq!(p.dedup_key, format!("overdue:a:{}", now - DAY_MS - 5));
         let moved = time::parse_instant("x", p.action.unwrap()["dueAt"].as_str().unwrap()).unwrap();
@@ -254,21 +291,20 @@ mod tests {
             task("a", Priority::High, Some(w + 1)),
             task("b", Priority::Urgent, Some(w + 2)),
         ];
-        assert!(weekly_load("u", w, &two, &UtcClock).is_none());
+        assert!(weekly_load("u", w, &two).is_none());
         let mut three = two.clone();
         three.push(task("c", Priority::High, Some(w + 3)));
         three.push(task("d", Priority::Low, Some(w + 4)));
-        let p = weekly_load("u", w, &three, &UtcClock).unwrap();
+        let p = weekly_load("u", w, &three).unwrap();
         assert_eq!(
             p.task_id.as_deref(),
             Some("c"),
             "lowest priority, latest due"
         );
+        let message = p.message(&UtcClock);
         assert!(
-            p.message
-                .starts_with("3 high-priority tasks are due the week of Mon 6 Apr."),
-            "{}",
-            p.message
+            message.starts_with("3 high-priority tasks are due the week of Mon 6 Apr."),
+            "{message}"
         );
         assert_eq!(p.dedup_key, format!("prioritization:u:{w}"));
     }
