@@ -84,11 +84,19 @@ async function deliver(route, type, data) {
   return JSON.parse(text);
 }
 
+/** Today's calendar date in Europe/Berlin, `days` later, as YYYY-MM-DD. */
+function berlinDate(days = 0) {
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(Date.now());
+  // Calendar arithmetic on the date alone, so a DST change or the hour of
+  // the run never moves the result to another day.
+  const d = new Date(`${today}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
 function tomorrowAt(hour) {
   // A wall-clock time in Europe/Berlin (the devices' and the new account's timezone).
-  const d = new Date(Date.now() + 86_400_000);
-  const ymd = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(d);
-  return `${ymd}T${String(hour).padStart(2, '0')}:00`;
+  return `${berlinDate(1)}T${String(hour).padStart(2, '0')}:00`;
 }
 
 describe('web app', { timeout: 600_000 }, () => {
@@ -353,8 +361,7 @@ describe('web app', { timeout: 600_000 }, () => {
 
   test('suggestions: accept moves an overdue task', async () => {
     const { page } = a;
-    const yesterday = new Date(Date.now() - 86_400_000);
-    const ymd = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(yesterday);
+    const ymd = berlinDate(-1);
     // The panel is open before the task exists: tasks.created goes through
     // the sidecar to the overdue agent, whose suggestion reaches the open page
     // through the change feed, worded in the user's time.
@@ -368,10 +375,23 @@ describe('web app', { timeout: 600_000 }, () => {
     await card.waitFor({ timeout: 5000 });
     assert.match(await card.innerText(), /was due yesterday\. Move it to \w{3} \d{1,2} \w{3}, 10:00 or mark it done\?/);
     await shot(page, '10-suggestions');
+    const taskId = await r.getAttribute('data-task-id');
+    const oldDue = Date.parse((await api(page, `/tasks/${taskId}`)).body.dueAt);
     await card.getByRole('button', { name: 'Accept' }).click();
     await card.waitFor({ state: 'detached' });
     await page.keyboard.press('Escape');
-    await r.locator('time.due', { hasText: /^Due tomorrow/ }).waitFor({ timeout: LIVE_MS });
+    await r.locator('time.due', { hasText: /^Due / }).waitFor({ timeout: LIVE_MS });
+    // The agent's rule: the same time of day, on the first day from now.
+    // Whether that is later today or tomorrow depends on the hour of the run,
+    // so the expectation is computed from the moment the task was accepted.
+    const newDue = Date.parse((await api(page, `/tasks/${taskId}`)).body.dueAt);
+    const acceptedAt = Date.now();
+    assert.equal((newDue - oldDue) % 86_400_000, 0, 'moved by whole days');
+    assert.ok(newDue > acceptedAt - 60_000 && newDue - 86_400_000 <= acceptedAt, 'the first such time from now');
+    const dueDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(newDue);
+    const label = await r.locator('time.due').innerText();
+    if (dueDay === berlinDate(1)) assert.match(label, /^Due tomorrow 10:00/);
+    else assert.match(label, /^Due (today 10:00|in \d+ (hours?|minutes?))/);
   });
 
   test('repeat a task', async () => {
