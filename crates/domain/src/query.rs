@@ -3,7 +3,7 @@
 
 use crate::error::{Error, Result};
 use crate::limits::*;
-use crate::task::{normalize_tag, Priority};
+use crate::task::{normalize_tag, reject_nul, Priority};
 use crate::time;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -169,6 +169,7 @@ pub fn parse_list_query(pairs: &[(String, String)]) -> Result<ListQuery> {
                         format!("q must be at most {MAX_SEARCH_CHARS} characters"),
                     ));
                 }
+                reject_nul("q", text)?;
                 q.search = (!text.is_empty()).then(|| text.to_lowercase());
             }
             "sort" => {
@@ -239,11 +240,13 @@ fn decode_cursor(text: &str, sort: Sort) -> Result<Cursor> {
     }
     let key = parts[1].clone();
     let key_ok = match sort.field {
-        SortField::Title => key.is_string(),
+        SortField::Title => key.as_str().is_some_and(|k| !k.contains('\0')),
         _ => key.is_i64(),
     };
     let id = parts[2].as_str().ok_or_else(bad)?.to_string();
-    if !key_ok || id.len() > 64 {
+    // The id goes into SQL as text; PostgreSQL refuses NUL and ids never
+    // contain control characters.
+    if !key_ok || id.len() > 64 || id.chars().any(char::is_control) {
         return Err(bad());
     }
     Ok(Cursor { key, id })
@@ -302,6 +305,32 @@ mod tests {
         }
         let err = parse_list_query(&pairs(&[("colour", "red")])).unwrap_err();
         assert_eq!(err.code, "unknown_parameter");
+    }
+
+    /// Regression: a NUL in the search text or in a cursor reached
+    /// PostgreSQL, which refuses it in `text`.
+    #[test]
+    fn nul_in_search_or_cursor_is_refused() {
+        assert!(parse_list_query(&pairs(&[("q", "a\0b")])).is_err());
+        let sort = Sort {
+            field: SortField::Title,
+            descending: false,
+        };
+        for c in [
+            Cursor {
+                key: Value::from("a"),
+                id: "x\0".into(),
+            },
+            Cursor {
+                key: Value::from("a\0"),
+                id: "x".into(),
+            },
+        ] {
+            let text = encode_cursor(sort, &c);
+            let err =
+                parse_list_query(&pairs(&[("sort", "title"), ("cursor", &text)])).unwrap_err();
+            assert_eq!(err.details, Some(serde_json::json!({"field": "cursor"})));
+        }
     }
 
     #[test]

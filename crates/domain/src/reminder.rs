@@ -148,9 +148,19 @@ pub fn parse_spec(body: &Value) -> Result<Spec> {
 pub fn fire_time(before_minutes: Option<i64>, at: Option<i64>, task: &Task) -> Option<i64> {
     match (before_minutes, at) {
         (_, Some(at)) => Some(at),
-        (Some(m), None) => task.due_at.map(|due| due - m * 60_000),
+        (Some(m), None) => task.due_at.and_then(|due| minutes_before(due, m)),
         (None, None) => None,
     }
+}
+
+/// `minutes` before `due`, or `None` when that is not a representable
+/// instant. Checked because both numbers come from outside (the store, a
+/// caller's `Spec`), and an overflow panics in debug builds and wraps to a
+/// nonsense instant in release builds.
+fn minutes_before(due: i64, minutes: i64) -> Option<i64> {
+    minutes
+        .checked_mul(60_000)
+        .and_then(|ms| due.checked_sub(ms))
 }
 
 /// Checks a new reminder against its task: a relative reminder needs a due
@@ -177,7 +187,9 @@ pub fn check_new(spec: Spec, task: &Task, active: usize, now: i64) -> Result<i64
                     "a reminder relative to the due time needs a task with a due time",
                 )
             })?;
-            due - minutes * 60_000
+            minutes_before(due, minutes).ok_or_else(|| {
+                Error::invalid("before", "before must be a duration such as 15m, 2h or 1d")
+            })?
         }
     };
     if fire <= now {
@@ -231,5 +243,23 @@ mod tests {
             parse_spec(&json!({"when": 1})).unwrap_err().code,
             "unknown_field"
         );
+    }
+
+    /// Regression: `due - minutes * 60_000` overflowed (a panic in debug
+    /// builds) for minutes that no parsed spec has but a `Spec` or a stored
+    /// reminder may carry.
+    #[test]
+    fn huge_minutes_do_not_overflow() {
+        let mut task = Task {
+            due_at: Some(0),
+            ..Task::new("t".into(), "u".into(), "x".into(), 0)
+        };
+        assert_eq!(fire_time(Some(i64::MAX), None, &task), None);
+        assert_eq!(fire_time(Some(i64::MIN), None, &task), None);
+        let err = check_new(Spec::Before { minutes: i64::MAX }, &task, 0, 0).unwrap_err();
+        assert_eq!(err.code, "validation_failed");
+        task.due_at = Some(i64::MIN);
+        assert!(check_new(Spec::Before { minutes: 1 }, &task, 0, 0).is_err());
+        assert_eq!(fire_time(Some(15), None, &task), None);
     }
 }

@@ -279,6 +279,7 @@ fn title(v: &Value) -> Result<String> {
 fn description(v: &Value) -> Result<String> {
     let d = string("description", v)?;
     check_len("description", d, MAX_DESCRIPTION_CHARS)?;
+    reject_nul("description", d)?;
     Ok(d.trim_end().to_string())
 }
 
@@ -340,6 +341,19 @@ pub(crate) fn check_len(field: &str, text: &str, max: usize) -> Result<()> {
         return Err(Error::invalid(
             field,
             format!("{field} must be at most {max} characters"),
+        ));
+    }
+    Ok(())
+}
+
+/// PostgreSQL `text` cannot hold U+0000: a NUL that reached the store would
+/// fail the query (a 500). Free text that may keep newlines and tabs is
+/// checked for NUL alone.
+pub(crate) fn reject_nul(field: &str, text: &str) -> Result<()> {
+    if text.contains('\0') {
+        return Err(Error::invalid(
+            field,
+            format!("{field} must not contain NUL characters"),
         ));
     }
     Ok(())
@@ -473,6 +487,17 @@ mod tests {
             parse_new_task(&json!([1])).unwrap_err().code,
             "invalid_body"
         );
+    }
+
+    /// Regression: a NUL reached PostgreSQL, which refuses it in `text`.
+    #[test]
+    fn nul_in_free_text_is_refused() {
+        let err = parse_new_task(&json!({"title": "a", "description": "x\0y"})).unwrap_err();
+        assert_eq!(err.details, Some(json!({"field": "description"})));
+        let err = parse_new_task(&json!({"title": "a\0"})).unwrap_err();
+        assert_eq!(err.details, Some(json!({"field": "title"})));
+        let ok = parse_new_task(&json!({"title": "a", "description": "line\n\tnext"})).unwrap();
+        assert_eq!(ok.description, "line\n\tnext");
     }
 
     #[test]

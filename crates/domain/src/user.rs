@@ -2,7 +2,7 @@
 
 use crate::error::{Error, Result};
 use crate::limits::*;
-use crate::task::{check_len, reject_unknown};
+use crate::task::{check_len, reject_nul, reject_unknown};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -124,6 +124,7 @@ pub fn parse_sign_up(body: &Value) -> Result<SignUp> {
                 .ok_or_else(|| Error::invalid("name", "name must be a string"))?
                 .trim();
             check_len("name", n, MAX_NAME_CHARS)?;
+            reject_nul("name", n)?;
             n.to_string()
         }
     };
@@ -141,6 +142,7 @@ pub fn parse_sign_in(body: &Value) -> Result<SignIn> {
     // simply a failed sign-in, with the same message as a wrong password.
     let email = required_str(obj, "email")?.trim().to_lowercase();
     check_len("email", &email, MAX_EMAIL_CHARS)?;
+    reject_nul("email", &email)?;
     let password = required_str(obj, "password")?;
     if password.chars().count() > MAX_PASSWORD_CHARS {
         return Err(Error::invalid("password", "password is too long"));
@@ -262,6 +264,17 @@ mod tests {
             let err = parse_sign_up(&body).unwrap_err();
             assert_eq!(err.details, Some(json!({"field": field})), "{body}");
         }
+    }
+
+    /// Regression: a NUL reached PostgreSQL, which refuses it in `text`.
+    #[test]
+    fn nul_in_name_or_sign_in_email_is_refused() {
+        let err =
+            parse_sign_up(&json!({"email": "a@b.co", "password": "longenough", "name": "a\0"}))
+                .unwrap_err();
+        assert_eq!(err.details, Some(json!({"field": "name"})));
+        let err = parse_sign_in(&json!({"email": "a\0@b.co", "password": "x"})).unwrap_err();
+        assert_eq!(err.details, Some(json!({"field": "email"})));
     }
 
     #[test]

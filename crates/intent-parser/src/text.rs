@@ -330,6 +330,8 @@ pub(crate) fn weekday_name(d: Weekday) -> &'static str {
     }
 }
 
+/// The English name of month `m` (1 = January); any other number wraps
+/// round rather than underflowing `m - 1`.
 pub(crate) fn month_name(m: u32) -> &'static str {
     [
         "January",
@@ -344,7 +346,7 @@ pub(crate) fn month_name(m: u32) -> &'static str {
         "October",
         "November",
         "December",
-    ][(m as usize - 1) % 12]
+    ][((m % 12) as usize + 11) % 12]
 }
 
 pub(crate) fn ordinal_suffix(n: i64) -> String {
@@ -368,6 +370,16 @@ mod tests {
 
     fn lows(s: &str) -> Vec<String> {
         tokenize(s).into_iter().map(|t| t.low).collect()
+    }
+
+    /// `m - 1` underflowed for 0 (a panic in debug builds); a month outside
+    /// 1..=12 now wraps instead.
+    #[test]
+    fn month_name_takes_any_number() {
+        assert_eq!(month_name(1), "January");
+        assert_eq!(month_name(12), "December");
+        assert_eq!(month_name(0), "December");
+        assert_eq!(month_name(u32::MAX), month_name(u32::MAX % 12));
     }
 
     #[test]

@@ -9,6 +9,9 @@ use chrono_tz::Tz;
 
 pub(crate) type Hm = (u32, u32);
 
+/// The last year a date may fall in (the task store accepts up to 9999).
+const LAST_YEAR: i32 = 9999;
+
 /// `now` and what follows from it in the user's time zone.
 pub(crate) struct Clock {
     pub tz: Tz,
@@ -183,6 +186,17 @@ impl Unit {
             "year" | "years" => Unit::Year,
             _ => return None,
         })
+    }
+
+    fn plural(self) -> &'static str {
+        match self {
+            Unit::Minute => "minutes",
+            Unit::Hour => "hours",
+            Unit::Day => "days",
+            Unit::Week => "weeks",
+            Unit::Month => "months",
+            Unit::Year => "years",
+        }
     }
 
     pub fn minutes(self) -> Option<i64> {
@@ -607,27 +621,46 @@ fn piece(t: &[Tok], j: usize, clk: &Clock, trig: bool, at: bool) -> Option<(usiz
 }
 
 fn after(clk: &Clock, n: u32, u: Unit) -> Piece {
-    let n64 = n as i64;
-    match u {
-        Unit::Minute => Piece::Instant(clk.now + Duration::minutes(n64)),
-        Unit::Hour => Piece::Instant(clk.now + Duration::hours(n64)),
-        Unit::Day => Piece::Date(clk.today + Duration::days(n64)),
-        Unit::Week => Piece::Date(clk.today + Duration::days(7 * n64)),
-        Unit::Month => Piece::Date(clk.today + Months::new(n)),
-        Unit::Year => Piece::Date(clk.today + Months::new(12 * n)),
-    }
+    shifted(clk, n, u, true)
 }
 
 fn before(clk: &Clock, n: u32, u: Unit) -> Piece {
-    let n64 = n as i64;
-    match u {
-        Unit::Minute => Piece::Instant(clk.now - Duration::minutes(n64)),
-        Unit::Hour => Piece::Instant(clk.now - Duration::hours(n64)),
-        Unit::Day => Piece::Date(clk.today - Duration::days(n64)),
-        Unit::Week => Piece::Date(clk.today - Duration::days(7 * n64)),
-        Unit::Month => Piece::Date(clk.today - Months::new(n)),
-        Unit::Year => Piece::Date(clk.today - Months::new(12 * n)),
-    }
+    shifted(clk, n, u, false)
+}
+
+/// `n` units from now, forwards or backwards. The number comes from the
+/// message ("in 999999 years", "in 4000000000min"), so every step is checked: chrono's `+`
+/// panics on overflow, and a date past the range the task store accepts
+/// would only fail later.
+fn shifted(clk: &Clock, n: u32, u: Unit, forward: bool) -> Piece {
+    let sign = if forward { 1 } else { -1 };
+    let n64 = i64::from(n) * sign;
+    let days = |k: i64| n64.checked_mul(k).and_then(Duration::try_days);
+    let months = |k: u32| n.checked_mul(k).map(Months::new);
+    let instant = |d: Option<Duration>| d.and_then(|d| clk.now.checked_add_signed(d));
+    let date = |d: Option<NaiveDate>| d.filter(|d| (1..=LAST_YEAR).contains(&d.year()));
+    let piece = match u {
+        Unit::Minute => instant(Duration::try_minutes(n64))
+            .filter(|t| (1..=LAST_YEAR).contains(&t.year()))
+            .map(Piece::Instant),
+        Unit::Hour => instant(Duration::try_hours(n64))
+            .filter(|t| (1..=LAST_YEAR).contains(&t.year()))
+            .map(Piece::Instant),
+        Unit::Day => date(days(1).and_then(|d| clk.today.checked_add_signed(d))).map(Piece::Date),
+        Unit::Week => date(days(7).and_then(|d| clk.today.checked_add_signed(d))).map(Piece::Date),
+        Unit::Month | Unit::Year => {
+            let m = months(if u == Unit::Month { 1 } else { 12 });
+            let d = m.and_then(|m| {
+                if forward {
+                    clk.today.checked_add_months(m)
+                } else {
+                    clk.today.checked_sub_months(m)
+                }
+            });
+            date(d).map(Piece::Date)
+        }
+    };
+    piece.unwrap_or_else(|| Piece::Invalid(format!("{n} {} is too far away", u.plural())))
 }
 
 fn this_weekend(clk: &Clock) -> NaiveDate {

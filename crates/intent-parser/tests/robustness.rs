@@ -178,3 +178,31 @@ fn edge_inputs() {
     let far = Context::new("UTC", 253_402_300_000_000).unwrap();
     let _ = parse("remind me to renew in 2 years", &far);
 }
+
+/// Regression: a large count of units overflowed chrono's date arithmetic
+/// (`NaiveDate + TimeDelta` panics) or `12 * n` months; such a date is now
+/// refused as too far away.
+#[test]
+fn far_away_durations_are_refused() {
+    let ctx = Context::new("Europe/Berlin", eval::REFERENCE_UTC_MS).unwrap();
+    for msg in [
+        "call mom in 13200000weeks",
+        "renew passport in 999999 years",
+        "call mom in 400000 months",
+        "call mom in 8000 years",
+        "call mom 999999 weeks ago",
+        "call mom 999999 years ago",
+        "call mom in 4294967295h",
+        "call mom in 4294967295min",
+    ] {
+        let p = parse(msg, &ctx);
+        assert_eq!(p.intent.name(), "refuse", "{msg}: {}", p.explanation);
+        assert!(
+            p.explanation.contains("too far away"),
+            "{msg}: {}",
+            p.explanation
+        );
+    }
+    let p = parse("call mom in 7000 years", &ctx);
+    assert_eq!(p.intent.name(), "add_task", "{}", p.explanation);
+}

@@ -137,10 +137,20 @@ pub fn resolve_local(tz: Tz, local: NaiveDateTime) -> DateTime<Utc> {
         LocalResult::Ambiguous(a, b) => a.min(b).with_timezone(&Utc),
         LocalResult::None => {
             // The offset a day earlier (in UTC terms) is the one before the
-            // gap: zones do not change offset twice within a day.
-            let probe = local.and_utc() - chrono::Duration::days(1);
+            // gap: zones do not change offset twice within a day. Checked
+            // arithmetic because this function is public and chrono's `-`
+            // panics at the ends of its range.
+            let utc = local.and_utc();
+            let probe = utc
+                .checked_sub_signed(chrono::Duration::days(1))
+                .unwrap_or(utc);
             let before = tz.offset_from_utc_datetime(&probe.naive_utc()).fix();
-            (local - chrono::Duration::seconds(i64::from(before.local_minus_utc()))).and_utc()
+            local
+                .checked_sub_signed(chrono::Duration::seconds(i64::from(
+                    before.local_minus_utc(),
+                )))
+                .unwrap_or(local)
+                .and_utc()
         }
     }
 }

@@ -273,8 +273,12 @@ fn parse_weekday(code: &str, part: &str) -> Result<Weekday, RuleError> {
 
 fn parse(input: &str) -> Result<RuleParts, RuleError> {
     let mut text = input.trim();
-    if text.len() >= 6 && text[..6].eq_ignore_ascii_case("RRULE:") {
-        text = text[6..].trim_start();
+    // `get` rather than `[..6]`: byte 6 may fall inside a multi-byte
+    // character (`FREQ=é`), and slicing there panics.
+    if let Some(prefix) = text.get(..6) {
+        if prefix.eq_ignore_ascii_case("RRULE:") {
+            text = text[6..].trim_start();
+        }
     }
     if text.is_empty() {
         return Err(RuleError::syntax(

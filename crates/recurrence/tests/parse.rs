@@ -311,3 +311,41 @@ fn rule_serde_is_the_rrule_string() {
     assert_eq!(back, rule);
     assert!(serde_json::from_str::<Rule>(r#""FREQ=MONTHLY;BYDAY=9FR""#).is_err());
 }
+
+/// Regressions: non-ASCII text where the parser looks at fixed byte offsets
+/// (the `RRULE:` prefix, a BYDAY weekday code, UNTIL) is an error, not a
+/// panic from slicing inside a multi-byte character.
+#[test]
+fn non_ascii_text_is_an_error_not_a_panic() {
+    for text in [
+        "FREQ=é",
+        "FREQé",
+        "RRULEé",
+        "ééé",
+        "FREQ=WEEKLY;BYDAY=é",
+        "FREQ=WEEKLY;BYDAY=1é",
+        "FREQ=MONTHLY;BYDAY=+é",
+        "FREQ=DAILY;UNTIL=2026123é",
+        "FREQ=DAILY;UNTIL=20261231T23595é",
+        "FREQ=DAILY;COUNT=١٢",
+    ] {
+        let e = err(text);
+        assert_eq!(e.kind(), ErrorKind::Syntax, "{text}: {e}");
+    }
+}
+
+/// Regressions: numbers far out of range are refused with a message.
+#[test]
+fn huge_numbers_are_refused() {
+    for text in [
+        "FREQ=DAILY;INTERVAL=99999999999999999999",
+        "FREQ=DAILY;INTERVAL=4294967295",
+        "FREQ=DAILY;COUNT=4294967296",
+        "FREQ=MONTHLY;BYDAY=+999MO",
+        "FREQ=MONTHLY;BYDAY=-128MO",
+        "FREQ=MONTHLY;BYMONTHDAY=-255",
+        "FREQ=YEARLY;BYMONTH=256",
+    ] {
+        assert_eq!(err(text).kind(), ErrorKind::Invalid, "{text}");
+    }
+}

@@ -1,0 +1,276 @@
+//! Property tests: no message makes the parser panic or run long.
+//!
+//! A panic inside the chat component is a Wasm trap, which the host answers
+//! with an empty 500; every message must get an intent instead.
+
+use std::time::{Duration, Instant};
+
+use intent_parser::{eval, parse, Context, TaskRef};
+use proptest::prelude::*;
+
+/// Words the grammar reacts to, plus numbers and symbols it reads specially.
+const VOCABULARY: &[&str] = &[
+    "remind",
+    "me",
+    "to",
+    "at",
+    "on",
+    "the",
+    "every",
+    "last",
+    "next",
+    "this",
+    "in",
+    "for",
+    "by",
+    "due",
+    "before",
+    "after",
+    "from",
+    "now",
+    "ago",
+    "within",
+    "i",
+    "finish",
+    "it",
+    "done",
+    "completed",
+    "not",
+    "mark",
+    "as",
+    "move",
+    "rename",
+    "change",
+    "delete",
+    "stop",
+    "resume",
+    "snooze",
+    "until",
+    "later",
+    "again",
+    "3pm",
+    "15:30",
+    "25:00",
+    "13pm",
+    "9",
+    "noon",
+    "midnight",
+    "1st",
+    "2nd",
+    "32nd",
+    "31st",
+    "February",
+    "30",
+    "may",
+    "March",
+    "Friday",
+    "fri",
+    "mondays",
+    "weekday",
+    "weekdays",
+    "weekend",
+    "day",
+    "days",
+    "week",
+    "weeks",
+    "month",
+    "months",
+    "year",
+    "years",
+    "hour",
+    "hours",
+    "minutes",
+    "min",
+    "15m",
+    "2h",
+    "3days",
+    "half",
+    "an",
+    "a",
+    "quarter",
+    "couple",
+    "few",
+    "other",
+    "daily",
+    "weekly",
+    "monthly",
+    "quarterly",
+    "yearly",
+    "fortnightly",
+    "p1",
+    "p4",
+    "!!",
+    "!!!",
+    "!",
+    "#work",
+    "#",
+    "urgent",
+    "important",
+    "high",
+    "low",
+    "priority",
+    "top",
+    ":",
+    ",",
+    ".",
+    "?",
+    "\"",
+    "“",
+    "”",
+    "'",
+    "’",
+    "(",
+    ")",
+    "-",
+    "yes",
+    "no",
+    "show",
+    "list",
+    "tasks",
+    "tagged",
+    "about",
+    "what's",
+    "overdue",
+    "today",
+    "tonight",
+    "tomorrow",
+    "yesterday",
+    "end",
+    "of",
+    "eod",
+    "2026-12-03",
+    "2026-02-30",
+    "o'clock",
+    "a.m.",
+    "p.m.",
+    "am",
+    "pm",
+    "12am",
+    "0:00",
+    "completion",
+    "starting",
+];
+
+fn contexts() -> Vec<Context> {
+    vec![
+        Context::new("Europe/Berlin", eval::REFERENCE_UTC_MS)
+            .unwrap()
+            .with_last_task(Some(TaskRef::new("t", "Something"))),
+        Context::new("Pacific/Kiritimati", eval::REFERENCE_UTC_MS).unwrap(),
+        // Late in the range of dates the rest of the system accepts.
+        Context::new("America/St_Johns", 253_402_300_000_000).unwrap(),
+    ]
+}
+
+/// A token: a vocabulary word, a number (small, large or beyond u32/u64),
+/// a number glued to a unit, or arbitrary text including non-ASCII.
+fn token() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => proptest::sample::select(VOCABULARY).prop_map(str::to_owned),
+        1 => (0u64..100).prop_map(|n| n.to_string()),
+        1 => any::<u64>().prop_map(|n| n.to_string()),
+        1 => "[0-9]{10,30}",
+        1 => ("[0-9]{1,25}", proptest::sample::select(&["m", "h", "d", "min", "days", "weeks", "st", "th", "pm", ":00"][..]))
+            .prop_map(|(n, u)| format!("{n}{u}")),
+        1 => "[a-zé日🙂\u{301}\u{200d}’!.:'#]{1,6}",
+        1 => any::<String>().prop_map(|s| s.chars().take(8).collect()),
+    ]
+}
+
+fn message() -> impl Strategy<Value = String> {
+    (
+        proptest::collection::vec(token(), 0..14),
+        proptest::sample::select(&[" ", "", "  ", "\t", ", "][..]),
+    )
+        .prop_map(|(words, glue)| words.join(glue))
+}
+
+/// The number of cases, raised with `PROPTEST_CASES` for a longer search.
+fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn check(msg: &str, contexts: &[Context]) {
+    for ctx in contexts {
+        let started = Instant::now();
+        let p = parse(msg, ctx);
+        assert!(!p.explanation.contains('\n'), "{msg:?}");
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "{msg:?} took {:?}",
+            started.elapsed()
+        );
+    }
+}
+
+proptest! {
+    // Failures are kept as plain regression tests in the crate instead of a
+    // persistence file.
+    #![proptest_config(ProptestConfig {
+        cases: cases(2000),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn any_string_parses_without_panic(msg in any::<String>()) {
+        check(&msg, &contexts());
+    }
+
+    #[test]
+    fn vocabulary_mixes_parse_without_panic(msg in message()) {
+        check(&msg, &contexts());
+    }
+
+    #[test]
+    fn any_reference_instant_parses_without_panic(
+        now in prop_oneof![any::<i64>(), -62_135_596_800_000i64..253_402_300_799_999],
+        tz in proptest::sample::select(&["UTC", "Pacific/Kiritimati", "Pacific/Pago_Pago"][..]),
+        msg in message(),
+    ) {
+        check(&msg, &[Context::new(tz, now).unwrap()]);
+    }
+
+    #[test]
+    fn prefixed_commands_parse_without_panic(
+        lead in proptest::sample::select(&[
+            "remind me to ", "remind me ", "remind me in ", "snooze for ", "snooze until ",
+            "add ", "move it to ", "every ", "call mom in ", "pay rent every ", "in ",
+            "rename it to ", "what's due ", "delete ", "remind me about ",
+        ][..]),
+        rest in message(),
+    ) {
+        check(&format!("{lead}{rest}"), &contexts());
+    }
+}
+
+#[test]
+fn long_messages_finish_fast() {
+    let ctx = contexts();
+    for msg in [
+        "every ".repeat(5_000),
+        "remind me to ".repeat(3_000),
+        "é".repeat(60_000),
+        "in 3 days ".repeat(2_000),
+        "a".repeat(100_000),
+        "!".repeat(50_000),
+        "#tag ".repeat(10_000),
+        "( ".repeat(10_000),
+        "\u{301}".repeat(30_000),
+    ] {
+        let started = Instant::now();
+        for c in &ctx {
+            let _ = parse(&msg, c);
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{}… ({} bytes) took {:?}",
+            msg.chars().take(20).collect::<String>(),
+            msg.len(),
+            started.elapsed()
+        );
+    }
+}
