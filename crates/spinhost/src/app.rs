@@ -43,6 +43,8 @@ pub struct AppOptions {
     pub log_requests: bool,
     /// A request whose guest runs longer than this is trapped (500).
     pub request_timeout: Duration,
+    /// PostgreSQL connections per database address.
+    pub pg_pool_size: usize,
     pub engine: EngineOptions,
 }
 
@@ -55,6 +57,7 @@ impl Default for AppOptions {
             variables: HashMap::new(),
             log_requests: true,
             request_timeout: Duration::from_secs(300),
+            pg_pool_size: crate::pg::DEFAULT_POOL_SIZE,
             engine: EngineOptions::default(),
         }
     }
@@ -138,7 +141,7 @@ impl App {
             .clone()
             .unwrap_or_else(|| manifest.dir.join(".spin"));
         let services = Arc::new(SharedServices {
-            pg: PgPools::default(),
+            pg: PgPools::new(options.pg_pool_size),
             sqlite: SqliteDatabases::new(&state_dir)
                 .with_context(|| format!("cannot create state dir {}", state_dir.display()))?,
         });

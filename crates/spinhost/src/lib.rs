@@ -32,7 +32,8 @@ pub mod variables;
 pub use app::{check_manifest, component_imports, App, AppOptions, LoadReport};
 pub use cache::EngineOptions;
 pub use manifest::Manifest;
-pub use server::ServeHandle;
+pub use pg::DEFAULT_POOL_SIZE as DEFAULT_PG_POOL_SIZE;
+pub use server::{ServeHandle, HEADER_READ_TIMEOUT};
 pub use system::{SidecarSettings, System, SystemOptions};
 
 /// The embedded Dapr-compatible sidecar.

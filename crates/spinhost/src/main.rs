@@ -142,6 +142,9 @@ struct UpArgs {
     /// Seconds a request may run before its instance is stopped.
     #[arg(long, default_value_t = 300)]
     request_timeout: u64,
+    /// PostgreSQL connections per database address (Spin keeps up to 64).
+    #[arg(long, env = "SPINHOST_PG_POOL_SIZE", default_value_t = spinhost::DEFAULT_PG_POOL_SIZE)]
+    pg_pool_size: usize,
     #[command(flatten)]
     dapr: DaprArgs,
     /// Do not start the embedded sidecar.
@@ -236,6 +239,7 @@ fn up(mut args: UpArgs) -> Result<ExitCode> {
         variables,
         log_requests: !args.quiet,
         request_timeout: std::time::Duration::from_secs(args.request_timeout),
+        pg_pool_size: args.pg_pool_size,
         engine: EngineOptions {
             pooling: !args.disable_pooling,
             ..EngineOptions::default()

@@ -18,28 +18,41 @@ use crate::host::pg_v4::{
 };
 use crate::host::HostState;
 
-/// Connections per address, as in Spin.
-const POOL_SIZE: usize = 64;
+/// Connections per address by default. Spin keeps up to 64; two hosts with
+/// 64 each exhaust a default PostgreSQL server (`max_connections` 100), and
+/// on a small machine a few connections serve as many requests, so the host
+/// starts small and the size is a setting (`--pg-pool-size`).
+pub const DEFAULT_POOL_SIZE: usize = 16;
+/// How long a request waits for a free connection before it fails as
+/// `connection-failed` (a 503 for the app) instead of hanging.
+const POOL_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 /// Addresses with a live pool, as in Spin.
 const MAX_POOLS: usize = 16;
 /// Spin's cap on a buffered query result.
 const MAX_RESULT_BYTES: usize = 128 * 1024 * 1024;
 
 /// One pool per exact address string, shared by all instances.
-#[derive(Default)]
 pub struct PgPools {
     pools: Mutex<HashMap<String, deadpool_postgres::Pool>>,
+    size: usize,
 }
 
 impl PgPools {
+    pub fn new(size: usize) -> PgPools {
+        PgPools {
+            pools: Mutex::default(),
+            size: size.max(1),
+        }
+    }
+
     async fn get(&self, address: &str) -> anyhow::Result<deadpool_postgres::Object> {
         let pool = {
             let mut pools = self.pools.lock().unwrap();
             match pools.get(address) {
                 Some(pool) => pool.clone(),
                 None => {
-                    let pool =
-                        create_pool(address).context("establishing PostgreSQL connection pool")?;
+                    let pool = create_pool(address, self.size)
+                        .context("establishing PostgreSQL connection pool")?;
                     if pools.len() >= MAX_POOLS {
                         if let Some(evicted) = pools.keys().next().cloned() {
                             pools.remove(&evicted);
@@ -54,7 +67,7 @@ impl PgPools {
     }
 }
 
-fn create_pool(address: &str) -> anyhow::Result<deadpool_postgres::Pool> {
+fn create_pool(address: &str, size: usize) -> anyhow::Result<deadpool_postgres::Pool> {
     let config: tokio_postgres::Config = address
         .parse()
         .context("parsing Postgres connection string")?;
@@ -66,7 +79,9 @@ fn create_pool(address: &str) -> anyhow::Result<deadpool_postgres::Pool> {
         },
     );
     Ok(deadpool_postgres::Pool::builder(manager)
-        .max_size(POOL_SIZE)
+        .max_size(size)
+        .runtime(deadpool_postgres::Runtime::Tokio1)
+        .wait_timeout(Some(POOL_WAIT))
         .build()?)
 }
 

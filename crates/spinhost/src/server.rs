@@ -24,6 +24,9 @@ use crate::outbound::OutboundHooks;
 use crate::router::{spin_headers, WELL_KNOWN_PREFIX};
 
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// How long a client has to send a request's headers (hyper's default is 30 s).
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 pub type ResponseBody = UnsyncBoxBody<Bytes, BoxError>;
 
 /// A running server. Dropping it does not stop the server; call
@@ -82,8 +85,12 @@ pub(crate) async fn serve(
                             Ok::<_, Infallible>(handle(app, req, client_addr, local_addr).await)
                         }
                     });
+                    // A client that does not finish its request headers in
+                    // time is disconnected, so slow connections cannot pile up.
                     let connection = hyper::server::conn::http1::Builder::new()
                         .keep_alive(true)
+                        .timer(hyper_util::rt::TokioTimer::new())
+                        .header_read_timeout(HEADER_READ_TIMEOUT)
                         .serve_connection(TokioIo::new(stream), service);
                     let connection = graceful.watch(connection);
                     tokio::spawn(async move {
@@ -131,7 +138,7 @@ async fn handle(
 
 async fn dispatch(
     app: &Arc<AppInner>,
-    req: Request<Incoming>,
+    mut req: Request<Incoming>,
     client_addr: SocketAddr,
     local_addr: SocketAddr,
 ) -> Response<ResponseBody> {
@@ -146,8 +153,19 @@ async fn dispatch(
     let Some(route) = app.router.route(&path) else {
         return empty_response(StatusCode::NOT_FOUND);
     };
+    // A missing or malformed Host is the client's fault: 400, not a 500.
+    let host = match request_host(&req) {
+        Ok(host) => host,
+        Err(e) => return text_response(StatusCode::BAD_REQUEST, e),
+    };
+    if let Err(e) = set_absolute_uri(&mut req, host.as_deref()) {
+        if app.options.log_requests {
+            eprintln!("spinhost: bad request: {e:#}");
+        }
+        return text_response(StatusCode::BAD_REQUEST, "invalid Host or request target");
+    }
     let component_id = route.component_id.clone();
-    match run_component(app, req, &route, client_addr, local_addr).await {
+    match run_component(app, req, host, &route, client_addr, local_addr).await {
         Ok(response) => response,
         Err(e) => {
             if app.options.log_requests {
@@ -161,6 +179,7 @@ async fn dispatch(
 async fn run_component(
     app: &Arc<AppInner>,
     mut req: Request<Incoming>,
+    host: Option<String>,
     route: &crate::router::RouteMatch,
     client_addr: SocketAddr,
     local_addr: SocketAddr,
@@ -170,13 +189,6 @@ async fn run_component(
         .get(&route.component_id)
         .ok_or_else(|| anyhow!("unknown component {:?}", route.component_id))?;
 
-    let host = req
-        .headers()
-        .get(http::header::HOST)
-        .map(|h| h.to_str().map(str::to_string))
-        .transpose()
-        .context("'Host' header is not valid UTF-8")?;
-    set_absolute_uri(&mut req, host.as_deref())?;
     let path_and_query = req
         .uri()
         .path_and_query()
@@ -189,6 +201,19 @@ async fn run_component(
         &path_and_query,
         client_addr,
     );
+    // The client may send `spin-*` headers of its own; Spin appends its
+    // values after them, so a component that reads the first would trust
+    // the client's. The host removes them: only the runtime's reach the
+    // component (stricter than Spin; the components never rely on it).
+    let forged: Vec<HeaderName> = req
+        .headers()
+        .keys()
+        .filter(|name| name.as_str().starts_with("spin-"))
+        .cloned()
+        .collect();
+    for name in forged {
+        req.headers_mut().remove(name);
+    }
     for (name, value) in headers {
         if let (Ok(name), Ok(value)) = (
             HeaderName::from_bytes(name.as_bytes()),
@@ -267,6 +292,22 @@ async fn run_component(
         body.map_err(|e| -> BoxError { e.to_string().into() })
             .boxed_unsync()
     }))
+}
+
+/// The Host header: absent is allowed when the URI carries the authority
+/// (checked next); one that is not visible ASCII is refused.
+fn request_host(req: &Request<Incoming>) -> Result<Option<String>, &'static str> {
+    let mut hosts = req.headers().get_all(http::header::HOST).iter();
+    let host = hosts.next();
+    if hosts.next().is_some() {
+        return Err("more than one Host header");
+    }
+    host.map(|h| {
+        h.to_str()
+            .map(str::to_string)
+            .map_err(|_| "the Host header is not valid ASCII")
+    })
+    .transpose()
 }
 
 /// Gives the request an absolute URI from its Host header, as Spin does;

@@ -79,7 +79,7 @@ fn context(services: Arc<SharedServices>, allowed: &[&str]) -> Arc<ComponentCont
 fn services() -> Arc<SharedServices> {
     let dir = std::env::temp_dir().join(format!("spinhost-pg-{}", std::process::id()));
     Arc::new(SharedServices {
-        pg: PgPools::default(),
+        pg: PgPools::new(spinhost::DEFAULT_PG_POOL_SIZE),
         sqlite: SqliteDatabases::new(&dir).unwrap(),
     })
 }

@@ -328,3 +328,99 @@ async fn instantiation_cost() {
         server.shutdown().await.unwrap();
     }
 }
+
+/// Sends raw bytes and returns what the server answered before closing
+/// (or the first read's worth, for a kept-alive connection).
+async fn raw_exchange(addr: SocketAddr, request: &[u8]) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream.write_all(request).await.unwrap();
+    let mut buf = vec![0u8; 4096];
+    let n = tokio::time::timeout(std::time::Duration::from_secs(5), stream.read(&mut buf))
+        .await
+        .expect("the host answers")
+        .unwrap();
+    String::from_utf8_lossy(&buf[..n]).into_owned()
+}
+
+#[tokio::test]
+async fn a_malformed_host_is_a_400_not_a_500() {
+    let server = serve().await;
+    let addr = server.local_addr();
+    for request in [
+        &b"GET /exact HTTP/1.1\r\nHost: a b\r\n\r\n"[..],
+        &b"GET /exact HTTP/1.1\r\nHost: h\xc3\xa9llo\r\n\r\n"[..],
+        &b"GET /exact HTTP/1.0\r\n\r\n"[..],
+        &b"GET /exact HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"[..],
+    ] {
+        let answer = raw_exchange(addr, request).await;
+        assert!(
+            answer.starts_with("HTTP/1.1 400") || answer.starts_with("HTTP/1.0 400"),
+            "{:?} -> {answer:?}",
+            String::from_utf8_lossy(request)
+        );
+    }
+    // A well-formed one still works.
+    let answer = raw_exchange(addr, b"GET /exact HTTP/1.1\r\nHost: localhost\r\n\r\n").await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn client_sent_spin_headers_never_reach_the_guest() {
+    let server = serve().await;
+    let mut client = Client::connect(server.local_addr()).await;
+    // A forged header the route does not set is removed, not passed on.
+    let h = headers_json(
+        &client
+            .get_with("/exact", &[("spin-path-match-id", "forged")])
+            .await
+            .body,
+    );
+    assert!(!h.contains_key("spin-path-match-id"), "{h:?}");
+    let h = headers_json(
+        &client
+            .get_with("/items/42", &[("spin-client-addr", "6.6.6.6:1")])
+            .await
+            .body,
+    );
+    assert_eq!(h["spin-path-match-id"], "42");
+    assert!(h["spin-client-addr"].starts_with("127.0.0.1:"), "{h:?}");
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn unfinished_request_headers_time_out() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let server = serve().await;
+    let mut stream = tokio::net::TcpStream::connect(server.local_addr())
+        .await
+        .unwrap();
+    stream
+        .write_all(b"GET /exact HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let mut buf = [0u8; 1024];
+    // The host closes the connection (possibly after a 408) once the
+    // header read timeout passes; it never waits for the client forever.
+    let read = tokio::time::timeout(
+        spinhost::HEADER_READ_TIMEOUT + std::time::Duration::from_secs(5),
+        async {
+            loop {
+                match stream.read(&mut buf).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(_) => continue,
+                }
+            }
+        },
+    )
+    .await;
+    assert!(
+        read.is_ok(),
+        "the connection was still open after {:?}",
+        started.elapsed()
+    );
+    assert!(started.elapsed() >= spinhost::HEADER_READ_TIMEOUT - std::time::Duration::from_secs(1));
+    server.shutdown().await.unwrap();
+}
