@@ -3,21 +3,18 @@
 //! session and the expiry, and the signature is HMAC-SHA256 with the app's
 //! `auth_secret`. The session row makes sign-out effective at once.
 
+pub mod common_passwords;
 pub mod password;
+pub mod throttle;
 pub mod token;
 
 use domain::time::now_ms;
 use domain::user::{Settings, SignIn, SignUp, User};
 use domain::{Error, ErrorKind};
-use store::users::Throttle;
+use store::users::{Claim, ANY_CLIENT};
 use store::Db;
+use throttle::{PER_ACCOUNT, PER_ADDRESS};
 use token::Claims;
-
-/// Five wrong passwords lock an address for fifteen minutes.
-pub const THROTTLE: Throttle = Throttle {
-    max_failures: 5,
-    window_ms: 15 * 60 * 1000,
-};
 
 pub struct Keys<'a> {
     pub secret: &'a [u8],
@@ -56,6 +53,7 @@ fn issue(db: &Db, keys: &Keys, user: User, now: i64) -> Result<Issued, Error> {
 }
 
 pub fn sign_up(db: &Db, keys: &Keys, input: SignUp) -> Result<Issued, Error> {
+    common_passwords::refuse_common(&input.password)?;
     let now = now_ms();
     let user = User {
         id: new_id(),
@@ -70,18 +68,31 @@ pub fn sign_up(db: &Db, keys: &Keys, input: SignUp) -> Result<Issued, Error> {
     })
 }
 
-pub fn sign_in(db: &Db, keys: &Keys, input: SignIn) -> Result<Issued, Error> {
+pub fn sign_in(db: &Db, keys: &Keys, input: SignIn, client_addr: &str) -> Result<Issued, Error> {
     let now = now_ms();
-    if let Some(wait) = THROTTLE.locked_for(db, &input.email, now)? {
-        let mut e = Error::new(
-            ErrorKind::TooManyRequests,
-            "too_many_attempts",
-            format!("too many failed sign-ins for this account; try again in {wait} seconds"),
-        );
-        e.retry_after = Some(wait);
-        return Err(e);
+    let email = input.email.as_str();
+    let client = throttle::client_key(client_addr);
+    // Both claims come before the password check: see throttle.rs for the
+    // rule, and why a fresh address is never refused on the account's count.
+    let failures_here =
+        match store::users::claim_signin_attempt(db, email, &client, now, &PER_ADDRESS, true)? {
+            Claim::Allowed { failures } => failures,
+            Claim::Refused { retry_after_secs } => {
+                return Err(throttle::too_many_attempts(retry_after_secs))
+            }
+        };
+    let fresh_address = failures_here <= 1;
+    if let Claim::Refused { retry_after_secs } = store::users::claim_signin_attempt(
+        db,
+        email,
+        ANY_CLIENT,
+        now,
+        &PER_ACCOUNT,
+        !fresh_address,
+    )? {
+        return Err(throttle::too_many_attempts(retry_after_secs));
     }
-    let found = store::users::find_by_email(db, &input.email)?;
+    let found = store::users::find_by_email(db, email)?;
     // Verify against a fixed hash when the user is unknown, so the response
     // time does not tell which addresses have accounts.
     let (user, ok) = match found {
@@ -96,17 +107,19 @@ pub fn sign_in(db: &Db, keys: &Keys, input: SignIn) -> Result<Issued, Error> {
     };
     match (user, ok) {
         (Some(user), true) => {
-            THROTTLE.clear(db, &input.email)?;
+            // This address starts over. The account count only gets its
+            // one slot back: the owner signing in must not wipe out what
+            // other addresses have been guessing.
+            store::users::clear_signin_failures(db, email, &client)?;
+            store::users::uncount_signin_attempt(db, email, ANY_CLIENT)?;
             issue(db, keys, user, now)
         }
-        _ => {
-            THROTTLE.record_failure(db, &input.email, now)?;
-            Err(Error::new(
-                ErrorKind::Unauthorized,
-                "invalid_credentials",
-                "email or password is wrong",
-            ))
-        }
+        // Already counted by the claims above.
+        _ => Err(Error::new(
+            ErrorKind::Unauthorized,
+            "invalid_credentials",
+            "email or password is wrong",
+        )),
     }
 }
 

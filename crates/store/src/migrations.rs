@@ -218,6 +218,26 @@ pub(crate) const MIGRATIONS: &[(i64, &[&str])] = &[
             "CREATE INDEX notifications_by_read ON notifications (read_at)",
         ],
     ),
+    (
+        7,
+        &[
+            // Sign-in throttling with backoff (users.rs, claim_signin_attempt):
+            // one row per (account email, client address key), and one per
+            // account with client '' counting failures from every address.
+            // next_at: no attempt on this key is verified before it.
+            // signin_failures is left in place, unused: instances of the
+            // previous release still read it during a rolling upgrade, and
+            // dropping it under them would fail their sign-ins.
+            "CREATE TABLE signin_throttle (
+            email TEXT NOT NULL,
+            client TEXT NOT NULL,
+            failures BIGINT NOT NULL,
+            last_at BIGINT NOT NULL,
+            next_at BIGINT NOT NULL,
+            PRIMARY KEY (email, client))",
+            "CREATE INDEX signin_throttle_by_time ON signin_throttle (last_at)",
+        ],
+    ),
 ];
 
 pub(crate) fn latest() -> i64 {

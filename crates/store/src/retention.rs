@@ -50,6 +50,10 @@ pub const EXPIRED_SESSIONS_MS: i64 = 0;
 /// inside this window. Unread ones stay: the user has not seen them.
 pub const READ_NOTIFICATIONS_MS: i64 = 30 * DAY_MS;
 
+/// Sign-in throttle rows whose last attempt is older than the window in
+/// which a failure still counts: the claim already treats them as absent.
+pub const SIGNIN_THROTTLE_MS: i64 = crate::users::SIGNIN_FORGET_MS;
+
 /// Rows per statement: small enough that one batch takes milliseconds.
 pub const BATCH: i64 = 1_000;
 /// Batches per table per tick (100 000 rows an hour per table at most).
@@ -64,6 +68,7 @@ pub struct Pruned {
     pub sessions: u64,
     pub notifications: u64,
     pub notification_attempts: u64,
+    pub signin_throttle: u64,
 }
 
 /// Applies every window above at `now`.
@@ -78,6 +83,7 @@ pub fn prune_all(db: &Db, now: i64) -> Result<Pruned, Error> {
         )?,
         changes: prune_changes(db, now - CHANGES_MS, BATCH, MAX_BATCHES)?,
         sessions: prune_expired_sessions(db, now - EXPIRED_SESSIONS_MS, BATCH, MAX_BATCHES)?,
+        signin_throttle: prune_signin_throttle(db, now - SIGNIN_THROTTLE_MS, BATCH, MAX_BATCHES)?,
         ..prune_read_notifications(db, now - READ_NOTIFICATIONS_MS, BATCH, MAX_BATCHES)?
     })
 }
@@ -152,6 +158,23 @@ pub fn prune_expired_sessions(
         db,
         "DELETE FROM sessions WHERE id IN (
            SELECT id FROM sessions WHERE expires_at < $1 ORDER BY expires_at LIMIT $2)",
+        cutoff,
+        batch,
+        max_batches,
+    )
+}
+
+/// Sign-in throttle rows last attempted before `cutoff`.
+pub fn prune_signin_throttle(
+    db: &Db,
+    cutoff: i64,
+    batch: i64,
+    max_batches: u32,
+) -> Result<u64, Error> {
+    in_batches(
+        db,
+        "DELETE FROM signin_throttle WHERE (email, client) IN (
+           SELECT email, client FROM signin_throttle WHERE last_at < $1 ORDER BY last_at LIMIT $2)",
         cutoff,
         batch,
         max_batches,

@@ -1,4 +1,4 @@
-//! Users, their settings, sessions and sign-in throttling.
+//! Users, their settings, and sign-in throttling.
 
 use crate::db::{is_unique_violation, Db, Row, Value};
 use domain::user::{Settings, User};
@@ -96,50 +96,179 @@ pub fn update_settings(db: &Db, user_id: &str, s: &Settings, now: i64) -> Result
     .map(|_| ())
 }
 
-/// Sign-in throttling: failures per email in a sliding window.
-pub struct Throttle {
-    pub max_failures: i64,
-    pub window_ms: i64,
+/// The `client` of a throttle row that counts the account's failures from
+/// every address; a client address is never empty.
+pub const ANY_CLIENT: &str = "";
+
+/// How long a failed sign-in is remembered: a row whose last attempt is
+/// older counts as absent (and retention deletes it). It is far longer than
+/// the longest wait, so forgetting never cuts a wait short.
+pub const SIGNIN_FORGET_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// Exponential backoff for one throttle key: the first `free` failures
+/// cost nothing; after `n >= free` failures the next attempt must wait
+/// `first_wait_ms * 2^(n - free)`, at most `max_wait_ms`, counted from the
+/// previous attempt. Nothing ever refuses for longer than `max_wait_ms`,
+/// so no one can be locked out for good.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Backoff {
+    pub free: i64,
+    pub first_wait_ms: i64,
+    pub max_wait_ms: i64,
 }
 
-impl Throttle {
-    /// Seconds until the email may try again, if it is locked out now.
-    pub fn locked_for(&self, db: &Db, email: &str, now: i64) -> Result<Option<u64>, Error> {
-        let rows = db.query(
-            "SELECT window_start, failures FROM signin_failures WHERE email = $1",
-            &[email.into()],
-        )?;
-        let Some(row) = rows.first() else {
-            return Ok(None);
-        };
-        let (start, failures) = (row.int(0)?, row.int(1)?);
-        let ends = start + self.window_ms;
-        if failures >= self.max_failures && now < ends {
-            Ok(Some(((ends - now) as u64).div_ceil(1000)))
+impl Backoff {
+    /// The wait after `failures` failures. The claim statement computes
+    /// the same in SQL; this is its definition (and what the tests check).
+    pub fn wait_ms(&self, failures: i64) -> i64 {
+        if failures < self.free {
+            0
+        } else if failures >= self.capped_from() {
+            self.max_wait_ms
         } else {
-            Ok(None)
+            self.first_wait_ms << (failures - self.free)
         }
     }
 
-    pub fn record_failure(&self, db: &Db, email: &str, now: i64) -> Result<(), Error> {
-        // A window that has ended starts over at one failure.
-        db.execute(
-            "INSERT INTO signin_failures (email, window_start, failures) VALUES ($1, $2, 1)
-             ON CONFLICT (email) DO UPDATE SET
-               failures = CASE WHEN signin_failures.window_start + $3 <= $2
-                               THEN 1 ELSE signin_failures.failures + 1 END,
-               window_start = CASE WHEN signin_failures.window_start + $3 <= $2
-                               THEN $2 ELSE signin_failures.window_start END",
-            &[email.into(), Value::Int(now), Value::Int(self.window_ms)],
-        )
-        .map(|_| ())
+    /// The first failure count whose wait is the cap. The SQL takes the
+    /// cap from here on, so it never shifts by more than a few bits.
+    pub fn capped_from(&self) -> i64 {
+        let mut n = self.free;
+        let mut wait = self.first_wait_ms.max(1);
+        while wait < self.max_wait_ms {
+            wait <<= 1;
+            n += 1;
+        }
+        n
     }
+}
 
-    pub fn clear(&self, db: &Db, email: &str) -> Result<(), Error> {
-        db.execute(
-            "DELETE FROM signin_failures WHERE email = $1",
-            &[email.into()],
-        )
-        .map(|_| ())
+/// The outcome of claiming one sign-in attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Claim {
+    /// Counted; `failures` includes this attempt.
+    Allowed { failures: i64 },
+    /// Too early: nothing was counted.
+    Refused { retry_after_secs: u64 },
+}
+
+/// The wait in SQL, for the failure count `n` (an SQL expression):
+/// `$5` free, `$6` capped_from, `$7` max_wait_ms, `$8` first_wait_ms.
+/// `<<` is the same integer shift on both backends; PostgreSQL wants an
+/// INTEGER shift count, hence the casts.
+fn wait_sql(n: &str) -> String {
+    format!(
+        "CASE WHEN {n} < $5 THEN 0 WHEN {n} >= $6 THEN CAST($7 AS BIGINT)
+              ELSE CAST($8 AS BIGINT) << CAST({n} - $5 AS INTEGER) END"
+    )
+}
+
+/// One statement that decides and counts: it inserts the key's first
+/// failure, or, only when the key's wait is over (`next_at <= $9`), counts
+/// one more and sets the next wait. A refused attempt updates nothing, so
+/// RETURNING gives no row. Concurrent attempts on one key are serialised on
+/// its row (PostgreSQL re-checks the WHERE against the latest version;
+/// SQLite has a single writer), so N of them consume N slots and no more
+/// than the allowed number pass.
+fn claim_sql() -> String {
+    // A remembered failure older than $4 no longer counts.
+    let n = "CASE WHEN signin_throttle.last_at <= $4 THEN 1
+                  ELSE signin_throttle.failures + 1 END";
+    format!(
+        "INSERT INTO signin_throttle (email, client, failures, last_at, next_at)
+         VALUES ($1, $2, 1, $3, $10)
+         ON CONFLICT (email, client) DO UPDATE SET
+           failures = {n},
+           last_at = $3,
+           next_at = $3 + {wait}
+         WHERE signin_throttle.next_at <= $9
+         RETURNING failures",
+        wait = wait_sql(n),
+    )
+}
+
+/// Claims a sign-in attempt for (`email`, `client`) at `now`, before the
+/// password is checked. `gated = false` counts the attempt without ever
+/// refusing it.
+pub fn claim_signin_attempt(
+    db: &Db,
+    email: &str,
+    client: &str,
+    now: i64,
+    backoff: &Backoff,
+    gated: bool,
+) -> Result<Claim, Error> {
+    let rows = db.query(
+        &claim_sql(),
+        &[
+            email.into(),
+            client.into(),
+            Value::Int(now),
+            Value::Int(now - SIGNIN_FORGET_MS),
+            Value::Int(backoff.free),
+            Value::Int(backoff.capped_from()),
+            Value::Int(backoff.max_wait_ms),
+            Value::Int(backoff.first_wait_ms),
+            Value::Int(if gated { now } else { i64::MAX }),
+            Value::Int(now + backoff.wait_ms(1)),
+        ],
+    )?;
+    if let Some(row) = rows.first() {
+        return Ok(Claim::Allowed {
+            failures: row.int(0)?,
+        });
+    }
+    // Refused: read the wait only to tell the client; the decision is made.
+    let rows = db.query(
+        "SELECT next_at FROM signin_throttle WHERE email = $1 AND client = $2",
+        &[email.into(), client.into()],
+    )?;
+    let next_at = match rows.first() {
+        Some(row) => row.int(0)?,
+        None => now,
+    };
+    Ok(Claim::Refused {
+        retry_after_secs: ((next_at - now).max(1000) as u64).div_ceil(1000),
+    })
+}
+
+/// Forgets the failures of (`email`, `client`) after a successful sign-in.
+pub fn clear_signin_failures(db: &Db, email: &str, client: &str) -> Result<(), Error> {
+    db.execute(
+        "DELETE FROM signin_throttle WHERE email = $1 AND client = $2",
+        &[email.into(), client.into()],
+    )
+    .map(|_| ())
+}
+
+/// Takes back one counted attempt that turned out to be a success.
+pub fn uncount_signin_attempt(db: &Db, email: &str, client: &str) -> Result<(), Error> {
+    db.execute(
+        "UPDATE signin_throttle SET failures = failures - 1
+         WHERE email = $1 AND client = $2 AND failures > 0",
+        &[email.into(), client.into()],
+    )
+    .map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const B: Backoff = Backoff {
+        free: 5,
+        first_wait_ms: 8_000,
+        max_wait_ms: 900_000,
+    };
+
+    #[test]
+    fn backoff_doubles_after_the_free_failures_up_to_the_cap() {
+        let waits: Vec<i64> = (0..16).map(|n| B.wait_ms(n) / 1000).collect();
+        assert_eq!(
+            waits,
+            [0, 0, 0, 0, 0, 8, 16, 32, 64, 128, 256, 512, 900, 900, 900, 900]
+        );
+        assert_eq!(B.capped_from(), 12);
+        assert_eq!(B.wait_ms(i64::MAX), 900_000, "no overflow");
     }
 }
