@@ -122,8 +122,21 @@ async fn run(event: &Event) -> Result<(Db, &'static str, Vec<event::OutboxEvent>
                     std::thread::sleep(BACKOFF * 2u32.pow(i as u32 - 1));
                 }
                 attempt += 1;
-                let (outcome, code, error) =
-                    post_signed(url, secret, &notification_id, &body).await;
+                // The rule is checked again at every delivery: a URL saved
+                // before it (or a trusted host since removed) gets no request.
+                let (outcome, code, error) = match domain::webhook::check_target(
+                    url,
+                    &http_api::config::webhook_trusted_hosts(),
+                ) {
+                    Ok(target) => post_signed(&target, secret, &notification_id, &body).await,
+                    Err(e) => ("failed", None, Some(e.message)),
+                };
+                if outcome == "failed" {
+                    applog::warn(
+                        "webhook attempt failed",
+                        json!({ "notificationId": notification_id, "httpStatus": code, "error": error }),
+                    );
+                }
                 let record = Attempt {
                     notification_id: &notification_id,
                     channel: "webhook",

@@ -11,5 +11,6 @@ pub mod suggestion;
 pub mod task;
 pub mod time;
 pub mod user;
+pub mod webhook;
 
 pub use error::{Error, ErrorKind};

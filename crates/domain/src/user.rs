@@ -154,7 +154,13 @@ pub fn parse_sign_in(body: &Value) -> Result<SignIn> {
 }
 
 /// Applies a settings update; unknown fields and bad values are refused.
-pub fn apply_settings_patch(settings: &mut Settings, body: &Value) -> Result<()> {
+/// Applies a settings PATCH; `trusted_hosts` are the webhook hosts the
+/// operator allows as they are (see [`crate::webhook`]).
+pub fn apply_settings_patch(
+    settings: &mut Settings,
+    body: &Value,
+    trusted_hosts: &[String],
+) -> Result<()> {
     let obj = object(body)?;
     reject_unknown(
         obj,
@@ -194,7 +200,7 @@ pub fn apply_settings_patch(settings: &mut Settings, body: &Value) -> Result<()>
         settings.webhook_url = match v {
             Value::Null => None,
             Value::String(s) if s.trim().is_empty() => None,
-            Value::String(s) => Some(validate_webhook_url(s.trim())?),
+            Value::String(s) => Some(validate_webhook_url(s.trim(), trusted_hosts)?),
             _ => {
                 return Err(Error::invalid(
                     "webhookUrl",
@@ -228,18 +234,10 @@ pub fn validate_timezone(tz: &str) -> Result<String> {
     Ok(tz.to_string())
 }
 
-pub fn validate_webhook_url(url: &str) -> Result<String> {
+/// A webhook URL as stored: length-checked, then [`crate::webhook::check_target`].
+pub fn validate_webhook_url(url: &str, trusted_hosts: &[String]) -> Result<String> {
     check_len("webhookUrl", url, MAX_URL_CHARS)?;
-    let ok = (url.starts_with("https://") || url.starts_with("http://"))
-        && url.split("://").nth(1).is_some_and(|rest| !rest.is_empty())
-        && !url.chars().any(|c| c.is_whitespace() || c.is_control());
-    if !ok {
-        return Err(Error::invalid(
-            "webhookUrl",
-            "webhookUrl must be an http(s) URL",
-        ));
-    }
-    Ok(url.to_string())
+    crate::webhook::check_target(url, trusted_hosts)
 }
 
 #[cfg(test)]
@@ -283,12 +281,13 @@ mod tests {
         apply_settings_patch(
             &mut s,
             &json!({"timezone": "America/New_York", "agentsEnabled": false}),
+            &[],
         )
         .unwrap();
         assert_eq!(s.timezone, "America/New_York");
         assert!(!s.agents_enabled);
-        assert!(apply_settings_patch(&mut s, &json!({"timezone": "Mars Base"})).is_err());
-        assert!(apply_settings_patch(&mut s, &json!({"webhookUrl": "ftp://x"})).is_err());
-        assert!(apply_settings_patch(&mut s, &json!({"colour": 1})).is_err());
+        assert!(apply_settings_patch(&mut s, &json!({"timezone": "Mars Base"}), &[]).is_err());
+        assert!(apply_settings_patch(&mut s, &json!({"webhookUrl": "ftp://x"}), &[]).is_err());
+        assert!(apply_settings_patch(&mut s, &json!({"colour": 1}), &[]).is_err());
     }
 }

@@ -219,7 +219,7 @@ proptest! {
             prop_assert!(!s.email.contains('\0'));
         }
         let mut current = user::Settings::default();
-        let _ = user::apply_settings_patch(&mut current, &settings);
+        let _ = user::apply_settings_patch(&mut current, &settings, &[]);
     }
 
     #[test]
