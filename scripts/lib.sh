@@ -78,12 +78,21 @@ ensure_postgres() {
     exit 1
 }
 
-# The session-signing key for local runs: made once, kept in .spin/.
-ensure_local_secret() {
+# The local secrets, each made once and kept in .spin/: the session-signing
+# key and Dapr's API tokens in both directions (the sidecar presents
+# app_api_token to the app's internal routes, which refuse calls without it;
+# the app presents dapr_api_token to the sidecar). A variable already set in
+# the environment wins.
+ensure_local_secrets() {
     mkdir -p .spin
-    if [ ! -s .spin/auth_secret ]; then
-        head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > .spin/auth_secret
-    fi
-    SPIN_VARIABLE_AUTH_SECRET="${SPIN_VARIABLE_AUTH_SECRET:-$(cat .spin/auth_secret)}"
-    export SPIN_VARIABLE_AUTH_SECRET
+    local name var
+    for name in auth_secret app_api_token dapr_api_token; do
+        if [ ! -s ".spin/$name" ]; then
+            head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > ".spin/$name"
+        fi
+        var="SPIN_VARIABLE_$(echo "$name" | tr '[:lower:]' '[:upper:]')"
+        if [ -z "${!var:-}" ]; then
+            export "$var=$(cat ".spin/$name")"
+        fi
+    done
 }

@@ -8,6 +8,6 @@ ensure_rust
 build_frontend
 build_components
 build_host
-ensure_local_secret
+ensure_local_secrets
 log "serving on http://127.0.0.1:3000 (Ctrl-C to stop)"
 exec target/release/spinhost up "$@"

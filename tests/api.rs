@@ -21,6 +21,8 @@ on_both_backends!(
     sign_up_sign_in_and_me,
     sign_up_rejects_bad_input_and_duplicates,
     wrong_password_and_throttling,
+    concurrent_guesses_are_throttled_without_locking_the_owner_out,
+    sign_up_refuses_common_passwords,
     expired_forged_and_signed_out_tokens,
     cookie_session_works_like_bearer,
     settings_read_and_update,
@@ -108,13 +110,86 @@ fn wrong_password_and_throttling(app: &TestApp) {
     for _ in 0..4 {
         attempt("wrong password").error_code(401);
     }
-    // Locked now, even with the right password.
-    let locked = attempt("correct horse battery");
-    assert_eq!(locked.error_code(429), "too_many_attempts");
-    let wait: u64 = locked.header("retry-after").unwrap().parse().unwrap();
+    // Five failures from this address: its next attempt must wait, even
+    // with the right password.
+    let slowed = attempt("correct horse battery");
+    assert_eq!(slowed.error_code(429), "too_many_attempts");
+    let wait: u64 = slowed.header("retry-after").unwrap().parse().unwrap();
     assert!(wait > 0 && wait <= 15 * 60);
     // The existing session is unaffected.
     assert_eq!(app.get("/api/v1/auth/me", Some(&user.token)).status, 200);
+}
+
+/// The same app reached from another loopback address (Linux routes all
+/// of 127.0.0.0/8 to loopback), so the host sees another client address:
+/// the address comes from the TCP peer, not from a header a test could set.
+fn from_address(app: &TestApp, local: &str) -> TestApp {
+    TestApp {
+        base: app.base.clone(),
+        backend: app.backend,
+        http: reqwest::blocking::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .local_address(local.parse::<std::net::IpAddr>().unwrap())
+            .build()
+            .unwrap(),
+    }
+}
+
+fn concurrent_guesses_are_throttled_without_locking_the_owner_out(app: &TestApp) {
+    let user = app.sign_up();
+    let guesser = from_address(app, "127.0.0.3");
+    let body = json!({"email": user.email, "password": "wrong password"});
+    let answers: Vec<Resp> = std::thread::scope(|s| {
+        let sent: Vec<_> = (0..30)
+            .map(|_| s.spawn(|| guesser.send_json("POST", "/api/v1/auth/signin", None, &body)))
+            .collect();
+        sent.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let mut checked = 0;
+    for r in &answers {
+        match r.status {
+            401 => {
+                assert_eq!(r.error_code(401), "invalid_credentials");
+                checked += 1;
+            }
+            _ => {
+                assert_eq!(r.error_code(429), "too_many_attempts");
+                assert!(r.header("retry-after").is_some());
+            }
+        }
+    }
+    // Each attempt is counted before its password is checked, in the same
+    // statement that decides, so the burst cannot outrun the count.
+    assert!(
+        (1..=5).contains(&checked),
+        "{checked} of 30 concurrent guesses had their password checked"
+    );
+    // The owner, elsewhere, is not locked out by the guessing.
+    let owner = from_address(app, "127.0.0.4").send_json(
+        "POST",
+        "/api/v1/auth/signin",
+        None,
+        &json!({"email": user.email, "password": "correct horse battery"}),
+    );
+    assert_eq!(
+        owner.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&owner.body)
+    );
+}
+
+fn sign_up_refuses_common_passwords(app: &TestApp) {
+    for password in ["password123", "Password123", "QWERTYUIOP", "iloveyou"] {
+        let r = app.send_json(
+            "POST",
+            "/api/v1/auth/signup",
+            None,
+            &json!({"email": format!("common-{}@example.com", uuid::Uuid::new_v4()), "password": password}),
+        );
+        assert_eq!(r.error_code(400), "password_too_common", "{password}");
+        assert_eq!(r.json()["error"]["details"]["field"], "password");
+    }
 }
 
 fn forge(user_id: &str, session_id: &str, expires_at: i64, secret: &[u8]) -> String {
@@ -748,6 +823,21 @@ fn web_serves_the_page(app: &TestApp) {
         "text/html; charset=utf-8"
     );
     assert_eq!(page.header("cache-control").unwrap(), "no-cache");
+    // No inline script or style, never framed, no sniffing, no referrer
+    // leaving the site.
+    let csp = page.header("content-security-policy").unwrap();
+    assert!(csp.contains("script-src 'self'"), "{csp}");
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    assert_eq!(page.header("x-frame-options").as_deref(), Some("DENY"));
+    assert_eq!(
+        page.header("x-content-type-options").as_deref(),
+        Some("nosniff")
+    );
+    assert_eq!(
+        page.header("referrer-policy").as_deref(),
+        Some("same-origin")
+    );
     let etag = page.header("etag").unwrap();
     let again = app.request("GET", "/", None, &[("if-none-match", &etag)], None);
     assert_eq!(again.status, 304);

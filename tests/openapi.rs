@@ -1316,7 +1316,7 @@ fn suggestions_match() {
         json!({"title": "Renew passport", "dueAt": iso(now_ms() - 30 * HOUR)}),
     );
     // The sweep that backs the overdue agent (an internal cron route).
-    let sweep = app.request("POST", "/cron/overdue-sweep", None, &[], None);
+    let sweep = app.internal("POST", "/cron/overdue-sweep", None);
     assert_eq!(
         sweep.status,
         200,
@@ -1335,6 +1335,15 @@ fn suggestions_match() {
             .expect("a suggestion for the task")
     };
     let (first, second) = (find(&late), find(&later));
+    // Each suggestion reached the feed as the documented `suggestion.upserted`.
+    let feed = call(app, "GET", "/api/v1/changes?since=0", token, None, 200);
+    let made = feed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["kind"] == "suggestion.upserted")
+        .count();
+    assert_eq!(made, 2, "{feed}");
     let accepted = call(
         app,
         "POST",
@@ -1779,4 +1788,21 @@ fn notifications_match() {
         200,
     );
     assert_eq!(reminders["items"][0]["status"], "delivered");
+    // The read reaches the feed as the documented `notification.read`.
+    let feed = call(
+        app,
+        "GET",
+        &format!("/api/v1/changes?since={cursor}"),
+        token,
+        None,
+        200,
+    );
+    assert!(
+        feed["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["kind"] == "notification.read"),
+        "{feed}"
+    );
 }

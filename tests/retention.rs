@@ -50,9 +50,7 @@ fn exec(system: &System, sql: &str) {
 
 /// POSTs the cron route as the sidecar does on each tick; answers the report.
 fn sweep(system: &System) -> Value {
-    let r = system
-        .app
-        .request("POST", "/cron/retention", None, &[], None);
+    let r = system.app.internal("POST", "/cron/retention", None);
     assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
     r.json()
 }
@@ -393,9 +391,7 @@ fn an_expired_cursor_gets_410_and_a_current_one_does_not(backend: Backend) {
 fn the_cron_route_answers_the_way_the_sidecar_expects(backend: Backend) {
     let system = System::start(backend, true);
     // The sidecar probes the route with OPTIONS, then POSTs each tick.
-    let probe = system
-        .app
-        .request("OPTIONS", "/cron/retention", None, &[], None);
+    let probe = system.app.internal("OPTIONS", "/cron/retention", None);
     assert_eq!(probe.status, 200);
     assert_eq!(probe.json()["binding"], "retention");
     let report = sweep(&system);

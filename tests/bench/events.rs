@@ -136,6 +136,7 @@ fn main() {
             let req = client
                 .post(url)
                 .header("content-type", "application/cloudevents+json")
+                .header("dapr-api-token", integration_tests::TEST_DAPR_API_TOKEN)
                 .body(body.to_string());
             sent.lock().unwrap().insert(id, Instant::now());
             req
@@ -200,7 +201,7 @@ fn main() {
                                           "datacontenttype": "application/json",
                                           "data": {"taskId": task, "userId": user, "correlationId": "bench", "changes": {}}});
                         let url = format!("{sidecar_url}/v1.0/publish/pubsub/tasks-lifecycle?metadata.partitionKey={user}");
-                        let r = client.post(url).header("content-type", "application/cloudevents+json").body(body.to_string()).send().await;
+                        let r = client.post(url).header("content-type", "application/cloudevents+json").header("dapr-api-token", integration_tests::TEST_DAPR_API_TOKEN).body(body.to_string()).send().await;
                         assert_eq!(r.map(|r| r.status().as_u16()).unwrap_or(0), 204);
                     }
                 });

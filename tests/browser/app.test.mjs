@@ -28,6 +28,10 @@ async function device(opts = {}) {
   });
   const page = await ctx.newPage();
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  // The page's Content-Security-Policy must not block anything it needs.
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) errors.push(`csp: ${m.text()}`);
+  });
   await page.goto(host.url + '/');
   return { ctx, page };
 }
@@ -69,7 +73,7 @@ async function waitLive(page) {
 async function deliver(route, type, data) {
   const res = await fetch(`${host.url}${route}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/cloudevents+json' },
+    headers: { 'content-type': 'application/cloudevents+json', 'dapr-api-token': host.appApiToken },
     body: JSON.stringify({
       specversion: '1.0',
       id: randomUUID(),

@@ -60,6 +60,9 @@ export async function startHost({ timeoutMs = 180_000 } = {}) {
   const daprPort = await freePort();
   const stateDir = mkdtempSync(join(tmpdir(), 'tm-browser-'));
   const secret = randomBytes(24).toString('hex');
+  // What the sidecar presents to internal routes; tests that deliver an
+  // event by hand present it too.
+  const appApiToken = randomBytes(24).toString('hex');
   const child = spawnHost(bin, [
     'up',
     '--from',
@@ -76,6 +79,10 @@ export async function startHost({ timeoutMs = 180_000 } = {}) {
     stateDir,
     '--variable',
     `auth_secret=${secret}`,
+    '--variable',
+    `app_api_token=${appApiToken}`,
+    '--variable',
+    `dapr_api_token=${randomBytes(24).toString('hex')}`,
     '--variable',
     `dapr_http_endpoint=http://localhost:${daprPort}`,
     '--quiet',
@@ -106,6 +113,7 @@ export async function startHost({ timeoutMs = 180_000 } = {}) {
   });
   return {
     url,
+    appApiToken,
     output: () => child.output,
     async stop() {
       child.stopping = true;

@@ -14,6 +14,10 @@ pub mod webhook;
 
 /// The session-signing key of every test app (tests forge tokens with it).
 pub const TEST_AUTH_SECRET: &str = "integration-test-secret-0123456789";
+/// What the sidecar presents to the app's internal routes (Dapr's APP_API_TOKEN).
+pub const TEST_APP_API_TOKEN: &str = "test-app-api-token-0123456789";
+/// What the app presents to the sidecar (Dapr's DAPR_API_TOKEN).
+pub const TEST_DAPR_API_TOKEN: &str = "test-dapr-api-token-0123456789";
 
 /// Runs each named test function once per backend, as `postgres::name`
 /// and `sqlite::name`; each function takes the `Backend`.
@@ -54,6 +58,15 @@ impl HostSetup {
         let state_dir = tempfile::tempdir().unwrap().keep();
         let mut variables = HashMap::new();
         variables.insert("auth_secret".to_string(), TEST_AUTH_SECRET.to_string());
+        // Internal routes refuse every call without the tokens, as in
+        // production; the embedded sidecar takes them from these variables.
+        variables.insert("app_api_token".to_string(), TEST_APP_API_TOKEN.to_string());
+        variables.insert(
+            "dapr_api_token".to_string(),
+            TEST_DAPR_API_TOKEN.to_string(),
+        );
+        // The tests' webhook receivers listen on loopback over http.
+        variables.insert("webhook_trusted_hosts".to_string(), "127.0.0.1".to_string());
         variables.insert(
             "db_url".to_string(),
             match backend {
@@ -230,6 +243,18 @@ impl TestApp {
             headers: resp.headers().clone(),
             body: resp.bytes().unwrap().to_vec(),
         }
+    }
+
+    /// Calls an internal route (`/events`, `/job`, `/cron`) as the sidecar
+    /// does, with its `dapr-api-token`.
+    pub fn internal(&self, method: &str, path: &str, body: Option<&Value>) -> Resp {
+        self.request(
+            method,
+            path,
+            None,
+            &[("dapr-api-token", TEST_APP_API_TOKEN)],
+            body.map(|b| ("application/json", b.to_string().into_bytes())),
+        )
     }
 
     pub fn get(&self, path: &str, token: Option<&str>) -> Resp {

@@ -175,6 +175,7 @@ impl System {
         reqwest::blocking::Client::new()
             .post(url)
             .header("content-type", content_type)
+            .header("dapr-api-token", crate::TEST_DAPR_API_TOKEN)
             .body(body)
             .send()
             .expect("sidecar answers")

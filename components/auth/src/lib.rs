@@ -35,9 +35,10 @@ fn route(req: &Request) -> Result<Outcome, Error> {
 /// The browser gets the token as an HttpOnly cookie too; API clients use
 /// the token from the body as a Bearer token.
 fn session_cookie(req: &Request, token: &str, max_age_secs: i64) -> String {
-    let secure = req
-        .header("spin-full-url")
-        .is_some_and(|u| u.starts_with("https://"));
+    // Not from `spin-full-url`, which the client can send: the scheme the
+    // runtime saw, or the public address behind a TLS-terminating gateway.
+    let secure = req.scheme == "https"
+        || http_api::config::var_or_empty("public_base_url").starts_with("https://");
     format!(
         "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{}",
         http_api::request::SESSION_COOKIE,
@@ -71,7 +72,7 @@ fn sign_in(req: &Request) -> Result<Reply, Error> {
     let input = parse_sign_in(&req.json()?)?;
     let config = Config::load()?;
     let db = store::Db::open(&config.db_url)?;
-    let issued = sessions::sign_in(&db, &config.keys(), input)?;
+    let issued = sessions::sign_in(&db, &config.keys(), input, &req.client_addr())?;
     Ok(issued_reply(req, 200, issued))
 }
 
@@ -100,7 +101,11 @@ fn patch_settings(req: &Request) -> Result<Reply, Error> {
     let body = req.json()?;
     let (db, who) = open_authenticated(req)?;
     let (_, mut settings) = sessions::profile(&db, &who)?;
-    apply_settings_patch(&mut settings, &body)?;
+    apply_settings_patch(
+        &mut settings,
+        &body,
+        &http_api::config::webhook_trusted_hosts(),
+    )?;
     if settings.webhook_url.is_some() && settings.webhook_secret.is_none() {
         // The user verifies our webhooks with this key.
         settings.webhook_secret = Some(format!(

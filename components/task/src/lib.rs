@@ -24,14 +24,14 @@ fn route(req: &Request) -> Result<Outcome, Error> {
 }
 
 fn read(req: &Request) -> Result<Outcome, Error> {
-    let id = req.path_param("id")?;
+    let id = req.path_param(http_api::TASK_ROUTE, "id")?;
     let (db, who) = open_authenticated(req)?;
     let task = task_service::get(&db, &who.user_id, &id)?;
     Ok(http_api::task_reply(200, &task).into())
 }
 
 fn update(req: &Request) -> Result<Outcome, Error> {
-    let id = req.path_param("id")?;
+    let id = req.path_param(http_api::TASK_ROUTE, "id")?;
     let patch = parse_patch(&req.json()?)?;
     let expected = Expected {
         if_match: http_api::if_match(req)?,
@@ -47,7 +47,7 @@ fn update(req: &Request) -> Result<Outcome, Error> {
 }
 
 fn delete(req: &Request) -> Result<Outcome, Error> {
-    let id = req.path_param("id")?;
+    let id = req.path_param(http_api::TASK_ROUTE, "id")?;
     let expected = Expected {
         if_match: http_api::if_match(req)?,
         body_version: None,

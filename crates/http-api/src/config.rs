@@ -12,6 +12,16 @@ pub fn var_or_empty(name: &str) -> String {
     variables::get(name).unwrap_or_default()
 }
 
+/// Webhook hosts the operator allows over `http` and on private addresses
+/// (`webhook_trusted_hosts`: comma-separated `host` or `host:port`).
+pub fn webhook_trusted_hosts() -> Vec<String> {
+    var_or_empty("webhook_trusted_hosts")
+        .split(',')
+        .map(|h| h.trim().to_ascii_lowercase())
+        .filter(|h| !h.is_empty())
+        .collect()
+}
+
 pub struct Config {
     pub db_url: String,
     pub auth_secret: String,

@@ -212,6 +212,9 @@ pub fn origin(req: &Request) -> domain::event::Origin {
     }
 }
 
+/// The route of one task; `/complete`, `/incomplete` and `/reminders` extend it.
+pub const TASK_ROUTE: &str = "/api/v1/tasks/:id";
+
 /// A task with its version as the ETag.
 pub fn task_reply(status: u16, task: &domain::task::Task) -> Reply {
     Reply::json(status, task).with_header("etag", format!("\"{}\"", task.version))
@@ -225,7 +228,7 @@ pub fn set_task_completion(req: &Request, completed: bool) -> Result<Outcome, Er
     if req.method != "POST" {
         return Err(method_not_allowed("POST"));
     }
-    let id = req.path_param("id")?;
+    let id = req.path_param(TASK_ROUTE, "id")?;
     let expected = task_service::Expected {
         if_match: if_match(req)?,
         body_version: None,
@@ -254,12 +257,18 @@ pub fn if_match(req: &Request) -> Result<Option<i64>, Error> {
     })
 }
 
-/// Internal routes (events, jobs, cron) accept only the sidecar when the
-/// `app_api_token` variable is set: Dapr sends it as `dapr-api-token`.
+/// Internal routes (events, jobs, cron) accept only the sidecar, which
+/// sends the `app_api_token` variable as Dapr's `dapr-api-token` header.
+/// Without a configured token they refuse every call: a forged event must
+/// never reach a handler because a deployment forgot a setting.
 pub fn check_app_token(req: &Request) -> Result<(), Error> {
     let expected = config::var_or_empty("app_api_token");
     if expected.is_empty() {
-        return Ok(());
+        return Err(Error::new(
+            ErrorKind::Unavailable,
+            "app_api_token_unset",
+            "internal routes need the app_api_token variable (Dapr's APP_API_TOKEN)",
+        ));
     }
     match req.header("dapr-api-token") {
         Some(t) if constant_time_eq(t.as_bytes(), expected.as_bytes()) => Ok(()),

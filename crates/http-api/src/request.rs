@@ -11,6 +11,10 @@ pub const SESSION_COOKIE: &str = "tm_session";
 pub struct Request {
     pub component: &'static str,
     pub method: String,
+    /// `https` when the request reached the runtime over TLS.
+    pub scheme: String,
+    /// The path the runtime received: the only source of path parameters,
+    /// since every `spin-*` header can also be sent by the client.
     pub path: String,
     pub query: Vec<(String, String)>,
     headers: Vec<(String, String)>,
@@ -27,6 +31,10 @@ impl Request {
         incoming: IncomingRequest,
     ) -> Result<Request, ReadError> {
         let method = incoming.method().to_string();
+        let scheme = match incoming.scheme() {
+            Some(spin_sdk::http::Scheme::Https) => "https".to_string(),
+            _ => "http".to_string(),
+        };
         let path_and_query = incoming.path_with_query().unwrap_or_else(|| "/".into());
         let (path, query) = match path_and_query.split_once('?') {
             Some((p, q)) => (p.to_string(), q.to_string()),
@@ -99,6 +107,7 @@ impl Request {
         Ok(Request {
             component,
             method,
+            scheme,
             path,
             query,
             headers,
@@ -115,11 +124,23 @@ impl Request {
             .map(|(_, v)| v.as_str())
     }
 
-    /// A `:name` path segment, as Spin passes it in `spin-path-match-<name>`.
-    pub fn path_param(&self, name: &str) -> Result<String, Error> {
-        self.header(&format!("spin-path-match-{name}"))
-            .map(str::to_string)
-            .ok_or_else(|| Error::internal(format!("route has no :{name} parameter")))
+    /// The `:name` segment of `route` (such as `/api/v1/tasks/:id`) in the
+    /// request's path; the path may go on past the route (`.../complete`).
+    /// Read from the path itself, never from `spin-path-match-*`: a client
+    /// can send those headers too, and Spin passes them on.
+    pub fn path_param(&self, route: &str, name: &str) -> Result<String, Error> {
+        route_param(&self.path, route, name).ok_or_else(|| Error::not_found("endpoint"))
+    }
+
+    /// The client's address (`ip:port`) as the runtime saw it. Spin appends
+    /// its `spin-client-addr` after any the client sent, so the last wins.
+    pub fn client_addr(&self) -> String {
+        self.headers
+            .iter()
+            .rev()
+            .find(|(k, _)| k == "spin-client-addr")
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
     }
 
     /// The body as a JSON value. An empty body, a non-JSON content type and
@@ -145,9 +166,13 @@ impl Request {
                 "send the body as application/json",
             ));
         }
-        serde_json::from_slice(&self.body).map_err(|e| {
+        let value: Value = serde_json::from_slice(&self.body).map_err(|e| {
             Error::bad_request("malformed_json", format!("the body is not valid JSON: {e}"))
-        })
+        })?;
+        if has_nul(&value) {
+            return Err(nul_error());
+        }
+        Ok(value)
     }
 
     /// The session token from `Authorization: Bearer` or the session cookie.
@@ -188,7 +213,49 @@ fn new_traceparent() -> String {
     format!("00-{trace}-{span}-01")
 }
 
-/// Decodes `a=1&b=x%20y`; a malformed escape is a 400.
+/// Text no backend can store: PostgreSQL refuses NUL in `text` (SQLSTATE
+/// 22021), so it is refused at the edge for every component alike.
+pub fn nul_error() -> Error {
+    Error::bad_request(
+        "invalid_character",
+        "text must not contain the NUL character (U+0000)",
+    )
+}
+
+/// Whether any string or key in `value` holds a NUL character.
+pub fn has_nul(value: &Value) -> bool {
+    match value {
+        Value::String(s) => s.contains('\0'),
+        Value::Array(items) => items.iter().any(has_nul),
+        Value::Object(map) => map.iter().any(|(k, v)| k.contains('\0') || has_nul(v)),
+        _ => false,
+    }
+}
+
+/// Matches `path` against a route of literal and `:name` segments and
+/// returns the named segment; the path may be longer than the route.
+fn route_param(path: &str, route: &str, name: &str) -> Option<String> {
+    let mut segments = path.trim_start_matches('/').split('/');
+    let mut found = None;
+    for pattern in route.trim_start_matches('/').split('/') {
+        let segment = segments.next()?;
+        match pattern.strip_prefix(':') {
+            Some(param) => {
+                if segment.is_empty() {
+                    return None;
+                }
+                if param == name {
+                    found = Some(segment.to_string());
+                }
+            }
+            None if pattern == segment => {}
+            None => return None,
+        }
+    }
+    found
+}
+
+/// Decodes `a=1&b=x%20y`; a malformed escape or a NUL is a 400.
 fn parse_query(q: &str) -> Result<Vec<(String, String)>, Error> {
     q.split('&')
         .filter(|p| !p.is_empty())
@@ -216,7 +283,11 @@ fn percent_decode(s: &str) -> Result<String, Error> {
         }
         i += 1;
     }
-    String::from_utf8(out).map_err(|_| bad())
+    let text = String::from_utf8(out).map_err(|_| bad())?;
+    if text.contains('\0') {
+        return Err(nul_error());
+    }
+    Ok(text)
 }
 
 #[cfg(test)]
@@ -235,6 +306,30 @@ mod tests {
         );
         assert!(parse_query("q=%zz").is_err());
         assert!(parse_query("q=%ff").is_err());
+        assert_eq!(parse_query("q=%00").unwrap_err().code, "invalid_character");
+    }
+
+    #[test]
+    fn path_params_come_from_the_path() {
+        let route = "/api/v1/tasks/:id";
+        assert_eq!(
+            route_param("/api/v1/tasks/abc", route, "id").as_deref(),
+            Some("abc")
+        );
+        assert_eq!(
+            route_param("/api/v1/tasks/abc/complete", route, "id").as_deref(),
+            Some("abc")
+        );
+        assert_eq!(route_param("/api/v1/tasks/", route, "id"), None);
+        assert_eq!(route_param("/api/v1/tasks", route, "id"), None);
+        assert_eq!(route_param("/api/v1/lists/abc", route, "id"), None);
+    }
+
+    #[test]
+    fn nul_anywhere_in_json_is_found() {
+        assert!(has_nul(&serde_json::json!({"a": ["x", "y\u{0}"]})));
+        assert!(has_nul(&serde_json::json!({"k\u{0}": 1})));
+        assert!(!has_nul(&serde_json::json!({"a": ["x", 1, null]})));
     }
 
     #[test]

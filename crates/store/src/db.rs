@@ -298,12 +298,27 @@ pub fn is_missing_schema(e: &Error) -> bool {
 }
 
 fn pg_error(e: pg4::PgError) -> Error {
+    let unavailable = |m: String| Error::new(ErrorKind::Unavailable, "database_unavailable", m);
     let message = match e {
-        pg4::PgError::ConnectionFailed(m) => {
-            return Error::new(ErrorKind::Unavailable, "database_unavailable", m)
-        }
+        pg4::PgError::ConnectionFailed(m) => return unavailable(m),
         pg4::PgError::QueryFailed(pg4::QueryError::DbError(d)) => {
-            format!("SQLSTATE {}: {}", d.code, d.message)
+            let message = format!("SQLSTATE {}: {}", d.code, d.message);
+            if is_outage_sqlstate(&d.code) {
+                return unavailable(message);
+            }
+            if d.code == "22021" {
+                // Text the database cannot store (a NUL): the client's input.
+                return Error::bad_request(
+                    "invalid_character",
+                    "text must not contain the NUL character (U+0000)",
+                );
+            }
+            message
+        }
+        // Without a database error the driver lost the connection (closed,
+        // I/O, timeout): the same outage as failing to connect.
+        pg4::PgError::QueryFailed(pg4::QueryError::Text(t)) if is_connection_loss(&t) => {
+            return unavailable(t)
         }
         pg4::PgError::QueryFailed(pg4::QueryError::Text(t)) => t,
         pg4::PgError::BadParameter(m) => format!("bad parameter: {m}"),
@@ -311,6 +326,27 @@ fn pg_error(e: pg4::PgError) -> Error {
         pg4::PgError::Other(m) => m,
     };
     Error::internal(message)
+}
+
+/// Class 08 (connection exception), 57P01-57P03 (the server shutting down
+/// or starting) and 53300 (too many connections): the database is away,
+/// not the query wrong.
+fn is_outage_sqlstate(code: &str) -> bool {
+    code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03" | "53300")
+}
+
+/// The driver's text for a lost connection: tokio-postgres reports
+/// `Error { kind: Closed | Io | Connect | Timeout, .. }`.
+fn is_connection_loss(text: &str) -> bool {
+    [
+        "kind: Closed",
+        "kind: Io",
+        "kind: Connect",
+        "kind: Timeout",
+        "connection closed",
+    ]
+    .iter()
+    .any(|k| text.contains(k))
 }
 
 fn sqlite_error(e: sqlite::Error) -> Error {
@@ -327,6 +363,22 @@ fn sqlite_error(e: sqlite::Error) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lost_connection_is_an_outage() {
+        let text = |t: &str| pg4::PgError::QueryFailed(pg4::QueryError::Text(t.into()));
+        assert_eq!(
+            pg_error(text("Error { kind: Closed, cause: None }")).code,
+            "database_unavailable"
+        );
+        assert_eq!(
+            pg_error(text("Error { kind: Io, cause: Some(Os { code: 104 }) }")).code,
+            "database_unavailable"
+        );
+        assert_eq!(pg_error(text("syntax error")).code, "internal_error");
+        assert!(is_outage_sqlstate("08006") && is_outage_sqlstate("57P01"));
+        assert!(!is_outage_sqlstate("23505"));
+    }
 
     #[test]
     fn rewrites_placeholders_outside_strings() {

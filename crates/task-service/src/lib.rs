@@ -86,6 +86,20 @@ fn check_expected(task: &Task, expected: Expected) -> Result<(), Error> {
     Ok(())
 }
 
+/// A write that found the task at another version than the one read lost a
+/// race with a concurrent writer. A client that sent `If-Match` gets the
+/// same 412 it would get had it arrived a moment later, not a 409.
+fn lost_race(e: Error, expected: Expected) -> Error {
+    match (e.code, expected.if_match) {
+        ("version_conflict", Some(v)) => Error::new(
+            ErrorKind::PreconditionFailed,
+            "precondition_failed",
+            format!("the task is no longer at version {v}; reload it and try again"),
+        ),
+        _ => e,
+    }
+}
+
 pub fn update(
     db: &Db,
     user_id: &str,
@@ -148,7 +162,7 @@ fn update_fields(
     if changed.contains(&"completed") {
         events.push(event::task_completion(&new_id(), &after, origin, now));
     }
-    store::tasks::update(db, &after, &events)?;
+    store::tasks::update(db, &after, &events).map_err(|e| lost_race(e, expected))?;
     if (&after.series_id, after.series_index) != (&before.series_id, before.series_index) {
         store::tasks::set_series(db, &after)?;
     }
@@ -182,7 +196,7 @@ pub fn set_completion(
     after.version += 1;
     after.updated_at = now;
     let events = vec![event::task_completion(&new_id(), &after, origin, now)];
-    store::tasks::update(db, &after, &events)?;
+    store::tasks::update(db, &after, &events).map_err(|e| lost_race(e, expected))?;
     Ok(Changed {
         task: after,
         events,
@@ -199,7 +213,7 @@ pub fn delete(
     let task = get(db, user_id, id)?;
     check_expected(&task, expected)?;
     let events = vec![event::task_deleted(&new_id(), &task, origin, now_ms())];
-    store::tasks::delete(db, &task, &events)?;
+    store::tasks::delete(db, &task, &events).map_err(|e| lost_race(e, expected))?;
     Ok(Changed { task, events })
 }
 

@@ -1,0 +1,271 @@
+//! What outside probing broke, each case once per backend: input that
+//! reached the database as a 500, client-sent headers the components
+//! trusted, internal routes open without a token, webhooks to internal
+//! addresses, and concurrent writers told the wrong status.
+
+use integration_tests::{Backend, TestApp};
+use serde_json::{json, Value};
+use std::io::{Read, Write};
+
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod postgres {
+            $( #[test] fn $name() { super::$name(integration_tests::app(super::Backend::Postgres)); } )*
+        }
+        mod sqlite {
+            $( #[test] fn $name() { super::$name(integration_tests::app(super::Backend::Sqlite)); } )*
+        }
+    };
+}
+
+on_both_backends!(
+    nul_characters_are_a_400_and_write_nothing,
+    non_ascii_rules_are_a_400,
+    path_parameters_come_from_the_path,
+    the_cookie_is_secure_only_by_configuration,
+    internal_routes_refuse_calls_without_the_token,
+    webhooks_go_only_to_public_https_hosts,
+    concurrent_writers_with_one_if_match_get_412,
+    a_malformed_host_is_a_400,
+);
+
+fn error(resp: &integration_tests::Resp, status: u16) -> Value {
+    assert_eq!(
+        resp.status,
+        status,
+        "{}",
+        String::from_utf8_lossy(&resp.body)
+    );
+    let body = resp.json();
+    assert!(body["error"]["code"].is_string(), "{body}");
+    assert!(body["error"]["message"].is_string(), "{body}");
+    body
+}
+
+fn nul_characters_are_a_400_and_write_nothing(app: &TestApp) {
+    let user = app.sign_up();
+    let token = Some(user.token.as_str());
+    for body in [
+        json!({"title": "a\u{0}b"}),
+        json!({"title": "ok", "description": "x\u{0}"}),
+        json!({"title": "ok", "tags": ["t\u{0}"]}),
+        json!({"title": "ok", "recurrence": {"rrule": "FREQ=DAILY", "timezone": "\u{0}"}}),
+    ] {
+        error(&app.send_json("POST", "/api/v1/tasks", token, &body), 400);
+    }
+    assert!(
+        app.list_all(&user, "limit=100").is_empty(),
+        "nothing written"
+    );
+    for path in [
+        "/api/v1/tasks?q=%00",
+        "/api/v1/tasks?cursor=%00",
+        "/api/v1/tasks?tag=a%00b",
+    ] {
+        error(&app.get(path, token), 400);
+    }
+    let sign_up = app.send_json(
+        "POST",
+        "/api/v1/auth/signup",
+        None,
+        &json!({"email": "nul@example.com", "password": "correct horse battery", "name": "a\u{0}"}),
+    );
+    error(&sign_up, 400);
+    let chat = app.send_json(
+        "POST",
+        "/api/v1/chat",
+        token,
+        &json!({"message": "hi", "conversationId": "c\u{0}"}),
+    );
+    error(&chat, 400);
+}
+
+fn non_ascii_rules_are_a_400(app: &TestApp) {
+    let user = app.sign_up();
+    let token = Some(user.token.as_str());
+    for rule in ["FREQ=é", "RRULEé", "FREQ=WEEKLY;BYDAY=Mé", "é"] {
+        let body = json!({"title": "r", "recurrence": {"rrule": rule}});
+        error(&app.send_json("POST", "/api/v1/tasks", token, &body), 400);
+    }
+    let task = app.create_task(&user, json!({"title": "r"}));
+    let path = format!("/api/v1/tasks/{}", task["id"].as_str().unwrap());
+    let patch = json!({"recurrence": {"rrule": "FREQ=é"}});
+    error(&app.send_json("PATCH", &path, token, &patch), 400);
+}
+
+fn path_parameters_come_from_the_path(app: &TestApp) {
+    let user = app.sign_up();
+    let task = app.create_task(&user, json!({"title": "Mine"}));
+    let id = task["id"].as_str().unwrap();
+    // A client-sent spin-path-match-id must not choose the task.
+    let forged = app.request(
+        "GET",
+        "/api/v1/tasks/nope",
+        Some(&user.token),
+        &[("spin-path-match-id", id)],
+        None,
+    );
+    assert_eq!(error(&forged, 404)["error"]["code"], "not_found");
+    let forged = app.request(
+        "POST",
+        "/api/v1/tasks/nope/complete",
+        Some(&user.token),
+        &[("spin-path-match-id", id)],
+        None,
+    );
+    error(&forged, 404);
+    let real = app.get(&format!("/api/v1/tasks/{id}"), Some(&user.token));
+    assert_eq!(real.status, 200);
+    assert_eq!(real.json()["completed"], false);
+}
+
+fn the_cookie_is_secure_only_by_configuration(app: &TestApp) {
+    let user = app.sign_up();
+    let body = json!({"email": user.email, "password": "correct horse battery"});
+    let resp = app.request(
+        "POST",
+        "/api/v1/auth/signin",
+        None,
+        &[("spin-full-url", "https://evil.example/api/v1/auth/signin")],
+        Some(("application/json", body.to_string().into_bytes())),
+    );
+    assert_eq!(resp.status, 200);
+    let cookie = resp.header("set-cookie").unwrap();
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(
+        !cookie.contains("Secure"),
+        "a client header changed the cookie: {cookie}"
+    );
+}
+
+fn internal_routes_refuse_calls_without_the_token(app: &TestApp) {
+    let victim = app.sign_up();
+    let event = json!({
+        "specversion": "1.0", "id": uuid::Uuid::new_v4().to_string(), "type": "reminders.due",
+        "source": "forged", "datacontenttype": "application/json",
+        "data": {"reminderId": "r1", "taskId": "t1", "userId": victim.id, "title": "forged",
+                 "fireAt": "2026-01-01T00:00:00Z", "correlationId": "c"},
+    });
+    let bytes = || {
+        Some((
+            "application/cloudevents+json",
+            event.to_string().into_bytes(),
+        ))
+    };
+    for route in [
+        "/events/notifier",
+        "/events/overdue",
+        "/events/recurrence",
+        "/job/reminder-r1",
+        "/cron/overdue-sweep",
+        "/cron/outbox-relay",
+        "/cron/retention",
+    ] {
+        let none = app.request("POST", route, None, &[], bytes());
+        assert_eq!(
+            error(&none, 401)["error"]["code"],
+            "unauthorized",
+            "{route}"
+        );
+        let wrong = app.request("POST", route, None, &[("dapr-api-token", "guess")], bytes());
+        error(&wrong, 401);
+    }
+    let inbox = app.get("/api/v1/notifications", Some(&victim.token));
+    assert_eq!(
+        inbox.json()["items"],
+        json!([]),
+        "nothing reached the inbox"
+    );
+}
+
+fn webhooks_go_only_to_public_https_hosts(app: &TestApp) {
+    let user = app.sign_up();
+    let token = Some(user.token.as_str());
+    for url in [
+        "http://example.com/hook",
+        "https://10.0.0.8/hook",
+        "https://169.254.169.254/latest/meta-data/",
+        "https://metadata.google.internal/",
+        "https://localhost:8443/",
+        "https://[::1]/",
+        "https://167772161/", // 10.0.0.1 in decimal
+        "https://\u{ee}\u{a6}D",
+        "gopher://example.com",
+    ] {
+        let resp = app.send_json(
+            "PATCH",
+            "/api/v1/settings",
+            token,
+            &json!({"webhookUrl": url}),
+        );
+        assert_eq!(
+            error(&resp, 400)["error"]["details"]["field"],
+            "webhookUrl",
+            "{url}"
+        );
+    }
+    let ok = app.send_json(
+        "PATCH",
+        "/api/v1/settings",
+        token,
+        &json!({"webhookUrl": "https://hooks.example.com/tasks"}),
+    );
+    assert_eq!(ok.status, 200);
+    assert_eq!(ok.json()["webhookUrl"], "https://hooks.example.com/tasks");
+}
+
+fn concurrent_writers_with_one_if_match_get_412(app: &TestApp) {
+    let user = app.sign_up();
+    let task = app.create_task(&user, json!({"title": "Contended"}));
+    let path = format!("/api/v1/tasks/{}", task["id"].as_str().unwrap());
+    let version = task["version"].as_i64().unwrap().to_string();
+    let statuses: Vec<u16> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..8)
+            .map(|i| {
+                let (path, version, token) = (&path, &version, &user.token);
+                s.spawn(move || {
+                    let body = json!({"title": format!("writer {i}")});
+                    app.request(
+                        "PATCH",
+                        path,
+                        Some(token),
+                        &[("if-match", &format!("\"{version}\""))],
+                        Some(("application/json", body.to_string().into_bytes())),
+                    )
+                    .status
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| *s == 200 || *s == 412),
+        "every loser gets 412: {statuses:?}"
+    );
+}
+
+fn a_malformed_host_is_a_400(app: &TestApp) {
+    let addr = app.base.trim_start_matches("http://").to_string();
+    for request in [
+        &b"GET /health HTTP/1.1\r\nHost: a b\r\nConnection: close\r\n\r\n"[..],
+        &b"GET /health HTTP/1.1\r\nHost: \xc3\xa9\r\nConnection: close\r\n\r\n"[..],
+        &b"GET /health HTTP/1.0\r\n\r\n"[..],
+    ] {
+        let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+            .unwrap();
+        stream.write_all(request).unwrap();
+        let mut answer = String::new();
+        let _ = stream.read_to_string(&mut answer);
+        assert!(
+            answer.starts_with("HTTP/1.1 400") || answer.starts_with("HTTP/1.0 400"),
+            "{answer:?}"
+        );
+    }
+}
