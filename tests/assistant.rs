@@ -889,12 +889,29 @@ fn mcp_protocol_and_auth_errors(backend: Backend) {
         &[],
         Some(("application/json", b"{\"jsonrpc\": ".to_vec())),
     );
-    assert_eq!(parse.status, 200);
+    assert_eq!(parse.status, 400);
     assert_eq!(parse.json()["error"]["code"], -32700);
     assert_eq!(parse.json()["id"], Value::Null);
 
     let invalid = mcp(app, t, &[], &json!({"id": 4, "method": "ping"}));
+    assert_eq!(invalid.status, 400);
     assert_eq!(invalid.json()["error"]["code"], -32600);
+    // A fractional id is not an id: refused, never echoed.
+    let fractional = mcp(
+        app,
+        t,
+        &[],
+        &json!({"jsonrpc": "2.0", "id": 1.5, "method": "ping"}),
+    );
+    assert_eq!(fractional.status, 400);
+    assert_eq!(fractional.json()["id"], Value::Null);
+    // A batch is bounded: a large one is refused whole, not answered in kind.
+    let list = json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list"});
+    let batch = Value::Array(vec![list; 200]);
+    let big = mcp(app, t, &[], &batch);
+    assert_eq!(big.status, 400);
+    assert!(big.body.len() < 1024, "{} bytes", big.body.len());
+    assert_eq!(big.json()["error"]["code"], -32600);
     let no_name = mcp(
         app,
         t,

@@ -1691,7 +1691,7 @@ fn mcp_matches() {
         token,
         &[],
         Some(("application/json", b"{".to_vec())),
-        200,
+        400,
     );
     assert_eq!(parse_error.json()["error"]["code"], -32700);
 }

@@ -111,6 +111,7 @@ fn post(req: &Request) -> Result<Outcome, Error> {
         out
     });
     let mut reply = match answer.body {
+        Some(body) if answer.malformed => Reply::json(400, &body),
         Some(body) => Reply::json(200, &body),
         None => Reply {
             status: 202,

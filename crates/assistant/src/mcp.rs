@@ -21,6 +21,11 @@ pub const METHOD_NOT_FOUND: i64 = -32601;
 pub const INVALID_PARAMS: i64 = -32602;
 pub const INTERNAL_ERROR: i64 = -32603;
 
+/// Messages in one batch. MCP 2025-06-18 dropped batching; older clients
+/// send a few messages at most, and an unbounded batch turns a small body
+/// into a response many times its size (each `tools/list` is kilobytes).
+pub const MAX_BATCH: usize = 16;
+
 /// What the HTTP layer sends back.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Answer {
@@ -29,6 +34,9 @@ pub struct Answer {
     pub body: Option<Value>,
     /// The body held an `initialize` request: start a session.
     pub initialized: bool,
+    /// The body was not a JSON-RPC message at all (unparseable, an empty
+    /// or oversized batch, or a single invalid request): HTTP 400.
+    pub malformed: bool,
 }
 
 pub fn error(id: Value, code: i64, message: impl Into<String>) -> Value {
@@ -46,20 +54,27 @@ pub fn handle_body(
 ) -> Answer {
     let parsed: Value = match serde_json::from_slice(body) {
         Ok(v) => v,
-        Err(e) => {
-            return Answer {
-                body: Some(error(Value::Null, PARSE_ERROR, format!("Parse error: {e}"))),
-                initialized: false,
-            }
-        }
+        Err(e) => return malformed(error(Value::Null, PARSE_ERROR, format!("Parse error: {e}"))),
     };
     let mut initialized = false;
     let body = match parsed {
-        Value::Array(items) if items.is_empty() => Some(error(
-            Value::Null,
-            INVALID_REQUEST,
-            "Invalid Request: empty batch",
-        )),
+        Value::Array(items) if items.is_empty() => {
+            return malformed(error(
+                Value::Null,
+                INVALID_REQUEST,
+                "Invalid Request: empty batch",
+            ))
+        }
+        Value::Array(items) if items.len() > MAX_BATCH => {
+            return malformed(error(
+                Value::Null,
+                INVALID_REQUEST,
+                format!(
+                    "Invalid Request: a batch may hold at most {MAX_BATCH} messages, not {}",
+                    items.len()
+                ),
+            ))
+        }
         Value::Array(items) => {
             let answers: Vec<Value> = items
                 .iter()
@@ -67,9 +82,30 @@ pub fn handle_body(
                 .collect();
             (!answers.is_empty()).then_some(Value::Array(answers))
         }
-        single => handle_message(&single, call, &mut initialized),
+        single => {
+            let answer = handle_message(&single, call, &mut initialized);
+            let invalid = answer
+                .as_ref()
+                .is_some_and(|a| a["error"]["code"].as_i64() == Some(INVALID_REQUEST));
+            if invalid {
+                return malformed(answer.unwrap_or(Value::Null));
+            }
+            answer
+        }
     };
-    Answer { body, initialized }
+    Answer {
+        body,
+        initialized,
+        malformed: false,
+    }
+}
+
+fn malformed(body: Value) -> Answer {
+    Answer {
+        body: Some(body),
+        initialized: false,
+        malformed: true,
+    }
 }
 
 /// One message; `None` for notifications and client responses.
@@ -86,7 +122,12 @@ pub fn handle_message(
         ));
     };
     let id = obj.get("id").cloned();
-    let id_ok = matches!(id, Some(Value::String(_)) | Some(Value::Number(_)));
+    // MCP ids are strings or integers; a fractional number is not an id.
+    let id_ok = match &id {
+        Some(Value::String(_)) => true,
+        Some(Value::Number(n)) => n.is_i64() || n.is_u64(),
+        _ => false,
+    };
     let reply_id = if id_ok {
         id.clone().unwrap_or(Value::Null)
     } else {
@@ -116,7 +157,7 @@ pub fn handle_message(
         return Some(error(
             Value::Null,
             INVALID_REQUEST,
-            "Invalid Request: id must be a string or a number",
+            "Invalid Request: id must be a string or an integer",
         ));
     }
     let params = obj.get("params").cloned().unwrap_or(Value::Null);
@@ -328,5 +369,17 @@ mod tests {
             .body
             .unwrap();
         assert_eq!(a["error"]["code"], INVALID_REQUEST);
+        let a = run(json!({"jsonrpc": "2.0", "id": 2.5, "method": "ping"}));
+        assert!(a.malformed);
+        assert_eq!(a.body.unwrap()["id"], Value::Null);
+        let ok = run(json!({"jsonrpc": "2.0", "id": 3, "method": "ping"}));
+        assert!(!ok.malformed);
+        let batch = Value::Array(vec![
+            json!({"jsonrpc": "2.0", "id": 1, "method": "ping"});
+            MAX_BATCH + 1
+        ]);
+        let a = run(batch);
+        assert!(a.malformed);
+        assert_eq!(a.body.unwrap()["error"]["code"], INVALID_REQUEST);
     }
 }
