@@ -176,6 +176,32 @@ impl System {
             }
         }
 
+        // Secure by default: with the embedded sidecar and no token set, the
+        // run gets fresh random tokens in both directions, so neither the
+        // app's internal routes nor the sidecar's API ever run open.
+        if let Some(settings) = &settings {
+            for (name, given) in [
+                (APP_API_TOKEN_VARIABLE, &settings.app_api_token),
+                (DAPR_API_TOKEN_VARIABLE, &settings.dapr_api_token),
+            ] {
+                let unset = resolver
+                    .resolve_variable(name)
+                    .map_or(true, |v| v.is_empty());
+                if manifest.variables.contains_key(name) && given.is_none() && unset {
+                    app_options.variables.insert(
+                        name.to_string(),
+                        format!(
+                            "{}{}",
+                            uuid::Uuid::new_v4().simple(),
+                            uuid::Uuid::new_v4().simple()
+                        ),
+                    );
+                }
+            }
+        }
+        let resolver =
+            VariableResolver::new(manifest.variables.clone(), app_options.variables.clone());
+
         let manifest_dir = manifest.dir.clone();
         let app_state_dir = app_options
             .state_dir

@@ -63,6 +63,7 @@ allowed_outbound_hosts = ["{{{{ dapr_http_endpoint }}}}"]
 
 [component.probe.variables]
 dapr_http_endpoint = "{{{{ dapr_http_endpoint }}}}"
+app_api_token = "{{{{ app_api_token }}}}"
 "#,
             wasm = probe_wasm()
         ),
@@ -119,23 +120,29 @@ async fn system_points_the_app_and_the_sidecar_at_each_other() {
         .await
         .body;
     assert_eq!(endpoint, format!("ok:{}", sidecar.base_url()));
+    // No token was configured, so the run got fresh ones: the sidecar's
+    // API refuses a caller without it (secure by default).
     let metadata = probe_calls(
         system.app_addr(),
         &format!("{}/v1.0/metadata", sidecar.base_url()),
     )
     .await;
-    assert!(
-        metadata.starts_with("status:200") && metadata.contains(r#""id":"taskmanager""#),
-        "{metadata}"
-    );
+    assert!(metadata.starts_with("status:401"), "{metadata}");
 
     let config = system.sidecar_config().unwrap();
     assert_eq!(config.app_url, system.app_url());
     assert_eq!(config.resources_dirs, [dir.join("dapr")]);
     assert_eq!(config.state_dir, dir.join("state/dapr"));
     assert!(sidecar.resources().pubsubs.contains_key("pubsub"));
-    assert_eq!(config.app_api_token, None);
-    assert_eq!(config.dapr_api_token, None);
+    let (to_app, to_sidecar) = (
+        config.app_api_token.clone().unwrap(),
+        config.dapr_api_token.clone().unwrap(),
+    );
+    assert!(to_app.len() >= 32 && to_sidecar.len() >= 32);
+    assert_ne!(to_app, to_sidecar);
+    // The app sees the same tokens as its variables.
+    let app_token = get(system.app_addr(), "/var?name=app_api_token").await.body;
+    assert_eq!(app_token, format!("ok:{to_app}"));
     system.shutdown().await.unwrap();
 }
 
