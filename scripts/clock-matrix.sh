@@ -35,7 +35,7 @@ for zone in Asia/Tokyo America/Los_Angeles; do
         shifted=(env "TZ=$zone" "FAKETIME=$fake" FAKETIME_DONT_FAKE_MONOTONIC=1
                  LD_PRELOAD=/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1)
         if ! CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUNNER="${shifted[*]}" \
-                cargo test --locked --release --workspace -q 2>&1 | tail -n 40; then
+                cargo test --locked --release --workspace --no-fail-fast -q 2>&1 | grep -aE "^test result|FAILED|panicked at|^error"; then
             failed=1
         fi
         if $browser && ! "${shifted[@]}" ./scripts/frontend.sh browser; then

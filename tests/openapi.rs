@@ -777,6 +777,16 @@ fn auth_and_settings_match() {
         200,
     );
     assert!(settings["webhookSecret"].is_string());
+    // An international host name comes back as the valid URI it stands for.
+    let idn = call(
+        app,
+        "PATCH",
+        "/api/v1/settings",
+        Some(token),
+        Some(&json!({"webhookUrl": "https://bücher.example/hooks"})),
+        200,
+    );
+    assert_eq!(idn["webhookUrl"], "https://xn--bcher-kva.example/hooks");
     call(
         app,
         "PATCH",
