@@ -269,3 +269,36 @@ fn a_malformed_host_is_a_400(app: &TestApp) {
         );
     }
 }
+
+/// A deployment that forgot `app_api_token` must not leave the internal
+/// routes open: without it they refuse every call, with or without a token.
+#[test]
+fn internal_routes_are_closed_when_no_token_is_configured() {
+    let mut setup = integration_tests::HostSetup::new(Backend::Sqlite, "");
+    setup.variables.remove("app_api_token");
+    let app = TestApp::new(integration_tests::start_host(setup), Backend::Sqlite);
+    for route in [
+        "/events/notifier",
+        "/job/reminder-r1",
+        "/cron/overdue-sweep",
+    ] {
+        for headers in [
+            &[][..],
+            &[("dapr-api-token", "")][..],
+            &[("dapr-api-token", "x")][..],
+        ] {
+            let r = app.request(
+                "POST",
+                route,
+                None,
+                headers,
+                Some(("application/json", b"{}".to_vec())),
+            );
+            assert_eq!(
+                error(&r, 503)["error"]["code"],
+                "app_api_token_unset",
+                "{route}"
+            );
+        }
+    }
+}
