@@ -32,12 +32,21 @@ STRUCTURAL_KINDS = {
 _DNS_NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
 
 
+class _CrdLoader(yaml.SafeLoader):
+    """PyYAML reads a bare `=` as YAML 1.1's `value` type, which it cannot
+    build; CRDs use `=` as a plain string (Alertmanager's matcher enum
+    `=`, `!=`, `=~`, `!~`), so it is read as one."""
+
+
+_CrdLoader.add_constructor("tag:yaml.org,2002:value", lambda loader, node: loader.construct_scalar(node))
+
+
 def load_crds(directory: Path) -> dict:
     """{(group, version, kind): openAPIV3Schema} from every CRD in the
     YAML files under `directory`."""
     index = {}
     for path in sorted(directory.rglob("*.y*ml")):
-        for doc in yaml.safe_load_all(path.read_text()):
+        for doc in yaml.load_all(path.read_text(), Loader=_CrdLoader):
             if not isinstance(doc, dict) or doc.get("kind") != "CustomResourceDefinition":
                 continue
             spec = doc["spec"]
