@@ -5,19 +5,7 @@ use integration_tests::{Backend, Resp, TestApp, User, TEST_AUTH_SECRET};
 use serde_json::{json, Value};
 use std::collections::HashSet;
 
-/// Runs each scenario against both backends.
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod postgres {
-            $( #[test] fn $name() { super::$name(integration_tests::app(super::Backend::Postgres)); } )*
-        }
-        mod sqlite {
-            $( #[test] fn $name() { super::$name(integration_tests::app(super::Backend::Sqlite)); } )*
-        }
-    };
-}
-
-on_both_backends!(
+integration_tests::on_both_apps!(
     sign_up_sign_in_and_me,
     sign_up_rejects_bad_input_and_duplicates,
     wrong_password_and_throttling,

@@ -4,21 +4,10 @@
 //! addresses, and concurrent writers told the wrong status.
 
 use integration_tests::{Backend, TestApp};
-use serde_json::{json, Value};
+use serde_json::json;
 use std::io::{Read, Write};
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod postgres {
-            $( #[test] fn $name() { super::$name(integration_tests::app(super::Backend::Postgres)); } )*
-        }
-        mod sqlite {
-            $( #[test] fn $name() { super::$name(integration_tests::app(super::Backend::Sqlite)); } )*
-        }
-    };
-}
-
-on_both_backends!(
+integration_tests::on_both_apps!(
     nul_characters_are_a_400_and_write_nothing,
     non_ascii_rules_are_a_400,
     path_parameters_come_from_the_path,
@@ -29,19 +18,6 @@ on_both_backends!(
     a_malformed_host_is_a_400,
 );
 
-fn error(resp: &integration_tests::Resp, status: u16) -> Value {
-    assert_eq!(
-        resp.status,
-        status,
-        "{}",
-        String::from_utf8_lossy(&resp.body)
-    );
-    let body = resp.json();
-    assert!(body["error"]["code"].is_string(), "{body}");
-    assert!(body["error"]["message"].is_string(), "{body}");
-    body
-}
-
 fn nul_characters_are_a_400_and_write_nothing(app: &TestApp) {
     let user = app.sign_up();
     let token = Some(user.token.as_str());
@@ -51,7 +27,8 @@ fn nul_characters_are_a_400_and_write_nothing(app: &TestApp) {
         json!({"title": "ok", "tags": ["t\u{0}"]}),
         json!({"title": "ok", "recurrence": {"rrule": "FREQ=DAILY", "timezone": "\u{0}"}}),
     ] {
-        error(&app.send_json("POST", "/api/v1/tasks", token, &body), 400);
+        app.send_json("POST", "/api/v1/tasks", token, &body)
+            .error_code(400);
     }
     assert!(
         app.list_all(&user, "limit=100").is_empty(),
@@ -62,7 +39,7 @@ fn nul_characters_are_a_400_and_write_nothing(app: &TestApp) {
         "/api/v1/tasks?cursor=%00",
         "/api/v1/tasks?tag=a%00b",
     ] {
-        error(&app.get(path, token), 400);
+        app.get(path, token).error_code(400);
     }
     let sign_up = app.send_json(
         "POST",
@@ -70,14 +47,14 @@ fn nul_characters_are_a_400_and_write_nothing(app: &TestApp) {
         None,
         &json!({"email": "nul@example.com", "password": "correct horse battery", "name": "a\u{0}"}),
     );
-    error(&sign_up, 400);
+    sign_up.error_code(400);
     let chat = app.send_json(
         "POST",
         "/api/v1/chat",
         token,
         &json!({"message": "hi", "conversationId": "c\u{0}"}),
     );
-    error(&chat, 400);
+    chat.error_code(400);
 }
 
 fn non_ascii_rules_are_a_400(app: &TestApp) {
@@ -85,12 +62,13 @@ fn non_ascii_rules_are_a_400(app: &TestApp) {
     let token = Some(user.token.as_str());
     for rule in ["FREQ=é", "RRULEé", "FREQ=WEEKLY;BYDAY=Mé", "é"] {
         let body = json!({"title": "r", "recurrence": {"rrule": rule}});
-        error(&app.send_json("POST", "/api/v1/tasks", token, &body), 400);
+        app.send_json("POST", "/api/v1/tasks", token, &body)
+            .error_code(400);
     }
     let task = app.create_task(&user, json!({"title": "r"}));
     let path = format!("/api/v1/tasks/{}", task["id"].as_str().unwrap());
     let patch = json!({"recurrence": {"rrule": "FREQ=é"}});
-    error(&app.send_json("PATCH", &path, token, &patch), 400);
+    app.send_json("PATCH", &path, token, &patch).error_code(400);
 }
 
 fn path_parameters_come_from_the_path(app: &TestApp) {
@@ -105,7 +83,7 @@ fn path_parameters_come_from_the_path(app: &TestApp) {
         &[("spin-path-match-id", id)],
         None,
     );
-    assert_eq!(error(&forged, 404)["error"]["code"], "not_found");
+    assert_eq!(forged.error_code(404), "not_found");
     let forged = app.request(
         "POST",
         "/api/v1/tasks/nope/complete",
@@ -113,7 +91,7 @@ fn path_parameters_come_from_the_path(app: &TestApp) {
         &[("spin-path-match-id", id)],
         None,
     );
-    error(&forged, 404);
+    forged.error_code(404);
     let real = app.get(&format!("/api/v1/tasks/{id}"), Some(&user.token));
     assert_eq!(real.status, 200);
     assert_eq!(real.json()["completed"], false);
@@ -162,13 +140,9 @@ fn internal_routes_refuse_calls_without_the_token(app: &TestApp) {
         "/cron/retention",
     ] {
         let none = app.request("POST", route, None, &[], bytes());
-        assert_eq!(
-            error(&none, 401)["error"]["code"],
-            "unauthorized",
-            "{route}"
-        );
+        assert_eq!(none.error_code(401), "unauthorized", "{route}");
         let wrong = app.request("POST", route, None, &[("dapr-api-token", "guess")], bytes());
-        error(&wrong, 401);
+        wrong.error_code(401);
     }
     let inbox = app.get("/api/v1/notifications", Some(&victim.token));
     assert_eq!(
@@ -198,8 +172,9 @@ fn webhooks_go_only_to_public_https_hosts(app: &TestApp) {
             token,
             &json!({"webhookUrl": url}),
         );
+        assert_eq!(resp.error_code(400), "validation_failed", "{url}");
         assert_eq!(
-            error(&resp, 400)["error"]["details"]["field"],
+            resp.json()["error"]["details"]["field"],
             "webhookUrl",
             "{url}"
         );
@@ -294,11 +269,7 @@ fn internal_routes_are_closed_when_no_token_is_configured() {
                 headers,
                 Some(("application/json", b"{}".to_vec())),
             );
-            assert_eq!(
-                error(&r, 503)["error"]["code"],
-                "app_api_token_unset",
-                "{route}"
-            );
+            assert_eq!(r.error_code(503), "app_api_token_unset", "{route}");
         }
     }
 }

@@ -21,6 +21,20 @@ pub const TEST_DAPR_API_TOKEN: &str = "test-dapr-api-token-0123456789";
 
 /// Runs each named test function once per backend, as `postgres::name`
 /// and `sqlite::name`; each function takes the `Backend`.
+/// Runs each scenario against the shared app of each backend:
+/// `scenario(&TestApp)`.
+#[macro_export]
+macro_rules! on_both_apps {
+    ($($name:ident),* $(,)?) => {
+        mod postgres {
+            $( #[test] fn $name() { super::$name($crate::app($crate::Backend::Postgres)); } )*
+        }
+        mod sqlite {
+            $( #[test] fn $name() { super::$name($crate::app($crate::Backend::Sqlite)); } )*
+        }
+    };
+}
+
 #[macro_export]
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
