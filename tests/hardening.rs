@@ -1,7 +1,8 @@
 //! What outside probing broke, each case once per backend: input that
 //! reached the database as a 500, client-sent headers the components
 //! trusted, internal routes open without a token, webhooks to internal
-//! addresses, and concurrent writers told the wrong status.
+//! addresses. (Concurrent If-Match writers: `concurrent_updates_one_wins`
+//! in api.rs.)
 
 use integration_tests::{Backend, TestApp};
 use serde_json::json;
@@ -14,7 +15,6 @@ integration_tests::on_both_apps!(
     the_cookie_is_secure_only_by_configuration,
     internal_routes_refuse_calls_without_the_token,
     webhooks_go_only_to_public_https_hosts,
-    concurrent_writers_with_one_if_match_get_412,
     a_malformed_host_is_a_400,
 );
 
@@ -187,41 +187,6 @@ fn webhooks_go_only_to_public_https_hosts(app: &TestApp) {
     );
     assert_eq!(ok.status, 200);
     assert_eq!(ok.json()["webhookUrl"], "https://hooks.example.com/tasks");
-}
-
-fn concurrent_writers_with_one_if_match_get_412(app: &TestApp) {
-    let user = app.sign_up();
-    let task = app.create_task(&user, json!({"title": "Contended"}));
-    let path = format!("/api/v1/tasks/{}", task["id"].as_str().unwrap());
-    let version = task["version"].as_i64().unwrap().to_string();
-    let statuses: Vec<u16> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..8)
-            .map(|i| {
-                let (path, version, token) = (&path, &version, &user.token);
-                s.spawn(move || {
-                    let body = json!({"title": format!("writer {i}")});
-                    app.request(
-                        "PATCH",
-                        path,
-                        Some(token),
-                        &[("if-match", &format!("\"{version}\""))],
-                        Some(("application/json", body.to_string().into_bytes())),
-                    )
-                    .status
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap()).collect()
-    });
-    assert_eq!(
-        statuses.iter().filter(|s| **s == 200).count(),
-        1,
-        "{statuses:?}"
-    );
-    assert!(
-        statuses.iter().all(|s| *s == 200 || *s == 412),
-        "every loser gets 412: {statuses:?}"
-    );
 }
 
 fn a_malformed_host_is_a_400(app: &TestApp) {
