@@ -1,6 +1,20 @@
 // The application's state and every action the screens take.
 
 import { ApiError, createApi, messageOf } from './api';
+import {
+  CONVERSATION_KEY,
+  EMPTY_CHAT,
+  entriesFromChanges,
+  entriesFromTurns,
+  entryFromResponse,
+  reminderEntry,
+  suggestionEntry,
+  withEntries,
+  withOutcome,
+  type ChatResponse,
+  type ChatState,
+  type Conversation,
+} from './chat';
 import { browserTimezone } from './dates';
 import { applyNotificationChange, applySuggestionChange } from './inbox';
 import { createStore } from './store';
@@ -9,7 +23,7 @@ import { applyChange, DEFAULT_FILTERS, removeTask, upsertTask, type Filters, typ
 import type { Change, Notification, Priority, Recurrence, Settings, Suggestion, Task, User } from './types';
 
 export type Route = 'signin' | 'signup' | 'tasks' | 'settings';
-export type Panel = null | 'notifications' | 'suggestions';
+export type Panel = null | 'notifications' | 'suggestions' | 'assistant';
 
 export interface Toast {
   id: string;
@@ -35,6 +49,8 @@ export interface AppState {
   editingId: string | null;
   openId: string | null;
   panel: Panel;
+  /** The assistant's conversation (the panel labelled "Assistant"). */
+  chat: ChatState;
   helpOpen: boolean;
   now: number;
 }
@@ -55,6 +71,7 @@ export const store = createStore<AppState>({
   editingId: null,
   openId: null,
   panel: null,
+  chat: EMPTY_CHAT,
   helpOpen: false,
   now: Date.now(),
 });
@@ -203,6 +220,7 @@ function signedOut(): void {
     editingId: null,
     openId: null,
     panel: null,
+    chat: EMPTY_CHAT,
   });
   const r = store.get().route;
   if (r !== 'signin' && r !== 'signup') navigate('signin', true);
@@ -243,7 +261,7 @@ export async function signOut(): Promise<void> {
 // ------------------------------------------------------------------ live changes
 
 function applyChanges(items: Change[]): void {
-  let { tasks, hidden, notifications, suggestions } = store.get();
+  let { tasks, hidden, notifications, suggestions, chat } = store.get();
   for (const c of items) {
     tasks = applyChange(tasks, c);
     if (c.kind === 'task.deleted' && hidden.has(c.entityId)) {
@@ -255,7 +273,9 @@ function applyChanges(items: Change[]): void {
     notifications = inbox.list;
     if (inbox.created) toast(inbox.created.body, { id: `n-${inbox.created.id}`, ms: 8000 });
   }
-  store.set({ tasks, hidden, notifications, suggestions });
+  // Reminders and advice also come into the conversation, with their actions.
+  chat = { ...chat, entries: entriesFromChanges(chat.entries, items) };
+  store.set({ tasks, hidden, notifications, suggestions, chat });
 }
 
 function withoutId(set: ReadonlySet<string>, id: string): Set<string> {
@@ -438,4 +458,106 @@ export async function saveSettings(patch: Partial<Settings>): Promise<Settings> 
 
 export function setFilters(patch: Partial<Filters>): void {
   store.set((s) => ({ filters: { ...s.filters, ...patch } }));
+}
+
+// ------------------------------------------------------------------ the assistant
+
+const setChat = (patch: Partial<ChatState> | ((c: ChatState) => Partial<ChatState>)) =>
+  store.set((s) => ({ chat: { ...s.chat, ...(typeof patch === 'function' ? patch(s.chat) : patch) } }));
+
+/** Opens the assistant's panel, loading the conversation kept from earlier visits. */
+export async function openAssistant(): Promise<void> {
+  store.set({ panel: 'assistant' });
+  if (!store.get().chat.loaded) await loadChat();
+}
+
+async function loadChat(): Promise<void> {
+  let conversation: Conversation | null = null;
+  const id = localStorage.getItem(CONVERSATION_KEY);
+  if (id) {
+    try {
+      conversation = await api.get<Conversation>(`/chat/conversations/${encodeURIComponent(id)}`);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) localStorage.removeItem(CONVERSATION_KEY);
+      else console.warn('conversation', e);
+    }
+  }
+  // What is still waiting for the user comes after the stored turns.
+  const s = store.get();
+  const waiting = [
+    ...s.notifications.filter((n) => !n.readAt).map((n) => reminderEntry(n.id, n)),
+    ...s.suggestions.map(suggestionEntry),
+  ];
+  setChat((c) => ({
+    conversationId: conversation?.id ?? null,
+    pending: conversation?.pending ?? null,
+    entries: withEntries(withEntries(conversation ? entriesFromTurns(conversation) : [], waiting), c.entries),
+    loaded: true,
+  }));
+}
+
+let localIds = 0;
+
+/** Sends a message; the reply, the tasks it touched and its question follow. */
+export async function sendChat(text: string): Promise<boolean> {
+  const message = text.trim();
+  if (!message || store.get().chat.sending) return false;
+  const id = `local-${++localIds}`;
+  setChat((c) => ({ sending: true, pending: null, entries: [...c.entries, { kind: 'user', id, text: message }] }));
+  const conversationId = store.get().chat.conversationId;
+  try {
+    const r = await api.post<ChatResponse>('/chat', conversationId ? { message, conversationId } : { message });
+    localStorage.setItem(CONVERSATION_KEY, r.conversationId);
+    let tasks = store.get().tasks;
+    for (const a of r.actions) {
+      if (a.type === 'task.deleted') tasks = removeTask(tasks, a.taskId);
+      else if (a.task) tasks = upsertTask(tasks, a.task);
+    }
+    store.set({ tasks });
+    setChat((c) => ({
+      conversationId: r.conversationId,
+      pending: r.pending ?? null,
+      sending: false,
+      entries: [...c.entries, entryFromResponse(r, `reply-${id}`)],
+    }));
+    return true;
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404 && conversationId) {
+      // The conversation was pruned or belongs to a signed-out session: start anew.
+      localStorage.removeItem(CONVERSATION_KEY);
+      setChat((c) => ({ conversationId: null, sending: false, entries: c.entries.filter((x) => x.id !== id) }));
+      return sendChat(message);
+    }
+    setChat({ sending: false });
+    fail(e);
+    return false;
+  }
+}
+
+/** "Done" on a reminder in the conversation: completes its task. */
+export async function completeFromChat(entryId: string, taskId: string): Promise<void> {
+  try {
+    putTask(await api.post<Task>(`/tasks/${taskId}/complete`));
+    setChat((c) => ({ entries: withOutcome(c.entries, entryId, 'Marked done') }));
+  } catch (e) {
+    fail(e);
+  }
+}
+
+/** "Snooze" on a reminder in the conversation. */
+export async function snoozeFromChat(entryId: string, reminderId: string, minutes: number): Promise<void> {
+  try {
+    await api.post(`/reminders/${reminderId}/snooze`, { minutes });
+    setChat((c) => ({ entries: withOutcome(c.entries, entryId, `Snoozed for ${minutes} minutes`) }));
+  } catch (e) {
+    fail(e);
+  }
+}
+
+/** Accept or dismiss advice from the conversation. */
+export async function answerSuggestionFromChat(entryId: string, s: Suggestion, accept: boolean): Promise<void> {
+  await (accept ? acceptSuggestion(s) : dismissSuggestion(s));
+  if (!store.get().suggestions.some((x) => x.id === s.id)) {
+    setChat((c) => ({ entries: withOutcome(c.entries, entryId, accept ? 'Accepted' : 'Dismissed') }));
+  }
 }

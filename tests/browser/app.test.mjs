@@ -438,6 +438,79 @@ describe('web app', { timeout: 600_000 }, () => {
     await once.getByRole('button', { name: 'Details' }).click();
   });
 
+  test('assistant: chat creates, completes and deletes (confirmed); a question creates nothing; a reminder arrives with a working snooze', async () => {
+    const { page } = a;
+    await page.getByRole('button', { name: 'Assistant' }).click();
+    const panel = page.locator('#side-panel');
+    await page.locator('#chat-input').waitFor();
+    const replies = panel.locator('.chat-assistant');
+    const say = async (text) => {
+      const before = await replies.count();
+      await page.fill('#chat-input', text);
+      await page.press('#chat-input', 'Enter');
+      await replies.nth(before).waitFor();
+      return replies.nth(before);
+    };
+    const taskTitled = async (title) =>
+      (await api(page, '/tasks?status=all&limit=100')).body.items.find((t) => t.title === title);
+
+    const created = await say('Create a task called Review PR with high priority');
+    assert.match(await created.innerText(), /Review PR/);
+    assert.match(await created.innerText(), /I read this as:/);
+    const task = await taskTitled('Review PR');
+    assert.equal(task?.priority, 'high');
+    await row(page, 'Review PR').waitFor();
+    await shot(page, '13-assistant');
+
+    await say('mark Review PR as done');
+    assert.equal((await taskTitled('Review PR'))?.completed, true);
+
+    // A delete waits for a yes, offered as a button.
+    await say('delete Review PR');
+    assert.ok(await taskTitled('Review PR'), 'nothing deleted before the answer');
+    await panel.getByRole('button', { name: 'Yes' }).click();
+    await panel.getByRole('button', { name: 'Yes' }).waitFor({ state: 'detached' });
+    await replies.last().waitFor();
+    for (let i = 0; i < 20 && (await taskTitled('Review PR')); i++) await page.waitForTimeout(100);
+    assert.equal(await taskTitled('Review PR'), undefined);
+
+    // A question is answered, not turned into a task.
+    const count = (await api(page, '/tasks?status=all&limit=100')).body.items.length;
+    const answer = await say("what's due tomorrow?");
+    assert.match(await answer.innerText(), /Write report|Plan the trip|nothing|no tasks/i);
+    assert.equal((await api(page, '/tasks?status=all&limit=100')).body.items.length, count);
+
+    // A reminder that fires shows up in the conversation, and can be snoozed there.
+    const due = new Date(Date.now() + 3 * 3_600_000).toISOString();
+    const call = (await api(page, '/tasks', { method: 'POST', body: JSON.stringify({ title: 'Call the plumber', dueAt: due }) })).body;
+    const reminder = (
+      await api(page, `/tasks/${call.id}/reminders`, { method: 'POST', body: JSON.stringify({ before: '15m' }) })
+    ).body;
+    const me = (await api(page, '/auth/me')).body;
+    await deliver('/events/notifier', 'reminders.due', {
+      userId: me.user.id,
+      reminderId: reminder.id,
+      taskId: call.id,
+      title: 'Call the plumber',
+      fireAt: new Date().toISOString(),
+    });
+    const entry = panel.locator('.chat-reminder', { hasText: 'Call the plumber' });
+    await entry.waitFor({ timeout: LIVE_MS });
+    await entry.getByRole('button', { name: 'Snooze 10 min' }).click();
+    await entry.locator('text=Snoozed for 10 minutes').waitFor();
+    const after = (await api(page, `/tasks/${call.id}/reminders`)).body.items.find((r) => r.id === reminder.id);
+    assert.equal(after.status, 'scheduled');
+    assert.ok(Date.parse(after.fireAt) > Date.now() + 8 * 60_000, `snoozed to ${after.fireAt}`);
+
+    // The conversation is kept across a reload.
+    await page.reload();
+    await page.locator('#quick-add').waitFor();
+    await page.evaluate(() => document.activeElement?.blur());
+    await page.keyboard.press('a'); // the panel's shortcut
+    await panel.locator('.chat-user', { hasText: 'Create a task called Review PR' }).waitFor();
+    await page.keyboard.press('Escape');
+  });
+
   test('settings: timezone, agents, webhook and its secret', async () => {
     const { page } = a;
     await page.getByRole('button', { name: 'Settings' }).click();

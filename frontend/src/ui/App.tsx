@@ -1,7 +1,17 @@
 import { useEffect, useRef } from 'preact/hooks';
-import { dismissToast, loadNotifications, loadSuggestions, navigate, signOut, store, type AppState } from '../app';
+import {
+  dismissToast,
+  loadNotifications,
+  loadSuggestions,
+  navigate,
+  openAssistant,
+  signOut,
+  store,
+  type AppState,
+} from '../app';
 import { useStore } from '../store';
 import { AuthForm } from './Auth';
+import { AssistantPanel } from './Chat';
 import { handleShortcut, SHORTCUTS } from './keys';
 import { NotificationsPanel, SuggestionsPanel } from './Side';
 import { SettingsPage } from './Settings';
@@ -36,6 +46,7 @@ export function App() {
       </main>
       {s.phase === 'ready' && s.panel === 'notifications' && <NotificationsPanel s={s} />}
       {s.phase === 'ready' && s.panel === 'suggestions' && <SuggestionsPanel s={s} />}
+      {s.phase === 'ready' && s.panel === 'assistant' && <AssistantPanel s={s} />}
       <Toasts s={s} />
       <Help open={s.helpOpen} />
     </>
@@ -54,6 +65,7 @@ function Header({ s }: { s: AppState }) {
   const unread = s.notifications.filter((n) => !n.readAt).length;
   const togglePanel = (panel: AppState['panel']) => {
     const opening = s.panel !== panel;
+    if (opening && panel === 'assistant') return void openAssistant();
     store.set({ panel: opening ? panel : null });
     if (opening && panel === 'suggestions') void loadSuggestions();
     if (opening && panel === 'notifications') void loadNotifications();
@@ -76,6 +88,16 @@ function Header({ s }: { s: AppState }) {
             <span class="sr-only">Sync: </span>
             {SYNC_LABEL[s.sync]}
           </span>
+          <button
+            type="button"
+            class="icon"
+            aria-expanded={s.panel === 'assistant'}
+            aria-controls="side-panel"
+            aria-keyshortcuts="a"
+            onClick={() => togglePanel('assistant')}
+          >
+            Assistant
+          </button>
           <button
             type="button"
             class="icon"

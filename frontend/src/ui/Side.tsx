@@ -3,7 +3,7 @@ import { acceptSuggestion, dismissSuggestion, markRead, store, tz, type AppState
 import { formatAbsolute, formatRelative, humanizeInstants } from '../dates';
 import { focusTask } from './keys';
 
-function Panel({ title, children }: { title: string; children: preact.ComponentChildren }) {
+export function Panel({ title, children }: { title: string; children: preact.ComponentChildren }) {
   const ref = useRef<HTMLElement>(null);
   useEffect(() => {
     ref.current?.focus();
@@ -21,7 +21,7 @@ function Panel({ title, children }: { title: string; children: preact.ComponentC
   );
 }
 
-function showTask(id: string | null | undefined) {
+export function showTask(id: string | null | undefined) {
   if (!id) return;
   const s = store.get();
   if (!s.tasks[id]) return;

@@ -1,8 +1,9 @@
-import { deleteTask, navigate, store, toggleComplete } from '../app';
+import { deleteTask, navigate, openAssistant, store, toggleComplete } from '../app';
 import { visibleTasks } from '../tasks';
 
 export const SHORTCUTS: [string, string][] = [
   ['n', 'New task (focus quick add)'],
+  ['a', 'Talk to the assistant'],
   ['/', 'Search'],
   ['j / k', 'Next / previous task'],
   ['x', 'Complete or reopen the selected task'],
@@ -60,6 +61,8 @@ export function handleShortcut(e: KeyboardEvent): void {
   switch (e.key) {
     case '?':
       return act(() => store.set({ helpOpen: true }));
+    case 'a':
+      return act(() => void openAssistant());
     case 'g':
       pendingG = true;
       return;
