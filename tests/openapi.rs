@@ -1567,6 +1567,56 @@ fn chat_matches() {
     let app = api();
     let user = sign_up(app);
     let token = Some(user.token.as_str());
+    // The quick-add reading: a task body, reminders and the parts, and
+    // the body is one POST /api/v1/tasks accepts as it is.
+    let read = call(
+        app,
+        "POST",
+        "/api/v1/chat/preview",
+        token,
+        Some(
+            &json!({"text": "Water plants every 3 days at 6pm !high #home, remind me 15 minutes before"}),
+        ),
+        200,
+    );
+    assert_eq!(read["task"]["title"], "Water plants", "{read}");
+    assert_eq!(read["reminders"], json!([{"before": "15m"}]));
+    let kinds: Vec<&str> = read["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["kind"].as_str().unwrap())
+        .collect();
+    for kind in ["repeat", "priority", "tag", "reminder"] {
+        assert!(kinds.contains(&kind), "{kind} in {read}");
+    }
+    let created = call(
+        app,
+        "POST",
+        "/api/v1/tasks",
+        token,
+        Some(&read["task"]),
+        201,
+    );
+    assert_eq!(created["recurrence"]["rrule"], "FREQ=DAILY;INTERVAL=3");
+    let kept = call(
+        app,
+        "POST",
+        "/api/v1/chat/preview",
+        token,
+        Some(&json!({"text": "Buy milk tomorrow", "plain": [[9, 17]]})),
+        200,
+    );
+    assert_eq!(kept["task"]["title"], "Buy milk tomorrow");
+    refused(
+        app,
+        "POST",
+        "/api/v1/chat/preview",
+        token,
+        json!({"text": "x", "plain": [[1]]}),
+        400,
+        "validation_failed",
+    );
     let created = call(
         app,
         "POST",

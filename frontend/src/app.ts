@@ -17,10 +17,11 @@ import {
 } from './chat';
 import { browserTimezone } from './dates';
 import { applyNotificationChange, applySuggestionChange } from './inbox';
+import type { Plain, Reading } from './quickread';
 import { createStore } from './store';
 import { LiveSync, type SyncStatus } from './sync';
 import { applyChange, DEFAULT_FILTERS, removeTask, upsertTask, type Filters, type TaskMap } from './tasks';
-import type { Change, Notification, Priority, Recurrence, Settings, Suggestion, Task, User } from './types';
+import type { Change, Notification, Settings, Suggestion, Task, User } from './types';
 
 export type Route = 'signin' | 'signup' | 'tasks' | 'settings';
 export type Panel = null | 'notifications' | 'suggestions' | 'assistant';
@@ -288,22 +289,26 @@ const putTask = (t: Task) => store.set((s) => ({ tasks: upsertTask(s.tasks, t) }
 
 // ------------------------------------------------------------------ tasks
 
-export interface NewTask {
-  title: string;
-  priority?: Priority;
-  tags?: string[];
-  dueAt?: string | null;
-  recurrence?: Recurrence | null;
+/** How the assistant's parser reads quick-add text; nothing is saved. */
+export function readQuickAdd(text: string, plain: Plain[], signal?: AbortSignal): Promise<Reading> {
+  const body = plain.length ? { text, plain: plain.map((p) => [p.start, p.end]) } : { text };
+  return api.post<Reading>('/chat/preview', body, { signal });
 }
 
-export async function createTask(input: NewTask): Promise<Task> {
-  const body: Record<string, unknown> = { title: input.title };
-  if (input.priority) body.priority = input.priority;
-  if (input.tags?.length) body.tags = input.tags;
-  if (input.dueAt) body.dueAt = input.dueAt;
-  if (input.recurrence) body.recurrence = input.recurrence;
+/**
+ * Creates a task from its POST /tasks body, then its reminders. The task is
+ * kept when a reminder is refused; the user is told why.
+ */
+export async function createFromBody(body: Record<string, unknown>, reminders: Record<string, unknown>[]): Promise<Task> {
   const task = await api.post<Task>('/tasks', body);
   putTask(task);
+  for (const r of reminders) {
+    try {
+      await api.post(`/tasks/${task.id}/reminders`, r);
+    } catch (e) {
+      toast(`Reminder not added: ${messageOf(e)}`, { kind: 'error' });
+    }
+  }
   return task;
 }
 

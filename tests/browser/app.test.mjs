@@ -438,6 +438,34 @@ describe('web app', { timeout: 600_000 }, () => {
     await once.getByRole('button', { name: 'Details' }).click();
   });
 
+  test('quick add reads a date, a repeat rule and a priority, lights them up, and a part can stay text', async () => {
+    const { page } = a;
+    await page.fill('#quick-add', 'Water the ferns every 3 days at 6pm !high #garden');
+    await page.locator('.qa-backdrop mark.qa-repeat').waitFor();
+    await page.locator('.qa-backdrop mark.qa-priority').waitFor();
+    await page.locator('.qa-backdrop mark.qa-tag').waitFor();
+    assert.match(await page.locator('.qa-summary').innerText(), /I read this as: .*Water the ferns/);
+    await shot(page, '14-quick-add');
+    await page.press('#quick-add', 'Enter');
+    await row(page, 'Water the ferns').waitFor();
+    const ferns = (await api(page, '/tasks?status=all&limit=100')).body.items.find((t) => t.title === 'Water the ferns');
+    assert.equal(ferns.priority, 'high');
+    assert.deepEqual(ferns.tags, ['garden']);
+    assert.equal(ferns.recurrence.rrule, 'FREQ=DAILY;INTERVAL=3');
+    assert.match(ferns.dueAt, /T17:00:00/, 'at 18:00 Berlin');
+
+    // "tomorrow at 6pm" read as a date, then kept as words of the title.
+    await page.fill('#quick-add', 'Call mom tomorrow at 6pm');
+    const chip = page.locator('.qa-chip.qa-date');
+    await chip.waitFor();
+    await chip.getByRole('button', { name: /Keep “tomorrow at 6pm” as text/ }).click();
+    await page.locator('.qa-backdrop mark.qa-date').waitFor({ state: 'detached' });
+    await page.press('#quick-add', 'Enter');
+    await row(page, 'Call mom tomorrow at 6pm').waitFor();
+    const call = (await api(page, '/tasks?status=all&limit=100')).body.items.find((t) => t.title === 'Call mom tomorrow at 6pm');
+    assert.equal(call.dueAt, null);
+  });
+
   test('assistant: chat creates, completes and deletes (confirmed); a question creates nothing; a reminder arrives with a working snooze', async () => {
     const { page } = a;
     await page.getByRole('button', { name: 'Assistant' }).click();
@@ -468,9 +496,10 @@ describe('web app', { timeout: 600_000 }, () => {
     // A delete waits for a yes, offered as a button.
     await say('delete Review PR');
     assert.ok(await taskTitled('Review PR'), 'nothing deleted before the answer');
+    const repliesBefore = await replies.count();
     await panel.getByRole('button', { name: 'Yes' }).click();
+    await replies.nth(repliesBefore).waitFor();
     await panel.getByRole('button', { name: 'Yes' }).waitFor({ state: 'detached' });
-    await replies.last().waitFor();
     for (let i = 0; i < 20 && (await taskTitled('Review PR')); i++) await page.waitForTimeout(100);
     assert.equal(await taskTitled('Review PR'), undefined);
 

@@ -1,8 +1,10 @@
 //! The assistant: `POST /api/v1/chat` (`{message, conversationId?}` →
 //! `{reply, conversationId, actions, pending?, source, explanation?}`),
 //! `GET /api/v1/chat/conversations` and `GET /api/v1/chat/conversations/:id`
-//! (the turns). Every action runs through the task service, as in the REST
-//! API, and its events are published after the commit.
+//! (the turns), and `POST /api/v1/chat/preview` (`{text, plain?}` → how the
+//! quick-add field's text reads as a new task, saving nothing). Every action
+//! runs through the task service, as in the REST API, and its events are
+//! published after the commit.
 
 use assistant::chat::{self, ChatRequest};
 use assistant::llm::ModelConfig;
@@ -24,6 +26,8 @@ fn route(req: &Request) -> Result<Outcome, Error> {
     match (req.method.as_str(), parts.as_slice()) {
         ("POST", []) => post(req),
         (_, []) => Err(method_not_allowed("POST")),
+        ("POST", ["preview"]) => preview(req),
+        (_, ["preview"]) => Err(method_not_allowed("POST")),
         ("GET", ["conversations"]) => read(req, chat::conversation_list),
         ("GET", ["conversations", id]) => read(req, |a| chat::conversation_view(a, id)),
         (_, ["conversations"] | ["conversations", _]) => Err(method_not_allowed("GET")),
@@ -43,6 +47,19 @@ fn post(req: &Request) -> Result<Outcome, Error> {
         db,
         response.events,
     ))
+}
+
+/// Reads the quick-add text as a new task in the user's time zone; the
+/// client saves it with `POST /api/v1/tasks` when the user presses Enter.
+fn preview(req: &Request) -> Result<Outcome, Error> {
+    let input = assistant::quick_add::parse_request(&req.json()?)?;
+    let (db, who) = open_authenticated(req)?;
+    let origin = origin(req);
+    let actor = Actor::for_user(&db, &who.user_id, &origin, now_ms())?;
+    let body = assistant::quick_add::preview(actor.tz, actor.now, &input);
+    Ok(Reply::json(200, &body)
+        .with_header("cache-control", "no-store")
+        .into())
 }
 
 fn read(

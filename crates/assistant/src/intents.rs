@@ -33,24 +33,10 @@ pub fn run(a: &Actor, parsed: Parsed) -> Result<Turn, Error> {
 
 fn dispatch(a: &Actor, intent: Intent) -> Result<Turn, Error> {
     match intent {
-        Intent::AddTask {
-            title,
-            due,
-            priority,
-            tags,
-            recurrence,
-            reminders,
-        } => add_task(
-            a,
-            NewFromChat {
-                title,
-                due_ms: due.map(|d| (d.at_utc_ms, d.has_time)),
-                priority: priority.map(|p| p.as_str()),
-                tags,
-                recurrence,
-                reminders,
-            },
-        ),
+        intent @ Intent::AddTask { .. } => match NewFromChat::from_intent(intent) {
+            Some(new) => add_task(a, new),
+            None => Ok(Turn::say("Sorry, I can't do that yet.")),
+        },
         Intent::ListTasks { filter } => list(a, &filter),
         Intent::Confirm { .. } => Ok(Turn::say(
             "There's nothing waiting for a yes or no right now.",
@@ -571,14 +557,59 @@ fn duration_words(minutes: i64) -> String {
     }
 }
 
-struct NewFromChat {
-    title: String,
+pub(crate) struct NewFromChat {
+    pub title: String,
     /// (instant, has a time of day)
-    due_ms: Option<(i64, bool)>,
-    priority: Option<&'static str>,
-    tags: Vec<String>,
-    recurrence: Option<RecurrenceSpec>,
-    reminders: Vec<ReminderSpec>,
+    pub due_ms: Option<(i64, bool)>,
+    pub priority: Option<&'static str>,
+    pub tags: Vec<String>,
+    pub recurrence: Option<RecurrenceSpec>,
+    pub reminders: Vec<ReminderSpec>,
+}
+
+impl NewFromChat {
+    /// The parsed parts of an `AddTask`, `None` for any other intent.
+    pub fn from_intent(intent: Intent) -> Option<NewFromChat> {
+        match intent {
+            Intent::AddTask {
+                title,
+                due,
+                priority,
+                tags,
+                recurrence,
+                reminders,
+            } => Some(NewFromChat {
+                title,
+                due_ms: due.map(|d| (d.at_utc_ms, d.has_time)),
+                priority: priority.map(|p| p.as_str()),
+                tags,
+                recurrence,
+                reminders,
+            }),
+            _ => None,
+        }
+    }
+
+    /// The body of `POST /api/v1/tasks` for it: what the chat creates and
+    /// what the quick-add field sends.
+    pub fn task_body(&self, tz: chrono_tz::Tz, now: i64) -> Value {
+        let mut body = json!({ "title": self.title });
+        if let Some(p) = self.priority {
+            body["priority"] = json!(p);
+        }
+        if !self.tags.is_empty() {
+            body["tags"] = json!(self.tags);
+        }
+        match &self.recurrence {
+            Some(spec) => body["recurrence"] = recurrence_input(tz, spec, self.due_ms, now),
+            None => {
+                if let Some((ms, _)) = self.due_ms {
+                    body["dueAt"] = json!(format_ms(ms));
+                }
+            }
+        }
+        body
+    }
 }
 
 /// The task service's recurrence input for a parsed rule: the first
@@ -614,21 +645,7 @@ fn recurrence_input(
 }
 
 fn add_task(a: &Actor, new: NewFromChat) -> Result<Turn, Error> {
-    let mut body = json!({ "title": new.title });
-    if let Some(p) = new.priority {
-        body["priority"] = json!(p);
-    }
-    if !new.tags.is_empty() {
-        body["tags"] = json!(new.tags);
-    }
-    match &new.recurrence {
-        Some(spec) => body["recurrence"] = recurrence_input(a.tz, spec, new.due_ms, a.now),
-        None => {
-            if let Some((ms, _)) = new.due_ms {
-                body["dueAt"] = json!(format_ms(ms));
-            }
-        }
-    }
+    let body = new.task_body(a.tz, a.now);
     let input = match parse_new_task(&body) {
         Ok(i) => i,
         Err(e) => {

@@ -20,6 +20,7 @@ pub mod intents;
 pub mod llm;
 pub mod mcp;
 pub mod pending;
+pub mod quick_add;
 pub mod tools;
 
 use domain::event::{Origin, OutboxEvent};

@@ -6,13 +6,15 @@ use crate::text::{self, Tok};
 use crate::when::{self, Clock, When};
 use crate::{
     Context, Due, DueWindow, Intent, ListFilter, Priority, RecurrenceMode, RecurrenceSpec,
-    ReminderSpec, Status, TaskTarget, HELP,
+    ReminderSpec, Span, SpanKind, Status, TaskTarget, HELP,
 };
 
-/// An intent and, for a new recurring task, the rule in words.
+/// An intent and, for a new recurring task, the rule in words and where
+/// in the message each part of it was read.
 pub(crate) struct Out {
     pub intent: Intent,
     pub recurrence_text: Option<String>,
+    pub spans: Vec<Span>,
 }
 
 impl From<Intent> for Out {
@@ -20,8 +22,27 @@ impl From<Intent> for Out {
         Out {
             intent,
             recurrence_text: None,
+            spans: Vec::new(),
         }
     }
+}
+
+/// Reads the whole message as a new task (quick add), leaving the byte
+/// ranges in `plain` as words of the title even where they would read as a
+/// date, a rule, a priority or a tag.
+pub(crate) fn parse_new_task(
+    message: &str,
+    ctx: &Context,
+    clk: &Clock,
+    plain: &[(usize, usize)],
+) -> Out {
+    let all = text::tokenize(message);
+    let locked: Vec<bool> = all
+        .iter()
+        .map(|x| plain.iter().any(|&(a, b)| x.start < b && a < x.end))
+        .collect();
+    let p = Parser { ctx, clk };
+    p.add_task_with(&all, false, &locked)
 }
 
 fn w(t: &[Tok], k: usize) -> &str {
@@ -561,6 +582,11 @@ impl Parser<'_> {
     /// A new task from its body: title plus due date, priority, tags,
     /// recurrence and reminders found anywhere in it.
     fn add_task(&self, body: &[Tok], remind: bool) -> Out {
+        self.add_task_with(body, remind, &[])
+    }
+
+    /// `add_task`, with `locked` tokens kept as plain title words.
+    fn add_task_with(&self, body: &[Tok], remind: bool, locked: &[bool]) -> Out {
         const SUFFIX: &[&[&str]] = &[
             &["to", "my", "list"],
             &["to", "the", "list"],
@@ -579,7 +605,7 @@ impl Parser<'_> {
             }
         }
         let t = body;
-        let mut ex = Extract::new(t);
+        let mut ex = Extract::new(t, locked);
 
         // "put X on my list for Monday".
         const LIST_WORDS: &[&[&str]] = &[
@@ -597,19 +623,22 @@ impl Parser<'_> {
                 .find(|p| seq(s, i, p))
                 .map(|p| (i + p.len(), ()))
         }) {
-            ex.take(a, e);
+            ex.claim(a, e, SpanKind::List);
         }
 
         // Tags.
         let mut tags: Vec<String> = Vec::new();
         for (i, x) in t.iter().enumerate() {
+            if ex.locked[i] {
+                continue;
+            }
             if let Some(tag) = x.low.strip_prefix('#') {
                 let tag = tag.trim_end_matches(|c: char| !c.is_alphanumeric());
                 if tag.chars().next().is_some_and(|c| c.is_alphabetic()) {
                     if !tags.iter().any(|x| x == tag) {
                         tags.push(tag.to_string());
                     }
-                    ex.take(i, i + 1);
+                    ex.claim(i, i + 1, SpanKind::Tag);
                 }
             }
         }
@@ -618,7 +647,7 @@ impl Parser<'_> {
         let mut reminders: Vec<ReminderSpec> = Vec::new();
         let mut reminder_err: Option<String> = None;
         for (a, e, spec) in ex.scan(|s, i| reminder_clause(s, i, self.clk)) {
-            ex.take(a, e);
+            ex.claim(a, e, SpanKind::Reminder);
             match spec {
                 Ok(r) => reminders.push(r),
                 Err(e) => reminder_err = Some(e),
@@ -631,14 +660,14 @@ impl Parser<'_> {
             let k = if w(s, i) == "," { i + 1 } else { i };
             recur::completion(s, k).map(|e| (e, ()))
         }) {
-            ex.take(a, e);
+            ex.claim(a, e, SpanKind::Repeat);
             mode = RecurrenceMode::Completion;
         }
 
         // Recurrence.
         let mut rule: Option<Result<Rule, String>> = None;
         if let Some((a, e, r)) = ex.scan(recur::parse_recurrence).into_iter().next() {
-            ex.take(a, e);
+            ex.claim(a, e, SpanKind::Repeat);
             rule = Some(r);
         }
 
@@ -648,7 +677,7 @@ impl Parser<'_> {
             match &mut when {
                 None => {
                     when = Some(found);
-                    ex.take(a, e);
+                    ex.claim(a, e, SpanKind::Date);
                 }
                 Some(cur) => {
                     let fits = cur.instant.is_none()
@@ -664,7 +693,7 @@ impl Parser<'_> {
                         } else {
                             cur.time = found.time;
                         }
-                        ex.take(a, e);
+                        ex.claim(a, e, SpanKind::Date);
                     }
                 }
             }
@@ -673,12 +702,12 @@ impl Parser<'_> {
         // Priority.
         let mut priority: Option<Priority> = None;
         for (a, e, p) in ex.scan(priority_phrase) {
-            ex.take(a, e);
+            ex.claim(a, e, SpanKind::Priority);
             priority = Some(priority.map_or(p, |q: Priority| q.max(p)));
         }
         if priority.is_none() {
             if let Some((a, e, p)) = positional_priority(t, &ex) {
-                ex.take(a, e);
+                ex.claim(a, e, SpanKind::Priority);
                 priority = Some(p);
             }
         }
@@ -776,6 +805,7 @@ impl Parser<'_> {
                 reminders,
             },
             recurrence_text,
+            spans: ex.spans,
         }
     }
 
@@ -810,7 +840,7 @@ impl Parser<'_> {
         {
             return Some(self.add_task(&rest[4..], true));
         }
-        let mut ex = Extract::new(rest);
+        let mut ex = Extract::new(rest, &[]);
         let mut before: Option<u32> = None;
         if let Some((a, e, m)) = ex.scan(before_spec).into_iter().next() {
             ex.take(a, e);
@@ -1979,13 +2009,22 @@ fn past_reminder(clk: &Clock, at: chrono::DateTime<chrono::Utc>, has_time: bool)
 struct Extract<'a> {
     t: &'a [Tok],
     used: Vec<bool>,
+    /// Tokens the user asked to keep as plain words: never claimed, always
+    /// part of the title.
+    locked: Vec<bool>,
+    /// What was claimed as what, in message byte offsets.
+    spans: Vec<Span>,
 }
 
 impl<'a> Extract<'a> {
-    fn new(t: &'a [Tok]) -> Self {
+    fn new(t: &'a [Tok], locked: &[bool]) -> Self {
         Extract {
             t,
             used: vec![false; t.len()],
+            locked: (0..t.len())
+                .map(|i| locked.get(i).copied().unwrap_or(false))
+                .collect(),
+            spans: Vec::new(),
         }
     }
 
@@ -1995,18 +2034,37 @@ impl<'a> Extract<'a> {
         }
     }
 
+    /// Claims tokens `a..b` as a part of kind `kind`.
+    fn claim(&mut self, a: usize, b: usize, kind: SpanKind) {
+        let b = b.min(self.t.len());
+        if a >= b {
+            return;
+        }
+        self.take(a, b);
+        self.spans.push(Span {
+            start: self.t[a].start,
+            end: self.t[b - 1].end,
+            kind,
+        });
+    }
+
+    /// Neither claimed nor kept plain.
+    fn free(&self, i: usize) -> bool {
+        !self.used[i] && !self.locked[i]
+    }
+
     /// Runs `f` over each stretch of unclaimed tokens; returns the matches
     /// (start, end, value) in order without overlaps.
     fn scan<T>(&self, f: impl Fn(&[Tok], usize) -> Option<(usize, T)>) -> Vec<(usize, usize, T)> {
         let mut out = Vec::new();
         let mut a = 0;
         while a < self.t.len() {
-            if self.used[a] {
+            if !self.free(a) {
                 a += 1;
                 continue;
             }
             let mut b = a;
-            while b < self.t.len() && !self.used[b] {
+            while b < self.t.len() && self.free(b) {
                 b += 1;
             }
             let run = &self.t[a..b];
@@ -2173,12 +2231,13 @@ fn level_word(s: &str) -> Option<Priority> {
     })
 }
 
+/// Priority codes: Todoist's `p1`..`p4`, and the web app's `!low`..`!urgent`.
 fn p_code(s: &str) -> Option<Priority> {
     Some(match s {
-        "p1" => Priority::Urgent,
-        "p2" => Priority::High,
-        "p3" => Priority::Medium,
-        "p4" => Priority::Low,
+        "p1" | "!urgent" => Priority::Urgent,
+        "p2" | "!high" => Priority::High,
+        "p3" | "!medium" | "!med" => Priority::Medium,
+        "p4" | "!low" => Priority::Low,
         _ => return None,
     })
 }
@@ -2260,7 +2319,7 @@ fn positional_priority(t: &[Tok], ex: &Extract) -> Option<(usize, usize, Priorit
     };
     let first = *free.first()?;
     let last = *free.last()?;
-    if let Some(p) = word(w(t, first)) {
+    if let Some(p) = word(w(t, first)).filter(|_| !ex.locked[first]) {
         if free.len() > 1 {
             let mut e = first + 1;
             if matches!(w(t, e), ":" | "-" | ",") {
@@ -2269,7 +2328,7 @@ fn positional_priority(t: &[Tok], ex: &Extract) -> Option<(usize, usize, Priorit
             return Some((first, e, p));
         }
     }
-    if let Some(p) = word(w(t, last)) {
+    if let Some(p) = word(w(t, last)).filter(|_| !ex.locked[last]) {
         if free.len() > 1 {
             let mut a = last;
             while a > 0

@@ -368,6 +368,30 @@ pub struct Parsed {
     pub intent: Intent,
     /// One line saying how the message was read.
     pub explanation: String,
+    /// For a new task: where in the message each recognized part was read
+    /// (what is not covered is the title), so a client can show them.
+    pub spans: Vec<Span>,
+}
+
+/// What a stretch of a new task's text was read as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SpanKind {
+    Date,
+    Repeat,
+    Priority,
+    Tag,
+    Reminder,
+    /// "on my list" and the like: read, and left out of the title.
+    List,
+}
+
+/// A recognized part of a message, in byte offsets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+    pub kind: SpanKind,
 }
 
 /// The outcome of matching a [`TaskTarget`] against the user's tasks.
@@ -396,5 +420,20 @@ pub fn parse(message: &str, ctx: &Context) -> Parsed {
     Parsed {
         intent: out.intent,
         explanation,
+        spans: out.spans,
+    }
+}
+
+/// Reads a message as a new task, whatever it says (the quick-add field):
+/// the same reading `parse` gives a task, with the byte ranges in `plain`
+/// kept as words of the title (a part the user turned back into text).
+pub fn parse_new_task(message: &str, ctx: &Context, plain: &[(usize, usize)]) -> Parsed {
+    let clock = when::Clock::new(ctx.timezone, ctx.now_utc_ms);
+    let out = grammar::parse_new_task(message, ctx, &clock, plain);
+    let explanation = explain::explain(&out.intent, out.recurrence_text.as_deref(), &clock);
+    Parsed {
+        intent: out.intent,
+        explanation,
+        spans: out.spans,
     }
 }

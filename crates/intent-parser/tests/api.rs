@@ -2,7 +2,7 @@
 
 use intent_parser::{
     clarifying_question, eval, parse, resolve_target, Context, Due, Intent, Priority,
-    RecurrenceMode, ReminderSpec, Resolution, TaskRef, TaskTarget,
+    RecurrenceMode, ReminderSpec, Resolution, SpanKind, TaskRef, TaskTarget,
 };
 
 fn berlin() -> Context {
@@ -254,4 +254,83 @@ fn unknown_hint_lists_what_is_understood() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+/// The quick-add field: everything is a new task, and each part that was
+/// read (date, rule, priority, tag, reminder) comes with where it stands,
+/// so it can be shown and turned back into plain text.
+#[test]
+fn new_task_parts_have_their_place_and_can_be_kept_as_text() {
+    let ctx = Context::new("Europe/Berlin", eval::REFERENCE_UTC_MS).unwrap();
+    let text = "Water plants every 3 days at 6pm !high #home";
+    let read = intent_parser::parse_new_task(text, &ctx, &[]);
+    let Intent::AddTask {
+        title,
+        recurrence,
+        priority,
+        tags,
+        ..
+    } = &read.intent
+    else {
+        panic!("{:?}", read.intent)
+    };
+    assert_eq!(title, "Water plants");
+    assert!(recurrence.is_some());
+    assert_eq!(priority.map(|p| p.as_str()), Some("high"));
+    assert_eq!(tags, &["home"]);
+    let parts: Vec<(&str, SpanKind)> = read
+        .spans
+        .iter()
+        .map(|s| (&text[s.start..s.end], s.kind))
+        .collect();
+    assert!(parts.contains(&("!high", SpanKind::Priority)), "{parts:?}");
+    assert!(parts.contains(&("#home", SpanKind::Tag)), "{parts:?}");
+    assert!(
+        parts
+            .iter()
+            .any(|(t, k)| *k == SpanKind::Repeat && t.contains("every 3 days")),
+        "{parts:?}"
+    );
+    // What no span covers is the title.
+    let covered = |i: usize| read.spans.iter().any(|s| s.start <= i && i < s.end);
+    let rest: String = text
+        .char_indices()
+        .filter(|(i, _)| !covered(*i))
+        .map(|(_, c)| c)
+        .collect();
+    assert_eq!(
+        rest.split_whitespace().collect::<Vec<_>>(),
+        ["Water", "plants"]
+    );
+
+    // The rule turned back into text: it stays in the title, nothing repeats.
+    let rule = read
+        .spans
+        .iter()
+        .find(|s| s.kind == SpanKind::Repeat)
+        .unwrap();
+    let plain = intent_parser::parse_new_task(text, &ctx, &[(rule.start, rule.end)]);
+    let Intent::AddTask {
+        title,
+        recurrence,
+        priority,
+        ..
+    } = &plain.intent
+    else {
+        panic!("{:?}", plain.intent)
+    };
+    assert!(title.contains("every 3 days"), "{title}");
+    assert!(recurrence.is_none());
+    assert_eq!(priority.map(|p| p.as_str()), Some("high"));
+}
+
+#[test]
+fn a_command_word_in_quick_add_is_still_a_new_task() {
+    let ctx = Context::new("Europe/Berlin", eval::REFERENCE_UTC_MS).unwrap();
+    let read = intent_parser::parse_new_task("delete old photos tomorrow", &ctx, &[]);
+    let Intent::AddTask { title, due, .. } = &read.intent else {
+        panic!("{:?}", read.intent)
+    };
+    assert_eq!(title, "Delete old photos");
+    assert!(due.is_some());
 }

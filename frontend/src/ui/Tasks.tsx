@@ -1,8 +1,9 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, messageOf } from '../api';
 import {
-  createTask,
+  createFromBody,
   deleteTask,
+  readQuickAdd,
   setFilters,
   store,
   toast,
@@ -13,6 +14,7 @@ import {
 } from '../app';
 import { formatAbsolute, formatRelative, fromWall, toWall, zonedParts } from '../dates';
 import { isPriority, parseQuickAdd, parseTagList } from '../quickadd';
+import { keptPlain, KIND_LABEL, readingKey, segments, type Part, type Plain, type Reading } from '../quickread';
 import { presetRule, REPEAT_LABELS, type RepeatPreset } from '../repeat';
 import { allTags, isOverdue, visibleTasks, type Sort, type Status } from '../tasks';
 import { PRIORITIES, type Task } from '../types';
@@ -51,49 +53,92 @@ export function TasksPage({ s }: { s: AppState }) {
 
 function QuickAdd() {
   const [text, setText] = useState('');
+  const [plain, setPlain] = useState<Plain[]>([]);
+  const [reading, setReading] = useState<{ key: string; value: Reading } | null>(null);
   const [due, setDue] = useState('');
   const [repeat, setRepeat] = useState<RepeatPreset>('');
   const [more, setMore] = useState(false);
   const [error, setError] = useState('');
   const [pending, setPending] = useState(0);
-  const parsed = parseQuickAdd(text);
   const input = useRef<HTMLInputElement>(null);
+  const backdrop = useRef<HTMLDivElement>(null);
+  const typedAt = useRef(0);
+  const kept = keptPlain(text, plain);
+  const key = readingKey(text, kept);
+  const current = reading?.key === key ? reading.value : null;
+  // While the next reading is on its way, the last one's parts stay lit
+  // where their words still stand.
+  const parts: Part[] = (reading?.value.parts ?? [])
+    .filter((p) => text.slice(p.start, p.end) === p.text)
+    .sort((a, b) => a.start - b.start);
+
+  // Every change of the text is read by the assistant's parser: the same
+  // reading the chat gives, so quick add and the assistant never disagree.
+  useEffect(() => {
+    if (!text.trim()) {
+      setReading(null);
+      return;
+    }
+    const ctl = new AbortController();
+    readQuickAdd(text, kept, ctl.signal)
+      .then((value) => setReading({ key, value }))
+      .catch(() => undefined);
+    return () => ctl.abort();
+  }, [key]);
+
+  // Keystroke to highlight, for the size and speed report.
+  useEffect(() => {
+    if (current && typedAt.current) {
+      performance.measure('quick-add-highlight', { start: typedAt.current, end: performance.now() });
+      typedAt.current = 0;
+    }
+  }, [current]);
+
+  const keepAsText = (p: Part) => {
+    setPlain([...kept, { start: p.start, end: p.end, text: p.text }]);
+    input.current?.focus();
+  };
 
   async function submit(e: Event) {
     e.preventDefault();
     setError('');
-    if (!parsed.title) {
-      setError(text.trim() ? 'Add a title as well as tags or a priority.' : 'Type a title first.');
+    if (!text.trim()) {
+      setError('Type a title first.');
       input.current?.focus();
       return;
     }
-    const zone = tz();
-    const dueMs = due ? fromWall(due, zone) : null;
-    const weekday = (() => {
-      const p = zonedParts(dueMs ?? Date.now(), zone);
-      return new Date(Date.UTC(p.year, p.month - 1, p.day)).getUTCDay();
-    })();
-    const rrule = presetRule(repeat === 'custom' ? '' : repeat, weekday);
     // Clear the form as soon as the task is sent, not when the answer comes
     // back: a fast typist's next task must neither be wiped by the previous
     // answer nor blocked while it is in flight. A refused task comes back
     // into the field if the user has not started typing another one.
-    const sent = { text, due, repeat };
+    const sent = { text, due, repeat, plain: kept };
+    const ready = current;
     setText('');
+    setPlain([]);
     setDue('');
     setRepeat('');
     setPending((n) => n + 1);
     try {
-      await createTask({
-        title: parsed.title,
-        tags: parsed.tags,
-        priority: parsed.priority,
-        dueAt: dueMs === null ? null : new Date(dueMs).toISOString(),
-        recurrence: rrule ? { rrule, mode: 'schedule' } : null,
-      });
+      const { body, reminders } = await taskFromText(sent.text, sent.plain, ready);
+      // What the user picked in the form wins over what the text says.
+      const zone = tz();
+      const dueMs = sent.due ? fromWall(sent.due, zone) : null;
+      if (dueMs !== null) {
+        body.dueAt = new Date(dueMs).toISOString();
+        const rule = body.recurrence as Record<string, unknown> | undefined;
+        if (rule) delete rule.dtstart;
+      }
+      const weekday = (() => {
+        const p = zonedParts(dueMs ?? Date.now(), zone);
+        return new Date(Date.UTC(p.year, p.month - 1, p.day)).getUTCDay();
+      })();
+      const rrule = presetRule(sent.repeat === 'custom' ? '' : sent.repeat, weekday);
+      if (rrule) body.recurrence = { rrule, mode: 'schedule' };
+      await createFromBody(body, reminders);
     } catch (err) {
       setError(messageOf(err));
       setText((now) => (now === '' ? sent.text : now));
+      setPlain((now) => (now.length ? now : sent.plain));
       setDue((now) => (now === '' ? sent.due : now));
       setRepeat((now) => (now === '' ? sent.repeat : now));
     } finally {
@@ -108,16 +153,37 @@ function QuickAdd() {
         Add a task
       </label>
       <div class="qa-row">
-        <input
-          id="quick-add"
-          ref={input}
-          value={text}
-          autoComplete="off"
-          placeholder="Add a task…"
-          aria-describedby="qa-hint qa-error"
-          aria-invalid={error ? true : undefined}
-          onInput={(e) => setText(e.currentTarget.value)}
-        />
+        <div class="qa-field">
+          {/* The recognized parts, highlighted behind the transparent field. */}
+          <div class="qa-backdrop" aria-hidden="true" ref={backdrop}>
+            {segments(text, parts).map((g, i) =>
+              g.kind ? (
+                <mark class={`qa-part qa-${g.kind}`} key={i}>
+                  {g.text}
+                </mark>
+              ) : (
+                <span key={i}>{g.text}</span>
+              ),
+            )}
+          </div>
+          <input
+            id="quick-add"
+            ref={input}
+            value={text}
+            autoComplete="off"
+            maxLength={1000}
+            placeholder="Add a task… e.g. “Call mom tomorrow at 6pm !high”"
+            aria-describedby="qa-hint qa-error"
+            aria-invalid={error ? true : undefined}
+            onInput={(e) => {
+              typedAt.current = performance.now();
+              setText(e.currentTarget.value);
+            }}
+            onScroll={(e) => {
+              if (backdrop.current) backdrop.current.scrollLeft = e.currentTarget.scrollLeft;
+            }}
+          />
+        </div>
         <button type="submit" class="primary" aria-busy={pending > 0 ? true : undefined}>
           Add
         </button>
@@ -148,25 +214,68 @@ function QuickAdd() {
           </label>
         )}
       </div>
-      <p id="qa-hint" class="hint">
-        {parsed.tags.length || parsed.priority ? (
+      <div id="qa-hint" class="hint" aria-live="polite">
+        {text.trim() && parts.length ? (
           <>
-            Will add{parsed.priority && <span class={`prio prio-${parsed.priority}`}>{parsed.priority}</span>}
-            {parsed.tags.map((t) => (
-              <span class="tag" key={t}>
-                #{t}
-              </span>
-            ))}
+            <ul class="qa-parts" aria-label="Recognized">
+              {parts.map((p) => (
+                <li key={`${p.start}-${p.end}`} class={`qa-chip qa-${p.kind}`}>
+                  <span>
+                    {KIND_LABEL[p.kind]}: {p.text}
+                  </span>
+                  <button
+                    type="button"
+                    class="close"
+                    aria-label={`Keep “${p.text}” as text`}
+                    title="Keep as text"
+                    onClick={() => keepAsText(p)}
+                  >
+                    ×
+                  </button>
+                </li>
+              ))}
+            </ul>
+            {current && <span class="qa-summary">I read this as: {current.summary}</span>}
           </>
         ) : (
-          'Tip: “Call mum #family !high”'
+          'Tip: dates, repeats, priorities and tags are understood: “Water plants every 3 days #home !high”'
         )}
-      </p>
+      </div>
       <p id="qa-error" class="error" role="alert">
         {error}
       </p>
     </form>
   );
+}
+
+/**
+ * The task body and reminders for quick-add text: the parser's reading, read
+ * now if it has not come yet; without the server (offline) the field's own
+ * tags-and-priority reading, so typing never loses a task.
+ */
+async function taskFromText(
+  text: string,
+  plain: Plain[],
+  ready: Reading | null,
+): Promise<{ body: Record<string, unknown>; reminders: Record<string, unknown>[] }> {
+  let reading = ready;
+  if (!reading) {
+    try {
+      reading = await readQuickAdd(text, plain);
+    } catch (e) {
+      if (e instanceof ApiError) throw e;
+    }
+  }
+  if (reading) {
+    if (!reading.task) throw new Error(reading.summary);
+    return { body: { ...reading.task }, reminders: reading.reminders };
+  }
+  const local = parseQuickAdd(text);
+  if (!local.title) throw new Error('Add a title as well as tags or a priority.');
+  const body: Record<string, unknown> = { title: local.title };
+  if (local.tags.length) body.tags = local.tags;
+  if (local.priority) body.priority = local.priority;
+  return { body, reminders: [] };
 }
 
 // ------------------------------------------------------------------ filters
