@@ -374,9 +374,23 @@ fn recurring_tasks_from_sentences_have_the_right_rule_and_next_date(backend: Bac
     assert!(due.timestamp_millis() > now_ms());
     assert!(due.timestamp_millis() < now_ms() + 4 * DAY_MS);
 
+    // "every 2 hours": the parser's rule is one the recurrence engine runs
+    // (it used to refuse FREQ=HOURLY, so the chat could not add it).
+    let hourly = chat.say("Stretch every 2 hours");
+    let task = &one_action(&hourly, "task.created")["task"];
+    assert_eq!(task["recurrence"]["rrule"], "FREQ=HOURLY;INTERVAL=2");
+    // Without a time the series starts at 09:00 today (as other rules do):
+    // the first due time is on that two-hour grid, within a day.
+    let due = ms(task["dueAt"].as_str().unwrap());
+    assert!(
+        due > now_ms() - 60_000 && due <= now_ms() + DAY_MS,
+        "due {}",
+        iso(due)
+    );
+
     // The series is listed by the recurrences API.
     let series = app.get("/api/v1/recurrences", Some(&user.token)).json();
-    assert_eq!(series["items"].as_array().unwrap().len(), 4);
+    assert_eq!(series["items"].as_array().unwrap().len(), 5);
 }
 
 fn conversations_are_kept_private_and_checked(backend: Backend) {

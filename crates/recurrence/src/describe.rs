@@ -3,7 +3,7 @@
 use chrono::{Datelike, NaiveDate, Timelike, Weekday};
 
 use crate::recurrence::{Mode, Recurrence};
-use crate::rule::{Frequency, Rule, Until, WeekdayNum};
+use crate::rule::{Frequency, Rule, RuleParts, Until, WeekdayNum};
 
 const WEEKDAYS: [Weekday; 5] = [
     Weekday::Mon,
@@ -20,14 +20,15 @@ impl Rule {
     /// the day of a plain monthly rule) are left out; see
     /// [`Recurrence::describe`].
     pub fn describe(&self) -> String {
-        describe(self, None, Mode::Schedule, None)
+        describe(self, None, Mode::Schedule, None, 0)
     }
 }
 
 impl Recurrence {
     /// A short English description, e.g. `every week on Monday at 07:00`,
     /// `on the last Friday of every month at 09:30`, `every 3 days after
-    /// completion at 18:00`, `every day at 07:00, until 2026-12-31`.
+    /// completion at 18:00`, `every day at 07:00, until 2026-12-31`, `every
+    /// 3 hours from 09:00`, `every week on Monday at 07:00 (1 date skipped)`.
     pub fn describe(&self) -> String {
         let t = self.dtstart().time();
         let at = format!("{:02}:{:02}", t.hour(), t.minute());
@@ -36,27 +37,42 @@ impl Recurrence {
             Some(self.dtstart().date()),
             self.mode(),
             Some(&at),
+            self.exdates().len(),
         )
     }
 }
 
-fn describe(rule: &Rule, start: Option<NaiveDate>, mode: Mode, at: Option<&str>) -> String {
+fn describe(
+    rule: &Rule,
+    start: Option<NaiveDate>,
+    mode: Mode,
+    at: Option<&str>,
+    skipped: usize,
+) -> String {
     let p = rule.parts();
     let unit = match p.freq {
+        Frequency::Hourly => "hour",
         Frequency::Daily => "day",
         Frequency::Weekly => "week",
         Frequency::Monthly => "month",
         Frequency::Yearly => "year",
     };
     let every = every_unit(p.interval, unit);
+    let set_pos_phrase = if p.by_set_pos.is_empty() {
+        None
+    } else {
+        set_pos_description(p, &every)
+    };
     let mut s = match p.freq {
-        Frequency::Daily | Frequency::Weekly => {
+        Frequency::Hourly | Frequency::Daily | Frequency::Weekly => {
             let weekdays_only = p.by_day.len() == 5
                 && WEEKDAYS
                     .iter()
                     .all(|w| p.by_day.contains(&WeekdayNum::every(*w)));
-            let mut s = if weekdays_only && p.interval == 1 {
+            let mut s = if weekdays_only && p.interval == 1 && p.freq == Frequency::Daily {
                 "every weekday".to_owned()
+            } else if weekdays_only && p.freq == Frequency::Hourly {
+                format!("{every} on weekdays")
             } else if !p.by_day.is_empty() {
                 format!("{every} on {}", weekday_names(&p.by_day))
             } else if let (Frequency::Weekly, Some(d), Mode::Schedule) = (p.freq, start, mode) {
@@ -124,11 +140,31 @@ fn describe(rule: &Rule, start: Option<NaiveDate>, mode: Mode, at: Option<&str>)
             }
         }
     };
+    if !p.by_set_pos.is_empty() {
+        match set_pos_phrase {
+            Some(phrase) => s = phrase,
+            None => {
+                let positions = positions(&p.by_set_pos);
+                let such = if p.by_set_pos.len() == 1 {
+                    "such date"
+                } else {
+                    "such dates"
+                };
+                s.push_str(&format!(", only {positions} {such} of each {unit}"));
+            }
+        }
+    }
     if mode == Mode::Completion {
         s.push_str(" after completion");
     }
     if let Some(at) = at {
-        s.push_str(" at ");
+        // An hourly series repeats through the day: the start's time is
+        // where the count of hours begins, not the time of every instance.
+        s.push_str(if p.freq == Frequency::Hourly {
+            " from "
+        } else {
+            " at "
+        });
         s.push_str(at);
     }
     if let Some(c) = p.count {
@@ -145,7 +181,70 @@ fn describe(rule: &Rule, start: Option<NaiveDate>, mode: Mode, at: Option<&str>)
             Until::Utc(t) => format!(", until {} UTC", t.format("%Y-%m-%d %H:%M")),
         });
     }
+    match skipped {
+        0 => {}
+        1 => s.push_str(" (1 date skipped)"),
+        n => s.push_str(&format!(" ({n} dates skipped)")),
+    }
     s
+}
+
+/// A rule with `BYSETPOS` over plain weekdays, e.g. `on the last weekday of
+/// every month`, `on the second-to-last Friday of every month`, `every year
+/// on the first and the last day of the year`, `on the third day that is a
+/// Tuesday, Wednesday or Thursday of every month`. `None` for other
+/// combinations, which are described as the rule without `BYSETPOS` plus
+/// the positions.
+fn set_pos_description(p: &RuleParts, every: &str) -> Option<String> {
+    if p.by_day.is_empty()
+        || !p.by_month_day.is_empty()
+        || p.by_day.iter().any(|d| d.ordinal.is_some())
+    {
+        return None;
+    }
+    let mut days: Vec<Weekday> = p.by_day.iter().map(|d| d.weekday).collect();
+    days.sort_by_key(|w| w.num_days_from_monday());
+    days.dedup();
+    let noun = match days.as_slice() {
+        [one] => weekday_name(*one).to_owned(),
+        [Weekday::Sat, Weekday::Sun] => "weekend day".to_owned(),
+        d if d == WEEKDAYS => "weekday".to_owned(),
+        d if d.len() == 7 => "day".to_owned(),
+        d => {
+            let names: Vec<String> = d.iter().map(|w| weekday_name(*w).to_owned()).collect();
+            format!("day that is a {}", join(&names, "or"))
+        }
+    };
+    let which = format!("{} {noun}", positions(&p.by_set_pos));
+    let months = (!p.by_month.is_empty()).then(|| month_names(&p.by_month));
+    Some(match p.freq {
+        Frequency::Weekly | Frequency::Monthly => {
+            let mut s = format!("on {which} of {every}");
+            if let Some(m) = months {
+                s.push_str(&format!(" in {m}"));
+            }
+            s
+        }
+        Frequency::Yearly => {
+            let of = months.unwrap_or_else(|| "the year".to_owned());
+            format!("{every} on {which} of {of}")
+        }
+        // Validation refuses BYSETPOS with these frequencies.
+        Frequency::Hourly | Frequency::Daily => return None,
+    })
+}
+
+/// `the last`, `the first and the last`, `the 20th-to-last`.
+fn positions(positions: &[i16]) -> String {
+    let mut sorted = positions.to_vec();
+    // Counting from the start first, then from the end towards the last.
+    sorted.sort_by_key(|&n| (n < 0, n));
+    sorted.dedup();
+    let items: Vec<String> = sorted
+        .iter()
+        .map(|&n| format!("the {}", ordinal_word(i32::from(n))))
+        .collect();
+    join(&items, "and")
 }
 
 fn every_unit(interval: u32, unit: &str) -> String {
@@ -198,7 +297,11 @@ fn nth_weekdays(days: &[WeekdayNum]) -> String {
         .iter()
         .map(|d| match d.ordinal {
             None => format!("every {}", weekday_name(d.weekday)),
-            Some(n) => format!("the {} {}", ordinal_word(n), weekday_name(d.weekday)),
+            Some(n) => format!(
+                "the {} {}",
+                ordinal_word(i32::from(n)),
+                weekday_name(d.weekday)
+            ),
         })
         .collect();
     join(&items, "and")
@@ -212,7 +315,7 @@ fn month_days(days: &[i8]) -> String {
             if d > 0 {
                 format!("the {}", ordinal_day(d as u32))
             } else {
-                format!("the {} day", ordinal_word(d))
+                format!("the {} day", ordinal_word(i32::from(d)))
             }
         })
         .collect();
@@ -258,13 +361,13 @@ fn ordinal_day(n: u32) -> String {
 }
 
 /// 1 → `first`, -1 → `last`, -2 → `second-to-last`, 20 → `20th`.
-fn ordinal_word(n: i8) -> String {
+fn ordinal_word(n: i32) -> String {
     const WORDS: [&str; 5] = ["first", "second", "third", "fourth", "fifth"];
     let abs = n.unsigned_abs();
     let word = if (1..=5).contains(&abs) {
-        WORDS[usize::from(abs) - 1].to_owned()
+        WORDS[abs as usize - 1].to_owned()
     } else {
-        ordinal_day(u32::from(abs))
+        ordinal_day(abs)
     };
     match n {
         -1 => "last".to_owned(),

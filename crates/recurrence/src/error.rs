@@ -8,7 +8,7 @@ pub enum ErrorKind {
     /// The text is not a well-formed rule, date or time.
     Syntax,
     /// A valid RFC 5545 rule part or value that this engine does not support
-    /// (BYSETPOS, BYHOUR, FREQ=HOURLY, ...).
+    /// (BYHOUR, FREQ=MINUTELY, BYSETPOS with FREQ=DAILY, ...).
     Unsupported,
     /// Well-formed but out of range or contradictory (INTERVAL=0, COUNT with
     /// UNTIL, BYMONTHDAY with FREQ=WEEKLY, UNTIL before the start, ...).

@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 use chrono::{
     DateTime, Datelike, Days, LocalResult, Months, NaiveDate, NaiveDateTime, NaiveTime, Offset,
-    TimeZone, Utc, Weekday,
+    TimeZone, Timelike, Utc, Weekday,
 };
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
@@ -15,8 +15,10 @@ use crate::error::{ErrorKind, RuleError};
 use crate::rule::{Frequency, Rule, Until, WeekdayNum};
 
 /// Per-call budget of candidate periods (days, weeks, months or years of the
-/// rule's frequency, or candidate days in completion mode) that one call may
-/// examine before giving up with [`ErrorKind::IterationLimit`].
+/// rule's frequency; for `HOURLY`, instances examined plus local days the BY
+/// parts reject, each skipped at once; or candidate days or hours in
+/// completion mode) that one call may examine before giving up with
+/// [`ErrorKind::IterationLimit`].
 ///
 /// A period costs at most 366 day checks (a year), and dates stop at the end
 /// of year 9999, so a call is bounded to a few million cheap checks.
@@ -24,6 +26,12 @@ pub const MAX_PERIODS: u32 = 100_000;
 
 /// Largest `limit` honoured by [`Recurrence::occurrences_after`].
 pub const MAX_LIMIT: usize = 1000;
+
+/// Most excluded dates (`EXDATE`) one recurrence may carry. Each candidate
+/// occurrence is looked up among them, so the list must stay small.
+pub const MAX_EXDATES: usize = 1000;
+
+const HOUR_MS: i64 = 3_600_000;
 
 const LAST_YEAR: i32 = 9999;
 
@@ -49,17 +57,21 @@ impl Mode {
     }
 }
 
-/// A recurrence: a [`Rule`], a [`Mode`], an IANA timezone and the local
-/// wall-clock start (`DTSTART`), which is the first occurrence (index 0).
+/// A recurrence: a [`Rule`], a [`Mode`], an IANA timezone, the local
+/// wall-clock start (`DTSTART`), which is the first occurrence (index 0),
+/// and the excluded local date-times (`EXDATE`).
 ///
-/// JSON form (field `mode` defaults to `schedule`; unknown fields are refused):
+/// JSON form (field `mode` defaults to `schedule`, `exdates` to none and is
+/// left out when empty; unknown fields are refused):
 ///
 /// ```json
 /// {"rrule": "FREQ=WEEKLY;BYDAY=MO", "mode": "schedule",
-///  "timezone": "Europe/Berlin", "dtstart": "2026-11-30T07:00:00"}
+///  "timezone": "Europe/Berlin", "dtstart": "2026-11-30T07:00:00",
+///  "exdates": ["2026-12-07T07:00:00"]}
 /// ```
 ///
-/// `dtstart` is `YYYY-MM-DDTHH:MM[:SS]` without an offset.
+/// `dtstart` and each of `exdates` are `YYYY-MM-DDTHH:MM[:SS]` without an
+/// offset: wall-clock time in `timezone`, like `EXDATE;TZID=...` in RFC 5545.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "RecurrenceJson", into = "RecurrenceJson")]
 pub struct Recurrence {
@@ -67,6 +79,11 @@ pub struct Recurrence {
     mode: Mode,
     tz: Tz,
     dtstart: NaiveDateTime,
+    /// Sorted, without duplicates, at most [`MAX_EXDATES`].
+    exdates: Vec<NaiveDateTime>,
+    /// The UTC instants (ms) of `exdates` by [`resolve_local`], sorted: an
+    /// occurrence is excluded when its instant is one of them.
+    exdate_ms: Vec<i64>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -77,6 +94,11 @@ struct RecurrenceJson {
     mode: Mode,
     timezone: String,
     dtstart: String,
+    // Optional and omitted when empty, so that JSON stored before EXDATE
+    // existed reads unchanged and recurrences without exclusions serialize
+    // exactly as before.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    exdates: Vec<String>,
 }
 
 impl TryFrom<RecurrenceJson> for Recurrence {
@@ -85,7 +107,22 @@ impl TryFrom<RecurrenceJson> for Recurrence {
     fn try_from(j: RecurrenceJson) -> Result<Self, Self::Error> {
         let rule: Rule = j.rrule.parse()?;
         let dtstart = parse_local_datetime(&j.dtstart)?;
-        Recurrence::new(rule, j.mode, &j.timezone, dtstart)
+        if j.exdates.len() > MAX_EXDATES {
+            return Err(too_many_exdates());
+        }
+        let exdates = j
+            .exdates
+            .iter()
+            .map(|text| {
+                parse_local_datetime(text).map_err(|_| {
+                    RuleError::syntax(format!(
+                        "exdates: \"{text}\" is not a local date-time YYYY-MM-DDTHH:MM[:SS] \
+                         (no offset: it is wall-clock time in the recurrence's timezone)"
+                    ))
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Recurrence::new(rule, j.mode, &j.timezone, dtstart)?.with_exdates(exdates)
     }
 }
 
@@ -95,9 +132,25 @@ impl From<Recurrence> for RecurrenceJson {
             rrule: r.rule.to_string(),
             mode: r.mode,
             timezone: r.tz.name().to_owned(),
-            dtstart: r.dtstart.format("%Y-%m-%dT%H:%M:%S").to_string(),
+            dtstart: format_local(r.dtstart),
+            exdates: r.exdates.iter().map(|&t| format_local(t)).collect(),
         }
     }
+}
+
+fn format_local(t: NaiveDateTime) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S").to_string()
+}
+
+fn too_many_exdates() -> RuleError {
+    RuleError::invalid(format!("exdates: more than {MAX_EXDATES} excluded dates"))
+}
+
+/// One candidate occurrence: its local wall-clock time and its instant.
+#[derive(Debug, Clone, Copy)]
+struct Occ {
+    local: NaiveDateTime,
+    instant: DateTime<Utc>,
 }
 
 /// Parses an IANA timezone name (exact spelling, e.g. `Europe/Berlin`, `UTC`).
@@ -199,6 +252,8 @@ impl Recurrence {
             mode,
             tz,
             dtstart,
+            exdates: Vec::new(),
+            exdate_ms: Vec::new(),
         };
         let start = r.dtstart_utc();
         if !r.within_until(dtstart, start) {
@@ -228,22 +283,127 @@ impl Recurrence {
         self.dtstart
     }
 
-    /// The start as a UTC instant in milliseconds: the first occurrence.
+    /// The start as a UTC instant in milliseconds: the first occurrence
+    /// (unless excluded by an `EXDATE`).
     pub fn dtstart_ms(&self) -> i64 {
         self.dtstart_utc().timestamp_millis()
+    }
+
+    /// The excluded local date-times (`EXDATE`), ascending.
+    pub fn exdates(&self) -> &[NaiveDateTime] {
+        &self.exdates
+    }
+
+    /// A copy whose excluded dates are `exdates` (replacing any before), as
+    /// local wall-clock times in the recurrence's timezone. An occurrence is
+    /// excluded when its instant equals the instant of an excluded time (both
+    /// resolved by [`resolve_local`], RFC 5545 section 3.8.5.1). Excluded
+    /// occurrences still count towards `COUNT`, as the RFC builds the set
+    /// from the rule first and removes `EXDATE`s after. Duplicates are
+    /// dropped; errors: more than [`MAX_EXDATES`], a year outside 1..=9999.
+    pub fn with_exdates(
+        mut self,
+        exdates: impl IntoIterator<Item = NaiveDateTime>,
+    ) -> Result<Self, RuleError> {
+        let mut list = Vec::new();
+        for t in exdates {
+            if !(1..=LAST_YEAR).contains(&t.year()) {
+                return Err(RuleError::invalid(format!(
+                    "exdates: year {} is out of range (1 to {LAST_YEAR})",
+                    t.year()
+                )));
+            }
+            list.push(t);
+            // Checked while collecting so that a huge iterator is not
+            // gathered first.
+            if list.len() > MAX_EXDATES {
+                return Err(too_many_exdates());
+            }
+        }
+        list.sort_unstable();
+        list.dedup();
+        self.exdates = list;
+        self.refresh_exdate_ms();
+        Ok(self)
+    }
+
+    /// Excludes one occurrence (the "skip this one" of a series), given as
+    /// the UTC instant that [`Recurrence::occurrences_after`] or
+    /// [`Recurrence::next_due`] produced; it is stored as its local time.
+    /// Skipping an already skipped occurrence does nothing.
+    ///
+    /// Errors: the instant is not an occurrence of the series; it is the
+    /// second of two instants with the same local time (an `HOURLY` rule in
+    /// the repeated hour of a fall-back change), which a local `EXDATE`
+    /// cannot name; the list already holds [`MAX_EXDATES`] dates.
+    pub fn skip(&mut self, occurrence_ms: i64) -> Result<(), RuleError> {
+        if self.exdate_ms.binary_search(&occurrence_ms).is_ok() {
+            return Ok(());
+        }
+        let is_occurrence = self
+            .occurrences_after(occurrence_ms.saturating_sub(1), 1)?
+            .first()
+            == Some(&occurrence_ms);
+        if !is_occurrence {
+            return Err(RuleError::invalid(format!(
+                "skip: {occurrence_ms} is not an occurrence of the series"
+            )));
+        }
+        let local = self.to_local(occurrence_ms);
+        if self.to_utc_ms(local) != occurrence_ms {
+            return Err(RuleError::unsupported(format!(
+                "skip: {} happens twice in {} (a daylight-saving change); only the first \
+                 can be excluded by its local time",
+                format_local(local),
+                self.tz.name()
+            )));
+        }
+        if self.exdates.len() >= MAX_EXDATES {
+            return Err(too_many_exdates());
+        }
+        if let Err(at) = self.exdates.binary_search(&local) {
+            self.exdates.insert(at, local);
+        }
+        self.refresh_exdate_ms();
+        Ok(())
+    }
+
+    fn refresh_exdate_ms(&mut self) {
+        let mut ms: Vec<i64> = self.exdates.iter().map(|&t| self.to_utc_ms(t)).collect();
+        ms.sort_unstable();
+        ms.dedup();
+        self.exdate_ms = ms;
+    }
+
+    fn is_excluded(&self, instant: DateTime<Utc>) -> bool {
+        !self.exdate_ms.is_empty()
+            && self
+                .exdate_ms
+                .binary_search(&instant.timestamp_millis())
+                .is_ok()
     }
 
     /// A copy with another rule, mode and start (in the same timezone), for
     /// an edit that applies to future instances: pass the local time of the
     /// next instance as `dtstart`; `COUNT` then counts from it, and the
-    /// caller restarts its instance index at 0.
+    /// caller restarts its instance index at 0. Excluded dates at or after
+    /// the new start are kept (they still exclude whatever falls on them);
+    /// earlier ones can no longer matter and are dropped.
     pub fn edited(
         &self,
         rule: Rule,
         mode: Mode,
         dtstart: NaiveDateTime,
     ) -> Result<Self, RuleError> {
-        Self::with_tz(rule, mode, self.tz, dtstart)
+        let edited = Self::with_tz(rule, mode, self.tz, dtstart)?;
+        let start = edited.dtstart_ms();
+        let kept: Vec<NaiveDateTime> = self
+            .exdates
+            .iter()
+            .copied()
+            .filter(|&t| self.to_utc_ms(t) >= start)
+            .collect();
+        edited.with_exdates(kept)
     }
 
     /// The local wall-clock time of a UTC instant in this timezone.
@@ -280,20 +440,30 @@ impl Recurrence {
     /// `instance_index` is the 0-based index of the completed instance in the
     /// series (the start is 0); the next one is `instance_index + 1`, and with
     /// `COUNT=n` there is none once `instance_index + 1 >= n`. `UNTIL` bounds
-    /// the result in both modes. `None` means the series has ended.
+    /// the result in both modes, and an excluded date (`EXDATE`) is never the
+    /// result. `None` means the series has ended.
     ///
     /// * [`Mode::Schedule`]: the first occurrence of the rule strictly after
     ///   `previous_due_ms` (after `completed_at_ms` when the task had no due
     ///   date). Completing late does not skip occurrences: the result may
-    ///   already be past.
+    ///   already be past. With both `COUNT` and excluded dates, the search
+    ///   counts occurrences from the start: an excluded occurrence uses up
+    ///   one of `COUNT` without becoming an instance, so the instance index
+    ///   alone no longer tells where the series ends.
     /// * [`Mode::Completion`]: take the local date of `completed_at_ms`, add
     ///   `INTERVAL` days, weeks, months or years (by `FREQ`; a month or year
     ///   step that lands on a missing day, such as 31 January + 1 month, is
     ///   clamped to the month's last day), then take the first date on or
     ///   after it that satisfies the rule's explicit `BYMONTH`, `BYMONTHDAY`
-    ///   and `BYDAY` parts; the due time is the start's time of day on that
-    ///   date. `previous_due_ms` is not used. Example: `FREQ=DAILY;INTERVAL=3`
-    ///   completed Tuesday 18:40 local is due Friday at the start's time.
+    ///   and `BYDAY` parts (and, with `BYSETPOS`, is at one of its positions
+    ///   among those dates of its calendar week, month or year); the due time
+    ///   is the start's time of day on that date. `previous_due_ms` is not
+    ///   used. Example: `FREQ=DAILY;INTERVAL=3` completed Tuesday 18:40 local
+    ///   is due Friday at the start's time. For `FREQ=HOURLY`: the start of
+    ///   the completion's local hour plus `INTERVAL` hours, at the start's
+    ///   minute and second (`INTERVAL=2` with a start at 08:30, completed at
+    ///   10:17, is due 12:30); on a day the explicit parts do not select, the
+    ///   first hour of the next selected day.
     pub fn next_due(
         &self,
         previous_due_ms: Option<i64>,
@@ -311,28 +481,35 @@ impl Recurrence {
         match self.mode {
             Mode::Schedule => {
                 let anchor = ms_to_utc(previous_due_ms.unwrap_or(completed_at_ms));
-                Ok(self.scan(anchor, 1, false)?.into_iter().next())
+                let counted = self.rule.count().is_some() && !self.exdates.is_empty();
+                Ok(self.scan(anchor, 1, counted)?.into_iter().next())
             }
             Mode::Completion => self.next_after_completion(ms_to_utc(completed_at_ms)),
         }
     }
 
     /// A copy whose start is moved to the first date on or after the current
-    /// start that the rule itself generates (same time of day), for a start
-    /// that does not match the rule (RFC 5545 counts the start as an
-    /// occurrence even then). `None` if the rule generates no such date.
+    /// start that the rule itself generates (same time of day; for `HOURLY`
+    /// the first instance on a day the rule selects), for a start that does
+    /// not match the rule (RFC 5545 counts the start as an occurrence even
+    /// then). `None` if the rule generates no such date. Excluded dates are
+    /// not considered: the aligned start may be one of them.
     pub fn aligned(&self) -> Result<Option<Recurrence>, RuleError> {
+        let start = self.dtstart_utc();
         let mut periods = Periods::new(self, 0);
-        while let Some(date) = periods.next_date()? {
-            if date < self.dtstart.date() {
+        while let Some(occ) = periods.next_occ()? {
+            if self.cmp_to_start(&occ, start).is_lt() {
                 continue;
             }
-            let local = date.and_time(self.dtstart.time());
-            if !self.within_until(local, resolve_local(self.tz, local)) {
+            if !self.within_until(occ.local, occ.instant) {
                 return Ok(None);
             }
             let mut copy = self.clone();
-            copy.dtstart = local;
+            // The start itself keeps its local time, also one that a
+            // daylight-saving gap moves (its instant's local time differs).
+            if occ.instant != start {
+                copy.dtstart = occ.local;
+            }
             return Ok(Some(copy));
         }
         Ok(None)
@@ -346,9 +523,29 @@ impl Recurrence {
         self.dtstart.time()
     }
 
+    /// Where a candidate from [`Periods`] lies relative to the start: by
+    /// local date for the date-based frequencies (whose candidates are at
+    /// the start's time of day), by instant for `HOURLY`.
+    fn cmp_to_start(&self, occ: &Occ, start: DateTime<Utc>) -> std::cmp::Ordering {
+        match self.rule.freq() {
+            Frequency::Hourly => occ.instant.cmp(&start),
+            _ => occ.local.date().cmp(&self.dtstart.date()),
+        }
+    }
+
     pub(crate) fn within_until(&self, local: NaiveDateTime, instant: DateTime<Utc>) -> bool {
+        let hourly = self.rule.freq() == Frequency::Hourly;
         match self.rule.until() {
             None => true,
+            // HOURLY instances follow the timeline, on which the local time
+            // steps back at a fall-back change; comparing instants keeps the
+            // first instance past UNTIL the end of the series. A local UNTIL
+            // is resolved like any local time (RFC 5545 section 3.3.5).
+            Some(Until::Date(d)) if hourly => match d.succ_opt() {
+                Some(next) => instant < resolve_local(self.tz, next.and_time(NaiveTime::MIN)),
+                None => true,
+            },
+            Some(Until::Local(t)) if hourly => instant <= resolve_local(self.tz, t),
             Some(Until::Date(d)) => local.date() <= d,
             Some(Until::Local(t)) => local <= t,
             Some(Until::Utc(t)) => instant <= t,
@@ -367,7 +564,8 @@ impl Recurrence {
 
     /// Occurrences strictly after `after`. With `counted`, `COUNT` is applied
     /// by counting from the start; otherwise it is ignored (the caller tracks
-    /// instance indexes) and expansion may skip ahead.
+    /// instance indexes) and expansion may skip ahead. Excluded dates are
+    /// left out after counting (RFC 5545 section 3.8.5.1).
     fn scan(
         &self,
         after: DateTime<Utc>,
@@ -381,8 +579,7 @@ impl Recurrence {
         let count = if counted { self.rule.count() } else { None };
         let start = self.dtstart_utc();
         let first_period = if count.is_none() && after > start {
-            let local_after = self.tz.from_utc_datetime(&after.naive_utc()).date_naive();
-            self.period_index_of(local_after).saturating_sub(1).max(0)
+            self.period_index_of(after).saturating_sub(1).max(0)
         } else {
             0
         };
@@ -390,14 +587,17 @@ impl Recurrence {
         let mut index: u32 = 0;
         let mut pending_start = first_period == 0;
         loop {
-            let date = if pending_start {
+            let occ = if pending_start {
                 pending_start = false;
-                self.dtstart.date()
+                Occ {
+                    local: self.dtstart,
+                    instant: start,
+                }
             } else {
-                match periods.next_date()? {
+                match periods.next_occ()? {
                     None => break,
-                    Some(d) if d <= self.dtstart.date() => continue,
-                    Some(d) => d,
+                    Some(o) if self.cmp_to_start(&o, start).is_le() => continue,
+                    Some(o) => o,
                 }
             };
             if let Some(c) = count {
@@ -406,13 +606,14 @@ impl Recurrence {
                 }
             }
             index += 1;
-            let local = date.and_time(self.time_of_day());
-            let instant = resolve_local(self.tz, local);
-            if !self.within_until(local, instant) {
+            if !self.within_until(occ.local, occ.instant) {
                 break;
             }
-            if instant > after {
-                out.push(instant.timestamp_millis());
+            if self.is_excluded(occ.instant) {
+                continue;
+            }
+            if occ.instant > after {
+                out.push(occ.instant.timestamp_millis());
                 if out.len() >= limit {
                     break;
                 }
@@ -422,11 +623,18 @@ impl Recurrence {
     }
 
     /// The index of the period (in units of the frequency times the
-    /// interval) that contains `date`; negative before the start's period.
-    fn period_index_of(&self, date: NaiveDate) -> i64 {
-        let start = self.dtstart.date();
+    /// interval) that contains `instant`; negative before the start's period.
+    fn period_index_of(&self, instant: DateTime<Utc>) -> i64 {
         let interval = i64::from(self.rule.interval());
+        let start = self.dtstart.date();
+        let date = self.tz.from_utc_datetime(&instant.naive_utc()).date_naive();
         let units = match self.rule.freq() {
+            Frequency::Hourly => {
+                // Both instants lie within years 0 to 10001 (see `ms_to_utc`),
+                // so the difference cannot overflow.
+                let elapsed = instant.timestamp_millis() - self.dtstart_utc().timestamp_millis();
+                return elapsed.div_euclid(HOUR_MS * interval);
+            }
             Frequency::Daily => (date - start).num_days(),
             Frequency::Weekly => {
                 let wkst = self.rule.week_start();
@@ -445,6 +653,7 @@ impl Recurrence {
             .date_naive();
         let n = self.rule.interval();
         let base = match self.rule.freq() {
+            Frequency::Hourly => return self.next_hour_after_completion(completed),
             Frequency::Daily => done.checked_add_days(Days::new(u64::from(n))),
             Frequency::Weekly => done.checked_add_days(Days::new(7 * u64::from(n))),
             Frequency::Monthly => done.checked_add_months(Months::new(n)),
@@ -456,8 +665,19 @@ impl Recurrence {
             Some(d) if d.year() <= LAST_YEAR => d,
             _ => return Ok(None),
         };
+        let mut filter = CompletionFilter::new(self);
         let mut checked: u32 = 0;
-        while !self.day_matches(date, false) {
+        loop {
+            if filter.selects(date) {
+                let local = date.and_time(self.time_of_day());
+                let instant = resolve_local(self.tz, local);
+                if !self.within_until(local, instant) {
+                    return Ok(None);
+                }
+                if !self.is_excluded(instant) {
+                    return Ok(Some(instant.timestamp_millis()));
+                }
+            }
             checked += 1;
             if checked >= MAX_PERIODS {
                 return Err(iteration_limit());
@@ -467,18 +687,87 @@ impl Recurrence {
                 _ => return Ok(None),
             };
         }
-        let local = date.and_time(self.time_of_day());
-        let instant = resolve_local(self.tz, local);
-        if !self.within_until(local, instant) {
+    }
+
+    /// Completion mode for `FREQ=HOURLY` (see [`Recurrence::next_due`]).
+    fn next_hour_after_completion(
+        &self,
+        completed: DateTime<Utc>,
+    ) -> Result<Option<i64>, RuleError> {
+        let local = self
+            .tz
+            .from_utc_datetime(&completed.naive_utc())
+            .naive_local();
+        // Back to the start of the local hour and on to the start's minute
+        // on the timeline, not by resolving a local time again, which a
+        // daylight-saving gap or fold would move.
+        let into_hour = ms_into_hour(local.time());
+        let start_into_hour = ms_into_hour(self.time_of_day());
+        let step = HOUR_MS * i64::from(self.rule.interval());
+        let Some(mut t) = (completed.timestamp_millis() - into_hour + start_into_hour)
+            .checked_add(step)
+            .and_then(DateTime::from_timestamp_millis)
+        else {
             return Ok(None);
+        };
+        let start_minute =
+            NaiveTime::MIN + chrono::Duration::milliseconds(start_into_hour.rem_euclid(HOUR_MS));
+        let mut checked: u32 = 0;
+        loop {
+            let local = self.tz.from_utc_datetime(&t.naive_utc()).naive_local();
+            if local.year() > LAST_YEAR {
+                return Ok(None);
+            }
+            let next = if !self.day_matches(local.date(), false) {
+                // The first hour of the next day, at the start's minute.
+                let Some(day) = local.date().succ_opt() else {
+                    return Ok(None);
+                };
+                resolve_local(self.tz, day.and_time(start_minute))
+            } else if !self.within_until(local, t) {
+                return Ok(None);
+            } else if self.is_excluded(t) {
+                t + chrono::Duration::milliseconds(HOUR_MS)
+            } else {
+                return Ok(Some(t.timestamp_millis()));
+            };
+            // Always forward, also where local dates step back (a fold).
+            t = next.max(t + chrono::Duration::milliseconds(HOUR_MS));
+            checked += 1;
+            if checked >= MAX_PERIODS {
+                return Err(iteration_limit());
+            }
         }
-        Ok(Some(instant.timestamp_millis()))
+    }
+
+    /// The dates of the `len` days from `first` that the rule's BY parts
+    /// select (see [`Recurrence::day_matches`] for `defaults`), before
+    /// `BYSETPOS`; and whether the period was cut at the end of year 9999.
+    fn candidates_in(&self, first: NaiveDate, len: u32, defaults: bool) -> (Vec<NaiveDate>, bool) {
+        let mut out = Vec::new();
+        let mut date = first;
+        for i in 0..len {
+            if i > 0 {
+                match date.succ_opt() {
+                    Some(d) => date = d,
+                    None => return (out, true),
+                }
+            }
+            if date.year() > LAST_YEAR {
+                return (out, true);
+            }
+            if self.day_matches(date, defaults) {
+                out.push(date);
+            }
+        }
+        (out, false)
     }
 
     /// Whether the rule selects `date` within its period. With `defaults`,
     /// the parts the rule leaves out are taken from the start (weekday for
     /// WEEKLY, day of month for MONTHLY, month and day for YEARLY), as RFC
-    /// 5545 specifies; without, only the explicit parts count.
+    /// 5545 specifies; without, only the explicit parts count. `BYSETPOS` is
+    /// applied to the whole period afterwards, not here.
     pub(crate) fn day_matches(&self, date: NaiveDate, defaults: bool) -> bool {
         let p = self.rule.parts();
         if !p.by_month.is_empty() && !p.by_month.contains(&(date.month() as u8)) {
@@ -504,7 +793,7 @@ impl Recurrence {
         let start = self.dtstart.date();
         let no_day_parts = p.by_day.is_empty() && p.by_month_day.is_empty();
         match p.freq {
-            Frequency::Daily => true,
+            Frequency::Hourly | Frequency::Daily => true,
             Frequency::Weekly => !p.by_day.is_empty() || date.weekday() == start.weekday(),
             Frequency::Monthly => !no_day_parts || date.day() == start.day(),
             Frequency::Yearly => {
@@ -514,6 +803,12 @@ impl Recurrence {
             }
         }
     }
+}
+
+fn ms_into_hour(t: NaiveTime) -> i64 {
+    i64::from(t.minute()) * 60_000
+        + i64::from(t.second()) * 1000
+        + i64::from(t.nanosecond() / 1_000_000)
 }
 
 fn iteration_limit() -> RuleError {
@@ -526,10 +821,83 @@ fn iteration_limit() -> RuleError {
     )
 }
 
-/// Walks the rule's periods from a given index and yields the dates the rule
-/// selects in each, ascending.
+/// `BYSETPOS`: the candidates of one period at the given 1-based positions
+/// (negative: counted from the end), ascending and each once, as RFC 5545
+/// section 3.3.10 applies it after the other BY parts. Without positions,
+/// all candidates. In a period cut at the end of year 9999 the set's end is
+/// unknown, so only positions counted from the start are used.
+fn select_positions(set: Vec<NaiveDate>, positions: &[i16], truncated: bool) -> Vec<NaiveDate> {
+    if positions.is_empty() {
+        return set;
+    }
+    let len = set.len() as i64;
+    let mut picked: Vec<usize> = positions
+        .iter()
+        .filter_map(|&p| {
+            let p = i64::from(p);
+            let i = if p > 0 {
+                p - 1
+            } else if truncated {
+                return None;
+            } else {
+                len + p
+            };
+            (0..len).contains(&i).then_some(i as usize)
+        })
+        .collect();
+    picked.sort_unstable();
+    picked.dedup();
+    picked.into_iter().map(|i| set[i]).collect()
+}
+
+/// Completion mode's test of a date: the rule's explicit BY parts and, with
+/// `BYSETPOS`, the date's position among the dates those parts select in its
+/// calendar week, month or year (`INTERVAL` plays no part after completion).
+/// The selection of the last period seen is kept, as days are tested in order.
+struct CompletionFilter<'a> {
+    rec: &'a Recurrence,
+    period: Option<(NaiveDate, Vec<NaiveDate>)>,
+}
+
+impl<'a> CompletionFilter<'a> {
+    fn new(rec: &'a Recurrence) -> Self {
+        Self { rec, period: None }
+    }
+
+    fn selects(&mut self, date: NaiveDate) -> bool {
+        let p = self.rec.rule().parts();
+        if p.by_set_pos.is_empty() || !self.rec.day_matches(date, false) {
+            return p.by_set_pos.is_empty() && self.rec.day_matches(date, false);
+        }
+        let (first, len) = match p.freq {
+            Frequency::Weekly => (week_start(date, self.rec.rule().week_start()), 7),
+            Frequency::Monthly => (
+                date - Days::new(u64::from(date.day0())),
+                days_in_month(date.year(), date.month()),
+            ),
+            Frequency::Yearly => (
+                date - Days::new(u64::from(date.ordinal0())),
+                if date.leap_year() { 366 } else { 365 },
+            ),
+            // Validation refuses BYSETPOS with these frequencies.
+            Frequency::Hourly | Frequency::Daily => return true,
+        };
+        if self.period.as_ref().is_none_or(|(f, _)| *f != first) {
+            let (set, truncated) = self.rec.candidates_in(first, len, false);
+            self.period = Some((first, select_positions(set, &p.by_set_pos, truncated)));
+        }
+        self.period
+            .as_ref()
+            .is_some_and(|(_, picked)| picked.binary_search(&date).is_ok())
+    }
+}
+
+/// Walks the rule's periods from a given index and yields the candidates the
+/// rule selects in each, ascending: dates at the start's time of day for the
+/// date-based frequencies, instants for `HOURLY`.
 struct Periods<'a> {
     rec: &'a Recurrence,
+    /// The next period index (for `HOURLY`, the next instance index).
     next: i64,
     pending: VecDeque<NaiveDate>,
     scanned: u32,
@@ -546,6 +914,68 @@ impl<'a> Periods<'a> {
             scanned: 0,
             done: false,
             until_bound: rec.until_date_bound(),
+        }
+    }
+
+    fn next_occ(&mut self) -> Result<Option<Occ>, RuleError> {
+        if self.rec.rule().freq() == Frequency::Hourly {
+            return self.next_hour();
+        }
+        Ok(self.next_date()?.map(|date| {
+            let local = date.and_time(self.rec.time_of_day());
+            Occ {
+                local,
+                instant: resolve_local(self.rec.tz, local),
+            }
+        }))
+    }
+
+    /// `HOURLY`: instance `k` is the start's instant plus `k * INTERVAL`
+    /// hours of elapsed time, kept when its local date passes the BY parts.
+    /// On the timeline every instance exists exactly once, so neither the
+    /// gap nor the fold rule of [`resolve_local`] applies to it; the wall
+    /// clock of later instances shifts by a daylight-saving change instead.
+    fn next_hour(&mut self) -> Result<Option<Occ>, RuleError> {
+        let step = HOUR_MS * i64::from(self.rec.rule().interval());
+        let start_ms = self.rec.dtstart_ms();
+        loop {
+            if self.done {
+                return Ok(None);
+            }
+            if self.scanned >= MAX_PERIODS {
+                return Err(iteration_limit());
+            }
+            self.scanned += 1;
+            let k = self.next;
+            let Some(instant) = k
+                .checked_mul(step)
+                .and_then(|d| start_ms.checked_add(d))
+                .and_then(DateTime::from_timestamp_millis)
+            else {
+                self.done = true;
+                continue;
+            };
+            let local = self
+                .rec
+                .tz
+                .from_utc_datetime(&instant.naive_utc())
+                .naive_local();
+            if local.year() > LAST_YEAR || self.until_bound.is_some_and(|b| local.date() > b) {
+                self.done = true;
+                continue;
+            }
+            if self.rec.day_matches(local.date(), true) {
+                self.next = k + 1;
+                return Ok(Some(Occ { local, instant }));
+            }
+            // The rest of this local day fails the same BY parts: go on with
+            // the first instance of the next day, so that a day costs one
+            // period of the budget instead of up to 24.
+            let next_day = local.date().succ_opt().map(|d| {
+                let t = resolve_local(self.rec.tz, d.and_time(NaiveTime::MIN));
+                (t.timestamp_millis() - start_ms + step - 1).div_euclid(step)
+            });
+            self.next = next_day.unwrap_or(k + 1).max(k + 1);
         }
     }
 
@@ -571,16 +1001,24 @@ impl<'a> Periods<'a> {
                 self.done = true;
                 continue;
             }
-            self.fill(first, len);
+            let (set, truncated) = self.rec.candidates_in(first, len, true);
+            if truncated {
+                self.done = true;
+            }
+            let by_set_pos = &self.rec.rule().parts().by_set_pos;
+            self.pending
+                .extend(select_positions(set, by_set_pos, truncated));
         }
     }
 
-    /// The first day and length in days of period `k`; `None` past year 9999.
+    /// The first day and length in days of period `k`; `None` past year 9999
+    /// (and for `HOURLY`, which has no day periods; see `next_hour`).
     fn period(&self, k: i64) -> Option<(NaiveDate, u32)> {
         let rule = self.rec.rule();
         let step = k.checked_mul(i64::from(rule.interval()))?;
         let start = self.rec.dtstart.date();
         let (first, len) = match rule.freq() {
+            Frequency::Hourly => return None,
             Frequency::Daily => (add_days(start, step)?, 1),
             Frequency::Weekly => {
                 let ws = week_start(start, rule.week_start());
@@ -600,29 +1038,6 @@ impl<'a> Periods<'a> {
             }
         };
         (first.year() <= LAST_YEAR).then_some((first, len))
-    }
-
-    fn fill(&mut self, first: NaiveDate, len: u32) {
-        let by_month = &self.rec.rule().parts().by_month;
-        let mut date = first;
-        for i in 0..len {
-            if i > 0 {
-                match date.succ_opt() {
-                    Some(d) => date = d,
-                    None => break,
-                }
-            }
-            if date.year() > LAST_YEAR {
-                self.done = true;
-                break;
-            }
-            if !by_month.is_empty() && !by_month.contains(&(date.month() as u8)) {
-                continue;
-            }
-            if self.rec.day_matches(date, true) {
-                self.pending.push_back(date);
-            }
-        }
     }
 }
 

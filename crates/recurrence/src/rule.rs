@@ -12,12 +12,19 @@ use crate::error::RuleError;
 pub const MAX_INTERVAL: u32 = 1000;
 /// Largest accepted `COUNT`.
 pub const MAX_COUNT: u32 = 10_000;
+/// Largest accepted `BYSETPOS` magnitude: a yearly period holds at most 366
+/// candidates (RFC 5545: `setposday = [plus / minus] ordyrday`, 1 to 366).
+pub const MAX_SET_POS: i16 = 366;
 
-const SUPPORTED_PARTS: &str = "FREQ, INTERVAL, BYDAY, BYMONTHDAY, BYMONTH, COUNT, UNTIL, WKST";
+const SUPPORTED_PARTS: &str =
+    "FREQ, INTERVAL, BYDAY, BYMONTHDAY, BYMONTH, BYSETPOS, COUNT, UNTIL, WKST";
 
 /// `FREQ`: the unit of the recurrence period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Frequency {
+    /// Every `INTERVAL` hours of elapsed time from the start (see the crate
+    /// documentation for how this meets daylight-saving changes).
+    Hourly,
     Daily,
     Weekly,
     Monthly,
@@ -28,6 +35,7 @@ impl Frequency {
     /// The RFC 5545 name (`DAILY`, ...).
     pub fn as_str(self) -> &'static str {
         match self {
+            Frequency::Hourly => "HOURLY",
             Frequency::Daily => "DAILY",
             Frequency::Weekly => "WEEKLY",
             Frequency::Monthly => "MONTHLY",
@@ -107,6 +115,10 @@ pub struct RuleParts {
     pub by_month_day: Vec<i8>,
     /// 1..=12.
     pub by_month: Vec<u8>,
+    /// 1..=[`MAX_SET_POS`] or -[`MAX_SET_POS`]..=-1: which of the candidates
+    /// of each period (after the other BY parts) to keep, -1 being the last.
+    /// Needs another BY part; only with `WEEKLY`, `MONTHLY` and `YEARLY`.
+    pub by_set_pos: Vec<i16>,
     /// 1..=[`MAX_COUNT`]; the first occurrence (the start) counts.
     pub count: Option<u32>,
     pub until: Option<Until>,
@@ -123,6 +135,7 @@ impl RuleParts {
             by_day: Vec::new(),
             by_month_day: Vec::new(),
             by_month: Vec::new(),
+            by_set_pos: Vec::new(),
             count: None,
             until: None,
             wkst: None,
@@ -134,8 +147,8 @@ impl RuleParts {
 ///
 /// Parse with [`str::parse`], render with [`fmt::Display`]. Rendering is
 /// canonical: parts in the order `FREQ`, `INTERVAL` (only when not 1),
-/// `BYMONTH`, `BYMONTHDAY`, `BYDAY`, `WKST` (only when given), `COUNT`,
-/// `UNTIL`; so `parse(render(r)) == r` for every rule, and `render(parse(s))`
+/// `BYMONTH`, `BYMONTHDAY`, `BYDAY`, `BYSETPOS`, `WKST` (only when given),
+/// `COUNT`, `UNTIL`; so `parse(render(r)) == r` for every rule, and `render(parse(s))`
 /// equals `s` up to that order, letter case and an explicit `INTERVAL=1`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Rule(RuleParts);
@@ -205,6 +218,10 @@ impl fmt::Display for Rule {
         if !p.by_day.is_empty() {
             f.write_str(";BYDAY=")?;
             write_list(f, &p.by_day)?;
+        }
+        if !p.by_set_pos.is_empty() {
+            f.write_str(";BYSETPOS=")?;
+            write_list(f, &p.by_set_pos)?;
         }
         if let Some(w) = p.wkst {
             write!(f, ";WKST={}", weekday_code(w))?;
@@ -291,6 +308,7 @@ fn parse(input: &str) -> Result<RuleParts, RuleError> {
     let mut by_day = None;
     let mut by_month_day = None;
     let mut by_month = None;
+    let mut by_set_pos = None;
     let mut count = None;
     let mut until = None;
     let mut wkst = None;
@@ -336,7 +354,12 @@ fn parse(input: &str) -> Result<RuleParts, RuleError> {
                 parse_list(&value, "BYMONTH", |v| parse_number::<u8>(v, "BYMONTH"))?,
                 duplicate,
             )?,
-            "BYSECOND" | "BYMINUTE" | "BYHOUR" | "BYYEARDAY" | "BYWEEKNO" | "BYSETPOS" => {
+            "BYSETPOS" => set_once(
+                &mut by_set_pos,
+                parse_list(&value, "BYSETPOS", parse_set_pos)?,
+                duplicate,
+            )?,
+            "BYSECOND" | "BYMINUTE" | "BYHOUR" | "BYYEARDAY" | "BYWEEKNO" => {
                 return Err(RuleError::unsupported(format!(
                     "{name} is not supported (supported rule parts: {SUPPORTED_PARTS})"
                 )))
@@ -351,7 +374,7 @@ fn parse(input: &str) -> Result<RuleParts, RuleError> {
 
     let Some(freq) = freq else {
         return Err(RuleError::syntax(
-            "FREQ is required (DAILY, WEEKLY, MONTHLY or YEARLY)",
+            "FREQ is required (HOURLY, DAILY, WEEKLY, MONTHLY or YEARLY)",
         ));
     };
     Ok(RuleParts {
@@ -360,6 +383,7 @@ fn parse(input: &str) -> Result<RuleParts, RuleError> {
         by_day: by_day.unwrap_or_default(),
         by_month_day: by_month_day.unwrap_or_default(),
         by_month: by_month.unwrap_or_default(),
+        by_set_pos: by_set_pos.unwrap_or_default(),
         count,
         until,
         wkst,
@@ -380,15 +404,17 @@ fn set_once<T>(
 
 fn parse_freq(value: &str) -> Result<Frequency, RuleError> {
     match value {
+        "HOURLY" => Ok(Frequency::Hourly),
         "DAILY" => Ok(Frequency::Daily),
         "WEEKLY" => Ok(Frequency::Weekly),
         "MONTHLY" => Ok(Frequency::Monthly),
         "YEARLY" => Ok(Frequency::Yearly),
-        "SECONDLY" | "MINUTELY" | "HOURLY" => Err(RuleError::unsupported(format!(
-            "FREQ={value} is not supported (supported: DAILY, WEEKLY, MONTHLY, YEARLY)"
+        "SECONDLY" | "MINUTELY" => Err(RuleError::unsupported(format!(
+            "FREQ={value} is not supported (supported: HOURLY, DAILY, WEEKLY, MONTHLY, YEARLY)"
         ))),
         _ => Err(RuleError::syntax(format!(
-            "FREQ: \"{value}\" is not a frequency (expected DAILY, WEEKLY, MONTHLY or YEARLY)"
+            "FREQ: \"{value}\" is not a frequency (expected HOURLY, DAILY, WEEKLY, MONTHLY or \
+             YEARLY)"
         ))),
     }
 }
@@ -418,6 +444,24 @@ fn parse_signed(value: &str, part: &str) -> Result<i8, RuleError> {
         .map_err(|_| RuleError::invalid(format!("{part}: {value} is out of range")))?;
     let n = if negative { -magnitude } else { magnitude };
     i8::try_from(n).map_err(|_| RuleError::invalid(format!("{part}: {value} is out of range")))
+}
+
+/// A `BYSETPOS` entry, `[+|-]digits`; the range is checked by `validate`.
+fn parse_set_pos(value: &str) -> Result<i16, RuleError> {
+    let (negative, digits) = split_sign(value);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(RuleError::syntax(format!(
+            "BYSETPOS: \"{value}\" is not a whole number"
+        )));
+    }
+    let out_of_range = || {
+        RuleError::invalid(format!(
+            "BYSETPOS: {value} is out of range (1 to {MAX_SET_POS}, or -{MAX_SET_POS} to -1 \
+             counting from the end)"
+        ))
+    };
+    let magnitude: i16 = digits.parse().map_err(|_| out_of_range())?;
+    Ok(if negative { -magnitude } else { magnitude })
 }
 
 fn split_sign(value: &str) -> (bool, &str) {
@@ -550,7 +594,7 @@ fn validate(p: &RuleParts) -> Result<(), RuleError> {
     for wd in &p.by_day {
         let Some(n) = wd.ordinal else { continue };
         let max: i8 = match p.freq {
-            Frequency::Daily | Frequency::Weekly => {
+            Frequency::Hourly | Frequency::Daily | Frequency::Weekly => {
                 return Err(RuleError::invalid(format!(
                     "BYDAY: \"{wd}\": an ordinal weekday needs FREQ=MONTHLY or FREQ=YEARLY"
                 )))
@@ -566,6 +610,7 @@ fn validate(p: &RuleParts) -> Result<(), RuleError> {
             )));
         }
     }
+    validate_set_pos(p)?;
     if !p.by_month_day.is_empty() {
         let months: Vec<u8> = if p.by_month.is_empty() {
             (1..=12).collect()
@@ -581,6 +626,38 @@ fn validate(p: &RuleParts) -> Result<(), RuleError> {
                 "BYMONTHDAY never falls within the months of BYMONTH (the rule has no occurrences)",
             ));
         }
+    }
+    Ok(())
+}
+
+fn validate_set_pos(p: &RuleParts) -> Result<(), RuleError> {
+    if p.by_set_pos.is_empty() {
+        return Ok(());
+    }
+    for &n in &p.by_set_pos {
+        if n == 0 || !(-MAX_SET_POS..=MAX_SET_POS).contains(&n) {
+            return Err(RuleError::invalid(format!(
+                "BYSETPOS: {n} is out of range (1 to {MAX_SET_POS}, or -{MAX_SET_POS} to -1 \
+                 counting from the end)"
+            )));
+        }
+    }
+    if matches!(p.freq, Frequency::Hourly | Frequency::Daily) {
+        // Valid RFC 5545, but without BYHOUR, BYMINUTE and BYSECOND an hour
+        // or a day holds a single candidate here, so BYSETPOS could only
+        // keep it (1, -1) or drop every occurrence.
+        return Err(RuleError::unsupported(format!(
+            "BYSETPOS is not supported with FREQ={} (each period has a single candidate; \
+             use FREQ=WEEKLY, MONTHLY or YEARLY)",
+            p.freq.as_str()
+        )));
+    }
+    if p.by_day.is_empty() && p.by_month_day.is_empty() && p.by_month.is_empty() {
+        // RFC 5545 3.3.10: "It MUST only be used in conjunction with another
+        // BYxxx rule part."
+        return Err(RuleError::invalid(
+            "BYSETPOS must be used with another BY part (BYDAY, BYMONTHDAY or BYMONTH)",
+        ));
     }
     Ok(())
 }

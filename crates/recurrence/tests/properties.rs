@@ -107,7 +107,7 @@ fn fragment_text() -> impl Strategy<Value = String> {
 /// Rule text built part by part from plausible values, so that a good share
 /// of the cases parse and reach expansion.
 fn rule_text() -> impl Strategy<Value = String> {
-    let freq = proptest::sample::select(&["DAILY", "WEEKLY", "MONTHLY", "YEARLY"][..]);
+    let freq = proptest::sample::select(&["HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY"][..]);
     let weekday = proptest::sample::select(&["MO", "TU", "WE", "TH", "FR", "SA", "SU"][..]);
     let by_day = proptest::collection::vec(
         (proptest::option::of(-60i32..60), weekday.clone()).prop_map(|(n, d)| match n {
@@ -138,9 +138,13 @@ fn rule_text() -> impl Strategy<Value = String> {
         proptest::option::of(prop_oneof![1u32..20, 1u32..=10_000, any::<u32>()]),
         proptest::option::of(until),
         proptest::option::of(weekday),
+        proptest::option::of(prop_oneof![
+            list(-3, 3, "BYSETPOS"),
+            list(-370, 370, "BYSETPOS")
+        ]),
     )
         .prop_map(
-            |(freq, interval, by_day, by_month_day, by_month, count, until, wkst)| {
+            |(freq, interval, by_day, by_month_day, by_month, count, until, wkst, by_set_pos)| {
                 let mut s = format!("FREQ={freq}");
                 if let Some(i) = interval {
                     s.push_str(&format!(";INTERVAL={i}"));
@@ -155,6 +159,7 @@ fn rule_text() -> impl Strategy<Value = String> {
                 if let Some(w) = wkst {
                     s.push_str(&format!(";WKST={w}"));
                 }
+                s.push_str(&by_set_pos.unwrap_or_default());
                 s
             },
         )
@@ -216,6 +221,13 @@ fn exercise(r: &Recurrence, after: i64, completed: i64, index: u32, limit: usize
     let _ = r.next_due(None, completed, index);
     let _ = r.aligned();
     let _ = r.to_local(after);
+    // Skipping the next occurrence, as the "skip this one" action does.
+    if let Ok(Some(next)) = r.next_after(after) {
+        let mut skipped = r.clone();
+        if skipped.skip(next).is_ok() {
+            assert_ne!(skipped.next_after(next - 1).ok().flatten(), Some(next));
+        }
+    }
     let _ = serde_json::to_value(r).map(serde_json::from_value::<Recurrence>);
     // Each call is capped at MAX_PERIODS candidate periods; this catches a
     // loop that escapes the cap. Generous for debug builds.
@@ -256,8 +268,18 @@ proptest! {
             any::<String>(),
         ],
         mode in proptest::sample::select(&["schedule", "completion", "x"][..]),
+        exdates in proptest::option::of(proptest::collection::vec(
+            prop_oneof![
+                dtstart().prop_map(|d| d.format("%Y-%m-%dT%H:%M").to_string()),
+                any::<String>(),
+            ],
+            0..4,
+        )),
     ) {
-        let body = serde_json::json!({"rrule": rrule, "timezone": tz, "dtstart": dtstart, "mode": mode});
+        let mut body = serde_json::json!({"rrule": rrule, "timezone": tz, "dtstart": dtstart, "mode": mode});
+        if let Some(exdates) = exdates {
+            body["exdates"] = serde_json::json!(exdates);
+        }
         let _ = serde_json::from_value::<Recurrence>(body);
     }
 }
@@ -276,10 +298,16 @@ proptest! {
         completed in instant_ms(),
         index in prop_oneof![0u32..20, any::<u32>()],
         limit in prop_oneof![0usize..30, Just(usize::MAX)],
+        exdates in proptest::collection::vec((0i64..400, 0i64..48), 0..5),
     ) {
         let Ok(rule) = text.parse::<Rule>() else { return Ok(()) };
         let mode = if completion { Mode::Completion } else { Mode::Schedule };
         let Ok(r) = Recurrence::new(rule, mode, tz, start) else { return Ok(()) };
+        // Excluded times near the start: whole days and hours after it.
+        let exdates = exdates.into_iter().filter_map(|(days, hours)| {
+            start.checked_add_signed(chrono::Duration::days(days) + chrono::Duration::hours(hours))
+        });
+        let Ok(r) = r.with_exdates(exdates) else { return Ok(()) };
         exercise(&r, after, completed, index, limit.min(30));
     }
 

@@ -7,10 +7,9 @@
 //! Not reproduced (unsupported parts, refused by the parser; see
 //! `unsupported_examples_are_refused`): BYYEARDAY ("every third year on the
 //! 1st, 100th and 200th day"), BYWEEKNO ("Monday of week number 20"),
-//! BYSETPOS ("the third instance of TU/WE/TH", "the second-to-last
-//! weekday"), FREQ=HOURLY/MINUTELY and BYHOUR/BYMINUTE (the sub-daily
-//! examples). EXDATE is not part of a rule: the Friday-the-13th example is
-//! checked after its start instead.
+//! FREQ=MINUTELY and BYHOUR/BYMINUTE (the other sub-daily examples). The
+//! Friday-the-13th example's EXDATE is carried by the recurrence
+//! ([`recurrence::Recurrence::with_exdates`]), not by the rule.
 
 mod common;
 
@@ -308,6 +307,91 @@ fn every_thursday_only_during_june_july_august_forever() {
 }
 
 #[test]
+fn every_friday_the_13th_forever_with_the_rfc_exdate() {
+    // EXDATE;TZID=America/New_York:19970902T090000 removes the start.
+    let r = rec(
+        "FREQ=MONTHLY;BYDAY=FR;BYMONTHDAY=13",
+        NY,
+        "1997-09-02T09:00",
+    )
+    .with_exdates([common::local("1997-09-02T09:00")])
+    .unwrap();
+    assert_eq!(
+        first_wall(&r, 5),
+        at9("1998: Feb 13; Mar 13; Nov 13; 1999: Aug 13; 2000: Oct 13")
+    );
+}
+
+#[test]
+fn the_third_instance_of_tuesday_wednesday_or_thursday_for_3_months() {
+    let r = rec(
+        "FREQ=MONTHLY;COUNT=3;BYDAY=TU,WE,TH;BYSETPOS=3",
+        NY,
+        "1997-09-04T09:00",
+    );
+    assert_eq!(first_wall(&r, 1000), at9("1997: Sep 4; Oct 7; Nov 6"));
+    assert_eq!(
+        first_utc(&r, 1000),
+        vec![
+            "1997-09-04T13:00:00Z",
+            "1997-10-07T13:00:00Z",
+            "1997-11-06T14:00:00Z"
+        ]
+    );
+}
+
+#[test]
+fn the_second_to_last_weekday_of_the_month() {
+    assert_eq!(
+        first(
+            "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-2",
+            "1997-09-29T09:00",
+            7
+        ),
+        at9("1997: Sep 29; Oct 30; Nov 27; Dec 30; 1998: Jan 29; Feb 26; Mar 30")
+    );
+}
+
+#[test]
+fn every_3_hours_from_9_am_to_5_pm_on_a_specific_day() {
+    // The RFC lists 09:00, 12:00 and 15:00 EDT, but its UNTIL=19970902T170000Z
+    // is 13:00 EDT (UTC-4), so the rule itself ends after 12:00: 15:00 EDT is
+    // 19:00Z. The intended "to 5:00 PM" is 17:00 local, i.e. 21:00Z or the
+    // floating UNTIL=19970902T170000; both give the RFC's list.
+    let exact = rec(
+        "FREQ=HOURLY;INTERVAL=3;UNTIL=19970902T170000Z",
+        NY,
+        "1997-09-02T09:00",
+    );
+    assert_eq!(
+        first_wall(&exact, 1000),
+        vec!["1997-09-02 09:00", "1997-09-02 12:00"]
+    );
+    let listed = vec!["1997-09-02 09:00", "1997-09-02 12:00", "1997-09-02 15:00"];
+    for until in ["19970902T210000Z", "19970902T170000"] {
+        let r = rec(
+            &format!("FREQ=HOURLY;INTERVAL=3;UNTIL={until}"),
+            NY,
+            "1997-09-02T09:00",
+        );
+        assert_eq!(first_wall(&r, 1000), listed, "{until}");
+    }
+    let r = rec(
+        "FREQ=HOURLY;INTERVAL=3;UNTIL=19970902T210000Z",
+        NY,
+        "1997-09-02T09:00",
+    );
+    assert_eq!(
+        first_utc(&r, 1000),
+        vec![
+            "1997-09-02T13:00:00Z",
+            "1997-09-02T16:00:00Z",
+            "1997-09-02T19:00:00Z"
+        ]
+    );
+}
+
+#[test]
 fn every_friday_the_13th_forever() {
     // The RFC removes the start (1997-09-02, not a Friday the 13th) with an
     // EXDATE; the rule's own occurrences follow it.
@@ -394,10 +478,8 @@ fn unsupported_examples_are_refused() {
             "BYYEARDAY",
         ),
         ("FREQ=YEARLY;BYWEEKNO=20;BYDAY=MO", "BYWEEKNO"),
-        ("FREQ=MONTHLY;COUNT=3;BYDAY=TU,WE,TH;BYSETPOS=3", "BYSETPOS"),
-        ("FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-2", "BYSETPOS"),
-        ("FREQ=HOURLY;INTERVAL=3;UNTIL=19970902T170000Z", "HOURLY"),
         ("FREQ=MINUTELY;INTERVAL=15;COUNT=6", "MINUTELY"),
+        ("FREQ=MINUTELY;INTERVAL=90;COUNT=4", "MINUTELY"),
         (
             "FREQ=DAILY;BYHOUR=9,10,11,12,13,14,15,16;BYMINUTE=0,20,40",
             "BYHOUR",
