@@ -11,6 +11,8 @@ import {
   suggestionEntry,
   withEntries,
   withOutcome,
+  withUndone,
+  type ChatAction,
   type ChatResponse,
   type ChatState,
   type Conversation,
@@ -302,6 +304,12 @@ export function readQuickAdd(text: string, plain: Plain[], signal?: AbortSignal)
 export async function createFromBody(body: Record<string, unknown>, reminders: Record<string, unknown>[]): Promise<Task> {
   const task = await api.post<Task>('/tasks', body);
   putTask(task);
+  // A misread task is taken back in one step.
+  toast(`Added “${task.title}”`, {
+    id: `added-${task.id}`,
+    ms: UNDO_MS,
+    action: { label: 'Undo', run: () => void takeBack(task.id) },
+  });
   for (const r of reminders) {
     try {
       await api.post(`/tasks/${task.id}/reminders`, r);
@@ -564,5 +572,32 @@ export async function answerSuggestionFromChat(entryId: string, s: Suggestion, a
   await (accept ? acceptSuggestion(s) : dismissSuggestion(s));
   if (!store.get().suggestions.some((x) => x.id === s.id)) {
     setChat((c) => ({ entries: withOutcome(c.entries, entryId, accept ? 'Accepted' : 'Dismissed') }));
+  }
+}
+
+/** Removes a task just added (quick add's and the assistant's Undo). */
+async function takeBack(id: string): Promise<void> {
+  try {
+    await api.del(`/tasks/${id}`);
+    store.set((s) => ({ tasks: removeTask(s.tasks, id) }));
+  } catch (e) {
+    fail(e);
+  }
+}
+
+/**
+ * Undoes what one assistant reply did, where that is one request: a task
+ * it added is removed, one it completed is reopened, one it reopened is
+ * completed again; other actions are left as they are.
+ */
+export async function undoChatAction(entryId: string, a: ChatAction): Promise<void> {
+  try {
+    if (a.type === 'task.created') await takeBack(a.taskId);
+    else if (a.type === 'task.completed') putTask(await api.post<Task>(`/tasks/${a.taskId}/incomplete`));
+    else if (a.type === 'task.reopened') putTask(await api.post<Task>(`/tasks/${a.taskId}/complete`));
+    else return;
+    setChat((c) => ({ entries: withUndone(c.entries, entryId) }));
+  } catch (e) {
+    fail(e);
   }
 }

@@ -51,6 +51,8 @@ export type ChatEntry =
       actions: ChatAction[];
       /** How the message was read, so a misreading is visible. */
       readAs?: string;
+      /** Its actions were undone from the conversation. */
+      undone?: boolean;
     }
   | { kind: 'reminder'; id: string; text: string; taskId?: string; reminderId?: string; outcome?: string }
   | { kind: 'suggestion'; id: string; text: string; suggestion: Suggestion; outcome?: string };
@@ -136,6 +138,16 @@ export function withOutcome(entries: ChatEntry[], id: string, outcome: string, r
   const next = entries.slice();
   next[i] = { ...e, outcome };
   return next;
+}
+
+/** What of a reply's actions one click can undo: added, completed, reopened. */
+export function undoable(actions: ChatAction[]): ChatAction[] {
+  return actions.filter((a) => ['task.created', 'task.completed', 'task.reopened'].includes(a.type));
+}
+
+/** Marks a reply's actions as undone. */
+export function withUndone(entries: ChatEntry[], id: string): ChatEntry[] {
+  return entries.map((e) => (e.id === id && e.kind === 'assistant' ? { ...e, undone: true } : e));
 }
 
 /** The short answers a pending question offers as buttons. */

@@ -464,6 +464,10 @@ describe('web app', { timeout: 600_000 }, () => {
     await row(page, 'Call mom tomorrow at 6pm').waitFor();
     const call = (await api(page, '/tasks?status=all&limit=100')).body.items.find((t) => t.title === 'Call mom tomorrow at 6pm');
     assert.equal(call.dueAt, null);
+    // A misread task is taken back in one step.
+    await page.locator('.toast', { hasText: 'Added “Call mom tomorrow at 6pm”' }).getByRole('button', { name: 'Undo' }).click();
+    await row(page, 'Call mom tomorrow at 6pm').waitFor({ state: 'detached' });
+    assert.equal((await api(page, `/tasks/${call.id}`)).status, 404);
   });
 
   test('assistant: chat creates, completes and deletes (confirmed); a question creates nothing; a reminder arrives with a working snooze', async () => {
@@ -530,6 +534,13 @@ describe('web app', { timeout: 600_000 }, () => {
     const after = (await api(page, `/tasks/${call.id}/reminders`)).body.items.find((r) => r.id === reminder.id);
     assert.equal(after.status, 'scheduled');
     assert.ok(Date.parse(after.fireAt) > Date.now() + 8 * 60_000, `snoozed to ${after.fireAt}`);
+
+    // What a reply did can be undone from the conversation.
+    const stamps = await say('add buy stamps');
+    await row(page, 'Buy stamps').waitFor();
+    await stamps.getByRole('button', { name: 'Undo' }).click();
+    await stamps.locator('text=Undone').waitFor();
+    await row(page, 'Buy stamps').waitFor({ state: 'detached' });
 
     // The conversation is kept across a reload.
     await page.reload();

@@ -5,9 +5,10 @@ import {
   sendChat,
   snoozeFromChat,
   tz,
+  undoChatAction,
   type AppState,
 } from '../app';
-import { actionLabel, pendingChoices, type ChatEntry } from '../chat';
+import { actionLabel, pendingChoices, undoable, type ChatEntry } from '../chat';
 import { humanizeInstants } from '../dates';
 import { Panel, showTask } from './Side';
 
@@ -103,6 +104,23 @@ function Entry({ entry: e, s }: { entry: ChatEntry; s: AppState }) {
         <div class="chat-msg chat-assistant">
           <p>{humanizeInstants(e.text, s.now, tz())}</p>
           {e.readAs && <p class="muted small">I read this as: {e.readAs}</p>}
+          {e.undone ? (
+            <p class="muted small">Undone</p>
+          ) : (
+            undoable(e.actions).length > 0 && (
+              <div class="row-end">
+                <button
+                  type="button"
+                  class="small"
+                  onClick={() => {
+                    for (const a of undoable(e.actions)) void undoChatAction(e.id, a);
+                  }}
+                >
+                  Undo
+                </button>
+              </div>
+            )
+          )}
           {e.actions.length > 0 && (
             <ul class="chat-actions">
               {e.actions.map((a, i) => (
