@@ -238,3 +238,53 @@ fn internal_routes_are_closed_when_no_token_is_configured() {
         }
     }
 }
+
+/// Connections cut while requests run (a database failover): every answer
+/// is a success or a 503 with the JSON error, never a 500.
+#[test]
+fn a_lost_database_connection_is_a_503_not_a_500() {
+    let db_url = integration_tests::pg::fresh_database("outage");
+    let setup = integration_tests::HostSetup::new(Backend::Postgres, &db_url);
+    let app = TestApp::new(integration_tests::start_host(setup), Backend::Postgres);
+    let user = app.sign_up();
+    app.create_task(&user, json!({"title": "before the cut"}));
+    let running = std::sync::atomic::AtomicBool::new(true);
+    let (statuses, cuts) = std::thread::scope(|s| {
+        let cutter = s.spawn(|| {
+            let mut cuts = 0;
+            while running.load(std::sync::atomic::Ordering::Relaxed) {
+                cuts += integration_tests::pg::terminate_connections(&db_url);
+                std::thread::sleep(std::time::Duration::from_millis(3));
+            }
+            cuts
+        });
+        let mut statuses = Vec::new();
+        for i in 0..300 {
+            let r = if i % 2 == 0 {
+                app.get("/api/v1/tasks?limit=5", Some(&user.token))
+            } else {
+                app.send_json(
+                    "POST",
+                    "/api/v1/tasks",
+                    Some(&user.token),
+                    &json!({"title": format!("t{i}")}),
+                )
+            };
+            // Checked after the cutter stops: a failed assertion here
+            // would leave it running and the scope waiting for it.
+            let code = (r.status >= 500).then(|| r.json()["error"]["code"].clone());
+            statuses.push((r.status, code));
+        }
+        running.store(false, std::sync::atomic::Ordering::Relaxed);
+        (statuses, cutter.join().unwrap())
+    });
+    assert!(cuts > 0, "no connection was cut");
+    for (status, code) in &statuses {
+        assert!([200, 201, 503].contains(status), "{statuses:?}");
+        if *status == 503 {
+            assert_eq!(code.as_ref().unwrap(), "database_unavailable");
+        }
+    }
+    // Afterwards the app serves again.
+    assert_eq!(app.get("/api/v1/tasks", Some(&user.token)).status, 200);
+}

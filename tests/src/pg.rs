@@ -75,3 +75,23 @@ pub fn admin(sql: &str) {
     let (runtime, client) = connect(&admin_url());
     runtime.block_on(client.batch_execute(sql)).unwrap();
 }
+
+/// Ends every server connection to the database of `db_url` (as a
+/// failover or an administrator would); answers how many it ended.
+pub fn terminate_connections(db_url: &str) -> i64 {
+    let name = db_url
+        .rsplit('/')
+        .next()
+        .and_then(|tail| tail.split('?').next())
+        .unwrap_or_default()
+        .to_string();
+    let (runtime, client) = connect(&admin_url());
+    let row = runtime
+        .block_on(client.query_one(
+            "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity
+             WHERE datname = $1 AND pid <> pg_backend_pid()",
+            &[&name],
+        ))
+        .unwrap();
+    row.get::<_, i64>(0)
+}

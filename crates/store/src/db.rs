@@ -336,7 +336,10 @@ fn is_outage_sqlstate(code: &str) -> bool {
 }
 
 /// The driver's text for a lost connection: tokio-postgres reports
-/// `Error { kind: Closed | Io | Connect | Timeout, .. }`.
+/// `Error { kind: Closed | Io | Connect | Timeout, .. }`; a server error of
+/// severity FATAL (such as "terminating connection due to administrator
+/// command" during a failover) that arrives while rows are read comes as
+/// text too, and FATAL always ends the session.
 fn is_connection_loss(text: &str) -> bool {
     [
         "kind: Closed",
@@ -344,6 +347,7 @@ fn is_connection_loss(text: &str) -> bool {
         "kind: Connect",
         "kind: Timeout",
         "connection closed",
+        "FATAL:",
     ]
     .iter()
     .any(|k| text.contains(k))
@@ -373,6 +377,13 @@ mod tests {
         );
         assert_eq!(
             pg_error(text("Error { kind: Io, cause: Some(Os { code: 104 }) }")).code,
+            "database_unavailable"
+        );
+        assert_eq!(
+            pg_error(text(
+                "db error\n\nCaused by:\n    FATAL: terminating connection due to administrator command"
+            ))
+            .code,
             "database_unavailable"
         );
         assert_eq!(pg_error(text("syntax error")).code, "internal_error");
