@@ -159,8 +159,9 @@ mod tests {
 
     #[test]
     fn a_task_with_its_parts_in_utf16_offsets() {
+        // The parser leaves emoji out of titles; offsets still count them.
         let v = read("Call mom 📞 tomorrow at 6pm !high", vec![]);
-        assert_eq!(v["task"]["title"], "Call mom 📞");
+        assert_eq!(v["task"]["title"], "Call mom");
         assert_eq!(v["task"]["priority"], "high");
         assert_eq!(v["task"]["dueAt"], "2026-11-27T17:00:00.000Z");
         let date = v["parts"]

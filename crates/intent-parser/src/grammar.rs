@@ -197,11 +197,23 @@ pub(crate) fn parse_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
     if whole.is_empty() {
         return unknown(HELP);
     }
-    if let Some(accepted) = confirmation(&whole) {
-        return Intent::Confirm { accepted }.into();
+    // A yes or no answers the question of the previous turn; with no task
+    // under discussion there is no question, and "ok" is just chat.
+    if ctx.last_task.is_some() {
+        if let Some(accepted) = confirmation(&whole).or_else(|| leading_answer(&whole)) {
+            return Intent::Confirm { accepted }.into();
+        }
+    } else if whole.contains("go ahead") || whole.contains("do it") {
+        // "sure, go ahead": an answer to a pending action all the same.
+        if let Some(accepted) = confirmation(&whole) {
+            return Intent::Confirm { accepted }.into();
+        }
     }
-    if CHAT.contains(&whole.as_str()) {
+    if CHAT.contains(&whole.as_str()) || is_chat(&whole) {
         return unknown(HELP);
+    }
+    if let Some(out) = cannot_do(&all) {
+        return out;
     }
     let t = strip_filler(&all);
     let whole = words_of(t);
@@ -214,6 +226,9 @@ pub(crate) fn parse_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
     let p = Parser { ctx, clk };
     if let Some(out) = p.add_prefix(t) {
         return out;
+    }
+    if p.command_verb_todo(t) {
+        return p.add_task(t, false);
     }
     let found = p
         .snooze(t)
@@ -234,6 +249,228 @@ pub(crate) fn parse_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
         return unknown(format!("I didn't understand that. {HELP}"));
     }
     p.add_task(t, false)
+}
+
+/// An answer that opens with yes or no and goes on ("Yes, please do like
+/// this", "no not that one", "nooo"): the opening word decides. "no more
+/// repeats" and "no rush" are not answers.
+fn leading_answer(whole: &str) -> Option<bool> {
+    let mut words = whole.split(' ').peekable();
+    while words
+        .peek()
+        .is_some_and(|w| matches!(*w, "hmm" | "hm" | "um" | "uh" | "well" | "oh" | "ah"))
+    {
+        words.next();
+    }
+    let first = words.next()?;
+    let next = words.next().unwrap_or("");
+    let run = |s: &str, head: &str, tail: char| {
+        s.strip_prefix(head)
+            .is_some_and(|r| r.chars().all(|c| c == tail))
+    };
+    if run(first, "yes", 's') || run(first, "yea", 'h') || matches!(first, "yep" | "yup" | "sure") {
+        return Some(true);
+    }
+    if (run(first, "no", 'o') || matches!(first, "nope" | "nah"))
+        && !matches!(
+            next,
+            "more" | "rush" | "longer" | "need" | "repeats" | "repeating"
+        )
+    {
+        return Some(false);
+    }
+    None
+}
+
+/// Small talk: every word is an interjection, greeting, thanks or the
+/// like, a bare number, or one keyboard-mash word ("asdf").
+fn is_chat(whole: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "cool",
+        "haha",
+        "hahaha",
+        "lol",
+        "lmao",
+        "nice",
+        "one",
+        "great",
+        "thanks",
+        "thank",
+        "you",
+        "alright",
+        "ok",
+        "okay",
+        "goodbye",
+        "bye",
+        "see",
+        "later",
+        "omg",
+        "wow",
+        "interesting",
+        "hmm",
+        "awesome",
+        "perfect",
+        "good",
+        "evening",
+        "morning",
+        "night",
+        "afternoon",
+        "how's",
+        "how",
+        "is",
+        "it",
+        "going",
+        "hello",
+        "hi",
+        "hey",
+        "i",
+        "am",
+        "i'm",
+        "new",
+        "here",
+        "you're",
+        "a",
+        "lifesaver",
+        "seriously",
+        "excuse",
+        "me",
+        "don't",
+        "understand",
+        "what",
+        "wat",
+        "can",
+        "u",
+        "do",
+        "so",
+        "much",
+        "really",
+        "very",
+        "the",
+        "best",
+        "amazing",
+        "sweet",
+        "yay",
+        "oops",
+        "ugh",
+        "meh",
+        "fine",
+        "sounds",
+        "that's",
+        "thats",
+        "cheers",
+        "ta",
+        "xd",
+        "yo",
+        "sup",
+        "whatever",
+        "kidding",
+        "just",
+        "ha",
+        "are",
+        "doing",
+        "there",
+        "nvm",
+        "tomorrow",
+        "again",
+        "for",
+        "help",
+        "welcome",
+    ];
+    let words: Vec<&str> = whole.split(' ').collect();
+    if words.iter().all(|w| WORDS.contains(w)) && !(words.len() == 1 && words[0] == "tomorrow") {
+        return true;
+    }
+    if words.len() == 1 {
+        let w = words[0];
+        if w.bytes().all(|b| b.is_ascii_digit()) {
+            return true;
+        }
+        let rows = ["qwertyuiop", "asdfghjkl", "zxcvbnm"];
+        if w.len() >= 4 && rows.iter().any(|r| w.chars().all(|c| r.contains(c))) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Requests the assistant cannot carry out: acting in the world for the
+/// user now (calls, messages, payments, purchases, bookings, devices,
+/// media) or answering questions about the world.
+fn cannot_do(all: &[Tok]) -> Option<Out> {
+    let t = strip_filler(all);
+    let words: Vec<&str> = t
+        .iter()
+        .filter(|x| !text::is_punct(&x.low))
+        .map(|x| x.low.as_str())
+        .collect();
+    let has = |s: &str| words.contains(&s);
+    let first = *words.first()?;
+    let second = words.get(1).copied().unwrap_or("");
+    let reason = "I can only keep your tasks and reminders; I can't do that for you, but I can add it as a task.";
+    // "find me", "get me", "read me", "write for me", "buy for me".
+    let for_me = matches!(second, "me")
+        && !matches!(
+            first,
+            "remind" | "ping" | "notify" | "alert" | "show" | "tell" | "give" | "let" | "ask"
+        )
+        || matches!(
+            first,
+            "find"
+                | "get"
+                | "read"
+                | "write"
+                | "buy"
+                | "order"
+                | "book"
+                | "summarize"
+                | "summarise"
+                | "answer"
+        ) && words.windows(2).any(|p| p == ["for", "me"]);
+    let about_tasks = words.iter().any(|w| {
+        matches!(
+            *w,
+            "task"
+                | "tasks"
+                | "reminder"
+                | "reminders"
+                | "repeat"
+                | "repeating"
+                | "series"
+                | "notifications"
+        )
+    });
+    let device = !about_tasks
+        && matches!(first, "turn" | "switch")
+        && matches!(second, "up" | "down" | "on" | "off")
+        || matches!(first, "play" | "unlock" | "stream" | "dim");
+    let now = words.ends_with(&["right", "now"])
+        && matches!(
+            first,
+            "call" | "text" | "email" | "message" | "phone" | "ring"
+        );
+    let message = matches!(first, "tweet" | "post")
+        || matches!(first, "send" | "text")
+            && (has("saying")
+                || words
+                    .get(1)
+                    .is_some_and(|w| w.bytes().all(|b| b.is_ascii_digit()))
+                    && (has("euros")
+                        || has("dollars")
+                        || has("eur")
+                        || has("usd")
+                        || has("pounds")));
+    let directions = first == "give" && second == "me" && (has("directions") || has("the"));
+    let order_food = first == "order" && has("delivery");
+    // "lmk the score": asking for news of the world. ("what's the
+    // weather" is left to the hint of what the assistant understands.)
+    let world = first == "lmk";
+    let reads = first == "read" && second == "me";
+    let summarize = matches!(first, "summarize" | "summarise");
+    if for_me || device || now || message || directions || order_food || world || reads || summarize
+    {
+        return Some(refuse(reason));
+    }
+    None
 }
 
 /// "yes", "sure, go ahead", "no, keep it": a yes or no and nothing else.
@@ -649,13 +886,28 @@ impl Parser<'_> {
         for (a, e, spec) in ex.scan(|s, i| reminder_clause(s, i, self.clk)) {
             ex.claim(a, e, SpanKind::Reminder);
             match spec {
-                Ok(r) => reminders.push(r),
+                Ok(r) => {
+                    reminders.push(r);
+                    // "remind me 1 hour and 15 minutes before", "1d before and also 2h before".
+                    let mut k = e;
+                    while let Some((e2, m)) = more_before(t, k) {
+                        ex.claim(k, e2, SpanKind::Reminder);
+                        reminders.push(ReminderSpec::Before { minutes: m });
+                        k = e2;
+                    }
+                }
                 Err(e) => reminder_err = Some(e),
             }
         }
 
         // Completion-based repetition.
         let mut mode = RecurrenceMode::Schedule;
+        let mut rule: Option<Result<Rule, String>> = None;
+        for (a, e, r) in ex.scan(recur::interval_then_completion) {
+            ex.claim(a, e, SpanKind::Repeat);
+            mode = RecurrenceMode::Completion;
+            rule.get_or_insert(Ok(r));
+        }
         for (a, e, _) in ex.scan(|s, i| {
             let k = if w(s, i) == "," { i + 1 } else { i };
             recur::completion(s, k).map(|e| (e, ()))
@@ -665,7 +917,6 @@ impl Parser<'_> {
         }
 
         // Recurrence.
-        let mut rule: Option<Result<Rule, String>> = None;
         if let Some((a, e, r)) = ex.scan(recur::parse_recurrence).into_iter().next() {
             ex.claim(a, e, SpanKind::Repeat);
             rule = Some(r);
@@ -748,6 +999,11 @@ impl Parser<'_> {
                         has_time: m.has_time,
                     });
                 }
+            }
+            // Without a start date the task is due at the rule's first
+            // occurrence, so it shows up in "today"/"this week" lists.
+            if due.is_none() {
+                due = first_occurrence(&rule, mode, local_time, self.clk);
             }
             if remind
                 && !reminders
@@ -1686,6 +1942,55 @@ impl Parser<'_> {
     }
 
     /// Whether words carry a due date, recurrence, priority or tag.
+    /// "finish chapter 3 of the thesis", "cancel the hulu trial before the
+    /// 2nd": a command verb opening a new to-do. It names no existing task
+    /// (no pronoun, no "task", no quotes, no "as done"/"from my list") and
+    /// reads as a to-do: it has a date, priority or tag, or more than a
+    /// bare name (a preposition or a number).
+    fn command_verb_todo(&self, t: &[Tok]) -> bool {
+        if !matches!(
+            w(t, 0),
+            "finish" | "complete" | "cancel" | "delete" | "remove" | "close" | "reopen"
+        ) || t.len() < 2
+        {
+            return false;
+        }
+        if matches!(w(t, 1), "it" | "that" | "this" | "them" | "those" | "these") {
+            return false;
+        }
+        let names_task = t.iter().any(|x| {
+            matches!(
+                x.low.as_str(),
+                "task"
+                    | "tasks"
+                    | "todo"
+                    | "to-do"
+                    | "item"
+                    | "list"
+                    | "as"
+                    | "done"
+                    | "off"
+                    | "\""
+                    | "“"
+                    | "'"
+                    | "‘"
+                    | "reminder"
+                    | "series"
+            )
+        });
+        if names_task {
+            return false;
+        }
+        let rest = &t[1..];
+        let more = rest.iter().any(|x| {
+            matches!(
+                x.low.as_str(),
+                "of" | "with" | "from" | "for" | "in" | "at" | "on" | "to" | "before" | "by"
+            ) || x.low.bytes().any(|b| b.is_ascii_digit())
+        });
+        more || self.has_task_details(rest, true)
+    }
+
     fn has_task_details(&self, t: &[Tok], recurrence: bool) -> bool {
         (0..t.len()).any(|i| {
             when::parse_when(t, i, self.clk).is_some()
@@ -1915,6 +2220,48 @@ impl Parser<'_> {
         }
         Some(Intent::ListTasks { filter: f }.into())
     }
+}
+
+/// The first occurrence of a rule at or after now: with a time, the first
+/// matching day whose time has not passed; without one, the first matching
+/// day from today. A completion rule with no start begins today, and an
+/// hourly rule at the next full hour.
+fn first_occurrence(
+    rule: &Rule,
+    mode: RecurrenceMode,
+    time: Option<when::Hm>,
+    clk: &Clock,
+) -> Option<Due> {
+    if rule.freq == recur::Freq::Hourly {
+        let local = clk.local(clk.now);
+        let hour = clk.at(clk.today, (chrono::Timelike::hour(&local), 0));
+        let next = hour + chrono::Duration::hours(1);
+        return Some(Due {
+            at_utc_ms: next.timestamp_millis(),
+            has_time: true,
+        });
+    }
+    let mut d = clk.today;
+    for _ in 0..800 {
+        if mode == RecurrenceMode::Completion || rule.matches(d) {
+            return Some(match time {
+                Some(hm) if clk.at(d, hm) >= clk.now => Due {
+                    at_utc_ms: clk.at(d, hm).timestamp_millis(),
+                    has_time: true,
+                },
+                Some(_) => {
+                    d = d.succ_opt()?;
+                    continue;
+                }
+                None => Due {
+                    at_utc_ms: clk.end_of_day(d).timestamp_millis(),
+                    has_time: false,
+                },
+            });
+        }
+        d = d.succ_opt()?;
+    }
+    None
 }
 
 fn seq_any(t: &[Tok], options: &[&[&str]]) -> bool {
@@ -2158,9 +2505,15 @@ fn reminder_clause(
         k += 1;
     }
     let starts: &[&[&str]] = &[
+        &["give", "me", "a", "reminder"],
+        &["give", "me", "reminder"],
+        &["with", "two", "reminders"],
+        &["two", "reminders"],
         &["remind", "me"],
         &["a", "reminder"],
         &["reminder"],
+        &["reminders"],
+        &["remind"],
         &["alert", "me"],
         &["ping", "me"],
         &["notify", "me"],
@@ -2173,7 +2526,10 @@ fn reminder_clause(
     if w(t, k) == ":" {
         k += 1;
     }
-    let (mut e, spec) = if let Some((e, m)) = before_spec(t, k) {
+    let (mut e, spec) = if let Some((e, m)) = before_list(t, k) {
+        // The durations after the first are read by `more_before`.
+        (e, Ok(ReminderSpec::Before { minutes: m }))
+    } else if let Some((e, m)) = before_spec(t, k) {
         (e, Ok(ReminderSpec::Before { minutes: m }))
     } else if let Some((e, wn)) = when::parse_when(t, k, clk) {
         let spec = wn.reminder_instant(clk).map(|x| ReminderSpec::At {
@@ -2187,6 +2543,63 @@ fn reminder_clause(
         e += 1;
     }
     Some((e, spec))
+}
+
+/// "1 hour and 15 minutes before", "1h + 15 min before": several
+/// durations sharing one "before". Returns the end of the first duration
+/// (the others are read by [`more_before`]) and its minutes.
+fn before_list(t: &[Tok], k: usize) -> Option<(usize, u32)> {
+    let (e, n, u) = when::duration(t, k)?;
+    let per = u.minutes()?;
+    let mut j = e;
+    let mut count = 0;
+    while matches!(w(t, j), "and" | "+" | "," | "&") {
+        let (e2, _, u2) = when::duration(t, j + 1)?;
+        u2.minutes()?;
+        j = e2;
+        count += 1;
+    }
+    if count == 0 || before_spec_word(t, j).is_none() {
+        return None;
+    }
+    Some((e, (n as i64 * per).min(u32::MAX as i64) as u32))
+}
+
+fn before_spec_word(t: &[Tok], j: usize) -> Option<usize> {
+    if matches!(
+        w(t, j),
+        "before" | "earlier" | "ahead" | "prior" | "beforehand" | "early"
+    ) {
+        Some(j + 1)
+    } else if seq(t, j, &["in", "advance"]) {
+        Some(j + 2)
+    } else {
+        None
+    }
+}
+
+/// A further reminder right after one: "and 15 minutes before" (the
+/// "before" may be shared with the next words: "and 15 minutes before"),
+/// "and also 2 hours before", "+ 15 min before".
+fn more_before(t: &[Tok], k: usize) -> Option<(usize, u32)> {
+    let mut j = k;
+    if !matches!(w(t, j), "and" | "+" | "," | "&") {
+        return None;
+    }
+    j += 1;
+    while matches!(w(t, j), "also" | "and" | "again" | "another" | "one") {
+        j += 1;
+    }
+    let (e, n, u) = when::duration(t, j)?;
+    let per = u.minutes()?;
+    let minutes = (n as i64 * per).min(u32::MAX as i64) as u32;
+    // Shared "before" ("1 hour and 15 minutes before") or its own.
+    let e = match before_spec_word(t, e) {
+        Some(e2) => e2,
+        None if matches!(w(t, e), "and" | "+" | "," | "&") => e,
+        None => return None,
+    };
+    Some((e, minutes))
 }
 
 /// "15 minutes before", "an hour earlier", "the day before", "a day ahead".
@@ -2274,6 +2687,42 @@ fn priority_phrase(t: &[Tok], i: usize) -> Option<(usize, Priority)> {
     }
     if matches!(w(t, k), "a" | "an") {
         k += 1;
+    }
+    // "but it is not urgent": the lead-in goes with the priority.
+    let lead = k;
+    while matches!(w(t, k), "but" | "it" | "is" | "it's" | "its") {
+        k += 1;
+    }
+    let s = w(t, k);
+    let ends = |e: usize| {
+        let x = w(t, e);
+        x.is_empty() || text::is_punct(x) || x.starts_with('#')
+    };
+    // Negated urgency and "no rush" mean it can wait: low.
+    let low = if matches!(s, "not" | "non")
+        && matches!(w(t, k + 1), "urgent" | "important" | "pressing")
+    {
+        Some(k + 2)
+    } else if s == "no" && matches!(w(t, k + 1), "rush" | "hurry") {
+        Some(if seq(t, k + 2, &["at", "all"]) {
+            k + 4
+        } else {
+            k + 2
+        })
+    } else if s == "whenever" && (ends(k + 1) || seq(t, k + 1, &["is", "fine"])) {
+        Some(if seq(t, k + 1, &["is", "fine"]) {
+            k + 3
+        } else {
+            k + 1
+        })
+    } else {
+        None
+    };
+    if let Some(e) = low {
+        return Some((e, Priority::Low));
+    }
+    if k > lead && !matches!(s, "high" | "low" | "medium" | "urgent" | "important") {
+        k = lead;
     }
     let s = w(t, k);
     let found = if let Some(p) = p_code(s).or_else(|| bangs(s)) {

@@ -43,6 +43,41 @@ impl Rule {
         r
     }
 
+    /// Whether the rule has an occurrence on this local date (the interval
+    /// is left out: the first occurrence anchors it).
+    pub fn matches(&self, d: chrono::NaiveDate) -> bool {
+        use chrono::Datelike;
+        if let Some(m) = self.by_month {
+            if d.month() != m {
+                return false;
+            }
+        }
+        let last = crate::when::days_in_month(d) as i32;
+        if !self.by_month_day.is_empty()
+            && !self.by_month_day.iter().any(|&n| {
+                let n = if n < 0 { last + 1 + n } else { n };
+                n == d.day() as i32
+            })
+        {
+            return false;
+        }
+        if !self.by_day.is_empty()
+            && !self.by_day.iter().any(|&(n, wd)| {
+                wd == d.weekday()
+                    && match n {
+                        0 => true,
+                        n if n > 0 => (d.day() as i32 - 1) / 7 + 1 == n,
+                        n => (last - d.day() as i32) / 7 + 1 == -n,
+                    }
+            })
+        {
+            return false;
+        }
+        // "every year" with no date, "every month" with no day: any day
+        // starts it.
+        true
+    }
+
     pub fn rrule(&self) -> String {
         let freq = match self.freq {
             Freq::Hourly => "HOURLY",
@@ -669,6 +704,27 @@ fn nth_of_every_month(t: &[Tok], i: usize) -> Read {
     Some((end, Ok(r)))
 }
 
+/// "10 days after I last did it": a rule counted from completion, written
+/// without "every". Returns the end and the rule.
+pub(crate) fn interval_then_completion(t: &[Tok], i: usize) -> Option<(usize, Rule)> {
+    // "every 3 days after I finish it" is read by the recurrence grammar.
+    if i > 0 && matches!(w(t, i - 1), "every" | "each") {
+        return None;
+    }
+    let (e, n, u) = crate::when::duration(t, i)?;
+    let end = completion(t, e)?;
+    let freq = match u {
+        crate::when::Unit::Day => Freq::Daily,
+        crate::when::Unit::Week => Freq::Weekly,
+        crate::when::Unit::Month => Freq::Monthly,
+        crate::when::Unit::Year => Freq::Yearly,
+        _ => return None,
+    };
+    let mut r = Rule::new(freq);
+    r.interval = n.max(1);
+    Some((end, r))
+}
+
 /// "after I finish it", "after completion" … : completion-based repetition.
 pub(crate) fn completion(t: &[Tok], i: usize) -> Option<usize> {
     const PHRASES: &[&[&str]] = &[
@@ -708,6 +764,13 @@ pub(crate) fn completion(t: &[Tok], i: usize) -> Option<usize> {
         &["on", "completion"],
     ];
     let mut best = None;
+    // "after I last did it", "after I last cleaned it": any verb in between.
+    if w(t, i) == "after" && w(t, i + 1) == "i" && w(t, i + 2) == "last" {
+        let e = if w(t, i + 4) == "it" { i + 5 } else { i + 4 };
+        if !w(t, i + 3).is_empty() {
+            best = Some(e);
+        }
+    }
     for p in PHRASES {
         if p.iter().enumerate().all(|(k, s)| w(t, i + k) == *s) {
             let mut e = i + p.len();

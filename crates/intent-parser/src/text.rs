@@ -42,6 +42,10 @@ pub(crate) fn tokenize(src: &str) -> Vec<Tok> {
         } else {
             src.len()
         };
+        // Emoji are decoration: never a word of a title or a command.
+        if src[start..end].chars().all(is_emoji_part) {
+            continue;
+        }
         split_word(&mut out, src, start, end);
     }
     out
@@ -49,12 +53,184 @@ pub(crate) fn tokenize(src: &str) -> Vec<Tok> {
 
 fn push(out: &mut Vec<Tok>, src: &str, start: usize, end: usize) {
     let text = &src[start..end];
+    let low = text.to_lowercase().replace(['’', 'ʼ'], "'");
     out.push(Tok {
         text: text.to_string(),
-        low: text.to_lowercase().replace(['’', 'ʼ'], "'"),
+        low: normalize(low),
         start,
         end,
     });
+}
+
+/// Words the grammar keys on, which chat often misspells ("tommorow",
+/// "remnd", "evry", "wendsday"). A misspelling is read as the word (`low`
+/// only; `text`, and so titles, keep the spelling as typed).
+const KEYWORDS: &[&str] = &[
+    "tomorrow",
+    "tonight",
+    "today",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "remind",
+    "remember",
+    "reminder",
+    "every",
+    "minutes",
+    "before",
+    "priority",
+    "important",
+    "urgent",
+    "delete",
+    "finished",
+    "rename",
+    "reschedule",
+    "snooze",
+    "repeating",
+    "recurring",
+    "weekend",
+    "morning",
+    "evening",
+    "monthly",
+    "show",
+    "done",
+    "move",
+    "high",
+    "play",
+];
+
+/// Real words near a keyword, never read as it.
+const NOT_TYPOS: &[&str] = &[
+    "ever",
+    "even",
+    "very",
+    "rewind",
+    "remand",
+    "reminded",
+    "importance",
+    "deleted",
+    "renamed",
+    "moved",
+    "mode",
+    "dome",
+    "dune",
+    "shoe",
+    "snow",
+    "shot",
+    "sundae",
+    "tonic",
+    "thigh",
+    "higher",
+    "highs",
+    "moves",
+    "movie",
+    "dose",
+    "urgency",
+    "thursdays",
+    "fridays",
+    "sundays",
+    "mondays",
+    "tuesdays",
+    "saturdays",
+    "wednesdays",
+    "weekends",
+    "mornings",
+    "evenings",
+    "reminders",
+    "minute",
+    "reminds",
+    "remembers",
+    "before",
+    "monthly",
+];
+
+/// Chat shorthands read as the word they stand for.
+const ALIASES: &[(&str, &str)] = &[
+    ("wknd", "weekend"),
+    ("wkend", "weekend"),
+    ("b4", "before"),
+    ("tmrws", "tomorrow's"),
+    ("tmrw's", "tomorrow's"),
+    ("tomorows", "tomorrow's"),
+    ("tommorows", "tomorrow's"),
+    ("evry", "every"),
+];
+
+fn normalize(low: String) -> String {
+    if let Some((_, to)) = ALIASES.iter().find(|(a, _)| *a == low) {
+        return to.to_string();
+    }
+    if low.len() < 4
+        || !low.chars().all(|c| c.is_ascii_alphabetic())
+        || KEYWORDS.contains(&low.as_str())
+        || NOT_TYPOS.contains(&low.as_str())
+    {
+        return low;
+    }
+    for kw in KEYWORDS {
+        if near(&low, kw) {
+            return kw.to_string();
+        }
+    }
+    low
+}
+
+/// Whether `s` is a likely misspelling of `kw`: same first letter, and one
+/// edit (an adjacent swap counts as one) for words of five to seven
+/// letters, two for longer ones; four-letter words only by a swap.
+pub(crate) fn near(s: &str, kw: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (s.chars().collect(), kw.chars().collect());
+    if a.first() != b.first() || a.len().abs_diff(b.len()) > 1 {
+        return false;
+    }
+    // A plural or possessive of the keyword is a different word.
+    if s.len() == kw.len() + 1 && s.starts_with(kw) {
+        return false;
+    }
+    let max = match b.len() {
+        0..=3 => return false,
+        4 => {
+            return a.len() == 4
+                && (0..3).any(|i| {
+                    a[i] == b[i + 1]
+                        && a[i + 1] == b[i]
+                        && a[..i] == b[..i]
+                        && a[i + 2..] == b[i + 2..]
+                });
+        }
+        5..=7 => 1,
+        _ => 2,
+    };
+    damerau(&a, &b) <= max
+}
+
+/// Edit distance with adjacent transpositions (optimal string alignment).
+fn damerau(a: &[char], b: &[char]) -> usize {
+    let (n, m) = (a.len(), b.len());
+    let mut d = vec![vec![0usize; m + 1]; n + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, x) in d[0].iter_mut().enumerate() {
+        *x = j;
+    }
+    for i in 1..=n {
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+        }
+    }
+    d[n][m]
 }
 
 /// Splits trailing `!`, `.`, `:` and a leading `'` off a word.
@@ -104,6 +280,14 @@ fn split_word(out: &mut Vec<Tok>, src: &str, start: usize, end: usize) {
     }
 }
 
+/// A character of an emoji or pictograph (arrows, symbols, dingbats,
+/// pictographs and the joiners and selectors that combine them).
+fn is_emoji_part(c: char) -> bool {
+    let n = c as u32;
+    !c.is_alphanumeric()
+        && (n >= 0x2190 && !(0x3000..=0xFF00).contains(&n) || matches!(n, 0x200D | 0x20E3 | 0xFE0F))
+}
+
 pub(crate) fn is_punct(s: &str) -> bool {
     !s.is_empty()
         && s != "!!"
@@ -121,7 +305,7 @@ pub(crate) fn join(toks: &[Tok], idx: &[usize]) -> String {
             let closing = matches!(
                 t.text.as_str(),
                 "," | "." | ")" | ":" | ";" | "?" | "!" | "”" | "]"
-            ) || t.text == "'";
+            );
             let opening = matches!(p.text.as_str(), "(" | "“" | "[" | "‘");
             if t.start > p.end && !closing && !opening {
                 out.push(' ');

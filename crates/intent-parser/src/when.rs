@@ -87,6 +87,11 @@ impl Clock {
     }
 }
 
+pub(crate) fn days_in_month(d: NaiveDate) -> u32 {
+    let first_next = first_of_month(d) + Months::new(1);
+    first_next.pred_opt().map(|x| x.day()).unwrap_or(31)
+}
+
 pub(crate) fn first_of_month(d: NaiveDate) -> NaiveDate {
     d.with_day(1).unwrap_or(d)
 }
@@ -173,6 +178,8 @@ pub(crate) enum Unit {
     Week,
     Month,
     Year,
+    /// Two weeks.
+    Fortnight,
 }
 
 impl Unit {
@@ -184,6 +191,7 @@ impl Unit {
             "week" | "weeks" | "wk" | "wks" => Unit::Week,
             "month" | "months" => Unit::Month,
             "year" | "years" => Unit::Year,
+            "fortnight" | "fortnights" => Unit::Fortnight,
             _ => return None,
         })
     }
@@ -196,6 +204,7 @@ impl Unit {
             Unit::Week => "weeks",
             Unit::Month => "months",
             Unit::Year => "years",
+            Unit::Fortnight => "fortnights",
         }
     }
 
@@ -205,6 +214,7 @@ impl Unit {
             Unit::Hour => Some(60),
             Unit::Day => Some(1440),
             Unit::Week => Some(10080),
+            Unit::Fortnight => Some(20160),
             _ => None,
         }
     }
@@ -323,12 +333,16 @@ pub(crate) fn parse_when_after(
     merge(&mut when, p);
     loop {
         let mut k = j;
-        let mut ktrig = false;
+        let ktrig;
         let mut kat = false;
         if matches!(w(k), "," | "at" | "@" | "on" | "by" | "-" | "around") {
             kat = matches!(w(k), "at" | "@" | "by" | "around");
             ktrig = w(k) != "," && w(k) != "-";
             k += 1;
+        } else {
+            // Right after a date or time a weekday or time is part of it:
+            // "first thing tuesday", "tomorrow at 3:30 get the kids".
+            ktrig = true;
         }
         match piece(t, k, clk, ktrig, kat) {
             Some((e, p)) if compatible(&when, &p) => {
@@ -532,7 +546,17 @@ fn piece(t: &[Tok], j: usize, clk: &Clock, trig: bool, at: bool) -> Option<(usiz
             }
             return None;
         }
-        "eod" => return Some((j + 1, Piece::Date(today))),
+        // End of the working day: 17:00 (of the day named with it, if any).
+        "eod" | "cob" | "eob" => return Some((j + 1, Piece::Time((17, 0), false))),
+        // "first thing (tomorrow)": the start of the day.
+        "first" if w(j + 1) == "thing" => {
+            let e = if w(j + 2) == "in" && w(j + 3) == "the" && w(j + 4) == "morning" {
+                j + 5
+            } else {
+                j + 2
+            };
+            return Some((e, Piece::Time((9, 0), false)));
+        }
         "eow" => return Some((j + 1, Piece::Date(clk.monday() + Duration::days(6)))),
         "eom" => return Some((j + 1, Piece::Date(clk.end_of_month(today)))),
         "end" => return end_of(t, j, clk),
@@ -555,8 +579,30 @@ fn piece(t: &[Tok], j: usize, clk: &Clock, trig: bool, at: bool) -> Option<(usiz
         _ => {}
     }
     if let Some((wd, plural, abbr)) = text::weekday(s) {
-        if plural || (abbr && !trig) {
+        if plural {
             return None;
+        }
+        // "sat", "sun", "wed" are words too: without a trigger an
+        // abbreviation is a day only where a date may end ("nails sat 2pm",
+        // "bread sat"), not after a subject ("I sat at the back").
+        if abbr && !trig {
+            let next = w(j + 1);
+            let ends = next.is_empty()
+                || text::is_punct(next)
+                || next.starts_with('#')
+                || next.starts_with('!')
+                || matches!(next, "remind" | "every" | "and" | "eod" | "noon" | "first")
+                || day_part(next).is_some()
+                || text::weekday(next).is_some()
+                || clock(t, j + 1).is_some();
+            let subject = j > 0
+                && matches!(
+                    w(j - 1),
+                    "i" | "you" | "he" | "she" | "we" | "they" | "it" | "who" | "the" | "a"
+                );
+            if !ends || subject {
+                return None;
+            }
         }
         let (e, p) = with_part(t, j + 1, clk.next_weekday(wd));
         // "the Friday team", "May 5th concert": a date word used as an adjective.
@@ -573,6 +619,16 @@ fn piece(t: &[Tok], j: usize, clk: &Clock, trig: bool, at: bool) -> Option<(usiz
     }
     if let Some(d) = iso_date(s) {
         return Some(with_part(t, j + 1, d));
+    }
+    if let Some(p) = slash_date(s, clk) {
+        // "1/2 kg": a fraction before a unit, not a date.
+        if !trig && !date_boundary(t, j + 1) {
+            return None;
+        }
+        return Some(match p {
+            Piece::Date(d) => with_part(t, j + 1, d),
+            p => (j + 1, p),
+        });
     }
     // "2 days from now", "2 hours ago".
     if let Some((e, n, u)) = duration(t, j) {
@@ -648,6 +704,9 @@ fn shifted(clk: &Clock, n: u32, u: Unit, forward: bool) -> Piece {
             .map(Piece::Instant),
         Unit::Day => date(days(1).and_then(|d| clk.today.checked_add_signed(d))).map(Piece::Date),
         Unit::Week => date(days(7).and_then(|d| clk.today.checked_add_signed(d))).map(Piece::Date),
+        Unit::Fortnight => {
+            date(days(14).and_then(|d| clk.today.checked_add_signed(d))).map(Piece::Date)
+        }
         Unit::Month | Unit::Year => {
             let m = months(if u == Unit::Month { 1 } else { 12 });
             let d = m.and_then(|m| {
@@ -682,7 +741,14 @@ fn end_of(t: &[Tok], j: usize, clk: &Clock) -> Option<(usize, Piece)> {
     }
     let today = clk.today;
     let d = match w(k) {
-        "day" => today,
+        "day" | "business" | "workday" => {
+            let e = if w(k) == "business" && w(k + 1) == "day" {
+                k + 2
+            } else {
+                k + 1
+            };
+            return Some((e, Piece::Time((17, 0), false)));
+        }
         "week" => clk.monday() + Duration::days(6),
         "month" => clk.end_of_month(today),
         "year" => NaiveDate::from_ymd_opt(today.year(), 12, 31)?,
@@ -844,11 +910,80 @@ fn day_first(t: &[Tok], j: usize, clk: &Clock) -> Option<(usize, Piece)> {
     }
 }
 
+/// A numeric date, month first: "12/20", "1/15", "12/20/2026", "12/20/26".
+/// Without a year it is the next such day, today included.
+fn slash_date(s: &str, clk: &Clock) -> Option<Piece> {
+    let mut it = s.split('/');
+    let m: u32 = num(it.next()?, 2)?;
+    let d: u32 = num(it.next()?, 2)?;
+    let year = match it.next() {
+        None => None,
+        Some(y) if y.len() == 2 => Some(2000 + num(y, 2)? as i32),
+        Some(y) => Some(num(y, 4)? as i32),
+    };
+    if it.next().is_some() || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    if let Some(y) = year {
+        return Some(match NaiveDate::from_ymd_opt(y, m, d) {
+            Some(x) => Piece::Date(x),
+            None => Piece::Invalid(format!("there is no {d} {}", text::month_name(m))),
+        });
+    }
+    for y in clk.today.year()..clk.today.year() + 9 {
+        if let Some(x) = NaiveDate::from_ymd_opt(y, m, d) {
+            if x >= clk.today {
+                return Some(Piece::Date(x));
+            }
+        }
+    }
+    Some(Piece::Invalid(format!(
+        "there is no {d} {}",
+        text::month_name(m)
+    )))
+}
+
+fn num(s: &str, max_len: usize) -> Option<u32> {
+    if s.is_empty() || s.len() > max_len || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
 fn iso_date(s: &str) -> Option<NaiveDate> {
     if s.len() != 10 || s.as_bytes()[4] != b'-' || s.as_bytes()[7] != b'-' {
         return None;
     }
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+/// An hour said without am/pm, read as a person would: 1–6 are afternoon
+/// ("pick up the kids at 3:15") unless the words speak of the morning;
+/// 7–11 are morning ("standup at 9") unless they speak of the evening
+/// ("dinner at 7", "every night at 11"); 0 and 12–23 are as written.
+fn common_sense_hour(t: &[Tok], h: u32) -> u32 {
+    const MORNING: &[&str] = &[
+        "morning",
+        "mornings",
+        "am",
+        "a.m.",
+        "early",
+        "breakfast",
+        "sunrise",
+        "wake",
+        "dawn",
+    ];
+    const EVENING: &[&str] = &[
+        "evening", "evenings", "tonight", "tonite", "night", "nights", "pm", "p.m.", "dinner",
+        "supper", "bed", "bedtime", "party", "concert", "theatre", "theater", "movie", "drinks",
+        "nightly",
+    ];
+    let said = |words: &[&str]| t.iter().any(|x| words.contains(&x.low.as_str()));
+    match h {
+        1..=6 if !said(MORNING) => h + 12,
+        7..=11 if said(EVENING) && !said(MORNING) => h + 12,
+        _ => h,
+    }
 }
 
 pub(crate) struct ClockTime {
@@ -872,9 +1007,14 @@ pub(crate) fn clock(t: &[Tok], j: usize) -> Option<(usize, Result<ClockTime, Str
         ("p.m", true),
         ("am", false),
         ("pm", true),
+        ("a", false),
+        ("p", true),
     ] {
         if let Some(c) = s.strip_suffix(suf) {
-            if !c.is_empty() && c.as_bytes()[0].is_ascii_digit() {
+            if !c.is_empty()
+                && c.bytes()
+                    .all(|b| b.is_ascii_digit() || b == b':' || b == b'.')
+            {
                 core = c;
                 ampm = Some(pm);
                 break;
@@ -892,6 +1032,24 @@ pub(crate) fn clock(t: &[Tok], j: usize) -> Option<(usize, Result<ClockTime, Str
                 end = j + 2;
             }
             _ => {}
+        }
+    }
+    // "17h": a 24-hour time (2h, 5h are durations).
+    if ampm.is_none() {
+        if let Some(c) = core.strip_suffix('h') {
+            if c.len() == 2 && c.bytes().all(|b| b.is_ascii_digit()) {
+                let h: u32 = c.parse().ok()?;
+                if (13..=23).contains(&h) {
+                    return Some((
+                        end,
+                        Ok(ClockTime {
+                            hm: (h, 0),
+                            bare: false,
+                        }),
+                    ));
+                }
+            }
+            return None;
         }
     }
     let sep = core.find([':', '.']);
@@ -938,6 +1096,11 @@ pub(crate) fn clock(t: &[Tok], j: usize) -> Option<(usize, Result<ClockTime, Str
         if h > 23 || m > 59 {
             return Some((end, Err(format!("{shown} is not a time of day"))));
         }
+        let h = if core.starts_with('0') {
+            h
+        } else {
+            common_sense_hour(t, h)
+        };
         return Some((
             end,
             Ok(ClockTime {
@@ -952,7 +1115,11 @@ pub(crate) fn clock(t: &[Tok], j: usize) -> Option<(usize, Result<ClockTime, Str
     if matches!(w(j + 1), "o'clock" | "oclock") {
         end = j + 2;
     }
-    let h = if (1..=6).contains(&h) { h + 12 } else { h };
+    let h = if core.starts_with('0') {
+        h
+    } else {
+        common_sense_hour(t, h)
+    };
     Some((
         end,
         Ok(ClockTime {
@@ -1007,7 +1174,9 @@ mod tests {
         assert_eq!(date("last Thursday"), d(11, 19));
         assert_eq!(date("last Wednesday"), d(11, 25));
         assert_eq!(date("3 days ago"), d(11, 23));
-        assert!(read("Mon").is_none());
+        // An abbreviation reads as a day where a date may end, not before a noun.
+        assert_eq!(date("Mon"), d(11, 30));
+        assert!(read("sun cream").is_none());
     }
 
     #[test]
