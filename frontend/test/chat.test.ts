@@ -8,15 +8,8 @@ import {
   withOutcome,
   type ChatEntry,
 } from '../src/chat';
-import type { Change, Suggestion } from '../src/types';
-
-const change = (kind: string, entityId: string, data: unknown, seq = 1): Change => ({
-  seq,
-  kind,
-  entityId,
-  data,
-  createdAt: '2026-11-26T10:00:00.000Z',
-});
+import type { Suggestion } from '../src/types';
+import { change } from './changes';
 
 const suggestion = (id: string, status = 'open'): Suggestion => ({
   id,

@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyNotificationChange, applySuggestionChange } from '../src/inbox';
-import type { Change, Notification, Suggestion } from '../src/types';
-
-const change = (kind: string, entityId: string, data: unknown, seq = 1): Change => ({
-  seq,
-  kind,
-  entityId,
-  data,
-  createdAt: '2026-11-26T10:00:00.000Z',
-});
+import type { Notification, Suggestion } from '../src/types';
+import { change } from './changes';
 
 function suggestion(id: string, status = 'open'): Suggestion {
   return {
