@@ -209,7 +209,14 @@ pub(crate) fn parse_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
             return Intent::Confirm { accepted }.into();
         }
     }
-    if CHAT.contains(&whole.as_str()) || is_chat(&whole) {
+    // Small talk, however emphatic: "cool!!" is not a high-priority task.
+    let talk: String = all
+        .iter()
+        .filter(|x| !text::is_punct(&x.low) && !x.low.chars().all(|c| c == '!'))
+        .map(|x| x.low.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    if CHAT.contains(&talk.as_str()) || is_chat(&talk) {
         return unknown(HELP);
     }
     if let Some(out) = cannot_do(&all) {
@@ -286,6 +293,21 @@ fn leading_answer(whole: &str) -> Option<bool> {
 /// like, a bare number, or one keyboard-mash word ("asdf").
 fn is_chat(whole: &str) -> bool {
     const WORDS: &[&str] = &[
+        // Acknowledgements.
+        "sure",
+        "got",
+        "gotcha",
+        "sounds",
+        "fine",
+        "k",
+        "kk",
+        "np",
+        "ty",
+        "thx",
+        "noted",
+        "understood",
+        "cheers",
+        "welcome",
         "cool",
         "haha",
         "hahaha",
@@ -842,7 +864,12 @@ impl Parser<'_> {
             }
         }
         let t = body;
-        let mut ex = Extract::new(t, locked);
+        // Quoted words are the user's own: never a date, a rule or a tag.
+        let quoted = quoted_tokens(t);
+        let locked: Vec<bool> = (0..t.len())
+            .map(|i| quoted[i] || locked.get(i).copied().unwrap_or(false))
+            .collect();
+        let mut ex = Extract::new(t, &locked);
 
         // "put X on my list for Monday".
         const LIST_WORDS: &[&[&str]] = &[
@@ -2352,6 +2379,36 @@ fn past_reminder(clk: &Clock, at: chrono::DateTime<chrono::Utc>, has_time: bool)
 
 // ---------------------------------------------------------------- extraction
 
+/// Which tokens stand between a pair of quotes (`"…"`, `“…”`, `‘…’`,
+/// `«…»`). A quote left open quotes nothing: it may be a stray mark.
+fn quoted_tokens(t: &[Tok]) -> Vec<bool> {
+    let mut out = vec![false; t.len()];
+    let mut i = 0;
+    while i < t.len() {
+        let close = match t[i].text.as_str() {
+            "\"" => "\"",
+            "“" => "”",
+            "‘" => "’",
+            "«" => "»",
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        match (i + 1..t.len()).find(|&k| t[k].text == close || (close == "”" && t[k].text == "\""))
+        {
+            Some(end) => {
+                for q in &mut out[i + 1..end] {
+                    *q = true;
+                }
+                i = end + 1;
+            }
+            None => i += 1,
+        }
+    }
+    out
+}
+
 /// Tokens of a task body, marked as they are claimed by extractors.
 struct Extract<'a> {
     t: &'a [Tok],
@@ -2447,29 +2504,33 @@ impl<'a> Extract<'a> {
             "it's", "its", "this", "of", "the",
         ];
         let mut idx: Vec<usize> = (0..self.t.len()).filter(|&i| !self.used[i]).collect();
+        // Tidying never touches words kept as typed (quoted or kept plain).
+        let tidy =
+            |i: usize, words: &[&str]| !self.locked[i] && words.contains(&self.t[i].low.as_str());
+        let paren = |i: usize| !self.locked[i] && (self.t[i].low == "(" || self.t[i].low == ")");
         // Empty brackets left by a removed "(urgent)".
         loop {
             let before = idx.len();
-            while idx
-                .first()
-                .is_some_and(|&i| LEAD.contains(&self.t[i].low.as_str()))
-            {
+            while idx.first().is_some_and(|&i| tidy(i, LEAD)) {
                 idx.remove(0);
             }
-            while idx
-                .last()
-                .is_some_and(|&i| TAIL.contains(&self.t[i].low.as_str()))
-            {
+            while idx.last().is_some_and(|&i| tidy(i, TAIL)) {
                 idx.pop();
             }
-            let opens = idx.iter().filter(|&&i| self.t[i].low == "(").count();
-            let closes = idx.iter().filter(|&&i| self.t[i].low == ")").count();
+            let opens = idx
+                .iter()
+                .filter(|&&i| paren(i) && self.t[i].low == "(")
+                .count();
+            let closes = idx
+                .iter()
+                .filter(|&&i| paren(i) && self.t[i].low == ")")
+                .count();
             if opens != closes
                 || idx
                     .windows(2)
-                    .any(|p| self.t[p[0]].low == "(" && self.t[p[1]].low == ")")
+                    .any(|p| paren(p[0]) && self.t[p[0]].low == "(" && self.t[p[1]].low == ")")
             {
-                idx.retain(|&i| self.t[i].low != "(" && self.t[i].low != ")");
+                idx.retain(|&i| !paren(i));
             }
             if idx.len() == before {
                 break;

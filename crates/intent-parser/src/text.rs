@@ -22,6 +22,8 @@ pub(crate) fn tokenize(src: &str) -> Vec<Tok> {
     let mut out = Vec::new();
     let chars: Vec<(usize, char)> = src.char_indices().collect();
     let mut k = 0;
+    // Inside quotes the user's words are kept as typed, emoji included.
+    let mut quoted = false;
     while k < chars.len() {
         let (pos, c) = chars[k];
         if c.is_whitespace() {
@@ -29,6 +31,12 @@ pub(crate) fn tokenize(src: &str) -> Vec<Tok> {
             continue;
         }
         if SINGLE.contains(&c) {
+            match c {
+                '"' => quoted = !quoted,
+                '“' | '‘' | '«' => quoted = true,
+                '”' | '»' => quoted = false,
+                _ => {}
+            }
             push(&mut out, src, pos, pos + c.len_utf8());
             k += 1;
             continue;
@@ -42,8 +50,9 @@ pub(crate) fn tokenize(src: &str) -> Vec<Tok> {
         } else {
             src.len()
         };
-        // Emoji are decoration: never a word of a title or a command.
-        if src[start..end].chars().all(is_emoji_part) {
+        // Emoji are decoration: never a word of a title or a command
+        // (unless quoted).
+        if !quoted && src[start..end].chars().all(is_emoji_part) {
             continue;
         }
         split_word(&mut out, src, start, end);
@@ -298,21 +307,25 @@ pub(crate) fn is_punct(s: &str) -> bool {
 /// Rebuilds text from the tokens at `idx` (ascending), spacing as written.
 pub(crate) fn join(toks: &[Tok], idx: &[usize]) -> String {
     let mut out = String::new();
-    let mut prev: Option<&Tok> = None;
+    let mut prev: Option<(usize, &Tok)> = None;
     for &i in idx {
         let t = &toks[i];
-        if let Some(p) = prev {
+        if let Some((pi, p)) = prev {
             let closing = matches!(
                 t.text.as_str(),
                 "," | "." | ")" | ":" | ";" | "?" | "!" | "”" | "]"
             );
             let opening = matches!(p.text.as_str(), "(" | "“" | "[" | "‘");
-            if t.start > p.end && !closing && !opening {
+            // Neighbours in the message keep the spacing they were typed
+            // with; where words were taken out between two tokens, no space
+            // goes before closing or after opening punctuation.
+            let neighbours = pi + 1 == i;
+            if t.start > p.end && (neighbours || (!closing && !opening)) {
                 out.push(' ');
             }
         }
         out.push_str(&t.text);
-        prev = Some(t);
+        prev = Some((i, t));
     }
     out
 }

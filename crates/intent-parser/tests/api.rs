@@ -334,3 +334,48 @@ fn a_command_word_in_quick_add_is_still_a_new_task() {
     assert_eq!(title, "Delete old photos");
     assert!(due.is_some());
 }
+
+/// Quoted text is the user's own words: a film called "Every Day" does not
+/// make the task repeat, a quoted date stays in the title.
+#[test]
+fn quoted_words_are_never_read_as_dates_rules_or_tags() {
+    let ctx = Context::new("Europe/Berlin", eval::REFERENCE_UTC_MS).unwrap();
+    for (message, kept) in [
+        ("add watch \"Every Day\" tomorrow", "\"Every Day\""),
+        (
+            "Read “Tomorrow and Tomorrow” #books",
+            "“Tomorrow and Tomorrow”",
+        ),
+        ("buy the book \"Friday at 5pm\"", "\"Friday at 5pm\""),
+        ("listen to «urgent #1» on monday", "«urgent #1»"),
+    ] {
+        let p = parse(message, &ctx);
+        let Intent::AddTask {
+            title,
+            recurrence,
+            priority,
+            tags,
+            ..
+        } = &p.intent
+        else {
+            panic!("{message}: {:?}", p.intent)
+        };
+        assert!(title.contains(kept), "{message}: {title}");
+        assert!(recurrence.is_none(), "{message}");
+        assert!(priority.is_none(), "{message}");
+        assert!(!tags.contains(&"1".to_string()), "{message}");
+        assert!(
+            p.spans
+                .iter()
+                .all(|s| !kept.contains(&message[s.start..s.end])),
+            "{message}: {:?}",
+            p.spans
+        );
+    }
+    // What stands outside the quotes is still read.
+    let p = parse("add watch \"Every Day\" tomorrow", &ctx);
+    let Intent::AddTask { due, .. } = &p.intent else {
+        panic!()
+    };
+    assert!(due.is_some());
+}

@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use intent_parser::{eval, parse, Context, TaskRef};
+use intent_parser::{eval, parse, Context, Intent, TaskRef};
 use proptest::prelude::*;
 
 mod common;
@@ -104,6 +104,58 @@ proptest! {
         rest in message(),
     ) {
         check(&format!("{lead}{rest}"), &contexts());
+    }
+
+    /// Small talk is not a request: it never adds a task.
+    #[test]
+    fn small_talk_creates_nothing(
+        words in proptest::collection::vec(
+            proptest::sample::select(&[
+                "ok", "okay", "cool", "thanks", "thank you", "thx", "lol", "nice", "great",
+                "hi", "hello", "hey", "hmm", "wow", "awesome", "good morning", "bye", "sure",
+                "perfect", "haha", "got it", "sounds good",
+            ][..]),
+            1..4,
+        ),
+        end in proptest::sample::select(&["", "!", ".", " :)", " 👍", "!!"][..]),
+    ) {
+        let msg = format!("{}{end}", words.join(" "));
+        let p = parse(&msg, &contexts()[0]);
+        prop_assert!(!matches!(p.intent, Intent::AddTask { .. }), "{msg:?} became {:?}", p.intent);
+    }
+
+    /// Quoted text is never interpreted: whatever scheduling, priority or
+    /// tag words it holds, a new task keeps it in its title as typed.
+    #[test]
+    fn quoted_text_stays_in_the_title(
+        before in proptest::sample::select(&["Watch", "add Read", "Buy the book", "listen to"][..]),
+        // Anything but the quote mark itself, which would end the quote.
+        inner in proptest::collection::vec(
+            proptest::sample::select(VOCABULARY)
+                .prop_filter("no quote marks", |w| !w.contains(['"', '“', '”', '‘', '’', '«', '»'])),
+            1..6,
+        ),
+        after in proptest::sample::select(&["", " tomorrow", " #fun", " !high", " every monday"][..]),
+    ) {
+        let quoted = format!("\"Q {}\"", inner.join(" "));
+        let msg = format!("{before} {quoted}{after}");
+        let ctx = &contexts()[0];
+        let p = parse(&msg, ctx);
+        if let Intent::AddTask { title, .. } = &p.intent {
+            // Runs of spaces are one space in a title; nothing else changes.
+            let squeeze = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+            prop_assert!(
+                squeeze(title).contains(&squeeze(&quoted)),
+                "{msg:?} gave the title {title:?}"
+            );
+            let start = msg.find(&quoted).unwrap();
+            let end = start + quoted.len();
+            prop_assert!(
+                p.spans.iter().all(|s| s.end <= start || s.start >= end),
+                "{msg:?}: a part was read inside the quotes: {:?}",
+                p.spans
+            );
+        }
     }
 }
 
