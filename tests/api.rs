@@ -831,6 +831,15 @@ fn web_serves_the_page(app: &TestApp) {
     let etag = page.header("etag").unwrap();
     let again = app.request("GET", "/", None, &[("if-none-match", &etag)], None);
     assert_eq!(again.status, 304);
+    // Unknown well-known URIs are a JSON 404, not the page.
+    for path in [
+        "/.well-known/oauth-authorization-server",
+        "/.well-known/oauth-protected-resource/mcp",
+    ] {
+        assert_eq!(app.get(path, None).error_code(404), "not_found", "{path}");
+    }
+    let post = app.request("POST", "/.well-known/whatever", None, &[], None);
+    assert_eq!(post.error_code(404), "not_found");
     // Client-side routes fall back to the app's page; missing files do not.
     assert_eq!(app.get("/tasks/today", None).status, 200);
     assert_eq!(app.get("/missing.js", None).status, 404);

@@ -910,6 +910,14 @@ fn mcp_protocol_and_auth_errors(backend: Backend) {
     let invalid = mcp(app, t, &[], &json!({"id": 4, "method": "ping"}));
     assert_eq!(invalid.status, 400);
     assert_eq!(invalid.json()["error"]["code"], -32600);
+    // A page from another origin may not call the server (DNS rebinding);
+    // the server's own origin and clients without Origin may.
+    let ping = json!({"jsonrpc": "2.0", "id": 9, "method": "ping"});
+    let foreign = mcp(app, t, &[("origin", "http://evil.example")], &ping);
+    assert_eq!(foreign.status, 403);
+    assert_eq!(foreign.json()["error"]["code"], -32600);
+    let own = mcp(app, t, &[("origin", app.base.as_str())], &ping);
+    assert_eq!(own.status, 200, "{}", String::from_utf8_lossy(&own.body));
     // A fractional id is not an id: refused, never echoed.
     let fractional = mcp(
         app,

@@ -46,7 +46,36 @@ fn media_type(value: &str) -> String {
         .to_ascii_lowercase()
 }
 
+/// The transport spec's defence against DNS rebinding: a browser page may
+/// only call this server from the server's own origin (or the configured
+/// public one). Clients that are not browsers send no Origin.
+fn origin_allowed(req: &Request) -> bool {
+    let Some(origin) = req.header("origin") else {
+        return true;
+    };
+    let origin = origin.trim().trim_end_matches('/').to_ascii_lowercase();
+    let own = format!("{}://{}", req.scheme, req.authority).to_ascii_lowercase();
+    let public = http_api::config::var_or_empty("public_base_url")
+        .trim()
+        .trim_end_matches('/')
+        .to_ascii_lowercase();
+    origin == own
+        || (!public.is_empty() && public.starts_with(&origin) && {
+            // The public URL's origin is its scheme and authority.
+            let rest = &public[origin.len()..];
+            rest.is_empty() || rest.starts_with('/')
+        })
+}
+
 fn post(req: &Request) -> Result<Outcome, Error> {
+    if !origin_allowed(req) {
+        return Ok(rpc_failure(
+            403,
+            mcp::INVALID_REQUEST,
+            "requests from this Origin are not allowed",
+        )
+        .into());
+    }
     let bearer = req
         .header("authorization")
         .and_then(|h| h.split_once(' '))

@@ -52,6 +52,11 @@ fn respond(method: &str, path: &str, if_none_match: Option<&str>, accepts_gzip: 
     if path.starts_with("/api/") {
         return json_error(404, "not_found", "no such API endpoint");
     }
+    // Clients probe well-known URIs (RFC 8615) for metadata: an unknown one
+    // is a JSON 404, never the app's page with a 200.
+    if path.starts_with("/.well-known/") {
+        return json_error(404, "not_found", "no such well-known resource");
+    }
     // The Dapr sidecar asks `/dapr/subscribe` and `/dapr/config`; a 404 tells
     // it the app has no programmatic subscriptions (they are declarative).
     if path.starts_with("/dapr/") {

@@ -13,6 +13,8 @@ pub struct Request {
     pub method: String,
     /// `https` when the request reached the runtime over TLS.
     pub scheme: String,
+    /// The host (and port) the request was sent to, as the runtime got it.
+    pub authority: String,
     /// The path the runtime received: the only source of path parameters,
     /// since every `spin-*` header can also be sent by the client.
     pub path: String,
@@ -35,6 +37,7 @@ impl Request {
             Some(spin_sdk::http::Scheme::Https) => "https".to_string(),
             _ => "http".to_string(),
         };
+        let authority = incoming.authority().unwrap_or_default();
         let path_and_query = incoming.path_with_query().unwrap_or_else(|| "/".into());
         let (path, query) = match path_and_query.split_once('?') {
             Some((p, q)) => (p.to_string(), q.to_string()),
@@ -108,6 +111,7 @@ impl Request {
             component,
             method,
             scheme,
+            authority,
             path,
             query,
             headers,
