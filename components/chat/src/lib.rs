@@ -57,9 +57,8 @@ fn preview(req: &Request) -> Result<Outcome, Error> {
     let origin = origin(req);
     let actor = Actor::for_user(&db, &who.user_id, &origin, now_ms())?;
     let body = assistant::quick_add::preview(actor.tz, actor.now, &input);
-    Ok(Reply::json(200, &body)
-        .with_header("cache-control", "no-store")
-        .into())
+    // Reply::json already says no-store.
+    Ok(Reply::json(200, &body).into())
 }
 
 fn read(

@@ -98,12 +98,25 @@ pub fn preview(tz: chrono_tz::Tz, now: i64, req: &PreviewRequest) -> Value {
         })
         .collect();
     match NewFromChat::from_intent(parsed.intent) {
-        Some(new) => json!({
-            "task": new.task_body(tz, now),
-            "reminders": new.reminders.iter().map(reminder_body).collect::<Vec<_>>(),
-            "parts": parts,
-            "summary": parsed.explanation,
-        }),
+        Some(new) => {
+            // Only a body the task API accepts is offered; otherwise say why
+            // (a title over the limit, say), as the chat would.
+            let body = new.task_body(tz, now);
+            if let Err(e) = domain::task::parse_new_task(&body) {
+                return json!({
+                    "task": null,
+                    "reminders": [],
+                    "parts": parts,
+                    "summary": format!("I can't add that task: {}.", e.message),
+                });
+            }
+            json!({
+                "task": body,
+                "reminders": new.reminders.iter().map(reminder_body).collect::<Vec<_>>(),
+                "parts": parts,
+                "summary": parsed.explanation,
+            })
+        }
         // The text cannot be a task as read (a date in the past for a
         // reminder, a rule that cannot repeat): say why, save nothing.
         None => json!({
@@ -190,6 +203,13 @@ mod tests {
         );
         assert_eq!(v["task"]["recurrence"]["rrule"], "FREQ=DAILY;INTERVAL=3");
         assert_eq!(v["reminders"], json!([{ "before": "15m" }]));
+    }
+
+    #[test]
+    fn a_body_the_task_api_would_refuse_is_not_offered() {
+        let v = read(&"x".repeat(600), vec![]);
+        assert_eq!(v["task"], Value::Null);
+        assert!(v["summary"].as_str().unwrap().contains("title"), "{v}");
     }
 
     #[test]
