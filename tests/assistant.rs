@@ -912,7 +912,6 @@ fn mcp_protocol_and_auth_errors(backend: Backend) {
     assert_eq!(invalid.json()["error"]["code"], -32600);
     // A page from another origin may not call the server (DNS rebinding);
     // the server's own origin and clients without Origin may.
-    let ping = json!({"jsonrpc": "2.0", "id": 9, "method": "ping"});
     let foreign = mcp(app, t, &[("origin", "http://evil.example")], &ping);
     assert_eq!(foreign.status, 403);
     assert_eq!(foreign.json()["error"]["code"], -32600);
