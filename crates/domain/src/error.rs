@@ -69,6 +69,15 @@ impl Error {
         Self::new(ErrorKind::Unauthorized, "unauthorized", message)
     }
 
+    /// Text no backend can store: PostgreSQL refuses NUL in `text`
+    /// (SQLSTATE 22021), so it is the client's input, a 400.
+    pub fn nul_character() -> Self {
+        Self::bad_request(
+            "invalid_character",
+            "text must not contain the NUL character (U+0000)",
+        )
+    }
+
     pub fn internal(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Internal, "internal_error", message)
     }

@@ -174,7 +174,7 @@ impl Request {
             Error::bad_request("malformed_json", format!("the body is not valid JSON: {e}"))
         })?;
         if has_nul(&value) {
-            return Err(nul_error());
+            return Err(Error::nul_character());
         }
         Ok(value)
     }
@@ -217,16 +217,8 @@ fn new_traceparent() -> String {
     format!("00-{trace}-{span}-01")
 }
 
-/// Text no backend can store: PostgreSQL refuses NUL in `text` (SQLSTATE
-/// 22021), so it is refused at the edge for every component alike.
-pub fn nul_error() -> Error {
-    Error::bad_request(
-        "invalid_character",
-        "text must not contain the NUL character (U+0000)",
-    )
-}
-
-/// Whether any string or key in `value` holds a NUL character.
+/// Whether any string or key in `value` holds a NUL character: refused at
+/// the edge for every component alike ([`Error::nul_character`]).
 pub fn has_nul(value: &Value) -> bool {
     match value {
         Value::String(s) => s.contains('\0'),
@@ -289,7 +281,7 @@ fn percent_decode(s: &str) -> Result<String, Error> {
     }
     let text = String::from_utf8(out).map_err(|_| bad())?;
     if text.contains('\0') {
-        return Err(nul_error());
+        return Err(Error::nul_character());
     }
     Ok(text)
 }

@@ -308,10 +308,7 @@ fn pg_error(e: pg4::PgError) -> Error {
             }
             if d.code == "22021" {
                 // Text the database cannot store (a NUL): the client's input.
-                return Error::bad_request(
-                    "invalid_character",
-                    "text must not contain the NUL character (U+0000)",
-                );
+                return Error::nul_character();
             }
             message
         }
