@@ -66,14 +66,10 @@ pub struct Expected {
 fn check_expected(task: &Task, expected: Expected) -> Result<(), Error> {
     if let Some(v) = expected.if_match {
         if v != task.version {
-            return Err(Error::new(
-                ErrorKind::PreconditionFailed,
-                "precondition_failed",
-                format!(
-                    "the task is at version {}, not {v}; reload it and try again",
-                    task.version
-                ),
-            )
+            return Err(precondition_failed(format!(
+                "the task is at version {}, not {v}; reload it and try again",
+                task.version
+            ))
             .with_details(serde_json::json!({ "currentVersion": task.version })));
         }
     }
@@ -91,13 +87,20 @@ fn check_expected(task: &Task, expected: Expected) -> Result<(), Error> {
 /// same 412 it would get had it arrived a moment later, not a 409.
 fn lost_race(e: Error, expected: Expected) -> Error {
     match (e.code, expected.if_match) {
-        ("version_conflict", Some(v)) => Error::new(
-            ErrorKind::PreconditionFailed,
-            "precondition_failed",
-            format!("the task is no longer at version {v}; reload it and try again"),
-        ),
+        ("version_conflict", Some(v)) => precondition_failed(format!(
+            "the task is no longer at version {v}; reload it and try again"
+        )),
         _ => e,
     }
+}
+
+/// The 412 for an `If-Match` the task no longer matches.
+fn precondition_failed(message: String) -> Error {
+    Error::new(
+        ErrorKind::PreconditionFailed,
+        "precondition_failed",
+        message,
+    )
 }
 
 pub fn update(
