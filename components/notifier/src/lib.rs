@@ -114,6 +114,10 @@ async fn run(event: &Event) -> Result<(Db, &'static str, Vec<event::OutboxEvent>
             .to_string();
             let mut attempt = notifications::attempts_so_far(&db, &notification_id, "webhook")?;
             let mut delivered = false;
+            // The rule is checked again at every delivery: a URL saved before
+            // it (or a trusted host since removed) gets no request.
+            let target =
+                domain::webhook::check_target(url, &http_api::config::webhook_trusted_hosts());
             for i in 0..TRIES_PER_DELIVERY {
                 if attempt >= MAX_ATTEMPTS {
                     break;
@@ -122,14 +126,9 @@ async fn run(event: &Event) -> Result<(Db, &'static str, Vec<event::OutboxEvent>
                     std::thread::sleep(BACKOFF * 2u32.pow(i as u32 - 1));
                 }
                 attempt += 1;
-                // The rule is checked again at every delivery: a URL saved
-                // before it (or a trusted host since removed) gets no request.
-                let (outcome, code, error) = match domain::webhook::check_target(
-                    url,
-                    &http_api::config::webhook_trusted_hosts(),
-                ) {
-                    Ok(target) => post_signed(&target, secret, &notification_id, &body).await,
-                    Err(e) => ("failed", None, Some(e.message)),
+                let (outcome, code, error) = match &target {
+                    Ok(target) => post_signed(target, secret, &notification_id, &body).await,
+                    Err(e) => ("failed", None, Some(e.message.clone())),
                 };
                 if outcome == "failed" {
                     applog::warn(

@@ -13,12 +13,12 @@ pub fn var_or_empty(name: &str) -> String {
 }
 
 /// Webhook hosts the operator allows over `http` and on private addresses
-/// (`webhook_trusted_hosts`: comma-separated `host` or `host:port`).
+/// (`webhook_trusted_hosts`: comma-separated `host` or `host:port`; each is
+/// trimmed and compared without case by `domain::webhook::check_target`).
 pub fn webhook_trusted_hosts() -> Vec<String> {
     var_or_empty("webhook_trusted_hosts")
         .split(',')
-        .map(|h| h.trim().to_ascii_lowercase())
-        .filter(|h| !h.is_empty())
+        .map(str::to_string)
         .collect()
 }
 
