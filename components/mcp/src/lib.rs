@@ -55,16 +55,15 @@ fn origin_allowed(req: &Request) -> bool {
     };
     let origin = origin.trim().trim_end_matches('/').to_ascii_lowercase();
     let own = format!("{}://{}", req.scheme, req.authority).to_ascii_lowercase();
-    let public = http_api::config::var_or_empty("public_base_url")
+    // A URL's origin is its scheme and authority: `https://host:port`.
+    let public = http_api::config::var_or_empty("public_base_url").to_ascii_lowercase();
+    let public_origin = public
         .trim()
-        .trim_end_matches('/')
-        .to_ascii_lowercase();
-    origin == own
-        || (!public.is_empty() && public.starts_with(&origin) && {
-            // The public URL's origin is its scheme and authority.
-            let rest = &public[origin.len()..];
-            rest.is_empty() || rest.starts_with('/')
-        })
+        .splitn(4, '/')
+        .take(3)
+        .collect::<Vec<_>>()
+        .join("/");
+    origin == own || (!public_origin.is_empty() && origin == public_origin)
 }
 
 fn post(req: &Request) -> Result<Outcome, Error> {
