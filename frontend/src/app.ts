@@ -308,7 +308,7 @@ export async function createFromBody(body: Record<string, unknown>, reminders: R
   toast(`Added “${task.title}”`, {
     id: `added-${task.id}`,
     ms: UNDO_MS,
-    action: { label: 'Undo', run: () => void takeBack(task.id) },
+    action: { label: 'Undo', run: () => void takeBack(task.id).catch(fail) },
   });
   for (const r of reminders) {
     try {
@@ -339,6 +339,13 @@ async function refreshTask(id: string): Promise<void> {
   }
 }
 
+/** Completes or reopens a task on the server and keeps its answer. */
+async function setCompletion(id: string, done: boolean): Promise<Task> {
+  const task = await api.post<Task>(`/tasks/${id}/${done ? 'complete' : 'incomplete'}`);
+  putTask(task);
+  return task;
+}
+
 export async function toggleComplete(task: Task): Promise<void> {
   const done = !task.completed;
   // Show it at once; the answer (or the feed) brings the real version.
@@ -346,8 +353,7 @@ export async function toggleComplete(task: Task): Promise<void> {
     tasks: { ...s.tasks, [task.id]: { ...task, completed: done, completedAt: done ? new Date().toISOString() : null } },
   }));
   try {
-    const next = await api.post<Task>(`/tasks/${task.id}/${done ? 'complete' : 'incomplete'}`);
-    putTask(next);
+    const next = await setCompletion(task.id, done);
     toast(done ? `Completed “${task.title}”` : `Reopened “${task.title}”`, {
       id: `done-${task.id}`,
       ms: UNDO_MS,
@@ -550,7 +556,7 @@ export async function sendChat(text: string): Promise<boolean> {
 /** "Done" on a reminder in the conversation: completes its task. */
 export async function completeFromChat(entryId: string, taskId: string): Promise<void> {
   try {
-    putTask(await api.post<Task>(`/tasks/${taskId}/complete`));
+    await setCompletion(taskId, true);
     setChat((c) => ({ entries: withOutcome(c.entries, entryId, 'Marked done') }));
   } catch (e) {
     fail(e);
@@ -577,12 +583,8 @@ export async function answerSuggestionFromChat(entryId: string, s: Suggestion, a
 
 /** Removes a task just added (quick add's and the assistant's Undo). */
 async function takeBack(id: string): Promise<void> {
-  try {
-    await api.del(`/tasks/${id}`);
-    store.set((s) => ({ tasks: removeTask(s.tasks, id) }));
-  } catch (e) {
-    fail(e);
-  }
+  await api.del(`/tasks/${id}`);
+  store.set((s) => ({ tasks: removeTask(s.tasks, id) }));
 }
 
 /**
@@ -593,8 +595,8 @@ async function takeBack(id: string): Promise<void> {
 export async function undoChatAction(entryId: string, a: ChatAction): Promise<void> {
   try {
     if (a.type === 'task.created') await takeBack(a.taskId);
-    else if (a.type === 'task.completed') putTask(await api.post<Task>(`/tasks/${a.taskId}/incomplete`));
-    else if (a.type === 'task.reopened') putTask(await api.post<Task>(`/tasks/${a.taskId}/complete`));
+    else if (a.type === 'task.completed') await setCompletion(a.taskId, false);
+    else if (a.type === 'task.reopened') await setCompletion(a.taskId, true);
     else return;
     setChat((c) => ({ entries: withUndone(c.entries, entryId) }));
   } catch (e) {
