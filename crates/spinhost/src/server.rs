@@ -24,10 +24,10 @@ use crate::outbound::OutboundHooks;
 use crate::router::{spin_headers, WELL_KNOWN_PREFIX};
 
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+pub type ResponseBody = UnsyncBoxBody<Bytes, BoxError>;
 
 /// How long a client has to send a request's headers (hyper's default is 30 s).
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
-pub type ResponseBody = UnsyncBoxBody<Bytes, BoxError>;
 
 /// A running server. Dropping it does not stop the server; call
 /// [`ServeHandle::shutdown`].
