@@ -45,6 +45,8 @@ pub struct AppOptions {
     pub request_timeout: Duration,
     /// PostgreSQL connections per database address.
     pub pg_pool_size: usize,
+    /// How SQLite connections are made and shared.
+    pub sqlite_mode: crate::SqliteMode,
     pub engine: EngineOptions,
 }
 
@@ -58,6 +60,7 @@ impl Default for AppOptions {
             log_requests: true,
             request_timeout: Duration::from_secs(300),
             pg_pool_size: crate::pg::DEFAULT_POOL_SIZE,
+            sqlite_mode: crate::SqliteMode::Tuned,
             engine: EngineOptions::default(),
         }
     }
@@ -142,7 +145,7 @@ impl App {
             .unwrap_or_else(|| manifest.dir.join(".spin"));
         let services = Arc::new(SharedServices {
             pg: PgPools::new(options.pg_pool_size),
-            sqlite: SqliteDatabases::new(&state_dir)
+            sqlite: SqliteDatabases::with_mode(&state_dir, options.sqlite_mode)
                 .with_context(|| format!("cannot create state dir {}", state_dir.display()))?,
         });
 

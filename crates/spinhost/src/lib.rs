@@ -32,8 +32,9 @@ pub mod variables;
 pub use app::{check_manifest, component_imports, App, AppOptions, LoadReport};
 pub use cache::EngineOptions;
 pub use manifest::Manifest;
-pub use pg::DEFAULT_POOL_SIZE as DEFAULT_PG_POOL_SIZE;
+pub use pg::{DEFAULT_POOL_SIZE as DEFAULT_PG_POOL_SIZE, SPIN_POOL_SIZE as SPIN_PG_POOL_SIZE};
 pub use server::{ServeHandle, HEADER_READ_TIMEOUT};
+pub use sqlite::SqliteMode;
 pub use system::{SidecarSettings, System, SystemOptions};
 
 /// The embedded Dapr-compatible sidecar.

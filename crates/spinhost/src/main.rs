@@ -145,6 +145,12 @@ struct UpArgs {
     /// PostgreSQL connections per database address (Spin keeps up to 64).
     #[arg(long, env = "SPINHOST_PG_POOL_SIZE", default_value_t = spinhost::DEFAULT_PG_POOL_SIZE)]
     pg_pool_size: usize,
+    /// Run the app as Spin 3.6 would: SQLite with Spin's connections (a new
+    /// one per open, no WAL switch, no writer gate) and Spin's 64 PostgreSQL
+    /// connections per address. For benchmarks that report what `spin up`
+    /// users get.
+    #[arg(long)]
+    spin_compat: bool,
     #[command(flatten)]
     dapr: DaprArgs,
     /// Do not start the embedded sidecar.
@@ -239,7 +245,16 @@ fn up(mut args: UpArgs) -> Result<ExitCode> {
         variables,
         log_requests: !args.quiet,
         request_timeout: std::time::Duration::from_secs(args.request_timeout),
-        pg_pool_size: args.pg_pool_size,
+        pg_pool_size: if args.spin_compat {
+            spinhost::SPIN_PG_POOL_SIZE
+        } else {
+            args.pg_pool_size
+        },
+        sqlite_mode: if args.spin_compat {
+            spinhost::SqliteMode::AsSpin
+        } else {
+            spinhost::SqliteMode::Tuned
+        },
         engine: EngineOptions {
             pooling: !args.disable_pooling,
             ..EngineOptions::default()

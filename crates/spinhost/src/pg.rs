@@ -23,6 +23,8 @@ use crate::host::HostState;
 /// on a small machine a few connections serve as many requests, so the host
 /// starts small and the size is a setting (`--pg-pool-size`).
 pub const DEFAULT_POOL_SIZE: usize = 16;
+/// Spin 3.6's `CONNECTION_POOL_SIZE`, for `--spin-compat`.
+pub const SPIN_POOL_SIZE: usize = 64;
 /// How long a request waits for a free connection before it fails as
 /// `connection-failed` (a 503 for the app) instead of hanging.
 const POOL_WAIT: std::time::Duration = std::time::Duration::from_secs(10);

@@ -3,8 +3,11 @@
 //! As in Spin, the label "default" is the file `<state dir>/sqlite_db.db`
 //! and each guest connection handle is its own SQLite connection (guests run
 //! BEGIN ... COMMIT across several calls). Unlike Spin, connections use WAL,
-//! `synchronous=NORMAL` and foreign keys, and writers queue at a per-database
-//! writer gate.
+//! `synchronous=NORMAL` and foreign keys, are pooled, and writers queue at a
+//! per-database writer gate. `SqliteMode::AsSpin` (`spinhost up
+//! --spin-compat`) turns all of that off, so benchmarks can report what an
+//! app gets under `spin up`; the app sets the settings it relies on itself
+//! (see `store::db` and its migrations).
 //!
 //! ## The writer gate (a deviation from Spin)
 //!
@@ -62,6 +65,22 @@ const MAX_RESULT_BYTES: usize = 128 * 1024 * 1024;
 /// "database is locked" (about as long as the busy handler waits).
 pub const GATE_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// How the host runs SQLite.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SqliteMode {
+    /// This host's own way: WAL switched on at start, pooled connections
+    /// with `synchronous=NORMAL` and foreign keys, the writer gate and the
+    /// short-sleep busy handler (see the module documentation).
+    #[default]
+    Tuned,
+    /// As Spin 3.6's `spin-sqlite-inproc`: every guest `open` gets a new
+    /// `rusqlite::Connection::open` with rusqlite's defaults (a 5 s busy
+    /// timeout with SQLite's own backoff, the journal mode the file has,
+    /// no pragmas), closed when the guest drops it; no writer gate. What
+    /// the app gets under `spin up` (`spinhost up --spin-compat`).
+    AsSpin,
+}
+
 /// The databases this host serves: only "default".
 pub struct SqliteDatabases {
     default: Arc<Database>,
@@ -69,6 +88,7 @@ pub struct SqliteDatabases {
 
 pub struct Database {
     path: PathBuf,
+    mode: SqliteMode,
     idle: Mutex<Vec<rusqlite::Connection>>,
     /// The writer gate: FIFO, held by the connection that writes.
     writer: Arc<tokio::sync::Mutex<()>>,
@@ -76,12 +96,20 @@ pub struct Database {
 }
 
 impl Database {
-    fn new(path: PathBuf, gate_timeout: Duration) -> Self {
+    fn new(path: PathBuf, mode: SqliteMode, gate_timeout: Duration) -> Self {
         Self {
             path,
+            mode,
             idle: Mutex::new(Vec::new()),
             writer: Arc::new(tokio::sync::Mutex::new(())),
             gate_timeout,
+        }
+    }
+
+    fn open_connection(&self) -> rusqlite::Result<rusqlite::Connection> {
+        match self.mode {
+            SqliteMode::Tuned => open_tuned_connection(&self.path),
+            SqliteMode::AsSpin => rusqlite::Connection::open(&self.path),
         }
     }
 
@@ -128,21 +156,34 @@ pub struct QueryResult {
 impl SqliteDatabases {
     /// `state_dir` holds the default database; it is created when missing.
     pub fn new(state_dir: &Path) -> std::io::Result<Self> {
-        std::fs::create_dir_all(state_dir)?;
-        Self::with_gate_timeout(state_dir, GATE_TIMEOUT)
+        Self::with_mode(state_dir, SqliteMode::Tuned)
     }
 
-    /// Like [`SqliteDatabases::new`], with another wait limit for the writer
-    /// gate.
-    pub fn with_gate_timeout(state_dir: &Path, gate_timeout: Duration) -> std::io::Result<Self> {
+    pub fn with_mode(state_dir: &Path, mode: SqliteMode) -> std::io::Result<Self> {
+        Self::with_gate_timeout(state_dir, mode, GATE_TIMEOUT)
+    }
+
+    /// Like [`SqliteDatabases::with_mode`], with another wait limit for the
+    /// writer gate.
+    pub fn with_gate_timeout(
+        state_dir: &Path,
+        mode: SqliteMode,
+        gate_timeout: Duration,
+    ) -> std::io::Result<Self> {
         std::fs::create_dir_all(state_dir)?;
-        let default = Arc::new(Database::new(state_dir.join(DEFAULT_DB_FILE), gate_timeout));
-        // Switching a new file to WAL needs an exclusive lock, and SQLite
-        // answers "database is locked" at once, without the busy handler,
-        // when many first connections race for it. Do it once, here, before
-        // any request; the mode is kept in the file.
-        let first = open_connection(&default.path).map_err(std::io::Error::other)?;
-        default.idle.lock().unwrap().push(first);
+        let default = Arc::new(Database::new(
+            state_dir.join(DEFAULT_DB_FILE),
+            mode,
+            gate_timeout,
+        ));
+        if mode == SqliteMode::Tuned {
+            // Switching a new file to WAL needs an exclusive lock, and SQLite
+            // answers "database is locked" at once, without the busy handler,
+            // when many first connections race for it. Do it once, here,
+            // before any request; the mode is kept in the file.
+            let first = default.open_connection().map_err(std::io::Error::other)?;
+            default.idle.lock().unwrap().push(first);
+        }
         Ok(Self { default })
     }
 
@@ -171,8 +212,8 @@ impl SqliteDatabases {
                 db,
             });
         }
-        let path = db.path.clone();
-        let conn = tokio::task::spawn_blocking(move || open_connection(&path))
+        let opener = db.clone();
+        let conn = tokio::task::spawn_blocking(move || opener.open_connection())
             .await
             .map_err(|e| SqliteError::Io(e.to_string()))?
             .map_err(|e| SqliteError::Io(e.to_string()))?;
@@ -184,7 +225,7 @@ impl SqliteDatabases {
     }
 }
 
-fn open_connection(path: &Path) -> rusqlite::Result<rusqlite::Connection> {
+fn open_tuned_connection(path: &Path) -> rusqlite::Result<rusqlite::Connection> {
     let conn = rusqlite::Connection::open(path)?;
     conn.busy_handler(Some(wait_while_busy))?;
     let _mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |row| row.get(0))?;
@@ -398,10 +439,11 @@ impl SqliteConnection {
         if self.conn.is_none() {
             return Err(SqliteError::InvalidConnection);
         }
-        let needs_gate = matches!(
-            classify(&statement),
-            StatementKind::Begin | StatementKind::Write
-        );
+        let needs_gate = self.db.mode == SqliteMode::Tuned
+            && matches!(
+                classify(&statement),
+                StatementKind::Begin | StatementKind::Write
+            );
         if needs_gate && self.gate.is_none() {
             self.gate = Some(self.db.acquire_gate().await?);
         }
@@ -438,6 +480,10 @@ impl Drop for SqliteConnection {
         let Some(conn) = self.conn.take() else {
             return;
         };
+        if self.db.mode == SqliteMode::AsSpin {
+            // Closed, as Spin closes it (rolling back what was left open).
+            return;
+        }
         // A transaction left open must not reach the next user of the
         // connection: roll it back, and close the connection if that fails.
         if !conn.is_autocommit() {
@@ -991,8 +1037,12 @@ mod tests {
     #[tokio::test]
     async fn the_gate_wait_is_bounded() {
         let dir = tempfile::tempdir().unwrap();
-        let dbs =
-            SqliteDatabases::with_gate_timeout(dir.path(), Duration::from_millis(200)).unwrap();
+        let dbs = SqliteDatabases::with_gate_timeout(
+            dir.path(),
+            SqliteMode::Tuned,
+            Duration::from_millis(200),
+        )
+        .unwrap();
         let allowed = labels(&["default"]);
         setup_table(&dbs).await;
         let mut first = dbs.open("default", &allowed).await.unwrap();
@@ -1010,6 +1060,51 @@ mod tests {
             .execute("INSERT INTO c (v) VALUES (1)".into(), vec![])
             .await
             .unwrap();
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn as_spin_every_open_is_a_plain_new_connection_without_the_gate() {
+        async fn pragma(c: &mut SqliteConnection, p: &str) -> SqlValue {
+            c.execute(p.to_string(), vec![]).await.unwrap().rows[0][0].clone()
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let dbs = SqliteDatabases::with_mode(dir.path(), SqliteMode::AsSpin).unwrap();
+        let allowed = labels(&["default"]);
+        let mut first = dbs.open("default", &allowed).await.unwrap();
+
+        // Nothing switched: the file's own journal mode, and rusqlite's
+        // compiled-in defaults (its bundled SQLite has foreign keys on).
+        assert_eq!(
+            pragma(&mut first, "PRAGMA journal_mode").await,
+            SqlValue::Text("delete".into())
+        );
+        first
+            .execute("PRAGMA synchronous = OFF".into(), vec![])
+            .await
+            .unwrap();
+        first
+            .execute("CREATE TABLE c (v INTEGER)".into(), vec![])
+            .await
+            .unwrap();
+        first.execute("BEGIN".into(), vec![]).await.unwrap();
+        first
+            .execute("INSERT INTO c (v) VALUES (1)".into(), vec![])
+            .await
+            .unwrap();
+        assert!(!first.holds_writer_gate(), "no gate as Spin");
+        drop(first);
+        // A new connection: the setting made on the last one is gone (2 is
+        // FULL, the default), and the transaction left open was rolled back
+        // when it closed.
+        let mut second = dbs.open("default", &allowed).await.unwrap();
+        assert_eq!(
+            pragma(&mut second, "PRAGMA synchronous").await,
+            SqlValue::Integer(2)
+        );
+        assert_eq!(
+            pragma(&mut second, "SELECT COUNT(*) FROM c").await,
+            SqlValue::Integer(0)
+        );
     }
 
     #[test]
