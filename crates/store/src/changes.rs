@@ -28,11 +28,11 @@ pub fn record(
     payload: &str,
     now: i64,
 ) -> Result<(), Error> {
-    db.execute(
+    db.run(
         "UPDATE users SET change_seq = change_seq + 1 WHERE id = $1",
         &[user_id.into()],
     )?;
-    db.execute(
+    db.run(
         "INSERT INTO changes (user_id, seq, kind, entity_id, payload, created_at)
          SELECT $1, change_seq, $2, $3, $4, $5 FROM users WHERE id = $1",
         &[
@@ -43,7 +43,6 @@ pub fn record(
             Value::Int(now),
         ],
     )
-    .map(|_| ())
 }
 
 /// PostgreSQL: the two CTEs that record a change in a single-statement

@@ -77,7 +77,7 @@ fn json_text(v: Option<&serde_json::Value>) -> Value {
 }
 
 pub fn insert(db: &Db, c: &Conversation) -> Result<(), Error> {
-    db.execute(
+    db.run(
         "INSERT INTO conversations (id, user_id, pending, last_task, turns, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
         &[
@@ -90,7 +90,6 @@ pub fn insert(db: &Db, c: &Conversation) -> Result<(), Error> {
             Value::Int(c.updated_at),
         ],
     )
-    .map(|_| ())
 }
 
 /// A conversation of this user; another user's is `None`.
@@ -122,7 +121,7 @@ pub fn set_state(
     last_task: Option<&serde_json::Value>,
     now: i64,
 ) -> Result<(), Error> {
-    db.execute(
+    db.run(
         "UPDATE conversations SET pending = $2, last_task = $3, updated_at = $4 WHERE id = $1",
         &[
             id.into(),
@@ -131,7 +130,6 @@ pub fn set_state(
             Value::Int(now),
         ],
     )
-    .map(|_| ())
 }
 
 /// Appends a turn with the next number (inside the caller's transaction:
@@ -145,11 +143,11 @@ pub fn append_turn(
     source: Option<&str>,
     now: i64,
 ) -> Result<i64, Error> {
-    db.execute(
+    db.run(
         "UPDATE conversations SET turns = turns + 1, updated_at = $2 WHERE id = $1",
         &[conversation_id.into(), Value::Int(now)],
     )?;
-    db.execute(
+    db.run(
         "INSERT INTO chat_turns (conversation_id, seq, role, text, actions, source, created_at)
          SELECT $1, turns, $2, $3, $4, $5, $6 FROM conversations WHERE id = $1",
         &[

@@ -87,6 +87,18 @@ fn column_error(i: usize, want: &str, got: Option<&Value>) -> Error {
 enum Conn {
     Postgres(pg4::Connection),
     Sqlite(sqlite::Connection),
+    Native(Box<dyn Connection>),
+}
+
+/// A database connection that does not come from Spin: native code
+/// (benchmarks, tests) brings its own, over the same SQL. Statements arrive
+/// in the backend's dialect: `?n` placeholders for SQLite (see
+/// `sqlite_placeholders`), `$n` for PostgreSQL.
+pub trait Connection {
+    fn backend(&self) -> Backend;
+    fn query(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>, Error>;
+    /// Runs a statement that returns no rows; answers the rows affected.
+    fn execute(&self, sql: &str, params: &[Value]) -> Result<u64, Error>;
 }
 
 /// An open database connection for the length of one request.
@@ -94,6 +106,9 @@ pub struct Db {
     conn: Conn,
     /// Open `transaction` calls: an inner one joins the outer.
     depth: std::cell::Cell<u32>,
+    /// SQLite: whether this connection's per-connection settings are made
+    /// (see `prepare_to_write`).
+    ready_to_write: std::cell::Cell<bool>,
 }
 
 impl Db {
@@ -117,7 +132,18 @@ impl Db {
         Ok(Db {
             conn,
             depth: std::cell::Cell::new(0),
+            ready_to_write: std::cell::Cell::new(false),
         })
+    }
+
+    /// A `Db` over a connection of the caller's (see [`Connection`]); no
+    /// schema check, like `connect`.
+    pub fn with_connection(conn: Box<dyn Connection>) -> Db {
+        Db {
+            conn: Conn::Native(conn),
+            depth: std::cell::Cell::new(0),
+            ready_to_write: std::cell::Cell::new(false),
+        }
     }
 
     /// Applies pending migrations (for callers of `connect` whose first
@@ -127,13 +153,18 @@ impl Db {
     }
 
     pub fn backend(&self) -> Backend {
-        match self.conn {
+        match &self.conn {
             Conn::Postgres(_) => Backend::Postgres,
             Conn::Sqlite(_) => Backend::Sqlite,
+            Conn::Native(c) => c.backend(),
         }
     }
 
     pub fn query(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>, Error> {
+        self.waiting_while_busy(|| self.query_once(sql, params))
+    }
+
+    fn query_once(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>, Error> {
         match &self.conn {
             Conn::Postgres(c) => {
                 let params: Vec<pg4::ParameterValue> = params.iter().map(to_pg).collect();
@@ -165,17 +196,54 @@ impl Db {
                     })
                     .collect()
             }
+            Conn::Native(c) => c.query(&self.dialect(sql), params),
+        }
+    }
+
+    /// The statement as the backend reads it.
+    fn dialect(&self, sql: &str) -> String {
+        match self.backend() {
+            Backend::Postgres => sql.to_string(),
+            Backend::Sqlite => sqlite_placeholders(sql),
+        }
+    }
+
+    /// Runs a statement that returns no rows, when the caller does not need
+    /// the number of rows it affected (on SQLite, counting costs a call).
+    pub fn run(&self, sql: &str, params: &[Value]) -> Result<(), Error> {
+        self.waiting_while_busy(|| self.run_once(sql, params))
+    }
+
+    fn run_once(&self, sql: &str, params: &[Value]) -> Result<(), Error> {
+        match &self.conn {
+            Conn::Postgres(c) => {
+                let params: Vec<pg4::ParameterValue> = params.iter().map(to_pg).collect();
+                c.execute(sql, &params).map(|_| ()).map_err(pg_error)
+            }
+            Conn::Sqlite(c) => {
+                self.prepare_to_write()?;
+                let params: Vec<sqlite::Value> = params.iter().map(to_sqlite).collect();
+                c.execute(&sqlite_placeholders(sql), &params)
+                    .map(|_| ())
+                    .map_err(sqlite_error)
+            }
+            Conn::Native(_) => self.execute_once(sql, params).map(|_| ()),
         }
     }
 
     /// Runs a statement that returns no rows; answers the rows affected.
     pub fn execute(&self, sql: &str, params: &[Value]) -> Result<u64, Error> {
+        self.waiting_while_busy(|| self.execute_once(sql, params))
+    }
+
+    fn execute_once(&self, sql: &str, params: &[Value]) -> Result<u64, Error> {
         match &self.conn {
             Conn::Postgres(c) => {
                 let params: Vec<pg4::ParameterValue> = params.iter().map(to_pg).collect();
                 c.execute(sql, &params).map_err(pg_error)
             }
             Conn::Sqlite(c) => {
+                self.prepare_to_write()?;
                 let params: Vec<sqlite::Value> = params.iter().map(to_sqlite).collect();
                 c.execute(&sqlite_placeholders(sql), &params)
                     .map_err(sqlite_error)?;
@@ -185,6 +253,12 @@ impl Db {
                     Some(sqlite::Value::Integer(n)) => Ok(*n as u64),
                     _ => Ok(0),
                 }
+            }
+            Conn::Native(c) => {
+                if c.backend() == Backend::Sqlite {
+                    self.prepare_to_write()?;
+                }
+                c.execute(&self.dialect(sql), params)
             }
         }
     }
@@ -200,7 +274,10 @@ impl Db {
         }
         let begin = match self.backend() {
             Backend::Postgres => "BEGIN",
-            Backend::Sqlite => "BEGIN IMMEDIATE",
+            Backend::Sqlite => {
+                self.prepare_to_write()?;
+                "BEGIN IMMEDIATE"
+            }
         };
         self.execute_raw(begin)?;
         self.depth.set(1);
@@ -219,10 +296,68 @@ impl Db {
         }
     }
 
+    /// SQLite keeps these settings per connection, and Spin opens a new
+    /// connection for every request, so the app makes them itself before a
+    /// connection's first write (reads need none of them):
+    /// - `foreign_keys`: the schema's `ON DELETE CASCADE` holds under any
+    ///   host (Spin's bundled SQLite happens to default to on; a SQLite
+    ///   built with the stock default would not);
+    /// - `synchronous = NORMAL`: in WAL mode (set by the migrations) a
+    ///   commit then writes the log without waiting for the disk; a power
+    ///   loss may drop the last commits, a crash of the process cannot;
+    /// - `busy_timeout = 0`: a writer that finds the database locked waits
+    ///   in `waiting_while_busy`, not in SQLite's busy handler.
+    fn prepare_to_write(&self) -> Result<(), Error> {
+        if self.ready_to_write.get() || self.depth.get() > 0 {
+            return Ok(());
+        }
+        self.ready_to_write.set(true);
+        for pragma in [
+            "PRAGMA foreign_keys = ON",
+            "PRAGMA synchronous = NORMAL",
+            "PRAGMA busy_timeout = 0",
+        ] {
+            self.execute_raw(pragma)?;
+        }
+        Ok(())
+    }
+
     fn execute_raw(&self, sql: &str) -> Result<(), Error> {
-        match &self.conn {
+        self.waiting_while_busy(|| match &self.conn {
             Conn::Postgres(c) => c.execute(sql, &[]).map(|_| ()).map_err(pg_error),
             Conn::Sqlite(c) => c.execute(sql, &[]).map(|_| ()).map_err(sqlite_error),
+            Conn::Native(c) => c.execute(sql, &[]).map(|_| ()),
+        })
+    }
+
+    /// SQLite: runs `statement` again while another connection holds the
+    /// database, with short pauses, for up to [`BUSY_WAIT_LIMIT`].
+    ///
+    /// SQLite's own busy handler (what `busy_timeout` enables, and all Spin
+    /// sets) backs off to 100 ms sleeps, so under concurrent writers an
+    /// unlucky one keeps waking after the lock has come and gone: seconds
+    /// of tail latency, then "database is locked". The app therefore turns
+    /// it off (`busy_timeout = 0`, see `prepare_to_write`) and waits here
+    /// instead, waking every millisecond or two, with jitter so that
+    /// waiting writers do not wake in step. Only a statement that starts
+    /// its own transaction (outside `transaction`, or its BEGIN and COMMIT)
+    /// is repeated: inside a transaction the IMMEDIATE write lock is held
+    /// and a busy answer means the transaction itself has failed.
+    fn waiting_while_busy<T>(&self, statement: impl Fn() -> Result<T, Error>) -> Result<T, Error> {
+        if self.backend() != Backend::Sqlite || self.depth.get() > 0 {
+            return statement();
+        }
+        let started = std::time::Instant::now();
+        let mut jitter = Jitter::seeded();
+        loop {
+            match statement() {
+                Err(e) if is_busy(&e) && started.elapsed() < BUSY_WAIT_LIMIT => {
+                    std::thread::sleep(std::time::Duration::from_micros(
+                        100 + jitter.next_below(400),
+                    ));
+                }
+                outcome => return outcome,
+            }
         }
     }
 }
@@ -352,12 +487,51 @@ fn is_connection_loss(text: &str) -> bool {
 
 fn sqlite_error(e: sqlite::Error) -> Error {
     match e {
+        // SQLITE_BUSY after the busy timeout: other writers held the
+        // database that long; the request can be retried.
+        sqlite::Error::Io(m) if is_database_busy(&m) => {
+            Error::new(ErrorKind::Unavailable, "database_busy", m)
+        }
         sqlite::Error::Io(m) => Error::internal(m),
         other => Error::new(
             ErrorKind::Unavailable,
             "database_unavailable",
             format!("{other:?}"),
         ),
+    }
+}
+
+fn is_database_busy(message: &str) -> bool {
+    message.contains("database is locked") || message.contains("database is busy")
+}
+
+/// SQLITE_BUSY, from Spin's connection or a native one.
+fn is_busy(e: &Error) -> bool {
+    e.code == "database_busy" || is_database_busy(&e.message)
+}
+
+/// How long a statement waits for another writer before it fails with a
+/// 503 (`database_busy`).
+pub const BUSY_WAIT_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Pauses of varying length for writers waiting on SQLite (xorshift, seeded
+/// from the clock: uniformity matters here, not unpredictability).
+struct Jitter(u64);
+
+impl Jitter {
+    fn seeded() -> Self {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(1);
+        Jitter(u64::from(nanos) | 1)
+    }
+
+    fn next_below(&mut self, bound: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % bound
     }
 }
 

@@ -18,4 +18,4 @@ pub mod suggestions;
 pub mod tasks;
 pub mod users;
 
-pub use db::{is_missing_schema, is_unique_violation, Backend, Db, Row, Value};
+pub use db::{is_missing_schema, is_unique_violation, Backend, Connection, Db, Row, Value};

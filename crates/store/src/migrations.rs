@@ -238,7 +238,73 @@ pub(crate) const MIGRATIONS: &[(i64, &[&str])] = &[
             "CREATE INDEX signin_throttle_by_time ON signin_throttle (last_at)",
         ],
     ),
+    (
+        8,
+        &[
+            // A page of open tasks (the app's default list) reads 20 rows in
+            // index order instead of sorting all of the user's tasks: one
+            // partial index per sort the API offers, keyed exactly as
+            // `tasks::list` orders (the sort expression, then id). Partial,
+            // so a user's completed history neither slows the open list
+            // nor grows these indexes. The due-date expressions must stay
+            // identical to `tasks::sort_expression`; a test reads the plans.
+            "CREATE INDEX tasks_open_by_created ON tasks (user_id, created_at, id)
+             WHERE completed_at IS NULL",
+            "CREATE INDEX tasks_open_by_due ON tasks
+             (user_id, COALESCE(due_at, 9223372036854775807), id) WHERE completed_at IS NULL",
+            "CREATE INDEX tasks_open_by_due_desc ON tasks
+             (user_id, COALESCE(due_at, -1), id) WHERE completed_at IS NULL",
+            "CREATE INDEX tasks_open_by_priority ON tasks (user_id, priority, id)
+             WHERE completed_at IS NULL",
+            "CREATE INDEX tasks_open_by_title ON tasks (user_id, title_key, id)
+             WHERE completed_at IS NULL",
+        ],
+    ),
 ];
+
+/// Statements only SQLite runs, after the shared ones of the same version.
+pub(crate) const SQLITE_ONLY: &[(i64, &[&str])] = &[(
+    8,
+    &[
+        // Creating a task in one statement, as PostgreSQL does with one
+        // statement of CTEs (`tasks::insert`). Under Spin every request has
+        // its own connection and every statement is a separate host call;
+        // a transaction of six statements holds the database's write lock
+        // across all those calls and the scheduling between them, and
+        // concurrent writers queue behind it. One INSERT into this view
+        // runs the trigger's statements inside SQLite, atomically, holding
+        // the lock for one call. The view has the columns of `tasks` plus
+        // the outbox rows (JSON, as `tasks::events_json`) and the change.
+        "CREATE VIEW task_creations AS
+         SELECT id, user_id, title, title_key, description, search_text, priority, due_at, tags,
+                completed_at, recurrence, series_id, series_index, version, created_at,
+                updated_at, '' AS events, '' AS change_kind, '' AS change_payload
+         FROM tasks WHERE 0",
+        "CREATE TRIGGER task_creations_insert INSTEAD OF INSERT ON task_creations
+         BEGIN
+           INSERT INTO tasks (id, user_id, title, title_key, description, search_text, priority,
+             due_at, tags, completed_at, recurrence, series_id, series_index, version,
+             created_at, updated_at)
+           VALUES (NEW.id, NEW.user_id, NEW.title, NEW.title_key, NEW.description,
+             NEW.search_text, NEW.priority, NEW.due_at, NEW.tags, NEW.completed_at,
+             NEW.recurrence, NEW.series_id, NEW.series_index, NEW.version, NEW.created_at,
+             NEW.updated_at);
+           INSERT INTO task_tags (task_id, user_id, tag)
+             SELECT NEW.id, NEW.user_id, value FROM json_each(NEW.tags);
+           INSERT INTO outbox (id, topic, event_type, user_id, task_id, payload, created_at,
+             published_at, attempts)
+             SELECT value ->> 'id', value ->> 'topic', value ->> 'event_type',
+                    value ->> 'user_id', value ->> 'task_id', value ->> 'payload',
+                    value ->> 'created_at', NULL, 0
+             FROM json_each(NEW.events);
+           UPDATE users SET change_seq = change_seq + 1 WHERE id = NEW.user_id;
+           INSERT INTO changes (user_id, seq, kind, entity_id, payload, created_at)
+             SELECT NEW.user_id, change_seq, NEW.change_kind, NEW.id, NEW.change_payload,
+                    NEW.updated_at
+             FROM users WHERE id = NEW.user_id;
+         END",
+    ],
+)];
 
 pub(crate) fn latest() -> i64 {
     MIGRATIONS.last().map(|(v, _)| *v).unwrap_or(0)
@@ -258,13 +324,16 @@ pub(crate) fn ensure_current(db: &Db) -> Result<(), Error> {
 }
 
 pub(crate) fn migrate(db: &Db) -> Result<(), Error> {
+    if db.backend() == Backend::Sqlite {
+        use_write_ahead_log(db);
+    }
     db.transaction(|db| {
         if db.backend() == Backend::Postgres {
             // Serialises concurrent migrators; released at COMMIT/ROLLBACK.
             // The key is an arbitrary constant owned by this application.
-            db.execute("SELECT pg_advisory_xact_lock(7236501984)", &[])?;
+            db.run("SELECT pg_advisory_xact_lock(7236501984)", &[])?;
         }
-        db.execute(
+        db.run(
             "CREATE TABLE IF NOT EXISTS schema_migrations (
                 version BIGINT PRIMARY KEY,
                 applied_at BIGINT NOT NULL)",
@@ -279,13 +348,31 @@ pub(crate) fn migrate(db: &Db) -> Result<(), Error> {
             .unwrap_or(0);
         for (version, statements) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
             for sql in *statements {
-                db.execute(sql, &[])?;
+                db.run(sql, &[])?;
             }
-            db.execute(
+            if db.backend() == Backend::Sqlite {
+                for (_, statements) in SQLITE_ONLY.iter().filter(|(v, _)| v == version) {
+                    for sql in *statements {
+                        db.run(sql, &[])?;
+                    }
+                }
+            }
+            db.run(
                 "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
                 &[Value::Int(*version), Value::Int(domain::time::now_ms())],
             )?;
         }
         Ok(())
     })
+}
+
+/// SQLite: switches the database file to write-ahead logging, where readers
+/// never block the writer and a commit appends to the log instead of
+/// rewriting pages behind a rollback journal. The mode is kept in the file,
+/// so switching once, when the schema is first created or next migrated,
+/// is enough. It needs the database to itself: should another connection
+/// hold it at that moment, the switch waits for the next migration (only
+/// speed depends on it, not correctness), so a failure is not an error.
+fn use_write_ahead_log(db: &Db) {
+    let _ = db.query("PRAGMA journal_mode = WAL", &[]);
 }

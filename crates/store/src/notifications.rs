@@ -70,7 +70,7 @@ pub fn record_attempt(db: &Db, a: &Attempt, now: i64) -> Result<(), Error> {
         http_status,
         error,
     } = *a;
-    db.execute(
+    db.run(
         "INSERT INTO notification_attempts (notification_id, channel, attempt, status, http_status, error, at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (notification_id, channel, attempt) DO NOTHING",
@@ -84,7 +84,6 @@ pub fn record_attempt(db: &Db, a: &Attempt, now: i64) -> Result<(), Error> {
             Value::Int(now),
         ],
     )
-    .map(|_| ())
 }
 
 /// Whether a channel already delivered this notification.

@@ -6,7 +6,7 @@ use domain::event::OutboxEvent;
 use domain::Error;
 
 pub fn insert(db: &Db, e: &OutboxEvent) -> Result<(), Error> {
-    db.execute(
+    db.run(
         "INSERT INTO outbox (id, topic, event_type, user_id, task_id, payload, created_at,
             published_at, attempts)
          VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, 0)",
@@ -20,15 +20,13 @@ pub fn insert(db: &Db, e: &OutboxEvent) -> Result<(), Error> {
             Value::Int(e.created_at),
         ],
     )
-    .map(|_| ())
 }
 
 pub fn mark_published(db: &Db, id: &str, now: i64) -> Result<(), Error> {
-    db.execute(
+    db.run(
         "UPDATE outbox SET published_at = $2, attempts = attempts + 1 WHERE id = $1",
         &[id.into(), Value::Int(now)],
     )
-    .map(|_| ())
 }
 
 /// An outbox row still to publish.

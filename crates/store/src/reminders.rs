@@ -24,7 +24,7 @@ fn from_row(r: &Row) -> Result<Reminder, Error> {
 }
 
 pub fn insert(db: &Db, r: &Reminder) -> Result<(), Error> {
-    db.execute(
+    db.run(
         "INSERT INTO reminders (id, user_id, task_id, before_minutes, at, fire_at, status,
             scheduled_for, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8, $8)",
@@ -39,7 +39,6 @@ pub fn insert(db: &Db, r: &Reminder) -> Result<(), Error> {
             Value::Int(r.created_at),
         ],
     )
-    .map(|_| ())
 }
 
 pub fn for_task(db: &Db, user_id: &str, task_id: &str) -> Result<Vec<Reminder>, Error> {
@@ -94,20 +93,18 @@ pub fn transition(
 }
 
 pub fn set_fire_at(db: &Db, id: &str, fire_at: Option<i64>, now: i64) -> Result<(), Error> {
-    db.execute(
+    db.run(
         "UPDATE reminders SET fire_at = $2, updated_at = $3 WHERE id = $1",
         &[id.into(), fire_at.into(), Value::Int(now)],
     )
-    .map(|_| ())
 }
 
 /// Records which fire time the Dapr job now has (None: no job).
 pub fn set_scheduled_for(db: &Db, id: &str, scheduled_for: Option<i64>) -> Result<(), Error> {
-    db.execute(
+    db.run(
         "UPDATE reminders SET scheduled_for = $2 WHERE id = $1",
         &[id.into(), scheduled_for.into()],
     )
-    .map(|_| ())
 }
 
 pub fn delete(db: &Db, user_id: &str, id: &str) -> Result<bool, Error> {
@@ -120,9 +117,8 @@ pub fn delete(db: &Db, user_id: &str, id: &str) -> Result<bool, Error> {
 
 /// A snoozed reminder fires at a fixed time, no longer relative to the due time.
 pub fn make_absolute(db: &Db, id: &str, at: i64) -> Result<(), Error> {
-    db.execute(
+    db.run(
         "UPDATE reminders SET before_minutes = NULL, at = $2, fire_at = $2 WHERE id = $1",
         &[id.into(), Value::Int(at)],
     )
-    .map(|_| ())
 }

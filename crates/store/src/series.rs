@@ -34,7 +34,7 @@ fn from_row(r: &Row) -> Result<Series, Error> {
 }
 
 pub fn insert(db: &Db, s: &Series) -> Result<(), Error> {
-    db.execute(
+    db.run(
         "INSERT INTO series (id, user_id, recurrence, status, template, rule_start_index, created_at, updated_at)
          VALUES ($1, $2, $3, $4, '{}', $5, $6, $6)",
         &[
@@ -46,7 +46,6 @@ pub fn insert(db: &Db, s: &Series) -> Result<(), Error> {
             Value::Int(s.created_at),
         ],
     )
-    .map(|_| ())
 }
 
 pub fn get(db: &Db, user_id: &str, id: &str) -> Result<Option<Series>, Error> {
@@ -66,11 +65,10 @@ pub fn list(db: &Db, user_id: &str) -> Result<Vec<Series>, Error> {
 }
 
 pub fn set_status(db: &Db, id: &str, status: &str, now: i64) -> Result<(), Error> {
-    db.execute(
+    db.run(
         "UPDATE series SET status = $2, updated_at = $3 WHERE id = $1",
         &[id.into(), status.into(), Value::Int(now)],
     )
-    .map(|_| ())
 }
 
 pub fn set_rule(
@@ -80,7 +78,7 @@ pub fn set_rule(
     rule_start_index: i64,
     now: i64,
 ) -> Result<(), Error> {
-    db.execute(
+    db.run(
         "UPDATE series SET recurrence = $2, rule_start_index = $3, updated_at = $4 WHERE id = $1",
         &[
             id.into(),
@@ -89,7 +87,6 @@ pub fn set_rule(
             Value::Int(now),
         ],
     )
-    .map(|_| ())
 }
 
 /// One task of a series.

@@ -6,7 +6,7 @@ use crate::migrations;
 use domain::Error;
 
 pub fn insert(db: &Db, id: &str, user_id: &str, now: i64, expires_at: i64) -> Result<(), Error> {
-    db.execute(
+    db.run(
         "INSERT INTO sessions (id, user_id, created_at, expires_at, revoked_at)
          VALUES ($1, $2, $3, $4, NULL)",
         &[
@@ -16,7 +16,6 @@ pub fn insert(db: &Db, id: &str, user_id: &str, now: i64, expires_at: i64) -> Re
             Value::Int(expires_at),
         ],
     )
-    .map(|_| ())
 }
 
 /// True when the session exists, belongs to the user, is not revoked and
@@ -51,9 +50,8 @@ pub fn is_active(db: &Db, id: &str, user_id: &str, now: i64) -> Result<bool, Err
 }
 
 pub fn revoke(db: &Db, id: &str, now: i64) -> Result<(), Error> {
-    db.execute(
+    db.run(
         "UPDATE sessions SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
         &[id.into(), Value::Int(now)],
     )
-    .map(|_| ())
 }

@@ -65,17 +65,28 @@ fn recurrence_json(task: &Task) -> Value {
 }
 
 fn write_tags(db: &Db, task: &Task) -> Result<(), Error> {
-    db.execute(
+    db.run(
         "DELETE FROM task_tags WHERE task_id = $1",
         &[(&task.id).into()],
     )?;
-    for tag in &task.tags {
-        db.execute(
-            "INSERT INTO task_tags (task_id, user_id, tag) VALUES ($1, $2, $3)",
-            &[(&task.id).into(), (&task.user_id).into(), tag.into()],
-        )?;
+    insert_tags(db, task)
+}
+
+/// SQLite: all of a task's tags in one statement (`json_each` over the
+/// tags column's JSON), so a write transaction makes one call for them.
+fn insert_tags(db: &Db, task: &Task) -> Result<(), Error> {
+    if task.tags.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    db.run(
+        "INSERT INTO task_tags (task_id, user_id, tag)
+         SELECT $1, $2, value FROM json_each($3)",
+        &[
+            (&task.id).into(),
+            (&task.user_id).into(),
+            tags_json(task).into(),
+        ],
+    )
 }
 
 fn task_params(task: &Task) -> Vec<Value> {
@@ -125,18 +136,17 @@ fn pg_outbox_cte(param: usize, gate: &str) -> String {
     )
 }
 
-/// Stores a new task, its tags and its events atomically. On PostgreSQL it
-/// is one statement (one round trip); on SQLite, where round trips are
-/// in-process, a transaction of plain statements.
+/// Stores a new task, its tags, its events and its change-feed entry
+/// atomically, in one statement on either backend: on PostgreSQL one round
+/// trip, on SQLite one host call holding the write lock.
 pub fn insert(db: &Db, task: &Task, events: &[OutboxEvent]) -> Result<(), Error> {
     let mut params = task_params(task);
     params.push(task.series_id.as_deref().into());
     params.push(task.series_index.into());
-    let change = task_json(task);
+    params.push(events_json(events));
+    params.push(changes::TASK_UPSERTED.into());
+    params.push(task_json(task).into());
     if db.backend() == Backend::Postgres {
-        params.push(events_json(events));
-        params.push(changes::TASK_UPSERTED.into());
-        params.push(change.into());
         let sql = format!(
             "WITH t AS (
                INSERT INTO tasks (id, user_id, title, title_key, description, search_text, priority,
@@ -156,30 +166,16 @@ pub fn insert(db: &Db, task: &Task, events: &[OutboxEvent]) -> Result<(), Error>
         db.query(&sql, &params)?;
         return Ok(());
     }
-    db.transaction(|db| {
-        db.execute(
-            "INSERT INTO tasks (id, user_id, title, title_key, description, search_text, priority,
-                due_at, tags, completed_at, recurrence, series_id, series_index, version,
-                created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $15, $16, $12, $13, $14)",
-            &params,
-        )?;
-        for tag in &task.tags {
-            db.execute(
-                "INSERT INTO task_tags (task_id, user_id, tag) VALUES ($1, $2, $3)",
-                &[(&task.id).into(), (&task.user_id).into(), tag.into()],
-            )?;
-        }
-        events.iter().try_for_each(|e| outbox::insert(db, e))?;
-        changes::record(
-            db,
-            &task.user_id,
-            changes::TASK_UPSERTED,
-            &task.id,
-            &change,
-            task.updated_at,
-        )
-    })
+    // SQLite: one statement too, through the `task_creations` view's
+    // trigger (see the migrations).
+    db.run(
+        "INSERT INTO task_creations (id, user_id, title, title_key, description, search_text,
+            priority, due_at, tags, completed_at, recurrence, series_id, series_index, version,
+            created_at, updated_at, events, change_kind, change_payload)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $15, $16, $12, $13, $14, $17,
+            $18, $19)",
+        &params,
+    )
 }
 
 /// A user's task; another user's task is simply not found.
@@ -259,7 +255,7 @@ pub fn update(db: &Db, after: &Task, events: &[OutboxEvent]) -> Result<(), Error
 /// Attaches the task to a series (or detaches it) after `update` saved it:
 /// the series columns change only when repeating starts or stops.
 pub fn set_series(db: &Db, task: &Task) -> Result<(), Error> {
-    db.execute(
+    db.run(
         "UPDATE tasks SET series_id = $3, series_index = $4 WHERE id = $1 AND user_id = $2",
         &[
             (&task.id).into(),
@@ -268,7 +264,6 @@ pub fn set_series(db: &Db, task: &Task) -> Result<(), Error> {
             task.series_index.into(),
         ],
     )
-    .map(|_| ())
 }
 
 pub fn version_conflict() -> Error {
@@ -282,7 +277,7 @@ pub fn version_conflict() -> Error {
 /// Deletes the task if it is still at `version`.
 pub fn delete(db: &Db, task: &Task, events: &[OutboxEvent]) -> Result<(), Error> {
     db.transaction(|db| {
-        db.execute(
+        db.run(
             "DELETE FROM task_tags WHERE task_id = $1",
             &[(&task.id).into()],
         )?;
@@ -349,6 +344,29 @@ fn sort_expression(field: SortField, descending: bool) -> String {
 /// Lists a user's tasks. Pagination is by keyset (sort key, id), so pages
 /// stay consistent while tasks are added or removed between requests.
 pub fn list(db: &Db, user_id: &str, q: &ListQuery) -> Result<Page, Error> {
+    let (sql, params) = list_statement(user_id, q);
+    let rows = db.query(&sql, &params)?;
+    let mut items = rows.iter().map(task_from).collect::<Result<Vec<_>, _>>()?;
+    let next_cursor = if items.len() > q.limit as usize {
+        items.truncate(q.limit as usize);
+        items.last().map(|last| {
+            encode_cursor(
+                q.sort,
+                &Cursor {
+                    key: sort_key(q.sort.field, q.sort.descending, last),
+                    id: last.id.clone(),
+                },
+            )
+        })
+    } else {
+        None
+    };
+    Ok(Page { items, next_cursor })
+}
+
+/// The statement behind `list` (one row more than a page), public so that
+/// a test can read its plan on both backends.
+pub fn list_statement(user_id: &str, q: &ListQuery) -> (String, Vec<Value>) {
     let mut params: Vec<Value> = vec![user_id.into()];
     let param = |v: Value, params: &mut Vec<Value>| {
         params.push(v);
@@ -406,24 +424,7 @@ pub fn list(db: &Db, user_id: &str, q: &ListQuery) -> Result<Page, Error> {
     // One extra row tells whether another page follows.
     let limit = param(Value::Int(i64::from(q.limit) + 1), &mut params);
     sql.push_str(&format!(" ORDER BY {key} {dir}, t.id {dir} LIMIT {limit}"));
-
-    let rows = db.query(&sql, &params)?;
-    let mut items = rows.iter().map(task_from).collect::<Result<Vec<_>, _>>()?;
-    let next_cursor = if items.len() > q.limit as usize {
-        items.truncate(q.limit as usize);
-        items.last().map(|last| {
-            encode_cursor(
-                q.sort,
-                &Cursor {
-                    key: sort_key(q.sort.field, q.sort.descending, last),
-                    id: last.id.clone(),
-                },
-            )
-        })
-    } else {
-        None
-    };
-    Ok(Page { items, next_cursor })
+    (sql, params)
 }
 
 /// `%text%` with LIKE's wildcards in the text escaped.

@@ -29,7 +29,7 @@ fn settings_from(row: &Row, at: usize) -> Result<Settings, Error> {
 
 pub fn insert_user(db: &Db, user: &User, password_hash: &str) -> Result<(), Error> {
     let defaults = Settings::default();
-    db.execute(
+    db.run(
         "INSERT INTO users (id, email, name, password_hash, timezone, agents_enabled,
             in_app_notifications, webhook_url, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8, $8)",
@@ -44,7 +44,6 @@ pub fn insert_user(db: &Db, user: &User, password_hash: &str) -> Result<(), Erro
             Value::Int(user.created_at),
         ],
     )
-    .map(|_| ())
     .map_err(|e| {
         if is_unique_violation(&e) {
             Error::new(
@@ -80,7 +79,7 @@ pub fn get_user(db: &Db, user_id: &str) -> Result<Option<(User, Settings)>, Erro
 }
 
 pub fn update_settings(db: &Db, user_id: &str, s: &Settings, now: i64) -> Result<(), Error> {
-    db.execute(
+    db.run(
         "UPDATE users SET timezone = $2, agents_enabled = $3, in_app_notifications = $4,
             webhook_url = $5, webhook_secret = $6, updated_at = $7 WHERE id = $1",
         &[
@@ -93,7 +92,6 @@ pub fn update_settings(db: &Db, user_id: &str, s: &Settings, now: i64) -> Result
             Value::Int(now),
         ],
     )
-    .map(|_| ())
 }
 
 /// The `client` of a throttle row that counts the account's failures from
@@ -234,21 +232,19 @@ pub fn claim_signin_attempt(
 
 /// Forgets the failures of (`email`, `client`) after a successful sign-in.
 pub fn clear_signin_failures(db: &Db, email: &str, client: &str) -> Result<(), Error> {
-    db.execute(
+    db.run(
         "DELETE FROM signin_throttle WHERE email = $1 AND client = $2",
         &[email.into(), client.into()],
     )
-    .map(|_| ())
 }
 
 /// Takes back one counted attempt that turned out to be a success.
 pub fn uncount_signin_attempt(db: &Db, email: &str, client: &str) -> Result<(), Error> {
-    db.execute(
+    db.run(
         "UPDATE signin_throttle SET failures = failures - 1
          WHERE email = $1 AND client = $2 AND failures > 0",
         &[email.into(), client.into()],
     )
-    .map(|_| ())
 }
 
 #[cfg(test)]
