@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks; each prints its own figures.
-#   scripts/bench.sh api [--backend postgres|sqlite|both] [--clients 32] [--seconds 10]
+#   scripts/bench.sh api [--backend postgres|sqlite|both] [--mode host|spin|both] [--clients 32]
+#                        [--seconds 10] [--large 10000] [--no-native]
 #   scripts/bench.sh events [--backend sqlite|postgres|both] [--rate 1000] [--seconds 10] [--users 64]
 #   scripts/bench.sh instantiate
 # shellcheck source=scripts/lib.sh

@@ -1,8 +1,17 @@
 //! API benchmark: starts `spinhost up` on the compiled components, then
 //! drives create and list with N concurrent keep-alive clients (default 32)
-//! and prints requests/s and p50/p95/p99 latency, on PostgreSQL and SQLite.
+//! and prints requests/s and p50/p95/p99 latency, on PostgreSQL and SQLite,
+//! in two modes: the host as it runs by default, and `--spin-compat`, where
+//! SQLite and the PostgreSQL pool behave as under Spin 3.6 (what `spin up`
+//! users get). Then, per backend and mode, a page of 20 open tasks for one
+//! user with 10,000 tasks; and the same create and list as a native Rust
+//! handler over the same crates and database (`native.rs`), for the cost
+//! of Wasm and of an instance per request.
 //!
-//!   scripts/bench.sh api [--backend postgres|sqlite|both] [--clients 32] [--seconds 10]
+//!   scripts/bench.sh api [--backend postgres|sqlite|both] [--mode host|spin|both]
+//!                        [--clients 32] [--seconds 10] [--large 10000] [--no-native]
+
+mod native;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
@@ -15,17 +24,41 @@ use std::time::{Duration, Instant};
 
 type HttpClient = Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>;
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// `spinhost up` as it runs by default.
+    Host,
+    /// `spinhost up --spin-compat`.
+    SpinCompat,
+}
+
+impl Mode {
+    fn label(self) -> &'static str {
+        match self {
+            Mode::Host => "host",
+            Mode::SpinCompat => "spin-compat",
+        }
+    }
+}
+
 struct Options {
     backends: Vec<Backend>,
+    modes: Vec<Mode>,
     clients: usize,
     seconds: u64,
+    /// Tasks of the one user whose list is measured at scale (0: skip).
+    large: usize,
+    native: bool,
 }
 
 fn parse_args() -> Options {
     let mut o = Options {
         backends: vec![Backend::Postgres, Backend::Sqlite],
+        modes: vec![Mode::Host, Mode::SpinCompat],
         clients: 32,
         seconds: 10,
+        large: 10_000,
+        native: true,
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
@@ -39,8 +72,21 @@ fn parse_args() -> Options {
                     _ => vec![Backend::Postgres, Backend::Sqlite],
                 }
             }
+            "--mode" => {
+                o.modes = match value.as_str() {
+                    "host" => vec![Mode::Host],
+                    "spin" | "spin-compat" => vec![Mode::SpinCompat],
+                    _ => vec![Mode::Host, Mode::SpinCompat],
+                }
+            }
             "--clients" => o.clients = value.parse().expect("--clients N"),
             "--seconds" => o.seconds = value.parse().expect("--seconds N"),
+            "--large" => o.large = value.parse().expect("--large N"),
+            "--no-native" => {
+                o.native = false;
+                i += 1;
+                continue;
+            }
             other => panic!("unknown argument {other}"),
         }
         i += 2;
@@ -52,6 +98,7 @@ fn parse_args() -> Options {
 struct Host {
     child: Child,
     base: String,
+    database: integration_tests::native::Database,
 }
 
 impl Drop for Host {
@@ -61,7 +108,7 @@ impl Drop for Host {
     }
 }
 
-fn start_host(backend: Backend) -> Host {
+fn start_host(backend: Backend, mode: Mode) -> Host {
     let port = {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap().port()
@@ -88,15 +135,26 @@ fn start_host(backend: Backend) -> Host {
     .args(["--variable", "dapr_http_endpoint=http://localhost:9"])
     .stdout(Stdio::null())
     .stderr(Stdio::null());
-    if backend == Backend::Postgres {
-        cmd.args(["--db", &pg::fresh_database("bench")]);
+    if mode == Mode::SpinCompat {
+        cmd.arg("--spin-compat");
     }
+    let database = match backend {
+        Backend::Postgres => {
+            let url = pg::fresh_database("bench");
+            cmd.args(["--db", &url]);
+            integration_tests::native::Database::Postgres(url)
+        }
+        Backend::Sqlite => integration_tests::native::Database::Sqlite(
+            state.join(spinhost::sqlite::DEFAULT_DB_FILE),
+        ),
+    };
     let child = cmd
         .spawn()
         .expect("target/release/spinhost (cargo build --release -p spinhost)");
     let host = Host {
         child,
         base: format!("http://127.0.0.1:{port}"),
+        database,
     };
     let deadline = Instant::now() + Duration::from_secs(120);
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
@@ -152,10 +210,14 @@ impl Stats {
         self.latencies_us[i] as f64 / 1000.0
     }
 
+    fn rate(&self) -> f64 {
+        self.requests as f64 / self.elapsed.as_secs_f64()
+    }
+
     fn print(&self, label: &str) {
         println!(
-            "{label:<22} {:>8.0} req/s   p50 {:>6.2} ms   p95 {:>6.2} ms   p99 {:>6.2} ms   ({} requests, {} errors)",
-            self.requests as f64 / self.elapsed.as_secs_f64(),
+            "{label:<36} {:>7.0} req/s   p50 {:>6.2} ms   p95 {:>6.2} ms   p99 {:>6.2} ms   ({} requests, {} errors)",
+            self.rate(),
             self.percentile(0.50),
             self.percentile(0.95),
             self.percentile(0.99),
@@ -165,19 +227,29 @@ impl Stats {
     }
 }
 
-/// Each client repeats `op` for `seconds` on its own connection.
+/// What each client repeats.
+#[derive(Clone, Copy)]
+enum Op {
+    Create,
+    List,
+}
+
+/// Each client repeats `op` for `seconds` on its own connection; client i
+/// uses `tokens[i % tokens.len()]`.
 async fn run_load(
     client: &HttpClient,
     base: &str,
     tokens: &[String],
+    clients: usize,
     seconds: u64,
-    op: &'static str,
+    op: Op,
 ) -> Stats {
     let start = Instant::now();
     let end = start + Duration::from_secs(seconds);
     let mut tasks = Vec::new();
-    for (i, token) in tokens.iter().enumerate() {
-        let (client, base, token) = (client.clone(), base.to_string(), token.clone());
+    for i in 0..clients {
+        let token = tokens[i % tokens.len()].clone();
+        let (client, base) = (client.clone(), base.to_string());
         tasks.push(tokio::spawn(async move {
             let mut lat = Vec::new();
             let mut errors = 0;
@@ -185,12 +257,19 @@ async fn run_load(
             while Instant::now() < end {
                 let t0 = Instant::now();
                 let (status, _) = match op {
-                    "create" => {
-                        let body = json!({"title": format!("bench task {i}-{n}"), "priority": "high", "tags": ["bench"],
-                                          "dueAt": "2030-01-01T00:00:00Z"});
-                        call(&client, "POST", &format!("{base}/api/v1/tasks"), Some(&token), Some(&body)).await
+                    Op::Create => {
+                        create(&client, &base, &token, &format!("bench task {i}-{n}")).await
                     }
-                    _ => call(&client, "GET", &format!("{base}/api/v1/tasks?limit=20&status=open"), Some(&token), None).await,
+                    Op::List => {
+                        call(
+                            &client,
+                            "GET",
+                            &format!("{base}/api/v1/tasks?limit=20&status=open"),
+                            Some(&token),
+                            None,
+                        )
+                        .await
+                    }
                 };
                 lat.push(t0.elapsed().as_micros() as u64);
                 if !(200..300).contains(&status) {
@@ -217,6 +296,72 @@ async fn run_load(
     }
 }
 
+async fn create(client: &HttpClient, base: &str, token: &str, title: &str) -> (u16, Value) {
+    let body = json!({"title": title, "priority": "high", "tags": ["bench"],
+                      "dueAt": "2030-01-01T00:00:00Z"});
+    call(
+        client,
+        "POST",
+        &format!("{base}/api/v1/tasks"),
+        Some(token),
+        Some(&body),
+    )
+    .await
+}
+
+async fn sign_up(client: &HttpClient, base: &str, users: usize) -> Vec<String> {
+    let mut tokens = Vec::new();
+    for i in 0..users {
+        let email = format!("bench-{i}-{}@example.com", uuid::Uuid::new_v4());
+        let (status, body) = call(
+            client,
+            "POST",
+            &format!("{base}/api/v1/auth/signup"),
+            None,
+            Some(&json!({"email": email, "password": "bench password"})),
+        )
+        .await;
+        assert_eq!(status, 201, "{body}");
+        tokens.push(body["token"].as_str().unwrap().to_string());
+    }
+    tokens
+}
+
+/// Gives one user `count` open tasks (through the API, `clients` at once).
+async fn seed(client: &HttpClient, base: &str, token: &str, count: usize, clients: usize) {
+    let next = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let mut workers = Vec::new();
+    for _ in 0..clients {
+        let (client, base, token, next) = (
+            client.clone(),
+            base.to_string(),
+            token.to_string(),
+            next.clone(),
+        );
+        workers.push(tokio::spawn(async move {
+            loop {
+                let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if n >= count {
+                    break;
+                }
+                let (status, body) =
+                    create(&client, &base, &token, &format!("seeded task {n}")).await;
+                assert_eq!(status, 201, "{body}");
+            }
+        }));
+    }
+    for w in workers {
+        w.await.unwrap();
+    }
+}
+
+fn backend_name(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Postgres => "postgres",
+        Backend::Sqlite => "sqlite",
+    }
+}
+
 fn main() {
     let options = parse_args();
     // The load generator gets one thread; the host (another process) gets
@@ -229,39 +374,94 @@ fn main() {
         "API benchmark: {} concurrent clients, {} s per phase, host = target/release/spinhost",
         options.clients, options.seconds
     );
+    let client: HttpClient = Client::builder(TokioExecutor::new())
+        .pool_max_idle_per_host(options.clients)
+        .build_http();
+    let seconds = options.seconds;
+    let clients = options.clients;
     for backend in &options.backends {
-        let host = start_host(*backend);
-        runtime.block_on(async {
-            let client: HttpClient = Client::builder(TokioExecutor::new())
-                .pool_max_idle_per_host(options.clients)
-                .build_http();
-            let mut tokens = Vec::new();
-            for i in 0..options.clients {
-                let email = format!("bench-{i}-{}@example.com", uuid::Uuid::new_v4());
-                let (status, body) = call(
+        for mode in &options.modes {
+            let name = format!("{} {}", backend_name(*backend), mode.label());
+            let host = start_host(*backend, *mode);
+            let (create_stats, large_token) = runtime.block_on(async {
+                let tokens = sign_up(&client, &host.base, clients).await;
+                // Warm up: connections, pools, page cache.
+                run_load(&client, &host.base, &tokens, clients, 2, Op::Create).await;
+                let created =
+                    run_load(&client, &host.base, &tokens, clients, seconds, Op::Create).await;
+                created.print(&format!("{name} create"));
+                run_load(&client, &host.base, &tokens, clients, seconds, Op::List)
+                    .await
+                    .print(&format!("{name} list 20"));
+                if options.large == 0 {
+                    return (created, None);
+                }
+                let large = sign_up(&client, &host.base, 1).await;
+                seed(&client, &host.base, &large[0], options.large, clients).await;
+                run_load(&client, &host.base, &large, clients, 1, Op::List).await;
+                run_load(&client, &host.base, &large, clients, seconds, Op::List)
+                    .await
+                    .print(&format!("{name} list 20 of {}", options.large));
+                (created, Some(large))
+            });
+            if options.native && *mode == Mode::Host {
+                run_native(
+                    &runtime,
                     &client,
-                    "POST",
-                    &format!("{}/api/v1/auth/signup", host.base),
-                    None,
-                    Some(&json!({"email": email, "password": "bench password"})),
-                )
-                .await;
-                assert_eq!(status, 201, "{body}");
-                tokens.push(body["token"].as_str().unwrap().to_string());
+                    &host,
+                    &name,
+                    &options,
+                    &create_stats,
+                    large_token,
+                );
             }
-            let name = match backend {
-                Backend::Postgres => "postgres",
-                Backend::Sqlite => "sqlite",
-            };
-            // Warm up: connections, pools, page cache.
-            run_load(&client, &host.base, &tokens, 2, "create").await;
-            run_load(&client, &host.base, &tokens, options.seconds, "create")
-                .await
-                .print(&format!("{name} create"));
-            run_load(&client, &host.base, &tokens, options.seconds, "list")
-                .await
-                .print(&format!("{name} list (20/page)"));
-        });
-        drop(host);
+            drop(host);
+        }
     }
+}
+
+/// The same operations on the native handler, over the database the host
+/// just used, with its users and tasks; prints the Wasm/native ratio.
+fn run_native(
+    runtime: &tokio::runtime::Runtime,
+    client: &HttpClient,
+    host: &Host,
+    name: &str,
+    options: &Options,
+    wasm_create: &Stats,
+    large: Option<Vec<String>>,
+) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    native::serve(host.database.clone(), listener);
+    runtime.block_on(async {
+        let tokens = sign_up(client, &host.base, options.clients).await;
+        run_load(client, &base, &tokens, options.clients, 2, Op::Create).await;
+        let created = run_load(
+            client,
+            &base,
+            &tokens,
+            options.clients,
+            options.seconds,
+            Op::Create,
+        )
+        .await;
+        created.print(&format!("{name} native create"));
+        println!(
+            "{name}: Wasm create throughput is {:.2} of native",
+            wasm_create.rate() / created.rate()
+        );
+        if let Some(large) = large {
+            run_load(
+                client,
+                &base,
+                &large,
+                options.clients,
+                options.seconds,
+                Op::List,
+            )
+            .await
+            .print(&format!("{name} native list 20 of {}", options.large));
+        }
+    });
 }
