@@ -230,11 +230,32 @@ fn expired_forged_and_signed_out_tokens(app: &TestApp) {
         app.get("/api/v1/auth/me", Some("garbage")).error_code(401),
         "invalid_token"
     );
+    // The busiest endpoints answer the same, and write nothing.
+    let unsaved = json!({"title": "must not be saved"});
+    assert_eq!(
+        app.get("/api/v1/tasks", Some(&invented)).error_code(401),
+        "session_ended"
+    );
+    assert_eq!(
+        app.send_json("POST", "/api/v1/tasks", Some(&invented), &unsaved)
+            .error_code(401),
+        "session_ended"
+    );
+    assert!(app.list_all(&user, "").is_empty(), "nothing was saved");
     let out = app.request("POST", "/api/v1/auth/signout", Some(&user.token), &[], None);
     assert_eq!(out.status, 204);
     assert!(out.header("set-cookie").unwrap().contains("Max-Age=0"));
     assert_eq!(
         app.get("/api/v1/auth/me", Some(&user.token))
+            .error_code(401),
+        "session_ended"
+    );
+    assert_eq!(
+        app.get("/api/v1/tasks", Some(&user.token)).error_code(401),
+        "session_ended"
+    );
+    assert_eq!(
+        app.send_json("POST", "/api/v1/tasks", Some(&user.token), &unsaved)
             .error_code(401),
         "session_ended"
     );
