@@ -4,11 +4,11 @@
 #   k8s/render.sh <local|doks> [IMAGE]
 #
 # IMAGE (e.g. ghcr.io/acme/taskmanager:<sha> or ...@sha256:<digest>) pins the
-# Spin app every SpinApp runs. The Dapr resources live in ../dapr, outside
-# the kustomization roots, so kustomize runs with
-# --load-restrictor LoadRestrictionsNone. `kubectl apply -k` has no such
-# flag: deploy by piping this output into `kubectl apply -f -` (deploy.sh).
-# The tests (scripts/test-manifests.sh) render through this same script.
+# Spin app every SpinApp runs. Without IMAGE this is exactly
+# `kubectl kustomize k8s/overlays/<overlay>`, what `kubectl apply -k` reads
+# (the Dapr resources in ../dapr are a kustomization of their own, so no
+# loader option is needed). deploy.sh applies this output; the tests
+# (scripts/test-manifests.sh) render through this same script.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -24,7 +24,7 @@ if [ -z "$overlay" ] || [ ! -f "$here/overlays/$overlay/kustomization.yaml" ]; t
 fi
 
 if [ -z "$image" ]; then
-    exec "$kubectl" kustomize --load-restrictor LoadRestrictionsNone "$here/overlays/$overlay"
+    exec "$kubectl" kustomize "$here/overlays/$overlay"
 fi
 
 # The image as kustomize wants it: a name plus a tag or a digest.
@@ -56,4 +56,4 @@ trap 'rm -rf "$work"' EXIT
         echo "    newTag: $tag"
     fi
 } > "$work/kustomization.yaml"
-"$kubectl" kustomize --load-restrictor LoadRestrictionsNone "$work"
+"$kubectl" kustomize "$work"

@@ -66,9 +66,10 @@ def spin():
 
 @pytest.fixture(scope="session")
 def dapr_files():
-    """{file name: [objects]} of the shared Dapr resources."""
+    """{file name: [objects]} of the shared Dapr resources (the directory's
+    kustomization.yaml, which makes it a Kustomize base, is not one)."""
     return {p.name: [d for d in yaml.safe_load_all(p.read_text()) if d]
-            for p in sorted((ROOT / "dapr").glob("*.yaml"))}
+            for p in sorted((ROOT / "dapr").glob("*.yaml")) if p.name != "kustomization.yaml"}
 
 
 @pytest.fixture(scope="session")

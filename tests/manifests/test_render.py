@@ -3,12 +3,14 @@ object it holds validates against its schema."""
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
 import yaml
 
 import checks
 import schemas
-from conftest import OVERLAYS, ROOT, render
+from conftest import KUBECTL, OVERLAYS, ROOT, render
 
 # Platform objects whose CRDs are neither in the shared set nor covered by
 # a structural schema of ours: only parsed, not schema-validated.
@@ -29,6 +31,20 @@ def test_overlay_validates(overlay, rendered, crds):
     assert objects, f"{overlay} renders nothing"
     problems = [p for o in objects for p in schemas.validate_object(o, crds)]
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_apply_k_reads_the_overlay_as_rendered(overlay, rendered):
+    """`kubectl apply -k k8s/overlays/<overlay>` works: kustomize with its
+    default load restrictions (what apply -k uses) renders the overlay, to
+    the same objects the deploy renders, Dapr resources included."""
+    proc = subprocess.run([KUBECTL, "kustomize", str(ROOT / "k8s" / "overlays" / overlay)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    objects = [d for d in yaml.safe_load_all(proc.stdout) if d]
+    assert objects == rendered(overlay)
+    kinds = {o["kind"] for o in objects if o["apiVersion"].startswith("dapr.io/")}
+    assert {"Component", "Subscription", "Resiliency"} <= kinds
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)

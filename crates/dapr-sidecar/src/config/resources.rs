@@ -11,7 +11,9 @@
 //!   a time.
 //! - `Resiliency` (`dapr.io/v1alpha1`).
 //!
-//! Other kinds (Configuration, HTTPEndpoint, …) are skipped. A resource whose
+//! Other kinds (Configuration, HTTPEndpoint, …) are skipped with a warning;
+//! documents that are not Dapr's at all (another apiVersion, such as the
+//! directory's `kustomization.yaml`) silently, as Dapr does. A resource whose
 //! root `scopes` is non-empty and does not list this app id is skipped, as
 //! Dapr does. A sidecar hosting several app ids reads the files once and
 //! keeps one view per app id ([`Resources::load_dirs_for`]).
@@ -641,6 +643,9 @@ impl Resources {
             ("Component" | "Subscription" | "Resiliency", other) => {
                 bail!("{where_}: unsupported apiVersion {other:?} for {kind}")
             }
+            // Not a Dapr document at all (the directory is also a
+            // Kustomize base: its kustomization.yaml): as Dapr, skip it.
+            _ if !api.starts_with("dapr.io/") => {}
             _ => self.warnings.push(format!(
                 "{where_}: kind {kind:?} is not used by this sidecar; skipped"
             )),
@@ -828,5 +833,36 @@ mod tests {
         assert!(p.can_publish("t1"));
         assert!(!p.can_publish("t2"), "protected needs an explicit scope");
         assert!(!p.can_publish("t3"), "not in allowedTopics");
+    }
+
+    #[test]
+    fn documents_that_are_not_dapr_resources_are_skipped_silently() {
+        let res = Resources::from_yaml(
+            "apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources: [pubsub.yaml]
+---
+apiVersion: dapr.io/v1alpha1
+kind: Configuration
+metadata: {name: tracing}
+spec: {}
+",
+            "app",
+        )
+        .unwrap();
+        assert_eq!(res.warnings.len(), 1, "{:?}", res.warnings);
+        assert!(res.warnings[0].contains("Configuration"));
+    }
+
+    #[test]
+    fn the_repository_dapr_directory_loads_without_warnings() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../dapr");
+        let views = Resources::load_dirs_for(&[dir], &["api".to_string()]).unwrap();
+        let unexpected: Vec<_> = views
+            .warnings
+            .iter()
+            .filter(|w| w.contains("kustomization"))
+            .collect();
+        assert!(unexpected.is_empty(), "{unexpected:?}");
     }
 }
