@@ -189,6 +189,80 @@ fn relay_delivers_what_was_published_while_the_sidecar_was_down(backend: Backend
     }
 }
 
+/// The operator's view of `poison-1`: listed, shown with its event,
+/// replayed (the sidecar delivers it again, it fails again and is counted,
+/// not duplicated), discarded. Only with the admin token.
+fn operate_on_the_dead_letter(system: &System, user: &integration_tests::User) {
+    let app = &system.app;
+    assert_eq!(
+        app.get("/admin/dead-letters", Some(&user.token))
+            .error_code(401),
+        "unauthorized"
+    );
+    let list = app.admin("GET", "/admin/dead-letters");
+    assert_eq!(list.status, 200);
+    let items = list.json()["items"].as_array().unwrap().clone();
+    assert!(items.iter().any(|l| l["id"] == "poison-1"
+        && l["topic"] == "tasks-lifecycle"
+        && l["type"] == "tasks.created"
+        && l["replays"] == 0));
+    // The CLI (`spinhost dead-letters list`) reads the same.
+    let (method, path) = spinhost::admin::request_for("list", None).unwrap();
+    let (status, body) = tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(spinhost::admin::call(
+            &app.base,
+            integration_tests::TEST_ADMIN_API_TOKEN,
+            method,
+            &path,
+        ))
+        .unwrap();
+    assert_eq!(status, 200);
+    assert!(body.contains("poison-1"), "{body}");
+    let shown = app.admin("GET", "/admin/dead-letters/poison-1");
+    assert_eq!(shown.status, 200);
+    assert_eq!(shown.json()["event"]["id"], "poison-1");
+    let deliveries = || {
+        system
+            .sidecar()
+            .dead_letters()
+            .iter()
+            .filter(|d| d.event["id"] == "poison-1")
+            .count()
+    };
+    let before = deliveries();
+    let replayed = app.admin("POST", "/admin/dead-letters/poison-1/replay");
+    assert_eq!(replayed.status, 202, "{}", replayed.json());
+    assert_eq!(replayed.json()["replays"], 1);
+    system.wait_for(Duration::from_secs(5), || {
+        (deliveries() > before).then_some(())
+    });
+    assert_eq!(
+        system.count("SELECT COUNT(*) FROM dead_letters WHERE id = 'poison-1'"),
+        1,
+        "dead-lettered again, recorded once"
+    );
+    assert_eq!(
+        app.admin("GET", "/admin/dead-letters/poison-1/replay")
+            .status,
+        405
+    );
+    assert_eq!(
+        app.admin("DELETE", "/admin/dead-letters/poison-1").status,
+        204
+    );
+    assert_eq!(
+        app.admin("GET", "/admin/dead-letters/poison-1")
+            .error_code(404),
+        "not_found"
+    );
+    assert_eq!(
+        app.admin("POST", "/admin/dead-letters/poison-1/replay")
+            .status,
+        404
+    );
+}
+
 fn poison_event_is_dead_lettered_and_recorded(backend: Backend) {
     let system = System::start(backend, true);
     let user = system.app.sign_up();
@@ -217,6 +291,7 @@ fn poison_event_is_dead_lettered_and_recorded(backend: Backend) {
         "SELECT COUNT(*) FROM dead_letters WHERE id = 'poison-1' AND topic = 'tasks-lifecycle'",
     );
     assert_eq!(topic, 1, "the letter names the topic it failed on");
+    operate_on_the_dead_letter(&system, &user);
     // A healthy event for the same user still flows.
     let task = system.app.create_task(
         &user,

@@ -17,6 +17,8 @@ pub mod webhook;
 pub const TEST_AUTH_SECRET: &str = "integration-test-secret-0123456789";
 /// What the sidecar presents to the app's internal routes (Dapr's APP_API_TOKEN).
 pub const TEST_APP_API_TOKEN: &str = "test-app-api-token-0123456789";
+/// The operators' token for `/admin/...` in every test host.
+pub const TEST_ADMIN_API_TOKEN: &str = "test-admin-api-token-0123456789";
 /// What the app presents to the sidecar (Dapr's DAPR_API_TOKEN).
 pub const TEST_DAPR_API_TOKEN: &str = "test-dapr-api-token-0123456789";
 
@@ -76,6 +78,10 @@ impl HostSetup {
         // Internal routes refuse every call without the tokens, as in
         // production; the embedded sidecar takes them from these variables.
         variables.insert("app_api_token".to_string(), TEST_APP_API_TOKEN.to_string());
+        variables.insert(
+            "admin_api_token".to_string(),
+            TEST_ADMIN_API_TOKEN.to_string(),
+        );
         variables.insert(
             "dapr_api_token".to_string(),
             TEST_DAPR_API_TOKEN.to_string(),
@@ -270,6 +276,11 @@ impl TestApp {
             &[("dapr-api-token", TEST_APP_API_TOKEN)],
             body.map(|b| ("application/json", b.to_string().into_bytes())),
         )
+    }
+
+    /// Calls an operator route (`/admin/...`) with the admin token.
+    pub fn admin(&self, method: &str, path: &str) -> Resp {
+        self.request(method, path, Some(TEST_ADMIN_API_TOKEN), &[], None)
     }
 
     pub fn get(&self, path: &str, token: Option<&str>) -> Resp {

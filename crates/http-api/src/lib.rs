@@ -276,6 +276,31 @@ pub fn check_app_token(req: &Request) -> Result<(), Error> {
     }
 }
 
+/// Operator routes (`/admin/...`, never forwarded by the public gateway)
+/// need `Authorization: Bearer <admin_api_token>`, a secret variable of
+/// their own. Unset, they refuse every call.
+pub fn check_admin_token(req: &Request) -> Result<(), Error> {
+    let expected = config::var_or_empty("admin_api_token");
+    if expected.is_empty() {
+        return Err(Error::new(
+            ErrorKind::Unavailable,
+            "admin_api_token_unset",
+            "operator routes need the admin_api_token variable",
+        ));
+    }
+    let presented = req
+        .header("authorization")
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    if constant_time_eq(presented.as_bytes(), expected.as_bytes()) {
+        Ok(())
+    } else {
+        Err(Error::unauthorized(
+            "this route is for operators: send Authorization: Bearer <admin_api_token>",
+        ))
+    }
+}
+
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

@@ -15,10 +15,12 @@
 //! # Ok(()) }
 //! ```
 
+pub mod admin;
 pub mod allowed_hosts;
 mod app;
 pub mod cache;
 pub mod host;
+pub mod local_http;
 pub mod manifest;
 pub mod outbound;
 pub mod pg;

@@ -38,6 +38,23 @@ enum Command {
     Routes(ManifestArg),
     /// Compile every component and check that the host provides all its imports.
     Check(CheckArgs),
+    /// The app's dead letters: list, show, replay or discard them (the
+    /// app's /admin/dead-letters routes; runbook in k8s/README.md).
+    DeadLetters(DeadLettersArgs),
+}
+
+#[derive(Args, Debug)]
+struct DeadLettersArgs {
+    /// list [CURSOR] | show ID | replay ID | discard ID
+    operation: String,
+    /// The dead letter's id (for list: the nextCursor of the previous page).
+    argument: Option<String>,
+    /// The app's URL.
+    #[arg(long, default_value = "http://127.0.0.1:3000")]
+    app: String,
+    /// The app's admin_api_token (locally: .spin/admin_api_token).
+    #[arg(long, env = "ADMIN_API_TOKEN", hide_env_values = true)]
+    admin_api_token: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -178,7 +195,33 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Events(EventsCommand::Tail(args)) => tail(args),
         Command::Routes(args) => routes(args),
         Command::Check(args) => check(args),
+        Command::DeadLetters(args) => dead_letters(args),
     }
+}
+
+fn dead_letters(args: DeadLettersArgs) -> Result<ExitCode> {
+    let token = match args.admin_api_token {
+        Some(token) => token,
+        None => std::fs::read_to_string(".spin/admin_api_token")
+            .context("no --admin-api-token, ADMIN_API_TOKEN or .spin/admin_api_token")?
+            .trim()
+            .to_string(),
+    };
+    let (method, path) = spinhost::admin::request_for(&args.operation, args.argument.as_deref())?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let (status, body) =
+        runtime.block_on(spinhost::admin::call(&args.app, &token, method, &path))?;
+    if !body.is_empty() {
+        println!("{body}");
+    }
+    Ok(if (200..300).contains(&status) {
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("{method} {path}: HTTP {status}");
+        ExitCode::FAILURE
+    })
 }
 
 fn parse_variables(pairs: &[String]) -> Result<HashMap<String, String>> {

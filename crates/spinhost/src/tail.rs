@@ -4,7 +4,6 @@
 use anyhow::{bail, Context, Result};
 use bytes::{Buf, Bytes, BytesMut};
 use http_body_util::{BodyExt, Empty};
-use hyper_util::rt::TokioIo;
 
 pub use dapr_sidecar::DEV_EVENTS_PATH;
 
@@ -18,30 +17,13 @@ pub async fn tail_events(
     connected: impl FnOnce(),
     mut on_event: impl FnMut(&str) -> bool,
 ) -> Result<()> {
-    let url = url::Url::parse(sidecar).with_context(|| format!("{sidecar:?} is not a URL"))?;
-    if url.scheme() != "http" {
-        bail!("{sidecar}: only http:// is supported");
-    }
-    let host = url
-        .host_str()
-        .with_context(|| format!("{sidecar}: no host"))?
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .to_string();
-    let port = url.port_or_known_default().unwrap_or(80);
-    let stream = tokio::net::TcpStream::connect((host.as_str(), port))
-        .await
-        .with_context(|| format!("cannot connect to the sidecar at {sidecar}"))?;
-    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-        .await
-        .context("HTTP handshake with the sidecar failed")?;
-    let connection = tokio::spawn(connection);
-
+    let crate::local_http::Connection {
+        url,
+        authority,
+        mut sender,
+        driver: connection,
+    } = crate::local_http::connect(sidecar, "sidecar").await?;
     let path = format!("{}{}", url.path().trim_end_matches('/'), DEV_EVENTS_PATH);
-    let authority = match url.port() {
-        Some(p) => format!("{}:{p}", url.host_str().unwrap_or_default()),
-        None => url.host_str().unwrap_or_default().to_string(),
-    };
     let mut request = http::Request::get(path)
         .header(http::header::HOST, authority)
         .header(http::header::ACCEPT, "text/event-stream");

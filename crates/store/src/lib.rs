@@ -7,6 +7,7 @@ pub mod changes;
 pub mod consumers;
 pub mod conversations;
 mod db;
+pub mod dead_letters;
 mod migrations;
 pub mod notifications;
 pub mod outbox;

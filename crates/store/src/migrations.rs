@@ -260,6 +260,16 @@ pub(crate) const MIGRATIONS: &[(i64, &[&str])] = &[
              WHERE completed_at IS NULL",
         ],
     ),
+    (
+        9,
+        &[
+            // Dead-letter operations (dead_letters.rs): how often a letter
+            // was replayed, and when last; the listing is newest first.
+            "ALTER TABLE dead_letters ADD COLUMN replays BIGINT NOT NULL DEFAULT 0",
+            "ALTER TABLE dead_letters ADD COLUMN last_replayed_at BIGINT",
+            "CREATE INDEX dead_letters_by_time ON dead_letters (received_at, id)",
+        ],
+    ),
 ];
 
 /// Statements only SQLite runs, after the shared ones of the same version.

@@ -1,0 +1,121 @@
+//! Dead-letter operations for operators (`admin_api_token`; the public
+//! gateway never forwards `/admin`):
+//!   GET    /admin/dead-letters[?before=<cursor>]   newest first, 50 a page
+//!   GET    /admin/dead-letters/:id                 one letter with its event
+//!   POST   /admin/dead-letters/:id/replay          publish it again to its topic
+//!   DELETE /admin/dead-letters/:id                 discard it
+//! A replay publishes the recorded CloudEvent unchanged, original id
+//! included, as a new delivery: consumers that handled it meanwhile skip it
+//! (they keep processed ids), the others get another try. The letter stays
+//! until it is discarded; its `replays` count says what was tried.
+
+use domain::time::now_ms;
+use domain::Error;
+use http_api::{check_admin_token, config, method_not_allowed, Outcome, Reply, Request};
+use serde_json::{json, Value};
+use spin_sdk::http::{IncomingRequest, ResponseOutparam};
+use spin_sdk::http_component;
+use store::dead_letters::{self, DeadLetter};
+use store::Db;
+
+const PAGE: i64 = 50;
+const LETTER_ROUTE: &str = "/admin/dead-letters/:id";
+
+#[http_component]
+async fn handle(req: IncomingRequest, out: ResponseOutparam) {
+    http_api::serve_async("dead-letters", req, out, route).await
+}
+
+async fn route(req: Request) -> Result<Outcome, Error> {
+    check_admin_token(&req)?;
+    let rest = req
+        .path
+        .trim_end_matches('/')
+        .strip_prefix("/admin/dead-letters")
+        .unwrap_or_default()
+        .to_string();
+    let db = Db::open(&config::var("db_url")?)?;
+    match (
+        req.method.as_str(),
+        rest.matches('/').count(),
+        rest.ends_with("/replay"),
+    ) {
+        ("GET", 0, _) => list(&db, &req),
+        (_, 0, _) => Err(method_not_allowed("GET")),
+        ("GET", 1, _) => Ok(Reply::json(200, &view(&find(&db, &req)?, true)).into()),
+        ("DELETE", 1, _) => {
+            let id = req.path_param(LETTER_ROUTE, "id")?;
+            if !dead_letters::discard(&db, &id)? {
+                return Err(Error::not_found("dead letter"));
+            }
+            Ok(Reply::no_content().into())
+        }
+        (_, 1, _) => Err(method_not_allowed("GET, DELETE")),
+        ("POST", 2, true) => replay(&db, &req).await,
+        (_, 2, true) => Err(method_not_allowed("POST")),
+        _ => Err(Error::not_found("endpoint")),
+    }
+}
+
+fn list(db: &Db, req: &Request) -> Result<Outcome, Error> {
+    let before = req
+        .query
+        .iter()
+        .find(|(k, _)| k == "before")
+        .map(|(_, v)| parse_cursor(v))
+        .transpose()?;
+    let letters = dead_letters::list(db, before.as_ref().map(|(at, id)| (*at, id.as_str())), PAGE)?;
+    let next = (letters.len() as i64 == PAGE)
+        .then(|| {
+            letters
+                .last()
+                .map(|l| format!("{}:{}", l.received_at, l.id))
+        })
+        .flatten();
+    let items: Vec<Value> = letters.iter().map(|l| view(l, false)).collect();
+    Ok(Reply::json(200, &json!({ "items": items, "nextCursor": next })).into())
+}
+
+fn parse_cursor(text: &str) -> Result<(i64, String), Error> {
+    text.split_once(':')
+        .and_then(|(at, id)| Some((at.parse().ok()?, id.to_string())))
+        .ok_or_else(|| Error::bad_request("bad_cursor", "before must be a nextCursor value"))
+}
+
+fn find(db: &Db, req: &Request) -> Result<DeadLetter, Error> {
+    let id = req.path_param(LETTER_ROUTE, "id")?;
+    dead_letters::get(db, &id)?.ok_or_else(|| Error::not_found("dead letter"))
+}
+
+async fn replay(db: &Db, req: &Request) -> Result<Outcome, Error> {
+    let letter = find(db, req)?;
+    let envelope: Value = serde_json::from_str(&letter.payload).unwrap_or_default();
+    let partition_key = letter.user_id.clone().unwrap_or_else(|| letter.id.clone());
+    events::Publisher::from_variables()
+        .publish(
+            &letter.topic,
+            &partition_key,
+            &letter.payload,
+            envelope["traceparent"].as_str(),
+        )
+        .await?;
+    dead_letters::mark_replayed(db, &letter.id, now_ms())?;
+    let replayed = dead_letters::get(db, &letter.id)?.unwrap_or(letter);
+    Ok(Reply::json(202, &view(&replayed, false)).into())
+}
+
+fn view(l: &DeadLetter, with_event: bool) -> Value {
+    let mut v = json!({
+        "id": l.id,
+        "topic": l.topic,
+        "type": l.event_type,
+        "userId": l.user_id,
+        "receivedAt": domain::time::format_ms(l.received_at),
+        "replays": l.replays,
+        "lastReplayedAt": l.last_replayed_at.map(domain::time::format_ms),
+    });
+    if with_event {
+        v["event"] = serde_json::from_str(&l.payload).unwrap_or(Value::String(l.payload.clone()));
+    }
+    v
+}
