@@ -15,6 +15,7 @@
 #
 # Secret               keys                 read by
 # taskmanager-auth     secret               SpinApp variable auth_secret
+# taskmanager-admin    token                SpinApp variable admin_api_token (/admin/dead-letters)
 # taskmanager-db       url                  SpinApp variable db_url
 # taskmanager-llm      api_key              SpinApp variable llm_api_key (LLM_API_KEY; empty: parser only)
 # dapr-api-token       token                variable dapr_api_token, dapr.io/api-token-secret
@@ -35,6 +36,7 @@ need kubectl
 ensure_namespace "$APP_NAMESPACE"
 
 ensure_generated_secret taskmanager-auth secret
+ensure_generated_secret taskmanager-admin token
 ensure_generated_secret dapr-api-token token
 ensure_generated_secret dapr-app-token token
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 SHARED_COMPONENTS = {"health"}
 
 # Routes only the Dapr sidecar may call (events, job callbacks, cron
-# bindings), and Dapr's own app endpoints.
-INTERNAL_PREFIXES = ("/events", "/job", "/cron", "/dapr")
+# bindings), Dapr's own app endpoints, and the operators' /admin routes.
+INTERNAL_PREFIXES = ("/events", "/job", "/cron", "/dapr", "/admin")
 
 # Variables that must never be set as plain values, besides the ones
 # spin.toml marks secret: the database URL carries a password.
