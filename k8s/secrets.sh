@@ -16,6 +16,7 @@
 # Secret               keys                 read by
 # taskmanager-auth     secret               SpinApp variable auth_secret
 # taskmanager-admin    token                SpinApp variable admin_api_token (/admin/dead-letters)
+# alert-receiver       url                  doks: the on-call webhook alerts go to (ALERT_WEBHOOK_URL)
 # taskmanager-db       url                  SpinApp variable db_url
 # taskmanager-llm      api_key              SpinApp variable llm_api_key (LLM_API_KEY; empty: parser only)
 # dapr-api-token       token                variable dapr_api_token, dapr.io/api-token-secret
@@ -78,6 +79,10 @@ doks)
     fi
     ensure_secret spin-ca-bundle "ca-certificates.crt=$work/ca-certificates.crt"
     secret_exists kafka-credentials || log "kafka-credentials is missing: run spinkube/kafka.sh"
+    if ! secret_exists alert-receiver; then
+        printf '%s' "${ALERT_WEBHOOK_URL:?set ALERT_WEBHOOK_URL (the on-call webhook alerts are sent to)}" > "$work/alert_url"
+    fi
+    ensure_secret alert-receiver "url=$work/alert_url"
     ;;
 *)
     die "usage: k8s/secrets.sh <local|doks>"

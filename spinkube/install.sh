@@ -100,13 +100,18 @@ step_dapr() {
 step_monitoring() {
     helm repo add prometheus-community https://prometheus-community.github.io/helm-charts --force-update >/dev/null
     # Prometheus picks up every PodMonitor, ServiceMonitor and PrometheusRule
-    # (not only those labelled for this release); Grafana loads dashboards
-    # from ConfigMaps labelled grafana_dashboard in any namespace.
+    # (not only those labelled for this release), Alertmanager every
+    # AlertmanagerConfig as written (no namespace matcher added: the rules
+    # aggregate the namespace label away); Grafana loads dashboards from
+    # ConfigMaps labelled grafana_dashboard in any namespace.
     helm_release kube-prometheus-stack prometheus-community/kube-prometheus-stack \
         "$KUBE_PROMETHEUS_STACK_VERSION" monitoring \
         --set prometheus.prometheusSpec.podMonitorSelectorNilUsesHelmValues=false \
         --set prometheus.prometheusSpec.serviceMonitorSelectorNilUsesHelmValues=false \
         --set prometheus.prometheusSpec.ruleSelectorNilUsesHelmValues=false \
+        --set-json 'alertmanager.alertmanagerSpec.alertmanagerConfigSelector={}' \
+        --set-json 'alertmanager.alertmanagerSpec.alertmanagerConfigNamespaceSelector={}' \
+        --set alertmanager.alertmanagerSpec.alertmanagerConfigMatcherStrategy.type=None \
         --set grafana.sidecar.dashboards.enabled=true \
         --set grafana.sidecar.dashboards.searchNamespace=ALL
     kubectl apply -f "$manifests/otel-collector.yaml"

@@ -700,6 +700,10 @@ def _collect_refs(node, where, add):
         for key, kind in (("secretKeyRef", "Secret"), ("configMapKeyRef", "ConfigMap")):
             if isinstance(node.get(key), dict):
                 add(kind, node[key].get("name"), where)
+        # AlertmanagerConfig receivers name their Secrets as {name, key}.
+        for key in ("urlSecret", "apiURL", "routingKey", "serviceKey"):
+            if isinstance(node.get(key), dict) and "name" in node[key]:
+                add("Secret", node[key]["name"], where)
         if isinstance(node.get("secret"), dict) and "secretName" in node["secret"]:
             add("Secret", node["secret"]["secretName"], where)
         if isinstance(node.get("configMap"), dict) and "name" in node["configMap"]:

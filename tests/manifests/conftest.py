@@ -17,6 +17,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 import checks  # noqa: E402
 import schemas  # noqa: E402
 
+# Kubernetes reads YAML 1.2, where a bare `=` (kustomize writes the
+# AlertmanagerConfig matcher type so) is a string; PyYAML reads it as YAML
+# 1.1's `value` type and has no constructor for it.
+yaml.SafeLoader.add_constructor("tag:yaml.org,2002:value", lambda loader, node: loader.construct_scalar(node))
+
 ROOT = Path(__file__).resolve().parents[2]
 OVERLAYS = sorted(p.name for p in (ROOT / "k8s" / "overlays").iterdir() if (p / "kustomization.yaml").exists())
 KUBECTL = os.environ.get("KUBECTL", "kubectl")

@@ -217,3 +217,21 @@ def test_dashboard_schema():
     assert proc.returncode == 0, proc.stdout + proc.stderr
     placeholders = re.findall(r"\$\{(\w+)\}", (OBS / "dashboards" / "taskmanager.json").read_text())
     assert set(placeholders) <= {"prometheus", "postgres"}
+
+
+def test_every_alert_is_routed_to_a_receiver(rendered):
+    """Alerts reach someone: an AlertmanagerConfig whose route matches every
+    alert the rules define sends them to a receiver with a destination."""
+    objects = rendered("doks")
+    alerts = [r["alert"] for pr in checks.of_kind(objects, "PrometheusRule", "monitoring.coreos.com")
+              for g in pr["spec"]["groups"] for r in g["rules"] if "alert" in r]
+    configs = checks.of_kind(objects, "AlertmanagerConfig", "monitoring.coreos.com")
+    assert alerts and configs
+    route = configs[0]["spec"]["route"]
+    (matcher,) = [m for m in route["matchers"] if m["name"] == "alertname"]
+    assert matcher["matchType"] == "=~"
+    assert all(re.fullmatch(matcher["value"], a) for a in alerts), alerts
+    receivers = {r["name"]: r for r in configs[0]["spec"]["receivers"]}
+    for name in {route["receiver"]} | {r["receiver"] for r in route.get("routes", [])}:
+        assert any(receivers[name].get(k) for k in ("webhookConfigs", "slackConfigs", "pagerdutyConfigs",
+                                                    "emailConfigs")), f"receiver {name} sends nowhere"
