@@ -235,3 +235,21 @@ def test_every_alert_is_routed_to_a_receiver(rendered):
     for name in {route["receiver"]} | {r["receiver"] for r in route.get("routes", [])}:
         assert any(receivers[name].get(k) for k in ("webhookConfigs", "slackConfigs", "pagerdutyConfigs",
                                                     "emailConfigs")), f"receiver {name} sends nowhere"
+
+
+def test_slo_burn_rate_alerts_use_recorded_ratios(rendered):
+    """The availability SLO pages on a fast burn and tickets on a slow one,
+    each over a long and a short window, and every recorded series an alert
+    reads is recorded by a rule."""
+    rules = [r for pr in checks.of_kind(rendered("doks"), "PrometheusRule", "monitoring.coreos.com")
+             for g in pr["spec"]["groups"] for r in g["rules"]]
+    recorded = {r["record"] for r in rules if "record" in r}
+    alerts = {r["alert"]: r for r in rules if "alert" in r}
+    fast, slow = alerts["TaskmanagerErrorBudgetBurnFast"], alerts["TaskmanagerErrorBudgetBurnSlow"]
+    assert fast["labels"]["severity"] == "critical" and slow["labels"]["severity"] == "warning"
+    for rule in alerts.values():
+        for series in re.findall(r"taskmanager:[a-z_]+:rate\w+", rule["expr"]):
+            assert series in recorded, f"{rule['alert']} reads {series}, which no rule records"
+    for alert, windows in ((fast, ("1h", "5m", "6h", "30m")), (slow, ("1d", "2h", "3d", "6h"))):
+        for w in windows:
+            assert f"taskmanager:http_error_ratio:rate{w}" in alert["expr"], (alert["alert"], w)
