@@ -86,7 +86,7 @@ ensure_postgres() {
 ensure_local_secrets() {
     mkdir -p .spin
     local name var
-    for name in auth_secret app_api_token dapr_api_token admin_api_token; do
+    for name in auth_secret app_api_token dapr_api_token admin_api_token metrics_api_token; do
         if [ ! -s ".spin/$name" ]; then
             head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > ".spin/$name"
         fi

@@ -444,14 +444,7 @@ fn completing_a_weekly_task_creates_exactly_one_next_instance(backend: Backend) 
     assert_eq!(task["recurrence"]["rrule"], "FREQ=WEEKLY;BYDAY=MO");
     assert_eq!(task["recurrence"]["timezone"], "Europe/Berlin");
     let id = task["id"].as_str().unwrap();
-    let done = app.request(
-        "POST",
-        &format!("/api/v1/tasks/{id}/complete"),
-        Some(&user.token),
-        &[],
-        None,
-    );
-    assert_eq!(done.status, 200);
+    app.complete_task(&user, id);
     system.settle();
     let open = open_tasks(app, &user);
     assert_eq!(open.len(), 1, "{open:?}");

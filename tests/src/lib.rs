@@ -19,6 +19,8 @@ pub const TEST_AUTH_SECRET: &str = "integration-test-secret-0123456789";
 pub const TEST_APP_API_TOKEN: &str = "test-app-api-token-0123456789";
 /// The operators' token for `/admin/...` in every test host.
 pub const TEST_ADMIN_API_TOKEN: &str = "test-admin-api-token-0123456789";
+/// Prometheus' token for `/metrics` in every test host.
+pub const TEST_METRICS_API_TOKEN: &str = "test-metrics-api-token-0123456789";
 /// What the app presents to the sidecar (Dapr's DAPR_API_TOKEN).
 pub const TEST_DAPR_API_TOKEN: &str = "test-dapr-api-token-0123456789";
 
@@ -81,6 +83,10 @@ impl HostSetup {
         variables.insert(
             "admin_api_token".to_string(),
             TEST_ADMIN_API_TOKEN.to_string(),
+        );
+        variables.insert(
+            "metrics_api_token".to_string(),
+            TEST_METRICS_API_TOKEN.to_string(),
         );
         variables.insert(
             "dapr_api_token".to_string(),
@@ -318,6 +324,19 @@ impl TestApp {
         let resp = self.send_json("POST", "/api/v1/tasks", Some(&user.token), &body);
         assert_eq!(resp.status, 201, "{}", String::from_utf8_lossy(&resp.body));
         resp.json()
+    }
+
+    /// Completes a task through the API (asserting 200); answers the task.
+    pub fn complete_task(&self, user: &User, id: &str) -> Value {
+        let done = self.request(
+            "POST",
+            &format!("/api/v1/tasks/{id}/complete"),
+            Some(&user.token),
+            &[],
+            None,
+        );
+        assert_eq!(done.status, 200, "{:?}", done.json());
+        done.json()
     }
 
     /// Every task of the user, following cursors.

@@ -280,12 +280,33 @@ pub fn check_app_token(req: &Request) -> Result<(), Error> {
 /// need `Authorization: Bearer <admin_api_token>`, a secret variable of
 /// their own. Unset, they refuse every call.
 pub fn check_admin_token(req: &Request) -> Result<(), Error> {
-    let expected = config::var_or_empty("admin_api_token");
+    check_bearer_variable(req, "admin_api_token", "admin_api_token_unset", "operators")
+}
+
+/// `/metrics` needs `Authorization: Bearer <metrics_api_token>` (what the
+/// Prometheus PodMonitor presents): a credential that can read the figures
+/// and do nothing else. Unset, every scrape is refused.
+pub fn check_metrics_token(req: &Request) -> Result<(), Error> {
+    check_bearer_variable(
+        req,
+        "metrics_api_token",
+        "metrics_api_token_unset",
+        "Prometheus",
+    )
+}
+
+fn check_bearer_variable(
+    req: &Request,
+    variable: &'static str,
+    unset_code: &'static str,
+    for_whom: &str,
+) -> Result<(), Error> {
+    let expected = config::var_or_empty(variable);
     if expected.is_empty() {
         return Err(Error::new(
             ErrorKind::Unavailable,
-            "admin_api_token_unset",
-            "operator routes need the admin_api_token variable",
+            unset_code,
+            format!("this route needs the {variable} variable"),
         ));
     }
     let presented = req
@@ -295,9 +316,9 @@ pub fn check_admin_token(req: &Request) -> Result<(), Error> {
     if constant_time_eq(presented.as_bytes(), expected.as_bytes()) {
         Ok(())
     } else {
-        Err(Error::unauthorized(
-            "this route is for operators: send Authorization: Bearer <admin_api_token>",
-        ))
+        Err(Error::unauthorized(format!(
+            "this route is for {for_whom}: send Authorization: Bearer <{variable}>"
+        )))
     }
 }
 

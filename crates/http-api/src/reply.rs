@@ -24,6 +24,18 @@ impl Reply {
         }
     }
 
+    /// A body that is not JSON (`content_type` names it).
+    pub fn text(status: u16, content_type: &str, body: String) -> Reply {
+        Reply {
+            status,
+            headers: vec![
+                ("content-type".into(), content_type.into()),
+                ("cache-control".into(), "no-store".into()),
+            ],
+            body: body.into_bytes(),
+        }
+    }
+
     pub fn no_content() -> Reply {
         Reply {
             status: 204,

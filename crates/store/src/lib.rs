@@ -8,6 +8,7 @@ pub mod consumers;
 pub mod conversations;
 mod db;
 pub mod dead_letters;
+pub mod metrics;
 mod migrations;
 pub mod notifications;
 pub mod outbox;

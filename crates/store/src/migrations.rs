@@ -268,6 +268,12 @@ pub(crate) const MIGRATIONS: &[(i64, &[&str])] = &[
             "ALTER TABLE dead_letters ADD COLUMN replays BIGINT NOT NULL DEFAULT 0",
             "ALTER TABLE dead_letters ADD COLUMN last_replayed_at BIGINT",
             "CREATE INDEX dead_letters_by_time ON dead_letters (received_at, id)",
+            // The metrics endpoint (metrics.rs) counts what happened in the
+            // last hour or day on every scrape: by time, not by user.
+            "CREATE INDEX tasks_by_created ON tasks (created_at)",
+            "CREATE INDEX suggestions_by_time ON suggestions (created_at)",
+            "CREATE INDEX notifications_by_time ON notifications (created_at)",
+            "CREATE INDEX notification_attempts_by_time ON notification_attempts (at)",
         ],
     ),
 ];
