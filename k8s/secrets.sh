@@ -16,6 +16,7 @@
 # Secret               keys                 read by
 # taskmanager-auth     secret               SpinApp variable auth_secret
 # taskmanager-admin    token                SpinApp variable admin_api_token (/admin/dead-letters)
+# taskmanager-metrics  token                SpinApp variable metrics_api_token, the app's PodMonitor (/metrics)
 # alert-receiver       url                  doks: the on-call webhook alerts go to (ALERT_WEBHOOK_URL)
 # taskmanager-db       url                  SpinApp variable db_url
 # taskmanager-llm      api_key              SpinApp variable llm_api_key (LLM_API_KEY; empty: parser only)
@@ -38,6 +39,7 @@ ensure_namespace "$APP_NAMESPACE"
 
 ensure_generated_secret taskmanager-auth secret
 ensure_generated_secret taskmanager-admin token
+ensure_generated_secret taskmanager-metrics token
 ensure_generated_secret dapr-api-token token
 ensure_generated_secret dapr-app-token token
 

@@ -18,6 +18,11 @@ SHARED_COMPONENTS = {"health"}
 # bindings), Dapr's own app endpoints, and the operators' /admin routes.
 INTERNAL_PREFIXES = ("/events", "/job", "/cron", "/dapr", "/admin")
 
+# Paths the gateway must not forward although their component may share a
+# group with public routes: /metrics is for Prometheus, which reaches the
+# pods directly (a NetworkPolicy of its own).
+NEVER_FORWARDED = INTERNAL_PREFIXES + ("/metrics",)
+
 # Variables that must never be set as plain values, besides the ones
 # spin.toml marks secret: the database URL carries a password.
 ALWAYS_SECRET_VARIABLES = {"db_url"}
@@ -355,7 +360,8 @@ def gateway_problems(spin: Spin, objects: list) -> list:
     gateways = {name_of(g) for g in of_kind(objects, "Gateway", "gateway.networking.k8s.io")}
     internal_components = spin.internal_components()
     internal_paths = sorted({sample_path(r) for r, _ in spin.routes if is_internal_path(r)}
-                            | {p + "/x" for p in INTERNAL_PREFIXES} | {"/dapr/subscribe", "/dapr/config"})
+                            | {p + "/x" for p in INTERNAL_PREFIXES} | set(NEVER_FORWARDED)
+                            | {"/dapr/subscribe", "/dapr/config"})
     candidates = []  # (key, forwards, unconstrained, where)
     routes = of_kind(objects, "HTTPRoute", "gateway.networking.k8s.io")
     for route in routes:
@@ -700,8 +706,9 @@ def _collect_refs(node, where, add):
         for key, kind in (("secretKeyRef", "Secret"), ("configMapKeyRef", "ConfigMap")):
             if isinstance(node.get(key), dict):
                 add(kind, node[key].get("name"), where)
-        # AlertmanagerConfig receivers name their Secrets as {name, key}.
-        for key in ("urlSecret", "apiURL", "routingKey", "serviceKey"):
+        # AlertmanagerConfig receivers and PodMonitor authorization name
+        # their Secrets as {name, key}.
+        for key in ("urlSecret", "apiURL", "routingKey", "serviceKey", "credentials"):
             if isinstance(node.get(key), dict) and "name" in node[key]:
                 add("Secret", node[key]["name"], where)
         if isinstance(node.get("secret"), dict) and "secretName" in node["secret"]:

@@ -94,7 +94,7 @@ def prefix(value, backend=None, **match):
     return rule
 
 
-BLOCK = {"matches": [{"path": {"type": "PathPrefix", "value": p}} for p in checks.INTERNAL_PREFIXES]}
+BLOCK = {"matches": [{"path": {"type": "PathPrefix", "value": p}} for p in checks.NEVER_FORWARDED]}
 
 
 # ---------------------------------------------------------------- routing

@@ -201,8 +201,12 @@ def test_dashboard(rendered):
     assert cm["metadata"]["labels"].get("grafana_dashboard") == "1"
     dashboard = json.loads(cm["data"]["taskmanager.json"])
     titles = " | ".join(p["title"].lower() for p in dashboard["panels"])
-    for topic in ("request rate", "latency", "published", "consumed", "lag", "dead letters", "suggestions", "reminders"):
+    for topic in ("request rate", "latency", "published", "consumed", "lag", "dead letters", "suggestions", "reminders",
+                  "tasks created", "active users", "outbox", "deliveries", "cpu", "memory"):
         assert topic in titles, f"the dashboard has no panel on {topic}"
+    # Nothing to add by hand: every panel reads the Prometheus the stack installs.
+    sources = {t["datasource"]["type"] for p in dashboard["panels"] for t in p["targets"]}
+    assert sources == {"prometheus"}, sources
     ids = [p["id"] for p in dashboard["panels"]]
     assert len(ids) == len(set(ids))
 
