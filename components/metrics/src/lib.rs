@@ -61,7 +61,7 @@ fn exposition(f: &Figures) -> String {
     family(
         &mut out,
         "taskmanager_tasks_created",
-        "Tasks created in the window (deleted ones not counted).",
+        "Tasks created in the window (their tasks.created events).",
         &[
             (&[("window", "1h")], n(f.tasks_created_1h)),
             (&[("window", "24h")], n(f.tasks_created_24h)),

@@ -52,7 +52,15 @@ fn count(db: &Db, sql: &str, since: i64) -> Result<i64, Error> {
 
 pub fn figures(db: &Db, now: i64) -> Result<Figures, Error> {
     let (hour, day, week) = (now - HOUR_MS, now - DAY_MS, now - 7 * DAY_MS);
-    let since = "SELECT COUNT(*) FROM tasks WHERE created_at > $1";
+    // From the outbox, which keeps every event for a week: deleted tasks
+    // count too, as they were created.
+    let created = |since: i64| {
+        number(
+            db,
+            "SELECT COUNT(*) FROM outbox WHERE created_at > $1 AND event_type = $2",
+            &[Value::Int(since), domain::event::TASK_CREATED.into()],
+        )
+    };
     let completed = "SELECT COUNT(*) FROM tasks WHERE completed_at > $1";
     let active = "SELECT COUNT(DISTINCT user_id) FROM changes WHERE created_at > $1";
     let unsent = db.query(
@@ -89,8 +97,8 @@ pub fn figures(db: &Db, now: i64) -> Result<Figures, Error> {
         .map(|r| Ok((r.text(0)?, r.text(1)?, r.int(2)?)))
         .collect::<Result<_, Error>>()?;
     Ok(Figures {
-        tasks_created_1h: count(db, since, hour)?,
-        tasks_created_24h: count(db, since, day)?,
+        tasks_created_1h: created(hour)?,
+        tasks_created_24h: created(day)?,
         tasks_completed_1h: count(db, completed, hour)?,
         tasks_completed_24h: count(db, completed, day)?,
         active_users_1d: count(db, active, day)?,

@@ -269,8 +269,11 @@ pub(crate) const MIGRATIONS: &[(i64, &[&str])] = &[
             "ALTER TABLE dead_letters ADD COLUMN last_replayed_at BIGINT",
             "CREATE INDEX dead_letters_by_time ON dead_letters (received_at, id)",
             // The metrics endpoint (metrics.rs) counts what happened in the
-            // last hour or day on every scrape: by time, not by user.
-            "CREATE INDEX tasks_by_created ON tasks (created_at)",
+            // last hour or day on every scrape: by time, not by user. Tasks
+            // created are counted from their events: an index on
+            // tasks.created_at would compete with the per-user list indexes
+            // in the planner (seen in tests/plans.rs).
+            "CREATE INDEX outbox_by_time ON outbox (created_at)",
             "CREATE INDEX suggestions_by_time ON suggestions (created_at)",
             "CREATE INDEX notifications_by_time ON notifications (created_at)",
             "CREATE INDEX notification_attempts_by_time ON notification_attempts (at)",
