@@ -1,6 +1,8 @@
 //! From tokens to an intent. Each command has a small matcher; what no
 //! matcher claims and is not a question becomes a new task.
 
+mod anywhere;
+
 use crate::recur::{self, Rule};
 use crate::text::{self, Tok};
 use crate::when::{self, Clock, When};
@@ -249,7 +251,10 @@ pub(crate) fn parse_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
         .or_else(|| p.delete(t))
         .or_else(|| p.change_to(t))
         .or_else(|| p.list(t));
-    if let Some(out) = found {
+    if let Some(out) = found
+        .or_else(|| p.command_anywhere(t))
+        .or_else(|| p.list_anywhere(t))
+    {
         return out;
     }
     if question || is_question_word(w(t, 0)) || seq(t, 0, &["tell", "me"]) {
@@ -433,7 +438,17 @@ fn cannot_do(all: &[Tok]) -> Option<Out> {
     let for_me = matches!(second, "me")
         && !matches!(
             first,
-            "remind" | "ping" | "notify" | "alert" | "show" | "tell" | "give" | "let" | "ask"
+            "remind"
+                | "ping"
+                | "notify"
+                | "alert"
+                | "nudge"
+                | "remember"
+                | "show"
+                | "tell"
+                | "give"
+                | "let"
+                | "ask"
         )
         || matches!(
             first,
@@ -740,7 +755,57 @@ impl Parser<'_> {
         b: usize,
         extra_tail: &[&[&str]],
     ) -> Result<TaskTarget, Box<Out>> {
-        let whole = words_of(&t[a.min(t.len())..b.min(t.len())]);
+        let (a, b) = (a.min(t.len()), b.min(t.len()));
+        // "the laundry task, it's still wet": the name ends at the clause.
+        let quoted = quoted_tokens(t);
+        let b = (a..b)
+            .find(|&i| {
+                !quoted[i]
+                    && matches!(w(t, i), "," | "?" | ";" | "!" | "(" | "->")
+                    && !words_of(&t[a..i]).is_empty()
+            })
+            .unwrap_or(b);
+        // "undo done on it", "stop the repeats on it", "the task about X".
+        let mut a = a;
+        loop {
+            let before = a;
+            while a < b
+                && matches!(
+                    w(t, a),
+                    "please" | "pls" | "the" | "my" | "about" | "regarding"
+                )
+            {
+                a += 1;
+            }
+            if a + 1 < b
+                && matches!(
+                    w(t, a),
+                    "done"
+                        | "repeats"
+                        | "repeating"
+                        | "recurrence"
+                        | "reminders"
+                        | "series"
+                        | "task"
+                )
+                && matches!(w(t, a + 1), "on" | "of" | "for" | "about")
+            {
+                a += 2;
+            }
+            if a == before {
+                break;
+            }
+        }
+        // "the dishes task off my list": the words before "task".
+        if let Some(k) = (a..b).find(|&i| w(t, i) == "task") {
+            if k > a && k + 1 < b && !quoted[k] {
+                let before = words_of(&t[a..k]);
+                if !before.is_empty() && !PRONOUNS.contains(&before.as_str()) {
+                    return self.target(t, a, k, extra_tail);
+                }
+            }
+        }
+        let whole = words_of(&t[a..b]);
         if whole.is_empty() || PRONOUNS.contains(&whole.as_str()) {
             return self.last_task();
         }
@@ -1584,10 +1649,13 @@ impl Parser<'_> {
     }
 
     fn reschedule_to(&self, t: &[Tok], a: usize, b: usize, wn: &When) -> Out {
-        let target = match self.target(t, a, b, &[]) {
-            Ok(x) => x,
-            Err(o) => return *o,
-        };
+        match self.target(t, a, b, &[]) {
+            Ok(target) => self.reschedule_target(target, wn),
+            Err(o) => *o,
+        }
+    }
+
+    fn reschedule_target(&self, target: TaskTarget, wn: &When) -> Out {
         let m = match wn.resolve(self.clk) {
             Ok(m) => m,
             Err(r) => return refuse(format!("I can't read that date: {r}.")),
@@ -1882,7 +1950,10 @@ impl Parser<'_> {
         if matches!(v, "check" | "tick" | "cross") && w(t, n - 1) == "off" && n > 2 {
             return Some(make(1, n - 1));
         }
-        if matches!(v, "completed" | "finished") && n > 1 {
+        if matches!(v, "completed" | "finished")
+            && n > 1
+            && !matches!(w(t, 1), "tasks" | "todos" | "items")
+        {
             return Some(make(1, n));
         }
         if matches!(v, "complete" | "finish") && n > 1 {
@@ -2034,8 +2105,10 @@ impl Parser<'_> {
         let v = w(t, 0);
         let verb_k = match v {
             "show" | "list" | "display" | "view" | "see" | "find" | "search" => 1,
-            "get" | "give" if w(t, 1) == "me" => 2,
-            "look" if w(t, 1) == "up" => 2,
+            "get" | "give" | "tell" if w(t, 1) == "me" => 2,
+            "look" if matches!(w(t, 1), "up" | "for") => 2,
+            "where's" | "wheres" => 1,
+            "where" if matches!(w(t, 1), "is" | "are") => 2,
             "what" | "what's" | "whats" | "which" | "any" | "anything" | "how" | "whatre"
             | "what're" => 0,
             "do" | "have" if w(t, 1) == "i" => 0,
@@ -2077,6 +2150,7 @@ impl Parser<'_> {
             "list",
             "everything",
             "things",
+            "stuff",
             "anything",
             "today",
             "tomorrow",
@@ -2090,7 +2164,7 @@ impl Parser<'_> {
         let has_kw = t
             .iter()
             .any(|x| KEYWORDS.contains(&x.low.as_str()) || x.low.starts_with('#'));
-        if !has_kw && verb_k == 0 {
+        if !has_kw && (verb_k == 0 || v == "tell") {
             return None;
         }
         if !has_kw
@@ -2118,12 +2192,23 @@ impl Parser<'_> {
         {
             f.status = Status::Completed;
         }
+        if f.status != Status::Completed
+            && (seq_any(
+                t,
+                &[&["ticked", "off"], &["checked", "off"], &["crossed", "off"]],
+            ) || has("closed") && !has("open"))
+        {
+            f.status = Status::Completed;
+        }
         if seq_any(
             t,
             &[
                 &["including", "completed"],
                 &["including", "done"],
                 &["even", "completed"],
+                &["open", "and", "closed"],
+                &["closed", "and", "open"],
+                &["open", "and", "done"],
             ],
         ) || (has("all") && (has("completed") || has("done")) && has("and"))
         {
@@ -2139,7 +2224,9 @@ impl Parser<'_> {
                 f.priority = Some(Priority::Urgent);
                 break;
             }
-            if *word == "important" {
+            if *word == "important"
+                || *word == "hi" && matches!(w(t, i + 1), "prio" | "priority" | "pri")
+            {
                 f.priority = Some(Priority::High);
                 break;
             }
@@ -2154,6 +2241,7 @@ impl Parser<'_> {
             f.due_window = Some(DueWindow::Overdue);
         } else if has("today")
             || has("tonight")
+            || seq_any(t, &[&["my", "day"]])
             || has("today's")
             || seq_any(
                 t,
@@ -2184,8 +2272,18 @@ impl Parser<'_> {
                 f.tag = Some(l[i + 1].trim_start_matches('#').to_string());
                 break;
             }
-            if *word == "tag" && i > 0 && matches!(l[i - 1], "with" | "the") && i + 1 < n {
+            if *word == "tag"
+                && i > 0
+                && matches!(l[i - 1], "with" | "the")
+                && i + 1 < n
+                && !text::is_punct(l[i + 1])
+            {
                 f.tag = Some(l[i + 1].trim_start_matches('#').to_string());
+                break;
+            }
+            // "my school tag", "with the kids tag".
+            if *word == "tag" && i >= 2 && matches!(l[i - 2], "my" | "the" | "with") {
+                f.tag = Some(l[i - 1].trim_start_matches('#').to_string());
                 break;
             }
         }
@@ -2204,7 +2302,9 @@ impl Parser<'_> {
                 ) || (l[i] == "related" && w(t, i + 1) == "to")
             })
             .or_else(|| (matches!(l[0], "find" | "search")).then_some(0));
-        if let Some(i) = text_at {
+        if let Some(found) = searched_words(t) {
+            f.text = Some(found.to_lowercase());
+        } else if let Some(i) = text_at {
             let mut a = i + 1;
             if l[i] == "related" {
                 a += 1;
@@ -2247,6 +2347,68 @@ impl Parser<'_> {
         }
         Some(Intent::ListTasks { filter: f }.into())
     }
+}
+
+/// What a search names other than by "about"/"containing": quoted words,
+/// "X in my tasks", "with X in it", "a task for X", "the X task".
+fn searched_words(t: &[Tok]) -> Option<String> {
+    let n = t.len();
+    let quoted = quoted_tokens(t);
+    if let Some(a) = (0..n).find(|&i| quoted[i]) {
+        let b = (a..n).find(|&i| !quoted[i]).unwrap_or(n);
+        return Some(name_text(t, a, b));
+    }
+    let is_list = |i: usize| {
+        matches!(w(t, i), "my" | "the") && matches!(w(t, i + 1), "tasks" | "list" | "todos")
+    };
+    // "look up plumber in my tasks", "anything with the 2027 budget in it".
+    if let Some(k) = (1..n).find(|&i| {
+        w(t, i) == "in"
+            && (is_list(i + 1) || w(t, i + 1) == "it" || seq(t, i + 1, &["the", "title"]))
+    }) {
+        let mut a = k;
+        while a > 0
+            && !matches!(
+                w(t, a - 1),
+                "up" | "for" | "with" | "search" | "find" | "anything" | "something" | ","
+            )
+        {
+            a -= 1;
+        }
+        while a < k && matches!(w(t, a), "the" | "a" | "my") {
+            a += 1;
+        }
+        if a < k {
+            return Some(name_text(t, a, k));
+        }
+    }
+    // "a task for the apartment", "the flat 3B task".
+    if let Some(k) = (0..n).find(|&i| w(t, i) == "task") {
+        if matches!(w(t, k + 1), "for" | "about" | "with" | "on") && k + 2 < n {
+            let mut a = k + 2;
+            while matches!(w(t, a), "the" | "my" | "a") {
+                a += 1;
+            }
+            let b = (a..n).find(|&i| text::is_punct(&t[i].low)).unwrap_or(n);
+            if a < b {
+                return Some(name_text(t, a, b));
+            }
+        }
+        let mut a = k;
+        while a > 0
+            && !matches!(
+                w(t, a - 1),
+                "the" | "my" | "a" | "any" | "where's" | "is" | "every" | "each" | "this"
+            )
+            && !text::is_punct(&t[a - 1].low)
+        {
+            a -= 1;
+        }
+        if a < k && matches!(w(t, a.wrapping_sub(1)), "the" | "my") {
+            return Some(name_text(t, a, k));
+        }
+    }
+    None
 }
 
 /// The first occurrence of a rule at or after now: with a time, the first
@@ -2503,7 +2665,8 @@ impl<'a> Extract<'a> {
             "till", "in", "-", "–", "—", ",", ":", ";", ".", "(", "&", "every", "each", "is",
             "it's", "its", "this", "of", "the",
         ];
-        let mut idx: Vec<usize> = (0..self.t.len()).filter(|&i| !self.used[i]).collect();
+        let idx: Vec<usize> = (0..self.t.len()).filter(|&i| !self.used[i]).collect();
+        let mut idx = without_asides(self.t, &self.locked, idx);
         // Tidying never touches words kept as typed (quoted or kept plain).
         let tidy =
             |i: usize, words: &[&str]| !self.locked[i] && words.contains(&self.t[i].low.as_str());
@@ -2548,6 +2711,187 @@ impl<'a> Extract<'a> {
         };
         text::capitalize(s)
     }
+}
+
+/// Words that ask for the task rather than describe it ("please add it",
+/// "can you note that", "would be great", "thanks a lot").
+const ASIDE_WORDS: &[&str] = &[
+    "please",
+    "pls",
+    "plz",
+    "add",
+    "it",
+    "that",
+    "this",
+    "can",
+    "could",
+    "would",
+    "will",
+    "you",
+    "u",
+    "note",
+    "make",
+    "task",
+    "todo",
+    "to-do",
+    "a",
+    "an",
+    "as",
+    "set",
+    "up",
+    "down",
+    "put",
+    "for",
+    "me",
+    "thanks",
+    "thank",
+    "so",
+    "much",
+    "lot",
+    "great",
+    "nice",
+    "be",
+    "fine",
+    "thx",
+    "cheers",
+    "ok",
+    "okay",
+    "and",
+    "but",
+    "also",
+    "too",
+    "the",
+    "list",
+    "to",
+    "my",
+    "do",
+    "new",
+    "one",
+    "thing",
+    "repeating",
+    "recurring",
+    "weekly",
+    "daily",
+    "monthly",
+    "is",
+    "has",
+    "happen",
+    "needs",
+    "need",
+    "must",
+    "should",
+    "create",
+    "save",
+    "remember",
+    "in",
+    "there",
+    "ty",
+    "appreciated",
+    "kindly",
+    "again",
+    "hey",
+    "now",
+    "just",
+    "really",
+    "thanks!",
+    "lol",
+    "maybe",
+];
+
+/// Opens a remark about the task rather than its name ("…, it keeps
+/// charging me", "…, it's still wet").
+const REMARK_OPENERS: &[&str] = &[
+    "it", "it's", "its", "that's", "thats", "which", "since", "because", "cause", "cuz",
+];
+
+/// What is said in passing: the clauses of a title that only ask for the
+/// task or comment on it, and a first-person lead ("I must", "I have",
+/// "I'd like to") that narrates it. Quoted and kept-plain words are never
+/// dropped; a title is never emptied.
+fn without_asides(t: &[Tok], locked: &[bool], idx: Vec<usize>) -> Vec<usize> {
+    let is_sep = |i: usize| {
+        !locked[i]
+            && matches!(
+                t[i].low.as_str(),
+                "," | "?" | ";" | "." | ":" | "-" | "–" | "—" | "…" | "->"
+            )
+            || !locked[i] && t[i].low.chars().all(|c| c == '!') && !t[i].low.is_empty()
+    };
+    let mut groups: Vec<Vec<usize>> = vec![Vec::new()];
+    for &i in &idx {
+        if is_sep(i) && !groups.last().is_some_and(|g| g.is_empty()) {
+            groups.push(Vec::new());
+        }
+        groups.last_mut().expect("one group").push(i);
+    }
+    let words = |g: &Vec<usize>| -> Vec<usize> {
+        g.iter()
+            .copied()
+            .filter(|&i| !text::is_punct(&t[i].low))
+            .collect()
+    };
+    let aside = |k: usize, g: &Vec<usize>| {
+        let ws = words(g);
+        if ws.iter().any(|&i| locked[i]) {
+            return false;
+        }
+        ws.iter().all(|&i| ASIDE_WORDS.contains(&t[i].low.as_str()))
+            || k > 0
+                && ws
+                    .first()
+                    .is_some_and(|&i| REMARK_OPENERS.contains(&t[i].low.as_str()))
+    };
+    let kept: Vec<Vec<usize>> = groups
+        .iter()
+        .enumerate()
+        .filter(|(k, g)| !aside(*k, g))
+        .map(|(_, g)| g.clone())
+        .collect();
+    if kept.iter().all(|g| words(g).is_empty()) {
+        return idx;
+    }
+    let mut out: Vec<usize> = kept.into_iter().flatten().collect();
+    // "I must close the windows", "I have interview with Mrs. Schulz".
+    const NARRATION: &[&[&str]] = &[
+        &["i", "would", "like", "to"],
+        &["i'd", "like", "to"],
+        &["i", "have", "to"],
+        &["i", "need", "to"],
+        &["i", "want", "to"],
+        &["i", "must"],
+        &["i", "should"],
+        &["i", "will"],
+        &["i'll"],
+        &["i", "have"],
+        &["i"],
+    ];
+    let first_words: Vec<usize> = out
+        .iter()
+        .copied()
+        .skip_while(|&i| text::is_punct(&t[i].low))
+        .collect();
+    for lead in NARRATION {
+        let n = lead.len();
+        let fits = first_words.len() > n + 1
+            && first_words[..n]
+                .iter()
+                .zip(lead.iter())
+                .all(|(&i, w)| !locked[i] && t[i].low == *w)
+            && first_words[..n].windows(2).all(|p| p[0] + 1 == p[1]);
+        if fits {
+            let after = t[first_words[n]].low.as_str();
+            if matches!(
+                after,
+                "am" | "was" | "and" | "or" | "think" | "guess" | "hope" | "feel"
+            ) {
+                break;
+            }
+            let drop: Vec<usize> = first_words[..n].to_vec();
+            out.retain(|i| !drop.contains(i));
+            break;
+        }
+    }
+    out
 }
 
 /// "remind me 15 minutes before", "with a reminder at 9am", "(reminder 1 hour before)".

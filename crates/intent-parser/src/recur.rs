@@ -256,7 +256,10 @@ pub(crate) fn parse_recurrence(t: &[Tok], i: usize) -> Read {
 fn parse_at(t: &[Tok], i: usize) -> Read {
     match w(t, i) {
         "every" | "each" => every(t, i + 1),
-        "daily" => Some((i + 1, Ok(Rule::new(Freq::Daily)))),
+        "daily" => Some(match except_days(t, i + 1) {
+            Some((e, days)) => (e, Ok(Rule::weekly(&days))),
+            None => (i + 1, Ok(Rule::new(Freq::Daily))),
+        }),
         "hourly" => Some((i + 1, Ok(Rule::new(Freq::Hourly)))),
         "weekly" => Some(on_clause(t, i + 1, Rule::new(Freq::Weekly))),
         "biweekly" | "fortnightly" => {
@@ -298,8 +301,79 @@ fn parse_at(t: &[Tok], i: usize) -> Read {
                 None
             }
         }),
-        _ => plural_weekdays(t, i),
+        "from" => weekday_range(t, i + 1),
+        "last" if w(t, i + 1) == "day" && month_tail(t, i + 2).is_some() => {
+            Some(month_days(t, i + 2, vec![-1]))
+        }
+        _ => plural_weekdays(t, i)
+            .or_else(|| weekday_range(t, i))
+            .or_else(|| several_weekdays(t, i)),
     }
+}
+
+/// "Monday to Friday", "mon-fri", "Monday until Friday", "from Monday
+/// through Friday": every day of that stretch of the week.
+fn weekday_range(t: &[Tok], i: usize) -> Read {
+    let (a, b, e) = if let Some((x, y)) = w(t, i).split_once('-') {
+        (text::weekday(x)?.0, text::weekday(y)?.0, i + 1)
+    } else {
+        let a = text::weekday(w(t, i))?.0;
+        if !matches!(
+            w(t, i + 1),
+            "to" | "until" | "till" | "through" | "thru" | "-" | "–"
+        ) {
+            return None;
+        }
+        (a, text::weekday(w(t, i + 2))?.0, i + 3)
+    };
+    let (from, to) = (a.num_days_from_monday(), b.num_days_from_monday());
+    if to <= from {
+        return None;
+    }
+    let days: Vec<Weekday> = (from..=to)
+        .filter_map(|n| Weekday::try_from(n as u8).ok())
+        .collect();
+    Some(day_part_tail(t, e, Rule::weekly(&days)))
+}
+
+/// "tue thu sat", "mon, wed and fri", "tue+fri": two or more weekdays named
+/// together repeat on each of them.
+fn several_weekdays(t: &[Tok], i: usize) -> Read {
+    let (e, days) = weekday_list(t, i)?;
+    // "tue or wed" is a choice, not a repeat.
+    if days.len() < 2 || (i..e).any(|k| w(t, k) == "or") {
+        return None;
+    }
+    Some(day_part_tail(t, e, Rule::weekly(&days)))
+}
+
+/// "except weekends", "but not on Sundays", "excluding Saturday and
+/// Sunday" after a daily rule: every other day of the week.
+fn except_days(t: &[Tok], k: usize) -> Option<(usize, Vec<Weekday>)> {
+    let mut j = k;
+    if w(t, j) == "," {
+        j += 1;
+    }
+    j += match (w(t, j), w(t, j + 1)) {
+        ("except" | "excluding" | "excl" | "without", _) => 1,
+        ("but", "not") => 2,
+        ("not", "on") => 1,
+        _ => return None,
+    };
+    if matches!(w(t, j), "on" | "the" | "for") {
+        j += 1;
+    }
+    use Weekday::*;
+    let (e, skip) = match w(t, j) {
+        "weekends" | "weekend" => (j + 1, vec![Sat, Sun]),
+        "weekdays" | "weekday" => (j + 1, vec![Mon, Tue, Wed, Thu, Fri]),
+        _ => weekday_list(t, j)?,
+    };
+    let days: Vec<Weekday> = [Mon, Tue, Wed, Thu, Fri, Sat, Sun]
+        .into_iter()
+        .filter(|d| !skip.contains(d))
+        .collect();
+    (!days.is_empty()).then_some((e, days))
 }
 
 /// "Mondays and Thursdays" (plural names only).
@@ -316,8 +390,8 @@ fn plural_weekdays(t: &[Tok], i: usize) -> Read {
 fn weekday_list(t: &[Tok], i: usize) -> Option<(usize, Vec<Weekday>)> {
     let mut days = Vec::new();
     let first = w(t, i);
-    if first.contains('/') {
-        for part in first.split('/') {
+    if first.contains('/') || first.contains('+') {
+        for part in first.split(['/', '+']) {
             days.push(text::weekday(part)?.0);
         }
         return Some((i + 1, sorted(days)));
@@ -329,12 +403,10 @@ fn weekday_list(t: &[Tok], i: usize) -> Option<(usize, Vec<Weekday>)> {
         if w(t, n) == "," {
             n += 1;
         }
-        if matches!(w(t, n), "and" | "&" | "or") {
+        if matches!(w(t, n), "and" | "&" | "or" | "+" | "/") {
             n += 1;
         }
-        if n == k {
-            break;
-        }
+        // "mon wed fri": names side by side.
         match text::weekday(w(t, n)) {
             Some((d, _, _)) => {
                 days.push(d);
@@ -427,6 +499,11 @@ fn every(t: &[Tok], j: usize) -> Read {
     if let Some(f) = unit_freq(s) {
         if s.ends_with('s') {
             return None;
+        }
+        if f == Freq::Daily {
+            if let Some((e, days)) = except_days(t, j + 1) {
+                return Some((e, Ok(Rule::weekly(&days))));
+            }
         }
         return Some(on_clause(t, j + 1, Rule::new(f)));
     }

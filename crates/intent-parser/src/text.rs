@@ -167,6 +167,17 @@ const ALIASES: &[(&str, &str)] = &[
     ("tomorows", "tomorrow's"),
     ("tommorows", "tomorrow's"),
     ("evry", "every"),
+    ("tmrw", "tomorrow"),
+    ("tmr", "tomorrow"),
+    ("tmw", "tomorrow"),
+    ("2moro", "tomorrow"),
+    ("2morrow", "tomorrow"),
+    ("tdy", "today"),
+    ("2day", "today"),
+    ("wk", "week"),
+    ("wks", "weeks"),
+    ("whta", "what"),
+    ("wat", "what"),
 ];
 
 fn normalize(low: String) -> String {

@@ -1,0 +1,889 @@
+//! Commands on an existing task said in any order and with asides:
+//! "the tyres task really isn't urgent, can you lower it?", "visa task:
+//! delete", "oops, I ticked off the hairdresser task by mistake, can you
+//! undo that?", "design crit, no more repeats pls".
+//!
+//! The matchers in the parent module read a command that opens the
+//! message. What they leave is read here in two steps: first each clause on
+//! its own with those matchers (the rest being asides or naming the task);
+//! then by what the message is about (a task named with the word "task",
+//! quoted, or as "it"/"that one") and what it asks (a cue word such as
+//! "delete", "done", "no more repeats", "remind", "instead").
+
+use super::{
+    any_word, quoted_tokens, seq, strip_filler, w, words_of, Out, Parser, ASIDE_WORDS,
+    REMARK_OPENERS,
+};
+use crate::text::{self, Tok};
+use crate::when::{self, When};
+use crate::{Intent, Priority, ReminderSpec, TaskTarget};
+
+/// What a message asks to do with a task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ask {
+    Snooze,
+    Stop,
+    Resume,
+    Remind,
+    Rename,
+    Priority,
+    Reschedule,
+    Reopen,
+    Complete,
+    Delete,
+}
+
+/// Punctuation between clauses.
+fn is_break(x: &Tok) -> bool {
+    matches!(
+        x.low.as_str(),
+        "," | "?" | ";" | "." | ":" | "-" | "–" | "—" | "…" | "->" | "=>" | "(" | ")"
+    ) || (!x.low.is_empty() && x.low.chars().all(|c| c == '!'))
+}
+
+/// The clauses of `t` as token ranges, split at punctuation outside quotes.
+fn clauses(t: &[Tok]) -> Vec<(usize, usize)> {
+    let quoted = quoted_tokens(t);
+    let mut out = Vec::new();
+    let mut a = 0;
+    for i in 0..t.len() {
+        if !quoted[i] && is_break(&t[i]) {
+            if i > a {
+                out.push((a, i));
+            }
+            a = i + 1;
+        }
+    }
+    if a < t.len() {
+        out.push((a, t.len()));
+    }
+    out
+}
+
+/// Interjections and remarks that carry nothing for the command.
+const CHATTER: &[&str] = &[
+    "oops",
+    "ugh",
+    "hmm",
+    "hm",
+    "ok",
+    "okay",
+    "so",
+    "well",
+    "oh",
+    "ah",
+    "actually",
+    "honestly",
+    "lol",
+    "yay",
+    "woohoo",
+    "finally",
+    "sorry",
+    "wait",
+    "hey",
+    "hi",
+    "hiya",
+    "psst",
+    "damn",
+    "argh",
+    "great",
+    "cool",
+    "nice",
+    "alright",
+    "right",
+    "now",
+    "not",
+    "yet",
+    "after",
+    "all",
+    "still",
+    "really",
+    "anymore",
+    "happening",
+    "mistake",
+    "by",
+    "pls",
+    "please",
+    "thanks",
+];
+
+/// Words that never start a task's name when walking back from "task".
+const NAME_STOP: &[&str] = &[
+    "i", "you", "we", "can", "could", "would", "will", "please", "pls", "is", "are", "was", "not",
+    "don't", "dont", "need", "want", "on", "for", "about", "to", "from", "of", "mark", "delete",
+    "remove", "rm", "drop", "unmark", "reopen", "put", "set", "move", "make", "strike", "tick",
+    "check", "cross", "close", "complete", "finish", "rename", "call", "snooze", "stop", "resume",
+    "restart", "reminder", "remind", "me", "off", "off", "ticked", "checked", "actually",
+    "honestly", "oops", "and", "but", "so", "ok", "okay", "the", "my", "a", "an", "that", "this",
+    "it", "priority", "prio", "lower", "raise", "bump", "undo", "in", "with",
+];
+
+const PRONOUN_WORDS: &[&str] = &["it", "that", "this", "them"];
+
+/// Words after "it"/"that" that make it the subject of a remark ("it got
+/// cancelled", "that is not happening") rather than the task acted on.
+const SUBJECT_NEXT: &[&str] = &[
+    "is",
+    "was",
+    "got",
+    "has",
+    "keeps",
+    "isn't",
+    "wasn't",
+    "will",
+    "did",
+    "does",
+    "didn't",
+    "doesn't",
+    "'s",
+    "went",
+    "needs",
+    "should",
+    "shouldn't",
+    "can",
+    "can't",
+    "i",
+    "you",
+];
+
+/// A task the message names: "the X task", "the task about X", or quoted.
+fn named_task(t: &[Tok]) -> Option<(usize, usize)> {
+    task_word_name(t).or_else(|| quoted_name(t))
+}
+
+fn quoted_name(t: &[Tok]) -> Option<(usize, usize)> {
+    let quoted = quoted_tokens(t);
+    let a = (0..t.len()).find(|&i| quoted[i])?;
+    let b = (a..t.len()).find(|&i| !quoted[i]).unwrap_or(t.len());
+    Some((a, b))
+}
+
+/// "the X task", "the task about X".
+fn task_word_name(t: &[Tok]) -> Option<(usize, usize)> {
+    let is_task = |i: usize| matches!(w(t, i), "task" | "todo" | "to-do" | "item" | "series");
+    for k in 0..t.len() {
+        if !is_task(k) {
+            continue;
+        }
+        // "the task about X", "task called X".
+        if matches!(
+            w(t, k + 1),
+            "about" | "for" | "called" | "named" | "titled" | "with"
+        ) {
+            let a = k + 2;
+            let b = (a..t.len())
+                .find(|&i| is_break(&t[i]) || matches!(w(t, i), "to" | "as" | "is" | "should"))
+                .unwrap_or(t.len());
+            if b > a {
+                return Some((a, b));
+            }
+        }
+        // "the X task".
+        let mut a = k;
+        while a > 0 && !is_break(&t[a - 1]) && !NAME_STOP.contains(&w(t, a - 1)) {
+            a -= 1;
+        }
+        // "dinner with the müllers task": a name goes on across "the" and
+        // "with" when a name word stands before them.
+        while a >= 2
+            && matches!(w(t, a - 1), "the" | "with" | "for" | "of")
+            && !is_break(&t[a - 2])
+            && !NAME_STOP.contains(&w(t, a - 2))
+        {
+            a -= 2;
+            while a > 0 && !is_break(&t[a - 1]) && !NAME_STOP.contains(&w(t, a - 1)) {
+                a -= 1;
+            }
+        }
+        if a < k && !words_of(&t[a..k]).is_empty() {
+            return Some((a, k));
+        }
+    }
+    None
+}
+
+/// "(can) the oil change be on …", "physio appointment should be …":
+/// the words before the verb that says what should become of them.
+fn subject_name(t: &[Tok]) -> Option<(usize, usize)> {
+    let mut a = 0;
+    while matches!(w(t, a), "can" | "could" | "would" | "will" | "should") {
+        a += 1;
+    }
+    let b = (a + 1..t.len()).find(|&i| {
+        matches!(
+            w(t, i),
+            "be" | "is" | "isn't" | "should" | "needs" | "must" | "has"
+        )
+    })?;
+    if (a..b)
+        .any(|i| is_break(&t[i]) || matches!(w(t, i), "i" | "you" | "we" | "it" | "this" | "that"))
+    {
+        return None;
+    }
+    Some((a, b))
+}
+
+/// Whether the message refers to the task of the previous turn: "it",
+/// "that one", "this task" as the object of the request.
+fn points_back(t: &[Tok]) -> bool {
+    (0..t.len()).any(|i| {
+        let s = w(t, i);
+        let next = w(t, i + 1);
+        if matches!(s, "task" | "one") && matches!(w(t, i.wrapping_sub(1)), "this" | "that" | "the")
+        {
+            return true;
+        }
+        // "this weekend", "that day": a determiner, not the task.
+        if matches!(s, "this" | "that")
+            && !(next.is_empty()
+                || text::is_punct(next)
+                || matches!(
+                    next,
+                    "one"
+                        | "task"
+                        | "todo"
+                        | "reminder"
+                        | "to"
+                        | "for"
+                        | "as"
+                        | "off"
+                        | "on"
+                        | "back"
+                        | "again"
+                        | "instead"
+                        | "please"
+                        | "pls"
+                        | "up"
+                        | "now"
+                        | "away"
+                        | "open"
+                        | "done"
+                        | "low"
+                        | "high"
+                        | "urgent"
+                ))
+        {
+            return false;
+        }
+        // "after I last did it": the subject's own doing.
+        if s == "it" && (1..=3).any(|d| matches!(w(t, i.wrapping_sub(d)), "i" | "i've" | "we")) {
+            return false;
+        }
+        PRONOUN_WORDS.contains(&s) && !SUBJECT_NEXT.contains(&next)
+    })
+}
+
+fn near_any(s: &str, words: &[&str]) -> bool {
+    words
+        .iter()
+        .any(|k| s == *k || (k.len() >= 5 && s.len() >= 4 && text::near(s, k)))
+}
+
+const SERIES: &[&str] = &[
+    "repeat",
+    "repeats",
+    "repeating",
+    "recurring",
+    "recurrence",
+    "recur",
+    "series",
+    "repetition",
+];
+
+/// What the message asks, read from its cue words.
+fn ask_of(t: &[Tok], has_when: bool) -> Option<Ask> {
+    let words: Vec<&str> = t.iter().map(|x| x.low.as_str()).collect();
+    let has = |ws: &[&str]| words.iter().any(|x| near_any(x, ws));
+    let pair = |a: &[&str], b: &[&str]| {
+        words
+            .windows(2)
+            .any(|p| a.contains(&p[0]) && b.contains(&p[1]))
+    };
+    let series = words.iter().any(|x| near_any(x, SERIES));
+    if has(&["snooze", "snoozed"]) || words.contains(&"snoz") || pair(&["again"], &["in"]) {
+        return Some(Ask::Snooze);
+    }
+    if words.contains(&"another")
+        && (0..t.len()).any(|i| w(t, i) == "another" && unit_word(w(t, i + 1)).is_some())
+    {
+        return Some(Ask::Snooze);
+    }
+    if series {
+        let resume = has(&[
+            "resume",
+            "restart",
+            "reactivate",
+            "continue",
+            "unpause",
+            "enable",
+        ]) || pair(&["back"], &["on"])
+            || words.contains(&"again")
+                && !words.contains(&"stop")
+                && !words.contains(&"no")
+                && !words.iter().any(|x| x.ends_with("n't"));
+        if resume {
+            return Some(Ask::Resume);
+        }
+        let stop = has(&["stop", "stopp", "end", "cancel", "pause", "halt", "quit"])
+            || words.contains(&"no")
+            || words.contains(&"anymore")
+            || words
+                .iter()
+                .any(|x| matches!(*x, "shouldn't" | "don't" | "doesn't" | "not" | "never"));
+        if stop {
+            return Some(Ask::Stop);
+        }
+    }
+    if has(&[
+        "remind", "reminder", "remember", "nudge", "heads-up", "notify", "alert",
+    ]) || words.contains(&"ping")
+        || pair(&["heads"], &["up", "-"])
+    {
+        return Some(Ask::Remind);
+    }
+    if has(&["rename", "renamed", "retitle"])
+        || pair(&["call"], &["it", "that", "this"])
+        || words.contains(&"called")
+        || pair(&["the"], &["name"])
+        || words.contains(&"->") && !has_when
+    {
+        return Some(Ask::Rename);
+    }
+    let levels = words.iter().any(|x| {
+        matches!(
+            *x,
+            "urgent" | "important" | "!urgent" | "!high" | "!low" | "!medium" | "asap"
+        )
+    });
+    if has(&["priority", "prio", "deprioritize", "deprioritise"])
+        || levels
+        || (words.contains(&"lower") || words.contains(&"raise") || pair(&["bump"], &["it", "up"]))
+    {
+        return Some(Ask::Priority);
+    }
+    let move_cue = has(&["reschedule", "postpone", "instead"])
+        || words.iter().any(|x| {
+            matches!(
+                *x,
+                "move" | "push" | "shift" | "due" | "date" | "->" | "=>" | "now"
+            )
+        })
+        || pair(
+            &["be", "for"],
+            &["on", "at", "tomorrow", "today", "tonight"],
+        )
+        || pair(&["should", "must"], &["be"]);
+    if has_when && move_cue {
+        return Some(Ask::Reschedule);
+    }
+    let negated_done = words.windows(2).any(|p| {
+        matches!(p[0], "not" | "isn't" | "wasn't" | "aren't" | "never")
+            && matches!(p[1], "done" | "finished" | "complete" | "completed")
+    });
+    if negated_done
+        || has(&["reopen", "unmark", "uncomplete", "undone"])
+        || words.contains(&"undo")
+        || pair(&["open"], &["again"])
+        || pair(&["still"], &["open"])
+    {
+        return Some(Ask::Reopen);
+    }
+    if has(&["done", "finished", "complete", "completed"])
+        || pair(
+            &["tick", "check", "strike", "cross", "ticked"],
+            &["off", "it", "that"],
+        )
+        || words.contains(&"close")
+    {
+        return Some(Ask::Complete);
+    }
+    if has(&["delete", "remove", "erase", "discard", "trash"])
+        || words
+            .iter()
+            .any(|x| matches!(*x, "rm" | "scrap" | "bin" | "ditch"))
+        || words.windows(2).any(|p| p[0] == "drop" && p[1] != "off")
+        || pair(&["throw"], &["away", "out", "it", "that"])
+        || pair(&["get"], &["rid"])
+        || pair(&["not", "don't", "dont"], &["need"])
+    {
+        return Some(Ask::Delete);
+    }
+    None
+}
+
+/// "hour", "minutes" …: minutes per unit.
+fn unit_word(s: &str) -> Option<u32> {
+    match s {
+        "minute" | "minutes" | "min" | "mins" | "m" => Some(1),
+        "hour" | "hours" | "hr" | "hrs" | "h" => Some(60),
+        "day" | "days" | "d" => Some(1440),
+        _ => None,
+    }
+}
+
+/// Whether a word asks for a new task ("add", "note", "create").
+fn asks_to_add(t: &[Tok]) -> bool {
+    clauses(t).iter().any(|&(a, b)| {
+        let c = strip_filler(&t[a..b]);
+        matches!(w(c, 0), "add" | "create" | "note" | "jot")
+            || seq(c, 0, &["put", "down"])
+            || seq(c, 0, &["make", "a", "task"])
+    })
+}
+
+impl Parser<'_> {
+    /// A command on an existing task anywhere in the message, or `None`.
+    pub(super) fn command_anywhere(&self, t: &[Tok]) -> Option<Out> {
+        if asks_to_add(t) {
+            return None;
+        }
+        self.command_in_a_clause(t)
+            .or_else(|| self.command_by_cues(t))
+    }
+
+    /// One clause is a command the opening matchers read; every other
+    /// clause is an aside or names the task.
+    fn command_in_a_clause(&self, t: &[Tok]) -> Option<Out> {
+        let parts = clauses(t);
+        if parts.len() < 2 {
+            return None;
+        }
+        let named = named_task(t);
+        let mut found: Option<(usize, Out)> = None;
+        for (k, &(a, b)) in parts.iter().enumerate() {
+            let c = strip_filler(&t[a..b]);
+            if c.is_empty() {
+                continue;
+            }
+            let out = self
+                .snooze(c)
+                .or_else(|| self.stop_or_resume(c))
+                .or_else(|| self.rename(c))
+                .or_else(|| self.set_priority(c))
+                .or_else(|| self.reopen(c))
+                .or_else(|| self.complete(c))
+                .or_else(|| self.delete(c));
+            if let Some(out) = out {
+                if is_command(&out.intent) {
+                    found = Some((k, out));
+                    break;
+                }
+            }
+        }
+        let (k, mut out) = found?;
+        let others_fit = parts.iter().enumerate().all(|(j, &(a, b))| {
+            j == k
+                || is_aside(&t[a..b])
+                || named.is_some_and(|(x, y)| a <= x && y <= b)
+                || words_of(&t[a..b]).is_empty()
+        });
+        if !others_fit {
+            return None;
+        }
+        if let Some((x, y)) = named {
+            if points_at_last(&out.intent) {
+                if let Ok(target) = self.target(t, x, y, &[]) {
+                    set_target(&mut out.intent, target);
+                }
+            }
+        }
+        Some(out)
+    }
+
+    /// The task by name or pronoun, the request by its cue words.
+    fn command_by_cues(&self, t: &[Tok]) -> Option<Out> {
+        let quoted = quoted_tokens(t);
+        let open: Vec<Tok> = t
+            .iter()
+            .zip(&quoted)
+            .filter(|(_, q)| !**q)
+            .map(|(x, _)| x.clone())
+            .collect();
+        let when = (0..t.len())
+            .filter(|&i| !quoted[i])
+            .find_map(|i| when::parse_when(t, i, self.clk).map(|(e, wn)| (i, e, wn)));
+        let ask = ask_of(&open, when.is_some())?;
+        // A date, repeat or tag the request does not use makes it a new
+        // task ("Clean the garage this weekend, high priority").
+        let uses_when = matches!(ask, Ask::Reschedule | Ask::Remind | Ask::Snooze);
+        let details = (when.is_some() && !uses_when)
+            || (0..t.len()).any(|i| {
+                !quoted[i]
+                    && (crate::recur::parse_recurrence(t, i).is_some()
+                        || t[i].low.starts_with('#') && t[i].low.len() > 1)
+            });
+        // Which ways of naming the task this request may use: by the word
+        // "task" or "it" always; quoted or as the clause before the
+        // request only for requests that cannot open a new task.
+        let arrow = open
+            .iter()
+            .any(|x| matches!(x.low.as_str(), "->" | "=>" | "instead"));
+        let weak_ok = !details && !matches!(ask, Ask::Reschedule) || arrow;
+        let clause_ok =
+            weak_ok && !matches!(ask, Ask::Priority | Ask::Rename | Ask::Reschedule) || arrow;
+        let parts = clauses(t);
+        let target = if let Some((a, b)) = task_word_name(t) {
+            self.target(t, a, b, &[])
+        } else if points_back(&open) && !details {
+            self.last_task()
+        } else if let Some((a, b)) = quoted_name(t).filter(|_| weak_ok) {
+            self.target(t, a, b, &[])
+        } else if let Some((a, b)) = subject_name(t).filter(|_| weak_ok) {
+            self.target(t, a, b, &[])
+        } else if matches!(ask, Ask::Snooze | Ask::Remind) && !details && when.is_none() {
+            // "give me another hour", "nudge me 30 minutes before".
+            self.last_task()
+        } else if clause_ok
+            && parts.len() >= 2
+            && ask_of(&t[parts[0].0..parts[0].1], false).is_none()
+        {
+            let (a, b) = parts[0];
+            if when.as_ref().is_some_and(|(i, _, _)| *i < b) {
+                return None;
+            }
+            self.target(t, a, b, &[])
+        } else {
+            return None;
+        };
+        let target = match target {
+            Ok(x) => x,
+            Err(o) => return Some(*o),
+        };
+        let out: Out = match ask {
+            Ask::Snooze => {
+                let minutes = (0..t.len())
+                    .find_map(|i| {
+                        if w(t, i) == "another" {
+                            return unit_word(w(t, i + 1));
+                        }
+                        let (_, n, u) = when::duration(t, i)?;
+                        u.minutes()
+                            .map(|m| (n as i64 * m).min(u32::MAX as i64) as u32)
+                    })
+                    .unwrap_or(10);
+                Intent::Snooze { target, minutes }.into()
+            }
+            Ask::Stop => Intent::StopSeries { target }.into(),
+            Ask::Resume => Intent::ResumeSeries { target }.into(),
+            Ask::Remind => {
+                let before = (0..t.len()).find_map(|i| super::before_spec(t, i).map(|x| x.1));
+                let spec = if let Some(m) = before {
+                    ReminderSpec::Before { minutes: m }
+                } else if let Some((_, _, wn)) = &when {
+                    match self.reminder_at(wn) {
+                        Ok(s) => s,
+                        Err(o) => return Some(*o),
+                    }
+                } else {
+                    return None;
+                };
+                Intent::AddReminder { target, spec }.into()
+            }
+            Ask::Rename => {
+                let new_title = new_title(t)?;
+                Intent::RenameTask { target, new_title }.into()
+            }
+            Ask::Priority => {
+                let priority = level_in(&open)?;
+                Intent::SetPriority { target, priority }.into()
+            }
+            Ask::Reschedule => {
+                let (_, _, wn) = when?;
+                self.reschedule_target(target, &wn)
+            }
+            Ask::Reopen => Intent::ReopenTask { target }.into(),
+            Ask::Complete => Intent::CompleteTask { target }.into(),
+            Ask::Delete => Intent::DeleteTask { target }.into(),
+        };
+        Some(out)
+    }
+
+    fn reminder_at(&self, wn: &When) -> Result<ReminderSpec, Box<Out>> {
+        let at = wn
+            .reminder_instant(self.clk)
+            .map_err(|r| Box::new(super::refuse(format!("I can't read that time: {r}."))))?;
+        if at < self.clk.now {
+            let has_time = wn.time.is_some() || wn.instant.is_some();
+            return Err(Box::new(super::refuse(super::past_reminder(
+                self.clk, at, has_time,
+            ))));
+        }
+        Ok(ReminderSpec::At {
+            utc_ms: at.timestamp_millis(),
+        })
+    }
+}
+
+fn is_command(i: &Intent) -> bool {
+    matches!(
+        i,
+        Intent::AddReminder { .. }
+            | Intent::CompleteTask { .. }
+            | Intent::ReopenTask { .. }
+            | Intent::RenameTask { .. }
+            | Intent::SetPriority { .. }
+            | Intent::Reschedule { .. }
+            | Intent::DeleteTask { .. }
+            | Intent::StopSeries { .. }
+            | Intent::ResumeSeries { .. }
+            | Intent::Snooze { .. }
+    )
+}
+
+fn target_mut(i: &mut Intent) -> Option<&mut TaskTarget> {
+    match i {
+        Intent::AddReminder { target, .. }
+        | Intent::CompleteTask { target }
+        | Intent::ReopenTask { target }
+        | Intent::RenameTask { target, .. }
+        | Intent::SetPriority { target, .. }
+        | Intent::Reschedule { target, .. }
+        | Intent::DeleteTask { target }
+        | Intent::StopSeries { target }
+        | Intent::ResumeSeries { target }
+        | Intent::Snooze { target, .. } => Some(target),
+        _ => None,
+    }
+}
+
+fn points_at_last(i: &Intent) -> bool {
+    let mut i = i.clone();
+    matches!(target_mut(&mut i), Some(TaskTarget::LastTask(_)))
+}
+
+fn set_target(i: &mut Intent, to: TaskTarget) {
+    if let Some(x) = target_mut(i) {
+        *x = to;
+    }
+}
+
+/// A clause said in passing: asides, interjections, remarks about the task.
+fn is_aside(c: &[Tok]) -> bool {
+    let words: Vec<&str> = c
+        .iter()
+        .filter(|x| !text::is_punct(&x.low))
+        .map(|x| x.low.as_str())
+        .collect();
+    words.is_empty()
+        || words
+            .iter()
+            .all(|x| ASIDE_WORDS.contains(x) || CHATTER.contains(x))
+        || REMARK_OPENERS.contains(&words[0])
+        || matches!(words[0], "i" | "i'm" | "i've" | "we")
+            && !any_word(c, &["task", "todo", "to-do"])
+}
+
+/// The priority a message asks for: a level word, or which way it moves.
+fn level_in(t: &[Tok]) -> Option<Priority> {
+    let words: Vec<&str> = t.iter().map(|x| x.low.as_str()).collect();
+    let negated = words.windows(2).any(|p| {
+        matches!(p[0], "not" | "isn't" | "isnt" | "really" | "no" | "never")
+            && matches!(p[1], "urgent" | "important")
+    }) || words
+        .windows(3)
+        .any(|p| matches!(p[0], "isn't" | "not") && p[1] == "really" && p[2] == "urgent");
+    if negated || words.contains(&"lower") || words.contains(&"deprioritize") {
+        return Some(Priority::Low);
+    }
+    for i in 0..t.len() {
+        let s = w(t, i).trim_start_matches('!');
+        if let Some(p) = level_exact_word(s).or_else(|| super::p_code(s)) {
+            return Some(p);
+        }
+    }
+    if words.contains(&"raise") || words.contains(&"bump") || words.contains(&"important") {
+        return Some(Priority::High);
+    }
+    None
+}
+
+fn level_exact_word(s: &str) -> Option<Priority> {
+    match s {
+        "urgent" | "asap" => Some(Priority::Urgent),
+        "high" | "important" => Some(Priority::High),
+        "medium" | "normal" => Some(Priority::Medium),
+        "low" => Some(Priority::Low),
+        _ => None,
+    }
+}
+
+/// The new name after "->", "to", "called", "the name": quoted if quoted.
+fn new_title(t: &[Tok]) -> Option<String> {
+    let quoted = quoted_tokens(t);
+    let k = (0..t.len()).rev().find(|&i| {
+        !quoted[i]
+            && (matches!(w(t, i), "->" | "=>" | "called" | "to" | "as")
+                || w(t, i) == "name" && w(t, i.wrapping_sub(1)) == "the"
+                || (w(t, i) == "one" || w(t, i) == "it" || w(t, i) == "that")
+                    && w(t, i.wrapping_sub(1)) == "call"
+                || w(t, i) == "that" && w(t, i.wrapping_sub(1)) == "call")
+    })?;
+    let mut b = t.len();
+    // ", can you rename it?" after the new name.
+    if let Some(cut) = (k + 1..t.len()).find(|&i| !quoted[i] && matches!(w(t, i), "," | "?")) {
+        b = cut;
+    }
+    let s = super::quoted_or_text(t, k + 1, b);
+    let s = s.trim_end_matches(['.', '!', ' ']);
+    (!s.is_empty()).then(|| text::capitalize(s))
+}
+
+/// Words of a bare filter: "late tasks", "urgent + overdue?", "#work stuff
+/// due this week", "today?".
+const FILTER_WORDS: &[&str] = &[
+    "tasks",
+    "task",
+    "todos",
+    "todo",
+    "stuff",
+    "things",
+    "items",
+    "everything",
+    "list",
+    "my",
+    "all",
+    "open",
+    "pending",
+    "late",
+    "overdue",
+    "urgent",
+    "important",
+    "high",
+    "low",
+    "medium",
+    "hi",
+    "prio",
+    "priority",
+    "due",
+    "this",
+    "week",
+    "today",
+    "tomorrow",
+    "tonight",
+    "finished",
+    "completed",
+    "done",
+    "closed",
+    "with",
+    "tag",
+    "tagged",
+    "+",
+    "and",
+    "&",
+    "past",
+    "for",
+    "on",
+    "still",
+    "left",
+    "upcoming",
+    "agenda",
+    "the",
+    "?",
+    "now",
+];
+
+const TASK_NOUNS: &[&str] = &[
+    "tasks",
+    "task",
+    "todos",
+    "stuff",
+    "things",
+    "items",
+    "list",
+    "everything",
+    "agenda",
+];
+
+impl Parser<'_> {
+    /// A question about the user's tasks said with asides around it
+    /// ("hiya, anything on for tomorrow?"), after a date ("Today what is
+    /// for me to do?"), or as a bare filter ("late tasks").
+    pub(super) fn list_anywhere(&self, t: &[Tok]) -> Option<Out> {
+        let words: Vec<&str> = t
+            .iter()
+            .map(|x| x.low.as_str())
+            .filter(|x| !matches!(*x, "," | "." | "!"))
+            .collect();
+        let filter_only = !words.is_empty()
+            && words
+                .iter()
+                .all(|x| FILTER_WORDS.contains(x) || x.starts_with('#') && x.len() > 1)
+            && (words.iter().any(|x| TASK_NOUNS.contains(x)) || words.last() == Some(&"?"))
+            && words
+                .iter()
+                .any(|x| !matches!(*x, "my" | "the" | "?" | "all" | "list"));
+        if filter_only {
+            return self.list(&with_verb(t));
+        }
+        let parts = clauses(t);
+        for (k, &(a, b)) in parts.iter().enumerate() {
+            let c = strip_filler(&t[a..b]);
+            // "Today what is for me to do?": the date words go last.
+            let lead = (0..c.len())
+                .take_while(|&i| {
+                    matches!(
+                        w(c, i),
+                        "today" | "tomorrow" | "tonight" | "this" | "week" | "so" | "and"
+                    )
+                })
+                .count();
+            let mut c: Vec<Tok> = c.to_vec();
+            c.rotate_left(lead);
+            let Some(out) = self.list(&c) else { continue };
+            let others_fit = parts.iter().enumerate().all(|(j, &(x, y))| {
+                j == k
+                    || is_aside(&t[x..y])
+                    || is_greeting(&t[x..y])
+                    || self.list(strip_filler(&t[x..y])).is_some()
+            });
+            if others_fit {
+                return Some(out);
+            }
+        }
+        None
+    }
+}
+
+/// "good morning", "hiya", "be honest", "just wondering".
+fn is_greeting(c: &[Tok]) -> bool {
+    const WORDS: &[&str] = &[
+        "good",
+        "morning",
+        "evening",
+        "afternoon",
+        "hi",
+        "hiya",
+        "hey",
+        "hello",
+        "just",
+        "wondering",
+        "be",
+        "honest",
+        "quick",
+        "question",
+        "so",
+        "ok",
+        "okay",
+        "well",
+        "um",
+        "hmm",
+        "there",
+        "yo",
+    ];
+    c.iter()
+        .filter(|x| !text::is_punct(&x.low))
+        .all(|x| WORDS.contains(&x.low.as_str()))
+}
+
+/// `t` with "show" before it, for the list reader.
+fn with_verb(t: &[Tok]) -> Vec<Tok> {
+    let mut v = Vec::with_capacity(t.len() + 1);
+    v.push(Tok {
+        text: String::new(),
+        low: "show".into(),
+        start: 0,
+        end: 0,
+    });
+    v.extend_from_slice(t);
+    v
+}
