@@ -299,15 +299,60 @@ pub fn compare(expected: &Value, actual: &Value) -> Vec<String> {
                         .and_then(Value::as_str)
                         .is_some_and(|d| is_first_occurrence(r, d))
                 });
+            let mut a = a.clone();
             if implied {
-                let mut a = a.clone();
                 a.remove("due");
-                diff_objects(e, &a, "")
-            } else {
-                diff_objects(e, a, "")
             }
+            equate_notations(e, &mut a);
+            diff_objects(e, &a, "")
         }
         _ => vec!["not objects".into()],
+    }
+}
+
+/// Two ways the parser writes what a phrase set may say more briefly:
+/// * "remind me to X at 5pm" is a task due then whose reminder fires then;
+///   a set may leave that reminder out, listing only extra ones;
+/// * a reminder on a day with no time fires at 09:00; a set may give only
+///   the day (`"at": "2026-12-14"`).
+fn equate_notations(e: &Map<String, Value>, a: &mut Map<String, Value>) {
+    let due = a.get("due").and_then(Value::as_str).map(str::to_string);
+    if let Some(Value::Array(rs)) = a.get_mut("reminders") {
+        if e.get("reminders").is_none() {
+            rs.retain(|r| {
+                let at_due = r
+                    .get("at")
+                    .and_then(Value::as_str)
+                    .is_some_and(|x| Some(x) == due.as_deref());
+                let zero = r.get("before").and_then(Value::as_u64) == Some(0);
+                !(at_due || zero)
+            });
+        }
+        if let Some(Value::Array(want)) = e.get("reminders") {
+            for (r, x) in rs.iter_mut().zip(want) {
+                let (Some(got), Some(day)) = (
+                    r.get("at").and_then(Value::as_str),
+                    x.get("at").and_then(Value::as_str),
+                ) else {
+                    continue;
+                };
+                if day.len() == 10 && got == format!("{day}T09:00") {
+                    r["at"] = json!(day);
+                }
+            }
+        }
+        if rs.is_empty() {
+            a.remove("reminders");
+        }
+    }
+    // add_reminder keeps its time at the top level.
+    if let (Some(got), Some(day)) = (
+        a.get("at").and_then(Value::as_str).map(str::to_string),
+        e.get("at").and_then(Value::as_str),
+    ) {
+        if day.len() == 10 && got == format!("{day}T09:00") {
+            a.insert("at".into(), json!(day));
+        }
     }
 }
 

@@ -97,6 +97,7 @@ const FRONT_FILLER: &[&[&str]] = &[
     &["i", "need", "you", "to"],
     &["go", "ahead", "and"],
     &["assistant"],
+    &["!"],
     &[","],
     &[":"],
     &["-"],
@@ -233,6 +234,11 @@ pub(crate) fn parse_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
         return Intent::Confirm { accepted: false }.into();
     }
     let p = Parser { ctx, clk };
+    // "lol I've been slacking, can you add …": the request after a preamble.
+    let t = match p.request_after_preamble(t) {
+        Some(k) => &t[k..],
+        None => t,
+    };
     if let Some(out) = p.add_prefix(t) {
         return out;
     }
@@ -819,6 +825,39 @@ impl Parser<'_> {
 
     // ---------------------------------------------------------------- add
 
+    /// Where a request to add or remind starts after a preamble that says
+    /// nothing about the task's date, repeat or priority: "I borrowed
+    /// Anna's camera ages ago, oops. add give Anna her camera back",
+    /// "reading goal: can you remind me to read every monday".
+    fn request_after_preamble(&self, t: &[Tok]) -> Option<usize> {
+        let quoted = quoted_tokens(t);
+        for k in 1..t.len() {
+            if quoted[k - 1]
+                || !matches!(w(t, k - 1), "," | "." | "!" | ":" | "?" | ";" | "-" | ")")
+            {
+                continue;
+            }
+            let c = strip_filler(&t[k..]);
+            let start = t.len() - c.len();
+            let asks = matches!(w(c, 0), "add" | "create" | "note" | "jot")
+                || seq(c, 0, &["remind", "me"])
+                || seq(c, 0, &["put", "down"])
+                || w(c, 0) == "put" && any_word(c, &["down", "list"])
+                || seq(c, 0, &["make", "a", "task"]);
+            // "…, please add, but it is not urgent": nothing follows the verb.
+            if !asks || text::is_punct(w(c, 1)) || c.len() < 2 {
+                continue;
+            }
+            let before = &t[..k];
+            if before.iter().any(|x| x.low.starts_with('#')) || self.has_task_details(before, true)
+            {
+                return None;
+            }
+            return Some(start);
+        }
+        None
+    }
+
     /// "add …", "create a task called …", "I need to …", "todo: …".
     fn add_prefix(&self, t: &[Tok]) -> Option<Out> {
         const LEADS: &[&[&str]] = &[
@@ -850,7 +889,25 @@ impl Parser<'_> {
                 return Some(self.add_task(&t[lead.len()..], false));
             }
         }
+        // "put" and "set up" ask for a task only with a list or a task
+        // noun: "put the bins out" and "set up the router" are to-dos.
+        let listy = any_word(t, &["down", "list"]);
+        let put_ok = listy
+            || matches!(
+                w(t, 1),
+                "a" | "an" | "in" | "task" | "reminder" | "\"" | "'" | "“" | "‘"
+            );
+        let set_up_ok = matches!(w(t, 2), "a" | "an" | "new" | "task" | "reminder");
+        if (w(t, 0) == "put" && !put_ok) || (seq(t, 0, &["set", "up"]) && !set_up_ok) {
+            return None;
+        }
+        // "repeat “Timesheet check” on weekdays".
+        if w(t, 0) == "repeat" && t.len() > 1 && self.has_task_details(&t[1..], true) {
+            return Some(self.add_task(&t[1..], false));
+        }
         const VERBS: &[&[&str]] = &[
+            &["put", "down"],
+            &["note", "down"],
             &["add"],
             &["create"],
             &["put"],
@@ -865,6 +922,9 @@ impl Parser<'_> {
         ];
         let verb = VERBS.iter().find(|v| seq(t, 0, v))?;
         let mut k = verb.len();
+        while matches!(w(t, k), "please" | "pls" | "also" | "quickly") {
+            k += 1;
+        }
         // "add a reminder …" belongs to reminders.
         if matches!(w(t, k), "a" | "an") && w(t, k + 1) == "reminder" || w(t, k) == "reminder" {
             return None;
@@ -885,6 +945,8 @@ impl Parser<'_> {
         }
         if matches!(w(t, k), "called" | "named" | "titled" | ":" | "-") {
             k += 1;
+        } else if noun && seq(t, k, &["for", "me", "to"]) && t.len() > k + 3 {
+            k += 3;
         } else if noun && matches!(w(t, k), "to" | "for") && t.len() > k + 1 {
             // "add a task to call mom"; "for" only before a non-date.
             let is_when = when::parse_when(t, k, self.clk).is_some();
@@ -972,13 +1034,86 @@ impl Parser<'_> {
             }
         }
 
+        // Tags said in words: "tag it devops", "hashtag work", "tags: home,
+        // garden", "tagged errands" (after a break, "and" or "with").
+        let mut i = 0;
+        while i < t.len() {
+            let k = w(t, i);
+            let opens = i == 0
+                || text::is_punct(w(t, i - 1))
+                || matches!(w(t, i - 1), "and" | "with" | "also" | "please");
+            let lead = match k {
+                "hashtag" | "tagged" => 1,
+                "tag" | "tags" | "label" | "labels" if opens => {
+                    if matches!(w(t, i + 1), "it" | "this" | "that") {
+                        if w(t, i + 2) == "as" || w(t, i + 2) == "with" {
+                            3
+                        } else {
+                            2
+                        }
+                    } else if matches!(w(t, i + 1), ":" | "as" | "with") {
+                        2
+                    } else {
+                        1
+                    }
+                }
+                _ => 0,
+            };
+            let free = |j: usize| j < t.len() && ex.free(j);
+            if lead == 0 || !free(i) {
+                i += 1;
+                continue;
+            }
+            let mut j = i + lead;
+            let mut found = Vec::new();
+            while free(j) {
+                let word = w(t, j).trim_start_matches('#');
+                let is_word = word.chars().next().is_some_and(|c| c.is_alphabetic())
+                    && word
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || c == '-' || c == '_');
+                if !is_word
+                    || matches!(
+                        word,
+                        "the" | "a" | "an" | "for" | "to" | "and" | "remind" | "due" | "every"
+                    )
+                {
+                    break;
+                }
+                found.push(word.to_string());
+                j += 1;
+                // "tags: home, garden", "home and garden".
+                if matches!(w(t, j), "," | "and" | "&") && k == "tags" && free(j + 1) {
+                    j += 1;
+                    continue;
+                }
+                break;
+            }
+            if found.is_empty() {
+                i += 1;
+                continue;
+            }
+            for tag in found {
+                if !tags.contains(&tag) {
+                    tags.push(tag);
+                }
+            }
+            ex.claim(i, j, SpanKind::Tag);
+            i = j;
+        }
+
         // Reminder clauses ("…, remind me 15 minutes before").
         let mut reminders: Vec<ReminderSpec> = Vec::new();
         let mut reminder_err: Option<String> = None;
-        for (a, e, spec) in ex.scan(|s, i| reminder_clause(s, i, self.clk)) {
+        // Reminders said as a bare time ("remind me at 3pm"): on the due day.
+        let mut on_due_day: Vec<(usize, when::Hm)> = Vec::new();
+        for (a, e, (spec, bare_time)) in ex.scan(|s, i| reminder_clause(s, i, self.clk)) {
             ex.claim(a, e, SpanKind::Reminder);
             match spec {
                 Ok(r) => {
+                    if let Some(hm) = bare_time {
+                        on_due_day.push((reminders.len(), hm));
+                    }
                     reminders.push(r);
                     // "remind me 1 hour and 15 minutes before", "1d before and also 2h before".
                     let mut k = e;
@@ -1008,35 +1143,103 @@ impl Parser<'_> {
             mode = RecurrenceMode::Completion;
         }
 
-        // Recurrence.
-        if let Some((a, e, r)) = ex.scan(recur::parse_recurrence).into_iter().next() {
-            ex.claim(a, e, SpanKind::Repeat);
-            rule = Some(r);
+        // Recurrence, said in one piece or in two that agree ("tue+fri …
+        // weekly", "sundays … every week").
+        for (a, e, r) in ex.scan(recur::parse_recurrence) {
+            match (&mut rule, r) {
+                (None, r) => {
+                    ex.claim(a, e, SpanKind::Repeat);
+                    rule = Some(r);
+                }
+                (Some(Ok(cur)), Ok(more)) => {
+                    if cur.absorb(&more) {
+                        ex.claim(a, e, SpanKind::Repeat);
+                    }
+                }
+                _ => {}
+            }
         }
 
         // Due date and time.
         let mut when: Option<When> = None;
+        let mut when_words: Vec<usize> = Vec::new();
         for (a, e, found) in ex.scan(|s, i| when::parse_when(s, i, self.clk)) {
             match &mut when {
                 None => {
                     when = Some(found);
                     ex.claim(a, e, SpanKind::Date);
+                    when_words.extend(a..e);
                 }
                 Some(cur) => {
+                    // "monday end of day": the end of that day.
+                    let end_of_day = cur.date.is_some()
+                        && cur.time.is_none()
+                        && found.time.is_some()
+                        && (a..e).any(|i| matches!(w(t, i), "eod" | "end" | "cob" | "close"));
                     let fits = cur.instant.is_none()
                         && found.instant.is_none()
                         && cur.invalid.is_none()
                         && ((cur.date.is_none() && found.date.is_some() && found.time.is_none())
                             || (cur.time.is_none()
                                 && found.time.is_some()
-                                && found.date.is_none()));
+                                && found.date.is_none())
+                            || end_of_day);
                     if fits {
-                        if found.date.is_some() {
+                        if end_of_day {
+                            cur.time = found.time;
+                        } else if found.date.is_some() {
                             cur.date = found.date;
                         } else {
                             cur.time = found.time;
                         }
                         ex.claim(a, e, SpanKind::Date);
+                        when_words.extend(a..e);
+                    }
+                }
+            }
+        }
+        // The day a rule repeats on, said as a date: "fortnightly … fri",
+        // "on the 15th, monthly", "5/9 yearly". A start ("starting 12/15")
+        // only anchors the rule.
+        if let (Some(Ok(r)), Some(wn)) = (&mut rule, &mut when) {
+            let start = when_words.first().is_some_and(|&i| {
+                i > 0
+                    && matches!(
+                        w(t, i - 1),
+                        "starting" | "from" | "beginning" | "begin" | "start"
+                    )
+            }) || when_words
+                .iter()
+                .any(|&i| matches!(w(t, i), "starting" | "from" | "beginning"));
+            if let (false, Some(d)) = (start, wn.date) {
+                let said = |f: &dyn Fn(&str) -> bool| when_words.iter().any(|&i| f(w(t, i)));
+                r.take_day(
+                    d,
+                    said(&|s| text::weekday(s).is_some()),
+                    said(&|s| text::month(s).is_some() || s.contains('/')),
+                    said(&|s| matches!(s, "last" | "end")),
+                );
+            }
+            // "every night at 11", "every morning at 6:30": the part of the
+            // day decides a time said without am/pm.
+            if let (Some((dh, _)), Some((h, m))) = (r.default_time, wn.time) {
+                let explicit = when_words.iter().any(|&i| {
+                    let s = w(t, i);
+                    s.ends_with("am")
+                        || s.ends_with("pm")
+                        || s.ends_with('a')
+                        || s.ends_with('p')
+                        || matches!(s, "a.m." | "p.m.")
+                        || s.starts_with('0')
+                        || s.split(':')
+                            .next()
+                            .is_some_and(|x| x.parse::<u32>().is_ok_and(|v| v > 12))
+                });
+                if !explicit {
+                    if dh >= 18 && (1..12).contains(&h) {
+                        wn.time = Some((h + 12, m));
+                    } else if dh < 12 && (13..=18).contains(&h) {
+                        wn.time = Some((h - 12, m));
                     }
                 }
             }
@@ -1133,6 +1336,18 @@ impl Parser<'_> {
                         utc_ms: at.timestamp_millis(),
                     },
                 );
+            }
+        }
+        if let Some(d) = due {
+            let day = self
+                .clk
+                .local(chrono::DateTime::from_timestamp_millis(d.at_utc_ms).unwrap_or_default())
+                .date_naive();
+            for (k, hm) in on_due_day {
+                let at = self.clk.at(day, hm).timestamp_millis();
+                if at <= d.at_utc_ms || !d.has_time {
+                    reminders[k] = ReminderSpec::At { utc_ms: at };
+                }
             }
         }
         for r in &reminders {
@@ -2020,6 +2235,10 @@ impl Parser<'_> {
 
     fn delete(&self, t: &[Tok]) -> Option<Out> {
         let n = t.len();
+        // "drop off the key": a to-do.
+        if w(t, 0) == "drop" && matches!(w(t, 1), "off" | "by") {
+            return None;
+        }
         let k = match w(t, 0) {
             "delete" | "remove" | "trash" | "erase" | "discard" | "drop" | "scrap" | "bin"
             | "cancel" | "kill" => 1,
@@ -2716,6 +2935,17 @@ impl<'a> Extract<'a> {
 /// Words that ask for the task rather than describe it ("please add it",
 /// "can you note that", "would be great", "thanks a lot").
 const ASIDE_WORDS: &[&str] = &[
+    "first",
+    "time",
+    "starting",
+    "before",
+    "i",
+    "forget",
+    "forgetting",
+    "keep",
+    "psst",
+    "oh",
+    "btw",
     "please",
     "pls",
     "plz",
@@ -2853,6 +3083,13 @@ fn without_asides(t: &[Tok], locked: &[bool], idx: Vec<usize>) -> Vec<usize> {
     let mut out: Vec<usize> = kept.into_iter().flatten().collect();
     // "I must close the windows", "I have interview with Mrs. Schulz".
     const NARRATION: &[&[&str]] = &[
+        &["don't", "let", "me", "forget", "to"],
+        &["dont", "let", "me", "forget", "to"],
+        &["don't", "forget", "to"],
+        &["remember", "to"],
+        &["always", "i"],
+        &["usually", "i"],
+        &["then", "i"],
         &["i", "would", "like", "to"],
         &["i'd", "like", "to"],
         &["i", "have", "to"],
@@ -2895,11 +3132,10 @@ fn without_asides(t: &[Tok], locked: &[bool], idx: Vec<usize>) -> Vec<usize> {
 }
 
 /// "remind me 15 minutes before", "with a reminder at 9am", "(reminder 1 hour before)".
-fn reminder_clause(
-    t: &[Tok],
-    i: usize,
-    clk: &Clock,
-) -> Option<(usize, Result<ReminderSpec, String>)> {
+/// The reminder and, when it was said as a time of day alone, that time.
+type ReminderRead = (Result<ReminderSpec, String>, Option<when::Hm>);
+
+fn reminder_clause(t: &[Tok], i: usize, clk: &Clock) -> Option<(usize, ReminderRead)> {
     let mut k = i;
     let mut paren = false;
     while matches!(
@@ -2914,32 +3150,62 @@ fn reminder_clause(
         &["give", "me", "reminder"],
         &["with", "two", "reminders"],
         &["two", "reminders"],
+        &["give", "me", "a", "heads", "up"],
+        &["give", "me", "a", "heads-up"],
+        &["a", "heads", "up"],
+        &["a", "heads-up"],
+        &["heads", "up"],
+        &["heads-up"],
+        &["please", "remind", "me"],
+        &["please", "remember", "me"],
         &["remind", "me"],
+        &["remember", "me"],
         &["a", "reminder"],
         &["reminder"],
         &["reminders"],
         &["remind"],
         &["alert", "me"],
         &["ping", "me"],
+        &["nudge", "me"],
         &["notify", "me"],
     ];
     let s = starts.iter().find(|s| seq(t, k, s))?;
     k += s.len();
+    if matches!(w(t, k), "already" | "again" | "also") {
+        k += 1;
+    }
     if matches!(w(t, k), "about" | "of") && w(t, k + 1) == "it" {
         k += 2;
     }
     if w(t, k) == ":" {
         k += 1;
     }
+    let mut bare_time = None;
     let (mut e, spec) = if let Some((e, m)) = before_list(t, k) {
         // The durations after the first are read by `more_before`.
         (e, Ok(ReminderSpec::Before { minutes: m }))
     } else if let Some((e, m)) = before_spec(t, k) {
         (e, Ok(ReminderSpec::Before { minutes: m }))
     } else if let Some((e, wn)) = when::parse_when(t, k, clk) {
+        if wn.date.is_none() && wn.instant.is_none() {
+            bare_time = wn.time;
+        }
         let spec = wn.reminder_instant(clk).map(|x| ReminderSpec::At {
             utc_ms: x.timestamp_millis(),
         });
+        let mut e = e;
+        // "at 1pm that day", "at 9 on the day".
+        for tail in [
+            &["that", "day"][..],
+            &["the", "same", "day"],
+            &["on", "the", "day"],
+            &["same", "day"],
+        ] {
+            if seq(t, e, tail) {
+                e += tail.len();
+                break;
+            }
+        }
         (e, spec)
     } else {
         return None;
@@ -2947,7 +3213,7 @@ fn reminder_clause(
     if paren && w(t, e) == ")" {
         e += 1;
     }
-    Some((e, spec))
+    Some((e, (spec, bare_time)))
 }
 
 /// "1 hour and 15 minutes before", "1h + 15 min before": several

@@ -43,6 +43,54 @@ impl Rule {
         r
     }
 
+    /// Folds in a second phrase of the same rule ("tue+fri … weekly",
+    /// "sundays … every week"); false when they are different rules.
+    pub fn absorb(&mut self, more: &Rule) -> bool {
+        let same = self.freq == more.freq && self.by_month == more.by_month;
+        if !same {
+            return false;
+        }
+        for d in &more.by_day {
+            if !self.by_day.contains(d) {
+                self.by_day.push(*d);
+            }
+        }
+        for d in &more.by_month_day {
+            if !self.by_month_day.contains(d) {
+                self.by_month_day.push(*d);
+            }
+        }
+        self.interval = self.interval.max(more.interval);
+        self.default_time = self.default_time.or(more.default_time);
+        true
+    }
+
+    /// Takes the day it repeats on from a date said apart from the rule:
+    /// its weekday for a weekly rule with none, its day of the month for a
+    /// monthly one (the last day when said so), its month and day for a
+    /// yearly one.
+    pub fn take_day(&mut self, d: chrono::NaiveDate, weekday: bool, month: bool, last: bool) {
+        use chrono::Datelike;
+        match self.freq {
+            Freq::Weekly if self.by_day.is_empty() && weekday => {
+                self.by_day = vec![(0, d.weekday())];
+            }
+            Freq::Monthly
+                if self.interval == 1
+                    && self.by_day.is_empty()
+                    && self.by_month_day.is_empty()
+                    && !weekday =>
+            {
+                self.by_month_day = vec![if last { -1 } else { d.day() as i32 }];
+            }
+            Freq::Yearly if self.by_month.is_none() && self.by_month_day.is_empty() && month => {
+                self.by_month = Some(d.month());
+                self.by_month_day = vec![d.day() as i32];
+            }
+            _ => {}
+        }
+    }
+
     /// Whether the rule has an occurrence on this local date (the interval
     /// is left out: the first occurrence anchors it).
     pub fn matches(&self, d: chrono::NaiveDate) -> bool {
@@ -376,10 +424,18 @@ fn except_days(t: &[Tok], k: usize) -> Option<(usize, Vec<Weekday>)> {
     (!days.is_empty()).then_some((e, days))
 }
 
-/// "Mondays and Thursdays" (plural names only).
+/// "Mondays and Thursdays" (plural names only), "Sunday evenings".
 fn plural_weekdays(t: &[Tok], i: usize) -> Read {
     match text::weekday(w(t, i)) {
         Some((_, true, _)) => {}
+        Some((d, false, _))
+            if matches!(
+                w(t, i + 1),
+                "mornings" | "evenings" | "nights" | "afternoons"
+            ) =>
+        {
+            return Some(day_part_tail(t, i + 1, Rule::weekly(&[d])));
+        }
         _ => return None,
     }
     let (e, days) = weekday_list(t, i)?;
@@ -628,6 +684,10 @@ fn on_clause(t: &[Tok], k: usize, mut r: Rule) -> (usize, Result<Rule, String>) 
             }
         }
         Freq::Monthly => {
+            // "every month at the 20th".
+            if w(t, k) == "at" && w(t, k + 1) == "the" {
+                k += 1;
+            }
             if w(t, k) == "the" {
                 k += 1;
             }

@@ -255,10 +255,11 @@ pub(crate) fn duration(t: &[Tok], j: usize) -> Option<(usize, u32, Unit)> {
     let s = w(j);
     let digits: String = s.chars().take_while(|c| c.is_ascii_digit()).collect();
     if !digits.is_empty() && digits.len() < s.len() {
-        let u = Unit::parse(&s[digits.len()..]).or(if &s[digits.len()..] == "m" {
-            Some(Unit::Minute)
-        } else {
-            None
+        let u = Unit::parse(&s[digits.len()..]).or(match &s[digits.len()..] {
+            "m" => Some(Unit::Minute),
+            "d" => Some(Unit::Day),
+            "w" => Some(Unit::Week),
+            _ => None,
         })?;
         return Some((j + 1, digits.parse().ok()?, u));
     }
@@ -317,6 +318,9 @@ pub(crate) fn parse_when_after(
         if w(j) == "due" && w(j + 1) == "date" {
             j += 2;
             trig = true;
+        } else if trig && w(j) == "is" && matches!(w(j.wrapping_sub(1)), "deadline" | "date") {
+            // "deadline is the 18th".
+            j += 1;
         } else if is_trigger(w(j)) || (trig && w(j) == ":") {
             at = matches!(
                 w(j),
@@ -458,6 +462,11 @@ pub(crate) fn date_boundary(t: &[Tok], k: usize) -> bool {
                 | "evening"
                 | "night"
                 | "noon"
+                | "midday"
+                | "eod"
+                | "end"
+                | "cob"
+                | "first"
                 | "every"
                 | "starting"
                 | "as"
@@ -504,6 +513,30 @@ fn piece(t: &[Tok], j: usize, clk: &Clock, trig: bool, at: bool) -> Option<(usiz
             return Some(with_part(t, j + 1, day(1)))
         }
         "yesterday" => return Some(with_part(t, j + 1, day(-1))),
+        // Holidays with a fixed date: the next one, today included.
+        "christmas" | "xmas" | "x-mas" | "new" | "halloween" | "valentine's" | "valentines" => {
+            let (md, len) = match (s, w(j + 1), w(j + 2)) {
+                ("christmas" | "xmas" | "x-mas", "eve", _) => ((12, 24), 2),
+                ("christmas" | "xmas" | "x-mas", "day", _) => ((12, 25), 2),
+                ("christmas" | "xmas" | "x-mas", _, _) => ((12, 25), 1),
+                ("new", "year's" | "years", "eve") => ((12, 31), 3),
+                ("new", "year's" | "years", "day") => ((1, 1), 3),
+                ("halloween", _, _) => ((10, 31), 1),
+                ("valentine's" | "valentines", "day", _) => ((2, 14), 2),
+                _ => return None,
+            };
+            // "christmas tree", "xmas cards": a holiday before a noun names it.
+            if !trig && !date_boundary(t, j + len) {
+                return None;
+            }
+            let this_year = NaiveDate::from_ymd_opt(today.year(), md.0, md.1)?;
+            let d = if this_year >= today {
+                this_year
+            } else {
+                NaiveDate::from_ymd_opt(today.year() + 1, md.0, md.1)?
+            };
+            return Some(with_part(t, j + len, d));
+        }
         "day" if w(j + 1) == "after" && w(j + 2) == "tomorrow" => {
             return Some((j + 3, Piece::Date(day(2))))
         }
