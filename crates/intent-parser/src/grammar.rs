@@ -259,9 +259,14 @@ pub(crate) fn parse_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
         .or_else(|| p.list(t));
     if let Some(out) = found
         .or_else(|| p.command_anywhere(t))
-        .or_else(|| p.list_anywhere(t))
+        .or_else(|| p.list_anywhere(t, question))
     {
         return out;
+    }
+    // "Julia's recital is on Saturday at 4pm, could you add it and remind
+    // me at 1pm that day?": a new task, asked for in passing.
+    if anywhere::asks_to_add(t) || reminder_after_details(&p, t) || priority_opener(t).is_some() {
+        return p.add_task(t, false);
     }
     if question || is_question_word(w(t, 0)) || seq(t, 0, &["tell", "me"]) {
         return unknown(format!("I didn't understand that. {HELP}"));
@@ -840,7 +845,7 @@ impl Parser<'_> {
             let c = strip_filler(&t[k..]);
             let start = t.len() - c.len();
             let asks = matches!(w(c, 0), "add" | "create" | "note" | "jot")
-                || seq(c, 0, &["remind", "me"])
+                || seq(c, 0, &["remind", "me", "to"])
                 || seq(c, 0, &["put", "down"])
                 || w(c, 0) == "put" && any_word(c, &["down", "list"])
                 || seq(c, 0, &["make", "a", "task"]);
@@ -849,8 +854,12 @@ impl Parser<'_> {
                 continue;
             }
             let before = &t[..k];
-            if before.iter().any(|x| x.low.starts_with('#')) || self.has_task_details(before, true)
-            {
+            // A preamble that names a task or its details is part of the request.
+            let names_task = before.iter().any(|x| {
+                matches!(x.low.as_str(), "task" | "todo" | "\"" | "“" | "'" | "‘")
+                    || x.low.starts_with('#')
+            });
+            if names_task || self.has_task_details(before, true) {
                 return None;
             }
             return Some(start);
@@ -968,7 +977,17 @@ impl Parser<'_> {
     /// A new task from its body: title plus due date, priority, tags,
     /// recurrence and reminders found anywhere in it.
     fn add_task(&self, body: &[Tok], remind: bool) -> Out {
-        self.add_task_with(body, remind, &[])
+        self.add_task_named(body, remind)
+    }
+
+    /// A new task from a chat message: as `add_task_with`, with the name
+    /// given by "a task called X" or "add 'X'" as its title.
+    fn add_task_named(&self, body: &[Tok], remind: bool) -> Out {
+        let mut out = self.add_task_with(body, remind, &[]);
+        if let (Intent::AddTask { title, .. }, Some(name)) = (&mut out.intent, given_name(body)) {
+            *title = name;
+        }
+        out
     }
 
     /// `add_task`, with `locked` tokens kept as plain title words.
@@ -1146,17 +1165,14 @@ impl Parser<'_> {
         // Recurrence, said in one piece or in two that agree ("tue+fri …
         // weekly", "sundays … every week").
         for (a, e, r) in ex.scan(recur::parse_recurrence) {
-            match (&mut rule, r) {
-                (None, r) => {
-                    ex.claim(a, e, SpanKind::Repeat);
-                    rule = Some(r);
-                }
-                (Some(Ok(cur)), Ok(more)) => {
-                    if cur.absorb(&more) {
-                        ex.claim(a, e, SpanKind::Repeat);
-                    }
-                }
-                _ => {}
+            let take = match (&mut rule, &r) {
+                (None, _) => true,
+                (Some(Ok(cur)), Ok(more)) => cur.absorb(more),
+                _ => false,
+            };
+            if take {
+                ex.claim(a, e, SpanKind::Repeat);
+                rule.get_or_insert(r);
             }
         }
 
@@ -1250,6 +1266,12 @@ impl Parser<'_> {
         for (a, e, p) in ex.scan(priority_phrase) {
             ex.claim(a, e, SpanKind::Priority);
             priority = Some(priority.map_or(p, |q: Priority| q.max(p)));
+        }
+        if priority.is_none() {
+            if let Some((e, p)) = priority_opener(t).filter(|(e, _)| (0..*e).all(|i| ex.free(i))) {
+                ex.claim(0, e, SpanKind::Priority);
+                priority = Some(p);
+            }
         }
         if priority.is_none() {
             if let Some((a, e, p)) = positional_priority(t, &ex) {
@@ -2766,18 +2788,33 @@ fn quoted_tokens(t: &[Tok]) -> Vec<bool> {
     let mut out = vec![false; t.len()];
     let mut i = 0;
     while i < t.len() {
+        // A single quote opens where it starts a word ("'Sort the attic'")
+        // and closes where it ends one; an apostrophe does neither.
+        let opens_word = |k: usize| {
+            t.get(k + 1).is_some_and(|n| n.start == t[k].end)
+                && (k == 0 || t[k - 1].end < t[k].start)
+        };
+        let closes_word = |k: usize| {
+            k > 0
+                && t[k - 1].end == t[k].start
+                && t.get(k + 1)
+                    .is_none_or(|n| n.start > t[k].end || text::is_punct(&n.low))
+        };
         let close = match t[i].text.as_str() {
             "\"" => "\"",
             "“" => "”",
             "‘" => "’",
             "«" => "»",
+            "'" if opens_word(i) => "'",
             _ => {
                 i += 1;
                 continue;
             }
         };
-        match (i + 1..t.len()).find(|&k| t[k].text == close || (close == "”" && t[k].text == "\""))
-        {
+        match (i + 1..t.len()).find(|&k| {
+            t[k].text == close && (close != "'" || closes_word(k))
+                || (close == "”" && t[k].text == "\"")
+        }) {
             Some(end) => {
                 for q in &mut out[i + 1..end] {
                     *q = true;
@@ -3129,6 +3166,88 @@ fn without_asides(t: &[Tok], locked: &[bool], idx: Vec<usize>) -> Vec<usize> {
         }
     }
     out
+}
+
+/// "It is important:", "Is urgent:", "Very important -": a clause that
+/// opens the message with only its priority. Returns where it ends (after
+/// its punctuation) and the level.
+fn priority_opener(t: &[Tok]) -> Option<(usize, Priority)> {
+    let end =
+        (0..t.len().min(6)).find(|&i| matches!(w(t, i), ":" | "," | "-" | "!" | "!!" | "!!!"))?;
+    let mut level = None;
+    for i in 0..end {
+        let s = w(t, i);
+        match s {
+            "it" | "is" | "it's" | "its" | "this" | "that's" | "very" | "really" | "super"
+            | "quite" | "extremely" | "priority" | "top" => {}
+            _ => {
+                let p = level_word(s).or(match s {
+                    "important" => Some(Priority::High),
+                    "urgent" | "asap" => Some(Priority::Urgent),
+                    _ => None,
+                })?;
+                level = Some(p);
+            }
+        }
+    }
+    Some((end + 1, level?))
+}
+
+/// "Tomorrow at 10 I visit the doctor, can you remind me already at 9:15":
+/// a reminder asked for after the task's date.
+fn reminder_after_details(p: &Parser, t: &[Tok]) -> bool {
+    (1..t.len()).any(|k| {
+        matches!(w(t, k - 1), "," | "-" | "." | "and")
+            && {
+                let c = strip_filler(&t[k..]);
+                matches!(w(c, 0), "remind" | "ping" | "nudge" | "alert" | "notify")
+                    && w(c, 1) == "me"
+                    && !matches!(w(c, 2), "to" | "about" | "of")
+            }
+            && p.has_task_details(&t[..k], true)
+            && !t[..k]
+                .iter()
+                .any(|x| matches!(x.low.as_str(), "task" | "it" | "that"))
+    })
+}
+
+/// The name a message gives a new task: "a repeating task called flip the
+/// mattress", "can you add 'Kids dentist'".
+fn given_name(t: &[Tok]) -> Option<String> {
+    let quoted = quoted_tokens(t);
+    for i in 1..t.len() {
+        if quoted[i] {
+            continue;
+        }
+        let called = matches!(w(t, i), "called" | "named" | "titled")
+            && matches!(
+                w(t, i - 1),
+                "task" | "todo" | "to-do" | "reminder" | "one" | "it" | "that"
+            );
+        let added = w(t, i) == "add"
+            && quoted.get(i + 2).copied().unwrap_or(false)
+            && i + 1 < t.len()
+            && !quoted[i + 1];
+        if !(called || added) {
+            continue;
+        }
+        let a = i + 1;
+        let b = if added {
+            (a + 1..t.len())
+                .find(|&k| !quoted[k])
+                .map(|k| k + 1)
+                .unwrap_or(t.len())
+        } else {
+            (a..t.len())
+                .find(|&k| matches!(w(t, k), "," | "?" | "." | "!" | ";") || w(t, k) == "-")
+                .unwrap_or(t.len())
+        };
+        let name = quoted_or_text(t, a, b);
+        if !name.is_empty() {
+            return Some(text::capitalize(&name));
+        }
+    }
+    None
 }
 
 /// "remind me 15 minutes before", "with a reminder at 9am", "(reminder 1 hour before)".

@@ -304,8 +304,12 @@ fn split_word(out: &mut Vec<Tok>, src: &str, start: usize, end: usize) {
 /// pictographs and the joiners and selectors that combine them).
 fn is_emoji_part(c: char) -> bool {
     let n = c as u32;
-    !c.is_alphanumeric()
-        && (n >= 0x2190 && !(0x3000..=0xFF00).contains(&n) || matches!(n, 0x200D | 0x20E3 | 0xFE0F))
+    // Enclosed letters ("🅿", "🅰") count as letters to Unicode, as
+    // pictures to people.
+    (0x1F100..=0x1F1FF).contains(&n)
+        || !c.is_alphanumeric()
+            && (n >= 0x2190 && !(0x3000..=0xFF00).contains(&n)
+                || matches!(n, 0x200D | 0x20E3 | 0xFE0F))
 }
 
 pub(crate) fn is_punct(s: &str) -> bool {

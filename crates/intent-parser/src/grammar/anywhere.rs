@@ -109,13 +109,90 @@ const CHATTER: &[&str] = &[
 
 /// Words that never start a task's name when walking back from "task".
 const NAME_STOP: &[&str] = &[
-    "i", "you", "we", "can", "could", "would", "will", "please", "pls", "is", "are", "was", "not",
-    "don't", "dont", "need", "want", "on", "for", "about", "to", "from", "of", "mark", "delete",
-    "remove", "rm", "drop", "unmark", "reopen", "put", "set", "move", "make", "strike", "tick",
-    "check", "cross", "close", "complete", "finish", "rename", "call", "snooze", "stop", "resume",
-    "restart", "reminder", "remind", "me", "off", "off", "ticked", "checked", "actually",
-    "honestly", "oops", "and", "but", "so", "ok", "okay", "the", "my", "a", "an", "that", "this",
-    "it", "priority", "prio", "lower", "raise", "bump", "undo", "in", "with",
+    "i",
+    "you",
+    "we",
+    "can",
+    "could",
+    "would",
+    "will",
+    "please",
+    "pls",
+    "is",
+    "are",
+    "was",
+    "not",
+    "don't",
+    "dont",
+    "need",
+    "want",
+    "on",
+    "for",
+    "about",
+    "to",
+    "from",
+    "of",
+    "mark",
+    "delete",
+    "remove",
+    "rm",
+    "drop",
+    "unmark",
+    "reopen",
+    "put",
+    "set",
+    "move",
+    "make",
+    "strike",
+    "tick",
+    "check",
+    "cross",
+    "close",
+    "complete",
+    "finish",
+    "rename",
+    "call",
+    "snooze",
+    "stop",
+    "resume",
+    "restart",
+    "reminder",
+    "remind",
+    "me",
+    "off",
+    "off",
+    "ticked",
+    "checked",
+    "actually",
+    "honestly",
+    "oops",
+    "and",
+    "but",
+    "so",
+    "ok",
+    "okay",
+    "the",
+    "my",
+    "a",
+    "an",
+    "that",
+    "this",
+    "it",
+    "priority",
+    "prio",
+    "lower",
+    "raise",
+    "bump",
+    "undo",
+    "in",
+    "with",
+    "recurring",
+    "repeating",
+    "like",
+    "i'd",
+    "stopp",
+    "end",
+    "cancel",
 ];
 
 const PRONOUN_WORDS: &[&str] = &["it", "that", "this", "them"];
@@ -160,10 +237,17 @@ fn quoted_name(t: &[Tok]) -> Option<(usize, usize)> {
 
 /// "the X task", "the task about X".
 fn task_word_name(t: &[Tok]) -> Option<(usize, usize)> {
-    let is_task = |i: usize| matches!(w(t, i), "task" | "todo" | "to-do" | "item" | "series");
+    let is_task = |i: usize| matches!(w(t, i), "task" | "todo" | "to-do" | "item");
+    let quoted = quoted_tokens(t);
     for k in 0..t.len() {
         if !is_task(k) {
             continue;
+        }
+        // "the task 'tyres'".
+        if quoted.get(k + 2).copied().unwrap_or(false) && !quoted[k] {
+            let a = k + 2;
+            let b = (a..t.len()).find(|&i| !quoted[i]).unwrap_or(t.len());
+            return Some((a, b));
         }
         // "the task about X", "task called X".
         if matches!(
@@ -183,14 +267,21 @@ fn task_word_name(t: &[Tok]) -> Option<(usize, usize)> {
         while a > 0 && !is_break(&t[a - 1]) && !NAME_STOP.contains(&w(t, a - 1)) {
             a -= 1;
         }
-        // "dinner with the müllers task": a name goes on across "the" and
-        // "with" when a name word stands before them.
-        while a >= 2
-            && matches!(w(t, a - 1), "the" | "with" | "for" | "of")
-            && !is_break(&t[a - 2])
-            && !NAME_STOP.contains(&w(t, a - 2))
-        {
-            a -= 2;
+        // "dinner with the müllers task", "1:1 w/ Jess task": a name goes on
+        // across a preposition (and its article) to the name word before.
+        loop {
+            let mut j = a;
+            if j > 0 && matches!(w(t, j - 1), "the" | "a" | "my") {
+                j -= 1;
+            }
+            if j == 0 || !matches!(w(t, j - 1), "with" | "w/" | "for" | "of" | "and" | "&") {
+                break;
+            }
+            j -= 1;
+            if j == 0 || is_break(&t[j - 1]) || NAME_STOP.contains(&w(t, j - 1)) {
+                break;
+            }
+            a = j - 1;
             while a > 0 && !is_break(&t[a - 1]) && !NAME_STOP.contains(&w(t, a - 1)) {
                 a -= 1;
             }
@@ -235,6 +326,7 @@ fn points_back(t: &[Tok]) -> bool {
         }
         // "this weekend", "that day": a determiner, not the task.
         if matches!(s, "this" | "that")
+            && !next.starts_with('!')
             && !(next.is_empty()
                 || text::is_punct(next)
                 || matches!(
@@ -357,6 +449,7 @@ fn ask_of(t: &[Tok], has_when: bool) -> Option<Ask> {
     });
     if has(&["priority", "prio", "deprioritize", "deprioritise"])
         || levels
+        || pair(&["on", "to", "as", "be"], &["low", "high", "medium"])
         || (words.contains(&"lower") || words.contains(&"raise") || pair(&["bump"], &["it", "up"]))
     {
         return Some(Ask::Priority);
@@ -422,12 +515,24 @@ fn unit_word(s: &str) -> Option<u32> {
 }
 
 /// Whether a word asks for a new task ("add", "note", "create").
-fn asks_to_add(t: &[Tok]) -> bool {
+pub(super) fn asks_to_add(t: &[Tok]) -> bool {
     clauses(t).iter().any(|&(a, b)| {
         let c = strip_filler(&t[a..b]);
-        matches!(w(c, 0), "add" | "create" | "note" | "jot")
+        let request = matches!(w(c, 0), "add" | "create" | "note" | "jot")
             || seq(c, 0, &["put", "down"])
-            || seq(c, 0, &["make", "a", "task"])
+            || seq(c, 0, &["make", "a", "task"]);
+        // "could you set that up?", "make that a repeating task called …".
+        let set_up =
+            (seq(c, 0, &["set"]) && matches!(w(c, 1), "that" | "it" | "this") && w(c, 2) == "up")
+                || (0..c.len()).any(|i| {
+                    matches!(w(c, i), "a" | "an" | "new")
+                        && (matches!(w(c, i + 1), "task" | "todo" | "to-do")
+                            || matches!(
+                                w(c, i + 1),
+                                "repeating" | "recurring" | "monthly" | "weekly" | "daily"
+                            ) && matches!(w(c, i + 2), "task" | "todo" | "to-do"))
+                });
+        request || set_up
     })
 }
 
@@ -522,14 +627,31 @@ impl Parser<'_> {
         let clause_ok =
             weak_ok && !matches!(ask, Ask::Priority | Ask::Rename | Ask::Reschedule) || arrow;
         let parts = clauses(t);
+        // A reminder after a date is the new task's ("“Sprint demo” tuesday
+        // 11am, and a reminder monday 6pm").
+        if ask == Ask::Remind && task_word_name(t).is_none() {
+            let cue = (0..t.len()).find(|&i| {
+                near_any(
+                    w(t, i),
+                    &[
+                        "remind", "reminder", "remember", "nudge", "heads-up", "notify", "alert",
+                    ],
+                ) || matches!(w(t, i), "ping" | "heads")
+            });
+            if let (Some((i, _, _)), Some(c)) = (&when, cue) {
+                if *i < c {
+                    return None;
+                }
+            }
+        }
         let target = if let Some((a, b)) = task_word_name(t) {
             self.target(t, a, b, &[])
-        } else if points_back(&open) && !details {
-            self.last_task()
         } else if let Some((a, b)) = quoted_name(t).filter(|_| weak_ok) {
             self.target(t, a, b, &[])
         } else if let Some((a, b)) = subject_name(t).filter(|_| weak_ok) {
             self.target(t, a, b, &[])
+        } else if points_back(&open) && !details {
+            self.last_task()
         } else if matches!(ask, Ask::Snooze | Ask::Remind) && !details && when.is_none() {
             // "give me another hour", "nudge me 30 minutes before".
             self.last_task()
@@ -588,7 +710,22 @@ impl Parser<'_> {
                 Intent::SetPriority { target, priority }.into()
             }
             Ask::Reschedule => {
-                let (_, _, wn) = when?;
+                // "not today, can you move it to sunday": the last date said.
+                let last = (0..t.len()).rev().filter(|&i| !quoted[i]).find_map(|i| {
+                    when::parse_when(t, i, self.clk)
+                        .filter(|(e, _)| {
+                            *e == t.len()
+                                || is_break(&t[*e])
+                                || when::parse_when(t, *e, self.clk).is_none()
+                        })
+                        .map(|(_, wn)| (i, wn))
+                });
+                let wn = match (last, when) {
+                    (Some((i, wn)), Some((j, _, _))) if i > j => wn,
+                    (_, Some((_, _, wn))) => wn,
+                    (Some((_, wn)), None) => wn,
+                    (None, None) => return None,
+                };
                 self.reschedule_target(target, &wn)
             }
             Ask::Reopen => Intent::ReopenTask { target }.into(),
@@ -718,6 +855,7 @@ fn new_title(t: &[Tok]) -> Option<String> {
                     && w(t, i.wrapping_sub(1)) == "call"
                 || w(t, i) == "that" && w(t, i.wrapping_sub(1)) == "call")
     })?;
+    let k = if w(t, k + 1) == "one" { k + 1 } else { k };
     let mut b = t.len();
     // ", can you rename it?" after the new name.
     if let Some(cut) = (k + 1..t.len()).find(|&i| !quoted[i] && matches!(w(t, i), "," | "?")) {
@@ -798,17 +936,19 @@ impl Parser<'_> {
     /// A question about the user's tasks said with asides around it
     /// ("hiya, anything on for tomorrow?"), after a date ("Today what is
     /// for me to do?"), or as a bare filter ("late tasks").
-    pub(super) fn list_anywhere(&self, t: &[Tok]) -> Option<Out> {
+    pub(super) fn list_anywhere(&self, t: &[Tok], question: bool) -> Option<Out> {
         let words: Vec<&str> = t
             .iter()
             .map(|x| x.low.as_str())
             .filter(|x| !matches!(*x, "," | "." | "!"))
             .collect();
+        // The word after "tag" is the tag's name, whatever it is.
+        let named_tag = |i: usize| i > 0 && matches!(words[i - 1], "tag" | "tagged");
         let filter_only = !words.is_empty()
-            && words
-                .iter()
-                .all(|x| FILTER_WORDS.contains(x) || x.starts_with('#') && x.len() > 1)
-            && (words.iter().any(|x| TASK_NOUNS.contains(x)) || words.last() == Some(&"?"))
+            && words.iter().enumerate().all(|(i, x)| {
+                FILTER_WORDS.contains(x) || x.starts_with('#') && x.len() > 1 || named_tag(i)
+            })
+            && (words.iter().any(|x| TASK_NOUNS.contains(x)) || question)
             && words
                 .iter()
                 .any(|x| !matches!(*x, "my" | "the" | "?" | "all" | "list"));

@@ -1,0 +1,18 @@
+//! Reads each argument as a chat message at the phrase set's reference
+//! instant and prints the intent in the phrase set's notation.
+//!
+//! `cargo run -p intent-parser --example read -- "call mom tomorrow at 6pm" …`
+
+use intent_parser::{eval, parse, TaskRef};
+
+fn main() {
+    for msg in std::env::args().skip(1) {
+        let ctx = eval::reference_context(Some(TaskRef::new("t-1", "Earlier task")));
+        let parsed = parse(&msg, &ctx);
+        println!(
+            "{msg:?}\n  {}\n  {}",
+            eval::canonical(&parsed.intent, ctx.timezone),
+            parsed.explanation
+        );
+    }
+}
