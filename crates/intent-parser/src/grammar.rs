@@ -96,6 +96,8 @@ const FRONT_FILLER: &[&[&str]] = &[
     &["i", "would", "like", "you", "to"],
     &["i", "need", "you", "to"],
     &["go", "ahead", "and"],
+    &["if", "you", "could"],
+    &["if", "you", "can"],
     &["assistant"],
     &["!"],
     &[","],
@@ -490,7 +492,8 @@ fn cannot_do(all: &[Tok]) -> Option<Out> {
     let device = !about_tasks
         && matches!(first, "turn" | "switch")
         && matches!(second, "up" | "down" | "on" | "off")
-        || matches!(first, "play" | "unlock" | "stream" | "dim");
+        || matches!(first, "play" | "unlock" | "stream" | "dim")
+        || text::near(first, "unlock");
     let now = words.ends_with(&["right", "now"])
         && matches!(
             first,
@@ -509,9 +512,57 @@ fn cannot_do(all: &[Tok]) -> Option<Out> {
                         || has("pounds")));
     let directions = first == "give" && second == "me" && (has("directions") || has("the"));
     let order_food = first == "order" && has("delivery");
-    // "lmk the score": asking for news of the world. ("what's the
-    // weather" is left to the hint of what the assistant understands.)
-    let world = first == "lmk";
+    // "lmk the score", "what's the temperature outside": asking about the
+    // world, not the tasks.
+    const TASK_WORDS: &[&str] = &[
+        "task",
+        "tasks",
+        "todo",
+        "todos",
+        "due",
+        "today",
+        "tomorrow",
+        "overdue",
+        "week",
+        "list",
+        "plan",
+        "agenda",
+        "schedule",
+        "priority",
+        "reminder",
+        "reminders",
+        "left",
+        "done",
+        "next",
+        "open",
+        "day",
+        "upcoming",
+        "tonight",
+        "weekend",
+    ];
+    let world = first == "lmk"
+        || matches!(first, "what's" | "whats" | "what")
+            && matches!(second, "the" | "is")
+            && matches!(
+                words.get(2).copied().unwrap_or(""),
+                "the"
+                    | "weather"
+                    | "temperature"
+                    | "time"
+                    | "news"
+                    | "score"
+                    | "price"
+                    | "rate"
+                    | "euro"
+                    | "dollar"
+                    | "capital"
+            )
+            && !words.iter().any(|w| TASK_WORDS.contains(w))
+        || matches!(first, "what's" | "whats")
+            && second == "the"
+            && !words
+                .iter()
+                .any(|w| TASK_WORDS.contains(w) || w.starts_with('#'));
     let reads = first == "read" && second == "me";
     let summarize = matches!(first, "summarize" | "summarise");
     if for_me || device || now || message || directions || order_food || world || reads || summarize
@@ -1188,26 +1239,8 @@ impl Parser<'_> {
                 }
                 Some(cur) => {
                     // "monday end of day": the end of that day.
-                    let end_of_day = cur.date.is_some()
-                        && cur.time.is_none()
-                        && found.time.is_some()
-                        && (a..e).any(|i| matches!(w(t, i), "eod" | "end" | "cob" | "close"));
-                    let fits = cur.instant.is_none()
-                        && found.instant.is_none()
-                        && cur.invalid.is_none()
-                        && ((cur.date.is_none() && found.date.is_some() && found.time.is_none())
-                            || (cur.time.is_none()
-                                && found.time.is_some()
-                                && found.date.is_none())
-                            || end_of_day);
-                    if fits {
-                        if end_of_day {
-                            cur.time = found.time;
-                        } else if found.date.is_some() {
-                            cur.date = found.date;
-                        } else {
-                            cur.time = found.time;
-                        }
+                    let eod = (a..e).any(|i| matches!(w(t, i), "eod" | "end" | "cob" | "close"));
+                    if cur.fold(&found, eod) {
                         ex.claim(a, e, SpanKind::Date);
                         when_words.extend(a..e);
                     }
@@ -1727,7 +1760,22 @@ impl Parser<'_> {
     fn rename(&self, t: &[Tok]) -> Option<Out> {
         let n = t.len();
         let (a, b, y) = if matches!(w(t, 0), "rename" | "retitle") {
-            let k = split_outside_quotes(t, 1, &["to", "as", "into"])?;
+            let k = split_outside_quotes(t, 1, &["to", "as", "into", "->", "=>", ":"])?;
+            if k == 1 {
+                // "rename to Hairdresser w/ Anna": the task of the previous turn.
+                let new_title = quoted_or_text(t, 2, n);
+                if new_title.is_empty() {
+                    return None;
+                }
+                return Some(match self.last_task() {
+                    Ok(target) => Intent::RenameTask {
+                        target,
+                        new_title: text::capitalize(&new_title),
+                    }
+                    .into(),
+                    Err(o) => *o,
+                });
+            }
             (1, k, k + 1)
         } else if matches!(w(t, 0), "change" | "update" | "edit" | "set") {
             let mut k = 1;
@@ -2181,8 +2229,37 @@ impl Parser<'_> {
             }
         };
         let v = w(t, 0);
-        if matches!(v, "check" | "tick" | "cross" | "mark") && w(t, 1) == "off" {
+        // "finished", "all done", "done!" on their own: the task just talked about.
+        let whole = words_of(t);
+        if matches!(
+            whole.as_str(),
+            "done"
+                | "finished"
+                | "completed"
+                | "all done"
+                | "done already"
+                | "finished it"
+                | "did it"
+        ) {
+            return Some(match self.last_task() {
+                Ok(target) => Intent::CompleteTask { target }.into(),
+                Err(o) => *o,
+            });
+        }
+        if matches!(v, "check" | "tick" | "cross" | "mark" | "strike") && w(t, 1) == "off" {
             return Some(make(2, n));
+        }
+        // "strike the dishes task off my list".
+        if matches!(v, "check" | "tick" | "cross" | "strike") && n > 3 {
+            for tail in [
+                &["off", "my", "list"][..],
+                &["off", "the", "list"],
+                &["off"],
+            ] {
+                if seq(t, n - tail.len(), tail) && n > tail.len() + 1 {
+                    return Some(make(1, n - tail.len()));
+                }
+            }
         }
         if matches!(v, "check" | "tick" | "cross") && w(t, n - 1) == "off" && n > 2 {
             return Some(make(1, n - 1));
@@ -2289,7 +2366,7 @@ impl Parser<'_> {
     fn command_verb_todo(&self, t: &[Tok]) -> bool {
         if !matches!(
             w(t, 0),
-            "finish" | "complete" | "cancel" | "delete" | "remove" | "close" | "reopen"
+            "finish" | "complete" | "cancel" | "delete" | "remove" | "close"
         ) || t.len() < 2
         {
             return false;
@@ -2919,7 +2996,7 @@ impl<'a> Extract<'a> {
         const TAIL: &[&str] = &[
             "and", "due", "by", "at", "on", "for", "with", "starting", "from", "before", "until",
             "till", "in", "-", "–", "—", ",", ":", ";", ".", "(", "&", "every", "each", "is",
-            "it's", "its", "this", "of", "the",
+            "it's", "its", "this", "of", "the", "please", "pls", "thanks", "?",
         ];
         let idx: Vec<usize> = (0..self.t.len()).filter(|&i| !self.used[i]).collect();
         let mut idx = without_asides(self.t, &self.locked, idx);
@@ -3132,6 +3209,7 @@ fn without_asides(t: &[Tok], locked: &[bool], idx: Vec<usize>) -> Vec<usize> {
         &["i", "have", "to"],
         &["i", "need", "to"],
         &["i", "want", "to"],
+        &["i", "need"],
         &["i", "must"],
         &["i", "should"],
         &["i", "will"],

@@ -118,6 +118,25 @@ pub(crate) struct Moment {
 }
 
 impl When {
+    /// Folds a second date or time said for the same thing into this one
+    /// ("Monday … at 3pm", "monday end of day" with `end_of_day`): a date
+    /// into a time, a time into a date. False when they do not fit together.
+    pub fn fold(&mut self, found: &When, end_of_day: bool) -> bool {
+        if self.instant.is_some() || found.instant.is_some() || self.invalid.is_some() {
+            return false;
+        }
+        let eod = end_of_day && self.date.is_some() && self.time.is_none() && found.time.is_some();
+        if eod || self.time.is_none() && found.time.is_some() && found.date.is_none() {
+            self.time = found.time;
+            return true;
+        }
+        if self.date.is_none() && found.date.is_some() && found.time.is_none() {
+            self.date = found.date;
+            return true;
+        }
+        false
+    }
+
     pub fn resolve(&self, clk: &Clock) -> Result<Moment, String> {
         if let Some(r) = &self.invalid {
             return Err(r.clone());
@@ -264,6 +283,11 @@ pub(crate) fn duration(t: &[Tok], j: usize) -> Option<(usize, u32, Unit)> {
         return Some((j + 1, digits.parse().ok()?, u));
     }
     let n = text::number(s)?;
+    // "15 more minutes", "2 extra days".
+    if matches!(w(j + 1), "more" | "extra" | "additional") {
+        let u = Unit::parse(w(j + 2))?;
+        return Some((j + 3, n, u));
+    }
     let u = Unit::parse(w(j + 1))?;
     Some((j + 2, n, u))
 }
@@ -624,7 +648,23 @@ fn piece(t: &[Tok], j: usize, clk: &Clock, trig: bool, at: bool) -> Option<(usiz
                 || text::is_punct(next)
                 || next.starts_with('#')
                 || next.starts_with('!')
-                || matches!(next, "remind" | "every" | "and" | "eod" | "noon" | "first")
+                || matches!(
+                    next,
+                    "remind"
+                        | "every"
+                        | "and"
+                        | "eod"
+                        | "noon"
+                        | "first"
+                        | "by"
+                        | "at"
+                        | "@"
+                        | "before"
+                        | "until"
+                        | "till"
+                        | "around"
+                        | "end"
+                )
                 || day_part(next).is_some()
                 || text::weekday(next).is_some()
                 || clock(t, j + 1).is_some();
@@ -682,7 +722,10 @@ fn piece(t: &[Tok], j: usize, clk: &Clock, trig: bool, at: bool) -> Option<(usiz
     }
     match clock(t, j) {
         Some((e, Ok(c))) => {
-            if c.bare && !at {
+            // "9 o'clock" is a time without "at".
+            let oclock = e > 0 && matches!(w(e - 1), "o'clock" | "oclock");
+            let part_follows = w(e) == "in" && w(e + 1) == "the" && day_part(w(e + 2)).is_some();
+            if c.bare && !at && !oclock && !part_follows {
                 return None;
             }
             let mut hm = c.hm;
@@ -1021,7 +1064,8 @@ fn common_sense_hour(t: &[Tok], h: u32) -> u32 {
 
 pub(crate) struct ClockTime {
     pub hm: Hm,
-    /// A bare hour ("at 9"): read only after "at", with 1–6 taken as pm.
+    /// A bare hour ("at 9", "9 o'clock"): read only after "at" or before
+    /// "o'clock", with 1–6 taken as pm.
     pub bare: bool,
 }
 

@@ -710,22 +710,23 @@ impl Parser<'_> {
                 Intent::SetPriority { target, priority }.into()
             }
             Ask::Reschedule => {
-                // "not today, can you move it to sunday": the last date said.
-                let last = (0..t.len()).rev().filter(|&i| !quoted[i]).find_map(|i| {
-                    when::parse_when(t, i, self.clk)
-                        .filter(|(e, _)| {
-                            *e == t.len()
-                                || is_break(&t[*e])
-                                || when::parse_when(t, *e, self.clk).is_none()
-                        })
-                        .map(|(_, wn)| (i, wn))
-                });
-                let wn = match (last, when) {
-                    (Some((i, wn)), Some((j, _, _))) if i > j => wn,
-                    (_, Some((_, _, wn))) => wn,
-                    (Some((_, wn)), None) => wn,
-                    (None, None) => return None,
-                };
+                // "not today, can you move it to sunday": the last date said
+                // ("thursday eod" being one).
+                let mut groups: Vec<When> = Vec::new();
+                let mut i = 0;
+                while i < t.len() {
+                    match when::parse_when(t, i, self.clk).filter(|_| !quoted[i]) {
+                        Some((e, found)) => {
+                            let eod = (i..e).any(|k| matches!(w(t, k), "eod" | "end" | "cob"));
+                            if !groups.last_mut().is_some_and(|cur| cur.fold(&found, eod)) {
+                                groups.push(found);
+                            }
+                            i = e;
+                        }
+                        None => i += 1,
+                    }
+                }
+                let wn = groups.pop()?;
                 self.reschedule_target(target, &wn)
             }
             Ask::Reopen => Intent::ReopenTask { target }.into(),
