@@ -945,6 +945,10 @@ impl Parser<'_> {
             &["new", "todo"],
         ];
         for lead in LEADS {
+            // "I want to see every task" asks to see them.
+            if lead == &["i", "want", "to"] && matches!(w(t, 3), "see" | "know" | "view") {
+                continue;
+            }
             if seq(t, 0, lead) && t.len() > lead.len() {
                 return Some(self.add_task(&t[lead.len()..], false));
             }
@@ -1450,6 +1454,28 @@ impl Parser<'_> {
             return Some(unknown(
                 "When should I remind you, and about what? E.g. “remind me to call mom at 5pm” or “remind me 15 minutes before”.",
             ));
+        }
+        // "add a reminder to “Sprint demo” 15 minutes before": to a task
+        // named, not a new one.
+        let noun_start = start.contains(&"reminder");
+        let names_task = quoted_tokens(rest).get(2).copied().unwrap_or(false)
+            || rest.iter().any(|x| x.low == "task");
+        if noun_start && matches!(w(rest, 0), "to" | "for" | "on") && names_task {
+            let mut ex = Extract::new(rest, &[]);
+            if let Some((a, e, m)) = ex.scan(before_spec).into_iter().next() {
+                ex.take(a, e);
+                let left = ex.free_words();
+                if let (Some(&a), Some(&b)) = (left.get(1), left.last()) {
+                    return Some(match self.target(rest, a, b + 1, &[]) {
+                        Ok(target) => Intent::AddReminder {
+                            target,
+                            spec: ReminderSpec::Before { minutes: m },
+                        }
+                        .into(),
+                        Err(o) => *o,
+                    });
+                }
+            }
         }
         if w(rest, 0) == "to" && rest.len() > 1 {
             return Some(self.add_task(&rest[1..], true));
@@ -2421,6 +2447,21 @@ impl Parser<'_> {
     fn list(&self, t: &[Tok]) -> Option<Out> {
         let n = t.len();
         let v = w(t, 0);
+        // "What a week": an exclamation.
+        if v == "what" && matches!(w(t, 1), "a" | "an") {
+            return None;
+        }
+        // "I want to see every task", "I'd like to know what's due".
+        for lead in [
+            &["i", "want", "to"][..],
+            &["i'd", "like", "to"],
+            &["i", "would", "like", "to"],
+            &["let", "me"],
+        ] {
+            if seq(t, 0, lead) && matches!(w(t, lead.len()), "see" | "know" | "view" | "check") {
+                return self.list(&t[lead.len()..]);
+            }
+        }
         let verb_k = match v {
             "show" | "list" | "display" | "view" | "see" | "find" | "search" => 1,
             "get" | "give" | "tell" if w(t, 1) == "me" => 2,
@@ -2481,7 +2522,8 @@ impl Parser<'_> {
         ];
         let has_kw = t
             .iter()
-            .any(|x| KEYWORDS.contains(&x.low.as_str()) || x.low.starts_with('#'));
+            .any(|x| KEYWORDS.contains(&x.low.as_str()) || x.low.starts_with('#'))
+            || seq_any(t, &[&["my", "day"]]);
         if !has_kw && (verb_k == 0 || v == "tell") {
             return None;
         }

@@ -262,6 +262,12 @@ fn task_word_name(t: &[Tok]) -> Option<(usize, usize)> {
                 return Some((a, b));
             }
         }
+        // "the 'Cancel amazon prime' task".
+        if k >= 2 && quoted[k - 2] && !quoted[k - 1] {
+            let b = k - 1;
+            let a = (0..b).rev().take_while(|&i| quoted[i]).last().unwrap_or(b);
+            return Some((a, b));
+        }
         // "the X task".
         let mut a = k;
         while a > 0 && !is_break(&t[a - 1]) && !NAME_STOP.contains(&w(t, a - 1)) {
@@ -274,7 +280,7 @@ fn task_word_name(t: &[Tok]) -> Option<(usize, usize)> {
             if j > 0 && matches!(w(t, j - 1), "the" | "a" | "my") {
                 j -= 1;
             }
-            if j == 0 || !matches!(w(t, j - 1), "with" | "w/" | "for" | "of" | "and" | "&") {
+            if j == 0 || !matches!(w(t, j - 1), "with" | "w/" | "of" | "and" | "&") {
                 break;
             }
             j -= 1;
@@ -504,6 +510,38 @@ fn ask_of(t: &[Tok], has_when: bool) -> Option<Ask> {
     None
 }
 
+/// "5 min heads-up before that one", "45 min reminder for the … task": a
+/// duration naming the reminder itself is how long before.
+fn loose_before(t: &[Tok]) -> Option<u32> {
+    (0..t.len()).find_map(|i| {
+        let (e, n, u) = when::duration(t, i)?;
+        let mut k = e;
+        if !matches!(
+            w(t, k),
+            "heads-up" | "heads" | "reminder" | "warning" | "notice" | "alert" | "ping" | "nudge"
+        ) {
+            return None;
+        }
+        while matches!(
+            w(t, k),
+            "heads-up"
+                | "heads"
+                | "up"
+                | "reminder"
+                | "warning"
+                | "notice"
+                | "alert"
+                | "ping"
+                | "nudge"
+        ) {
+            k += 1;
+        }
+        let _ = k;
+        u.minutes()
+            .map(|m| (n as i64 * m).min(u32::MAX as i64) as u32)
+    })
+}
+
 /// "hour", "minutes" …: minutes per unit.
 fn unit_word(s: &str) -> Option<u32> {
     match s {
@@ -597,6 +635,22 @@ impl Parser<'_> {
 
     /// The task by name or pronoun, the request by its cue words.
     fn command_by_cues(&self, t: &[Tok]) -> Option<Out> {
+        // "is “urgent” the same as high?": a question, not a request.
+        if matches!(
+            w(t, 0),
+            "is" | "are"
+                | "does"
+                | "do"
+                | "what"
+                | "what's"
+                | "how"
+                | "why"
+                | "which"
+                | "who"
+                | "where"
+        ) {
+            return None;
+        }
         let quoted = quoted_tokens(t);
         let open: Vec<Tok> = t
             .iter()
@@ -652,7 +706,9 @@ impl Parser<'_> {
             self.target(t, a, b, &[])
         } else if points_back(&open) && !details {
             self.last_task()
-        } else if matches!(ask, Ask::Snooze | Ask::Remind) && !details && when.is_none() {
+        } else if matches!(ask, Ask::Snooze) && !details
+            || matches!(ask, Ask::Remind) && !details && when.is_none()
+        {
             // "give me another hour", "nudge me 30 minutes before".
             self.last_task()
         } else if clause_ok
@@ -688,7 +744,9 @@ impl Parser<'_> {
             Ask::Stop => Intent::StopSeries { target }.into(),
             Ask::Resume => Intent::ResumeSeries { target }.into(),
             Ask::Remind => {
-                let before = (0..t.len()).find_map(|i| super::before_spec(t, i).map(|x| x.1));
+                let before = (0..t.len())
+                    .find_map(|i| super::before_spec(t, i).map(|x| x.1))
+                    .or_else(|| loose_before(t));
                 let spec = if let Some(m) = before {
                     ReminderSpec::Before { minutes: m }
                 } else if let Some((_, _, wn)) = &when {
