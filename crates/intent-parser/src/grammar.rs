@@ -228,6 +228,10 @@ pub(crate) fn parse_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
         return out;
     }
     let t = strip_filler(&all);
+    let p = Parser { ctx, clk };
+    if p.is_remark(t) {
+        return unknown(HELP);
+    }
     let whole = words_of(t);
     if YES.contains(&whole.as_str()) {
         return Intent::Confirm { accepted: true }.into();
@@ -235,7 +239,6 @@ pub(crate) fn parse_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
     if NO.contains(&whole.as_str()) {
         return Intent::Confirm { accepted: false }.into();
     }
-    let p = Parser { ctx, clk };
     // "lol I've been slacking, can you add …": the request after a preamble.
     let t = match p.request_after_preamble(t) {
         Some(k) => &t[k..],
@@ -880,6 +883,72 @@ impl Parser<'_> {
     }
 
     // ---------------------------------------------------------------- add
+
+    /// A remark about oneself or the day, not a request: "I'm having such
+    /// a lazy day lol", "feeling tired today", "what a week". It opens with
+    /// a state ("I'm", "I feel", "feeling", "what a") and asks for nothing:
+    /// no need, plan, date, priority, tag, task or reminder words.
+    fn is_remark(&self, t: &[Tok]) -> bool {
+        let opens = matches!(
+            w(t, 0),
+            "i'm" | "im" | "feeling" | "feel" | "ugh" | "wow" | "man"
+        ) || seq(t, 0, &["i", "am"])
+            || seq(t, 0, &["i", "feel"])
+            || seq(t, 0, &["i", "was"])
+            || seq(t, 0, &["i've", "been"])
+            || seq(t, 0, &["i", "love"])
+            || seq(t, 0, &["i", "hate"])
+            || seq(t, 0, &["what", "a"])
+            || seq(t, 0, &["today", "was"])
+            || seq(t, 0, &["it's", "been"])
+            || seq(t, 0, &["that", "was"]);
+        if !opens {
+            return false;
+        }
+        const ASKS: &[&str] = &[
+            "need",
+            "needs",
+            "have",
+            "has",
+            "must",
+            "should",
+            "gotta",
+            "got",
+            "want",
+            "remind",
+            "reminder",
+            "add",
+            "todo",
+            "to-do",
+            "task",
+            "tasks",
+            "forget",
+            "remember",
+            "list",
+            "going",
+            "gonna",
+            "will",
+            "can",
+            "could",
+            "please",
+            "due",
+            "deadline",
+            "supposed",
+            "plan",
+            "planning",
+            "schedule",
+            "every",
+            "done",
+            "finished",
+            "completed",
+        ];
+        let asks = t
+            .iter()
+            .any(|x| ASKS.contains(&x.low.as_str()) || x.low.starts_with('#'));
+        !asks
+            && !self.has_task_details(t, true)
+            && !t.iter().any(|x| matches!(x.low.as_str(), "\"" | "“"))
+    }
 
     /// Where a request to add or remind starts after a preamble that says
     /// nothing about the task's date, repeat or priority: "I borrowed

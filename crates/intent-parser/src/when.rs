@@ -1054,7 +1054,20 @@ fn common_sense_hour(t: &[Tok], h: u32) -> u32 {
         "supper", "bed", "bedtime", "party", "concert", "theatre", "theater", "movie", "drinks",
         "nightly",
     ];
-    let said = |words: &[&str]| t.iter().any(|x| words.contains(&x.low.as_str()));
+    // "am"/"pm" count only after a number: "I am at the doctor at 3" is pm.
+    let said = |words: &[&str]| {
+        t.iter().enumerate().any(|(i, x)| {
+            let s = x.low.as_str();
+            words.contains(&s)
+                && (!matches!(s, "am" | "a.m." | "pm" | "p.m.")
+                    || i > 0
+                        && t[i - 1]
+                            .low
+                            .chars()
+                            .next()
+                            .is_some_and(|c| c.is_ascii_digit()))
+        })
+    };
     match h {
         1..=6 if !said(MORNING) => h + 12,
         7..=11 if said(EVENING) && !said(MORNING) => h + 12,
