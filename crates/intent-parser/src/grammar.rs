@@ -224,11 +224,11 @@ pub(crate) fn parse_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
     if CHAT.contains(&talk.as_str()) || is_chat(&talk) {
         return unknown(HELP);
     }
-    if let Some(out) = cannot_do(&all) {
+    let p = Parser { ctx, clk };
+    if let Some(out) = cannot_do(&all, &p) {
         return out;
     }
     let t = strip_filler(&all);
-    let p = Parser { ctx, clk };
     if p.is_remark(t) {
         return unknown(HELP);
     }
@@ -439,8 +439,22 @@ fn is_chat(whole: &str) -> bool {
 /// Requests the assistant cannot carry out: acting in the world for the
 /// user now (calls, messages, payments, purchases, bookings, devices,
 /// media) or answering questions about the world.
-fn cannot_do(all: &[Tok]) -> Option<Out> {
+fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
     let t = strip_filler(all);
+    // "can you call the pizza place?": asked of the assistant itself, an
+    // action it cannot take (with no date or task words, which would make
+    // it a to-do: "can you call mom tomorrow" is left to the task reader).
+    let asked = seq_any(
+        all,
+        &[
+            &["can", "you"],
+            &["could", "you"],
+            &["would", "you"],
+            &["will", "you"],
+            &["can", "u"],
+            &["could", "u"],
+        ],
+    );
     let words: Vec<&str> = t
         .iter()
         .filter(|x| !text::is_punct(&x.low))
@@ -543,7 +557,96 @@ fn cannot_do(all: &[Tok]) -> Option<Out> {
         "tonight",
         "weekend",
     ];
-    let world = first == "lmk"
+    const ACT: &[&str] = &[
+        "call",
+        "phone",
+        "ring",
+        "text",
+        "message",
+        "email",
+        "mail",
+        "send",
+        "pay",
+        "transfer",
+        "wire",
+        "order",
+        "buy",
+        "purchase",
+        "book",
+        "reserve",
+        "unlock",
+        "lock",
+        "open",
+        "play",
+        "stream",
+        "translate",
+        "calculate",
+        "convert",
+        "google",
+        "search",
+        "write",
+        "draft",
+        "summarize",
+        "summarise",
+        "read",
+        "post",
+        "tweet",
+        "share",
+        "sell",
+        "dial",
+        "video",
+        "facetime",
+        "skype",
+        "whatsapp",
+        "print",
+        "scan",
+        "download",
+        "install",
+        "drive",
+        "fetch",
+    ];
+    let acts_now = asked
+        && ACT.contains(&first)
+        && !words.iter().any(|w| {
+            matches!(
+                *w,
+                "task"
+                    | "todo"
+                    | "to-do"
+                    | "remind"
+                    | "reminder"
+                    | "list"
+                    | "add"
+                    | "note"
+                    | "tasks"
+            )
+        })
+        && !p.has_task_details(t, true);
+    // "who won the game", "how much is a flight to Rome", "how far is Munich".
+    let asks_world = matches!(
+        first,
+        "who" | "who's" | "whos" | "how" | "where" | "where's"
+    ) && matches!(
+        second,
+        "won" | "is" | "was" | "much" | "many" | "far" | "long" | "old" | "tall" | "big" | "the"
+    ) && !words.iter().any(|w| {
+        matches!(
+            *w,
+            "i" | "my"
+                | "me"
+                | "you"
+                | "task"
+                | "tasks"
+                | "todo"
+                | "list"
+                | "due"
+                | "reminder"
+                | "reminders"
+        )
+    });
+    let world = asks_world
+        || acts_now
+        || first == "lmk"
         || matches!(first, "what's" | "whats" | "what")
             && matches!(second, "the" | "is")
             && matches!(
