@@ -262,32 +262,27 @@ pub fn if_match(req: &Request) -> Result<Option<i64>, Error> {
 /// Without a configured token they refuse every call: a forged event must
 /// never reach a handler because a deployment forgot a setting.
 pub fn check_app_token(req: &Request) -> Result<(), Error> {
-    let expected = config::var_or_empty("app_api_token");
-    if expected.is_empty() {
-        return Err(Error::new(
-            ErrorKind::Unavailable,
-            "app_api_token_unset",
-            "internal routes need the app_api_token variable (Dapr's APP_API_TOKEN)",
-        ));
-    }
-    match req.header("dapr-api-token") {
-        Some(t) if constant_time_eq(t.as_bytes(), expected.as_bytes()) => Ok(()),
-        _ => Err(Error::unauthorized("this route is for the Dapr sidecar")),
-    }
+    check_secret(
+        "app_api_token",
+        "app_api_token_unset",
+        "internal routes need the app_api_token variable (Dapr's APP_API_TOKEN)",
+        req.header("dapr-api-token"),
+        "this route is for the Dapr sidecar",
+    )
 }
 
 /// Operator routes (`/admin/...`, never forwarded by the public gateway)
 /// need `Authorization: Bearer <admin_api_token>`, a secret variable of
 /// their own. Unset, they refuse every call.
 pub fn check_admin_token(req: &Request) -> Result<(), Error> {
-    check_bearer_variable(req, "admin_api_token", "admin_api_token_unset", "operators")
+    check_bearer(req, "admin_api_token", "admin_api_token_unset", "operators")
 }
 
 /// `/metrics` needs `Authorization: Bearer <metrics_api_token>` (what the
 /// Prometheus PodMonitor presents): a credential that can read the figures
 /// and do nothing else. Unset, every scrape is refused.
 pub fn check_metrics_token(req: &Request) -> Result<(), Error> {
-    check_bearer_variable(
+    check_bearer(
         req,
         "metrics_api_token",
         "metrics_api_token_unset",
@@ -295,30 +290,44 @@ pub fn check_metrics_token(req: &Request) -> Result<(), Error> {
     )
 }
 
-fn check_bearer_variable(
+fn check_bearer(
     req: &Request,
     variable: &'static str,
     unset_code: &'static str,
     for_whom: &str,
+) -> Result<(), Error> {
+    let presented = req
+        .header("authorization")
+        .and_then(|v| v.strip_prefix("Bearer "));
+    check_secret(
+        variable,
+        unset_code,
+        &format!("this route needs the {variable} variable"),
+        presented,
+        &format!("this route is for {for_whom}: send Authorization: Bearer <{variable}>"),
+    )
+}
+
+/// A route guarded by the secret variable `variable`: unset, it refuses
+/// every call (503 `unset_code`); a missing or wrong credential is a 401.
+fn check_secret(
+    variable: &'static str,
+    unset_code: &'static str,
+    unset_message: &str,
+    presented: Option<&str>,
+    refusal: &str,
 ) -> Result<(), Error> {
     let expected = config::var_or_empty(variable);
     if expected.is_empty() {
         return Err(Error::new(
             ErrorKind::Unavailable,
             unset_code,
-            format!("this route needs the {variable} variable"),
+            unset_message.to_string(),
         ));
     }
-    let presented = req
-        .header("authorization")
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or_default();
-    if constant_time_eq(presented.as_bytes(), expected.as_bytes()) {
-        Ok(())
-    } else {
-        Err(Error::unauthorized(format!(
-            "this route is for {for_whom}: send Authorization: Bearer <{variable}>"
-        )))
+    match presented {
+        Some(p) if constant_time_eq(p.as_bytes(), expected.as_bytes()) => Ok(()),
+        _ => Err(Error::unauthorized(refusal.to_string())),
     }
 }
 
