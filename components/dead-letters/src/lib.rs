@@ -30,29 +30,25 @@ async fn route(req: Request) -> Result<Outcome, Error> {
     check_admin_token(&req)?;
     let rest = req
         .path
-        .trim_end_matches('/')
         .strip_prefix("/admin/dead-letters")
         .unwrap_or_default()
         .to_string();
+    let segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
     let db = Db::open(&config::var("db_url")?)?;
-    match (
-        req.method.as_str(),
-        rest.matches('/').count(),
-        rest.ends_with("/replay"),
-    ) {
-        ("GET", 0, _) => list(&db, &req),
-        (_, 0, _) => Err(method_not_allowed("GET")),
-        ("GET", 1, _) => Ok(Reply::json(200, &view(&find(&db, &req)?, true)).into()),
-        ("DELETE", 1, _) => {
+    match (req.method.as_str(), segments.as_slice()) {
+        ("GET", []) => list(&db, &req),
+        (_, []) => Err(method_not_allowed("GET")),
+        ("GET", [_]) => Ok(Reply::json(200, &view(&find(&db, &req)?, true)).into()),
+        ("DELETE", [_]) => {
             let id = req.path_param(LETTER_ROUTE, "id")?;
             if !dead_letters::discard(&db, &id)? {
                 return Err(Error::not_found("dead letter"));
             }
             Ok(Reply::no_content().into())
         }
-        (_, 1, _) => Err(method_not_allowed("GET, DELETE")),
-        ("POST", 2, true) => replay(&db, &req).await,
-        (_, 2, true) => Err(method_not_allowed("POST")),
+        (_, [_]) => Err(method_not_allowed("GET, DELETE")),
+        ("POST", [_, "replay"]) => replay(&db, &req).await,
+        (_, [_, "replay"]) => Err(method_not_allowed("POST")),
         _ => Err(Error::not_found("endpoint")),
     }
 }
