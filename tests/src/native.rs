@@ -53,6 +53,7 @@ impl Pool {
                 Box::new(PgConnection {
                     client: Some(client),
                     pool: self.clone(),
+                    in_transaction: std::cell::Cell::new(false),
                 })
             }
             Database::Sqlite(path) => {
@@ -74,12 +75,18 @@ impl Pool {
 struct PgConnection {
     client: Option<tokio_postgres::Client>,
     pool: Arc<Pool>,
+    /// A BEGIN without its COMMIT or ROLLBACK yet: such a client is closed,
+    /// not pooled, so the server rolls the transaction back (as Spin's
+    /// connection drop does) instead of the next user inheriting it.
+    in_transaction: std::cell::Cell<bool>,
 }
 
 impl Drop for PgConnection {
     fn drop(&mut self) {
         if let Some(client) = self.client.take() {
-            self.pool.idle_pg.lock().unwrap().push(client);
+            if !self.in_transaction.get() {
+                self.pool.idle_pg.lock().unwrap().push(client);
+            }
         }
     }
 }
@@ -104,8 +111,11 @@ impl tokio_postgres::types::ToSql for Null {
     tokio_postgres::types::to_sql_checked!();
 }
 
-fn pg_params(params: &[Value]) -> Vec<Box<dyn tokio_postgres::types::ToSql + Sync + Send>> {
-    params
+type PgParam<'a> = &'a (dyn tokio_postgres::types::ToSql + Sync);
+
+/// Calls `f` with the parameters as tokio-postgres takes them.
+fn with_pg_params<R>(params: &[Value], f: impl FnOnce(&[PgParam]) -> R) -> R {
+    let owned: Vec<Box<dyn tokio_postgres::types::ToSql + Sync + Send>> = params
         .iter()
         .map(|v| -> Box<dyn tokio_postgres::types::ToSql + Sync + Send> {
             match v {
@@ -114,7 +124,9 @@ fn pg_params(params: &[Value]) -> Vec<Box<dyn tokio_postgres::types::ToSql + Syn
                 Value::Text(s) => Box::new(s.clone()),
             }
         })
-        .collect()
+        .collect();
+    let refs: Vec<PgParam> = owned.iter().map(|b| b.as_ref() as PgParam).collect();
+    f(&refs)
 }
 
 fn pg_failure(e: tokio_postgres::Error) -> Error {
@@ -132,16 +144,10 @@ impl Connection for PgConnection {
     fn query(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>, Error> {
         use tokio_postgres::types::Type;
         let client = self.client.as_ref().unwrap();
-        let boxed = pg_params(params);
-        let refs: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = boxed
-            .iter()
-            .map(|b| b.as_ref() as &(dyn tokio_postgres::types::ToSql + Sync))
-            .collect();
-        let rows = self
-            .pool
-            .runtime
-            .block_on(client.query(sql, &refs))
-            .map_err(pg_failure)?;
+        let rows = with_pg_params(params, |refs| {
+            self.pool.runtime.block_on(client.query(sql, refs))
+        })
+        .map_err(pg_failure)?;
         rows.iter()
             .map(|row| {
                 let values = row
@@ -175,15 +181,17 @@ impl Connection for PgConnection {
 
     fn execute(&self, sql: &str, params: &[Value]) -> Result<u64, Error> {
         let client = self.client.as_ref().unwrap();
-        let boxed = pg_params(params);
-        let refs: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = boxed
-            .iter()
-            .map(|b| b.as_ref() as &(dyn tokio_postgres::types::ToSql + Sync))
-            .collect();
-        self.pool
-            .runtime
-            .block_on(client.execute(sql, &refs))
-            .map_err(pg_failure)
+        let done = with_pg_params(params, |refs| {
+            self.pool.runtime.block_on(client.execute(sql, refs))
+        })
+        .map_err(pg_failure)?;
+        let verb = sql.split_whitespace().next().unwrap_or("");
+        if verb.eq_ignore_ascii_case("begin") {
+            self.in_transaction.set(true);
+        } else if verb.eq_ignore_ascii_case("commit") || verb.eq_ignore_ascii_case("rollback") {
+            self.in_transaction.set(false);
+        }
+        Ok(done)
     }
 }
 
