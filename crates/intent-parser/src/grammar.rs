@@ -98,6 +98,14 @@ const FRONT_FILLER: &[&[&str]] = &[
     &["go", "ahead", "and"],
     &["if", "you", "could"],
     &["if", "you", "can"],
+    &["you", "can"],
+    &["you", "may"],
+    &["help", "me"],
+    &["por", "favor"],
+    &["bitte"],
+    &["another", "one", ":"],
+    &["one", "more", ":"],
+    &["and", "another", "one", ":"],
     &["assistant"],
     &["!"],
     &[","],
@@ -479,6 +487,7 @@ fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
                 | "give"
                 | "let"
                 | "ask"
+                | "help"
         )
         || matches!(
             first,
@@ -516,7 +525,16 @@ fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
             first,
             "call" | "text" | "email" | "message" | "phone" | "ring"
         );
-    let message = matches!(first, "tweet" | "post")
+    // "text Jake that I'm running late": a message to send, now.
+    let says = matches!(first, "text" | "email" | "message" | "tell" | "whatsapp")
+        && words.iter().skip(2).take(3).any(|w| *w == "that")
+        && (has("i'm") || has("i") || has("im"))
+        && !words
+            .iter()
+            .any(|w| matches!(*w, "task" | "todo" | "remind" | "reminder" | "add"))
+        && !p.has_task_details(&t[..t.len().min(3)], true);
+    let message = says
+        || matches!(first, "tweet" | "post")
         || matches!(first, "send" | "text")
             && (has("saying")
                 || words
@@ -527,7 +545,7 @@ fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
                         || has("eur")
                         || has("usd")
                         || has("pounds")));
-    let directions = first == "give" && second == "me" && (has("directions") || has("the"));
+    let directions = first == "give" && second == "me" && (has("directions") || has("route"));
     let order_food = first == "order" && has("delivery");
     // "lmk the score", "what's the temperature outside": asking about the
     // world, not the tasks.
@@ -644,7 +662,85 @@ fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
                 | "reminders"
         )
     });
+    // "call an uber for me", "make the reservation yourself", "transfer 200
+    // dollars … now": the assistant asked to act.
+    let by_assistant = ACT.contains(&first)
+        && (words.windows(2).any(|p| p == ["for", "me"])
+            || has("yourself")
+            || words.ends_with(&["now"])
+            || has("immediately"))
+        && !words
+            .iter()
+            .any(|w| matches!(*w, "task" | "todo" | "remind" | "reminder" | "add"));
+    // "set the thermostat to 21", "lock the front door": a device.
+    const DEVICES: &[&str] = &[
+        "thermostat",
+        "heating",
+        "lights",
+        "light",
+        "door",
+        "tv",
+        "television",
+        "music",
+        "volume",
+        "fan",
+        "ac",
+        "aircon",
+        "radio",
+        "speaker",
+        "oven",
+        "vacuum",
+        "roomba",
+        "blinds",
+    ];
+    let device_now = matches!(
+        first,
+        "set" | "lock" | "unlock" | "turn" | "switch" | "dim" | "open" | "close" | "start"
+    ) && words.iter().any(|w| DEVICES.contains(w))
+        && !p.has_task_details(t, true)
+        && !words.iter().any(|w| {
+            matches!(
+                *w,
+                "task"
+                    | "todo"
+                    | "remind"
+                    | "reminder"
+                    | "add"
+                    | "buy"
+                    | "fix"
+                    | "repair"
+                    | "clean"
+            )
+        });
+    // The weather, the news, an account's balance: facts the assistant has not.
+    let facts = words.iter().any(|w| {
+        matches!(
+            *w,
+            "weather"
+                | "forecast"
+                | "rain"
+                | "snow"
+                | "temperature"
+                | "news"
+                | "headlines"
+                | "balance"
+                | "stock"
+                | "stocks"
+                | "bitcoin"
+                | "score"
+        )
+    }) && (is_question_word(first)
+        || matches!(first, "what's" | "whats" | "will" | "tell" | "lmk"))
+        && !words.iter().any(|w| {
+            matches!(
+                *w,
+                "task" | "tasks" | "todo" | "remind" | "reminder" | "add" | "list"
+            )
+        });
     let world = asks_world
+        || by_assistant
+        || device_now
+        || facts
         || acts_now
         || first == "lmk"
         || matches!(first, "what's" | "whats" | "what")
@@ -687,6 +783,16 @@ fn confirmation(whole: &str) -> Option<bool> {
         return Some(false);
     }
     const YES_WORDS: &[&str] = &[
+        "sounds",
+        "good",
+        "great",
+        "perfect",
+        "alright",
+        "ja",
+        "genau",
+        "si",
+        "sí",
+        "oui",
         "yes",
         "yeah",
         "yep",
@@ -729,6 +835,13 @@ fn confirmation(whole: &str) -> Option<bool> {
             | "confirm"
             | "absolutely"
             | "definitely"
+            | "sounds"
+            | "ja"
+            | "si"
+            | "sí"
+            | "oui"
+            | "alright"
+            | "perfect"
     ) && words.iter().all(|w| YES_WORDS.contains(w))
     {
         return Some(true);
@@ -1068,12 +1181,15 @@ impl Parser<'_> {
             let c = strip_filler(&t[k..]);
             let start = t.len() - c.len();
             let asks = matches!(w(c, 0), "add" | "create" | "note" | "jot")
+                || seq(c, 0, &["i'd", "like", "to", "add"])
+                || seq(c, 0, &["i", "want", "to", "add"])
                 || seq(c, 0, &["remind", "me", "to"])
                 || seq(c, 0, &["put", "down"])
                 || w(c, 0) == "put" && any_word(c, &["down", "list"])
                 || seq(c, 0, &["make", "a", "task"]);
             // "…, please add, but it is not urgent": nothing follows the verb.
-            if !asks || text::is_punct(w(c, 1)) || c.len() < 2 {
+            let colon = matches!(w(c, 1), ":" | "-") && c.len() > 2;
+            if !asks || (text::is_punct(w(c, 1)) && !colon) || c.len() < 2 {
                 continue;
             }
             let before = &t[..k];
@@ -1093,6 +1209,14 @@ impl Parser<'_> {
     /// "add …", "create a task called …", "I need to …", "todo: …".
     fn add_prefix(&self, t: &[Tok]) -> Option<Out> {
         const LEADS: &[&[&str]] = &[
+            &["i", "must", "not", "forget", "to"],
+            &["i", "mustn't", "forget", "to"],
+            &["don't", "let", "me", "forget", "to"],
+            &["remember", "me", "to"],
+            &["i'd", "like", "to", "add"],
+            &["i", "would", "like", "to", "add"],
+            &["i", "want", "to", "add"],
+            &["gotta"],
             &["i", "need", "to"],
             &["i", "have", "to"],
             &["i've", "got", "to"],
@@ -1147,7 +1271,8 @@ impl Parser<'_> {
             &["add"],
             &["create"],
             &["put"],
-            &["schedule"],
+            &["schedule", "a"],
+            &["schedule", "an"],
             &["set", "up"],
             &["jot", "down"],
             &["write", "down"],
@@ -1958,7 +2083,7 @@ impl Parser<'_> {
     fn rename(&self, t: &[Tok]) -> Option<Out> {
         let n = t.len();
         let (a, b, y) = if matches!(w(t, 0), "rename" | "retitle") {
-            let k = split_outside_quotes(t, 1, &["to", "as", "into", "->", "=>", ":"])?;
+            let k = split_outside_quotes(t, 1, &["to", "as", "into", "->", "=>", "→", ":"])?;
             if k == 1 {
                 // "rename to Hairdresser w/ Anna": the task of the previous turn.
                 let new_title = quoted_or_text(t, 2, n);
@@ -1981,7 +2106,7 @@ impl Parser<'_> {
                 k += 1;
             }
             if matches!(w(t, k), "name" | "title") && matches!(w(t, k + 1), "of" | "for" | "on") {
-                let s = split_outside_quotes(t, k + 2, &["to"])?;
+                let s = split_outside_quotes(t, k + 2, &["to", "->", "=>", "→"])?;
                 (k + 2, s, s + 1)
             } else {
                 // "change the report's title to …", "change report title to …"
@@ -2322,6 +2447,10 @@ impl Parser<'_> {
             v,
             "reopen"
                 | "re-open"
+                | "uncheck"
+                | "un-check"
+                | "untick"
+                | "un-tick"
                 | "uncomplete"
                 | "un-complete"
                 | "unmark"
@@ -2415,6 +2544,21 @@ impl Parser<'_> {
         if w(t, 0) == "put" && w(t, n - 1) == "back" && n > 2 {
             return Some(make(1, n - 1));
         }
+        // "put X back on my open list", "set 'X' back to open".
+        if matches!(w(t, 0), "put" | "set" | "move" | "mark") {
+            if let Some(k) = (2..n).find(|&k| w(t, k) == "back") {
+                let rest = words_of(&t[k + 1..]);
+                if rest.starts_with("on my")
+                    || rest.starts_with("on the list")
+                    || rest.starts_with("to open")
+                    || rest.starts_with("to to-do")
+                    || rest.starts_with("to todo")
+                    || rest.starts_with("to not done")
+                {
+                    return Some(make(1, k));
+                }
+            }
+        }
         None
     }
 
@@ -2427,6 +2571,24 @@ impl Parser<'_> {
             }
         };
         let v = w(t, 0);
+        // "done: buy milk", "crossed off - X", "mark as done: X".
+        for lead in [
+            &["done"][..],
+            &["finished"],
+            &["completed"],
+            &["complete"],
+            &["crossed", "off"],
+            &["ticked", "off"],
+            &["checked", "off"],
+            &["mark", "as", "done"],
+            &["mark", "done"],
+            &["marked", "as", "done"],
+        ] {
+            let k = lead.len();
+            if seq(t, 0, lead) && matches!(w(t, k), ":" | "-" | "–") && n > k + 1 {
+                return Some(make(k + 1, n));
+            }
+        }
         // "finished", "all done", "done!" on their own: the task just talked about.
         let whole = words_of(t);
         if matches!(
@@ -2478,7 +2640,8 @@ impl Parser<'_> {
         if v == "done" && w(t, 1) == "with" && n > 2 {
             return Some(make(2, n));
         }
-        const DONE: &[&str] = &["done", "complete", "completed", "finished"];
+        // "finish" too, as learners say it: "the task 'buy bread' is finish".
+        const DONE: &[&str] = &["done", "complete", "completed", "finished", "finish"];
         if v == "mark" {
             let mut e = n;
             if DONE.contains(&w(t, e - 1)) {
@@ -2564,7 +2727,7 @@ impl Parser<'_> {
     fn command_verb_todo(&self, t: &[Tok]) -> bool {
         if !matches!(
             w(t, 0),
-            "finish" | "complete" | "cancel" | "delete" | "remove" | "close"
+            "finish" | "complete" | "cancel" | "delete" | "remove" | "close" | "reopen"
         ) || t.len() < 2
         {
             return false;
@@ -2602,7 +2765,9 @@ impl Parser<'_> {
                 "of" | "with" | "from" | "for" | "in" | "at" | "on" | "to" | "before" | "by"
             ) || x.low.bytes().any(|b| b.is_ascii_digit())
         });
-        more || self.has_task_details(rest, true)
+        // "reopen card for Ben" reopens a task; with a date it is a to-do
+        // ("reopen claim 5521 w/ insurer mon").
+        (more && w(t, 0) != "reopen") || self.has_task_details(rest, true)
     }
 
     fn has_task_details(&self, t: &[Tok], recurrence: bool) -> bool {
@@ -2719,6 +2884,7 @@ impl Parser<'_> {
                 || has("done")
                 || has("finished")
                 || seq(t, 0, &["what", "did", "i"])
+                || seq_any(t, &[&["get", "done"], &["got", "done"], &["so", "far"]])
                 || (has("did") && (has("complete") || has("finish") || has("do")))
                 || seq(t, 0, &["what", "have", "i"]) && (has("finish") || has("complete")))
         {
@@ -2739,6 +2905,21 @@ impl Parser<'_> {
                 &["including", "done"],
                 &["even", "completed"],
                 &["open", "and", "closed"],
+                &["done", "ones", "too"],
+                &["completed", "ones", "too"],
+                &["finished", "ones", "too"],
+                &["incl", "completed"],
+                &["incl", "finished"],
+                &["incl", "done"],
+                &["incl.", "completed"],
+                &["incl.", "finished"],
+                &["incl.", "done"],
+                &["including", "finished"],
+                &["including", "the", "completed"],
+                &["including", "the", "done"],
+                &["including", "the", "finished"],
+                &["done", "too"],
+                &["completed", "too"],
                 &["closed", "and", "open"],
                 &["open", "and", "done"],
             ],

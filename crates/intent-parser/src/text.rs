@@ -177,6 +177,10 @@ const ALIASES: &[(&str, &str)] = &[
     ("wk", "week"),
     ("wks", "weeks"),
     ("whta", "what"),
+    ("wat's", "what's"),
+    ("wats", "what's"),
+    ("todays", "today's"),
+    ("abt", "about"),
     ("wat", "what"),
 ];
 
