@@ -1037,8 +1037,47 @@ impl Parser<'_> {
         extra_tail: &[&[&str]],
     ) -> Result<TaskTarget, Box<Out>> {
         let (a, b) = (a.min(t.len()), b.min(t.len()));
-        // "the laundry task, it's still wet": the name ends at the clause.
         let quoted = quoted_tokens(t);
+        // A quoted name is the name, whatever stands around it: "undo
+        // complete on 'Fix bike tyre'", "erase 'Test task'".
+        if let Some(q) = (a..b).find(|&i| quoted[i]) {
+            let e = (q..b).find(|&i| !quoted[i]).unwrap_or(b);
+            let name = name_text(t, q, e);
+            if !name.is_empty() {
+                return Ok(TaskTarget::Name(name));
+            }
+        }
+        // "oops, that wasn't done": a clause of chatter before the name.
+        let mut a = a;
+        if let Some(k) = (a..b).find(|&i| matches!(w(t, i), "," | ":" | "-")) {
+            let chatter = t[a..k].iter().all(|x| {
+                matches!(
+                    x.low.as_str(),
+                    "oops"
+                        | "ugh"
+                        | "hmm"
+                        | "ok"
+                        | "okay"
+                        | "so"
+                        | "well"
+                        | "oh"
+                        | "ah"
+                        | "actually"
+                        | "sorry"
+                        | "wait"
+                        | "hey"
+                        | "pls"
+                        | "please"
+                        | "yes"
+                        | "no"
+                        | "right"
+                )
+            });
+            if chatter && k > a {
+                a = k + 1;
+            }
+        }
+        // "the laundry task, it's still wet": the name ends at the clause.
         let b = (a..b)
             .find(|&i| {
                 !quoted[i]
@@ -1047,7 +1086,6 @@ impl Parser<'_> {
             })
             .unwrap_or(b);
         // "undo done on it", "stop the repeats on it", "the task about X".
-        let mut a = a;
         loop {
             let before = a;
             while a < b
@@ -1068,10 +1106,17 @@ impl Parser<'_> {
                         | "reminders"
                         | "series"
                         | "task"
+                        | "repeat"
+                        | "complete"
+                        | "completion"
                 )
-                && matches!(w(t, a + 1), "on" | "of" | "for" | "about")
+                && matches!(w(t, a + 1), "on" | "of" | "for" | "about" | ":")
             {
                 a += 2;
+            }
+            // "stop the recurring gym task".
+            if a + 1 < b && matches!(w(t, a), "recurring" | "repeating") {
+                a += 1;
             }
             if a == before {
                 break;
@@ -1079,6 +1124,10 @@ impl Parser<'_> {
         }
         // "the dishes task off my list": the words before "task".
         if let Some(k) = (a..b).find(|&i| w(t, i) == "task") {
+            // "… this task": the task of the previous turn.
+            if k > a && matches!(w(t, k - 1), "this" | "that") {
+                return self.last_task();
+            }
             if k > a && k + 1 < b && !quoted[k] {
                 let before = words_of(&t[a..k]);
                 if !before.is_empty() && !PRONOUNS.contains(&before.as_str()) {
@@ -1117,7 +1166,18 @@ impl Parser<'_> {
             || seq(t, 0, &["what", "a"])
             || seq(t, 0, &["today", "was"])
             || seq(t, 0, &["it's", "been"])
-            || seq(t, 0, &["that", "was"]);
+            || seq(t, 0, &["that", "was"])
+            || seq(t, 0, &["i", "had"]) && w(t, 2) != "to"
+            || seq(t, 0, &["the", "weather"])
+            || matches!(w(t, 0), "you're" | "youre" | "sorry")
+            || seq(t, 0, &["you", "are"])
+            || w(t, 0) == "my"
+                && (1..4).any(|i| {
+                    matches!(
+                        w(t, i),
+                        "is" | "was" | "just" | "has" | "keeps" | "got" | "'s"
+                    ) || w(t, i).ends_with("'s")
+                });
         if !opens {
             return false;
         }
@@ -1161,9 +1221,14 @@ impl Parser<'_> {
         let asks = t
             .iter()
             .any(|x| ASKS.contains(&x.low.as_str()) || x.low.starts_with('#'));
-        !asks
-            && !self.has_task_details(t, true)
-            && !t.iter().any(|x| matches!(x.low.as_str(), "\"" | "“"))
+        // "I'm so tired today": a state today is still a remark.
+        let dated = (0..t.len()).any(|i| {
+            !matches!(w(t, i), "today" | "tonight")
+                && !seq(t, i, &["this", "morning"])
+                && (when::parse_when(t, i, self.clk).is_some()
+                    || recur::parse_recurrence(t, i).is_some())
+        });
+        !asks && !dated && !t.iter().any(|x| matches!(x.low.as_str(), "\"" | "“"))
     }
 
     /// Where a request to add or remind starts after a preamble that says
