@@ -379,8 +379,8 @@ fn recurring_tasks_from_sentences_have_the_right_rule_and_next_date(backend: Bac
     let hourly = chat.say("Stretch every 2 hours");
     let task = &one_action(&hourly, "task.created")["task"];
     assert_eq!(task["recurrence"]["rrule"], "FREQ=HOURLY;INTERVAL=2");
-    // Without a time the series starts at 09:00 today (as other rules do):
-    // the first due time is on that two-hour grid, within a day.
+    // Without a time of day the series starts at the next full hour: the
+    // first due time is within a day.
     let due = ms(task["dueAt"].as_str().unwrap());
     assert!(
         due > now_ms() - 60_000 && due <= now_ms() + DAY_MS,

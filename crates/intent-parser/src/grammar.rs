@@ -1139,6 +1139,17 @@ impl Parser<'_> {
         if whole.is_empty() || PRONOUNS.contains(&whole.as_str()) {
             return self.last_task();
         }
+        // "it's now due", "that's done", "it to low priority": the task of
+        // the previous turn, with the rest of the request after it.
+        if matches!(w(t, a), "it's" | "that's" | "its")
+            || matches!(w(t, a), "it" | "that" | "this")
+                && matches!(
+                    w(t, a + 1),
+                    "to" | "for" | "as" | "on" | "into" | "from" | "up" | "down"
+                )
+        {
+            return self.last_task();
+        }
         let (a2, b2) = clean_name(t, a, b, extra_tail);
         let inner = words_of(&t[a2..b2]);
         if a2 >= b2 || PRONOUNS.contains(&inner.as_str()) {
@@ -1229,6 +1240,70 @@ impl Parser<'_> {
                     || recur::parse_recurrence(t, i).is_some())
         });
         !asks && !dated && !t.iter().any(|x| matches!(x.low.as_str(), "\"" | "“"))
+    }
+
+    /// After "add a reminder": "to the insurance task for friday", "on it
+    /// for monday 8:30am", "45 min before to 'call with investors'", "on
+    /// 'Call Dr. Weber' for noon". The task is named by quotes, "task" or a
+    /// pronoun; the reminder is a time before it or a date and time.
+    fn reminder_on_named_task(&self, rest: &[Tok]) -> Option<Out> {
+        let quoted = quoted_tokens(rest);
+        let mut ex = Extract::new(rest, &quoted);
+        let before = ex.scan(before_spec).into_iter().next();
+        if let Some((a, e, _)) = before {
+            ex.take(a, e);
+        }
+        let when = if before.is_none() {
+            let found = ex
+                .scan(|s, i| when::parse_when(s, i, self.clk))
+                .into_iter()
+                .next();
+            if let Some((a, e, _)) = &found {
+                ex.take(*a, *e);
+            }
+            found.map(|(_, _, wn)| wn)
+        } else {
+            None
+        };
+        // What is left names the task: "to the insurance task", "on it".
+        let left: Vec<usize> = (0..rest.len())
+            .filter(|&i| !ex.used[i] && !text::is_punct(&rest[i].low) || quoted[i])
+            .collect();
+        let (&first, &last) = (left.first()?, left.last()?);
+        let mut a = first;
+        while a <= last && matches!(w(rest, a), "to" | "for" | "on" | "about" | "regarding") {
+            a += 1;
+        }
+        let names = (a..=last).any(|i| quoted[i] || w(rest, i) == "task")
+            || matches!(
+                words_of(&rest[a..=last]).as_str(),
+                "it" | "that" | "this" | "that one" | "this one" | "this task" | "that task"
+            );
+        if a > last || !names {
+            return None;
+        }
+        let target = match self.target(rest, a, last + 1, &[]) {
+            Ok(x) => x,
+            Err(o) => return Some(*o),
+        };
+        let spec = match (before, when) {
+            (Some((_, _, m)), _) => ReminderSpec::Before { minutes: m },
+            (None, Some(wn)) => {
+                let at = match wn.reminder_instant(self.clk) {
+                    Ok(x) => x,
+                    Err(r) => return Some(refuse(format!("I can't read that time: {r}."))),
+                };
+                if at < self.clk.now {
+                    let has_time = wn.time.is_some() || wn.instant.is_some();
+                    return Some(refuse(past_reminder(self.clk, at, has_time)));
+                }
+                ReminderSpec::At {
+                    utc_ms: at.timestamp_millis(),
+                }
+            }
+            (None, None) => return None,
+        };
+        Some(Intent::AddReminder { target, spec }.into())
     }
 
     /// Where a request to add or remind starts after a preamble that says
@@ -1480,7 +1555,9 @@ impl Parser<'_> {
                 || matches!(w(t, i - 1), "and" | "with" | "also" | "please");
             let lead = match k {
                 "hashtag" | "tagged" => 1,
-                "tag" | "tags" | "label" | "labels" if opens => {
+                "tag" | "tags" | "label" | "labels"
+                    if opens || matches!(w(t, i + 1), "it" | "as" | "with" | ":") =>
+                {
                     if matches!(w(t, i + 1), "it" | "this" | "that") {
                         if w(t, i + 2) == "as" || w(t, i + 2) == "with" {
                             3
@@ -1705,7 +1782,7 @@ impl Parser<'_> {
         let mut due = None;
         if let Some(Ok(rule)) = rule {
             let mut local_time = when.as_ref().and_then(|w| w.time).or(rule.default_time);
-            if remind && local_time.is_none() {
+            if remind && local_time.is_none() && rule.freq != recur::Freq::Hourly {
                 local_time = Some((9, 0));
             }
             if let Some(wn) = when.as_ref().filter(|w| w.date.is_some()) {
@@ -1797,6 +1874,10 @@ impl Parser<'_> {
 
     fn remind(&self, t: &[Tok]) -> Option<Out> {
         const STARTS: &[&[&str]] = &[
+            &["give", "me", "a", "heads", "up"],
+            &["give", "me", "a", "heads-up"],
+            &["give", "me", "a", "reminder"],
+            &["put", "a", "reminder"],
             &["remind", "me"],
             &["set", "a", "reminder"],
             &["set", "reminder"],
@@ -1820,6 +1901,11 @@ impl Parser<'_> {
         // "add a reminder to “Sprint demo” 15 minutes before": to a task
         // named, not a new one.
         let noun_start = start.contains(&"reminder");
+        if noun_start {
+            if let Some(out) = self.reminder_on_named_task(rest) {
+                return Some(out);
+            }
+        }
         let names_task = quoted_tokens(rest).get(2).copied().unwrap_or(false)
             || rest.iter().any(|x| x.low == "task");
         if noun_start && matches!(w(rest, 0), "to" | "for" | "on") && names_task {

@@ -813,6 +813,8 @@ fn nth_of_every_month(t: &[Tok], i: usize) -> Read {
     }
     let end = match (w(t, e), w(t, e + 1), w(t, e + 2)) {
         ("of" | "in", "every" | "each", "month") => e + 3,
+        // "the first monday of the month": a weekday's place in any month.
+        ("of" | "in", "the", "month") if !r.by_day.is_empty() => e + 3,
         ("every" | "each", "month", _) => e + 2,
         ("monthly", _, _) => e + 1,
         _ => return None,
