@@ -270,10 +270,21 @@ pub(crate) fn parse_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
         .or_else(|| p.delete(t))
         .or_else(|| p.change_to(t))
         .or_else(|| p.list(t));
-    if let Some(out) = found
-        .or_else(|| p.command_anywhere(t))
-        .or_else(|| p.list_anywhere(t, question))
-    {
+    // A matcher that recognised its verb but not the rest ("reschedule it
+    // for …, I'm sick") leaves the message to the readers by clause.
+    let found = match found {
+        Some(out) if matches!(out.intent, Intent::Unknown { .. }) => {
+            Some(p.command_anywhere(t).unwrap_or(out))
+        }
+        other => other,
+    };
+    if let Some(out) = found.or_else(|| p.command_anywhere(t)).or_else(|| {
+        if anywhere::asks_to_add(t) {
+            None
+        } else {
+            p.list_anywhere(t, question)
+        }
+    }) {
         return out;
     }
     // "Julia's recital is on Saturday at 4pm, could you add it and remind
@@ -970,6 +981,12 @@ const SERIES_TAIL: &[&[&str]] = &[
 ];
 
 const PRONOUNS: &[&str] = &[
+    "the series",
+    "series",
+    "this series",
+    "that series",
+    "the recurring task",
+    "the repeating task",
     "it",
     "that",
     "this",
@@ -1398,7 +1415,9 @@ impl Parser<'_> {
                 "a" | "an" | "in" | "task" | "reminder" | "\"" | "'" | "“" | "‘"
             );
         let set_up_ok = matches!(w(t, 2), "a" | "an" | "new" | "task" | "reminder");
-        if (w(t, 0) == "put" && !put_ok) || (seq(t, 0, &["set", "up"]) && !set_up_ok) {
+        let put_back = w(t, 0) == "put" && any_word(t, &["back"]);
+        if (w(t, 0) == "put" && (!put_ok || put_back)) || (seq(t, 0, &["set", "up"]) && !set_up_ok)
+        {
             return None;
         }
         // "repeat “Timesheet check” on weekdays".
@@ -2097,6 +2116,7 @@ impl Parser<'_> {
                 "repeating",
                 "repeat",
                 "repeats",
+                "recur",
             ],
         );
         let make = |resume: bool, a: usize, b: usize| -> Out {
@@ -2851,8 +2871,8 @@ impl Parser<'_> {
             return None;
         }
         let k = match w(t, 0) {
-            "delete" | "remove" | "trash" | "erase" | "discard" | "drop" | "scrap" | "bin"
-            | "cancel" | "kill" => 1,
+            "delete" | "del" | "remove" | "trash" | "erase" | "discard" | "drop" | "scrap"
+            | "bin" | "cancel" | "kill" => 1,
             "get" if seq(t, 1, &["rid", "of"]) => 3,
             "throw" if matches!(w(t, 1), "away" | "out") => 2,
             _ => return None,
@@ -3030,14 +3050,21 @@ impl Parser<'_> {
                 && i > 0
                 && matches!(l[i - 1], "not" | "be" | "un" | "get" | "gets" | "to")
         });
-        if !negated_done
-            && (has("completed")
-                || has("done")
+        let asked_past = seq_any(t, &[&["what", "did", "i"], &["what", "have", "i"]])
+            && (has("done")
+                || has("finish")
                 || has("finished")
-                || seq(t, 0, &["what", "did", "i"])
-                || seq_any(t, &[&["get", "done"], &["got", "done"], &["so", "far"]])
-                || (has("did") && (has("complete") || has("finish") || has("do")))
-                || seq(t, 0, &["what", "have", "i"]) && (has("finish") || has("complete")))
+                || has("complete")
+                || has("completed"));
+        if asked_past
+            || !negated_done
+                && (has("completed")
+                    || has("done")
+                    || has("finished")
+                    || seq(t, 0, &["what", "did", "i"])
+                    || seq_any(t, &[&["get", "done"], &["got", "done"], &["so", "far"]])
+                    || (has("did") && (has("complete") || has("finish") || has("do")))
+                    || seq(t, 0, &["what", "have", "i"]) && (has("finish") || has("complete")))
         {
             f.status = Status::Completed;
         }
@@ -3337,7 +3364,10 @@ fn split_outside_quotes(t: &[Tok], from: usize, sep: &[&str]) -> Option<usize> {
 }
 
 fn quoted_or_text(t: &[Tok], a: usize, b: usize) -> String {
-    let (a, mut b) = (a, b);
+    let (mut a, mut b) = (a, b);
+    while a < b && matches!(w(t, a), ":" | "-" | "->") {
+        a += 1;
+    }
     while b > a && matches!(w(t, b - 1), "." | "!" | "please" | "instead") {
         b -= 1;
     }
@@ -3606,6 +3636,11 @@ const ASIDE_WORDS: &[&str] = &[
     "psst",
     "oh",
     "btw",
+    "very",
+    "many",
+    "lot",
+    "thx",
+    "ty",
     "please",
     "pls",
     "plz",
