@@ -1638,13 +1638,13 @@ impl Parser<'_> {
         let mut reminders: Vec<ReminderSpec> = Vec::new();
         let mut reminder_err: Option<String> = None;
         // Reminders said as a bare time ("remind me at 3pm"): on the due day.
-        let mut on_due_day: Vec<(usize, when::Hm)> = Vec::new();
+        let mut on_due_day: Vec<(usize, i64, when::Hm)> = Vec::new();
         for (a, e, (spec, bare_time)) in ex.scan(|s, i| reminder_clause(s, i, self.clk)) {
             ex.claim(a, e, SpanKind::Reminder);
             match spec {
                 Ok(r) => {
-                    if let Some(hm) = bare_time {
-                        on_due_day.push((reminders.len(), hm));
+                    if let Some((days, hm)) = bare_time {
+                        on_due_day.push((reminders.len(), days, hm));
                     }
                     reminders.push(r);
                     // "remind me 1 hour and 15 minutes before", "1d before and also 2h before".
@@ -1860,7 +1860,8 @@ impl Parser<'_> {
                 .clk
                 .local(chrono::DateTime::from_timestamp_millis(d.at_utc_ms).unwrap_or_default())
                 .date_naive();
-            for (k, hm) in on_due_day {
+            for (k, days, hm) in on_due_day {
+                let day = day - chrono::Duration::days(days);
                 let at = self.clk.at(day, hm).timestamp_millis();
                 if at <= d.at_utc_ms || !d.has_time {
                     reminders[k] = ReminderSpec::At { utc_ms: at };
@@ -3102,6 +3103,20 @@ impl Parser<'_> {
                 &["open", "and", "done"],
             ],
         ) || (has("all") && (has("completed") || has("done")) && has("and"))
+            || {
+                // "incl. completed": the words, whatever the punctuation.
+                let said = words_of(t);
+                [
+                    "incl completed",
+                    "incl finished",
+                    "incl done",
+                    "including completed",
+                    "including finished",
+                    "including done",
+                ]
+                .iter()
+                .any(|p| said.contains(p))
+            }
         {
             f.status = Status::All;
         }
@@ -3200,8 +3215,16 @@ impl Parser<'_> {
             if l[i] == "related" {
                 a += 1;
             }
-            if l[i] == "search" && w(t, a) == "for" {
-                a += 1;
+            if l[i] == "search" {
+                while matches!(
+                    w(t, a),
+                    "completed" | "done" | "finished" | "open" | "tasks" | "my" | "all"
+                ) {
+                    a += 1;
+                }
+                if w(t, a) == "for" {
+                    a += 1;
+                }
             }
             // Skip "tasks about", "my tasks".
             while matches!(
@@ -3910,8 +3933,10 @@ fn given_name(t: &[Tok]) -> Option<String> {
 }
 
 /// "remind me 15 minutes before", "with a reminder at 9am", "(reminder 1 hour before)".
-/// The reminder and, when it was said as a time of day alone, that time.
-type ReminderRead = (Result<ReminderSpec, String>, Option<when::Hm>);
+/// The reminder and, when it was said as a time of day alone ("at 3pm",
+/// "the day before at 9am"), that time and how many days before the due
+/// day it falls.
+type ReminderRead = (Result<ReminderSpec, String>, Option<(i64, when::Hm)>);
 
 fn reminder_clause(t: &[Tok], i: usize, clk: &Clock) -> Option<(usize, ReminderRead)> {
     let mut k = i;
@@ -3963,10 +3988,19 @@ fn reminder_clause(t: &[Tok], i: usize, clk: &Clock) -> Option<(usize, ReminderR
         // The durations after the first are read by `more_before`.
         (e, Ok(ReminderSpec::Before { minutes: m }))
     } else if let Some((e, m)) = before_spec(t, k) {
-        (e, Ok(ReminderSpec::Before { minutes: m }))
+        // "the day before at 9am": that time on the day before.
+        let at_time = when::parse_when(t, e, clk)
+            .filter(|(_, wn)| wn.date.is_none() && wn.instant.is_none() && wn.time.is_some());
+        match at_time {
+            Some((e2, wn)) if m % 1440 == 0 => {
+                bare_time = wn.time.map(|hm| (i64::from(m / 1440), hm));
+                (e2, Ok(ReminderSpec::Before { minutes: m }))
+            }
+            _ => (e, Ok(ReminderSpec::Before { minutes: m })),
+        }
     } else if let Some((e, wn)) = when::parse_when(t, k, clk) {
         if wn.date.is_none() && wn.instant.is_none() {
-            bare_time = wn.time;
+            bare_time = wn.time.map(|hm| (0, hm));
         }
         let spec = wn.reminder_instant(clk).map(|x| ReminderSpec::At {
             utc_ms: x.timestamp_millis(),

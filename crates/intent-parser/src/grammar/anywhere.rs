@@ -268,6 +268,24 @@ fn task_word_name(t: &[Tok]) -> Option<(usize, usize)> {
             let a = (0..b).rev().take_while(|&i| quoted[i]).last().unwrap_or(b);
             return Some((a, b));
         }
+        // "the task call the bank": the name right after "the task".
+        if k > 0
+            && w(t, k - 1) == "the"
+            && k + 1 < t.len()
+            && !is_break(&t[k + 1])
+            && !NAME_STOP.contains(&w(t, k + 1))
+            && !matches!(w(t, k + 1), "is" | "should" | "needs" | "has" | "was")
+        {
+            let a = k + 1;
+            let b = (a..t.len())
+                .find(|&i| {
+                    is_break(&t[i]) || matches!(w(t, i), "to" | "as" | "into" | "for" | "on")
+                })
+                .unwrap_or(t.len());
+            if b > a {
+                return Some((a, b));
+            }
+        }
         // "the X task".
         let mut a = k;
         while a > 0 && !is_break(&t[a - 1]) && !NAME_STOP.contains(&w(t, a - 1)) {
@@ -441,7 +459,10 @@ fn ask_of(t: &[Tok], has_when: bool) -> Option<Ask> {
     }
     if has(&["rename", "renamed", "retitle"])
         || pair(&["call"], &["it", "that", "this"])
-        || words.contains(&"called")
+        || words.windows(2).any(|p| {
+            p[1] == "called"
+                && matches!(p[0], "be" | "is" | "being" | "task" | "it" | "one" | "gets")
+        })
         || pair(&["the"], &["name"])
         || words.contains(&"->") && !has_when
     {
@@ -677,7 +698,13 @@ impl Parser<'_> {
         let arrow = open
             .iter()
             .any(|x| matches!(x.low.as_str(), "->" | "=>" | "instead"));
-        let weak_ok = !details && !matches!(ask, Ask::Reschedule) || arrow;
+        let move_verb = open.iter().any(|x| {
+            matches!(
+                x.low.as_str(),
+                "move" | "reschedule" | "postpone" | "push" | "shift" | "delay" | "bump"
+            )
+        });
+        let weak_ok = !details && !matches!(ask, Ask::Reschedule) || arrow || move_verb;
         let clause_ok =
             weak_ok && !matches!(ask, Ask::Priority | Ask::Rename | Ask::Reschedule) || arrow;
         let parts = clauses(t);
@@ -698,9 +725,18 @@ impl Parser<'_> {
                 }
             }
         }
+        // "call it 'Team lunch' instead": the quotes hold the new name.
+        let renames_to = if ask == Ask::Rename {
+            new_title_start(t)
+        } else {
+            None
+        };
         let target = if let Some((a, b)) = task_word_name(t) {
             self.target(t, a, b, &[])
-        } else if let Some((a, b)) = quoted_name(t).filter(|_| weak_ok) {
+        } else if let Some((a, b)) = quoted_name(t)
+            .filter(|_| weak_ok)
+            .filter(|(a, _)| renames_to.is_none_or(|k| *a < k))
+        {
             self.target(t, a, b, &[])
         } else if let Some((a, b)) = subject_name(t).filter(|_| weak_ok) {
             self.target(t, a, b, &[])
@@ -860,13 +896,28 @@ fn is_aside(c: &[Tok]) -> bool {
         .filter(|x| !text::is_punct(&x.low))
         .map(|x| x.low.as_str())
         .collect();
-    words.is_empty()
-        || words
-            .iter()
-            .all(|x| ASIDE_WORDS.contains(x) || CHATTER.contains(x))
-        || REMARK_OPENERS.contains(&words[0])
-        || matches!(words[0], "i" | "i'm" | "i've" | "we")
-            && !any_word(c, &["task", "todo", "to-do"])
+    if words.is_empty() {
+        return true;
+    }
+    // "actually it's not finished": a remark after an interjection.
+    let first = words
+        .iter()
+        .find(|x| {
+            !matches!(
+                **x,
+                "actually" | "oops" | "ugh" | "well" | "so" | "ok" | "okay" | "hmm" | "oh"
+            )
+        })
+        .copied()
+        .unwrap_or("");
+    words
+        .iter()
+        .all(|x| ASIDE_WORDS.contains(x) || CHATTER.contains(x))
+        || REMARK_OPENERS.contains(&first)
+        || matches!(
+            first,
+            "i" | "i'm" | "i've" | "we" | "just" | "already" | "finally"
+        ) && !any_word(c, &["task", "todo", "to-do"])
 }
 
 /// The priority a message asks for: a level word, or which way it moves.
@@ -901,6 +952,21 @@ fn level_exact_word(s: &str) -> Option<Priority> {
         "low" => Some(Priority::Low),
         _ => None,
     }
+}
+
+/// Where the new name starts: after "->", "to", "called", "call it".
+fn new_title_start(t: &[Tok]) -> Option<usize> {
+    let quoted = quoted_tokens(t);
+    (0..t.len())
+        .rev()
+        .find(|&i| {
+            !quoted[i]
+                && (matches!(w(t, i), "->" | "=>" | "called" | "to" | "as")
+                    || w(t, i) == "name" && w(t, i.wrapping_sub(1)) == "the"
+                    || matches!(w(t, i), "one" | "it" | "that")
+                        && w(t, i.wrapping_sub(1)) == "call")
+        })
+        .map(|k| k + 1)
 }
 
 /// The new name after "->", "to", "called", "the name": quoted if quoted.
