@@ -437,9 +437,40 @@ fn is_chat(whole: &str) -> bool {
         "for",
         "help",
         "welcome",
+        "lot",
+        "blah",
+        "meh",
+        "argh",
+        "sigh",
+        "wrong",
+        "chat",
+        "sorry",
     ];
     let words: Vec<&str> = whole.split(' ').collect();
     if words.iter().all(|w| WORDS.contains(w)) && !(words.len() == 1 && words[0] == "tomorrow") {
+        return true;
+    }
+    // Keyboard mash: every word along one row of keys or one key held
+    // ("asdkjh qwe zzz", "qwerty uiop").
+    let rows = ["qwertyuiop", "asdfghjkl", "zxcvbnm"];
+    let mash = |w: &&str| {
+        w.len() >= 3
+            && (rows.iter().any(|r| w.chars().all(|c| r.contains(c)))
+                || w.chars().all(|c| Some(c) == w.chars().next()))
+    };
+    if words.len() >= 2
+        && words.iter().all(mash)
+        && words
+            .iter()
+            .any(|w| w.len() >= 4 || w.chars().all(|c| Some(c) == w.chars().next()))
+    {
+        return true;
+    }
+    // "ugh mondays", "meh, fridays": a sigh about a day.
+    if words.len() == 2
+        && matches!(words[0], "ugh" | "meh" | "argh" | "sigh" | "yay" | "ah")
+        && text::weekday(words[1]).is_some()
+    {
         return true;
     }
     if words.len() == 1 {
@@ -897,6 +928,10 @@ fn strip_filler(all: &[Tok]) -> &[Tok] {
     let mut b = all.len();
     'front: loop {
         for p in FRONT_FILLER {
+            // "hi prio stuff": "hi" is high here, not hello.
+            if *p == ["hi"] && matches!(w(all, a + 1), "prio" | "priority" | "pri") {
+                continue;
+            }
             if a + p.len() < b && seq(&all[..b], a, p) {
                 a += p.len();
                 continue 'front;
@@ -2255,7 +2290,12 @@ impl Parser<'_> {
     fn rename(&self, t: &[Tok]) -> Option<Out> {
         let n = t.len();
         let (a, b, y) = if matches!(w(t, 0), "rename" | "retitle") {
-            let k = split_outside_quotes(t, 1, &["to", "as", "into", "->", "=>", "→", ":"])?;
+            let seps = &["to", "as", "into", "->", "=>", "→", ":"];
+            let k = if seps.contains(&w(t, 1)) {
+                1
+            } else {
+                split_outside_quotes(t, 1, seps)?
+            };
             if k == 1 {
                 // "rename to Hairdresser w/ Anna": the task of the previous turn.
                 let new_title = quoted_or_text(t, 2, n);
@@ -2521,6 +2561,10 @@ impl Parser<'_> {
             } else {
                 k = 1;
             }
+            // "raise it to urgent, the client is waiting": up to the clause's end.
+            let n = (k..n)
+                .find(|&j| matches!(w(t, j), "," | ";" | "?"))
+                .unwrap_or(n);
             if let Some(s) = (k + 1..n).rev().find(|&j| w(t, j) == "to") {
                 if let Some(p) = level_exact(t, s + 1, n) {
                     return Some(make(k, s, p));
@@ -2744,6 +2788,9 @@ impl Parser<'_> {
         };
         let v = w(t, 0);
         // "done: buy milk", "crossed off - X", "mark as done: X".
+        if w(t, 0) == "✅" && n > 1 {
+            return Some(make(1, n));
+        }
         for lead in [
             &["done"][..],
             &["finished"],
@@ -2956,6 +3003,15 @@ impl Parser<'_> {
     fn list(&self, t: &[Tok]) -> Option<Out> {
         let n = t.len();
         let v = w(t, 0);
+        // "give me a reminder before the … task": not a question.
+        if t.iter().any(|x| {
+            matches!(
+                x.low.as_str(),
+                "remind" | "reminder" | "remember" | "heads-up"
+            )
+        }) {
+            return None;
+        }
         // "What a week": an exclamation.
         if v == "what" && matches!(w(t, 1), "a" | "an") {
             return None;

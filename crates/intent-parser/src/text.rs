@@ -50,6 +50,27 @@ pub(crate) fn tokenize(src: &str) -> Vec<Tok> {
         } else {
             src.len()
         };
+        // Arrows are words: "rename it → Essay draft 2".
+        if matches!(&src[start..end], "→" | "⇒" | "➡" | "➡️" | "⟶") {
+            out.push(Tok {
+                text: src[start..end].to_string(),
+                low: "->".into(),
+                start,
+                end,
+            });
+            continue;
+        }
+        // A check mark says done: "✅ pay rent".
+        if !quoted && out.is_empty() && matches!(&src[start..end], "✅" | "✔" | "✔️" | "☑" | "☑️")
+        {
+            out.push(Tok {
+                text: src[start..end].to_string(),
+                low: "✅".into(),
+                start,
+                end,
+            });
+            continue;
+        }
         // Emoji are decoration: never a word of a title or a command
         // (unless quoted).
         if !quoted && src[start..end].chars().all(is_emoji_part) {

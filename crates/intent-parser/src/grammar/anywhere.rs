@@ -682,7 +682,11 @@ impl Parser<'_> {
         let when = (0..t.len())
             .filter(|&i| !quoted[i])
             .find_map(|i| when::parse_when(t, i, self.clk).map(|(e, wn)| (i, e, wn)));
-        let ask = ask_of(&open, when.is_some())?;
+        // "Dentist task please on friday, 8 o'clock": a task named with a
+        // date and nothing else to do is moved there.
+        let ask = ask_of(&open, when.is_some()).or_else(|| {
+            (when.is_some() && task_word_name(t).is_some()).then_some(Ask::Reschedule)
+        })?;
         // A date, repeat or tag the request does not use makes it a new
         // task ("Clean the garage this weekend, high priority").
         let uses_when = matches!(ask, Ask::Reschedule | Ask::Remind | Ask::Snooze);
