@@ -453,17 +453,11 @@ fn is_chat(whole: &str) -> bool {
     // Keyboard mash: every word along one row of keys or one key held
     // ("asdkjh qwe zzz", "qwerty uiop").
     let rows = ["qwertyuiop", "asdfghjkl", "zxcvbnm"];
+    let held = |w: &str| w.chars().all(|c| w.starts_with(c));
     let mash = |w: &&str| {
-        w.len() >= 3
-            && (rows.iter().any(|r| w.chars().all(|c| r.contains(c)))
-                || w.chars().all(|c| Some(c) == w.chars().next()))
+        w.len() >= 3 && (rows.iter().any(|r| w.chars().all(|c| r.contains(c))) || held(w))
     };
-    if words.len() >= 2
-        && words.iter().all(mash)
-        && words
-            .iter()
-            .any(|w| w.len() >= 4 || w.chars().all(|c| Some(c) == w.chars().next()))
-    {
+    if words.len() >= 2 && words.iter().all(mash) && words.iter().any(|w| w.len() >= 4 || held(w)) {
         return true;
     }
     // "ugh mondays", "meh, fridays": a sigh about a day.
@@ -779,7 +773,14 @@ fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
                 "task" | "tasks" | "todo" | "remind" | "reminder" | "add" | "list"
             )
         });
+    // "translate 'good morning' into japanese": done here and now, or not at all.
+    let compute = matches!(first, "translate" | "calculate" | "convert" | "compute")
+        && !p.has_task_details(t, true)
+        && !words
+            .iter()
+            .any(|w| matches!(*w, "task" | "todo" | "remind" | "reminder" | "add"));
     let world = asks_world
+        || compute
         || by_assistant
         || device_now
         || facts
@@ -1381,6 +1382,10 @@ impl Parser<'_> {
                 || seq(c, 0, &["make", "a", "task"]);
             // "…, please add, but it is not urgent": nothing follows the verb.
             let colon = matches!(w(c, 1), ":" | "-") && c.len() > 2;
+            // "…, can you put that on my list": the preamble is the task.
+            if matches!(w(c, 1), "that" | "it" | "this" | "them") {
+                continue;
+            }
             if !asks || (text::is_punct(w(c, 1)) && !colon) || c.len() < 2 {
                 continue;
             }
@@ -1800,6 +1805,12 @@ impl Parser<'_> {
         if priority.is_none() {
             if let Some((e, p)) = priority_opener(t).filter(|(e, _)| (0..*e).all(|i| ex.free(i))) {
                 ex.claim(0, e, SpanKind::Priority);
+                priority = Some(p);
+            }
+        }
+        if priority.is_none() {
+            if let Some((a, e, p)) = priority_clause(t, &ex) {
+                ex.claim(a, e, SpanKind::Priority);
                 priority = Some(p);
             }
         }
@@ -3003,6 +3014,10 @@ impl Parser<'_> {
     fn list(&self, t: &[Tok]) -> Option<Out> {
         let n = t.len();
         let v = w(t, 0);
+        // "…, can you add that? it's important": a request to add.
+        if anywhere::asks_to_add(t) {
+            return None;
+        }
         // "give me a reminder before the … task": not a question.
         if t.iter().any(|x| {
             matches!(
@@ -3877,6 +3892,29 @@ fn without_asides(t: &[Tok], locked: &[bool], idx: Vec<usize>) -> Vec<usize> {
         &["i", "have"],
         &["i"],
     ];
+    // "my sister's wedding is coming up and I need to buy a suit", "I just
+    // remembered I have to renew my card": the task is what follows.
+    let first_group_end = out
+        .iter()
+        .position(|&i| !locked[i] && text::is_punct(&t[i].low) && i > out[0])
+        .unwrap_or(out.len());
+    if let Some(p) = (1..first_group_end).find(|&p| {
+        let i = out[p];
+        !locked[i]
+            && t[i].low == "i"
+            && matches!(
+                t[out[p - 1]].low.as_str(),
+                "and" | "so" | "remembered" | "forgot" | "realized" | "realised" | "but" | "that"
+            )
+            && out.get(p + 1).is_some_and(|&j| {
+                matches!(
+                    t[j].low.as_str(),
+                    "need" | "have" | "must" | "gotta" | "should" | "want"
+                )
+            })
+    }) {
+        out.drain(..p);
+    }
     let first_words: Vec<usize> = out
         .iter()
         .copied()
@@ -3929,6 +3967,44 @@ fn priority_opener(t: &[Tok]) -> Option<(usize, Priority)> {
         }
     }
     Some((end + 1, level?))
+}
+
+/// "…, it's important. Many thanks": a clause that only says how important
+/// the task is, anywhere in the message.
+fn priority_clause(t: &[Tok], ex: &Extract) -> Option<(usize, usize, Priority)> {
+    let breaks: Vec<usize> = (0..t.len())
+        .filter(|&i| matches!(w(t, i), "," | "." | "!" | "?" | ";" | "-"))
+        .collect();
+    for (n, &s) in breaks.iter().enumerate() {
+        let e = breaks.get(n + 1).copied().unwrap_or(t.len());
+        let (a, b) = (s + 1, e);
+        if a >= b || !(a..b).all(|i| ex.free(i)) {
+            continue;
+        }
+        let mut level = None;
+        let fits = (a..b).all(|i| match w(t, i) {
+            "it" | "is" | "it's" | "its" | "this" | "that's" | "very" | "really" | "super"
+            | "quite" | "pretty" | "extremely" | "kinda" | "top" | "priority" | "and" | "but"
+            | "please" => true,
+            s => match s {
+                "important" => {
+                    level = Some(Priority::High);
+                    true
+                }
+                "urgent" | "asap" => {
+                    level = Some(Priority::Urgent);
+                    true
+                }
+                _ => false,
+            },
+        });
+        if fits {
+            if let Some(p) = level {
+                return Some((s, b, p));
+            }
+        }
+    }
+    None
 }
 
 /// "Tomorrow at 10 I visit the doctor, can you remind me already at 9:15":

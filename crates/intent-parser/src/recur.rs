@@ -294,7 +294,11 @@ pub(crate) fn parse_recurrence(t: &[Tok], i: usize) -> Read {
                     | "next"
                     | "last"
             );
-        if article || !crate::when::date_boundary(t, r.0) {
+        // "biweekly 1:1 with Sam": a meeting named by a number is no
+        // noun the adverb describes.
+        let numbered =
+            w(t, r.0).contains(':') || w(t, r.0).starts_with(|c: char| c.is_ascii_digit());
+        if article || !(crate::when::date_boundary(t, r.0) || numbered) {
             return None;
         }
     }
@@ -704,7 +708,8 @@ fn on_clause(t: &[Tok], k: usize, mut r: Rule) -> (usize, Result<Rule, String>) 
                 }
                 if n == -1 && w(t, k + 1) == "day" {
                     r.by_month_day = vec![-1];
-                    return (k + 2, Ok(r));
+                    // "… on the last day of the month".
+                    return (month_tail(t, k + 2).unwrap_or(k + 2), Ok(r));
                 }
                 if n != -1 {
                     let (e, days) = ordinal_list(t, k);

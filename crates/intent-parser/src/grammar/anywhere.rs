@@ -273,8 +273,27 @@ fn task_word_name(t: &[Tok]) -> Option<(usize, usize)> {
             && w(t, k - 1) == "the"
             && k + 1 < t.len()
             && !is_break(&t[k + 1])
-            && !NAME_STOP.contains(&w(t, k + 1))
-            && !matches!(w(t, k + 1), "is" | "should" | "needs" | "has" | "was")
+            && !matches!(
+                w(t, k + 1),
+                "is" | "should"
+                    | "needs"
+                    | "has"
+                    | "was"
+                    | "to"
+                    | "for"
+                    | "on"
+                    | "as"
+                    | "about"
+                    | "called"
+                    | "named"
+                    | "with"
+                    | "and"
+                    | "it"
+                    | "that"
+                    | "from"
+                    | "off"
+                    | "back"
+            )
         {
             let a = k + 1;
             let b = (a..t.len())
@@ -579,6 +598,9 @@ pub(super) fn asks_to_add(t: &[Tok]) -> bool {
         let c = strip_filler(&t[a..b]);
         let request = matches!(w(c, 0), "add" | "create" | "note" | "jot")
             || seq(c, 0, &["put", "down"])
+            || w(c, 0) == "put"
+                && matches!(w(c, 1), "that" | "it" | "this")
+                && any_word(c, &["list", "down"])
             || seq(c, 0, &["make", "a", "task"]);
         // "could you set that up?", "make that a repeating task called …".
         let set_up =
@@ -612,21 +634,40 @@ impl Parser<'_> {
         if parts.len() < 2 {
             return None;
         }
-        let named = named_task(t);
+        let named =
+            named_task(t).or_else(|| parts.iter().find_map(|&(a, b)| narrated_name(t, a, b)));
+        // "I ticked off email Karen by mistake, can you reopen it?": "it"
+        // is the task named, even with no previous turn.
+        let stand_in;
+        let p = if named.is_some() && self.ctx.last_task.is_none() {
+            stand_in = crate::Context {
+                last_task: Some(crate::TaskRef::new("", "")),
+                ..self.ctx.clone()
+            };
+            Parser {
+                ctx: &stand_in,
+                clk: self.clk,
+            }
+        } else {
+            Parser {
+                ctx: self.ctx,
+                clk: self.clk,
+            }
+        };
         let mut found: Option<(usize, Out)> = None;
         for (k, &(a, b)) in parts.iter().enumerate() {
             let c = strip_filler(&t[a..b]);
             if c.is_empty() {
                 continue;
             }
-            let out = self
+            let out = p
                 .snooze(c)
-                .or_else(|| self.stop_or_resume(c))
-                .or_else(|| self.rename(c))
-                .or_else(|| self.set_priority(c))
-                .or_else(|| self.reopen(c))
-                .or_else(|| self.complete(c))
-                .or_else(|| self.delete(c));
+                .or_else(|| p.stop_or_resume(c))
+                .or_else(|| p.rename(c))
+                .or_else(|| p.set_priority(c))
+                .or_else(|| p.reopen(c))
+                .or_else(|| p.complete(c))
+                .or_else(|| p.delete(c));
             if let Some(out) = out {
                 if is_command(&out.intent) {
                     found = Some((k, out));
@@ -891,6 +932,26 @@ fn set_target(i: &mut Intent, to: TaskTarget) {
     if let Some(x) = target_mut(i) {
         *x = to;
     }
+}
+
+/// The task a clause tells of doing: "I ticked off email Karen by
+/// mistake", "I accidentally deleted the gym task".
+fn narrated_name(t: &[Tok], a: usize, b: usize) -> Option<(usize, usize)> {
+    let mut k = a;
+    while k < b && matches!(w(t, k), "i" | "just" | "accidentally" | "already" | "oops") {
+        k += 1;
+    }
+    let start = match (w(t, k), w(t, k + 1)) {
+        ("ticked" | "checked" | "crossed" | "marked" | "struck", "off") => k + 2,
+        ("completed" | "finished" | "deleted" | "removed" | "closed" | "marked", _) => k + 1,
+        _ => return None,
+    };
+    let end = (start..b)
+        .find(|&i| {
+            matches!(w(t, i), "by" | "as" | "accidentally" | "too" | "earlier") || is_break(&t[i])
+        })
+        .unwrap_or(b);
+    (end > start && !words_of(&t[start..end]).is_empty()).then_some((start, end))
 }
 
 /// A clause said in passing: asides, interjections, remarks about the task.
