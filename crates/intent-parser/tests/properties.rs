@@ -124,6 +124,40 @@ proptest! {
         prop_assert!(!matches!(p.intent, Intent::AddTask { .. }), "{msg:?} became {:?}", p.intent);
     }
 
+    /// Words that are not scheduling, priority or tag words are never
+    /// dropped from a new task's title, whatever is said around them.
+    #[test]
+    fn plain_words_stay_in_the_title(
+        lead in proptest::sample::select(&["", "add ", "please add ", "new task: ", "todo: "][..]),
+        words in proptest::collection::vec(
+            proptest::sample::select(&[
+                "buy", "milk", "plumber", "fix", "bike", "Anna", "report", "draft", "garden",
+                "laundry", "oil", "paint", "fence", "renew", "passport", "clean", "garage",
+                "water", "plants", "parts", "kids", "bake", "bread", "review", "slides",
+                "invoice", "car", "wash", "letters", "insurance", "gift", "Lena", "tyres",
+                "3", "12", "kitchen", "window", "boxes", "photos", "tax", "forms",
+            ][..]),
+            1..6,
+        ),
+        tail in proptest::sample::select(&[
+            "", " tomorrow", " every monday", " !high", " #home", " at 5pm", " by friday",
+            " next week, high priority", " every 2 days #chores", " tomorrow at 9, remind me 1 hour before",
+        ][..]),
+    ) {
+        // A title opens with a word that reads as one ("Buy …"), as people write them.
+        let title_words = std::iter::once("Buy").chain(words.iter().copied()).collect::<Vec<_>>();
+        let msg = format!("{lead}{}{tail}", title_words.join(" "));
+        let p = parse(&msg, &contexts()[0]);
+        match &p.intent {
+            Intent::AddTask { title, .. } => {
+                let said: Vec<String> = title.split_whitespace().map(str::to_lowercase).collect();
+                let want: Vec<String> = title_words.iter().map(|w| w.to_lowercase()).collect();
+                prop_assert_eq!(said, want, "{:?} gave the title {:?}", msg, title);
+            }
+            other => prop_assert!(false, "{:?} became {:?}", msg, other),
+        }
+    }
+
     /// Quoted text is never interpreted: whatever scheduling, priority or
     /// tag words it holds, a new task keeps it in its title as typed.
     #[test]
