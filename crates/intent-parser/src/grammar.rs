@@ -44,7 +44,7 @@ pub(crate) fn parse_new_task(
         .map(|x| plain.iter().any(|&(a, b)| x.start < b && a < x.end))
         .collect();
     let p = Parser { ctx, clk };
-    p.add_task_with(&all, false, &locked)
+    p.add_task_with(&all, false, &locked, false)
 }
 
 fn w(t: &[Tok], k: usize) -> &str {
@@ -1534,7 +1534,7 @@ impl Parser<'_> {
     /// A new task from a chat message: as `add_task_with`, with the name
     /// given by "a task called X" or "add 'X'" as its title.
     fn add_task_named(&self, body: &[Tok], remind: bool) -> Out {
-        let mut out = self.add_task_with(body, remind, &[]);
+        let mut out = self.add_task_with(body, remind, &[], true);
         if let (Intent::AddTask { title, .. }, Some(name)) = (&mut out.intent, given_name(body)) {
             *title = name;
         }
@@ -1542,7 +1542,9 @@ impl Parser<'_> {
     }
 
     /// `add_task`, with `locked` tokens kept as plain title words.
-    fn add_task_with(&self, body: &[Tok], remind: bool, locked: &[bool]) -> Out {
+    /// `chat`: the body is a chat message, which may say more than the task
+    /// ("Good morning! Please add: …"); quick add holds only the task.
+    fn add_task_with(&self, body: &[Tok], remind: bool, locked: &[bool], chat: bool) -> Out {
         const SUFFIX: &[&[&str]] = &[
             &["to", "my", "list"],
             &["to", "the", "list"],
@@ -1821,7 +1823,7 @@ impl Parser<'_> {
             }
         }
 
-        let title = ex.title();
+        let title = ex.title(chat);
 
         if let Some(r) = reminder_err {
             return refuse(r);
@@ -3658,8 +3660,9 @@ impl<'a> Extract<'a> {
             .collect()
     }
 
-    /// The unclaimed tokens as a title, without dangling joiners.
-    fn title(&self) -> String {
+    /// The unclaimed tokens as a title, without dangling joiners; from a
+    /// chat message, only what it asks to add.
+    fn title(&self, chat: bool) -> String {
         const LEAD: &[&str] = &[
             "and", "to", "then", "also", "that", "-", "–", "—", ",", ":", ";", ".", ")", "&",
         ];
@@ -3669,6 +3672,11 @@ impl<'a> Extract<'a> {
             "it's", "its", "this", "of", "the", "please", "pls", "thanks", "?",
         ];
         let idx: Vec<usize> = (0..self.t.len()).filter(|&i| !self.used[i]).collect();
+        let idx = if chat {
+            what_was_asked(self.t, &self.locked, idx)
+        } else {
+            idx
+        };
         let mut idx = without_asides(self.t, &self.locked, idx);
         // Tidying never touches words kept as typed (quoted or kept plain).
         let tidy =
@@ -3716,6 +3724,162 @@ impl<'a> Extract<'a> {
     }
 }
 
+/// The part of a chat message that says the task, in title words `idx`:
+/// after the last request ("… so please add water the plants", "Good
+/// morning! Please add: send the contract", "my doctor told me I have to
+/// take my vitamins", "Weekly chores time: take out the recycling"),
+/// without remarks in brackets ("(weird date I know)") or trailing ones
+/// ("i keep forgetting").
+fn what_was_asked(t: &[Tok], locked: &[bool], idx: Vec<usize>) -> Vec<usize> {
+    let free = |p: usize| !locked[idx[p]];
+    let at = |p: usize| idx.get(p).map(|&i| t[i].low.as_str()).unwrap_or("");
+    let content = |p: usize| {
+        p < idx.len()
+            && (locked[idx[p]]
+                || !text::is_punct(at(p))
+                    && !matches!(
+                        at(p),
+                        "it" | "that"
+                            | "this"
+                            | "them"
+                            | "a"
+                            | "an"
+                            | "reminder"
+                            | "as"
+                            | "to"
+                            | "for"
+                            | "me"
+                            | "please"
+                            | "pls"
+                            | "thanks"
+                            | "repeating"
+                            | "recurring"
+                            | "too"
+                            | "also"
+                            | "again"
+                            | "and"
+                    ))
+    };
+    let mut start = 0;
+    for p in 0..idx.len() {
+        if !free(p) {
+            continue;
+        }
+        // "add", "add a task:", "add one task for me:", "add task -".
+        let end = if at(p) == "add" {
+            let mut q = p + 1;
+            while matches!(at(q), "a" | "an" | "one" | "new" | "the" | "another") {
+                q += 1;
+            }
+            if matches!(at(q), "task" | "todo" | "to-do" | "thing" | "item" | "one") {
+                q += 1;
+            }
+            if at(q) == "for" && at(q + 1) == "me" {
+                q += 2;
+            }
+            while matches!(at(q), "please" | "pls" | ":" | "-" | "–" | "—") {
+                q += 1;
+            }
+            (q > p + 1 || content(q)).then_some(q)
+        } else if at(p) == ":"
+            && p > 0
+            && matches!(
+                at(p - 1),
+                "task"
+                    | "todo"
+                    | "to-do"
+                    | "thing"
+                    | "one"
+                    | "note"
+                    | "please"
+                    | "bitte"
+                    | "time"
+                    | "me"
+            )
+        {
+            Some(p + 1)
+        } else if at(p) == "i"
+            && matches!(
+                at(p + 1),
+                "need" | "have" | "must" | "should" | "gotta" | "got" | "want"
+            )
+        {
+            // "… I have to take my vitamins": from the verb after it.
+            let mut q = p + 2;
+            if at(q) == "to" {
+                q += 1;
+            }
+            (matches!(at(p + 1), "must" | "should" | "gotta") || at(q - 1) == "to").then_some(q)
+        } else if matches!(at(p), "forget" | "recordar" | "remember") && at(p + 1) == "to" {
+            Some(p + 2)
+        } else if at(p) == "is" && at(p + 1) == "to" && p > 0 {
+            // "one thing please, is to pay the rent".
+            Some(p + 2)
+        } else {
+            None
+        };
+        if let Some(q) = end {
+            if content(q) {
+                start = q;
+            }
+        }
+    }
+    let mut out: Vec<usize> = idx[start..].to_vec();
+    // Remarks in brackets: "(again 🙈)", "(weird date I know)".
+    let mut depth = 0;
+    out.retain(|&i| {
+        if locked[i] {
+            return depth == 0;
+        }
+        match t[i].low.as_str() {
+            "(" => {
+                depth += 1;
+                false
+            }
+            ")" if depth > 0 => {
+                depth -= 1;
+                false
+            }
+            _ => depth == 0,
+        }
+    });
+    // Trailing remarks: "… i keep forgetting", "… haha".
+    const TRAILING: &[&[&str]] = &[
+        &["i", "keep", "forgetting"],
+        &["i", "always", "forget"],
+        &["haha"],
+        &["hahaha"],
+        &["lol"],
+        &["tho"],
+        &["though"],
+        &["thanks"],
+        &["thx"],
+        &["please"],
+        &["pls"],
+    ];
+    loop {
+        let before = out.len();
+        for tail in TRAILING {
+            let n = tail.len();
+            if out.len() > n
+                && out[out.len() - n..]
+                    .iter()
+                    .zip(tail.iter())
+                    .all(|(&i, w)| !locked[i] && t[i].low == *w)
+            {
+                out.truncate(out.len() - n);
+            }
+        }
+        if out.len() == before {
+            break;
+        }
+    }
+    if out.iter().all(|&i| text::is_punct(&t[i].low)) {
+        return idx;
+    }
+    out
+}
+
 /// Words that ask for the task rather than describe it ("please add it",
 /// "can you note that", "would be great", "thanks a lot").
 const ASIDE_WORDS: &[&str] = &[
@@ -3733,6 +3897,29 @@ const ASIDE_WORDS: &[&str] = &[
     "very",
     "many",
     "lot",
+    "danke",
+    "schön",
+    "gracias",
+    "merci",
+    "beaucoup",
+    "ji",
+    "regards",
+    "mate",
+    "youu",
+    "youuu",
+    "haha",
+    "advance",
+    "dear",
+    "greetings",
+    "namaste",
+    "hallo",
+    "bonjour",
+    "hola",
+    "morning",
+    "hiii",
+    "hii",
+    "hi",
+    "hello",
     "thx",
     "ty",
     "please",

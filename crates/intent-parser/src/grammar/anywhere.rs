@@ -596,7 +596,20 @@ fn unit_word(s: &str) -> Option<u32> {
 pub(super) fn asks_to_add(t: &[Tok]) -> bool {
     clauses(t).iter().any(|&(a, b)| {
         let c = strip_filler(&t[a..b]);
-        let request = matches!(w(c, 0), "add" | "create" | "note" | "jot")
+        // "… can you add practice for the band", "… so please add water the plants".
+        let anywhere = (0..c.len()).any(|i| {
+            w(c, i) == "add"
+                && (matches!(
+                    w(c, i.wrapping_sub(1)),
+                    "you" | "u" | "please" | "pls" | "kindly" | "to"
+                ) || matches!(w(c, i + 1), ":" | "task" | "one"))
+                && !matches!(w(c, i + 1), "a" | "it" | "that" | "this" | "reminder")
+                || w(c, i) == "add"
+                    && matches!(w(c, i + 1), "a" | "an")
+                    && matches!(w(c, i + 2), "task" | "todo" | "to-do")
+        });
+        let request = anywhere
+            || matches!(w(c, 0), "add" | "create" | "note" | "jot")
             || seq(c, 0, &["put", "down"])
             || w(c, 0) == "put"
                 && matches!(w(c, 1), "that" | "it" | "this")
@@ -606,7 +619,20 @@ pub(super) fn asks_to_add(t: &[Tok]) -> bool {
         let set_up =
             (seq(c, 0, &["set"]) && matches!(w(c, 1), "that" | "it" | "this") && w(c, 2) == "up")
                 || (0..c.len()).any(|i| {
-                    matches!(w(c, i), "a" | "an" | "new")
+                    (0..i).any(|j| {
+                        matches!(
+                            w(c, j),
+                            "make"
+                                | "set"
+                                | "create"
+                                | "add"
+                                | "put"
+                                | "want"
+                                | "like"
+                                | "need"
+                                | "get"
+                        )
+                    }) && matches!(w(c, i), "a" | "an" | "new")
                         && (matches!(w(c, i + 1), "task" | "todo" | "to-do")
                             || matches!(
                                 w(c, i + 1),
