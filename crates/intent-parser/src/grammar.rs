@@ -213,7 +213,10 @@ pub(crate) fn parse_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
     // A yes or no answers the question of the previous turn; with no task
     // under discussion there is no question, and "ok" is just chat.
     if ctx.last_task.is_some() {
-        if let Some(accepted) = confirmation(&whole).or_else(|| leading_answer(&whole)) {
+        if let Some(accepted) = confirmation(&whole)
+            .or_else(|| leading_answer(&whole))
+            .or_else(|| answer_in_words(&whole))
+        {
             return Intent::Confirm { accepted }.into();
         }
     } else if whole.contains("go ahead") || whole.contains("do it") {
@@ -325,6 +328,125 @@ fn leading_answer(whole: &str) -> Option<bool> {
         )
     {
         return Some(false);
+    }
+    None
+}
+
+/// A short answer in other words or languages ("ja, bitte", "sí, claro",
+/// "hmm... ok fine, do it", "i guess so, yeah", "not really... no", "go
+/// for it", "nein, lieber nicht"): it opens, after hesitation, with a yes
+/// or no word, and the rest is politeness or more of the same.
+fn answer_in_words(whole: &str) -> Option<bool> {
+    const HESITATION: &[&str] = &[
+        "hmm", "hm", "um", "uh", "well", "oh", "ah", "actually", "wait", "erm", "mmm", "so",
+    ];
+    const YES: &[&str] = &[
+        "yes",
+        "yeah",
+        "yep",
+        "yup",
+        "ya",
+        "yea",
+        "yess",
+        "sure",
+        "ok",
+        "okay",
+        "k",
+        "fine",
+        "absolutely",
+        "definitely",
+        "certainly",
+        "correct",
+        "right",
+        "confirm",
+        "confirmed",
+        "ja",
+        "jawohl",
+        "genau",
+        "si",
+        "sí",
+        "claro",
+        "vale",
+        "oui",
+        "haan",
+        "ha",
+        "han",
+        "好的",
+        "好",
+        "是",
+        "对",
+        "da",
+        "sim",
+        "alright",
+        "perfect",
+        "great",
+        "sounds",
+        "go",
+        "proceed",
+        "affirmative",
+        "aye",
+        "please",
+        "do",
+    ];
+    const NO: &[&str] = &[
+        "no", "nope", "nah", "nein", "non", "nee", "niet", "não", "nao", "cancel", "don't", "dont",
+        "never", "abort",
+    ];
+    const REST: &[&str] = &[
+        "please", "thanks", "thank", "you", "so", "much", "merci", "danke", "gracias", "bitte",
+        "do", "it", "go", "ahead", "for", "that", "this", "one", "lieber", "nicht", "to", "me",
+        "sounds", "good", "great", "fine", "yeah", "yes", "claro", "vas-y", "ji", "i", "guess",
+        "sure", "really", "no", "not", "don't", "dont", "let's", "lets", "ok", "okay", "then",
+        "of", "course", "beaucoup", "mil", "vielen", "dank", "thx", "ty", "perfect", "alright",
+        "just", "now", "keep", "leave", "wait", "actually", "hmm", "sí", "si", "oui", "ja", "nein",
+        "non", "nope", "nah", "bien", "gut", "bon", "please", "pls", "plz", "a", "lot",
+    ];
+    let words: Vec<&str> = whole
+        .split(' ')
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.is_empty() || words.len() > 8 {
+        return None;
+    }
+    let start = words.iter().position(|w| !HESITATION.contains(w))?;
+    let rest = &words[start..];
+    let phrase = rest.join(" ");
+    for (p, yes) in [
+        ("i guess so", true),
+        ("go for it", true),
+        ("sounds good", true),
+        ("please do", true),
+        ("do it", true),
+        ("not really", false),
+        ("don't do that", false),
+        ("better not", false),
+        ("rather not", false),
+    ] {
+        if phrase.starts_with(p)
+            && rest[p.split(' ').count()..]
+                .iter()
+                .all(|w| REST.contains(w))
+        {
+            return Some(yes);
+        }
+    }
+    let first = rest[0];
+    let tail_ok = rest[1..].iter().all(|w| REST.contains(w));
+    if !tail_ok {
+        return None;
+    }
+    if NO.contains(&first) {
+        return Some(false);
+    }
+    if YES.contains(&first) && !matches!(first, "please" | "do" | "go") {
+        // "yes … no": the last word decides ("not really... no" is read above).
+        return Some(
+            !rest
+                .iter()
+                .skip(1)
+                .any(|w| matches!(*w, "no" | "nope" | "nein" | "non" | "not" | "don't")),
+        );
     }
     None
 }
@@ -2124,6 +2246,25 @@ impl Parser<'_> {
                 break;
             }
             j += 1;
+        }
+        // "snooze it till later, like 90 minutes", "snooze, give me 5 more
+        // minutes": a duration further on; "snooze 15": minutes.
+        if minutes.is_none() {
+            minutes = (name_end..t.len()).find_map(|i| {
+                let (_, n, u) = when::duration(t, i)?;
+                u.minutes().map(|per| n as i64 * per)
+            });
+            if minutes.is_none() && k < t.len() {
+                if let Ok(n) = w(t, k).parse::<i64>() {
+                    if (1..=1440).contains(&n) && k + 1 == t.len() {
+                        minutes = Some(n);
+                        name_end = k;
+                    }
+                }
+            }
+        }
+        if let Some(cut) = (k..name_end).find(|&i| matches!(w(t, i), "," | "?" | ";")) {
+            name_end = cut;
         }
         let minutes = minutes.unwrap_or(10);
         if minutes <= 0 {

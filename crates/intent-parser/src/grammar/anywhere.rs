@@ -63,6 +63,9 @@ fn clauses(t: &[Tok]) -> Vec<(usize, usize)> {
 /// Interjections and remarks that carry nothing for the command.
 const CHATTER: &[&str] = &[
     "oops",
+    "busy",
+    "driving",
+    "later",
     "ugh",
     "hmm",
     "hm",
