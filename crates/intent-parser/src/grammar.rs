@@ -411,7 +411,6 @@ fn answer_in_words(whole: &str) -> Option<bool> {
     }
     let start = words.iter().position(|w| !HESITATION.contains(w))?;
     let rest = &words[start..];
-    let phrase = rest.join(" ");
     for (p, yes) in [
         ("i guess so", true),
         ("go for it", true),
@@ -423,11 +422,8 @@ fn answer_in_words(whole: &str) -> Option<bool> {
         ("better not", false),
         ("rather not", false),
     ] {
-        if phrase.starts_with(p)
-            && rest[p.split(' ').count()..]
-                .iter()
-                .all(|w| REST.contains(w))
-        {
+        let said: Vec<&str> = p.split(' ').collect();
+        if rest.starts_with(&said) && rest[said.len()..].iter().all(|w| REST.contains(w)) {
             return Some(yes);
         }
     }
@@ -2773,6 +2769,10 @@ impl Parser<'_> {
             return None;
         }
         let s = split_outside_quotes(t, 1, &["to"])?;
+        // "change it to low priority please, it can wait": up to the clause's end.
+        let n = (s..n)
+            .find(|&j| matches!(w(t, j), "," | ";" | "?"))
+            .unwrap_or(n);
         if s + 1 >= n {
             return None;
         }
@@ -2841,7 +2841,7 @@ impl Parser<'_> {
             ) {
                 k += 1;
             }
-            if w(t, k) == "of" {
+            if matches!(w(t, k), "of" | "on" | "for") {
                 k += 1;
             }
             return Some(make(k, n));
@@ -2942,6 +2942,19 @@ impl Parser<'_> {
         };
         let v = w(t, 0);
         // "done: buy milk", "crossed off - X", "mark as done: X".
+        if seq(t, 0, &["all", "done", "with"]) && n > 3 {
+            return Some(make(3, n));
+        }
+        // "set groceries to done", "set X as complete".
+        if w(t, 0) == "set" && n > 3 {
+            if let Some(s) = (2..n).find(|&j| matches!(w(t, j), "to" | "as")) {
+                if s + 2 == n
+                    && matches!(w(t, s + 1), "done" | "complete" | "completed" | "finished")
+                {
+                    return Some(make(1, s));
+                }
+            }
+        }
         if w(t, 0) == "✅" && n > 1 {
             return Some(make(1, n));
         }
@@ -3327,6 +3340,20 @@ impl Parser<'_> {
                     "including completed",
                     "including finished",
                     "including done",
+                    "incl the done",
+                    "incl the completed",
+                    "incl the finished",
+                    "also the finished",
+                    "also the done",
+                    "also the completed",
+                    "also finished",
+                    "also done",
+                    "also completed",
+                    "done and not done",
+                    "done and undone",
+                    "finished and unfinished",
+                    "task history",
+                    "whole history",
                 ]
                 .iter()
                 .any(|p| said.contains(p))
@@ -3415,6 +3442,8 @@ impl Parser<'_> {
                     "about"
                         | "containing"
                         | "mentioning"
+                        | "mention"
+                        | "mentions"
                         | "matching"
                         | "regarding"
                         | "called"
@@ -3918,6 +3947,9 @@ fn what_was_asked(t: &[Tok], locked: &[bool], idx: Vec<usize>) -> Vec<usize> {
             if at(q) == "for" && at(q + 1) == "me" {
                 q += 2;
             }
+            if at(q) == "to" && q > p + 1 {
+                q += 1;
+            }
             while matches!(at(q), "please" | "pls" | ":" | "-" | "–" | "—") {
                 q += 1;
             }
@@ -3936,6 +3968,7 @@ fn what_was_asked(t: &[Tok], locked: &[bool], idx: Vec<usize>) -> Vec<usize> {
                     | "bitte"
                     | "time"
                     | "me"
+                    | "list"
             )
         {
             Some(p + 1)
@@ -3997,6 +4030,10 @@ fn what_was_asked(t: &[Tok], locked: &[bool], idx: Vec<usize>) -> Vec<usize> {
         &["thx"],
         &["please"],
         &["pls"],
+        &["also"],
+        &["sometime"],
+        &["really"],
+        &["tho"],
     ];
     loop {
         let before = out.len();
@@ -4038,6 +4075,7 @@ const ASIDE_WORDS: &[&str] = &[
     "very",
     "many",
     "lot",
+    "quick",
     "danke",
     "schön",
     "gracias",
@@ -4148,7 +4186,8 @@ const ASIDE_WORDS: &[&str] = &[
 /// Opens a remark about the task rather than its name ("…, it keeps
 /// charging me", "…, it's still wet").
 const REMARK_OPENERS: &[&str] = &[
-    "it", "it's", "its", "that's", "thats", "which", "since", "because", "cause", "cuz",
+    "he", "she", "they", "he's", "she's", "they're", "it", "it's", "its", "that's", "thats",
+    "which", "since", "because", "cause", "cuz",
 ];
 
 /// What is said in passing: the clauses of a title that only ask for the
@@ -4200,6 +4239,8 @@ fn without_asides(t: &[Tok], locked: &[bool], idx: Vec<usize>) -> Vec<usize> {
     let mut out: Vec<usize> = kept.into_iter().flatten().collect();
     // "I must close the windows", "I have interview with Mrs. Schulz".
     const NARRATION: &[&[&str]] = &[
+        &["need", "to"],
+        &["have", "to"],
         &["don't", "let", "me", "forget", "to"],
         &["dont", "let", "me", "forget", "to"],
         &["don't", "forget", "to"],
@@ -4668,7 +4709,37 @@ fn priority_phrase(t: &[Tok], i: usize) -> Option<(usize, Priority)> {
         k = lead;
     }
     let s = w(t, k);
-    let found = if let Some(p) = p_code(s).or_else(|| bangs(s)) {
+    // "thanks!!", "good morning!!": excitement, not a priority.
+    let excited = k > 0
+        && matches!(
+            w(t, k - 1),
+            "thanks"
+                | "thank"
+                | "you"
+                | "thx"
+                | "morning"
+                | "hi"
+                | "hello"
+                | "hey"
+                | "please"
+                | "pls"
+                | "yay"
+                | "wow"
+                | "omg"
+                | "great"
+                | "cool"
+                | "nice"
+                | "awesome"
+                | "haha"
+                | "lol"
+                | "youu"
+                | "youuu"
+                | "evening"
+                | "afternoon"
+                | "night"
+                | "cheers"
+        );
+    let found = if let Some(p) = p_code(s).or_else(|| bangs(s).filter(|_| !excited)) {
         Some((k + 1, p))
     } else if let Some((a, b)) = s.split_once('-') {
         match (level_word(a), b) {
