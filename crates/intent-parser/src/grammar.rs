@@ -243,6 +243,15 @@ pub(crate) fn parse_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
     if p.is_remark(t) {
         return unknown(HELP);
     }
+    // Other languages: the assistant reads English ("kannst du bitte jetzt
+    // meinen bruder anrufen?" asks it to act; "ich bin heute so müde" is talk).
+    if let Some(request) = foreign(&all) {
+        return if request {
+            refuse("I can only keep your tasks and reminders, and I read English; I can't do that for you.")
+        } else {
+            unknown(HELP)
+        };
+    }
     let whole = words_of(t);
     if YES.contains(&whole.as_str()) {
         return Intent::Confirm { accepted: true }.into();
@@ -332,6 +341,161 @@ fn leading_answer(whole: &str) -> Option<bool> {
     None
 }
 
+/// Whether a message is in another language (German, Spanish, French,
+/// Portuguese, Italian): most of its words are their common words and none
+/// is an English word of this assistant. `Some(true)` when it asks someone
+/// to do something ("kannst du…", "¿puedes…", "tu peux…").
+fn foreign(t: &[Tok]) -> Option<bool> {
+    const FOREIGN: &[&str] = &[
+        "ich",
+        "bin",
+        "du",
+        "sie",
+        "er",
+        "wir",
+        "ihr",
+        "und",
+        "oder",
+        "nicht",
+        "heute",
+        "morgen",
+        "bitte",
+        "meinen",
+        "meine",
+        "mein",
+        "mir",
+        "mich",
+        "das",
+        "der",
+        "die",
+        "ist",
+        "so",
+        "kannst",
+        "können",
+        "kann",
+        "jetzt",
+        "noch",
+        "auch",
+        "für",
+        "zu",
+        "auf",
+        "mit",
+        "wieder",
+        "müde",
+        "gut",
+        "danke",
+        "hallo",
+        "yo",
+        "es",
+        "el",
+        "la",
+        "los",
+        "las",
+        "un",
+        "una",
+        "que",
+        "qué",
+        "por",
+        "para",
+        "con",
+        "muy",
+        "bien",
+        "todo",
+        "aquí",
+        "hola",
+        "tal",
+        "puedes",
+        "pedirme",
+        "ahora",
+        "mis",
+        "mi",
+        "tu",
+        "te",
+        "me",
+        "de",
+        "je",
+        "suis",
+        "tu",
+        "peux",
+        "dire",
+        "qui",
+        "le",
+        "les",
+        "des",
+        "et",
+        "est",
+        "pas",
+        "moi",
+        "mes",
+        "à",
+        "ça",
+        "va",
+        "très",
+        "eu",
+        "você",
+        "não",
+        "sim",
+        "obrigado",
+        "io",
+        "sono",
+        "che",
+        "non",
+        "per",
+        "al",
+        "del",
+        "lo",
+        "ya",
+        "está",
+        "estoy",
+        "tengo",
+        "hoy",
+        "mañana",
+        "aujourd'hui",
+        "demain",
+        "écrit",
+        "misérables",
+        "bruder",
+        "anrufen",
+        "taxi",
+        "aeropuerto",
+        "cansado",
+        "montre-moi",
+        "zeig",
+        "muéstrame",
+        "tareas",
+        "aufgaben",
+        "tâches",
+    ];
+    const ENGLISH: &[&str] = &[
+        "add", "task", "remind", "me", "tomorrow", "today", "please", "buy", "call", "the", "to",
+        "my", "i", "at", "on", "every", "delete", "done", "show", "list", "what", "is", "and",
+        "it", "that", "this", "a", "an", "for", "of", "in", "with", "you", "can", "it's", "bin",
+    ];
+    let words: Vec<&str> = t
+        .iter()
+        .filter(|x| !text::is_punct(&x.low))
+        .map(|x| x.low.as_str())
+        .collect();
+    if words.len() < 3 {
+        return None;
+    }
+    let foreign = words.iter().filter(|w| FOREIGN.contains(w)).count();
+    let english = words
+        .iter()
+        .filter(|w| ENGLISH.contains(w) && !FOREIGN.contains(w))
+        .count();
+    if foreign * 2 < words.len() || english > 0 {
+        return None;
+    }
+    let asks = words.iter().any(|w| {
+        matches!(
+            *w,
+            "kannst" | "können" | "puedes" | "peux" | "podrías" | "pourrais" | "pode" | "puoi"
+        )
+    });
+    Some(asks)
+}
+
 /// A short answer in other words or languages ("ja, bitte", "sí, claro",
 /// "hmm... ok fine, do it", "i guess so, yeah", "not really... no", "go
 /// for it", "nein, lieber nicht"): it opens, after hesitation, with a yes
@@ -378,8 +542,6 @@ fn answer_in_words(whole: &str) -> Option<bool> {
         "da",
         "sim",
         "alright",
-        "perfect",
-        "great",
         "sounds",
         "go",
         "proceed",
@@ -816,6 +978,121 @@ fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
                 | "reminders"
         )
     });
+    // "I need you to buy …", "would you mind ordering …", "is it possible to
+    // set the thermostat …": asked of the assistant itself, whatever the date.
+    let strongly_asked = seq_any(
+        all,
+        &[
+            &["i", "need", "you", "to"],
+            &["i", "want", "you", "to"],
+            &["i'd", "like", "you", "to"],
+            &["would", "you", "mind"],
+            &["is", "it", "possible", "to"],
+            &["could", "you", "please"],
+            &["can", "you", "please"],
+            &["please", "help", "me"],
+            &["help", "me"],
+        ],
+    ) || words.iter().any(|w| matches!(*w, "yourself"))
+        || words.ends_with(&["right", "now"])
+        || words.ends_with(&["right", "away"])
+        || has("immediately");
+    let verb_at = |w: &str| {
+        ACT.contains(&w)
+            || w.strip_suffix("ing").is_some_and(|s| {
+                ACT.contains(&s)
+                    || ACT.iter().any(|a| {
+                        format!("{a}e") == s
+                            || a.len() > 2 && s.len() + 1 == a.len() && a.starts_with(s)
+                    })
+            })
+            || matches!(w, "check" | "recommend" | "suggest" | "reorder" | "tell")
+    };
+    let no_task_words = !words.iter().any(|w| {
+        matches!(
+            *w,
+            "task" | "tasks" | "todo" | "to-do" | "remind" | "reminder" | "list" | "add" | "note"
+        )
+    });
+    let strong_act = strongly_asked && no_task_words && words.iter().take(6).any(|w| verb_at(w));
+    // "…, you can use my card": paying with the user's money.
+    let pays = (has("card") && (has("use") || has("my")))
+        && words
+            .iter()
+            .any(|w| matches!(*w, "pay" | "send" | "order" | "buy" | "book"))
+        || words.windows(3).any(|p| p == ["use", "my", "card"]);
+    // "what does 'serendipity' mean?", "what is 17 times 23", "what time is
+    // it in new york": a fact, not the user's tasks.
+    const MINE: &[&str] = &[
+        "i",
+        "my",
+        "me",
+        "i'm",
+        "task",
+        "tasks",
+        "todo",
+        "todos",
+        "list",
+        "due",
+        "reminder",
+        "reminders",
+        "today",
+        "tomorrow",
+        "tonight",
+        "week",
+        "overdue",
+        "left",
+        "open",
+        "pending",
+        "done",
+        "finished",
+        "completed",
+        "agenda",
+        "plan",
+        "schedule",
+        "next",
+        "up",
+        "on",
+        "you",
+        "your",
+        "can",
+    ];
+    let wh = matches!(
+        first,
+        "what" | "what's" | "whats" | "who" | "who's" | "when" | "where" | "which" | "how"
+    ) || first == "at" && second == "what";
+    let fact = wh
+        && !words.iter().any(|w| MINE.contains(w) || w.starts_with('#'))
+        && (words.iter().any(|w| {
+            matches!(
+                *w,
+                "mean"
+                    | "means"
+                    | "times"
+                    | "plus"
+                    | "minus"
+                    | "divided"
+                    | "percent"
+                    | "wrote"
+                    | "invented"
+                    | "capital"
+                    | "population"
+                    | "boil"
+                    | "time"
+                    | "distance"
+                    | "far"
+                    | "tall"
+                    | "old"
+                    | "born"
+                    | "died"
+                    | "won"
+                    | "weather"
+                    | "president"
+                    | "made"
+            )
+        }) || words
+            .iter()
+            .any(|w| w.ends_with('%') || w.chars().all(|c| c.is_ascii_digit())));
     // "call an uber for me", "make the reservation yourself", "transfer 200
     // dollars … now": the assistant asked to act.
     let by_assistant = ACT.contains(&first)
@@ -898,6 +1175,9 @@ fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
             .iter()
             .any(|w| matches!(*w, "task" | "todo" | "remind" | "reminder" | "add"));
     let world = asks_world
+        || strong_act
+        || pays
+        || fact
         || compute
         || by_assistant
         || device_now
@@ -1350,6 +1630,30 @@ impl Parser<'_> {
             || seq(t, 0, &["it's", "been"])
             || seq(t, 0, &["that", "was"])
             || seq(t, 0, &["i", "had"]) && w(t, 2) != "to"
+            || seq(t, 0, &["i", "think"])
+            || seq(t, 0, &["i", "guess"])
+            || seq(t, 0, &["i", "believe"])
+            || seq(t, 0, &["i", "wish"])
+            || seq(t, 0, &["just", "got"])
+            || seq(t, 0, &["just", "came"])
+            || seq(t, 0, &["so", "sleepy"])
+            || seq(t, 0, &["so", "tired"])
+            || seq(t, 0, &["this", "week", "is"])
+            || seq(t, 0, &["today", "is"])
+            || t.iter().any(|x| matches!(x.low.as_str(), "app" | "bot"))
+                && t.iter().any(|x| {
+                    matches!(
+                        x.low.as_str(),
+                        "love"
+                            | "like"
+                            | "best"
+                            | "great"
+                            | "hate"
+                            | "awesome"
+                            | "useless"
+                            | "amazing"
+                    )
+                })
             || seq(t, 0, &["the", "weather"])
             || matches!(w(t, 0), "you're" | "youre" | "sorry")
             || seq(t, 0, &["you", "are"])
@@ -1357,7 +1661,18 @@ impl Parser<'_> {
                 && (1..4).any(|i| {
                     matches!(
                         w(t, i),
-                        "is" | "was" | "just" | "has" | "keeps" | "got" | "'s"
+                        "is" | "was"
+                            | "just"
+                            | "has"
+                            | "keeps"
+                            | "got"
+                            | "'s"
+                            | "said"
+                            | "made"
+                            | "went"
+                            | "came"
+                            | "took"
+                            | "did"
                     ) || w(t, i).ends_with("'s")
                 });
         if !opens {
@@ -3181,6 +3496,10 @@ impl Parser<'_> {
                 "remind" | "reminder" | "remember" | "heads-up"
             )
         }) {
+            return None;
+        }
+        // "how can i export my tasks to csv?": a question about the app.
+        if v == "how" && matches!(w(t, 1), "can" | "do" | "does" | "to" | "should") {
             return None;
         }
         // "What a week": an exclamation.
