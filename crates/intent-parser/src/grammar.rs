@@ -99,6 +99,10 @@ const FRONT_FILLER: &[&[&str]] = &[
     &["if", "you", "could"],
     &["if", "you", "can"],
     &["you", "can"],
+    &["can", "we"],
+    &["could", "we"],
+    &["shall", "we"],
+    &["let's"],
     &["you", "may"],
     &["help", "me"],
     &["por", "favor"],
@@ -1560,8 +1564,12 @@ impl Parser<'_> {
                         | "repeat"
                         | "complete"
                         | "completion"
+                        | "tasks"
                 )
-                && matches!(w(t, a + 1), "on" | "of" | "for" | "about" | ":")
+                && matches!(
+                    w(t, a + 1),
+                    "on" | "of" | "for" | "about" | ":" | "called" | "named"
+                )
             {
                 a += 2;
             }
@@ -1586,8 +1594,34 @@ impl Parser<'_> {
                 }
             }
         }
+        // "kindly close the visa documents task": the verb is not the name.
+        let mut a = a;
+        if a + 1 < b
+            && matches!(
+                w(t, a),
+                "close"
+                    | "complete"
+                    | "finish"
+                    | "mark"
+                    | "delete"
+                    | "remove"
+                    | "reopen"
+                    | "move"
+                    | "rename"
+                    | "snooze"
+                    | "stop"
+                    | "resume"
+                    | "eliminate"
+                    | "erase"
+                    | "prepone"
+            )
+            && matches!(w(t, a + 1), "the" | "my" | "a")
+        {
+            a += 1;
+        }
         let whole = words_of(&t[a..b]);
-        if whole.is_empty() || PRONOUNS.contains(&whole.as_str()) {
+        let bare = whole.strip_suffix("'s").unwrap_or(&whole);
+        if whole.is_empty() || PRONOUNS.contains(&whole.as_str()) || PRONOUNS.contains(&bare) {
             return self.last_task();
         }
         // "it's now due", "that's done", "it to low priority": the task of
@@ -1714,6 +1748,19 @@ impl Parser<'_> {
             "done",
             "finished",
             "completed",
+            "resume",
+            "repeat",
+            "repeating",
+            "snooze",
+            "delete",
+            "remove",
+            "move",
+            "rename",
+            "reopen",
+            "mark",
+            "priority",
+            "stop",
+            "cancel",
         ];
         let asks = t
             .iter()
@@ -1722,6 +1769,8 @@ impl Parser<'_> {
         let dated = (0..t.len()).any(|i| {
             !matches!(w(t, i), "today" | "tonight")
                 && !seq(t, i, &["this", "morning"])
+                && !seq(t, i, &["this", "week"])
+                && !seq(t, i, &["this", "weekend"])
                 && (when::parse_when(t, i, self.clk).is_some()
                     || recur::parse_recurrence(t, i).is_some())
         });
@@ -1761,6 +1810,10 @@ impl Parser<'_> {
             a += 1;
         }
         let names = (a..=last).any(|i| quoted[i] || w(rest, i) == "task")
+            || before.is_some()
+                && rest
+                    .first()
+                    .is_some_and(|x| matches!(x.low.as_str(), "for" | "to" | "on"))
             || matches!(
                 words_of(&rest[a..=last]).as_str(),
                 "it" | "that" | "this" | "that one" | "this one" | "this task" | "that task"
@@ -2184,6 +2237,31 @@ impl Parser<'_> {
                 }
             }
         }
+        // "fortnightly payroll check starting 12/4": an adverb opening the
+        // message is its rule when nothing else says when it repeats or is
+        // due ("Quarterly review meeting Dec 15" keeps it in the title).
+        let anchored = when_words.is_empty()
+            || when_words.first().is_some_and(|&i| {
+                i > 0 && matches!(w(t, i - 1), "starting" | "from" | "beginning")
+            })
+            || when_words
+                .iter()
+                .any(|&i| matches!(w(t, i), "starting" | "from" | "beginning"));
+        if rule.is_none() && anchored && !t.is_empty() && ex.free(0) {
+            let adverb = match w(t, 0) {
+                "fortnightly" | "biweekly" => Some((recur::Freq::Weekly, 2)),
+                "weekly" => Some((recur::Freq::Weekly, 1)),
+                "monthly" => Some((recur::Freq::Monthly, 1)),
+                "quarterly" => Some((recur::Freq::Monthly, 3)),
+                "yearly" | "annually" => Some((recur::Freq::Yearly, 1)),
+                "daily" => Some((recur::Freq::Daily, 1)),
+                _ => None,
+            };
+            if let Some((freq, interval)) = adverb {
+                ex.claim(0, 1, SpanKind::Repeat);
+                rule = Some(Ok(recur::Rule::every(freq, interval)));
+            }
+        }
         // The day a rule repeats on, said as a date: "fortnightly … fri",
         // "on the 15th, monthly", "5/9 yearly". A start ("starting 12/15")
         // only anchors the rule.
@@ -2391,6 +2469,7 @@ impl Parser<'_> {
             &["alert", "me"],
             &["nudge", "me"],
             &["reminder", ":"],
+            &["reminder"],
         ];
         let start = STARTS.iter().find(|s| seq(t, 0, s))?;
         let rest = &t[start.len()..];
@@ -2643,6 +2722,14 @@ impl Parser<'_> {
             let k = if w(t, 2) == "me" { 3 } else { 2 };
             return Some(make(false, about(k), n));
         }
+        if matches!(w(t, 0), "don't" | "dont") && matches!(w(t, 1), "repeat" | "recur") {
+            let e = if matches!(w(t, n - 1), "anymore") {
+                n - 1
+            } else {
+                n
+            };
+            return Some(make(false, 2, e));
+        }
         if matches!(w(t, 0), "don't" | "dont") && seq(t, 1, &["remind", "me"]) {
             return Some(make(false, about(3), n));
         }
@@ -2755,7 +2842,7 @@ impl Parser<'_> {
     fn rename(&self, t: &[Tok]) -> Option<Out> {
         let n = t.len();
         let (a, b, y) = if matches!(w(t, 0), "rename" | "retitle") {
-            let seps = &["to", "as", "into", "->", "=>", "→", ":"];
+            let seps = &["to", "as", "into", "->", "=>", "→", ":", "in"];
             let k = if seps.contains(&w(t, 1)) {
                 1
             } else {
@@ -2976,6 +3063,12 @@ impl Parser<'_> {
                 Err(o) => *o,
             }
         };
+        // "priority urgent for call the bank".
+        if matches!(v, "priority" | "prio") && n > 3 && matches!(w(t, 2), "for" | "on") {
+            if let Some(p) = level_exact(t, 1, 2) {
+                return Some(make(3, n, p));
+            }
+        }
         if matches!(v, "prioritize" | "prioritise") && n > 1 {
             return Some(make(1, n, Priority::High));
         }
@@ -3148,6 +3241,10 @@ impl Parser<'_> {
             }
             return Some(make(1, b));
         }
+        // "Please open again the task 'Fenster putzen'".
+        if v == "open" && w(t, 1) == "again" && n > 2 {
+            return Some(make(2, n));
+        }
         if v == "undo" {
             let mut k = 1;
             if matches!(
@@ -3257,6 +3354,20 @@ impl Parser<'_> {
         };
         let v = w(t, 0);
         // "done: buy milk", "crossed off - X", "mark as done: X".
+        let said = words_of(t);
+        let said = said
+            .trim_start_matches("yay ")
+            .trim_start_matches("yes ")
+            .trim_start_matches("ok ");
+        if matches!(
+            said,
+            "just did it" | "did it" | "done it" | "just finished it" | "finished it" | "just done"
+        ) {
+            return Some(match self.last_task() {
+                Ok(target) => Intent::CompleteTask { target }.into(),
+                Err(o) => *o,
+            });
+        }
         if seq(t, 0, &["all", "done", "with"]) && n > 3 {
             return Some(make(3, n));
         }
@@ -3402,7 +3513,7 @@ impl Parser<'_> {
         }
         let k = match w(t, 0) {
             "delete" | "del" | "remove" | "trash" | "erase" | "discard" | "drop" | "scrap"
-            | "bin" | "cancel" | "kill" => 1,
+            | "bin" | "eliminate" | "cancel" | "kill" => 1,
             "get" if seq(t, 1, &["rid", "of"]) => 3,
             "throw" if matches!(w(t, 1), "away" | "out") => 2,
             _ => return None,
@@ -3496,6 +3607,9 @@ impl Parser<'_> {
                 "remind" | "reminder" | "remember" | "heads-up"
             )
         }) {
+            return None;
+        }
+        if seq(t, 0, &["how", "are", "you"]) {
             return None;
         }
         // "how can i export my tasks to csv?": a question about the app.
@@ -3610,6 +3724,8 @@ impl Parser<'_> {
                     || has("finished")
                     || seq(t, 0, &["what", "did", "i"])
                     || seq_any(t, &[&["get", "done"], &["got", "done"], &["so", "far"]])
+                    || has("did")
+                        && seq_any(t, &[&["tick", "off"], &["check", "off"], &["cross", "off"]])
                     || (has("did") && (has("complete") || has("finish") || has("do")))
                     || seq(t, 0, &["what", "have", "i"]) && (has("finish") || has("complete")))
         {
@@ -3673,6 +3789,10 @@ impl Parser<'_> {
                     "finished and unfinished",
                     "task history",
                     "whole history",
+                    "open and completed",
+                    "completed and open",
+                    "open and done",
+                    "open and finished",
                 ]
                 .iter()
                 .any(|p| said.contains(p))
@@ -4351,6 +4471,8 @@ fn what_was_asked(t: &[Tok], locked: &[bool], idx: Vec<usize>) -> Vec<usize> {
         &["pls"],
         &["also"],
         &["sometime"],
+        &["!!"],
+        &["!!!"],
         &["really"],
         &["tho"],
     ];
@@ -4395,6 +4517,8 @@ const ASIDE_WORDS: &[&str] = &[
     "many",
     "lot",
     "quick",
+    "repeat",
+    "repeats",
     "danke",
     "schön",
     "gracias",

@@ -37,6 +37,13 @@ impl Rule {
         }
     }
 
+    /// Every `interval` units of `freq`, on no particular day.
+    pub fn every(freq: Freq, interval: u32) -> Rule {
+        let mut r = Rule::new(freq);
+        r.interval = interval.max(1);
+        r
+    }
+
     fn weekly(days: &[Weekday]) -> Rule {
         let mut r = Rule::new(Freq::Weekly);
         r.by_day = days.iter().map(|d| (0, *d)).collect();
@@ -346,6 +353,12 @@ fn parse_at(t: &[Tok], i: usize) -> Read {
         }
         "weekends" => Some((i + 1, Ok(Rule::weekly(&[Weekday::Sat, Weekday::Sun])))),
         "on" if matches!(w(t, i + 1), "weekdays" | "workdays" | "weekends") => parse_at(t, i + 1),
+        // "book club first monday of the month".
+        s if (text::ordinal(s).is_some() || s == "last")
+            && text::weekday(w(t, i + 1)).is_some() =>
+        {
+            nth_of_every_month(t, i)
+        }
         "on" | "the" => nth_of_every_month(t, i).or_else(|| {
             if w(t, i) == "on" {
                 plural_weekdays(t, i + 1)

@@ -242,6 +242,16 @@ impl Unit {
 /// "15 minutes", "an hour", "half an hour", "2h", "a couple of days".
 pub(crate) fn duration(t: &[Tok], j: usize) -> Option<(usize, u32, Unit)> {
     let w = |k: usize| t.get(k).map(|x| x.low.as_str()).unwrap_or("");
+    // "one and a half hours", "2 and a half days".
+    if let (Some(n), "and", "a", "half") = (text::number(w(j)), w(j + 1), w(j + 2), w(j + 3)) {
+        if !matches!(w(j), "a" | "an") {
+            match w(j + 4) {
+                "hour" | "hours" => return Some((j + 5, n * 60 + 30, Unit::Minute)),
+                "day" | "days" => return Some((j + 5, n * 24 + 12, Unit::Hour)),
+                _ => {}
+            }
+        }
+    }
     if w(j) == "half" && matches!(w(j + 1), "an" | "a") && matches!(w(j + 2), "hour") {
         return Some((j + 3, 30, Unit::Minute));
     }

@@ -363,6 +363,28 @@ fn subject_name(t: &[Tok]) -> Option<(usize, usize)> {
 /// Whether the message refers to the task of the previous turn: "it",
 /// "that one", "this task" as the object of the request.
 fn points_back(t: &[Tok]) -> bool {
+    // "it's urgent now", "it should be called …": the task as the subject.
+    if matches!(w(t, 0), "it's" | "that's" | "it" | "this" | "that")
+        && matches!(
+            w(t, 1),
+            "urgent"
+                | "important"
+                | "done"
+                | "finished"
+                | "due"
+                | "should"
+                | "needs"
+                | "is"
+                | "can"
+                | "high"
+                | "low"
+                | "now"
+                | "not"
+                | "isn't"
+        )
+    {
+        return true;
+    }
     (0..t.len()).any(|i| {
         let s = w(t, i);
         let next = w(t, i + 1);
@@ -482,7 +504,7 @@ fn ask_of(t: &[Tok], has_when: bool) -> Option<Ask> {
     if has(&["rename", "renamed", "retitle"])
         || pair(&["call"], &["it", "that", "this"])
         || words.windows(2).any(|p| {
-            p[1] == "called"
+            matches!(p[1], "called" | "named")
                 && matches!(p[0], "be" | "is" | "being" | "task" | "it" | "one" | "gets")
         })
         || pair(&["the"], &["name"])
@@ -498,6 +520,7 @@ fn ask_of(t: &[Tok], has_when: bool) -> Option<Ask> {
     });
     if has(&["priority", "prio", "deprioritize", "deprioritise"])
         || levels
+        || pair(&["no"], &["rush", "hurry"])
         || pair(&["on", "to", "as", "be"], &["low", "high", "medium"])
         || (words.contains(&"lower") || words.contains(&"raise") || pair(&["bump"], &["it", "up"]))
     {
@@ -507,7 +530,16 @@ fn ask_of(t: &[Tok], has_when: bool) -> Option<Ask> {
         || words.iter().any(|x| {
             matches!(
                 *x,
-                "move" | "push" | "shift" | "due" | "date" | "->" | "=>" | "now"
+                "move"
+                    | "push"
+                    | "shift"
+                    | "due"
+                    | "date"
+                    | "->"
+                    | "=>"
+                    | "now"
+                    | "prepone"
+                    | "change"
             )
         })
         || pair(
@@ -775,7 +807,14 @@ impl Parser<'_> {
         let move_verb = open.iter().any(|x| {
             matches!(
                 x.low.as_str(),
-                "move" | "reschedule" | "postpone" | "push" | "shift" | "delay" | "bump"
+                "move"
+                    | "reschedule"
+                    | "postpone"
+                    | "push"
+                    | "shift"
+                    | "delay"
+                    | "bump"
+                    | "prepone"
             )
         });
         let weak_ok = !details && !matches!(ask, Ask::Reschedule) || arrow || move_verb;
@@ -1023,7 +1062,13 @@ fn level_in(t: &[Tok]) -> Option<Priority> {
     }) || words
         .windows(3)
         .any(|p| matches!(p[0], "isn't" | "not") && p[1] == "really" && p[2] == "urgent");
-    if negated || words.contains(&"lower") || words.contains(&"deprioritize") {
+    if negated
+        || words.contains(&"lower")
+        || words.contains(&"deprioritize")
+        || words
+            .windows(2)
+            .any(|p| p[0] == "no" && matches!(p[1], "rush" | "hurry"))
+    {
         return Some(Priority::Low);
     }
     for i in 0..t.len() {
@@ -1055,7 +1100,7 @@ fn new_title_start(t: &[Tok]) -> Option<usize> {
         .rev()
         .find(|&i| {
             !quoted[i]
-                && (matches!(w(t, i), "->" | "=>" | "called" | "to" | "as")
+                && (matches!(w(t, i), "->" | "=>" | "called" | "named" | "to" | "as")
                     || w(t, i) == "name" && w(t, i.wrapping_sub(1)) == "the"
                     || matches!(w(t, i), "one" | "it" | "that")
                         && w(t, i.wrapping_sub(1)) == "call")
