@@ -1595,7 +1595,6 @@ impl Parser<'_> {
             }
         }
         // "kindly close the visa documents task": the verb is not the name.
-        let mut a = a;
         if a + 1 < b
             && matches!(
                 w(t, a),
