@@ -12,7 +12,11 @@
 #
 # Dapr creates missing topics when the broker allows it; here they are
 # created up front with their partition counts (events are keyed by user
-# id, so partitions bound how many replicas of one agent work in parallel).
+# id, so partitions bound how many replicas of one agent work in parallel)
+# and their retention, which is set again on every run. Main topics keep
+# 14 days: longer than the consumers' window of processed event ids (7
+# days), so a redelivery never outlives the record that makes it a no-op.
+# Dead-letter topics keep 30 days for triage (`/admin/dead-letters`).
 set -euo pipefail
 # shellcheck source=spinkube/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -20,8 +24,9 @@ need kubectl
 
 KAFKA_SIZE="${KAFKA_SIZE:-db-s-2vcpu-4gb}"
 KAFKA_NODES="${KAFKA_NODES:-3}"
-# topic:partitions
-TOPICS=(tasks-lifecycle:12 tasks-lifecycle-dlq:3 reminders:6 reminders-dlq:3)
+# topic:partitions:retention in days
+TOPICS=(tasks-lifecycle:12:14 tasks-lifecycle-dlq:3:30 reminders:6:14 reminders-dlq:3:30)
+DAY_MS=86400000
 
 ensure_namespace "$APP_NAMESPACE"
 work="$(mktemp -d)"
@@ -41,11 +46,14 @@ digitalocean)
     do_allow_cluster "$id"
     existing="$(doctl databases topics list "$id" --format Name --no-header || true)"
     for entry in "${TOPICS[@]}"; do
-        topic="${entry%%:*}"
+        IFS=: read -r topic partitions days <<<"$entry"
+        retention_ms=$((days * DAY_MS))
         if ! grep -qx "$topic" <<<"$existing"; then
-            log "topic $topic"
-            doctl databases topics create "$id" "$topic" \
-                --partition-count "${entry##*:}" --replication-factor 3 >/dev/null
+            log "topic $topic ($partitions partitions, $days days)"
+            doctl databases topics create "$id" "$topic" --partition-count "$partitions" \
+                --replication-factor 3 --retention-ms "$retention_ms" >/dev/null
+        else
+            doctl databases topics update "$id" "$topic" --retention-ms "$retention_ms" >/dev/null
         fi
     done
     if ! secret_exists kafka-credentials; then

@@ -9,6 +9,7 @@ use integration_tests::system::System;
 use integration_tests::{Backend, User};
 use serde_json::{json, Value};
 use std::time::Duration;
+use store::retention::{PROCESSED_EVENTS_MS, READ_NOTIFICATIONS_MS};
 
 integration_tests::on_both_backends!(
     old_rows_are_pruned_and_recent_ones_kept,
@@ -97,12 +98,12 @@ fn old_rows_are_pruned_and_recent_ones_kept(backend: Backend) {
             old = now - 8 * DAY_MS,
             recent = now - 6 * DAY_MS,
             ancient = now - 100 * DAY_MS,
-            pe_old = now - 15 * DAY_MS,
-            pe_new = now - 13 * DAY_MS,
+            pe_old = now - PROCESSED_EVENTS_MS - DAY_MS,
+            pe_new = now - PROCESSED_EVENTS_MS + DAY_MS,
             expired = now - 1_000,
             valid = now + 60_000,
-            read_old = now - 31 * DAY_MS,
-            read_new = now - 29 * DAY_MS,
+            read_old = now - READ_NOTIFICATIONS_MS - DAY_MS,
+            read_new = now - READ_NOTIFICATIONS_MS + DAY_MS,
         ),
     );
     let old_outbox = system.count(&format!(
@@ -229,7 +230,10 @@ fn a_processed_event_inside_its_window_is_still_deduplicated(backend: Backend) {
     };
     let consumers = key_count(&id_inside);
     assert!(consumers > 0, "the agents recorded the event");
-    let (t_inside, t_beyond) = (now_ms() - 13 * DAY_MS, now_ms() - 15 * DAY_MS);
+    let (t_inside, t_beyond) = (
+        now_ms() - PROCESSED_EVENTS_MS + DAY_MS,
+        now_ms() - PROCESSED_EVENTS_MS - DAY_MS,
+    );
     exec(
         &system,
         &format!(

@@ -257,3 +257,34 @@ def test_slo_burn_rate_alerts_use_recorded_ratios(rendered):
     for alert, windows in ((fast, ("1h", "5m", "6h", "30m")), (slow, ("1d", "2h", "3d", "6h"))):
         for w in windows:
             assert f"taskmanager:http_error_ratio:rate{w}" in alert["expr"], (alert["alert"], w)
+
+
+def test_kafka_topics_have_their_partitions_and_retention():
+    """spinkube/kafka.sh creates every topic the subscriptions use, main
+    topics keep at least 14 days, dead-letter topics 30, and consumers keep
+    processed event ids longer than any topic keeps its events."""
+    script = (ROOT / "spinkube" / "kafka.sh").read_text()
+    entries = re.search(r"^TOPICS=\(([^)]*)\)", script, re.M)
+    assert entries, "TOPICS=(...) in spinkube/kafka.sh"
+    topics = {}
+    for entry in entries.group(1).split():
+        name, partitions, days = entry.split(":")
+        topics[name] = (int(partitions), int(days))
+    assert "--retention-ms" in script and "topics update" in script
+    used = set()
+    for doc in yaml.safe_load_all((ROOT / "dapr" / "subscriptions.yaml").read_text()):
+        if doc and doc.get("kind") == "Subscription":
+            spec = doc["spec"]
+            used.add(spec["topic"])
+            if spec.get("deadLetterTopic"):
+                used.add(spec["deadLetterTopic"])
+    assert used <= set(topics), f"topics used but not created: {used - set(topics)}"
+    for name, (partitions, days) in topics.items():
+        assert partitions >= 1
+        if name.endswith("-dlq"):
+            assert days == 30, name
+        else:
+            assert days >= 14, name
+    retention = (ROOT / "crates" / "store" / "src" / "retention.rs").read_text()
+    kept = re.search(r"PROCESSED_EVENTS_MS: i64 = (\d+) \* DAY_MS", retention)
+    assert kept and int(kept.group(1)) > max(days for _, days in topics.values())

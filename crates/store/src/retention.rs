@@ -25,14 +25,14 @@ pub const SENT_OUTBOX_MS: i64 = 7 * DAY_MS;
 
 /// Consumer idempotency keys must outlive every redelivery of their event.
 /// The resiliency policy (dapr/resiliency.yaml) retries for seconds only
-/// (5 retries 500 ms apart, 60 s per attempt), so the bound that matters is
-/// the broker's: Kafka keeps a topic's events 7 days (its default
-/// `log.retention.hours=168`, which the topics created by spinkube/kafka.sh
-/// keep), and a consumer group that rewinds (a lost offset commit, a
-/// rebalance mid-batch, `initialOffset: oldest` after a reset) can be handed
-/// any of them again. Twice that retention leaves room for a broker
-/// configured a little longer and for a replay from the dead-letter topic.
-pub const PROCESSED_EVENTS_MS: i64 = 14 * DAY_MS;
+/// (5 retries 500 ms apart, 60 s per attempt), so the bounds that matter
+/// are the broker's: spinkube/kafka.sh keeps the main topics' events 14
+/// days and the dead-letter topics' 30, and a consumer group that rewinds
+/// (a lost offset commit, a rebalance mid-batch, `initialOffset: oldest`
+/// after a reset) can be handed any of them again. Kafka deletes whole
+/// segments, so an event can outlive its retention by a segment's span:
+/// keys are kept a little longer than the longest retention.
+pub const PROCESSED_EVENTS_MS: i64 = 35 * DAY_MS;
 
 /// The live-sync feed: a client offline longer than a week reloads
 /// everything (the feed answers 410 cursor_expired), which is cheaper than
@@ -43,12 +43,12 @@ pub const CHANGES_MS: i64 = 7 * DAY_MS;
 /// missing row is refused the same way, so they can go at once.
 pub const EXPIRED_SESSIONS_MS: i64 = 0;
 
-/// Read notifications, with their delivery attempts, 30 days after they
+/// Read notifications, with their delivery attempts, 45 days after they
 /// were read. The notifier relies on both rows while it still may see the
 /// reminder again (one notification per reminder, the attempts counted
-/// against its budget); that is bounded by `PROCESSED_EVENTS_MS`, well
-/// inside this window. Unread ones stay: the user has not seen them.
-pub const READ_NOTIFICATIONS_MS: i64 = 30 * DAY_MS;
+/// against its budget); that is bounded by `PROCESSED_EVENTS_MS`, inside
+/// this window. Unread ones stay: the user has not seen them.
+pub const READ_NOTIFICATIONS_MS: i64 = 45 * DAY_MS;
 
 /// Sign-in throttle rows whose last attempt is older than the window in
 /// which a failure still counts: the claim already treats them as absent.
