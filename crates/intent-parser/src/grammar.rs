@@ -100,6 +100,9 @@ const FRONT_FILLER: &[&[&str]] = &[
     &["if", "you", "can"],
     &["you", "can"],
     &["can", "we"],
+    &["can", "i"],
+    &["could", "i"],
+    &["may", "i"],
     &["could", "we"],
     &["shall", "we"],
     &["let's"],
@@ -556,7 +559,7 @@ fn answer_in_words(whole: &str) -> Option<bool> {
     ];
     const NO: &[&str] = &[
         "no", "nope", "nah", "nein", "non", "nee", "niet", "não", "nao", "cancel", "don't", "dont",
-        "never", "abort",
+        "never", "abort", "negative",
     ];
     const REST: &[&str] = &[
         "please", "thanks", "thank", "you", "so", "much", "merci", "danke", "gracias", "bitte",
@@ -586,6 +589,8 @@ fn answer_in_words(whole: &str) -> Option<bool> {
         ("not really", false),
         ("don't do that", false),
         ("better not", false),
+        ("not that one", false),
+        ("not this one", false),
         ("rather not", false),
     ] {
         let said: Vec<&str> = p.split(' ').collect();
@@ -731,7 +736,38 @@ fn is_chat(whole: &str) -> bool {
         "sorry",
     ];
     let words: Vec<&str> = whole.split(' ').collect();
-    if words.iter().all(|w| WORDS.contains(w)) && !(words.len() == 1 && words[0] == "tomorrow") {
+    // "what am i doing tomorrow" asks about the tasks.
+    let asks_about_a_day = words.iter().any(|w| matches!(*w, "tomorrow" | "today"))
+        && words
+            .iter()
+            .any(|w| matches!(*w, "what" | "doing" | "do" | "have" | "due" | "plans"));
+    if words
+        .iter()
+        .all(|w| WORDS.contains(w) || MORE_TALK.contains(w))
+        && !(words.len() == 1 && words[0] == "tomorrow")
+        && !asks_about_a_day
+    {
+        return true;
+    }
+    // "let me think", "that's all for now", "knock knock".
+    let said = words.join(" ");
+    if [
+        "let me think",
+        "that's all",
+        "knock knock",
+        "what's up",
+        "whats up",
+        "much appreciated",
+        "you're funny",
+        "stupid bot",
+        "dumb bot",
+        "bad bot",
+        "good bot",
+    ]
+    .iter()
+    .any(|p| said.contains(p))
+        && words.len() <= 6
+    {
         return true;
     }
     // Keyboard mash: every word along one row of keys or one key held
@@ -753,7 +789,10 @@ fn is_chat(whole: &str) -> bool {
     }
     if words.len() == 1 {
         let w = words[0];
-        if w.bytes().all(|b| b.is_ascii_digit()) {
+        if w.bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+            && w.bytes().any(|b| b.is_ascii_digit())
+        {
             return true;
         }
         let rows = ["qwertyuiop", "asdfghjkl", "zxcvbnm"];
@@ -763,6 +802,52 @@ fn is_chat(whole: &str) -> bool {
     }
     false
 }
+
+/// More small talk: sign-offs, laughter, slang, remarks about the bot.
+const MORE_TALK: &[&str] = &[
+    "yo",
+    "what's",
+    "whats",
+    "up",
+    "cheers",
+    "mate",
+    "appreciated",
+    "brb",
+    "ttyl",
+    "gtg",
+    "bbl",
+    "hahaha",
+    "hehe",
+    "funny",
+    "stupid",
+    "dumb",
+    "silly",
+    "bot",
+    "knock",
+    "lol",
+    "rofl",
+    "lmao",
+    "xoxo",
+    "cya",
+    "bye",
+    "later",
+    "all",
+    "that's",
+    "now",
+    "think",
+    "let",
+    "me",
+    "hmm",
+    "hm",
+    "okie",
+    "okey",
+    "dokey",
+    "sweet",
+    "neat",
+    "wow",
+    "whoa",
+    "yikes",
+];
 
 /// Requests the assistant cannot carry out: acting in the world for the
 /// user now (calls, messages, payments, purchases, bookings, devices,
@@ -808,6 +893,8 @@ fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
                 | "let"
                 | "ask"
                 | "help"
+                | "warn"
+                | "gimme"
         )
         || matches!(
             first,
@@ -1060,6 +1147,16 @@ fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
         "you",
         "your",
         "can",
+        "snooze",
+        "reschedule",
+        "priority",
+        "tag",
+        "tags",
+        "series",
+        "app",
+        "recurring",
+        "repeat",
+        "reminder",
     ];
     let wh = matches!(
         first,
@@ -1178,7 +1275,68 @@ fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
         && !words
             .iter()
             .any(|w| matches!(*w, "task" | "todo" | "remind" | "reminder" | "add"));
+    // "write a poem about autumn", "send flowers to my wife", "navigate to
+    // the nearest gas station", "lock the car": something an assistant could
+    // be asked to do at once, said with no date, priority or tag that would
+    // make it a to-do ("write the report by friday" is one).
+    const CREATIONS: &[&str] = &[
+        "poem", "story", "essay", "song", "haiku", "joke", "speech", "caption", "limerick",
+        "cover", "summary", "tweet",
+    ];
+    const SENDABLES: &[&str] = &[
+        "flowers", "money", "cash", "sms", "whatsapp", "location", "gift",
+    ];
+    let digital = !p.has_task_details(t, true)
+        && no_task_words
+        && (matches!(first, "write" | "draft" | "compose")
+            && words.iter().any(|w| CREATIONS.contains(w))
+            || matches!(first, "send" | "share") && words.iter().any(|w| SENDABLES.contains(w))
+            || matches!(
+                first,
+                "navigate" | "define" | "whatsapp" | "reply" | "forward" | "stream"
+            )
+            || first == "put"
+                && second == "on"
+                && words.iter().any(|w| {
+                    matches!(
+                        *w,
+                        "episode" | "netflix" | "music" | "song" | "movie" | "show" | "playlist"
+                    )
+                })
+            || matches!(first, "lock" | "unlock")
+                && words
+                    .iter()
+                    .any(|w| matches!(*w, "car" | "door" | "doors" | "house" | "garage"))
+            || first == "make" && has("reservation")
+            || first == "order"
+                && words.iter().any(|w| {
+                    matches!(
+                        *w,
+                        "pizza"
+                            | "pizzas"
+                            | "sushi"
+                            | "food"
+                            | "takeout"
+                            | "delivery"
+                            | "dinner"
+                            | "lunch"
+                            | "coffee"
+                            | "uber"
+                            | "taxi"
+                            | "cab"
+                    )
+                })
+            || first == "check"
+                && words.iter().any(|w| {
+                    matches!(
+                        *w,
+                        "balance" | "weather" | "news" | "score" | "stocks" | "account"
+                    )
+                })
+            || words.iter().any(|w| matches!(*w, "exchange" | "rate")) && words.len() <= 6
+            || first == "any" && has("news"));
     let world = asks_world
+        || digital
         || strong_act
         || pays
         || fact
@@ -1672,6 +1830,20 @@ impl Parser<'_> {
             || seq(t, 0, &["so", "sleepy"])
             || seq(t, 0, &["so", "tired"])
             || seq(t, 0, &["this", "week", "is"])
+            || matches!(w(t, 0), "it's" | "its")
+                && matches!(
+                    w(t, 1),
+                    "snowing"
+                        | "raining"
+                        | "sunny"
+                        | "cold"
+                        | "hot"
+                        | "freezing"
+                        | "so"
+                        | "been"
+                        | "late"
+                        | "friday"
+                )
             || seq(t, 0, &["today", "is"])
             || t.iter().any(|x| matches!(x.low.as_str(), "app" | "bot"))
                 && t.iter().any(|x| {
@@ -2472,6 +2644,25 @@ impl Parser<'_> {
         ];
         let start = STARTS.iter().find(|s| seq(t, 0, s))?;
         let rest = &t[start.len()..];
+        // "ping me about this again in 20 min": the reminder once more.
+        if let Some(k) = (0..rest.len()).find(|&k| w(rest, k) == "again" && w(rest, k + 1) == "in")
+        {
+            if let Some((_, n, u)) = when::duration(rest, k + 2) {
+                if let Some(per) = u.minutes() {
+                    let target = match self.target(rest, 0, k, &[&["about"]]) {
+                        Ok(x) => x,
+                        Err(o) => return Some(*o),
+                    };
+                    return Some(
+                        Intent::Snooze {
+                            target,
+                            minutes: (n as i64 * per).clamp(1, u32::MAX as i64) as u32,
+                        }
+                        .into(),
+                    );
+                }
+            }
+        }
         if rest.is_empty() {
             return Some(unknown(
                 "When should I remind you, and about what? E.g. “remind me to call mom at 5pm” or “remind me 15 minutes before”.",
@@ -2578,6 +2769,20 @@ impl Parser<'_> {
     }
 
     fn snooze(&self, t: &[Tok]) -> Option<Out> {
+        // "⏰ 10 more minutes", "5 more min": more time on the reminder.
+        if let Some((e, n, u)) = when::duration(t, 0) {
+            if e == t.len() && t.iter().any(|x| matches!(x.low.as_str(), "more" | "extra")) {
+                if let (Some(per), Ok(target)) = (u.minutes(), self.last_task()) {
+                    return Some(
+                        Intent::Snooze {
+                            target,
+                            minutes: (n as i64 * per).clamp(1, u32::MAX as i64) as u32,
+                        }
+                        .into(),
+                    );
+                }
+            }
+        }
         let k = if w(t, 0) == "snooze" {
             1
         } else if seq(t, 0, &["remind", "me", "again"])
@@ -3244,6 +3449,12 @@ impl Parser<'_> {
         if v == "open" && w(t, 1) == "again" && n > 2 {
             return Some(make(2, n));
         }
+        // "Please open this task again, it is not ready".
+        if v == "open" {
+            if let Some(k) = (2..n).find(|&k| w(t, k) == "again") {
+                return Some(make(1, k));
+            }
+        }
         if v == "undo" {
             let mut k = 1;
             if matches!(
@@ -3360,7 +3571,15 @@ impl Parser<'_> {
             .trim_start_matches("ok ");
         if matches!(
             said,
-            "just did it" | "did it" | "done it" | "just finished it" | "finished it" | "just done"
+            "just did it"
+                | "did it"
+                | "done it"
+                | "just finished it"
+                | "finished it"
+                | "just done"
+                | "done and dusted"
+                | "all finished"
+                | "that's it done"
         ) {
             return Some(match self.last_task() {
                 Ok(target) => Intent::CompleteTask { target }.into(),
@@ -3501,6 +3720,45 @@ impl Parser<'_> {
                 return Some(make(0, s - 2));
             }
         }
+        // "dentist done": a short name and "done".
+        if (2..=5).contains(&n)
+            && matches!(w(t, n - 1), "done" | "finished" | "completed")
+            && !t[..n - 1].iter().any(|x| {
+                matches!(
+                    x.low.as_str(),
+                    "get"
+                        | "have"
+                        | "has"
+                        | "make"
+                        | "not"
+                        | "almost"
+                        | "all"
+                        | "i"
+                        | "i'm"
+                        | "we"
+                        | "is"
+                        | "are"
+                        | "was"
+                        | "as"
+                        | "mark"
+                        | "it"
+                        | "that"
+                        | "this"
+                        | "what"
+                        | "including"
+                        | "show"
+                        | "list"
+                        | "tasks"
+                        | "be"
+                        | "been"
+                        | "getting"
+                )
+            })
+            && !t[..n - 1].iter().any(|x| text::is_punct(&x.low))
+            && !self.has_task_details(&t[..n - 1], true)
+        {
+            return Some(make(0, n - 1));
+        }
         None
     }
 
@@ -3603,12 +3861,26 @@ impl Parser<'_> {
         if t.iter().any(|x| {
             matches!(
                 x.low.as_str(),
-                "remind" | "reminder" | "remember" | "heads-up"
+                "remind"
+                    | "reminder"
+                    | "remember"
+                    | "heads-up"
+                    | "nudge"
+                    | "snooze"
+                    | "ping"
+                    | "warn"
             )
         }) {
             return None;
         }
-        if seq(t, 0, &["how", "are", "you"]) {
+        if seq(t, 0, &["how", "are", "you"])
+            || t.iter().any(|x| {
+                matches!(
+                    x.low.as_str(),
+                    "limit" | "limits" | "export" | "import" | "sync"
+                )
+            })
+        {
             return None;
         }
         // "how can i export my tasks to csv?": a question about the app.
@@ -3633,6 +3905,7 @@ impl Parser<'_> {
         let verb_k = match v {
             "show" | "list" | "display" | "view" | "see" | "find" | "search" => 1,
             "get" | "give" | "tell" if w(t, 1) == "me" => 2,
+            "gimme" => 1,
             "look" if matches!(w(t, 1), "up" | "for") => 2,
             "where's" | "wheres" => 1,
             "where" if matches!(w(t, 1), "is" | "are") => 2,
@@ -3792,6 +4065,13 @@ impl Parser<'_> {
                     "completed and open",
                     "open and done",
                     "open and finished",
+                    "also the closed",
+                    "including the closed",
+                    "incl closed",
+                    "including closed",
+                    "closed ones too",
+                    "the finished ones",
+                    "including the finished",
                 ]
                 .iter()
                 .any(|p| said.contains(p))

@@ -202,6 +202,8 @@ const ALIASES: &[(&str, &str)] = &[
     ("wats", "what's"),
     ("todays", "today's"),
     ("abt", "about"),
+    ("tody's", "today's"),
+    ("todays", "today's"),
     ("wat", "what"),
 ];
 

@@ -63,6 +63,7 @@ fn clauses(t: &[Tok]) -> Vec<(usize, usize)> {
 /// Interjections and remarks that carry nothing for the command.
 const CHATTER: &[&str] = &[
     "oops",
+    "wrong",
     "busy",
     "driving",
     "later",
@@ -497,6 +498,7 @@ fn ask_of(t: &[Tok], has_when: bool) -> Option<Ask> {
     if has(&[
         "remind", "reminder", "remember", "nudge", "heads-up", "notify", "alert",
     ]) || words.contains(&"ping")
+        || words.contains(&"warn")
         || pair(&["heads"], &["up", "-"])
     {
         return Some(Ask::Remind);
@@ -556,6 +558,7 @@ fn ask_of(t: &[Tok], has_when: bool) -> Option<Ask> {
     });
     if negated_done
         || has(&["reopen", "unmark", "uncomplete", "undone"])
+        || words.iter().any(|x| matches!(*x, "reopened" | "re-opened"))
         || words.contains(&"undo")
         || pair(&["open"], &["again"])
         || pair(&["still"], &["open"])
@@ -808,16 +811,24 @@ impl Parser<'_> {
             matches!(
                 x.low.as_str(),
                 "move"
+                    | "moved"
                     | "reschedule"
+                    | "rescheduled"
                     | "postpone"
+                    | "postponed"
                     | "push"
+                    | "pushed"
                     | "shift"
                     | "delay"
                     | "bump"
                     | "prepone"
             )
         });
-        let weak_ok = !details && !matches!(ask, Ask::Reschedule) || arrow || move_verb;
+        let copula = open.windows(2).any(|p| {
+            matches!(p[0].low.as_str(), "should" | "must" | "is" | "needs")
+                && matches!(p[1].low.as_str(), "be" | "on" | "now" | "due" | "at")
+        });
+        let weak_ok = !details && !matches!(ask, Ask::Reschedule) || arrow || move_verb || copula;
         let clause_ok =
             weak_ok && !matches!(ask, Ask::Priority | Ask::Rename | Ask::Reschedule) || arrow;
         let parts = clauses(t);
