@@ -320,10 +320,13 @@ fn equate_notations(e: &Map<String, Value>, a: &mut Map<String, Value>) {
     if let Some(Value::Array(rs)) = a.get_mut("reminders") {
         if e.get("reminders").is_none() {
             rs.retain(|r| {
-                let at_due = r
-                    .get("at")
-                    .and_then(Value::as_str)
-                    .is_some_and(|x| Some(x) == due.as_deref());
+                // At the due time, or on a due day without a time.
+                let at_due = r.get("at").and_then(Value::as_str).is_some_and(|x| {
+                    Some(x) == due.as_deref()
+                        || due
+                            .as_deref()
+                            .is_some_and(|d| d.len() == 10 && x.starts_with(d))
+                });
                 let zero = r.get("before").and_then(Value::as_u64) == Some(0);
                 !(at_due || zero)
             });

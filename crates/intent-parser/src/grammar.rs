@@ -1524,6 +1524,8 @@ const NAME_LEAD: &[&str] = &[
 ];
 
 const NAME_TAIL: &[&[&str]] = &[
+    &["back", "to"],
+    &["back"],
     &["task"],
     &["todo"],
     &["to-do"],
@@ -1577,6 +1579,12 @@ const SERIES_TAIL: &[&[&str]] = &[
 ];
 
 const PRONOUNS: &[&str] = &[
+    "last one",
+    "the last",
+    "last task",
+    "previous one",
+    "the previous one",
+    "the previous task",
     "the series",
     "series",
     "this series",
@@ -2087,6 +2095,7 @@ impl Parser<'_> {
             &["note", "to", "self", ":"],
             &["note", "to", "self"],
             &["todo", ":"],
+            &["todo", "\""],
             &["to-do", ":"],
             &["task", ":"],
             &["new", "task", ":"],
@@ -2112,13 +2121,16 @@ impl Parser<'_> {
                 "a" | "an" | "in" | "task" | "reminder" | "\"" | "'" | "“" | "‘"
             );
         let set_up_ok = matches!(w(t, 2), "a" | "an" | "new" | "task" | "reminder");
-        let put_back = w(t, 0) == "put" && any_word(t, &["back"]);
+        let put_back = w(t, 0) == "put" && any_word(t, &["back", "reminder"]);
         if (w(t, 0) == "put" && (!put_ok || put_back)) || (seq(t, 0, &["set", "up"]) && !set_up_ok)
         {
             return None;
         }
         // "repeat “Timesheet check” on weekdays".
-        if w(t, 0) == "repeat" && t.len() > 1 && self.has_task_details(&t[1..], true) {
+        if w(t, 0) == "repeat"
+            && t.len() > 1
+            && (1..t.len()).any(|i| recur::parse_recurrence(t, i).is_some())
+        {
             return Some(self.add_task(&t[1..], false));
         }
         const VERBS: &[&[&str]] = &[
@@ -2785,6 +2797,9 @@ impl Parser<'_> {
         }
         let k = if w(t, 0) == "snooze" {
             1
+        } else if w(t, 0) == "later" && t.len() > 1 {
+            // "later pls, in 25 minutes".
+            1
         } else if seq(t, 0, &["remind", "me", "again"])
             || (seq(t, 0, &["remind", "me", "later"]) && t.len() == 3)
         {
@@ -3045,6 +3060,22 @@ impl Parser<'_> {
 
     fn rename(&self, t: &[Tok]) -> Option<Out> {
         let n = t.len();
+        // "new name for that: Draft the speech", "new title for X - Y".
+        if seq_any(t, &[&["new", "name", "for"], &["new", "title", "for"]]) {
+            let s = split_outside_quotes(t, 3, &[":", "-", "->", "→"])?;
+            let new_title = quoted_or_text(t, s + 1, n);
+            if new_title.is_empty() {
+                return None;
+            }
+            return Some(match self.target(t, 3, s, &[]) {
+                Ok(target) => Intent::RenameTask {
+                    target,
+                    new_title: text::capitalize(&new_title),
+                }
+                .into(),
+                Err(o) => *o,
+            });
+        }
         let (a, b, y) = if matches!(w(t, 0), "rename" | "retitle") {
             let seps = &["to", "as", "into", "->", "=>", "→", ":", "in"];
             let k = if seps.contains(&w(t, 1)) {
@@ -3074,7 +3105,7 @@ impl Parser<'_> {
                 k += 1;
             }
             if matches!(w(t, k), "name" | "title") && matches!(w(t, k + 1), "of" | "for" | "on") {
-                let s = split_outside_quotes(t, k + 2, &["to", "->", "=>", "→"])?;
+                let s = split_outside_quotes(t, k + 2, &["to", "->", "=>", "→", "in", ":"])?;
                 (k + 2, s, s + 1)
             } else {
                 // "change the report's title to …", "change report title to …"
@@ -3111,6 +3142,10 @@ impl Parser<'_> {
     fn reschedule(&self, t: &[Tok]) -> Option<Out> {
         let n = t.len();
         let v = w(t, 0);
+        // "what is due tomorrow", "which things are due …": questions.
+        if is_question_word(v) || matches!(v, "anything" | "any" | "show" | "list") {
+            return None;
+        }
         let mut found: Option<(usize, usize, When)> = None;
         // "can we do the presentation on Monday instead".
         if n > 2 && w(t, n - 1) == "instead" {
@@ -3508,7 +3543,16 @@ impl Parser<'_> {
                 if seq(t, e - 2, &["after", "all"]) {
                     e -= 2;
                 }
-                if c + 1 == e && matches!(w(t, c), "done" | "finished" | "complete" | "completed") {
+                let mut c = c;
+                while matches!(w(t, c), "actually" | "really" | "quite" | "yet" | "totally") {
+                    c += 1;
+                }
+                if c + 1 == e
+                    && matches!(
+                        w(t, c),
+                        "done" | "finished" | "finish" | "complete" | "completed"
+                    )
+                {
                     return Some(make(0, s));
                 }
             }
@@ -3556,6 +3600,17 @@ impl Parser<'_> {
 
     fn complete(&self, t: &[Tok]) -> Option<Out> {
         let n = t.len();
+        // "show tasks tagged finance that are done", "everything incl.
+        // finished ones": questions about the list.
+        if matches!(
+            w(t, 0),
+            "show" | "list" | "which" | "what" | "everything" | "any"
+        ) || w(t, 0) == "all" && matches!(w(t, 1), "tasks" | "my" | "the")
+            || t.iter()
+                .any(|x| matches!(x.low.as_str(), "including" | "incl" | "tagged"))
+        {
+            return None;
+        }
         let make = |a: usize, b: usize| -> Out {
             match self.target(t, a, b, &[]) {
                 Ok(target) => Intent::CompleteTask { target }.into(),
@@ -3994,7 +4049,6 @@ impl Parser<'_> {
                 && (has("completed")
                     || has("done")
                     || has("finished")
-                    || seq(t, 0, &["what", "did", "i"])
                     || seq_any(t, &[&["get", "done"], &["got", "done"], &["so", "far"]])
                     || has("did")
                         && seq_any(t, &[&["tick", "off"], &["check", "off"], &["cross", "off"]])

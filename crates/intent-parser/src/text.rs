@@ -119,6 +119,7 @@ const KEYWORDS: &[&str] = &[
     "finished",
     "rename",
     "reschedule",
+    "reopen",
     "snooze",
     "repeating",
     "recurring",

@@ -470,7 +470,7 @@ pub(crate) fn date_boundary(t: &[Tok], k: usize) -> bool {
     let s = x.low.as_str();
     text::is_punct(s)
         || s.starts_with('#')
-        || s.starts_with("!!")
+        || s.starts_with('!')
         || matches!(
             s,
             "at" | "by"

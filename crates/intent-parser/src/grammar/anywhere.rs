@@ -64,6 +64,8 @@ fn clauses(t: &[Tok]) -> Vec<(usize, usize)> {
 const CHATTER: &[&str] = &[
     "oops",
     "wrong",
+    "one-off",
+    "make",
     "busy",
     "driving",
     "later",
@@ -1124,7 +1126,7 @@ fn new_title(t: &[Tok]) -> Option<String> {
     let quoted = quoted_tokens(t);
     let k = (0..t.len()).rev().find(|&i| {
         !quoted[i]
-            && (matches!(w(t, i), "->" | "=>" | "called" | "to" | "as")
+            && (matches!(w(t, i), "->" | "=>" | "called" | "named" | "to" | "as")
                 || w(t, i) == "name" && w(t, i.wrapping_sub(1)) == "the"
                 || (w(t, i) == "one" || w(t, i) == "it" || w(t, i) == "that")
                     && w(t, i.wrapping_sub(1)) == "call"
@@ -1193,6 +1195,15 @@ const FILTER_WORDS: &[&str] = &[
     "the",
     "?",
     "now",
+    "ones",
+    "i'm",
+    "including",
+    "incl",
+    "also",
+    "full",
+    "whole",
+    "entire",
+    "closed",
 ];
 
 const TASK_NOUNS: &[&str] = &[
