@@ -952,11 +952,25 @@ fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
                         || has("eur")
                         || has("usd")
                         || has("pounds")));
-    let directions = first == "give" && second == "me" && (has("directions") || has("route"));
+    let directions = first == "give" && second == "me" && (has("directions") || has("route"))
+        || words.starts_with(&["how", "do", "i", "get", "to"])
+        || words.starts_with(&["how", "can", "i", "get", "to"]);
     let order_food = first == "order" && has("delivery");
     // "lmk the score", "what's the temperature outside": asking about the
     // world, not the tasks.
     const TASK_WORDS: &[&str] = &[
+        "snooze",
+        "reschedule",
+        "priority",
+        "tag",
+        "tags",
+        "series",
+        "app",
+        "repeat",
+        "recurring",
+        "difference",
+        "assistant",
+        "feature",
         "task",
         "tasks",
         "todo",
@@ -1162,38 +1176,59 @@ fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
         first,
         "what" | "what's" | "whats" | "who" | "who's" | "when" | "where" | "which" | "how"
     ) || first == "at" && second == "what";
-    let fact = wh
-        && !words.iter().any(|w| MINE.contains(w) || w.starts_with('#'))
-        && (words.iter().any(|w| {
+    // "what's the price of gold today": the world's news, whatever the day.
+    let worldly =
+        wh && words.iter().any(|w| {
             matches!(
                 *w,
-                "mean"
-                    | "means"
-                    | "times"
-                    | "plus"
-                    | "minus"
-                    | "divided"
-                    | "percent"
-                    | "wrote"
-                    | "invented"
-                    | "capital"
-                    | "population"
-                    | "boil"
-                    | "time"
-                    | "distance"
-                    | "far"
-                    | "tall"
-                    | "old"
-                    | "born"
-                    | "died"
-                    | "won"
+                "price"
+                    | "prices"
                     | "weather"
-                    | "president"
-                    | "made"
+                    | "forecast"
+                    | "news"
+                    | "score"
+                    | "rate"
+                    | "stock"
+                    | "stocks"
+                    | "headlines"
+                    | "temperature"
             )
-        }) || words
+        }) && !words
             .iter()
-            .any(|w| w.ends_with('%') || w.chars().all(|c| c.is_ascii_digit())));
+            .any(|w| matches!(*w, "i" | "my" | "task" | "tasks" | "me"));
+    let fact = worldly
+        || wh
+            && !words.iter().any(|w| MINE.contains(w) || w.starts_with('#'))
+            && (words.iter().any(|w| {
+                matches!(
+                    *w,
+                    "mean"
+                        | "means"
+                        | "times"
+                        | "plus"
+                        | "minus"
+                        | "divided"
+                        | "percent"
+                        | "wrote"
+                        | "invented"
+                        | "capital"
+                        | "population"
+                        | "boil"
+                        | "time"
+                        | "distance"
+                        | "far"
+                        | "tall"
+                        | "old"
+                        | "born"
+                        | "died"
+                        | "won"
+                        | "weather"
+                        | "president"
+                        | "made"
+                )
+            }) || words
+                .iter()
+                .any(|w| w.ends_with('%') || w.chars().all(|c| c.is_ascii_digit())));
     // "call an uber for me", "make the reservation yourself", "transfer 200
     // dollars … now": the assistant asked to act.
     let by_assistant = ACT.contains(&first)
@@ -1524,6 +1559,7 @@ const NAME_LEAD: &[&str] = &[
 ];
 
 const NAME_TAIL: &[&[&str]] = &[
+    &["just", "now"],
     &["back", "to"],
     &["back"],
     &["task"],
@@ -1579,6 +1615,10 @@ const SERIES_TAIL: &[&[&str]] = &[
 ];
 
 const PRONOUNS: &[&str] = &[
+    "the recurrence",
+    "recurrence",
+    "the repeats",
+    "the repeating",
     "last one",
     "the last",
     "last task",
@@ -1712,7 +1752,22 @@ impl Parser<'_> {
             while a < b
                 && matches!(
                     w(t, a),
-                    "please" | "pls" | "the" | "my" | "about" | "regarding"
+                    "please"
+                        | "pls"
+                        | "the"
+                        | "my"
+                        | "about"
+                        | "regarding"
+                        | "hmm"
+                        | "um"
+                        | "uh"
+                        | "well"
+                        | "oh"
+                        | "so"
+                        | "ok"
+                        | "okay"
+                        | "actually"
+                        | "oops"
                 )
             {
                 a += 1;
@@ -2095,7 +2150,6 @@ impl Parser<'_> {
             &["note", "to", "self", ":"],
             &["note", "to", "self"],
             &["todo", ":"],
-            &["todo", "\""],
             &["to-do", ":"],
             &["task", ":"],
             &["new", "task", ":"],
@@ -2103,6 +2157,10 @@ impl Parser<'_> {
             &["new", "todo", ":"],
             &["new", "todo"],
         ];
+        // 'todo "Call Tomorrow Labs"': the quotes stay with the title.
+        if w(t, 0) == "todo" && matches!(w(t, 1), "\"" | "“" | "'" | "‘") {
+            return Some(self.add_task(&t[1..], false));
+        }
         for lead in LEADS {
             // "I want to see every task" asks to see them.
             if lead == &["i", "want", "to"] && matches!(w(t, 3), "see" | "know" | "view") {

@@ -249,6 +249,17 @@ fn task_word_name(t: &[Tok]) -> Option<(usize, usize)> {
         if !is_task(k) {
             continue;
         }
+        // "vitamin D reminder: snooze 10 min".
+        if w(t, k) == "reminder" && w(t, k + 1) == ":" && k > 0 {
+            let a = (0..k)
+                .rev()
+                .take_while(|&i| !is_break(&t[i]))
+                .last()
+                .unwrap_or(k);
+            if a < k {
+                return Some((a, k));
+            }
+        }
         // "the task 'tyres'".
         if quoted.get(k + 2).copied().unwrap_or(false) && !quoted[k] {
             let a = k + 2;
@@ -355,9 +366,21 @@ fn subject_name(t: &[Tok]) -> Option<(usize, usize)> {
             "be" | "is" | "isn't" | "should" | "needs" | "must" | "has"
         )
     })?;
-    if (a..b)
-        .any(|i| is_break(&t[i]) || matches!(w(t, i), "i" | "you" | "we" | "it" | "this" | "that"))
-    {
+    if (a..b).any(|i| {
+        is_break(&t[i])
+            || matches!(
+                w(t, i),
+                "i" | "you"
+                    | "we"
+                    | "it"
+                    | "this"
+                    | "that"
+                    | "reminder"
+                    | "remind"
+                    | "before"
+                    | "heads-up"
+            )
+    }) {
         return None;
     }
     Some((a, b))
@@ -535,6 +558,10 @@ fn ask_of(t: &[Tok], has_when: bool) -> Option<Ask> {
             matches!(
                 *x,
                 "move"
+                    | "moved"
+                    | "rescheduled"
+                    | "postponed"
+                    | "pushed"
                     | "push"
                     | "shift"
                     | "due"
@@ -742,8 +769,24 @@ impl Parser<'_> {
             }
         }
         let (k, mut out) = found?;
+        // "gutters aren't actually finished, reopen": two clauses, one request.
+        let same_request = |c: &[Tok]| {
+            let c = strip_filler(c);
+            !c.is_empty()
+                && p.snooze(c)
+                    .or_else(|| p.stop_or_resume(c))
+                    .or_else(|| p.rename(c))
+                    .or_else(|| p.set_priority(c))
+                    .or_else(|| p.reopen(c))
+                    .or_else(|| p.complete(c))
+                    .or_else(|| p.delete(c))
+                    .is_some_and(|o| {
+                        std::mem::discriminant(&o.intent) == std::mem::discriminant(&out.intent)
+                    })
+        };
         let others_fit = parts.iter().enumerate().all(|(j, &(a, b))| {
             j == k
+                || same_request(&t[a..b])
                 || is_aside(&t[a..b])
                 || named.is_some_and(|(x, y)| a <= x && y <= b)
                 || words_of(&t[a..b]).is_empty()
@@ -763,6 +806,12 @@ impl Parser<'_> {
 
     /// The task by name or pronoun, the request by its cue words.
     fn command_by_cues(&self, t: &[Tok]) -> Option<Out> {
+        // "everything, including the finished ones": a question about the list.
+        if t.iter()
+            .any(|x| matches!(x.low.as_str(), "including" | "incl" | "everything"))
+        {
+            return None;
+        }
         // "is “urgent” the same as high?": a question, not a request.
         if matches!(
             w(t, 0),
