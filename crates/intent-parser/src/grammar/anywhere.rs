@@ -649,6 +649,26 @@ fn loose_before(t: &[Tok]) -> Option<u32> {
     })
 }
 
+/// The task a reminder is for, named after its time: "3 hours before the
+/// insurance call", "2h heads-up for the concert", "10 min before the
+/// stand-up break, remind me".
+fn reminded_of(t: &[Tok]) -> Option<(usize, usize)> {
+    let k = (0..t.len()).find(|&i| {
+        matches!(w(t, i), "before" | "for" | "about" | "ahead")
+            && i > 0
+            && (when::duration(t, i.saturating_sub(3)).is_some()
+                || when::duration(t, i.saturating_sub(2)).is_some()
+                || when::duration(t, i.saturating_sub(1)).is_some()
+                || matches!(w(t, i - 1), "heads-up" | "reminder" | "up" | "before"))
+            && matches!(w(t, i + 1), "the" | "my" | "our")
+    })?;
+    let a = k + 1;
+    let b = (a..t.len())
+        .find(|&i| is_break(&t[i]) || matches!(w(t, i), "please" | "pls" | "remind" | "too"))
+        .unwrap_or(t.len());
+    (b > a + 1).then_some((a, b))
+}
+
 /// "hour", "minutes" …: minutes per unit.
 fn unit_word(s: &str) -> Option<u32> {
     match s {
@@ -917,6 +937,8 @@ impl Parser<'_> {
             self.target(t, a, b, &[])
         } else if points_back(&open) && !details {
             self.last_task()
+        } else if let Some((a, b)) = (ask == Ask::Remind).then(|| reminded_of(t)).flatten() {
+            self.target(t, a, b, &[])
         } else if matches!(ask, Ask::Snooze) && !details
             || matches!(ask, Ask::Remind) && !details && when.is_none()
         {
