@@ -318,19 +318,32 @@ pub fn compare(expected: &Value, actual: &Value) -> Vec<String> {
 fn equate_notations(e: &Map<String, Value>, a: &mut Map<String, Value>) {
     let due = a.get("due").and_then(Value::as_str).map(str::to_string);
     if let Some(Value::Array(rs)) = a.get_mut("reminders") {
-        if e.get("reminders").is_none() {
-            rs.retain(|r| {
-                // At the due time, or on a due day without a time.
-                let at_due = r.get("at").and_then(Value::as_str).is_some_and(|x| {
-                    Some(x) == due.as_deref()
-                        || due
-                            .as_deref()
-                            .is_some_and(|d| d.len() == 10 && x.starts_with(d))
-                });
-                let zero = r.get("before").and_then(Value::as_u64) == Some(0);
-                !(at_due || zero)
+        // The implicit reminder at the due time is never one the set lists.
+        let listed_at_due = e
+            .get("reminders")
+            .and_then(Value::as_array)
+            .is_some_and(|w| {
+                w.iter().any(|r| {
+                    r.get("at").and_then(Value::as_str).is_some_and(|x| {
+                        Some(x) == due.as_deref()
+                            || due
+                                .as_deref()
+                                .is_some_and(|d| d.len() == 10 && x.starts_with(d))
+                    })
+                })
             });
-        }
+        let lists_none = e.get("reminders").is_none();
+        rs.retain(|r| {
+            // At the due time, or on a due day without a time.
+            let at_due = r.get("at").and_then(Value::as_str).is_some_and(|x| {
+                Some(x) == due.as_deref()
+                    || due
+                        .as_deref()
+                        .is_some_and(|d| d.len() == 10 && x.starts_with(d))
+            });
+            let zero = r.get("before").and_then(Value::as_u64) == Some(0);
+            !(at_due && !listed_at_due || zero && lists_none)
+        });
         if let Some(Value::Array(want)) = e.get("reminders") {
             for (r, x) in rs.iter_mut().zip(want) {
                 let (Some(got), Some(day)) = (

@@ -211,6 +211,19 @@ fn words_of(t: &[Tok]) -> String {
 }
 
 pub(crate) fn parse_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
+    // 👍 / 👎 alone answer the question of the previous turn.
+    if ctx.last_task.is_some() {
+        let bare: String = message
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '\u{fe0f}')
+            .collect();
+        if matches!(bare.as_str(), "👍" | "👌" | "🆗" | "✔" | "☑") {
+            return Intent::Confirm { accepted: true }.into();
+        }
+        if matches!(bare.as_str(), "👎" | "❌" | "✖" | "🙅") {
+            return Intent::Confirm { accepted: false }.into();
+        }
+    }
     let all = text::tokenize(message);
     let question = all.last().is_some_and(|x| x.low == "?");
     let whole = words_of(&all);
@@ -805,6 +818,17 @@ fn is_chat(whole: &str) -> bool {
 
 /// More small talk: sign-offs, laughter, slang, remarks about the bot.
 const MORE_TALK: &[&str] = &[
+    "mhm",
+    "mhmm",
+    "lovely",
+    "job",
+    "testing",
+    "123",
+    "test",
+    "well",
+    "done!",
+    "ta",
+    "brilliant",
     "yo",
     "what's",
     "whats",
@@ -895,6 +919,10 @@ fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
                 | "help"
                 | "warn"
                 | "gimme"
+                | "bug"
+                | "poke"
+                | "nag"
+                | "buzz"
         )
         || matches!(
             first,
@@ -1192,6 +1220,14 @@ fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
                     | "stocks"
                     | "headlines"
                     | "temperature"
+                    | "train"
+                    | "flight"
+                    | "bus"
+                    | "game"
+                    | "match"
+                    | "movie"
+                    | "store"
+                    | "shop"
             )
         }) && !words
             .iter()
@@ -1369,7 +1405,18 @@ fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
                     )
                 })
             || words.iter().any(|w| matches!(*w, "exchange" | "rate")) && words.len() <= 6
-            || first == "any" && has("news"));
+            || first == "any" && has("news")
+            || first == "read"
+                && words.iter().any(|w| {
+                    matches!(
+                        *w,
+                        "email" | "emails" | "message" | "messages" | "news" | "article" | "texts"
+                    )
+                })
+            || first == "set"
+                && words
+                    .iter()
+                    .any(|w| matches!(*w, "status" | "thermostat" | "volume")));
     let world = asks_world
         || digital
         || strong_act
@@ -1560,6 +1607,7 @@ const NAME_LEAD: &[&str] = &[
 
 const NAME_TAIL: &[&[&str]] = &[
     &["just", "now"],
+    &["one"],
     &["back", "to"],
     &["back"],
     &["task"],
@@ -1786,6 +1834,7 @@ impl Parser<'_> {
                         | "complete"
                         | "completion"
                         | "tasks"
+                        | "recurrences"
                 )
                 && matches!(
                     w(t, a + 1),
@@ -2839,6 +2888,79 @@ impl Parser<'_> {
     }
 
     fn snooze(&self, t: &[Tok]) -> Option<Out> {
+        // "not now, in 25 min", "zzz, 15 minutes", "come back to me in 90
+        // mins", "give me 10 more minutes": only a stretch of time asked for.
+        let mut k0 = 0;
+        while matches!(
+            w(t, k0),
+            "not"
+                | "now"
+                | "later"
+                | "zzz"
+                | "zz"
+                | "come"
+                | "back"
+                | "to"
+                | "me"
+                | "ask"
+                | "again"
+                | "give"
+                | "please"
+                | "pls"
+                | "ok"
+                | "in"
+                | "for"
+                | "another"
+                | "just"
+                | ","
+                | "bug"
+                | "ping"
+                | "nudge"
+                | "remind"
+                | "push"
+                | "the"
+                | "reminder"
+                | "it"
+                | "this"
+                | "by"
+        ) {
+            k0 += 1;
+        }
+        if k0 > 0 {
+            if let Some((e, n, u)) = when::duration(t, k0) {
+                let rest_ok = (e..t.len()).all(|i| {
+                    matches!(
+                        w(t, i),
+                        "please" | "pls" | "more" | "back" | "later" | "." | "!" | "?"
+                    )
+                });
+                let said_again_or_later = t.iter().any(|x| {
+                    matches!(
+                        x.low.as_str(),
+                        "again"
+                            | "later"
+                            | "zzz"
+                            | "zz"
+                            | "not"
+                            | "give"
+                            | "back"
+                            | "come"
+                            | "more"
+                    )
+                });
+                if rest_ok && said_again_or_later {
+                    if let (Some(per), Ok(target)) = (u.minutes(), self.last_task()) {
+                        return Some(
+                            Intent::Snooze {
+                                target,
+                                minutes: (n as i64 * per).clamp(1, u32::MAX as i64) as u32,
+                            }
+                            .into(),
+                        );
+                    }
+                }
+            }
+        }
         // "⏰ 10 more minutes", "5 more min": more time on the reminder.
         if let Some((e, n, u)) = when::duration(t, 0) {
             if e == t.len() && t.iter().any(|x| matches!(x.low.as_str(), "more" | "extra")) {
@@ -3074,7 +3196,6 @@ impl Parser<'_> {
                 | "unpause"
                 | "un-pause"
                 | "restart"
-                | "reactivate"
                 | "re-enable"
                 | "reenable"
                 | "enable"
@@ -3542,6 +3663,14 @@ impl Parser<'_> {
         if v == "open" && w(t, 1) == "again" && n > 2 {
             return Some(make(2, n));
         }
+        // "make the karaoke task active again".
+        if v == "make"
+            && n > 3
+            && w(t, n - 1) == "again"
+            && matches!(w(t, n - 2), "active" | "open" | "undone")
+        {
+            return Some(make(1, n - 2));
+        }
         // "Please open this task again, it is not ready".
         if v == "open" {
             if let Some(k) = (2..n).find(|&k| w(t, k) == "again") {
@@ -3749,6 +3878,20 @@ impl Parser<'_> {
                 Err(o) => *o,
             });
         }
+        if seq(t, 0, &["mark", "as", "done"]) && n == 3 || seq(t, 0, &["mark", "done"]) && n == 2 {
+            return Some(match self.last_task() {
+                Ok(target) => Intent::CompleteTask { target }.into(),
+                Err(o) => *o,
+            });
+        }
+        // "put it as done", "set it to done".
+        if matches!(v, "put" | "set")
+            && n >= 4
+            && matches!(w(t, n - 2), "as" | "to")
+            && matches!(w(t, n - 1), "done" | "complete" | "completed" | "finished")
+        {
+            return Some(make(1, n - 2));
+        }
         if matches!(v, "check" | "tick" | "cross" | "mark" | "strike") && w(t, 1) == "off" {
             return Some(make(2, n));
         }
@@ -3909,7 +4052,7 @@ impl Parser<'_> {
     fn command_verb_todo(&self, t: &[Tok]) -> bool {
         if !matches!(
             w(t, 0),
-            "finish" | "complete" | "cancel" | "delete" | "remove" | "close" | "reopen"
+            "finish" | "complete" | "cancel" | "delete" | "remove" | "close" | "reopen" | "drop"
         ) || t.len() < 2
         {
             return false;
@@ -3944,7 +4087,18 @@ impl Parser<'_> {
         let more = rest.iter().any(|x| {
             matches!(
                 x.low.as_str(),
-                "of" | "with" | "from" | "for" | "in" | "at" | "on" | "to" | "before" | "by"
+                "of" | "with"
+                    | "from"
+                    | "for"
+                    | "in"
+                    | "at"
+                    | "on"
+                    | "to"
+                    | "before"
+                    | "by"
+                    | "that"
+                    | "which"
+                    | "who"
             ) || x.low.bytes().any(|b| b.is_ascii_digit())
         });
         // "reopen card for Ben" reopens a task; with a date it is a to-do
@@ -3982,6 +4136,7 @@ impl Parser<'_> {
                     | "snooze"
                     | "ping"
                     | "warn"
+                    | "more"
             )
         }) {
             return None;
@@ -4019,6 +4174,8 @@ impl Parser<'_> {
             "show" | "list" | "display" | "view" | "see" | "find" | "search" => 1,
             "get" | "give" | "tell" if w(t, 1) == "me" => 2,
             "gimme" => 1,
+            "pull" if w(t, 1) == "up" => 2,
+            "let" if w(t, 1) == "me" && matches!(w(t, 2), "see" | "view" | "check") => 3,
             "look" if matches!(w(t, 1), "up" | "for") => 2,
             "where's" | "wheres" => 1,
             "where" if matches!(w(t, 1), "is" | "are") => 2,
@@ -4078,7 +4235,7 @@ impl Parser<'_> {
             .iter()
             .any(|x| KEYWORDS.contains(&x.low.as_str()) || x.low.starts_with('#'))
             || seq_any(t, &[&["my", "day"]]);
-        if !has_kw && (verb_k == 0 || v == "tell") {
+        if !has_kw && (verb_k == 0 || matches!(v, "tell" | "look" | "see" | "view" | "display")) {
             return None;
         }
         if !has_kw
@@ -4115,7 +4272,18 @@ impl Parser<'_> {
         {
             f.status = Status::Completed;
         }
-        if f.status != Status::Completed
+        // "everything, including the ones I already ticked off".
+        if t.iter()
+            .any(|x| matches!(x.low.as_str(), "including" | "incl" | "too" | "also"))
+            && t.iter().any(|x| {
+                matches!(
+                    x.low.as_str(),
+                    "done" | "completed" | "finished" | "closed" | "ticked" | "checked"
+                )
+            })
+        {
+            f.status = Status::All;
+        } else if f.status != Status::Completed
             && (seq_any(
                 t,
                 &[&["ticked", "off"], &["checked", "off"], &["crossed", "off"]],
@@ -4259,6 +4427,10 @@ impl Parser<'_> {
                 break;
             }
             // "my school tag", "with the kids tag".
+            if *word == "tag" && i > 0 && l[i - 1] == "w/" && i + 1 < n {
+                f.tag = Some(l[i + 1].trim_start_matches('#').to_string());
+                break;
+            }
             if *word == "tag" && i >= 2 && matches!(l[i - 2], "my" | "the" | "with") {
                 f.tag = Some(l[i - 1].trim_start_matches('#').to_string());
                 break;
@@ -4274,6 +4446,7 @@ impl Parser<'_> {
                         | "mentioning"
                         | "mention"
                         | "mentions"
+                        | "word"
                         | "matching"
                         | "regarding"
                         | "called"
@@ -4799,6 +4972,10 @@ fn what_was_asked(t: &[Tok], locked: &[bool], idx: Vec<usize>) -> Vec<usize> {
                     | "time"
                     | "me"
                     | "list"
+                    | "this"
+                    | "that"
+                    | "it"
+                    | "down"
             )
         {
             Some(p + 1)
@@ -4814,6 +4991,8 @@ fn what_was_asked(t: &[Tok], locked: &[bool], idx: Vec<usize>) -> Vec<usize> {
                 q += 1;
             }
             (matches!(at(p + 1), "must" | "should" | "gotta") || at(q - 1) == "to").then_some(q)
+        } else if at(p) == "remind" && at(p + 1) == "me" && at(p + 2) == "to" {
+            Some(p + 3)
         } else if matches!(at(p), "forget" | "recordar" | "remember") && at(p + 1) == "to" {
             Some(p + 2)
         } else if at(p) == "is" && at(p + 1) == "to" && p > 0 {
@@ -4829,9 +5008,37 @@ fn what_was_asked(t: &[Tok], locked: &[bool], idx: Vec<usize>) -> Vec<usize> {
         }
     }
     let mut out: Vec<usize> = idx[start..].to_vec();
-    // Remarks in brackets: "(again 🙈)", "(weird date I know)".
+    // "… I should really call Uncle Tom", "add the parent-teacher conference":
+    // an adverb or article opening what is asked is not the task's.
+    if start > 0 {
+        while out.len() > 1
+            && !locked[out[0]]
+            && matches!(
+                t[out[0]].text.as_str(),
+                "really" | "definitely" | "also" | "still" | "just" | "the"
+            )
+        {
+            out.remove(0);
+        }
+    }
+    // Remarks in brackets: "(again 🙈)", "(weird date I know)"; a bracket
+    // that says more about the task stays ("(AA x8)").
+    let remark_bracket = out.iter().any(|&i| {
+        matches!(
+            t[i].low.as_str(),
+            "i" | "lol" | "haha" | "again" | "know" | "btw" | "nicely" | "sadly" | "very" | "ugh"
+        )
+    }) || out.iter().any(|&i| t[i].low == "(")
+        && out
+            .iter()
+            .filter(|&&i| t[i].low != "(" && t[i].low != ")")
+            .count()
+            == 0;
     let mut depth = 0;
     out.retain(|&i| {
+        if !remark_bracket {
+            return true;
+        }
         if locked[i] {
             return depth == 0;
         }
@@ -4908,6 +5115,17 @@ const ASIDE_WORDS: &[&str] = &[
     "many",
     "lot",
     "quick",
+    "million",
+    "help",
+    "your",
+    "best",
+    "regards",
+    "ta",
+    "appreciate",
+    "if",
+    "possible",
+    "whenever",
+    "of",
     "repeat",
     "repeats",
     "danke",
@@ -5020,8 +5238,29 @@ const ASIDE_WORDS: &[&str] = &[
 /// Opens a remark about the task rather than its name ("…, it keeps
 /// charging me", "…, it's still wet").
 const REMARK_OPENERS: &[&str] = &[
-    "he", "she", "they", "he's", "she's", "they're", "it", "it's", "its", "that's", "thats",
-    "which", "since", "because", "cause", "cuz",
+    "thanks",
+    "thank",
+    "cheers",
+    "appreciate",
+    "best",
+    "kind",
+    "many",
+    "he",
+    "she",
+    "they",
+    "he's",
+    "she's",
+    "they're",
+    "it",
+    "it's",
+    "its",
+    "that's",
+    "thats",
+    "which",
+    "since",
+    "because",
+    "cause",
+    "cuz",
 ];
 
 /// What is said in passing: the clauses of a title that only ask for the
@@ -5544,35 +5783,41 @@ fn priority_phrase(t: &[Tok], i: usize) -> Option<(usize, Priority)> {
     }
     let s = w(t, k);
     // "thanks!!", "good morning!!": excitement, not a priority.
-    let excited = k > 0
-        && matches!(
-            w(t, k - 1),
-            "thanks"
-                | "thank"
-                | "you"
-                | "thx"
-                | "morning"
-                | "hi"
-                | "hello"
-                | "hey"
-                | "please"
-                | "pls"
-                | "yay"
-                | "wow"
-                | "omg"
-                | "great"
-                | "cool"
-                | "nice"
-                | "awesome"
-                | "haha"
-                | "lol"
-                | "youu"
-                | "youuu"
-                | "evening"
-                | "afternoon"
-                | "night"
-                | "cheers"
-        );
+    let excited = (k == 0 && matches!(w(t, 1), "so" | "ok" | "okay" | "well" | "hey" | "my"))
+        || k > 0
+            && matches!(
+                w(t, k - 1),
+                "urgent" | "important" | "asap" | "it's" | "now"
+            )
+        || k > 0
+            && matches!(
+                w(t, k - 1),
+                "thanks"
+                    | "thank"
+                    | "you"
+                    | "thx"
+                    | "morning"
+                    | "hi"
+                    | "hello"
+                    | "hey"
+                    | "please"
+                    | "pls"
+                    | "yay"
+                    | "wow"
+                    | "omg"
+                    | "great"
+                    | "cool"
+                    | "nice"
+                    | "awesome"
+                    | "haha"
+                    | "lol"
+                    | "youu"
+                    | "youuu"
+                    | "evening"
+                    | "afternoon"
+                    | "night"
+                    | "cheers"
+            );
     let found = if let Some(p) = p_code(s).or_else(|| bangs(s).filter(|_| !excited)) {
         Some((k + 1, p))
     } else if let Some((a, b)) = s.split_once('-') {

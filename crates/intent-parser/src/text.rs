@@ -204,6 +204,9 @@ const ALIASES: &[(&str, &str)] = &[
     ("todays", "today's"),
     ("abt", "about"),
     ("tody's", "today's"),
+    ("tomorow's", "tomorrow's"),
+    ("resched", "reschedule"),
+    ("lemme", "let me"),
     ("todays", "today's"),
     ("wat", "what"),
 ];
@@ -232,7 +235,14 @@ fn normalize(low: String) -> String {
 /// letters, two for longer ones; four-letter words only by a swap.
 pub(crate) fn near(s: &str, kw: &str) -> bool {
     let (a, b): (Vec<char>, Vec<char>) = (s.chars().collect(), kw.chars().collect());
-    if a.first() != b.first() || a.len().abs_diff(b.len()) > 1 {
+    // Long keywords lose two letters as easily as one ("wensday", "tomoro").
+    // ("finish" is not a misspelt "finished": a prefix is another form).
+    let slack = if b.len() >= 8 && !kw.starts_with(s) {
+        2
+    } else {
+        1
+    };
+    if a.first() != b.first() || a.len().abs_diff(b.len()) > slack {
         return false;
     }
     // A plural or possessive of the keyword is a different word.

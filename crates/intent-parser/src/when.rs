@@ -242,6 +242,15 @@ impl Unit {
 /// "15 minutes", "an hour", "half an hour", "2h", "a couple of days".
 pub(crate) fn duration(t: &[Tok], j: usize) -> Option<(usize, u32, Unit)> {
     let w = |k: usize| t.get(k).map(|x| x.low.as_str()).unwrap_or("");
+    // "three quarters of an hour".
+    if matches!(w(j), "three" | "3")
+        && matches!(w(j + 1), "quarters" | "quarter")
+        && w(j + 2) == "of"
+        && matches!(w(j + 3), "an" | "a")
+        && w(j + 4) == "hour"
+    {
+        return Some((j + 5, 45, Unit::Minute));
+    }
     // "one and a half hours", "2 and a half days".
     if let (Some(n), "and", "a", "half") = (text::number(w(j)), w(j + 1), w(j + 2), w(j + 3)) {
         if !matches!(w(j), "a" | "an") {

@@ -451,6 +451,14 @@ fn points_back(t: &[Tok]) -> bool {
         {
             return false;
         }
+        // "tag it admin": the new task's tag.
+        if s == "it"
+            && matches!(w(t, i.wrapping_sub(1)), "tag" | "label")
+            && i > 0
+            && !matches!(w(t, i + 1), "" | "," | "." | "!" | "?")
+        {
+            return false;
+        }
         // "after I last did it": the subject's own doing.
         if s == "it" && (1..=3).any(|d| matches!(w(t, i.wrapping_sub(d)), "i" | "i've" | "we")) {
             return false;
@@ -542,9 +550,22 @@ fn ask_of(t: &[Tok], has_when: bool) -> Option<Ask> {
     let levels = words.iter().any(|x| {
         matches!(
             *x,
-            "urgent" | "important" | "!urgent" | "!high" | "!low" | "!medium" | "asap"
+            "urgent"
+                | "important"
+                | "!urgent"
+                | "!high"
+                | "!low"
+                | "!medium"
+                | "asap"
+                | "!!"
+                | "!!!"
         )
+    }) || words.windows(2).any(|p| {
+        matches!(p[0], "->" | "=>") && matches!(p[1], "urgent" | "high" | "low" | "medium")
     });
+    if levels && words.windows(2).any(|p| matches!(p[0], "->" | "=>")) {
+        return Some(Ask::Priority);
+    }
     if has(&["priority", "prio", "deprioritize", "deprioritise"])
         || levels
         || pair(&["no"], &["rush", "hurry"])
@@ -587,7 +608,9 @@ fn ask_of(t: &[Tok], has_when: bool) -> Option<Ask> {
     });
     if negated_done
         || has(&["reopen", "unmark", "uncomplete", "undone"])
-        || words.iter().any(|x| matches!(*x, "reopened" | "re-opened"))
+        || words
+            .iter()
+            .any(|x| matches!(*x, "reopened" | "re-opened" | "reopening" | "reactivate"))
         || words.contains(&"undo")
         || pair(&["open"], &["again"])
         || pair(&["still"], &["open"])
@@ -695,7 +718,15 @@ pub(super) fn asks_to_add(t: &[Tok]) -> bool {
                     && matches!(w(c, i + 1), "a" | "an")
                     && matches!(w(c, i + 2), "task" | "todo" | "to-do")
         });
+        let note = (0..c.len()).any(|i| {
+            seq(c, i, &["make", "task"])
+                || seq(c, i, &["make", "a", "note"])
+                || seq(c, i, &["write", "it", "down"])
+                || seq(c, i, &["note", "it"])
+                || seq(c, i, &["make", "a", "task"])
+        });
         let request = anywhere
+            || note
             || matches!(w(c, 0), "add" | "create" | "note" | "jot")
             || seq(c, 0, &["put", "down"])
             || w(c, 0) == "put"
@@ -866,7 +897,12 @@ impl Parser<'_> {
         // A date, repeat or tag the request does not use makes it a new
         // task ("Clean the garage this weekend, high priority").
         let uses_when = matches!(ask, Ask::Reschedule | Ask::Remind | Ask::Snooze);
+        let tagged = (0..t.len()).any(|i| {
+            matches!(w(t, i), "tag" | "tagged" | "hashtag")
+                && !matches!(w(t, i + 1), "" | "," | ".")
+        });
         let details = (when.is_some() && !uses_when)
+            || tagged
             || (0..t.len()).any(|i| {
                 !quoted[i]
                     && (crate::recur::parse_recurrence(t, i).is_some()
@@ -1095,7 +1131,15 @@ fn narrated_name(t: &[Tok], a: usize, b: usize) -> Option<(usize, usize)> {
     }
     let start = match (w(t, k), w(t, k + 1)) {
         ("ticked" | "checked" | "crossed" | "marked" | "struck", "off") => k + 2,
-        ("completed" | "finished" | "deleted" | "removed" | "closed" | "marked", _) => k + 1,
+        (
+            "completed" | "finished" | "deleted" | "removed" | "closed" | "marked" | "made" | "did",
+            _,
+        ) => k + 1,
+        ("have" | "had", "already")
+            if matches!(w(t, k + 2), "made" | "done" | "finished" | "completed") =>
+        {
+            k + 3
+        }
         _ => return None,
     };
     let end = (start..b)
@@ -1103,7 +1147,23 @@ fn narrated_name(t: &[Tok], a: usize, b: usize) -> Option<(usize, usize)> {
             matches!(w(t, i), "by" | "as" | "accidentally" | "too" | "earlier") || is_break(&t[i])
         })
         .unwrap_or(b);
-    (end > start && !words_of(&t[start..end]).is_empty()).then_some((start, end))
+    let mut end = end;
+    while end > start
+        && matches!(
+            w(t, end - 1),
+            "done" | "complete" | "completed" | "finished"
+        )
+    {
+        end -= 1;
+    }
+    let said = words_of(&t[start..end]);
+    (end > start
+        && !said.is_empty()
+        && !matches!(
+            said.as_str(),
+            "that" | "it" | "this" | "that one" | "this one"
+        ))
+    .then_some((start, end))
 }
 
 /// A clause said in passing: asides, interjections, remarks about the task.
