@@ -2545,6 +2545,7 @@ impl Parser<'_> {
                 "quarterly" => Some((recur::Freq::Monthly, 3)),
                 "yearly" | "annually" => Some((recur::Freq::Yearly, 1)),
                 "daily" => Some((recur::Freq::Daily, 1)),
+                "hourly" => Some((recur::Freq::Hourly, 1)),
                 _ => None,
             };
             if let Some((freq, interval)) = adverb {
@@ -2926,7 +2927,7 @@ impl Parser<'_> {
         ) {
             k0 += 1;
         }
-        if k0 > 0 {
+        {
             if let Some((e, n, u)) = when::duration(t, k0) {
                 let rest_ok = (e..t.len()).all(|i| {
                     matches!(
@@ -2934,20 +2935,21 @@ impl Parser<'_> {
                         "please" | "pls" | "more" | "back" | "later" | "." | "!" | "?"
                     )
                 });
-                let said_again_or_later = t.iter().any(|x| {
-                    matches!(
-                        x.low.as_str(),
-                        "again"
-                            | "later"
-                            | "zzz"
-                            | "zz"
-                            | "not"
-                            | "give"
-                            | "back"
-                            | "come"
-                            | "more"
-                    )
-                });
+                let said_again_or_later = k0 == 0
+                    || t.iter().any(|x| {
+                        matches!(
+                            x.low.as_str(),
+                            "again"
+                                | "later"
+                                | "zzz"
+                                | "zz"
+                                | "not"
+                                | "give"
+                                | "back"
+                                | "come"
+                                | "more"
+                        )
+                    });
                 if rest_ok && said_again_or_later {
                     if let (Some(per), Ok(target)) = (u.minutes(), self.last_task()) {
                         return Some(
@@ -3239,6 +3241,23 @@ impl Parser<'_> {
 
     fn rename(&self, t: &[Tok]) -> Option<Out> {
         let n = t.len();
+        // "karaoke task: new name karaoke night with the team".
+        if let Some(k) = (1..n).find(|&k| {
+            seq_any(&t[k..], &[&["new", "name"], &["new", "title"]])
+                && matches!(w(t, k - 1), ":" | "-" | ",")
+        }) {
+            let new_title = quoted_or_text(t, k + 2, n);
+            if !new_title.is_empty() && w(t, k + 2) != "for" {
+                return Some(match self.target(t, 0, k - 1, &[]) {
+                    Ok(target) => Intent::RenameTask {
+                        target,
+                        new_title: text::capitalize(&new_title),
+                    }
+                    .into(),
+                    Err(o) => *o,
+                });
+            }
+        }
         // "new name for that: Draft the speech", "new title for X - Y".
         if seq_any(t, &[&["new", "name", "for"], &["new", "title", "for"]]) {
             let s = split_outside_quotes(t, 3, &[":", "-", "->", "→"])?;
@@ -3325,6 +3344,17 @@ impl Parser<'_> {
         if is_question_word(v) || matches!(v, "anything" | "any" | "show" | "list") {
             return None;
         }
+        // "bump the tax return to high priority" raises it.
+        if v == "bump"
+            && t.iter().any(|x| {
+                matches!(
+                    x.low.as_str(),
+                    "priority" | "prio" | "urgent" | "high" | "important"
+                )
+            })
+        {
+            return None;
+        }
         let mut found: Option<(usize, usize, When)> = None;
         // "can we do the presentation on Monday instead".
         if n > 2 && w(t, n - 1) == "instead" {
@@ -3344,15 +3374,19 @@ impl Parser<'_> {
                 }
             }
             if matches!(w(t, k), "do" | "have" | "hold" | "make" | "move") {
-                if let Some((a, b, wn)) = when_split(t, k + 1, self.clk, &["to", "on", "for", "at"])
-                {
+                if let Some((a, b, wn)) = when_split(
+                    t,
+                    k + 1,
+                    self.clk,
+                    &["to", "on", "for", "at", "until", "till"],
+                ) {
                     return Some(self.reschedule_to(t, a, b, &wn));
                 }
             }
         }
         if matches!(
             v,
-            "move" | "reschedule" | "postpone" | "push" | "defer" | "delay" | "shift" | "bring"
+            "move" | "reschedule" | "postpone" | "push" | "defer" | "delay" | "shift" | "bump"
         ) {
             let mut k = 1;
             if matches!(w(t, k), "back" | "out" | "forward") {
@@ -4174,6 +4208,7 @@ impl Parser<'_> {
             "show" | "list" | "display" | "view" | "see" | "find" | "search" => 1,
             "get" | "give" | "tell" if w(t, 1) == "me" => 2,
             "gimme" => 1,
+            "lemme" if matches!(w(t, 1), "see" | "view" | "check") => 2,
             "pull" if w(t, 1) == "up" => 2,
             "let" if w(t, 1) == "me" && matches!(w(t, 2), "see" | "view" | "check") => 3,
             "look" if matches!(w(t, 1), "up" | "for") => 2,
@@ -4883,6 +4918,16 @@ impl<'a> Extract<'a> {
                 break;
             }
         }
+        // "Could you add the parent-teacher conference": a title never opens
+        // with "the" in chat.
+        if chat
+            && idx.len() > 1
+            && idx
+                .first()
+                .is_some_and(|&i| !self.locked[i] && self.t[i].text == "the")
+        {
+            idx.remove(0);
+        }
         let s = text::join(self.t, &idx);
         let s = s.trim();
         let quoted = |a: char, b: char| s.starts_with(a) && s.ends_with(b) && s.chars().count() > 1;
@@ -5427,7 +5472,7 @@ fn priority_clause(t: &[Tok], ex: &Extract) -> Option<(usize, usize, Priority)> 
         let fits = (a..b).all(|i| match w(t, i) {
             "it" | "is" | "it's" | "its" | "this" | "that's" | "very" | "really" | "super"
             | "quite" | "pretty" | "extremely" | "kinda" | "top" | "priority" | "and" | "but"
-            | "please" => true,
+            | "please" | "!!" | "!!!" => true,
             s => match s {
                 "important" => {
                     level = Some(Priority::High);

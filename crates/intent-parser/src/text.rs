@@ -206,7 +206,6 @@ const ALIASES: &[(&str, &str)] = &[
     ("tody's", "today's"),
     ("tomorow's", "tomorrow's"),
     ("resched", "reschedule"),
-    ("lemme", "let me"),
     ("todays", "today's"),
     ("wat", "what"),
 ];

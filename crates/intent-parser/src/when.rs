@@ -651,6 +651,11 @@ fn piece(t: &[Tok], j: usize, clk: &Clock, trig: bool, at: bool) -> Option<(usiz
         }
         "noon" | "midday" => return Some((j + 1, Piece::Time((12, 0), false))),
         "midnight" => return Some((j + 1, Piece::Time((0, 0), false))),
+        // "for the Friday": the weekday.
+        "the" if trig && text::weekday(w(j + 1)).is_some_and(|(_, plural, _)| !plural) => {
+            let (wd, _, _) = text::weekday(w(j + 1))?;
+            return Some(with_part(t, j + 2, clk.next_weekday(wd)));
+        }
         "the" => return the_forms(t, j, clk, trig),
         _ => {}
     }

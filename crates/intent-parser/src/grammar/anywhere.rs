@@ -543,7 +543,11 @@ fn ask_of(t: &[Tok], has_when: bool) -> Option<Ask> {
                 && matches!(p[0], "be" | "is" | "being" | "task" | "it" | "one" | "gets")
         })
         || pair(&["the"], &["name"])
-        || words.contains(&"->") && !has_when
+        || words.contains(&"->")
+            && !has_when
+            && !words
+                .windows(2)
+                .any(|p| p[0] == "->" && matches!(p[1], "urgent" | "high" | "low" | "medium"))
     {
         return Some(Ask::Rename);
     }
@@ -1206,6 +1210,12 @@ fn level_in(t: &[Tok]) -> Option<Priority> {
     }) || words
         .windows(3)
         .any(|p| matches!(p[0], "isn't" | "not") && p[1] == "really" && p[2] == "urgent");
+    if words.contains(&"!!!") {
+        return Some(Priority::Urgent);
+    }
+    if words.contains(&"!!") {
+        return Some(Priority::High);
+    }
     if negated
         || words.contains(&"lower")
         || words.contains(&"deprioritize")
@@ -1369,7 +1379,15 @@ impl Parser<'_> {
             && words
                 .iter()
                 .any(|x| !matches!(*x, "my" | "the" | "?" | "all" | "list"));
-        if filter_only {
+        // "#errands due today": a tag and when.
+        let tag_and_day = words.iter().any(|x| x.starts_with('#') && x.len() > 1)
+            && words
+                .iter()
+                .any(|x| matches!(*x, "due" | "today" | "tomorrow" | "overdue" | "week"))
+            && words
+                .iter()
+                .all(|x| FILTER_WORDS.contains(x) || x.starts_with('#'));
+        if filter_only || tag_and_day {
             return self.list(&with_verb(t));
         }
         let parts = clauses(t);
@@ -1414,6 +1432,7 @@ fn is_greeting(c: &[Tok]) -> bool {
         "hello",
         "just",
         "wondering",
+        "q",
         "be",
         "honest",
         "quick",
