@@ -1,0 +1,1284 @@
+//! Small talk, answers and refusals: what is said to the assistant rather
+//! than asked of the task list ("thanks!", "ja, bitte", "what's the weather",
+//! "can you call the pizza place?").
+
+use super::*;
+
+pub(super) const YES: &[&str] = &[
+    "yes",
+    "y",
+    "yeah",
+    "yep",
+    "yup",
+    "sure",
+    "ok",
+    "okay",
+    "confirm",
+    "confirmed",
+    "do it",
+    "go ahead",
+    "yes do it",
+    "yes delete it",
+    "yes please",
+    "yes go ahead",
+    "absolutely",
+    "correct",
+    "affirmative",
+    "yes i'm sure",
+    "i'm sure",
+];
+
+pub(super) const NO: &[&str] = &[
+    "no",
+    "n",
+    "nope",
+    "nah",
+    "cancel",
+    "never mind",
+    "nevermind",
+    "don't",
+    "do not",
+    "no thanks",
+    "no don't",
+    "no keep it",
+    "keep it",
+    "abort",
+    "forget it",
+    "don't delete it",
+    "no wait",
+];
+
+pub(super) const CHAT: &[&str] = &[
+    "hi",
+    "hello",
+    "hey",
+    "hey there",
+    "yo",
+    "thanks",
+    "thank you",
+    "thx",
+    "help",
+    "what can you do",
+    "what can i say",
+    "what do you do",
+    "how does this work",
+    "who are you",
+    "how are you",
+    "good morning",
+    "good night",
+    "good evening",
+    "menu",
+    "commands",
+    "test",
+];
+
+/// An answer that opens with yes or no and goes on ("Yes, please do like
+/// this", "no not that one", "nooo"): the opening word decides. "no more
+/// repeats" and "no rush" are not answers.
+pub(super) fn leading_answer(whole: &str) -> Option<bool> {
+    let mut words = whole.split(' ').peekable();
+    while words
+        .peek()
+        .is_some_and(|w| matches!(*w, "hmm" | "hm" | "um" | "uh" | "well" | "oh" | "ah"))
+    {
+        words.next();
+    }
+    let first = words.next()?;
+    let next = words.next().unwrap_or("");
+    let run = |s: &str, head: &str, tail: char| {
+        s.strip_prefix(head)
+            .is_some_and(|r| r.chars().all(|c| c == tail))
+    };
+    if run(first, "yes", 's') || run(first, "yea", 'h') || matches!(first, "yep" | "yup" | "sure") {
+        return Some(true);
+    }
+    if (run(first, "no", 'o') || matches!(first, "nope" | "nah"))
+        && !matches!(
+            next,
+            "more" | "rush" | "longer" | "need" | "repeats" | "repeating"
+        )
+    {
+        return Some(false);
+    }
+    None
+}
+
+/// Whether a message is in another language (German, Spanish, French,
+/// Portuguese, Italian): most of its words are their common words and none
+/// is an English word of this assistant. `Some(true)` when it asks someone
+/// to do something ("kannst du…", "¿puedes…", "tu peux…").
+pub(super) fn foreign(t: &[Tok]) -> Option<bool> {
+    const FOREIGN: &[&str] = &[
+        "ich",
+        "bin",
+        "du",
+        "sie",
+        "er",
+        "wir",
+        "ihr",
+        "und",
+        "oder",
+        "nicht",
+        "heute",
+        "morgen",
+        "bitte",
+        "meinen",
+        "meine",
+        "mein",
+        "mir",
+        "mich",
+        "das",
+        "der",
+        "die",
+        "ist",
+        "so",
+        "kannst",
+        "können",
+        "kann",
+        "jetzt",
+        "noch",
+        "auch",
+        "für",
+        "zu",
+        "auf",
+        "mit",
+        "wieder",
+        "müde",
+        "gut",
+        "danke",
+        "hallo",
+        "yo",
+        "es",
+        "el",
+        "la",
+        "los",
+        "las",
+        "un",
+        "una",
+        "que",
+        "qué",
+        "por",
+        "para",
+        "con",
+        "muy",
+        "bien",
+        "todo",
+        "aquí",
+        "hola",
+        "tal",
+        "puedes",
+        "pedirme",
+        "ahora",
+        "mis",
+        "mi",
+        "tu",
+        "te",
+        "me",
+        "de",
+        "je",
+        "suis",
+        "tu",
+        "peux",
+        "dire",
+        "qui",
+        "le",
+        "les",
+        "des",
+        "et",
+        "est",
+        "pas",
+        "moi",
+        "mes",
+        "à",
+        "ça",
+        "va",
+        "très",
+        "eu",
+        "você",
+        "não",
+        "sim",
+        "obrigado",
+        "io",
+        "sono",
+        "che",
+        "non",
+        "per",
+        "al",
+        "del",
+        "lo",
+        "ya",
+        "está",
+        "estoy",
+        "tengo",
+        "hoy",
+        "mañana",
+        "aujourd'hui",
+        "demain",
+        "écrit",
+        "misérables",
+        "bruder",
+        "anrufen",
+        "taxi",
+        "aeropuerto",
+        "cansado",
+        "montre-moi",
+        "zeig",
+        "muéstrame",
+        "tareas",
+        "aufgaben",
+        "tâches",
+    ];
+    const ENGLISH: &[&str] = &[
+        "add", "task", "remind", "me", "tomorrow", "today", "please", "buy", "call", "the", "to",
+        "my", "i", "at", "on", "every", "delete", "done", "show", "list", "what", "is", "and",
+        "it", "that", "this", "a", "an", "for", "of", "in", "with", "you", "can", "it's", "bin",
+    ];
+    let words: Vec<&str> = t
+        .iter()
+        .filter(|x| !text::is_punct(&x.low))
+        .map(|x| x.low.as_str())
+        .collect();
+    if words.len() < 3 {
+        return None;
+    }
+    let foreign = words.iter().filter(|w| FOREIGN.contains(w)).count();
+    let english = words
+        .iter()
+        .filter(|w| ENGLISH.contains(w) && !FOREIGN.contains(w))
+        .count();
+    if foreign * 2 < words.len() || english > 0 {
+        return None;
+    }
+    let asks = words.iter().any(|w| {
+        matches!(
+            *w,
+            "kannst" | "können" | "puedes" | "peux" | "podrías" | "pourrais" | "pode" | "puoi"
+        )
+    });
+    Some(asks)
+}
+
+/// A short answer in other words or languages ("ja, bitte", "sí, claro",
+/// "hmm... ok fine, do it", "i guess so, yeah", "not really... no", "go
+/// for it", "nein, lieber nicht"): it opens, after hesitation, with a yes
+/// or no word, and the rest is politeness or more of the same.
+pub(super) fn answer_in_words(whole: &str) -> Option<bool> {
+    const HESITATION: &[&str] = &[
+        "hmm", "hm", "um", "uh", "well", "oh", "ah", "actually", "wait", "erm", "mmm", "so",
+    ];
+    const YES: &[&str] = &[
+        "yes",
+        "yeah",
+        "yep",
+        "yup",
+        "ya",
+        "yea",
+        "yess",
+        "sure",
+        "ok",
+        "okay",
+        "k",
+        "fine",
+        "absolutely",
+        "definitely",
+        "certainly",
+        "correct",
+        "right",
+        "confirm",
+        "confirmed",
+        "ja",
+        "jawohl",
+        "genau",
+        "si",
+        "sí",
+        "claro",
+        "vale",
+        "oui",
+        "haan",
+        "ha",
+        "han",
+        "好的",
+        "好",
+        "是",
+        "对",
+        "da",
+        "sim",
+        "alright",
+        "sounds",
+        "go",
+        "proceed",
+        "affirmative",
+        "aye",
+        "please",
+        "do",
+    ];
+    const NO: &[&str] = &[
+        "no", "nope", "nah", "nein", "non", "nee", "niet", "não", "nao", "cancel", "don't", "dont",
+        "never", "abort", "negative",
+    ];
+    const REST: &[&str] = &[
+        "please", "thanks", "thank", "you", "so", "much", "merci", "danke", "gracias", "bitte",
+        "do", "it", "go", "ahead", "for", "that", "this", "one", "lieber", "nicht", "to", "me",
+        "sounds", "good", "great", "fine", "yeah", "yes", "claro", "vas-y", "ji", "i", "guess",
+        "sure", "really", "no", "not", "don't", "dont", "let's", "lets", "ok", "okay", "then",
+        "of", "course", "beaucoup", "mil", "vielen", "dank", "thx", "ty", "perfect", "alright",
+        "just", "now", "keep", "leave", "wait", "actually", "hmm", "sí", "si", "oui", "ja", "nein",
+        "non", "nope", "nah", "bien", "gut", "bon", "please", "pls", "plz", "a", "lot",
+    ];
+    let words: Vec<&str> = whole
+        .split(' ')
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.is_empty() || words.len() > 8 {
+        return None;
+    }
+    let start = words.iter().position(|w| !HESITATION.contains(w))?;
+    let rest = &words[start..];
+    for (p, yes) in [
+        ("i guess so", true),
+        ("go for it", true),
+        ("sounds good", true),
+        ("please do", true),
+        ("do it", true),
+        ("not really", false),
+        ("don't do that", false),
+        ("better not", false),
+        ("not that one", false),
+        ("not this one", false),
+        ("rather not", false),
+    ] {
+        let said: Vec<&str> = p.split(' ').collect();
+        if rest.starts_with(&said) && rest[said.len()..].iter().all(|w| REST.contains(w)) {
+            return Some(yes);
+        }
+    }
+    let first = rest[0];
+    let tail_ok = rest[1..].iter().all(|w| REST.contains(w));
+    if !tail_ok {
+        return None;
+    }
+    if NO.contains(&first) {
+        return Some(false);
+    }
+    if YES.contains(&first) && !matches!(first, "please" | "do" | "go") {
+        // "yes … no": the last word decides ("not really... no" is read above).
+        return Some(
+            !rest
+                .iter()
+                .skip(1)
+                .any(|w| matches!(*w, "no" | "nope" | "nein" | "non" | "not" | "don't")),
+        );
+    }
+    None
+}
+
+/// Small talk: every word is an interjection, greeting, thanks or the
+/// like, a bare number, or one keyboard-mash word ("asdf").
+pub(super) fn is_chat(whole: &str) -> bool {
+    const WORDS: &[&str] = &[
+        // Acknowledgements.
+        "sure",
+        "got",
+        "gotcha",
+        "sounds",
+        "fine",
+        "k",
+        "kk",
+        "np",
+        "ty",
+        "thx",
+        "noted",
+        "understood",
+        "cheers",
+        "welcome",
+        "cool",
+        "haha",
+        "hahaha",
+        "lol",
+        "lmao",
+        "nice",
+        "one",
+        "great",
+        "thanks",
+        "thank",
+        "you",
+        "alright",
+        "ok",
+        "okay",
+        "goodbye",
+        "bye",
+        "see",
+        "later",
+        "omg",
+        "wow",
+        "interesting",
+        "hmm",
+        "awesome",
+        "perfect",
+        "good",
+        "evening",
+        "morning",
+        "night",
+        "afternoon",
+        "how's",
+        "how",
+        "is",
+        "it",
+        "going",
+        "hello",
+        "hi",
+        "hey",
+        "i",
+        "am",
+        "i'm",
+        "new",
+        "here",
+        "you're",
+        "a",
+        "lifesaver",
+        "seriously",
+        "excuse",
+        "me",
+        "don't",
+        "understand",
+        "what",
+        "wat",
+        "can",
+        "u",
+        "do",
+        "so",
+        "much",
+        "really",
+        "very",
+        "the",
+        "best",
+        "amazing",
+        "sweet",
+        "yay",
+        "oops",
+        "ugh",
+        "meh",
+        "fine",
+        "sounds",
+        "that's",
+        "thats",
+        "cheers",
+        "ta",
+        "xd",
+        "yo",
+        "sup",
+        "whatever",
+        "kidding",
+        "just",
+        "ha",
+        "are",
+        "doing",
+        "there",
+        "nvm",
+        "tomorrow",
+        "again",
+        "for",
+        "help",
+        "welcome",
+        "lot",
+        "blah",
+        "meh",
+        "argh",
+        "sigh",
+        "wrong",
+        "chat",
+        "sorry",
+    ];
+    let words: Vec<&str> = whole.split(' ').collect();
+    // "what am i doing tomorrow" asks about the tasks.
+    let asks_about_a_day = words.iter().any(|w| matches!(*w, "tomorrow" | "today"))
+        && words
+            .iter()
+            .any(|w| matches!(*w, "what" | "doing" | "do" | "have" | "due" | "plans"));
+    if words
+        .iter()
+        .all(|w| WORDS.contains(w) || MORE_TALK.contains(w))
+        && !(words.len() == 1 && words[0] == "tomorrow")
+        && !asks_about_a_day
+    {
+        return true;
+    }
+    // "let me think", "that's all for now", "knock knock".
+    let said = words.join(" ");
+    if [
+        "let me think",
+        "that's all",
+        "knock knock",
+        "what's up",
+        "whats up",
+        "much appreciated",
+        "you're funny",
+        "stupid bot",
+        "dumb bot",
+        "bad bot",
+        "good bot",
+    ]
+    .iter()
+    .any(|p| said.contains(p))
+        && words.len() <= 6
+    {
+        return true;
+    }
+    // Keyboard mash: every word along one row of keys or one key held
+    // ("asdkjh qwe zzz", "qwerty uiop").
+    let rows = ["qwertyuiop", "asdfghjkl", "zxcvbnm"];
+    let held = |w: &str| w.chars().all(|c| w.starts_with(c));
+    let mash = |w: &&str| {
+        w.len() >= 3 && (rows.iter().any(|r| w.chars().all(|c| r.contains(c))) || held(w))
+    };
+    if words.len() >= 2 && words.iter().all(mash) && words.iter().any(|w| w.len() >= 4 || held(w)) {
+        return true;
+    }
+    // "ugh mondays", "meh, fridays": a sigh about a day.
+    if words.len() == 2
+        && matches!(words[0], "ugh" | "meh" | "argh" | "sigh" | "yay" | "ah")
+        && text::weekday(words[1]).is_some()
+    {
+        return true;
+    }
+    if words.len() == 1 {
+        let w = words[0];
+        if w.bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+            && w.bytes().any(|b| b.is_ascii_digit())
+        {
+            return true;
+        }
+        let rows = ["qwertyuiop", "asdfghjkl", "zxcvbnm"];
+        if w.len() >= 4 && rows.iter().any(|r| w.chars().all(|c| r.contains(c))) {
+            return true;
+        }
+    }
+    false
+}
+
+/// More small talk: sign-offs, laughter, slang, remarks about the bot.
+pub(super) const MORE_TALK: &[&str] = &[
+    "mhm",
+    "mhmm",
+    "lovely",
+    "job",
+    "testing",
+    "123",
+    "test",
+    "well",
+    "done!",
+    "ta",
+    "brilliant",
+    "yo",
+    "what's",
+    "whats",
+    "up",
+    "cheers",
+    "mate",
+    "appreciated",
+    "brb",
+    "ttyl",
+    "gtg",
+    "bbl",
+    "hahaha",
+    "hehe",
+    "funny",
+    "stupid",
+    "dumb",
+    "silly",
+    "bot",
+    "knock",
+    "lol",
+    "rofl",
+    "lmao",
+    "xoxo",
+    "cya",
+    "bye",
+    "later",
+    "all",
+    "that's",
+    "now",
+    "think",
+    "let",
+    "me",
+    "hmm",
+    "hm",
+    "okie",
+    "okey",
+    "dokey",
+    "sweet",
+    "neat",
+    "wow",
+    "whoa",
+    "yikes",
+];
+
+/// Requests the assistant cannot carry out: acting in the world for the
+/// user now (calls, messages, payments, purchases, bookings, devices,
+/// media) or answering questions about the world.
+pub(super) fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
+    let t = strip_filler(all);
+    // "can you call the pizza place?": asked of the assistant itself, an
+    // action it cannot take (with no date or task words, which would make
+    // it a to-do: "can you call mom tomorrow" is left to the task reader).
+    let asked = seq_any(
+        all,
+        &[
+            &["can", "you"],
+            &["could", "you"],
+            &["would", "you"],
+            &["will", "you"],
+            &["can", "u"],
+            &["could", "u"],
+        ],
+    );
+    let words: Vec<&str> = t
+        .iter()
+        .filter(|x| !text::is_punct(&x.low))
+        .map(|x| x.low.as_str())
+        .collect();
+    let has = |s: &str| words.contains(&s);
+    let first = *words.first()?;
+    let second = words.get(1).copied().unwrap_or("");
+    let reason = "I can only keep your tasks and reminders; I can't do that for you, but I can add it as a task.";
+    // "find me", "get me", "read me", "write for me", "buy for me".
+    let for_me = matches!(second, "me")
+        && !matches!(
+            first,
+            "remind"
+                | "ping"
+                | "notify"
+                | "alert"
+                | "nudge"
+                | "remember"
+                | "show"
+                | "tell"
+                | "give"
+                | "let"
+                | "ask"
+                | "help"
+                | "warn"
+                | "gimme"
+                | "bug"
+                | "poke"
+                | "nag"
+                | "buzz"
+        )
+        || matches!(
+            first,
+            "find"
+                | "get"
+                | "read"
+                | "write"
+                | "buy"
+                | "order"
+                | "book"
+                | "summarize"
+                | "summarise"
+                | "answer"
+        ) && words.windows(2).any(|p| p == ["for", "me"]);
+    let about_tasks = words.iter().any(|w| {
+        matches!(
+            *w,
+            "task"
+                | "tasks"
+                | "reminder"
+                | "reminders"
+                | "repeat"
+                | "repeating"
+                | "series"
+                | "notifications"
+        )
+    });
+    let device = !about_tasks
+        && matches!(first, "turn" | "switch")
+        && matches!(second, "up" | "down" | "on" | "off")
+        || matches!(first, "play" | "unlock" | "stream" | "dim")
+        || text::near(first, "unlock");
+    let now = words.ends_with(&["right", "now"])
+        && matches!(
+            first,
+            "call" | "text" | "email" | "message" | "phone" | "ring"
+        );
+    // "text Jake that I'm running late": a message to send, now.
+    let says = matches!(first, "text" | "email" | "message" | "tell" | "whatsapp")
+        && words.iter().skip(2).take(3).any(|w| *w == "that")
+        && (has("i'm") || has("i") || has("im"))
+        && !words
+            .iter()
+            .any(|w| matches!(*w, "task" | "todo" | "remind" | "reminder" | "add"))
+        && !p.has_task_details(&t[..t.len().min(3)], true);
+    let message = says
+        || matches!(first, "tweet" | "post")
+        || matches!(first, "send" | "text")
+            && (has("saying")
+                || words
+                    .get(1)
+                    .is_some_and(|w| w.bytes().all(|b| b.is_ascii_digit()))
+                    && (has("euros")
+                        || has("dollars")
+                        || has("eur")
+                        || has("usd")
+                        || has("pounds")));
+    let directions = first == "give" && second == "me" && (has("directions") || has("route"))
+        || words.starts_with(&["how", "do", "i", "get", "to"])
+        || words.starts_with(&["how", "can", "i", "get", "to"]);
+    let order_food = first == "order" && has("delivery");
+    // "lmk the score", "what's the temperature outside": asking about the
+    // world, not the tasks.
+    const TASK_WORDS: &[&str] = &[
+        "snooze",
+        "reschedule",
+        "priority",
+        "tag",
+        "tags",
+        "series",
+        "app",
+        "repeat",
+        "recurring",
+        "difference",
+        "assistant",
+        "feature",
+        "task",
+        "tasks",
+        "todo",
+        "todos",
+        "due",
+        "today",
+        "tomorrow",
+        "overdue",
+        "week",
+        "list",
+        "plan",
+        "agenda",
+        "schedule",
+        "priority",
+        "reminder",
+        "reminders",
+        "left",
+        "done",
+        "next",
+        "open",
+        "day",
+        "upcoming",
+        "tonight",
+        "weekend",
+    ];
+    const ACT: &[&str] = &[
+        "call",
+        "phone",
+        "ring",
+        "text",
+        "message",
+        "email",
+        "mail",
+        "send",
+        "pay",
+        "transfer",
+        "wire",
+        "order",
+        "buy",
+        "purchase",
+        "book",
+        "reserve",
+        "unlock",
+        "lock",
+        "open",
+        "play",
+        "stream",
+        "translate",
+        "calculate",
+        "convert",
+        "google",
+        "search",
+        "write",
+        "draft",
+        "summarize",
+        "summarise",
+        "read",
+        "post",
+        "tweet",
+        "share",
+        "sell",
+        "dial",
+        "video",
+        "facetime",
+        "skype",
+        "whatsapp",
+        "print",
+        "scan",
+        "download",
+        "install",
+        "drive",
+        "fetch",
+    ];
+    let acts_now = asked
+        && ACT.contains(&first)
+        && !words.iter().any(|w| {
+            matches!(
+                *w,
+                "task"
+                    | "todo"
+                    | "to-do"
+                    | "remind"
+                    | "reminder"
+                    | "list"
+                    | "add"
+                    | "note"
+                    | "tasks"
+            )
+        })
+        && !p.has_task_details(t, true);
+    // "who won the game", "how much is a flight to Rome", "how far is Munich".
+    let asks_world = matches!(
+        first,
+        "who" | "who's" | "whos" | "how" | "where" | "where's"
+    ) && matches!(
+        second,
+        "won" | "is" | "was" | "much" | "many" | "far" | "long" | "old" | "tall" | "big" | "the"
+    ) && !words.iter().any(|w| {
+        matches!(
+            *w,
+            "i" | "my"
+                | "me"
+                | "you"
+                | "task"
+                | "tasks"
+                | "todo"
+                | "list"
+                | "due"
+                | "reminder"
+                | "reminders"
+        )
+    });
+    // "I need you to buy …", "would you mind ordering …", "is it possible to
+    // set the thermostat …": asked of the assistant itself, whatever the date.
+    let strongly_asked = seq_any(
+        all,
+        &[
+            &["i", "need", "you", "to"],
+            &["i", "want", "you", "to"],
+            &["i'd", "like", "you", "to"],
+            &["would", "you", "mind"],
+            &["is", "it", "possible", "to"],
+            &["could", "you", "please"],
+            &["can", "you", "please"],
+            &["please", "help", "me"],
+            &["help", "me"],
+        ],
+    ) || words.iter().any(|w| matches!(*w, "yourself"))
+        || words.ends_with(&["right", "now"])
+        || words.ends_with(&["right", "away"])
+        || has("immediately");
+    let verb_at = |w: &str| {
+        ACT.contains(&w)
+            || w.strip_suffix("ing").is_some_and(|s| {
+                ACT.contains(&s)
+                    || ACT.iter().any(|a| {
+                        format!("{a}e") == s
+                            || a.len() > 2 && s.len() + 1 == a.len() && a.starts_with(s)
+                    })
+            })
+            || matches!(w, "check" | "recommend" | "suggest" | "reorder" | "tell")
+    };
+    let no_task_words = !words.iter().any(|w| {
+        matches!(
+            *w,
+            "task" | "tasks" | "todo" | "to-do" | "remind" | "reminder" | "list" | "add" | "note"
+        )
+    });
+    let strong_act = strongly_asked && no_task_words && words.iter().take(6).any(|w| verb_at(w));
+    // "…, you can use my card": paying with the user's money.
+    let pays = (has("card") && (has("use") || has("my")))
+        && words
+            .iter()
+            .any(|w| matches!(*w, "pay" | "send" | "order" | "buy" | "book"))
+        || words.windows(3).any(|p| p == ["use", "my", "card"]);
+    // "what does 'serendipity' mean?", "what is 17 times 23", "what time is
+    // it in new york": a fact, not the user's tasks.
+    const MINE: &[&str] = &[
+        "i",
+        "my",
+        "me",
+        "i'm",
+        "task",
+        "tasks",
+        "todo",
+        "todos",
+        "list",
+        "due",
+        "reminder",
+        "reminders",
+        "today",
+        "tomorrow",
+        "tonight",
+        "week",
+        "overdue",
+        "left",
+        "open",
+        "pending",
+        "done",
+        "finished",
+        "completed",
+        "agenda",
+        "plan",
+        "schedule",
+        "next",
+        "up",
+        "on",
+        "you",
+        "your",
+        "can",
+        "snooze",
+        "reschedule",
+        "priority",
+        "tag",
+        "tags",
+        "series",
+        "app",
+        "recurring",
+        "repeat",
+        "reminder",
+    ];
+    let wh = matches!(
+        first,
+        "what" | "what's" | "whats" | "who" | "who's" | "when" | "where" | "which" | "how"
+    ) || first == "at" && second == "what";
+    // "what's the price of gold today": the world's news, whatever the day.
+    let worldly =
+        wh && words.iter().any(|w| {
+            matches!(
+                *w,
+                "price"
+                    | "prices"
+                    | "weather"
+                    | "forecast"
+                    | "news"
+                    | "score"
+                    | "rate"
+                    | "stock"
+                    | "stocks"
+                    | "headlines"
+                    | "temperature"
+                    | "train"
+                    | "flight"
+                    | "bus"
+                    | "game"
+                    | "match"
+                    | "movie"
+                    | "store"
+                    | "shop"
+            )
+        }) && !words
+            .iter()
+            .any(|w| matches!(*w, "i" | "my" | "task" | "tasks" | "me"));
+    let fact = worldly
+        || wh
+            && !words.iter().any(|w| MINE.contains(w) || w.starts_with('#'))
+            && (words.iter().any(|w| {
+                matches!(
+                    *w,
+                    "mean"
+                        | "means"
+                        | "times"
+                        | "plus"
+                        | "minus"
+                        | "divided"
+                        | "percent"
+                        | "wrote"
+                        | "invented"
+                        | "capital"
+                        | "population"
+                        | "boil"
+                        | "time"
+                        | "distance"
+                        | "far"
+                        | "tall"
+                        | "old"
+                        | "born"
+                        | "died"
+                        | "won"
+                        | "weather"
+                        | "president"
+                        | "made"
+                )
+            }) || words
+                .iter()
+                .any(|w| w.ends_with('%') || w.chars().all(|c| c.is_ascii_digit())));
+    // "call an uber for me", "make the reservation yourself", "transfer 200
+    // dollars … now": the assistant asked to act.
+    let by_assistant = ACT.contains(&first)
+        && (words.windows(2).any(|p| p == ["for", "me"])
+            || has("yourself")
+            || words.ends_with(&["now"])
+            || has("immediately"))
+        && !words
+            .iter()
+            .any(|w| matches!(*w, "task" | "todo" | "remind" | "reminder" | "add"));
+    // "set the thermostat to 21", "lock the front door": a device.
+    const DEVICES: &[&str] = &[
+        "thermostat",
+        "heating",
+        "lights",
+        "light",
+        "door",
+        "tv",
+        "television",
+        "music",
+        "volume",
+        "fan",
+        "ac",
+        "aircon",
+        "radio",
+        "speaker",
+        "oven",
+        "vacuum",
+        "roomba",
+        "blinds",
+    ];
+    let device_now = matches!(
+        first,
+        "set" | "lock" | "unlock" | "turn" | "switch" | "dim" | "open" | "close" | "start"
+    ) && words.iter().any(|w| DEVICES.contains(w))
+        && !p.has_task_details(t, true)
+        && !words.iter().any(|w| {
+            matches!(
+                *w,
+                "task"
+                    | "todo"
+                    | "remind"
+                    | "reminder"
+                    | "add"
+                    | "buy"
+                    | "fix"
+                    | "repair"
+                    | "clean"
+            )
+        });
+    // The weather, the news, an account's balance: facts the assistant has not.
+    let facts = words.iter().any(|w| {
+        matches!(
+            *w,
+            "weather"
+                | "forecast"
+                | "rain"
+                | "snow"
+                | "temperature"
+                | "news"
+                | "headlines"
+                | "balance"
+                | "stock"
+                | "stocks"
+                | "bitcoin"
+                | "score"
+        )
+    }) && (is_question_word(first)
+        || matches!(first, "what's" | "whats" | "will" | "tell" | "lmk"))
+        && !words.iter().any(|w| {
+            matches!(
+                *w,
+                "task" | "tasks" | "todo" | "remind" | "reminder" | "add" | "list"
+            )
+        });
+    // "translate 'good morning' into japanese": done here and now, or not at all.
+    let compute = matches!(first, "translate" | "calculate" | "convert" | "compute")
+        && !p.has_task_details(t, true)
+        && !words
+            .iter()
+            .any(|w| matches!(*w, "task" | "todo" | "remind" | "reminder" | "add"));
+    // "write a poem about autumn", "send flowers to my wife", "navigate to
+    // the nearest gas station", "lock the car": something an assistant could
+    // be asked to do at once, said with no date, priority or tag that would
+    // make it a to-do ("write the report by friday" is one).
+    const CREATIONS: &[&str] = &[
+        "poem", "story", "essay", "song", "haiku", "joke", "speech", "caption", "limerick",
+        "cover", "summary", "tweet",
+    ];
+    const SENDABLES: &[&str] = &[
+        "flowers", "money", "cash", "sms", "whatsapp", "location", "gift",
+    ];
+    let digital = !p.has_task_details(t, true)
+        && no_task_words
+        && (matches!(first, "write" | "draft" | "compose")
+            && words.iter().any(|w| CREATIONS.contains(w))
+            || matches!(first, "send" | "share") && words.iter().any(|w| SENDABLES.contains(w))
+            || matches!(
+                first,
+                "navigate" | "define" | "whatsapp" | "reply" | "forward" | "stream"
+            )
+            || first == "put"
+                && second == "on"
+                && words.iter().any(|w| {
+                    matches!(
+                        *w,
+                        "episode" | "netflix" | "music" | "song" | "movie" | "show" | "playlist"
+                    )
+                })
+            || matches!(first, "lock" | "unlock")
+                && words
+                    .iter()
+                    .any(|w| matches!(*w, "car" | "door" | "doors" | "house" | "garage"))
+            || first == "make" && has("reservation")
+            || first == "order"
+                && words.iter().any(|w| {
+                    matches!(
+                        *w,
+                        "pizza"
+                            | "pizzas"
+                            | "sushi"
+                            | "food"
+                            | "takeout"
+                            | "delivery"
+                            | "dinner"
+                            | "lunch"
+                            | "coffee"
+                            | "uber"
+                            | "taxi"
+                            | "cab"
+                    )
+                })
+            || first == "check"
+                && words.iter().any(|w| {
+                    matches!(
+                        *w,
+                        "balance" | "weather" | "news" | "score" | "stocks" | "account"
+                    )
+                })
+            || words.iter().any(|w| matches!(*w, "exchange" | "rate")) && words.len() <= 6
+            || first == "any" && has("news")
+            || first == "read"
+                && words.iter().any(|w| {
+                    matches!(
+                        *w,
+                        "email" | "emails" | "message" | "messages" | "news" | "article" | "texts"
+                    )
+                })
+            || first == "set"
+                && words
+                    .iter()
+                    .any(|w| matches!(*w, "status" | "thermostat" | "volume")));
+    let world = asks_world
+        || digital
+        || strong_act
+        || pays
+        || fact
+        || compute
+        || by_assistant
+        || device_now
+        || facts
+        || acts_now
+        || first == "lmk"
+        || matches!(first, "what's" | "whats" | "what")
+            && matches!(second, "the" | "is")
+            && matches!(
+                words.get(2).copied().unwrap_or(""),
+                "the"
+                    | "weather"
+                    | "temperature"
+                    | "time"
+                    | "news"
+                    | "score"
+                    | "price"
+                    | "rate"
+                    | "euro"
+                    | "dollar"
+                    | "capital"
+            )
+            && !words.iter().any(|w| TASK_WORDS.contains(w))
+        || matches!(first, "what's" | "whats")
+            && second == "the"
+            && !words
+                .iter()
+                .any(|w| TASK_WORDS.contains(w) || w.starts_with('#'));
+    let reads = first == "read" && second == "me";
+    let summarize = matches!(first, "summarize" | "summarise");
+    if for_me || device || now || message || directions || order_food || world || reads || summarize
+    {
+        return Some(refuse(reason));
+    }
+    None
+}
+
+/// "yes", "sure, go ahead", "no, keep it": a yes or no and nothing else.
+pub(super) fn confirmation(whole: &str) -> Option<bool> {
+    if YES.contains(&whole) {
+        return Some(true);
+    }
+    if NO.contains(&whole) {
+        return Some(false);
+    }
+    const YES_WORDS: &[&str] = &[
+        "sounds",
+        "good",
+        "great",
+        "perfect",
+        "alright",
+        "ja",
+        "genau",
+        "si",
+        "sí",
+        "oui",
+        "yes",
+        "yeah",
+        "yep",
+        "yup",
+        "sure",
+        "ok",
+        "okay",
+        "go",
+        "ahead",
+        "do",
+        "it",
+        "please",
+        "confirm",
+        "absolutely",
+        "delete",
+        "correct",
+        "fine",
+        "that's",
+        "right",
+        "definitely",
+        "i'm",
+        "sure",
+        "proceed",
+    ];
+    const NO_WORDS: &[&str] = &[
+        "no", "nope", "nah", "cancel", "don't", "do", "not", "keep", "it", "never", "mind",
+        "thanks", "wait", "stop", "forget", "abort", "please",
+    ];
+    let words: Vec<&str> = whole.split(' ').collect();
+    let first = *words.first()?;
+    if matches!(
+        first,
+        "yes"
+            | "yeah"
+            | "yep"
+            | "yup"
+            | "sure"
+            | "ok"
+            | "okay"
+            | "confirm"
+            | "absolutely"
+            | "definitely"
+            | "sounds"
+            | "ja"
+            | "si"
+            | "sí"
+            | "oui"
+            | "alright"
+            | "perfect"
+    ) && words.iter().all(|w| YES_WORDS.contains(w))
+    {
+        return Some(true);
+    }
+    if matches!(
+        first,
+        "no" | "nope" | "nah" | "cancel" | "don't" | "never" | "abort"
+    ) && words.iter().all(|w| NO_WORDS.contains(w))
+    {
+        return Some(false);
+    }
+    None
+}

@@ -1,0 +1,493 @@
+//! What of a message is the new task's title: the request after a
+//! preamble, without asides, remarks and first-person narration.
+
+use super::*;
+
+/// The part of a chat message that says the task, in title words `idx`:
+/// after the last request ("… so please add water the plants", "Good
+/// morning! Please add: send the contract", "my doctor told me I have to
+/// take my vitamins", "Weekly chores time: take out the recycling"),
+/// without remarks in brackets ("(weird date I know)") or trailing ones
+/// ("i keep forgetting").
+pub(super) fn what_was_asked(t: &[Tok], locked: &[bool], idx: Vec<usize>) -> Vec<usize> {
+    let free = |p: usize| !locked[idx[p]];
+    let at = |p: usize| idx.get(p).map(|&i| t[i].low.as_str()).unwrap_or("");
+    let content = |p: usize| {
+        p < idx.len()
+            && (locked[idx[p]]
+                || !text::is_punct(at(p))
+                    && !matches!(
+                        at(p),
+                        "it" | "that"
+                            | "this"
+                            | "them"
+                            | "a"
+                            | "an"
+                            | "reminder"
+                            | "as"
+                            | "to"
+                            | "for"
+                            | "me"
+                            | "please"
+                            | "pls"
+                            | "thanks"
+                            | "repeating"
+                            | "recurring"
+                            | "too"
+                            | "also"
+                            | "again"
+                            | "and"
+                    ))
+    };
+    let mut start = 0;
+    for p in 0..idx.len() {
+        if !free(p) {
+            continue;
+        }
+        // "add", "add a task:", "add one task for me:", "add task -".
+        let end = if at(p) == "add" {
+            let mut q = p + 1;
+            while matches!(at(q), "a" | "an" | "one" | "new" | "the" | "another") {
+                q += 1;
+            }
+            if matches!(at(q), "task" | "todo" | "to-do" | "thing" | "item" | "one") {
+                q += 1;
+            }
+            if at(q) == "for" && at(q + 1) == "me" {
+                q += 2;
+            }
+            if at(q) == "to" && q > p + 1 {
+                q += 1;
+            }
+            while matches!(at(q), "please" | "pls" | ":" | "-" | "–" | "—") {
+                q += 1;
+            }
+            (q > p + 1 || content(q)).then_some(q)
+        } else if at(p) == ":"
+            && p > 0
+            && matches!(
+                at(p - 1),
+                "task"
+                    | "todo"
+                    | "to-do"
+                    | "thing"
+                    | "one"
+                    | "note"
+                    | "please"
+                    | "bitte"
+                    | "time"
+                    | "me"
+                    | "list"
+                    | "this"
+                    | "that"
+                    | "it"
+                    | "down"
+            )
+        {
+            Some(p + 1)
+        } else if at(p) == "i"
+            && matches!(
+                at(p + 1),
+                "need" | "have" | "must" | "should" | "gotta" | "got" | "want"
+            )
+        {
+            // "… I have to take my vitamins": from the verb after it.
+            let mut q = p + 2;
+            if at(q) == "to" {
+                q += 1;
+            }
+            (matches!(at(p + 1), "must" | "should" | "gotta") || at(q - 1) == "to").then_some(q)
+        } else if at(p) == "remind" && at(p + 1) == "me" && at(p + 2) == "to" {
+            Some(p + 3)
+        } else if matches!(at(p), "forget" | "recordar" | "remember") && at(p + 1) == "to" {
+            Some(p + 2)
+        } else if at(p) == "is" && at(p + 1) == "to" && p > 0 {
+            // "one thing please, is to pay the rent".
+            Some(p + 2)
+        } else {
+            None
+        };
+        if let Some(q) = end {
+            if content(q) {
+                start = q;
+            }
+        }
+    }
+    let mut out: Vec<usize> = idx[start..].to_vec();
+    // "… I should really call Uncle Tom", "add the parent-teacher conference":
+    // an adverb or article opening what is asked is not the task's.
+    if start > 0 {
+        while out.len() > 1
+            && !locked[out[0]]
+            && matches!(
+                t[out[0]].text.as_str(),
+                "really" | "definitely" | "also" | "still" | "just" | "the"
+            )
+        {
+            out.remove(0);
+        }
+    }
+    // Remarks in brackets: "(again 🙈)", "(weird date I know)"; a bracket
+    // that says more about the task stays ("(AA x8)").
+    let remark_bracket = out.iter().any(|&i| {
+        matches!(
+            t[i].low.as_str(),
+            "i" | "lol" | "haha" | "again" | "know" | "btw" | "nicely" | "sadly" | "very" | "ugh"
+        )
+    }) || out.iter().any(|&i| t[i].low == "(")
+        && out
+            .iter()
+            .filter(|&&i| t[i].low != "(" && t[i].low != ")")
+            .count()
+            == 0;
+    let mut depth = 0;
+    out.retain(|&i| {
+        if !remark_bracket {
+            return true;
+        }
+        if locked[i] {
+            return depth == 0;
+        }
+        match t[i].low.as_str() {
+            "(" => {
+                depth += 1;
+                false
+            }
+            ")" if depth > 0 => {
+                depth -= 1;
+                false
+            }
+            _ => depth == 0,
+        }
+    });
+    // Trailing remarks: "… i keep forgetting", "… haha".
+    const TRAILING: &[&[&str]] = &[
+        &["i", "keep", "forgetting"],
+        &["i", "always", "forget"],
+        &["haha"],
+        &["hahaha"],
+        &["lol"],
+        &["tho"],
+        &["though"],
+        &["thanks"],
+        &["thx"],
+        &["please"],
+        &["pls"],
+        &["also"],
+        &["sometime"],
+        &["!!"],
+        &["!!!"],
+        &["really"],
+        &["tho"],
+    ];
+    loop {
+        let before = out.len();
+        for tail in TRAILING {
+            let n = tail.len();
+            if out.len() > n
+                && out[out.len() - n..]
+                    .iter()
+                    .zip(tail.iter())
+                    .all(|(&i, w)| !locked[i] && t[i].low == *w)
+            {
+                out.truncate(out.len() - n);
+            }
+        }
+        if out.len() == before {
+            break;
+        }
+    }
+    if out.iter().all(|&i| text::is_punct(&t[i].low)) {
+        return idx;
+    }
+    out
+}
+
+/// Words that ask for the task rather than describe it ("please add it",
+/// "can you note that", "would be great", "thanks a lot").
+pub(super) const ASIDE_WORDS: &[&str] = &[
+    "first",
+    "time",
+    "starting",
+    "before",
+    "i",
+    "forget",
+    "forgetting",
+    "keep",
+    "psst",
+    "oh",
+    "btw",
+    "very",
+    "many",
+    "lot",
+    "quick",
+    "million",
+    "help",
+    "your",
+    "best",
+    "regards",
+    "ta",
+    "appreciate",
+    "if",
+    "possible",
+    "whenever",
+    "of",
+    "repeat",
+    "repeats",
+    "danke",
+    "schön",
+    "gracias",
+    "merci",
+    "beaucoup",
+    "ji",
+    "regards",
+    "mate",
+    "youu",
+    "youuu",
+    "haha",
+    "advance",
+    "dear",
+    "greetings",
+    "namaste",
+    "hallo",
+    "bonjour",
+    "hola",
+    "morning",
+    "hiii",
+    "hii",
+    "hi",
+    "hello",
+    "thx",
+    "ty",
+    "please",
+    "pls",
+    "plz",
+    "add",
+    "it",
+    "that",
+    "this",
+    "can",
+    "could",
+    "would",
+    "will",
+    "you",
+    "u",
+    "note",
+    "make",
+    "task",
+    "todo",
+    "to-do",
+    "a",
+    "an",
+    "as",
+    "set",
+    "up",
+    "down",
+    "put",
+    "for",
+    "me",
+    "thanks",
+    "thank",
+    "so",
+    "much",
+    "lot",
+    "great",
+    "nice",
+    "be",
+    "fine",
+    "thx",
+    "cheers",
+    "ok",
+    "okay",
+    "and",
+    "but",
+    "also",
+    "too",
+    "the",
+    "list",
+    "to",
+    "my",
+    "do",
+    "new",
+    "one",
+    "thing",
+    "repeating",
+    "recurring",
+    "weekly",
+    "daily",
+    "monthly",
+    "is",
+    "has",
+    "happen",
+    "needs",
+    "need",
+    "must",
+    "should",
+    "create",
+    "save",
+    "remember",
+    "in",
+    "there",
+    "ty",
+    "appreciated",
+    "kindly",
+    "again",
+    "hey",
+    "now",
+    "just",
+    "really",
+    "thanks!",
+    "lol",
+    "maybe",
+];
+
+/// Opens a remark about the task rather than its name ("…, it keeps
+/// charging me", "…, it's still wet").
+pub(super) const REMARK_OPENERS: &[&str] = &[
+    "thanks",
+    "thank",
+    "cheers",
+    "appreciate",
+    "best",
+    "kind",
+    "many",
+    "he",
+    "she",
+    "they",
+    "he's",
+    "she's",
+    "they're",
+    "it",
+    "it's",
+    "its",
+    "that's",
+    "thats",
+    "which",
+    "since",
+    "because",
+    "cause",
+    "cuz",
+];
+
+/// What is said in passing: the clauses of a title that only ask for the
+/// task or comment on it, and a first-person lead ("I must", "I have",
+/// "I'd like to") that narrates it. Quoted and kept-plain words are never
+/// dropped; a title is never emptied.
+pub(super) fn without_asides(t: &[Tok], locked: &[bool], idx: Vec<usize>) -> Vec<usize> {
+    let is_sep = |i: usize| {
+        !locked[i]
+            && matches!(
+                t[i].low.as_str(),
+                "," | "?" | ";" | "." | ":" | "-" | "–" | "—" | "…" | "->"
+            )
+            || !locked[i] && t[i].low.chars().all(|c| c == '!') && !t[i].low.is_empty()
+    };
+    let mut groups: Vec<Vec<usize>> = vec![Vec::new()];
+    for &i in &idx {
+        if is_sep(i) && !groups.last().is_some_and(|g| g.is_empty()) {
+            groups.push(Vec::new());
+        }
+        groups.last_mut().expect("one group").push(i);
+    }
+    let words = |g: &Vec<usize>| -> Vec<usize> {
+        g.iter()
+            .copied()
+            .filter(|&i| !text::is_punct(&t[i].low))
+            .collect()
+    };
+    let aside = |k: usize, g: &Vec<usize>| {
+        let ws = words(g);
+        if ws.iter().any(|&i| locked[i]) {
+            return false;
+        }
+        ws.iter().all(|&i| ASIDE_WORDS.contains(&t[i].low.as_str()))
+            || k > 0
+                && ws
+                    .first()
+                    .is_some_and(|&i| REMARK_OPENERS.contains(&t[i].low.as_str()))
+    };
+    let kept: Vec<Vec<usize>> = groups
+        .iter()
+        .enumerate()
+        .filter(|(k, g)| !aside(*k, g))
+        .map(|(_, g)| g.clone())
+        .collect();
+    if kept.iter().all(|g| words(g).is_empty()) {
+        return idx;
+    }
+    let mut out: Vec<usize> = kept.into_iter().flatten().collect();
+    // "I must close the windows", "I have interview with Mrs. Schulz".
+    const NARRATION: &[&[&str]] = &[
+        &["need", "to"],
+        &["have", "to"],
+        &["don't", "let", "me", "forget", "to"],
+        &["dont", "let", "me", "forget", "to"],
+        &["don't", "forget", "to"],
+        &["remember", "to"],
+        &["always", "i"],
+        &["usually", "i"],
+        &["then", "i"],
+        &["i", "would", "like", "to"],
+        &["i'd", "like", "to"],
+        &["i", "have", "to"],
+        &["i", "need", "to"],
+        &["i", "want", "to"],
+        &["i", "need"],
+        &["i", "must"],
+        &["i", "should"],
+        &["i", "will"],
+        &["i'll"],
+        &["i", "have"],
+        &["i"],
+    ];
+    // "my sister's wedding is coming up and I need to buy a suit", "I just
+    // remembered I have to renew my card": the task is what follows.
+    let first_group_end = out
+        .iter()
+        .position(|&i| !locked[i] && text::is_punct(&t[i].low) && i > out[0])
+        .unwrap_or(out.len());
+    if let Some(p) = (1..first_group_end).find(|&p| {
+        let i = out[p];
+        !locked[i]
+            && t[i].low == "i"
+            && matches!(
+                t[out[p - 1]].low.as_str(),
+                "and" | "so" | "remembered" | "forgot" | "realized" | "realised" | "but" | "that"
+            )
+            && out.get(p + 1).is_some_and(|&j| {
+                matches!(
+                    t[j].low.as_str(),
+                    "need" | "have" | "must" | "gotta" | "should" | "want"
+                )
+            })
+    }) {
+        out.drain(..p);
+    }
+    let first_words: Vec<usize> = out
+        .iter()
+        .copied()
+        .skip_while(|&i| text::is_punct(&t[i].low))
+        .collect();
+    for lead in NARRATION {
+        let n = lead.len();
+        let fits = first_words.len() > n + 1
+            && first_words[..n]
+                .iter()
+                .zip(lead.iter())
+                .all(|(&i, w)| !locked[i] && t[i].low == *w)
+            && first_words[..n].windows(2).all(|p| p[0] + 1 == p[1]);
+        if fits {
+            let after = t[first_words[n]].low.as_str();
+            if matches!(
+                after,
+                "am" | "was" | "and" | "or" | "think" | "guess" | "hope" | "feel"
+            ) {
+                break;
+            }
+            let drop: Vec<usize> = first_words[..n].to_vec();
+            out.retain(|i| !drop.contains(i));
+            break;
+        }
+    }
+    out
+}
