@@ -607,6 +607,7 @@ impl Parser<'_> {
                     | "stop"
                     | "resume"
                     | "eliminate"
+                    | "nuke"
                     | "erase"
                     | "prepone"
             )
@@ -901,6 +902,12 @@ impl Parser<'_> {
     /// "add …", "create a task called …", "I need to …", "todo: …".
     fn add_prefix(&self, t: &[Tok]) -> Option<Out> {
         const LEADS: &[&[&str]] = &[
+            &["pencil", "in"],
+            &["make", "sure", "to"],
+            &["make", "sure", "i"],
+            &["be", "sure", "to"],
+            &["new", "to-do"],
+            &["new", "todo"],
             &["i", "must", "not", "forget", "to"],
             &["i", "mustn't", "forget", "to"],
             &["don't", "let", "me", "forget", "to"],
@@ -2934,6 +2941,8 @@ impl Parser<'_> {
             "show" | "list" | "display" | "view" | "see" | "find" | "search" => 1,
             "get" | "give" | "tell" if w(t, 1) == "me" => 2,
             "gimme" => 1,
+            "filter" if w(t, 1) == "by" => 2,
+            "got" if matches!(w(t, 1), "anything" | "any") => 1,
             "lemme" if matches!(w(t, 1), "see" | "view" | "check") => 2,
             "pull" if w(t, 1) == "up" => 2,
             "let" if w(t, 1) == "me" && matches!(w(t, 2), "see" | "view" | "check") => 3,
@@ -2942,7 +2951,7 @@ impl Parser<'_> {
             "where" if matches!(w(t, 1), "is" | "are") => 2,
             "what" | "what's" | "whats" | "which" | "any" | "anything" | "how" | "whatre"
             | "what're" => 0,
-            "do" | "have" if w(t, 1) == "i" => 0,
+            "do" | "have" | "am" | "did" if w(t, 1) == "i" => 0,
             "is" | "are" if matches!(w(t, 1), "there" | "any") => 0,
             "my" | "all" | "open" | "overdue" | "today's" | "tomorrow's" | "upcoming"
             | "pending" | "completed" => 0,
@@ -2987,6 +2996,9 @@ impl Parser<'_> {
             "tomorrow",
             "week",
             "missed",
+            "miss",
+            "deadlines",
+            "deadline",
             "behind",
             "finish",
             "complete",
@@ -3141,7 +3153,14 @@ impl Parser<'_> {
         if has("overdue")
             || has("late")
             || has("missed")
-            || seq_any(t, &[&["past", "due"]])
+            || seq_any(
+                t,
+                &[
+                    &["past", "due"],
+                    &["past", "its", "deadline"],
+                    &["past", "the", "deadline"],
+                ],
+            )
             || has("behind")
         {
             f.due_window = Some(DueWindow::Overdue);
@@ -3828,8 +3847,90 @@ fn reminder_clause(t: &[Tok], i: usize, clk: &Clock) -> Option<(usize, ReminderR
         &["nudge", "me"],
         &["notify", "me"],
     ];
-    let s = starts.iter().find(|s| seq(t, k, s))?;
-    k += s.len();
+    let k0 = k;
+    match starts.iter().find(|s| seq(t, k, s)) {
+        Some(s) => k += s.len(),
+        None => {
+            // "give me a nudge", "I'd like a reminder", "ping an hour before",
+            // "buzz me", "give me a shout", "warn me 2 hours ahead": a word of
+            // reminding after a few words of asking.
+            let mut j = k;
+            while j < k + 4
+                && matches!(
+                    w(t, j),
+                    "give"
+                        | "get"
+                        | "send"
+                        | "want"
+                        | "like"
+                        | "need"
+                        | "i'd"
+                        | "i"
+                        | "please"
+                        | "a"
+                        | "an"
+                        | "me"
+                        | "some"
+                        | "quick"
+                        | "little"
+                )
+            {
+                j += 1;
+            }
+            if !matches!(
+                w(t, j),
+                "nudge"
+                    | "ping"
+                    | "alert"
+                    | "alerts"
+                    | "warning"
+                    | "warn"
+                    | "shout"
+                    | "buzz"
+                    | "notification"
+                    | "notify"
+                    | "reminder"
+                    | "remind"
+                    | "bug"
+            ) {
+                // "30 min warning beforehand", "a 45 minute reminder".
+                let d = if matches!(w(t, k), "a" | "an") {
+                    k + 1
+                } else {
+                    k
+                };
+                let (e, n, u) = when::duration(t, d)?;
+                if !matches!(
+                    w(t, e),
+                    "warning" | "reminder" | "heads-up" | "alert" | "nudge" | "ping"
+                ) {
+                    return None;
+                }
+                let per = u.minutes()?;
+                let mut e = e + 1;
+                if matches!(
+                    w(t, e),
+                    "before" | "beforehand" | "ahead" | "early" | "earlier" | "prior"
+                ) {
+                    e += 1;
+                }
+                let _ = k0;
+                return Some((
+                    e,
+                    (
+                        Ok(ReminderSpec::Before {
+                            minutes: (n as i64 * per).min(u32::MAX as i64) as u32,
+                        }),
+                        None,
+                    ),
+                ));
+            }
+            k = j + 1;
+            if w(t, k) == "me" {
+                k += 1;
+            }
+        }
+    }
     if matches!(w(t, k), "already" | "again" | "also") {
         k += 1;
     }

@@ -128,6 +128,7 @@ const KEYWORDS: &[&str] = &[
     "evening",
     "monthly",
     "show",
+    "list",
     "done",
     "move",
     "high",

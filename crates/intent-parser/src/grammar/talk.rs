@@ -323,7 +323,8 @@ pub(super) fn answer_in_words(whole: &str) -> Option<bool> {
         "sure", "really", "no", "not", "don't", "dont", "let's", "lets", "ok", "okay", "then",
         "of", "course", "beaucoup", "mil", "vielen", "dank", "thx", "ty", "perfect", "alright",
         "just", "now", "keep", "leave", "wait", "actually", "hmm", "sí", "si", "oui", "ja", "nein",
-        "non", "nope", "nah", "bien", "gut", "bon", "please", "pls", "plz", "a", "lot",
+        "non", "nope", "nah", "bien", "gut", "bon", "please", "pls", "plz", "a", "lot", "still",
+        "need", "want",
     ];
     let words: Vec<&str> = whole
         .split(' ')
@@ -560,6 +561,10 @@ pub(super) fn is_chat(whole: &str) -> bool {
 
 /// More small talk: sign-offs, laughter, slang, remarks about the bot.
 pub(super) const MORE_TALK: &[&str] = &[
+    "bunch",
+    "hear",
+    "tired",
+    "sleepy",
     "mhm",
     "mhmm",
     "lovely",
@@ -695,7 +700,7 @@ pub(super) fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
     let device = !about_tasks
         && matches!(first, "turn" | "switch")
         && matches!(second, "up" | "down" | "on" | "off")
-        || matches!(first, "play" | "unlock" | "stream" | "dim")
+        || matches!(first, "play" | "unlock" | "stream" | "dim") && !p.has_task_details(t, true)
         || text::near(first, "unlock");
     let now = words.ends_with(&["right", "now"])
         && matches!(
@@ -705,13 +710,13 @@ pub(super) fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
     // "text Jake that I'm running late": a message to send, now.
     let says = matches!(first, "text" | "email" | "message" | "tell" | "whatsapp")
         && words.iter().skip(2).take(3).any(|w| *w == "that")
-        && (has("i'm") || has("i") || has("im"))
+        && (has("i'm") || has("i") || has("im") || has("i'll") || has("we") || has("we're"))
         && !words
             .iter()
             .any(|w| matches!(*w, "task" | "todo" | "remind" | "reminder" | "add"))
         && !p.has_task_details(&t[..t.len().min(3)], true);
     let message = says
-        || matches!(first, "tweet" | "post")
+        || matches!(first, "tweet" | "post") && !p.has_task_details(t, true)
         || matches!(first, "send" | "text")
             && (has("saying")
                 || words
@@ -785,7 +790,6 @@ pub(super) fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
         "reserve",
         "unlock",
         "lock",
-        "open",
         "play",
         "stream",
         "translate",
@@ -1148,6 +1152,29 @@ pub(super) fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
                 })
             || words.iter().any(|w| matches!(*w, "exchange" | "rate")) && words.len() <= 6
             || first == "any" && has("news")
+            || matches!(first, "transfer" | "send" | "wire" | "pay")
+                && words.iter().any(|w| {
+                    matches!(
+                        *w,
+                        "euros" | "euro" | "dollars" | "usd" | "eur" | "pounds" | "gbp" | "bucks"
+                    )
+                })
+            || first == "book"
+                && !matches!(w(t, 0), "\"" | "“" | "'" | "‘")
+                && words.iter().any(|w| {
+                    matches!(
+                        *w,
+                        "table"
+                            | "hotel"
+                            | "flight"
+                            | "flights"
+                            | "room"
+                            | "taxi"
+                            | "cab"
+                            | "uber"
+                            | "restaurant"
+                    )
+                })
             || first == "read"
                 && words.iter().any(|w| {
                     matches!(

@@ -427,6 +427,8 @@ pub(super) fn without_asides(t: &[Tok], locked: &[bool], idx: Vec<usize>) -> Vec
         &["always", "i"],
         &["usually", "i"],
         &["then", "i"],
+        &["i", "always"],
+        &["i", "usually"],
         &["i", "would", "like", "to"],
         &["i'd", "like", "to"],
         &["i", "have", "to"],
