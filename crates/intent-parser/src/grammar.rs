@@ -463,6 +463,21 @@ impl Parser<'_> {
         }
     }
 
+    /// A reminder at a date or time, refused when it cannot be read or has
+    /// already passed.
+    fn reminder_at(&self, wn: &When) -> Result<ReminderSpec, Box<Out>> {
+        let at = wn
+            .reminder_instant(self.clk)
+            .map_err(|r| Box::new(refuse(format!("I can't read that time: {r}."))))?;
+        if at < self.clk.now {
+            let has_time = wn.time.is_some() || wn.instant.is_some();
+            return Err(Box::new(refuse(past_reminder(self.clk, at, has_time))));
+        }
+        Ok(ReminderSpec::At {
+            utc_ms: at.timestamp_millis(),
+        })
+    }
+
     /// The task named by t[a..b].
     fn target(
         &self,
@@ -837,19 +852,10 @@ impl Parser<'_> {
         };
         let spec = match (before, when) {
             (Some((_, _, m)), _) => ReminderSpec::Before { minutes: m },
-            (None, Some(wn)) => {
-                let at = match wn.reminder_instant(self.clk) {
-                    Ok(x) => x,
-                    Err(r) => return Some(refuse(format!("I can't read that time: {r}."))),
-                };
-                if at < self.clk.now {
-                    let has_time = wn.time.is_some() || wn.instant.is_some();
-                    return Some(refuse(past_reminder(self.clk, at, has_time)));
-                }
-                ReminderSpec::At {
-                    utc_ms: at.timestamp_millis(),
-                }
-            }
+            (None, Some(wn)) => match self.reminder_at(&wn) {
+                Ok(spec) => spec,
+                Err(o) => return Some(*o),
+            },
             (None, None) => return None,
         };
         Some(Intent::AddReminder { target, spec }.into())
@@ -1594,16 +1600,9 @@ impl Parser<'_> {
         let spec = if let Some(m) = before {
             ReminderSpec::Before { minutes: m }
         } else if let Some(wn) = when {
-            let at = match wn.reminder_instant(self.clk) {
-                Ok(x) => x,
-                Err(r) => return Some(refuse(format!("I can't read that time: {r}."))),
-            };
-            if at < self.clk.now {
-                let has_time = wn.time.is_some() || wn.instant.is_some();
-                return Some(refuse(past_reminder(self.clk, at, has_time)));
-            }
-            ReminderSpec::At {
-                utc_ms: at.timestamp_millis(),
+            match self.reminder_at(&wn) {
+                Ok(spec) => spec,
+                Err(o) => return Some(*o),
             }
         } else {
             return Some(unknown(

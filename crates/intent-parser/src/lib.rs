@@ -345,6 +345,23 @@ impl Intent {
         matches!(self, Intent::DeleteTask { .. })
     }
 
+    /// `target`, to change it.
+    pub(crate) fn target_mut(&mut self) -> Option<&mut TaskTarget> {
+        match self {
+            Intent::AddReminder { target, .. }
+            | Intent::CompleteTask { target }
+            | Intent::ReopenTask { target }
+            | Intent::RenameTask { target, .. }
+            | Intent::SetPriority { target, .. }
+            | Intent::Reschedule { target, .. }
+            | Intent::DeleteTask { target }
+            | Intent::StopSeries { target }
+            | Intent::ResumeSeries { target }
+            | Intent::Snooze { target, .. } => Some(target),
+            _ => None,
+        }
+    }
+
     /// The task the intent is about, for intents that name one.
     pub fn target(&self) -> Option<&TaskTarget> {
         match self {

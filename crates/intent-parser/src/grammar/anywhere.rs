@@ -802,46 +802,31 @@ impl Parser<'_> {
                 clk: self.clk,
             }
         };
-        let mut found: Option<(usize, Out)> = None;
-        for (k, &(a, b)) in parts.iter().enumerate() {
-            let c = strip_filler(&t[a..b]);
-            if c.is_empty() {
-                continue;
-            }
-            let out = p
-                .snooze(c)
-                .or_else(|| p.stop_or_resume(c))
-                .or_else(|| p.rename(c))
-                .or_else(|| p.set_priority(c))
-                .or_else(|| p.reopen(c))
-                .or_else(|| p.complete(c))
-                .or_else(|| p.delete(c));
-            if let Some(out) = out {
-                if is_command(&out.intent) {
-                    found = Some((k, out));
-                    break;
+        // What the opening matchers read in each clause, read once.
+        let mut read: Vec<Option<Out>> = parts
+            .iter()
+            .map(|&(a, b)| {
+                let c = strip_filler(&t[a..b]);
+                if c.is_empty() {
+                    None
+                } else {
+                    p.opening_command(c)
                 }
-            }
-        }
-        let (k, mut out) = found?;
+            })
+            .collect();
+        let k = read
+            .iter()
+            .position(|o| o.as_ref().is_some_and(|o| o.intent.target().is_some()))?;
+        let mut out = read[k].take()?;
         // "gutters aren't actually finished, reopen": two clauses, one request.
-        let same_request = |c: &[Tok]| {
-            let c = strip_filler(c);
-            !c.is_empty()
-                && p.snooze(c)
-                    .or_else(|| p.stop_or_resume(c))
-                    .or_else(|| p.rename(c))
-                    .or_else(|| p.set_priority(c))
-                    .or_else(|| p.reopen(c))
-                    .or_else(|| p.complete(c))
-                    .or_else(|| p.delete(c))
-                    .is_some_and(|o| {
-                        std::mem::discriminant(&o.intent) == std::mem::discriminant(&out.intent)
-                    })
+        let same_request = |j: usize| {
+            read[j].as_ref().is_some_and(|o| {
+                std::mem::discriminant(&o.intent) == std::mem::discriminant(&out.intent)
+            })
         };
         let others_fit = parts.iter().enumerate().all(|(j, &(a, b))| {
             j == k
-                || same_request(&t[a..b])
+                || same_request(j)
                 || is_aside(&t[a..b])
                 || named.is_some_and(|(x, y)| a <= x && y <= b)
                 || words_of(&t[a..b]).is_empty()
@@ -850,13 +835,26 @@ impl Parser<'_> {
             return None;
         }
         if let Some((x, y)) = named {
-            if points_at_last(&out.intent) {
-                if let Ok(target) = self.target(t, x, y, &[]) {
-                    set_target(&mut out.intent, target);
+            if matches!(out.intent.target(), Some(TaskTarget::LastTask(_))) {
+                if let (Ok(name), Some(target)) =
+                    (self.target(t, x, y, &[]), out.intent.target_mut())
+                {
+                    *target = name;
                 }
             }
         }
         Some(out)
+    }
+
+    /// A command the opening matchers read in a clause on its own.
+    fn opening_command(&self, c: &[Tok]) -> Option<Out> {
+        self.snooze(c)
+            .or_else(|| self.stop_or_resume(c))
+            .or_else(|| self.rename(c))
+            .or_else(|| self.set_priority(c))
+            .or_else(|| self.reopen(c))
+            .or_else(|| self.complete(c))
+            .or_else(|| self.delete(c))
     }
 
     /// The task by name or pronoun, the request by its cue words.
@@ -1065,64 +1063,6 @@ impl Parser<'_> {
             Ask::Delete => Intent::DeleteTask { target }.into(),
         };
         Some(out)
-    }
-
-    fn reminder_at(&self, wn: &When) -> Result<ReminderSpec, Box<Out>> {
-        let at = wn
-            .reminder_instant(self.clk)
-            .map_err(|r| Box::new(super::refuse(format!("I can't read that time: {r}."))))?;
-        if at < self.clk.now {
-            let has_time = wn.time.is_some() || wn.instant.is_some();
-            return Err(Box::new(super::refuse(super::past_reminder(
-                self.clk, at, has_time,
-            ))));
-        }
-        Ok(ReminderSpec::At {
-            utc_ms: at.timestamp_millis(),
-        })
-    }
-}
-
-fn is_command(i: &Intent) -> bool {
-    matches!(
-        i,
-        Intent::AddReminder { .. }
-            | Intent::CompleteTask { .. }
-            | Intent::ReopenTask { .. }
-            | Intent::RenameTask { .. }
-            | Intent::SetPriority { .. }
-            | Intent::Reschedule { .. }
-            | Intent::DeleteTask { .. }
-            | Intent::StopSeries { .. }
-            | Intent::ResumeSeries { .. }
-            | Intent::Snooze { .. }
-    )
-}
-
-fn target_mut(i: &mut Intent) -> Option<&mut TaskTarget> {
-    match i {
-        Intent::AddReminder { target, .. }
-        | Intent::CompleteTask { target }
-        | Intent::ReopenTask { target }
-        | Intent::RenameTask { target, .. }
-        | Intent::SetPriority { target, .. }
-        | Intent::Reschedule { target, .. }
-        | Intent::DeleteTask { target }
-        | Intent::StopSeries { target }
-        | Intent::ResumeSeries { target }
-        | Intent::Snooze { target, .. } => Some(target),
-        _ => None,
-    }
-}
-
-fn points_at_last(i: &Intent) -> bool {
-    let mut i = i.clone();
-    matches!(target_mut(&mut i), Some(TaskTarget::LastTask(_)))
-}
-
-fn set_target(i: &mut Intent, to: TaskTarget) {
-    if let Some(x) = target_mut(i) {
-        *x = to;
     }
 }
 
