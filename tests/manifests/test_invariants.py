@@ -241,28 +241,96 @@ def test_every_alert_is_routed_to_a_receiver(rendered):
                                                     "emailConfigs")), f"receiver {name} sends nowhere"
 
 
-def test_slo_burn_rate_alerts_use_recorded_ratios(rendered):
-    """The availability SLO pages on a fast burn and tickets on a slow one,
-    each over a long and a short window, and every recorded series an alert
-    reads is recorded by a rule."""
-    rules = [r for pr in checks.of_kind(rendered("doks"), "PrometheusRule", "monitoring.coreos.com")
-             for g in pr["spec"]["groups"] for r in g["rules"]]
+def rules_of(objects):
+    return [(pr, g, r) for pr in checks.of_kind(objects, "PrometheusRule", "monitoring.coreos.com")
+            for g in pr["spec"]["groups"] for r in g["rules"]]
+
+
+@pytest.mark.parametrize("slo, sli, fast, slow", [
+    ("availability", "http_error_ratio", "TaskmanagerErrorBudgetBurnFast", "TaskmanagerErrorBudgetBurnSlow"),
+    ("latency", "api_slow_ratio", "TaskmanagerLatencyBudgetBurnFast", "TaskmanagerLatencyBudgetBurnSlow"),
+    ("reminder-freshness", "reminder_late_ratio", "TaskmanagerReminderFreshnessBurnFast",
+     "TaskmanagerReminderFreshnessBurnSlow"),
+])
+def test_slo_burn_rate_alerts_use_recorded_ratios(rendered, slo, sli, fast, slow):
+    """Each SLO pages on a fast burn and tickets on a slow one, each over a
+    long and a short window (the multiwindow, multi-burn-rate alerts of the
+    SRE workbook), and every recorded series an alert reads is recorded by
+    a rule."""
+    rules = [r for _, _, r in rules_of(rendered("doks"))]
     recorded = {r["record"] for r in rules if "record" in r}
     alerts = {r["alert"]: r for r in rules if "alert" in r}
-    fast, slow = alerts["TaskmanagerErrorBudgetBurnFast"], alerts["TaskmanagerErrorBudgetBurnSlow"]
+    fast, slow = alerts[fast], alerts[slow]
     assert fast["labels"]["severity"] == "critical" and slow["labels"]["severity"] == "warning"
+    assert fast["labels"]["slo"] == slo and slow["labels"]["slo"] == slo
     for rule in alerts.values():
         for series in re.findall(r"taskmanager:[a-z_]+:rate\w+", rule["expr"]):
             assert series in recorded, f"{rule['alert']} reads {series}, which no rule records"
-    for alert, windows in ((fast, ("1h", "5m", "6h", "30m")), (slow, ("1d", "2h", "3d", "6h"))):
+    fast_windows = ("1h", "5m", "6h", "30m")
+    slow_windows = ("1d", "2h", "3d", "6h") if slo != "reminder-freshness" else ("6h", "30m")
+    for alert, windows in ((fast, fast_windows), (slow, slow_windows)):
         for w in windows:
-            assert f"taskmanager:http_error_ratio:rate{w}" in alert["expr"], (alert["alert"], w)
+            assert f"taskmanager:{sli}:rate{w}" in alert["expr"], (alert["alert"], w)
+    assert "14.4 *" in fast["expr"] and "6 *" in fast["expr"]
 
 
-def test_kafka_topics_have_their_partitions_and_retention():
-    """spinkube/kafka.sh creates every topic the subscriptions use, main
-    topics keep at least 14 days, dead-letter topics 30, and consumers keep
-    processed event ids longer than any topic keeps its events."""
+def test_latency_slo_measures_the_quick_api_rule(rendered):
+    """The latency SLO reads the gateway cluster of HTTPRoute rule 0, which
+    is the API's quick rule; the long-by-design feed and assistant are on a
+    rule of their own."""
+    route = next(o for o in rendered("doks") if o["kind"] == "HTTPRoute" and checks.name_of(o) == "taskmanager")
+    rules = route["spec"]["rules"]
+    assert rules[0]["name"] == "api"
+    long = next(r for r in rules if r["name"] == "api-long")
+    assert {m["path"]["value"] for m in long["matches"]} == {"/api/v1/changes", "/api/v1/chat"}
+    exprs = [r["expr"] for _, _, r in rules_of(rendered("doks")) if r.get("record", "").startswith("taskmanager:api_slow")]
+    assert exprs and all('envoy_cluster_name="httproute/taskmanager/taskmanager/rule/0"' in e for e in exprs)
+
+
+RECORD_NAME = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
+LABEL_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
+DURATION = re.compile(r"(\d+(ms|s|m|h|d|w|y))+")
+
+
+def test_rules_pass_what_promtool_check_rules_checks(rendered):
+    """What `promtool check rules` checks, for every PrometheusRule: each
+    expression parses as PromQL (promql-parser), each rule is an alert or
+    a record (not both), record names are metric names, group names are
+    unique, `for` is a duration, label names are valid; and a broken
+    expression is caught."""
+    import promql_parser
+
+    with pytest.raises(ValueError):
+        promql_parser.parse("sum(rate(x[5m])")
+    problems = []
+    groups = []
+    for pr, group, rule in rules_of(rendered("doks")):
+        if rule is group["rules"][0]:
+            groups.append(group["name"])
+        name = rule.get("alert") or rule.get("record")
+        if ("alert" in rule) == ("record" in rule):
+            problems.append(f"{group['name']}: a rule must be an alert or a record: {rule}")
+        if "record" in rule:
+            if not RECORD_NAME.fullmatch(rule["record"]):
+                problems.append(f"{name}: not a metric name")
+            if "for" in rule or "annotations" in rule:
+                problems.append(f"{name}: a recording rule has no for or annotations")
+        if "for" in rule and not DURATION.fullmatch(str(rule["for"])):
+            problems.append(f"{name}: for {rule['for']!r} is not a duration")
+        for label in list(rule.get("labels") or {}) + list(rule.get("annotations") or {}):
+            if not LABEL_NAME.fullmatch(label):
+                problems.append(f"{name}: {label!r} is not a label name")
+        try:
+            promql_parser.parse(rule["expr"])
+        except ValueError as e:
+            problems.append(f"{name}: {e}")
+    duplicates = {g for g in groups if groups.count(g) > 1}
+    assert not duplicates, duplicates
+    assert not problems, "\n".join(problems)
+
+
+def kafka_topics():
+    """{topic: (partitions, retention days)} as spinkube/kafka.sh creates them."""
     script = (ROOT / "spinkube" / "kafka.sh").read_text()
     entries = re.search(r"^TOPICS=\(([^)]*)\)", script, re.M)
     assert entries, "TOPICS=(...) in spinkube/kafka.sh"
@@ -270,6 +338,50 @@ def test_kafka_topics_have_their_partitions_and_retention():
     for entry in entries.group(1).split():
         name, partitions, days = entry.split(":")
         topics[name] = (int(partitions), int(days))
+    return topics
+
+
+def subscribed_topics():
+    """{app id: topics it consumes}, from dapr/subscriptions.yaml."""
+    apps = {}
+    for doc in yaml.safe_load_all((ROOT / "dapr" / "subscriptions.yaml").read_text()):
+        if doc and doc.get("kind") == "Subscription":
+            for app in doc.get("scopes") or []:
+                apps.setdefault(app, set()).add(doc["spec"]["topic"])
+    return apps
+
+
+def test_consumers_scale_on_their_lag_up_to_their_partitions(rendered):
+    """On Kafka (doks), every consumer app id has one KEDA ScaledObject on
+    its own consumer group's lag for each topic it reads, never more
+    replicas than the smallest of those topics has partitions, a floor of
+    two and a fallback; the API keeps its CPU autoscaler."""
+    objs = rendered("doks")
+    topics = kafka_topics()
+    scaled = {(so["spec"]["scaleTargetRef"]["name"]): so for so in checks.of_kind(objs, "ScaledObject", "keda.sh")}
+    consumers = subscribed_topics()
+    assert set(scaled) == set(consumers), (sorted(scaled), sorted(consumers))
+    for app, reads in consumers.items():
+        spec = scaled[app]["spec"]
+        assert spec["minReplicaCount"] >= 2, app
+        assert spec["maxReplicaCount"] <= min(topics[t][0] for t in reads), app
+        assert spec["fallback"]["replicas"] >= spec["minReplicaCount"], app
+        [trigger] = spec["triggers"]
+        query = trigger["metadata"]["query"]
+        assert f'consumergroup="{app}"' in query, (app, query)
+        for topic in reads:
+            assert topic in query, (app, topic, query)
+        assert "kafka_consumergroup_lag" in query and int(trigger["metadata"]["threshold"]) > 0
+    hpas = {h["spec"]["scaleTargetRef"]["name"] for h in checks.of_kind(objs, "HorizontalPodAutoscaler")}
+    assert hpas == {"api"}
+
+
+def test_kafka_topics_have_their_partitions_and_retention():
+    """spinkube/kafka.sh creates every topic the subscriptions use, main
+    topics keep at least 14 days, dead-letter topics 30, and consumers keep
+    processed event ids longer than any topic keeps its events."""
+    script = (ROOT / "spinkube" / "kafka.sh").read_text()
+    topics = kafka_topics()
     assert "--retention-ms" in script and "topics update" in script
     used = set()
     for doc in yaml.safe_load_all((ROOT / "dapr" / "subscriptions.yaml").read_text()):

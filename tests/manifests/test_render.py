@@ -18,6 +18,7 @@ UNVALIDATED_PLATFORM_KINDS = {
     ("runtime.spinkube.dev", "Shim"),  # runtime-class-manager
     ("cert-manager.io", "ClusterIssuer"),
     ("cert-manager.io", "Certificate"),
+    ("gateway.envoyproxy.io", "EnvoyProxy"),  # the gateway proxies' Service settings
 }
 
 
