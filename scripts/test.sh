@@ -21,6 +21,9 @@ build_frontend
 build_components
 
 log "tests"
+# The integration tests read /metrics with Prometheus' own text-format
+# parser (prometheus_client, in the tests' Python environment).
+ensure_test_venv
 cargo test --locked --release --workspace
 
 log "web app: unit tests, then browser tests in headless Chromium"

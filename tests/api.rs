@@ -27,68 +27,7 @@ integration_tests::on_both_apps!(
     web_serves_the_page,
     change_feed_resumes_from_a_cursor,
     change_feed_streams_server_sent_events,
-    metrics_count_what_happens,
 );
-
-/// One sample of `/metrics` (the text format), 0 when absent.
-fn sample(text: &str, series: &str) -> f64 {
-    text.lines()
-        .find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
-        .unwrap_or(0.0)
-}
-
-fn metrics_count_what_happens(app: &TestApp) {
-    let scrape = || {
-        let resp = app.request(
-            "GET",
-            "/metrics",
-            Some(integration_tests::TEST_METRICS_API_TOKEN),
-            &[],
-            None,
-        );
-        assert_eq!(resp.status, 200);
-        assert!(resp
-            .header("content-type")
-            .unwrap()
-            .starts_with("text/plain; version=0.0.4"));
-        String::from_utf8(resp.body).unwrap()
-    };
-    let user = app.sign_up();
-    assert_eq!(app.get("/metrics", None).error_code(401), "unauthorized");
-    assert_eq!(
-        app.get("/metrics", Some(&user.token)).error_code(401),
-        "unauthorized"
-    );
-    let before = scrape();
-    let task = app.create_task(&user, json!({"title": "counted"}));
-    app.create_task(&user, json!({"title": "counted too"}));
-    app.complete_task(&user, task["id"].as_str().unwrap());
-    let after = scrape();
-    for (series, grew_by) in [
-        ("taskmanager_tasks_created{window=\"1h\"}", 2.0),
-        ("taskmanager_tasks_created{window=\"24h\"}", 2.0),
-        ("taskmanager_tasks_completed{window=\"1h\"}", 1.0),
-    ] {
-        // Other tests share the app: at least this much more.
-        assert!(
-            sample(&after, series) >= sample(&before, series) + grew_by,
-            "{series}: {before}\n---\n{after}"
-        );
-    }
-    assert!(sample(&after, "taskmanager_active_users{window=\"1d\"}") >= 1.0);
-    for family in [
-        "taskmanager_outbox_unsent",
-        "taskmanager_outbox_oldest_unsent_age_seconds",
-        "taskmanager_dead_letters",
-        "taskmanager_reminders_late",
-        "taskmanager_notification_deliveries",
-    ] {
-        assert!(
-            after.contains(&format!("# TYPE {family} gauge")),
-            "{family}"
-        );
-    }
-}
 
 fn tasks_of(app: &TestApp, user: &User) -> Vec<Value> {
     app.list_all(user, "limit=100")

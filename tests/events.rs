@@ -19,6 +19,7 @@ integration_tests::on_both_backends!(
     prioritization_flags_an_overloaded_week,
     completing_resolves_and_accepting_reschedules,
     suggestions_are_rate_limited_per_user,
+    metrics_after_a_scripted_scenario,
 );
 
 const DAY_MS: i64 = 86_400_000;
@@ -190,8 +191,9 @@ fn relay_delivers_what_was_published_while_the_sidecar_was_down(backend: Backend
 }
 
 /// The operator's view of `poison-1`: listed, shown with its event,
-/// replayed (the sidecar delivers it again, it fails again and is counted,
-/// not duplicated), discarded. Only with the admin token.
+/// replayed as it is (the sidecar delivers it again, it fails again and is
+/// counted, not duplicated), corrected, replayed and handled exactly once
+/// (a second replay changes nothing), discarded. Only with the admin token.
 fn operate_on_the_dead_letter(system: &System, user: &integration_tests::User) {
     let app = &system.app;
     assert_eq!(
@@ -207,21 +209,26 @@ fn operate_on_the_dead_letter(system: &System, user: &integration_tests::User) {
         && l["type"] == "tasks.created"
         && l["replays"] == 0));
     // The CLI (`spinhost dead-letters list`) reads the same.
-    let (method, path) = spinhost::admin::request_for("list", None).unwrap();
-    let (status, body) = tokio::runtime::Runtime::new()
-        .unwrap()
-        .block_on(spinhost::admin::call(
-            &app.base,
-            integration_tests::TEST_ADMIN_API_TOKEN,
-            method,
-            &path,
-        ))
-        .unwrap();
+    let cli = |operation: &str, id: Option<&str>, body: Option<Vec<u8>>| {
+        let (method, path) = spinhost::admin::request_for(operation, id).unwrap();
+        tokio::runtime::Runtime::new()
+            .unwrap()
+            .block_on(spinhost::admin::call(
+                &app.base,
+                integration_tests::TEST_ADMIN_API_TOKEN,
+                method,
+                &path,
+                body,
+            ))
+            .unwrap()
+    };
+    let (status, body) = cli("list", None, None);
     assert_eq!(status, 200);
     assert!(body.contains("poison-1"), "{body}");
     let shown = app.admin("GET", "/admin/dead-letters/poison-1");
     assert_eq!(shown.status, 200);
-    assert_eq!(shown.json()["event"]["id"], "poison-1");
+    let event = shown.json()["event"].clone();
+    assert_eq!(event["id"], "poison-1");
     let deliveries = || {
         system
             .sidecar()
@@ -247,6 +254,107 @@ fn operate_on_the_dead_letter(system: &System, user: &integration_tests::User) {
             .status,
         405
     );
+
+    // The producer's bug was a missing taskId. The task it meant is
+    // overdue, but nothing has told the agents: its due time was set
+    // behind the app's back.
+    let task = app.create_task(user, json!({"title": "meant by poison-1"}));
+    let task_id = task["id"].as_str().unwrap().to_string();
+    system.settle();
+    system.execute(&format!(
+        "UPDATE tasks SET due_at = {} WHERE id = '{task_id}'",
+        now_ms() - DAY_MS
+    ));
+    let mut fixed = event.clone();
+    fixed["data"]["taskId"] = json!(task_id);
+    let put = |body: &Value, token: Option<&str>| {
+        app.request(
+            "PUT",
+            "/admin/dead-letters/poison-1/event",
+            token,
+            &[],
+            Some(("application/json", body.to_string().into_bytes())),
+        )
+    };
+    assert_eq!(
+        put(&fixed, Some(&user.token)).error_code(401),
+        "unauthorized"
+    );
+    let admin = Some(integration_tests::TEST_ADMIN_API_TOKEN);
+    for (field, value) in [
+        ("id", json!("another-id")),
+        ("type", json!("tasks.deleted")),
+        ("specversion", json!("0.3")),
+        ("source", json!("")),
+    ] {
+        let mut wrong = fixed.clone();
+        wrong[field] = value;
+        assert_eq!(
+            put(&wrong, admin).error_code(400),
+            "validation_failed",
+            "{field}"
+        );
+    }
+    assert_eq!(put(&json!([1]), admin).error_code(400), "validation_failed");
+    assert_eq!(
+        app.request(
+            "PUT",
+            "/admin/dead-letters/poison-1/event",
+            admin,
+            &[],
+            Some(("application/json", b"{not json".to_vec())),
+        )
+        .error_code(400),
+        "malformed_json"
+    );
+    assert_eq!(
+        app.admin("GET", "/admin/dead-letters/poison-1").json()["event"]["data"]["taskId"],
+        Value::Null,
+        "a refused correction changes nothing"
+    );
+    // The CLI's `fix` sends the corrected event.
+    let (status, body) = cli(
+        "fix",
+        Some("poison-1"),
+        Some(fixed.to_string().into_bytes()),
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        app.admin("GET", "/admin/dead-letters/poison-1").json()["event"]["data"]["taskId"],
+        json!(task_id)
+    );
+    let handled = || {
+        system.count(
+            "SELECT COUNT(*) FROM processed_events WHERE event_id = 'poison-1' AND consumer = 'overdue-agent'",
+        )
+    };
+    assert_eq!(handled(), 0);
+    let before = deliveries();
+    let (status, body) = cli("replay", Some("poison-1"), None);
+    assert_eq!(status, 202, "{body}");
+    system.wait_for(Duration::from_secs(5), || (handled() == 1).then_some(()));
+    system.wait_for(Duration::from_secs(5), || {
+        (overdue_for(&suggestions(app, user, ""), &task_id).len() == 1).then_some(())
+    });
+    // A second replay of the handled event is skipped by every consumer.
+    assert_eq!(
+        app.admin("POST", "/admin/dead-letters/poison-1/replay")
+            .status,
+        202
+    );
+    system.settle();
+    assert_eq!(handled(), 1, "handled exactly once");
+    assert_eq!(overdue_for(&suggestions(app, user, ""), &task_id).len(), 1);
+    assert_eq!(
+        deliveries(),
+        before,
+        "the corrected event is not dead-lettered"
+    );
+    assert_eq!(
+        app.admin("GET", "/admin/dead-letters/poison-1").json()["replays"],
+        3
+    );
+
     assert_eq!(
         app.admin("DELETE", "/admin/dead-letters/poison-1").status,
         204
@@ -642,4 +750,120 @@ fn postgres_transient_failure_is_retried_then_succeeds() {
     assert!(attempts.len() >= 2, "{attempts:?}");
     assert_eq!(attempts.first().unwrap().outcome, "retry");
     assert_eq!(attempts.last().unwrap().outcome, "success");
+}
+
+/// `/metrics` after a known scenario on a fresh system, read with
+/// Prometheus' own text-format parser: every family is a gauge with help,
+/// and the figures are exactly what happened. Then, with the sidecar down,
+/// the outbox backlog shows.
+fn metrics_after_a_scripted_scenario(backend: Backend) {
+    use integration_tests::prometheus::{parse, value};
+    let mut system = System::start(backend, true);
+    let app = &system.app;
+    let scrape = |app: &TestApp| {
+        let resp = app.request(
+            "GET",
+            "/metrics",
+            Some(integration_tests::TEST_METRICS_API_TOKEN),
+            &[],
+            None,
+        );
+        assert_eq!(resp.status, 200);
+        assert!(resp
+            .header("content-type")
+            .unwrap()
+            .starts_with("text/plain; version=0.0.4"));
+        parse(&String::from_utf8(resp.body).unwrap())
+    };
+    let alice = app.sign_up();
+    let bob = app.sign_up();
+    assert_eq!(app.get("/metrics", None).error_code(401), "unauthorized");
+    assert_eq!(
+        app.get("/metrics", Some(&alice.token)).error_code(401),
+        "unauthorized"
+    );
+    let late = app.create_task(
+        &alice,
+        json!({"title": "late", "dueAt": iso(now_ms() - DAY_MS)}),
+    );
+    let done = app.create_task(&alice, json!({"title": "done"}));
+    app.create_task(&alice, json!({"title": "open"}));
+    app.create_task(&bob, json!({"title": "bob's"}));
+    app.complete_task(&alice, done["id"].as_str().unwrap());
+    let poison = json!({
+        "specversion": "1.0", "id": "poison-metrics", "type": "tasks.created", "source": "test",
+        "datacontenttype": "application/json", "data": {"userId": bob.id},
+    });
+    let status = system.publish_raw(
+        "tasks-lifecycle",
+        "application/cloudevents+json",
+        poison.to_string().into_bytes(),
+        &bob.id,
+    );
+    assert_eq!(status, 204);
+    system.wait_for(Duration::from_secs(5), || {
+        (system.count("SELECT COUNT(*) FROM dead_letters") == 1).then_some(())
+    });
+    system.wait_for(Duration::from_secs(5), || {
+        (overdue_for(&suggestions(app, &alice, ""), late["id"].as_str().unwrap()).len() == 1)
+            .then_some(())
+    });
+    system.settle();
+
+    let samples = scrape(app);
+    for s in &samples {
+        assert_eq!(s.kind, "gauge", "{s:?}");
+        assert!(!s.help.is_empty(), "{s:?}");
+    }
+    let v = |name: &str, labels: &[(&str, &str)]| {
+        value(&samples, name, labels).unwrap_or_else(|| panic!("no {name} {labels:?}: {samples:?}"))
+    };
+    for window in ["1h", "24h"] {
+        assert_eq!(v("taskmanager_tasks_created", &[("window", window)]), 4.0);
+        assert_eq!(v("taskmanager_tasks_completed", &[("window", window)]), 1.0);
+    }
+    for window in ["1d", "7d"] {
+        assert_eq!(v("taskmanager_active_users", &[("window", window)]), 2.0);
+    }
+    assert_eq!(
+        v("taskmanager_suggestions_created", &[("window", "1h")]),
+        1.0
+    );
+    assert_eq!(v("taskmanager_outbox_unsent", &[]), 0.0);
+    assert_eq!(v("taskmanager_outbox_oldest_unsent_age_seconds", &[]), 0.0);
+    assert_eq!(v("taskmanager_dead_letters", &[]), 1.0);
+    for window in ["5m", "1h"] {
+        assert_eq!(v("taskmanager_reminders_fired", &[("window", window)]), 0.0);
+        assert_eq!(v("taskmanager_reminders_late", &[("window", window)]), 0.0);
+    }
+    assert_eq!(
+        v(
+            "taskmanager_reminder_max_lateness_seconds",
+            &[("window", "1h")]
+        ),
+        0.0
+    );
+    assert!(samples
+        .iter()
+        .all(|s| s.family != "taskmanager_notification_deliveries"));
+
+    // The broker's sidecar is down: what is written waits in the outbox.
+    system.stop_sidecar();
+    system
+        .app
+        .create_task(&bob, json!({"title": "while Dapr is down"}));
+    std::thread::sleep(Duration::from_millis(1100));
+    let samples = scrape(&system.app);
+    assert_eq!(value(&samples, "taskmanager_outbox_unsent", &[]), Some(1.0));
+    let age = value(
+        &samples,
+        "taskmanager_outbox_oldest_unsent_age_seconds",
+        &[],
+    )
+    .unwrap();
+    assert!((1.0..60.0).contains(&age), "{age}");
+    assert_eq!(
+        value(&samples, "taskmanager_tasks_created", &[("window", "1h")]),
+        Some(5.0)
+    );
 }

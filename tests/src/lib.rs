@@ -10,6 +10,7 @@ use std::sync::{mpsc, OnceLock};
 pub mod fake_llm;
 pub mod native;
 pub mod pg;
+pub mod prometheus;
 pub mod system;
 pub mod webhook;
 

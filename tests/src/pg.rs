@@ -70,6 +70,12 @@ pub fn scalar(db_url: &str, sql: &str) -> i64 {
     row.get::<_, i64>(0)
 }
 
+/// Runs statements against the database of `db_url`.
+pub fn execute(db_url: &str, sql: &str) {
+    let (runtime, client) = connect(db_url);
+    runtime.block_on(client.batch_execute(sql)).unwrap();
+}
+
 /// Runs statements as the superuser against the server's admin database.
 pub fn admin(sql: &str) {
     let (runtime, client) = connect(&admin_url());

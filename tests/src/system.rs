@@ -216,6 +216,21 @@ impl System {
             }
         }
     }
+
+    /// Changes the app's database behind its back (no event, no outbox),
+    /// as a fault, an operator or the passing of time would: runs the
+    /// statements of `sql`.
+    pub fn execute(&self, sql: &str) {
+        match self.app.backend {
+            Backend::Postgres => crate::pg::execute(&self.db_url, sql),
+            Backend::Sqlite => {
+                let conn =
+                    rusqlite::Connection::open(self.host().app().default_sqlite_path()).unwrap();
+                conn.busy_timeout(Duration::from_secs(5)).unwrap();
+                conn.execute_batch(sql).unwrap();
+            }
+        }
+    }
 }
 
 impl Drop for System {

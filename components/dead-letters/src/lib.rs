@@ -2,12 +2,16 @@
 //! gateway never forwards `/admin`):
 //!   GET    /admin/dead-letters[?before=<cursor>]   newest first, 50 a page
 //!   GET    /admin/dead-letters/:id                 one letter with its event
+//!   PUT    /admin/dead-letters/:id/event           correct the recorded event
 //!   POST   /admin/dead-letters/:id/replay          publish it again to its topic
 //!   DELETE /admin/dead-letters/:id                 discard it
-//! A replay publishes the recorded CloudEvent unchanged, original id
-//! included, as a new delivery: consumers that handled it meanwhile skip it
-//! (they keep processed ids), the others get another try. The letter stays
-//! until it is discarded; its `replays` count says what was tried.
+//! A replay publishes the recorded CloudEvent, original id included, as a
+//! new delivery: consumers that handled it meanwhile skip it (they keep
+//! processed ids), the others get another try. When the event itself is
+//! wrong (a producer bug), the operator first PUTs the corrected CloudEvent:
+//! its id and type must stay those of the letter, so consumers still see
+//! one event, handled at most once. The letter stays until it is
+//! discarded; its `replays` count says what was tried.
 
 use domain::time::now_ms;
 use domain::Error;
@@ -49,6 +53,8 @@ async fn route(req: Request) -> Result<Outcome, Error> {
         (_, [_]) => Err(method_not_allowed("GET, DELETE")),
         ("POST", [_, "replay"]) => replay(&db, &req).await,
         (_, [_, "replay"]) => Err(method_not_allowed("POST")),
+        ("PUT", [_, "event"]) => correct(&db, &req),
+        (_, [_, "event"]) => Err(method_not_allowed("PUT")),
         _ => Err(Error::not_found("endpoint")),
     }
 }
@@ -81,6 +87,40 @@ fn parse_cursor(text: &str) -> Result<(i64, String), Error> {
 fn find(db: &Db, req: &Request) -> Result<DeadLetter, Error> {
     let id = req.path_param(LETTER_ROUTE, "id")?;
     dead_letters::get(db, &id)?.ok_or_else(|| Error::not_found("dead letter"))
+}
+
+/// Replaces the letter's event with the body, a CloudEvent 1.0 whose id
+/// and type are the letter's own: a correction, never a different event.
+fn correct(db: &Db, req: &Request) -> Result<Outcome, Error> {
+    let letter = find(db, req)?;
+    let event = req.json()?;
+    let field = |name: &str| event.get(name).and_then(Value::as_str);
+    if !event.is_object() {
+        return Err(Error::invalid(
+            "event",
+            "the body must be a CloudEvent object",
+        ));
+    }
+    if field("specversion") != Some("1.0") {
+        return Err(Error::invalid("specversion", "must be \"1.0\""));
+    }
+    if field("id") != Some(letter.id.as_str()) {
+        return Err(Error::invalid(
+            "id",
+            "must stay the dead letter's id, so consumers stay idempotent",
+        ));
+    }
+    if field("type") != Some(letter.event_type.as_str()) {
+        return Err(Error::invalid("type", "must stay the dead letter's type"));
+    }
+    if field("source").is_none_or(str::is_empty) {
+        return Err(Error::invalid("source", "is required"));
+    }
+    if !dead_letters::amend(db, &letter.id, &event.to_string())? {
+        return Err(Error::not_found("dead letter"));
+    }
+    let corrected = dead_letters::get(db, &letter.id)?.unwrap_or(letter);
+    Ok(Reply::json(200, &view(&corrected, true)).into())
 }
 
 async fn replay(db: &Db, req: &Request) -> Result<Outcome, Error> {

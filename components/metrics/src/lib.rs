@@ -113,13 +113,19 @@ fn exposition(f: &Figures) -> String {
         &mut out,
         "taskmanager_reminders_fired",
         "Reminders that made a notification in the window.",
-        &[(&[("window", "1h")], n(f.reminders_fired_1h))],
+        &[
+            (&[("window", "5m")], n(f.reminders_fired_5m)),
+            (&[("window", "1h")], n(f.reminders_fired_1h)),
+        ],
     );
     family(
         &mut out,
         "taskmanager_reminders_late",
         "Reminders notified more than a minute after their time, in the window.",
-        &[(&[("window", "1h")], n(f.reminders_late_1h))],
+        &[
+            (&[("window", "5m")], n(f.reminders_late_5m)),
+            (&[("window", "1h")], n(f.reminders_late_1h)),
+        ],
     );
     family(
         &mut out,

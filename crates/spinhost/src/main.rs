@@ -45,10 +45,14 @@ enum Command {
 
 #[derive(Args, Debug)]
 struct DeadLettersArgs {
-    /// list [CURSOR] | show ID | replay ID | discard ID
+    /// list [CURSOR] | show ID | fix ID --event FILE | replay ID | discard ID
     operation: String,
     /// The dead letter's id (for list: the nextCursor of the previous page).
     argument: Option<String>,
+    /// For fix: a file with the corrected CloudEvent (start from the
+    /// `event` of `show`; its id and type must stay), or - for stdin.
+    #[arg(long)]
+    event: Option<PathBuf>,
     /// The app's URL.
     #[arg(long, default_value = "http://127.0.0.1:3000")]
     app: String,
@@ -208,11 +212,25 @@ fn dead_letters(args: DeadLettersArgs) -> Result<ExitCode> {
             .to_string(),
     };
     let (method, path) = spinhost::admin::request_for(&args.operation, args.argument.as_deref())?;
+    let body = match (&args.event, args.operation.as_str()) {
+        (Some(file), "fix") if file.as_os_str() == "-" => {
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)?;
+            Some(bytes)
+        }
+        (Some(file), "fix") => {
+            Some(std::fs::read(file).with_context(|| format!("reading {}", file.display()))?)
+        }
+        (None, "fix") => bail!("fix needs --event FILE with the corrected CloudEvent"),
+        (Some(_), _) => bail!("--event goes with fix only"),
+        (None, _) => None,
+    };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let (status, body) =
-        runtime.block_on(spinhost::admin::call(&args.app, &token, method, &path))?;
+    let (status, body) = runtime.block_on(spinhost::admin::call(
+        &args.app, &token, method, &path, body,
+    ))?;
     if !body.is_empty() {
         println!("{body}");
     }

@@ -1,6 +1,6 @@
 //! Dead letters for operators: the events a consumer gave up on (recorded
 //! by the dead-letter recorder, see `consumers::record_dead_letter`), to
-//! list, inspect, replay to their original topic, or discard.
+//! list, inspect, correct, replay to their original topic, or discard.
 
 use crate::db::{Db, Row, Value};
 use domain::Error;
@@ -70,6 +70,16 @@ pub fn mark_replayed(db: &Db, id: &str, now: i64) -> Result<(), Error> {
         "UPDATE dead_letters SET replays = replays + 1, last_replayed_at = $2 WHERE id = $1",
         &[id.into(), Value::Int(now)],
     )
+}
+
+/// Replaces the recorded event with the operator's corrected one (same id
+/// and type, checked by the caller), so the next replay publishes the fix;
+/// false when there was no such letter.
+pub fn amend(db: &Db, id: &str, payload: &str) -> Result<bool, Error> {
+    Ok(db.execute(
+        "UPDATE dead_letters SET payload = $2 WHERE id = $1",
+        &[id.into(), payload.into()],
+    )? > 0)
 }
 
 /// Removes a letter; false when there was none.

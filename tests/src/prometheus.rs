@@ -1,0 +1,92 @@
+//! `/metrics` read the way a Prometheus client reads it: through the text
+//! format parser of the official Python client (`prometheus_client`), which
+//! refuses what Prometheus would not scrape. scripts/test.sh installs it in
+//! the tests' Python environment and names that Python in TEST_PYTHON.
+
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+/// One sample with its family's type and help.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sample {
+    pub family: String,
+    pub kind: String,
+    pub help: String,
+    pub name: String,
+    pub labels: BTreeMap<String, String>,
+    pub value: f64,
+}
+
+const PARSE: &str = r#"
+import json, sys
+from prometheus_client.parser import text_string_to_metric_families
+out = []
+for family in text_string_to_metric_families(sys.stdin.read()):
+    for s in family.samples:
+        out.append({"family": family.name, "kind": family.type, "help": family.documentation,
+                    "name": s.name, "labels": s.labels, "value": s.value})
+json.dump(out, sys.stdout)
+"#;
+
+/// The Python with prometheus_client: TEST_PYTHON, else the environment
+/// scripts/test.sh makes.
+fn python() -> String {
+    std::env::var("TEST_PYTHON").unwrap_or_else(|_| {
+        let venv = crate::repo_root().join("target/test-venv/bin/python");
+        assert!(
+            venv.exists(),
+            "no Python with prometheus_client: run scripts/test.sh, or set TEST_PYTHON"
+        );
+        venv.display().to_string()
+    })
+}
+
+/// Every sample of an exposition; panics with the parser's error when the
+/// text is not valid Prometheus text format.
+pub fn parse(exposition: &str) -> Vec<Sample> {
+    let mut child = Command::new(python())
+        .args(["-c", PARSE])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the tests' Python starts");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(exposition.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "prometheus_client refuses the exposition: {}\n{exposition}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let parsed: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    parsed
+        .into_iter()
+        .map(|s| Sample {
+            family: s["family"].as_str().unwrap().to_string(),
+            kind: s["kind"].as_str().unwrap().to_string(),
+            help: s["help"].as_str().unwrap().to_string(),
+            name: s["name"].as_str().unwrap().to_string(),
+            labels: serde_json::from_value(s["labels"].clone()).unwrap(),
+            value: s["value"].as_f64().unwrap(),
+        })
+        .collect()
+}
+
+/// The value of the sample `name` with exactly these labels.
+pub fn value(samples: &[Sample], name: &str, labels: &[(&str, &str)]) -> Option<f64> {
+    let wanted: BTreeMap<String, String> = labels
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    samples
+        .iter()
+        .find(|s| s.name == name && s.labels == wanted)
+        .map(|s| s.value)
+}
