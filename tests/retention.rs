@@ -1,14 +1,14 @@
-//! Retention end to end: the compiled retention sweep prunes what is past
-//! its window and keeps the rest, on both backends; idempotency keys still
-//! deduplicate inside their window; the change feed answers 410
-//! cursor_expired to a cursor whose changes were pruned. Timestamps are
-//! moved into the past directly in the database, since the components read
-//! the real clock.
+//! The data's life end to end. Retention: the compiled retention sweep
+//! prunes what is past its window and keeps the rest, on both backends;
+//! idempotency keys still deduplicate inside their window; the change feed
+//! answers 410 cursor_expired to a cursor whose changes were pruned.
+//! Timestamps are moved into the past directly in the database, since the
+//! components read the real clock. Backups: a PostgreSQL database the app
+//! wrote survives pg_dump and pg_restore, and the app serves it as before.
 
 use integration_tests::system::System;
-use integration_tests::{Backend, User};
+use integration_tests::{Backend, HostSetup, TestApp, User};
 use serde_json::{json, Value};
-use std::time::Duration;
 use store::retention::{PROCESSED_EVENTS_MS, READ_NOTIFICATIONS_MS};
 
 integration_tests::on_both_backends!(
@@ -22,31 +22,6 @@ const DAY_MS: i64 = 86_400_000;
 
 fn now_ms() -> i64 {
     domain::time::now_ms()
-}
-
-/// Runs statements against the system's database (the components read the
-/// real clock, so the tests age rows here).
-fn exec(system: &System, sql: &str) {
-    match system.app.backend {
-        Backend::Postgres => {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            runtime.block_on(async {
-                let (client, conn) = tokio_postgres::connect(&system.db_url, tokio_postgres::NoTls)
-                    .await
-                    .unwrap();
-                tokio::spawn(conn);
-                client.batch_execute(sql).await.unwrap();
-            });
-        }
-        Backend::Sqlite => {
-            let conn = rusqlite::Connection::open(system.state_dir.join("sqlite_db.db")).unwrap();
-            conn.busy_timeout(Duration::from_secs(5)).unwrap();
-            conn.execute_batch(sql).unwrap();
-        }
-    }
 }
 
 /// POSTs the cron route as the sidecar does on each tick; answers the report.
@@ -69,9 +44,7 @@ fn old_rows_are_pruned_and_recent_ones_kept(backend: Backend) {
     let new_task = create(&system, &user, "new");
     let now = now_ms();
     let u = &user.id;
-    exec(
-        &system,
-        &format!(
+    system.execute(&format!(
             "-- sent 8 days ago (gone), sent 6 days ago (kept), and one never sent (kept)
              UPDATE outbox SET published_at = {old}, created_at = {old} WHERE task_id = '{old_task}';
              UPDATE outbox SET published_at = {recent}, created_at = {recent} WHERE task_id = '{new_task}';
@@ -234,13 +207,10 @@ fn a_processed_event_inside_its_window_is_still_deduplicated(backend: Backend) {
         now_ms() - PROCESSED_EVENTS_MS + DAY_MS,
         now_ms() - PROCESSED_EVENTS_MS - DAY_MS,
     );
-    exec(
-        &system,
-        &format!(
-            "UPDATE processed_events SET processed_at = {t_inside} WHERE event_id = '{id_inside}';
+    system.execute(&format!(
+        "UPDATE processed_events SET processed_at = {t_inside} WHERE event_id = '{id_inside}';
              UPDATE processed_events SET processed_at = {t_beyond} WHERE event_id = '{id_beyond}';"
-        ),
-    );
+    ));
 
     assert_eq!(system.trigger("retention"), 200);
     assert_eq!(key_count(&id_inside), consumers, "inside the window: kept");
@@ -297,14 +267,11 @@ fn an_expired_cursor_gets_410_and_a_current_one_does_not(backend: Backend) {
     create(&system, &other, "theirs");
 
     // The first two changes are 8 days old and go.
-    exec(
-        &system,
-        &format!(
-            "UPDATE changes SET created_at = {} WHERE user_id = '{}' AND seq <= 2",
-            now_ms() - 8 * DAY_MS,
-            user.id
-        ),
-    );
+    system.execute(&format!(
+        "UPDATE changes SET created_at = {} WHERE user_id = '{}' AND seq <= 2",
+        now_ms() - 8 * DAY_MS,
+        user.id
+    ));
     assert_eq!(sweep(&system)["changes"], 2);
 
     for since in [0, 1] {
@@ -364,14 +331,11 @@ fn an_expired_cursor_gets_410_and_a_current_one_does_not(backend: Backend) {
 
     // Everything pruned: a cursor behind the latest is expired, the latest
     // itself is not, and a start without a cursor gives the latest.
-    exec(
-        &system,
-        &format!(
-            "UPDATE changes SET created_at = {} WHERE user_id = '{}'",
-            now_ms() - 8 * DAY_MS,
-            user.id
-        ),
-    );
+    system.execute(&format!(
+        "UPDATE changes SET created_at = {} WHERE user_id = '{}'",
+        now_ms() - 8 * DAY_MS,
+        user.id
+    ));
     assert_eq!(sweep(&system)["changes"], 1);
     assert_eq!(
         app.get("/api/v1/changes?since=2", token).error_code(410),
@@ -424,4 +388,116 @@ fn the_cron_route_answers_the_way_the_sidecar_expects(backend: Backend) {
     };
     assert_eq!(fire("scheduler").unwrap(), 200);
     assert!(fire("api").is_err(), "scoped to the scheduler app id");
+}
+
+/// The logical backup of k8s/README.md ("Backups") on a database the app
+/// wrote: `pg_dump` in the custom format, `pg_restore` into a fresh
+/// database, and the app started on the copy serves the same user the same
+/// tasks, reminders and repeating series; the user signs in with the same
+/// password, and the copy takes new writes.
+#[test]
+fn a_postgres_dump_restored_into_a_fresh_database_serves_the_same_tasks() {
+    let system = System::start(Backend::Postgres, false);
+    let app = &system.app;
+    let user = app.sign_up();
+    let due = domain::time::format_ms(now_ms() + 3 * DAY_MS);
+    let planned = app.create_task(
+        &user,
+        json!({"title": "Submit report", "description": "Q3 numbers", "priority": "high",
+               "tags": ["work", "finance"], "dueAt": due}),
+    );
+    let planned_id = planned["id"].as_str().unwrap().to_string();
+    let reminder = app.send_json(
+        "POST",
+        &format!("/api/v1/tasks/{planned_id}/reminders"),
+        Some(&user.token),
+        &json!({"before": "30m"}),
+    );
+    assert_eq!(
+        reminder.status,
+        201,
+        "{}",
+        String::from_utf8_lossy(&reminder.body)
+    );
+    app.create_task(
+        &user,
+        json!({"title": "Exercise", "dueAt": due,
+               "recurrence": {"rrule": "FREQ=WEEKLY;BYDAY=MO", "timezone": "Europe/Berlin"}}),
+    );
+    let done = create(&system, &user, "Old chore");
+    app.complete_task(&user, &done);
+    for i in 0..30 {
+        create(&system, &user, &format!("Backlog item {i}"));
+    }
+    let served = |app: &TestApp, user: &User| {
+        let tasks = app.list_all(user, "status=all&limit=100");
+        let reminders = app.get(
+            &format!("/api/v1/tasks/{planned_id}/reminders"),
+            Some(&user.token),
+        );
+        assert_eq!(reminders.status, 200);
+        let series = app.get("/api/v1/recurrences", Some(&user.token));
+        assert_eq!(series.status, 200);
+        (
+            tasks,
+            reminders.json()["items"].clone(),
+            series.json()["items"].clone(),
+        )
+    };
+    let before = served(app, &user);
+    assert_eq!(before.0.len(), 33);
+    assert_eq!(before.1.as_array().unwrap().len(), 1);
+    assert_eq!(before.2.as_array().unwrap().len(), 1);
+
+    let dump = tempfile::tempdir().unwrap();
+    let file = dump.path().join("tasks.dump");
+    run(std::process::Command::new("pg_dump")
+        .args(["--format=custom", "--no-owner", "--no-privileges", "--file"])
+        .arg(&file)
+        .arg(format!("--dbname={}", system.db_url)));
+    let copy = integration_tests::pg::fresh_database("restore");
+    run(std::process::Command::new("pg_restore")
+        .args(["--no-owner", "--no-privileges", "--exit-on-error"])
+        .arg(format!("--dbname={copy}"))
+        .arg(&file));
+
+    let restored = TestApp::new(
+        integration_tests::start_host(HostSetup::new(Backend::Postgres, &copy)),
+        Backend::Postgres,
+    );
+    assert_eq!(
+        served(&restored, &user),
+        before,
+        "the same data, to the same session"
+    );
+    let signin = restored.send_json(
+        "POST",
+        "/api/v1/auth/signin",
+        None,
+        &json!({"email": user.email, "password": "correct horse battery"}),
+    );
+    assert_eq!(
+        signin.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&signin.body)
+    );
+    let added = restored.create_task(&user, json!({"title": "After the restore"}));
+    assert_eq!(restored.list_all(&user, "status=all&limit=100").len(), 34);
+    // The copy is its own database: the original does not see the new task.
+    assert!(!app
+        .list_all(&user, "status=all&limit=100")
+        .iter()
+        .any(|t| t["id"] == added["id"]));
+}
+
+fn run(command: &mut std::process::Command) {
+    let out = command.output().unwrap_or_else(|e| {
+        panic!("{command:?}: {e} (scripts/test.sh installs the PostgreSQL client)")
+    });
+    assert!(
+        out.status.success(),
+        "{command:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
