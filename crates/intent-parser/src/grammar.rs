@@ -366,6 +366,14 @@ const NAME_TAIL: &[&[&str]] = &[
 ];
 
 const SERIES_TAIL: &[&[&str]] = &[
+    &["from", "recurring"],
+    &["every", "day"],
+    &["every", "week"],
+    &["each", "day"],
+    &["daily"],
+    &["weekly"],
+    &["back", "on", "repeat"],
+    &["on", "repeat"],
     &["reminder"],
     &["reminders"],
     &["series"],
@@ -389,6 +397,9 @@ const SERIES_TAIL: &[&[&str]] = &[
 ];
 
 const PRONOUNS: &[&str] = &[
+    "repeats",
+    "repeat",
+    "the repeat",
     "the recurrence",
     "recurrence",
     "the repeats",
@@ -592,6 +603,12 @@ impl Parser<'_> {
                 break;
             }
         }
+        // "the boiler task's name": the task's own words.
+        let b = if b > a + 1 && matches!(w(t, b - 1), "task's" | "todo's") {
+            b - 1
+        } else {
+            b
+        };
         // "the dishes task off my list": the words before "task".
         if let Some(k) = (a..b).find(|&i| w(t, i) == "task") {
             // "… this task": the task of the previous turn.
@@ -631,6 +648,8 @@ impl Parser<'_> {
             a += 1;
         }
         let whole = words_of(&t[a..b]);
+        // "finished it!!": the exclamation is not part of the name.
+        let whole = whole.trim_end_matches(['!', '.']).to_string();
         let bare = whole.strip_suffix("'s").unwrap_or(&whole);
         if whole.is_empty() || PRONOUNS.contains(&whole.as_str()) || PRONOUNS.contains(&bare) {
             return self.last_task();
@@ -1966,6 +1985,90 @@ impl Parser<'_> {
         {
             return Some(make(true, 1, n));
         }
+        self.series_said_of(t)
+    }
+
+    /// A series named first, then what should become of it: "the vitamin
+    /// D reminder doesn't need to repeat any more", "that series can end
+    /// now", "make it a one-off"; "make the bass lesson repeat again", "put
+    /// the vitamin D reminder back on repeat", "switch the standup back to
+    /// repeating", "reactivate the series for 'Meal prep'".
+    fn series_said_of(&self, t: &[Tok]) -> Option<Out> {
+        let n = t.len();
+        let repeat_word = |k: usize| {
+            matches!(
+                w(t, k),
+                "repeat" | "repeating" | "recur" | "recurring" | "repeats"
+            )
+        };
+        let named = |resume: bool, a: usize, b: usize| -> Option<Out> {
+            let target = match self.target(t, a, b, SERIES_TAIL) {
+                Ok(x) => x,
+                Err(o) => return Some(*o),
+            };
+            Some(if resume {
+                Intent::ResumeSeries { target }.into()
+            } else {
+                Intent::StopSeries { target }.into()
+            })
+        };
+        // "X doesn't need to repeat", "X shouldn't recur any more".
+        for k in 1..n {
+            let negation = matches!(
+                w(t, k),
+                "doesn't" | "dont" | "don't" | "shouldn't" | "needn't" | "mustn't"
+            ) || seq(t, k, &["does", "not"])
+                || seq(t, k, &["no", "longer"]);
+            if negation && (k + 1..(k + 5).min(n)).any(repeat_word) {
+                return named(false, 0, k);
+            }
+        }
+        // "X can end now", "that series can stop".
+        if let Some(k) = (1..n).find(|&k| {
+            matches!(w(t, k), "can" | "should" | "may")
+                && matches!(w(t, k + 1), "end" | "stop" | "finish")
+                && (k + 2 == n || matches!(w(t, k + 2), "now" | "here" | "." | "!"))
+        }) {
+            if any_word(
+                &t[..k],
+                &["series", "repeat", "recurring", "repeating", "reminder"],
+            ) || matches!(w(t, 0), "that" | "this" | "it")
+            {
+                return named(false, 0, k);
+            }
+        }
+        // "make it a one-off".
+        if matches!(w(t, 0), "make" | "turn")
+            && (2..n).any(|k| matches!(w(t, k), "one-off" | "oneoff" | "one-time"))
+        {
+            let k = (2..n)
+                .find(|&k| matches!(w(t, k), "a" | "into" | "one-off" | "oneoff" | "one-time"))
+                .unwrap_or(n);
+            return named(false, 1, k);
+        }
+        // Resume: "make X repeat again", "put X back on repeat", "switch X
+        // back to repeating", "set X to repeat again".
+        if matches!(w(t, 0), "make" | "put" | "switch" | "set" | "turn" | "have") {
+            if let Some(k) = (2..n).find(|&k| {
+                repeat_word(k) && (w(t, k + 1) == "again" || matches!(w(t, k - 1), "on" | "to"))
+                    || seq(t, k, &["back", "on", "repeat"])
+                    || seq(t, k, &["back", "to", "repeating"])
+            }) {
+                let mut e = k;
+                while e > 1 && matches!(w(t, e - 1), "back" | "on" | "to") {
+                    e -= 1;
+                }
+                return named(true, 1, e);
+            }
+        }
+        if matches!(w(t, 0), "reactivate" | "re-activate" | "revive")
+            && any_word(
+                t,
+                &["series", "repeat", "repeats", "recurring", "recurrence"],
+            )
+        {
+            return named(true, 1, n);
+        }
         None
     }
 
@@ -2005,6 +2108,9 @@ impl Parser<'_> {
                 .into(),
                 Err(o) => *o,
             });
+        }
+        if let Some(out) = self.name_it(t) {
+            return Some(out);
         }
         let (a, b, y) = if matches!(w(t, 0), "rename" | "retitle") {
             let seps = &["to", "as", "into", "->", "=>", "→", ":", "in"];
@@ -2066,6 +2172,75 @@ impl Parser<'_> {
             }
             .into(),
         )
+    }
+
+    /// "let's name it 'Call Mum and Dad' from now on", "call the stocktake
+    /// task year-end stocktake instead", "the title of the kanji task
+    /// should be study 20 kanji".
+    fn name_it(&self, t: &[Tok]) -> Option<Out> {
+        let n = t.len();
+        let mut e = n;
+        while e > 0 && matches!(w(t, e - 1), "." | "!" | "please" | "pls" | "instead") {
+            e -= 1;
+        }
+        if e >= 3 && seq(t, e - 3, &["from", "now", "on"]) {
+            e -= 3;
+        }
+        let rename = |a: usize, b: usize, y: usize| -> Option<Out> {
+            let new_title = quoted_or_text(t, y, e);
+            if new_title.is_empty() || a >= b {
+                return None;
+            }
+            Some(match self.target(t, a, b, &[]) {
+                Ok(target) => Intent::RenameTask {
+                    target,
+                    new_title: text::capitalize(&new_title),
+                }
+                .into(),
+                Err(o) => *o,
+            })
+        };
+        let mut k = 0;
+        if matches!(w(t, 0), "let's" | "lets") {
+            k = 1;
+        }
+        // "name it X", "call the X task Y": the target ends at "it" or "task".
+        if matches!(w(t, k), "name" | "call" | "title" | "retitle") {
+            let end = (k + 1..e.min(k + 8)).find(|&j| {
+                matches!(w(t, j), "task" | "todo")
+                    || j == k + 1 && matches!(w(t, j), "it" | "that" | "this")
+            })?;
+            let end = if matches!(w(t, end), "this" | "that") && w(t, end + 1) == "one" {
+                end + 1
+            } else {
+                end
+            };
+            let y = end + 1;
+            let y = if matches!(w(t, y), "to" | "as" | ":") {
+                y + 1
+            } else {
+                y
+            };
+            // "call it a day": not a name.
+            if matches!(w(t, y), "a" | "quits" | "off") && !quoted_tokens(t)[y] {
+                return None;
+            }
+            return rename(k + 1, end + 1, y);
+        }
+        // "the title of the kanji task should be …", "its name should be …".
+        let mut a = 0;
+        if w(t, a) == "the" {
+            a += 1;
+        }
+        if matches!(w(t, a), "title" | "name") && matches!(w(t, a + 1), "of" | "for") {
+            let s = (a + 2..e).find(|&j| {
+                seq(t, j, &["should", "be"])
+                    || seq(t, j, &["will", "be"])
+                    || seq(t, j, &["is", "now"])
+            })?;
+            return rename(a + 2, s, s + 2);
+        }
+        None
     }
 
     /// "move X to Friday", "change the due date of X to …", "X is now due …".
@@ -2309,7 +2484,17 @@ impl Parser<'_> {
                 .unwrap_or(n);
             if let Some(s) = (k + 1..n).rev().find(|&j| w(t, j) == "to") {
                 if let Some(p) = level_exact(t, s + 1, n) {
-                    return Some(make(k, s, p));
+                    // "bump the passport renewal up to urgent".
+                    let e = if s > k + 1 && matches!(w(t, s - 1), "up" | "down") {
+                        s - 1
+                    } else {
+                        s
+                    };
+                    return Some(make(k, e, p));
+                }
+                // "upgrade node to v22 on the build agents": a task.
+                if k == 1 {
+                    return None;
                 }
             }
             if k > 1 || v != "bump" {
@@ -2321,6 +2506,60 @@ impl Parser<'_> {
                 ));
             }
             return None;
+        }
+        // "make the gutters task less important", "make X more urgent".
+        if matches!(v, "make" | "mark" | "set") && n > 3 {
+            if let Some(s) = (2..n - 1).find(|&j| {
+                matches!(w(t, j), "less" | "more")
+                    && matches!(w(t, j + 1), "important" | "urgent" | "pressing")
+            }) {
+                let p = if w(t, s) == "less" {
+                    Priority::Low
+                } else {
+                    Priority::High
+                };
+                return Some(make(1, s, p));
+            }
+        }
+        // "the spice rack task can wait", "that can wait till whenever".
+        if let Some(k) = (1..n).find(|&j| seq(t, j, &["can", "wait"])) {
+            let rest_ok = (k + 2..n).all(|j| {
+                matches!(
+                    w(t, j),
+                    "till"
+                        | "until"
+                        | "whenever"
+                        | "later"
+                        | "for"
+                        | "now"
+                        | "a"
+                        | "bit"
+                        | "."
+                        | "!"
+                )
+            });
+            let a = (0..k)
+                .rev()
+                .find(|&j| matches!(w(t, j), "," | ";" | "-" | ":" | "."))
+                .map_or(0, |j| j + 1);
+            if rest_ok && a < k && !matches!(w(t, a), "i" | "we" | "you" | "what" | "who") {
+                return Some(make(a, k, Priority::Low));
+            }
+        }
+        // "this one's asap now", "the report's urgent".
+        if let Some(k) = (0..n.saturating_sub(1)).find(|&j| {
+            let s = w(t, j);
+            s.len() > 2
+                && s.ends_with("'s")
+                && !matches!(s, "it's" | "that's" | "what's" | "there's")
+        }) {
+            let mut e = n;
+            while e > k + 1 && matches!(w(t, e - 1), "now" | "!" | "." | "then") {
+                e -= 1;
+            }
+            if let Some(p) = level_exact(t, k + 1, e) {
+                return Some(make(0, k + 1, p));
+            }
         }
         // "make|mark|flag X (as) urgent"
         if matches!(v, "make" | "mark" | "flag" | "set") && n > 2 {
@@ -2347,7 +2586,12 @@ impl Parser<'_> {
             }
             if let Some(p) = level_exact(t, c, n) {
                 if !matches!(w(t, 0), "what" | "what's" | "which" | "show" | "list") {
-                    return Some(make(0, s, p));
+                    // "I've changed my mind, the slides are urgent".
+                    let a = (0..s)
+                        .rev()
+                        .find(|&j| matches!(w(t, j), "," | ";" | "-" | ":"))
+                        .map_or(0, |j| j + 1);
+                    return Some(make(a, s, p));
                 }
             }
         }
@@ -2574,9 +2818,12 @@ impl Parser<'_> {
         // "done: buy milk", "crossed off - X", "mark as done: X".
         let said = words_of(t);
         let said = said
+            .trim_end_matches(['!', '.', ' '])
             .trim_start_matches("yay ")
             .trim_start_matches("yes ")
-            .trim_start_matches("ok ");
+            .trim_start_matches("ok ")
+            .trim_start_matches("i ")
+            .trim_start_matches("i've ");
         if matches!(
             said,
             "just did it"
@@ -2790,9 +3037,13 @@ impl Parser<'_> {
         if w(t, 0) == "drop" && matches!(w(t, 1), "off" | "by") {
             return None;
         }
+        // "bin day fortnightly on tue": "bin" deletes only what it points at.
+        if w(t, 0) == "bin" && !matches!(w(t, 1), "the" | "that" | "this" | "it" | "my") {
+            return None;
+        }
         let k = match w(t, 0) {
             "delete" | "del" | "remove" | "trash" | "erase" | "discard" | "drop" | "scrap"
-            | "bin" | "eliminate" | "cancel" | "kill" => 1,
+            | "bin" | "eliminate" | "cancel" | "kill" | "nuke" | "axe" | "zap" => 1,
             "get" if seq(t, 1, &["rid", "of"]) => 3,
             "throw" if matches!(w(t, 1), "away" | "out") => 2,
             _ => return None,
@@ -4078,7 +4329,7 @@ fn level_word(s: &str) -> Option<Priority> {
         "low" | "lowest" | "lower" | "minor" => Priority::Low,
         "medium" | "normal" | "mid" | "moderate" | "average" => Priority::Medium,
         "high" | "higher" | "important" => Priority::High,
-        "urgent" | "critical" | "top" | "highest" | "max" | "maximum" => Priority::Urgent,
+        "urgent" | "critical" | "top" | "highest" | "max" | "maximum" | "asap" => Priority::Urgent,
         _ => return None,
     })
 }

@@ -1131,9 +1131,18 @@ fn is_aside(c: &[Tok]) -> bool {
         })
         .copied()
         .unwrap_or("");
+    // "standup's been scrapped for good", "lab report handed in!!", "the
+    // zoo trip is called off": news of what happened, told before the
+    // request it explains.
+    let narrates = words.iter().any(|x| matches!(*x, "been" | "was" | "were"))
+        || words
+            .iter()
+            .skip(1)
+            .any(|x| x.len() >= 5 && x.ends_with("ed") && !matches!(*x, "need" | "feed" | "speed"));
     words
         .iter()
         .all(|x| ASIDE_WORDS.contains(x) || CHATTER.contains(x))
+        || narrates
         || REMARK_OPENERS.contains(&first)
         || matches!(
             first,
@@ -1144,9 +1153,21 @@ fn is_aside(c: &[Tok]) -> bool {
 /// The priority a message asks for: a level word, or which way it moves.
 fn level_in(t: &[Tok]) -> Option<Priority> {
     let words: Vec<&str> = t.iter().map(|x| x.low.as_str()).collect();
+    // "put it on low", "set it to high": the level asked for in so many words.
+    if let Some(p) = words.windows(2).find_map(|p| {
+        matches!(p[0], "on" | "to" | "as")
+            .then(|| level_exact_word(p[1]))
+            .flatten()
+    }) {
+        return Some(p);
+    }
     let negated = words.windows(2).any(|p| {
         matches!(p[0], "not" | "isn't" | "isnt" | "really" | "no" | "never")
             && matches!(p[1], "urgent" | "important")
+    }) || words.windows(3).any(|p| {
+        matches!(p[0], "not" | "isn't" | "isnt")
+            && matches!(p[1], "so" | "that" | "too" | "very")
+            && matches!(p[2], "urgent" | "important")
     }) || words
         .windows(3)
         .any(|p| matches!(p[0], "isn't" | "not") && p[1] == "really" && p[2] == "urgent");

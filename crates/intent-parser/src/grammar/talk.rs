@@ -342,6 +342,10 @@ pub(super) fn answer_in_words(whole: &str) -> Option<bool> {
         ("sounds good", true),
         ("please do", true),
         ("do it", true),
+        ("of course", true),
+        ("not yet", false),
+        ("hold on no", false),
+        ("hang on no", false),
         ("not really", false),
         ("don't do that", false),
         ("better not", false),
@@ -543,6 +547,14 @@ pub(super) fn is_chat(whole: &str) -> bool {
     {
         return true;
     }
+    // "testing 1 2 3", "test test": a check that the chat answers.
+    if matches!(words[0], "testing" | "test")
+        && words[1..]
+            .iter()
+            .all(|w| matches!(*w, "test" | "testing") || w.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return true;
+    }
     if words.len() == 1 {
         let w = words[0];
         if w.bytes()
@@ -561,6 +573,15 @@ pub(super) fn is_chat(whole: &str) -> bool {
 
 /// More small talk: sign-offs, laughter, slang, remarks about the bot.
 pub(super) const MORE_TALK: &[&str] = &[
+    // "thanks a million", "thanks love", "cheers buddy".
+    "million",
+    "heaps",
+    "loads",
+    "love",
+    "hun",
+    "dear",
+    "buddy",
+    "pal",
     "bunch",
     "hear",
     "tired",
@@ -692,7 +713,10 @@ pub(super) fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
                 | "reminder"
                 | "reminders"
                 | "repeat"
+                | "repeats"
                 | "repeating"
+                | "recurring"
+                | "recurrence"
                 | "series"
                 | "notifications"
         )
@@ -708,13 +732,20 @@ pub(super) fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
             "call" | "text" | "email" | "message" | "phone" | "ring"
         );
     // "text Jake that I'm running late": a message to send, now.
-    let says = matches!(first, "text" | "email" | "message" | "tell" | "whatsapp")
-        && words.iter().skip(2).take(3).any(|w| *w == "that")
-        && (has("i'm") || has("i") || has("im") || has("i'll") || has("we") || has("we're"))
-        && !words
-            .iter()
-            .any(|w| matches!(*w, "task" | "todo" | "remind" | "reminder" | "add"))
-        && !p.has_task_details(&t[..t.len().min(3)], true);
+    // "text Sara I'm running 10 min late": the message follows the name.
+    let says_directly = matches!(first, "text" | "message" | "whatsapp" | "dm")
+        && matches!(
+            words.get(2).copied().unwrap_or(""),
+            "i'm" | "im" | "i'll" | "we're" | "we'll"
+        );
+    let says = says_directly
+        || matches!(first, "text" | "email" | "message" | "tell" | "whatsapp")
+            && words.iter().skip(2).take(3).any(|w| *w == "that")
+            && (has("i'm") || has("i") || has("im") || has("i'll") || has("we") || has("we're"))
+            && !words
+                .iter()
+                .any(|w| matches!(*w, "task" | "todo" | "remind" | "reminder" | "add"))
+            && !p.has_task_details(&t[..t.len().min(3)], true);
     let message = says
         || matches!(first, "tweet" | "post") && !p.has_task_details(t, true)
         || matches!(first, "send" | "text")
