@@ -603,6 +603,11 @@ impl Parser<'_> {
                 break;
             }
         }
+        // "the parent-teacher meeting the day before": when to remind is not
+        // part of the name.
+        let b = (a + 1..b)
+            .find(|&j| !quoted[j] && before_spec(t, j).is_some_and(|(e, _)| e >= b))
+            .unwrap_or(b);
         // "the boiler task's name": the task's own words.
         let b = if b > a + 1 && matches!(w(t, b - 1), "task's" | "todo's") {
             b - 1
@@ -1517,9 +1522,32 @@ impl Parser<'_> {
             &["notify", "me"],
             &["alert", "me"],
             &["nudge", "me"],
+            &["buzz", "me"],
+            &["give", "me", "a", "shout"],
+            &["give", "me", "a", "nudge"],
+            &["give", "me", "a", "ping"],
             &["reminder", ":"],
             &["reminder"],
         ];
+        // "I'd like to be reminded about it tonight".
+        let lead = [
+            &["i'd", "like", "to", "be", "reminded"][..],
+            &["i", "want", "to", "be", "reminded"],
+            &["i", "would", "like", "to", "be", "reminded"],
+            &["i", "need", "to", "be", "reminded"],
+        ]
+        .iter()
+        .find(|s| seq(t, 0, s))
+        .map_or(0, |s| s.len());
+        if lead > 0 {
+            let mut again: Vec<Tok> = vec![t[0].clone(), t[0].clone()];
+            again[0].low = "remind".into();
+            again[0].text = "remind".into();
+            again[1].low = "me".into();
+            again[1].text = "me".into();
+            again.extend_from_slice(&t[lead..]);
+            return self.remind(&again);
+        }
         let start = STARTS.iter().find(|s| seq(t, 0, s))?;
         let rest = &t[start.len()..];
         // "ping me about this again in 20 min": the reminder once more.
@@ -2560,6 +2588,13 @@ impl Parser<'_> {
             if let Some(p) = level_exact(t, k + 1, e) {
                 return Some(make(0, k + 1, p));
             }
+            // "that one's not urgent anymore".
+            if w(t, k + 1) == "not"
+                && matches!(w(t, k + 2), "urgent" | "important")
+                && (k + 3..e).all(|j| matches!(w(t, j), "anymore" | "any" | "more" | "now"))
+            {
+                return Some(make(0, k + 1, Priority::Low));
+            }
         }
         // "make|mark|flag X (as) urgent"
         if matches!(v, "make" | "mark" | "flag" | "set") && n > 2 {
@@ -3037,6 +3072,10 @@ impl Parser<'_> {
         if w(t, 0) == "drop" && matches!(w(t, 1), "off" | "by") {
             return None;
         }
+        // "drop its priority": a change of priority.
+        if any_word(t, &["priority", "prio"]) {
+            return None;
+        }
         // "bin day fortnightly on tue": "bin" deletes only what it points at.
         if w(t, 0) == "bin" && !matches!(w(t, 1), "the" | "that" | "this" | "it" | "my") {
             return None;
@@ -3409,6 +3448,12 @@ impl Parser<'_> {
                     &["past", "due"],
                     &["past", "its", "deadline"],
                     &["past", "the", "deadline"],
+                    &["past", "its", "due"],
+                    &["past", "their", "due"],
+                    &["past", "the", "due"],
+                    &["past", "their", "deadline"],
+                    &["miss", "the", "deadline"],
+                    &["miss", "a", "deadline"],
                 ],
             )
             || has("behind")

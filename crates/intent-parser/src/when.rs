@@ -203,6 +203,11 @@ pub(crate) enum Unit {
 
 impl Unit {
     fn parse(s: &str) -> Option<Unit> {
+        // "an hour's notice", "two days' warning".
+        let s = s
+            .strip_suffix("'s")
+            .or_else(|| s.strip_suffix('\''))
+            .unwrap_or(s);
         Some(match s {
             "minute" | "minutes" | "min" | "mins" | "mn" => Unit::Minute,
             "hour" | "hours" | "hr" | "hrs" | "h" => Unit::Hour,

@@ -363,9 +363,23 @@ fn subject_name(t: &[Tok]) -> Option<(usize, usize)> {
     let b = (a + 1..t.len()).find(|&i| {
         matches!(
             w(t, i),
-            "be" | "is" | "isn't" | "should" | "needs" | "must" | "has"
+            "be" | "is"
+                | "isn't"
+                | "should"
+                | "needs"
+                | "must"
+                | "has"
+                | "can't"
+                | "cannot"
+                | "won't"
         )
     })?;
+    // "“Weekly review” can be deleted", "the recycling task could be ticked off".
+    let b = if b > a + 1 && w(t, b) == "be" && matches!(w(t, b - 1), "can" | "could" | "will") {
+        b - 1
+    } else {
+        b
+    };
     if (a..b).any(|i| {
         is_break(&t[i])
             || matches!(
@@ -384,6 +398,42 @@ fn subject_name(t: &[Tok]) -> Option<(usize, usize)> {
         return None;
     }
     Some((a, b))
+}
+
+/// A task named as a heading before the request: "flu jab - can I get a
+/// reminder 2 hours ahead?", "statin: snooze 20 mins".
+fn heading_name(t: &[Tok]) -> Option<(usize, usize)> {
+    let k = (1..t.len().min(6)).find(|&i| matches!(w(t, i), "-" | "–" | ":"))?;
+    let heading = &t[..k];
+    let plain = heading.iter().all(|x| {
+        !text::is_punct(&x.low)
+            && !matches!(
+                x.low.as_str(),
+                "i" | "it"
+                    | "that"
+                    | "this"
+                    | "you"
+                    | "ok"
+                    | "okay"
+                    | "hi"
+                    | "hey"
+                    | "so"
+                    | "oh"
+                    | "ugh"
+                    | "well"
+                    | "also"
+                    | "and"
+                    | "then"
+                    | "btw"
+                    | "note"
+                    | "reminder"
+                    | "todo"
+                    | "task"
+                    | "urgent"
+                    | "important"
+            )
+    });
+    (plain && ask_of(heading, false).is_none() && k + 1 < t.len()).then_some((0, k))
 }
 
 /// Whether the message refers to the task of the previous turn: "it",
@@ -532,6 +582,8 @@ fn ask_of(t: &[Tok], has_when: bool) -> Option<Ask> {
         "remind", "reminder", "remember", "nudge", "heads-up", "notify", "alert",
     ]) || words.contains(&"ping")
         || words.contains(&"warn")
+        // "an hour's notice before that", "10 minutes' warning".
+        || words.iter().any(|x| matches!(*x, "notice" | "warning")) && loose_before(t).is_some()
         || pair(&["heads"], &["up", "-"])
     {
         return Some(Ask::Remind);
@@ -782,8 +834,17 @@ impl Parser<'_> {
         if parts.len() < 2 {
             return None;
         }
-        let named =
-            named_task(t).or_else(|| parts.iter().find_map(|&(a, b)| narrated_name(t, a, b)));
+        // "the expense claim can't wait any longer, make it urgent": the
+        // first clause's subject is the task "it" means.
+        let subject = || {
+            let (a, b) = parts[0];
+            subject_name(&t[a..b])
+                .map(|(x, y)| (a + x, a + y))
+                .filter(|&(x, _)| matches!(w(t, x), "the" | "my" | "our" | "\"" | "“" | "'"))
+        };
+        let named = named_task(t)
+            .or_else(|| parts.iter().find_map(|&(a, b)| narrated_name(t, a, b)))
+            .or_else(subject);
         // "I ticked off email Karen by mistake, can you reopen it?": "it"
         // is the task named, even with no previous turn.
         let stand_in;
@@ -972,6 +1033,11 @@ impl Parser<'_> {
         {
             self.target(t, a, b, &[])
         } else if let Some((a, b)) = subject_name(t).filter(|_| weak_ok) {
+            self.target(t, a, b, &[])
+        } else if let Some((a, b)) = heading_name(t).filter(|&(_, b)| {
+            !matches!(ask, Ask::Priority | Ask::Rename | Ask::Reschedule)
+                && when.as_ref().is_none_or(|(i, _, _)| *i > b)
+        }) {
             self.target(t, a, b, &[])
         } else if points_back(&open) && !details {
             self.last_task()
@@ -1352,6 +1418,14 @@ impl Parser<'_> {
             && words
                 .iter()
                 .any(|x| !matches!(*x, "my" | "the" | "?" | "all" | "list"));
+        // "high priority overdue": a level and a window, nothing else.
+        let level_and_window = words.iter().all(|x| FILTER_WORDS.contains(x))
+            && words
+                .iter()
+                .any(|x| matches!(*x, "urgent" | "high" | "low" | "medium" | "important"))
+            && words
+                .iter()
+                .any(|x| matches!(*x, "overdue" | "today" | "tomorrow" | "late"));
         // "#errands due today": a tag and when.
         let tag_and_day = words.iter().any(|x| x.starts_with('#') && x.len() > 1)
             && words
@@ -1360,7 +1434,7 @@ impl Parser<'_> {
             && words
                 .iter()
                 .all(|x| FILTER_WORDS.contains(x) || x.starts_with('#'));
-        if filter_only || tag_and_day {
+        if filter_only || tag_and_day || level_and_window {
             return self.list(&with_verb(t));
         }
         let parts = clauses(t);
@@ -1377,14 +1451,36 @@ impl Parser<'_> {
                 .count();
             let mut c: Vec<Tok> = c.to_vec();
             c.rotate_left(lead);
-            let Some(out) = self.list(&c) else { continue };
+            let Some(mut out) = self.list(&c) else {
+                continue;
+            };
+            // "kids tag, what's overdue": a clause that names the tag.
+            let tag_clause = |x: usize, y: usize| -> Option<String> {
+                let c: Vec<&str> = t[x..y]
+                    .iter()
+                    .map(|x| x.low.as_str())
+                    .filter(|x| !text::is_punct(x))
+                    .collect();
+                match c.as_slice() {
+                    [name, "tag"] | ["tag", name] | ["tagged", name] => Some(name.to_string()),
+                    [name] if name.starts_with('#') && name.len() > 1 => {
+                        Some(name.trim_start_matches('#').to_string())
+                    }
+                    _ => None,
+                }
+            };
+            let mut tag = None;
             let others_fit = parts.iter().enumerate().all(|(j, &(x, y))| {
                 j == k
                     || is_aside(&t[x..y])
                     || is_greeting(&t[x..y])
                     || self.list(strip_filler(&t[x..y])).is_some()
+                    || tag_clause(x, y).map(|name| tag = Some(name)).is_some()
             });
             if others_fit {
+                if let (Some(name), Intent::ListTasks { filter }) = (tag, &mut out.intent) {
+                    filter.tag.get_or_insert(name);
+                }
                 return Some(out);
             }
         }
@@ -1395,6 +1491,11 @@ impl Parser<'_> {
 /// "good morning", "hiya", "be honest", "just wondering".
 fn is_greeting(c: &[Tok]) -> bool {
     const WORDS: &[&str] = &[
+        "dear",
+        "love",
+        "mate",
+        "friend",
+        "buddy",
         "good",
         "morning",
         "evening",

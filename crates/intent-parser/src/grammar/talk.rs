@@ -335,6 +335,16 @@ pub(super) fn answer_in_words(whole: &str) -> Option<bool> {
         return None;
     }
     let start = words.iter().position(|w| !HESITATION.contains(w))?;
+    // "please don't, I still need it": the answer follows the "please".
+    let start = if words[start] == "please"
+        && words
+            .get(start + 1)
+            .is_some_and(|w| matches!(*w, "don't" | "dont" | "no" | "not" | "do"))
+    {
+        start + 1
+    } else {
+        start
+    };
     let rest = &words[start..];
     for (p, yes) in [
         ("i guess so", true),
