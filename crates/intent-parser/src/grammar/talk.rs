@@ -1262,7 +1262,63 @@ pub(super) fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
                 .any(|w| TASK_WORDS.contains(w) || w.starts_with('#'));
     let reads = first == "read" && second == "me";
     let summarize = matches!(first, "summarize" | "summarise");
-    if for_me || device || now || message || directions || order_food || world || reads || summarize
+    // "cancel my netflix subscription for me pls": done by the assistant, now.
+    let done_for_me = words.windows(2).any(|p| p == ["for", "me"])
+        && words
+            .iter()
+            .rev()
+            .take(3)
+            .any(|w| matches!(*w, "me" | "pls" | "please" | "plz"))
+        && matches!(
+            first,
+            "cancel" | "pay" | "send" | "email" | "call" | "ring" | "renew" | "transfer" | "sign"
+                | "fill" | "submit" | "file" | "unsubscribe" | "subscribe" | "check"
+        )
+        && !p.has_task_details(t, true);
+    // "look up the opening hours of IKEA online", "google flights to Rome".
+    let web = (seq_any(t, &[&["look", "up"], &["search", "for"], &["find", "out"]])
+        && words
+            .iter()
+            .any(|w| matches!(*w, "online" | "internet" | "web" | "google")))
+        || first == "google" && !p.has_task_details(t, true);
+    // "how do you say 'deadline' in Spanish?": a translation.
+    let translate = seq_any(t, &[&["how", "do", "you", "say"], &["how", "would", "you", "say"]])
+        || seq_any(t, &[&["what", "is"], &["what's"]])
+            && words.iter().any(|w| {
+                matches!(
+                    *w,
+                    "spanish" | "french" | "german" | "italian" | "japanese" | "chinese"
+                        | "portuguese" | "dutch"
+                )
+            });
+    // "is my train to Köln delayed?", "is the A7 jammed": live status.
+    let status = matches!(first, "is" | "are" | "was")
+        && words.iter().any(|w| {
+            matches!(
+                *w,
+                "delayed" | "cancelled" | "canceled" | "on-time" | "jammed" | "congested"
+            )
+        });
+    // "order an uber to the office for 9am": a ride, called by someone else.
+    let ride = matches!(first, "order" | "call" | "get" | "book")
+        && words
+            .iter()
+            .take(4)
+            .any(|w| matches!(*w, "uber" | "lyft" | "taxi" | "cab" | "bolt"));
+    if for_me
+        || device
+        || now
+        || message
+        || directions
+        || order_food
+        || world
+        || reads
+        || summarize
+        || done_for_me
+        || web
+        || translate
+        || status
+        || ride
     {
         return Some(refuse(reason));
     }
