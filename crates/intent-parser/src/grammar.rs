@@ -946,6 +946,10 @@ impl Parser<'_> {
             &["i", "would", "like", "to", "add"],
             &["i", "want", "to", "add"],
             &["gotta"],
+            &["i", "really", "need", "to"],
+            &["i", "really", "have", "to"],
+            &["i", "really", "must"],
+            &["i", "really", "should"],
             &["i", "need", "to"],
             &["i", "have", "to"],
             &["i've", "got", "to"],
@@ -969,6 +973,25 @@ impl Parser<'_> {
             &["new", "todo", ":"],
             &["new", "todo"],
         ];
+        // "it's important that I book the MOT by friday": high priority.
+        for lead in [
+            &["it's", "important", "that", "i"][..],
+            &["it", "is", "important", "that", "i"],
+            &["it's", "urgent", "that", "i"],
+            &["it", "is", "urgent", "that", "i"],
+        ] {
+            if seq(t, 0, lead) && t.len() > lead.len() + 1 {
+                let mut out = self.add_task(&t[lead.len()..], false);
+                if let Intent::AddTask { priority, .. } = &mut out.intent {
+                    priority.get_or_insert(if lead.contains(&"urgent") {
+                        Priority::Urgent
+                    } else {
+                        Priority::High
+                    });
+                }
+                return Some(out);
+            }
+        }
         // 'todo "Call Tomorrow Labs"': the quotes stay with the title.
         if w(t, 0) == "todo" && matches!(w(t, 1), "\"" | "“" | "'" | "‘") {
             return Some(self.add_task(&t[1..], false));
@@ -3912,7 +3935,8 @@ impl<'a> Extract<'a> {
     /// chat message, only what it asks to add.
     fn title(&self, chat: bool) -> String {
         const LEAD: &[&str] = &[
-            "and", "to", "then", "also", "that", "-", "–", "—", ",", ":", ";", ".", ")", "&",
+            "and", "to", "then", "also", "that", "-", "–", "—", ",", ":", ";", ".", ")", "&", "?",
+            "!", "but",
         ];
         const TAIL: &[&str] = &[
             "and", "due", "by", "at", "on", "for", "with", "starting", "from", "before", "until",
@@ -3957,6 +3981,17 @@ impl<'a> Extract<'a> {
             if idx.len() == before {
                 break;
             }
+        }
+        // "there's a language exchange every monday…, please put it in": the
+        // thing, not the sentence that introduces it.
+        let opener = |k: usize| idx.get(k).map(|&i| self.t[i].low.as_str()).unwrap_or("");
+        let intro = match (opener(0), opener(1), opener(2)) {
+            ("there's" | "theres", "a" | "an", _) => 2,
+            ("there", "is" | "'s", "a" | "an") => 3,
+            _ => 0,
+        };
+        if intro > 0 && idx.len() > intro && idx[..intro].iter().all(|&i| !self.locked[i]) {
+            idx.drain(..intro);
         }
         // "Could you add the parent-teacher conference": a title never opens
         // with "the" in chat.
@@ -4538,7 +4573,14 @@ fn positional_priority(t: &[Tok], ex: &Extract) -> Option<(usize, usize, Priorit
         }
     };
     let first = *free.first()?;
-    let last = *free.last()?;
+    let very_last = *free.last()?;
+    // "pay the parking fine asap!!": the exclamation marks go with the word.
+    let bang = |i: usize| !w(t, i).is_empty() && w(t, i).chars().all(|c| matches!(c, '!' | '.'));
+    let mut n_free = free.len();
+    while n_free > 1 && bang(free[n_free - 1]) && !ex.locked[free[n_free - 1]] {
+        n_free -= 1;
+    }
+    let last = free[n_free - 1];
     if let Some(p) = word(w(t, first)).filter(|_| !ex.locked[first]) {
         if free.len() > 1 {
             let mut e = first + 1;
@@ -4549,7 +4591,7 @@ fn positional_priority(t: &[Tok], ex: &Extract) -> Option<(usize, usize, Priorit
         }
     }
     if let Some(p) = word(w(t, last)).filter(|_| !ex.locked[last]) {
-        if free.len() > 1 {
+        if n_free > 1 {
             let mut a = last;
             while a > 0
                 && !ex.used[a - 1]
@@ -4563,6 +4605,9 @@ fn positional_priority(t: &[Tok], ex: &Extract) -> Option<(usize, usize, Priorit
             let mut e = last + 1;
             if w(t, e) == ")" {
                 e += 1;
+            }
+            if very_last > last {
+                e = very_last + 1;
             }
             return Some((a, e, p));
         }
