@@ -2298,6 +2298,9 @@ impl Parser<'_> {
     fn reschedule(&self, t: &[Tok]) -> Option<Out> {
         let n = t.len();
         let v = w(t, 0);
+        if let Some(out) = self.reschedule_said_of(t) {
+            return Some(out);
+        }
         // "what is due tomorrow", "which things are due …": questions.
         if is_question_word(v) || matches!(v, "anything" | "any" | "show" | "list") {
             return None;
@@ -2344,7 +2347,15 @@ impl Parser<'_> {
         }
         if matches!(
             v,
-            "move" | "reschedule" | "postpone" | "push" | "defer" | "delay" | "shift" | "bump"
+            "move"
+                | "reschedule"
+                | "postpone"
+                | "push"
+                | "defer"
+                | "delay"
+                | "shift"
+                | "bump"
+                | "slide"
         ) {
             let mut k = 1;
             if matches!(w(t, k), "back" | "out" | "forward") {
@@ -2428,6 +2439,107 @@ impl Parser<'_> {
         }
         let (a, b, wn) = found?;
         Some(self.reschedule_to(t, a, b, &wn))
+    }
+
+    /// A task, then its new date: "piano tuner to tue 10am instead",
+    /// "“Pitch to investors” moves to monday at 11:30am", "chimney sweep
+    /// should happen on 12/11 now", "can the boiler service happen in a
+    /// fortnight instead?", "new due date for the grant application: 1/3",
+    /// "first thing monday for that one pls".
+    fn reschedule_said_of(&self, t: &[Tok]) -> Option<Out> {
+        let n = t.len();
+        let mut e = n;
+        let mut changed = false;
+        while e > 1
+            && matches!(
+                w(t, e - 1),
+                "instead" | "now" | "please" | "pls" | "?" | "!" | "." | "then"
+            )
+        {
+            changed |= matches!(w(t, e - 1), "instead" | "now");
+            e -= 1;
+        }
+        // "new due date for the grant application: 1/3".
+        for lead in [
+            &["new", "due", "date", "for"][..],
+            &["new", "deadline", "for"],
+            &["new", "date", "for"],
+        ] {
+            if seq(t, 0, lead) {
+                let k = lead.len();
+                let s = (k + 1..e).find(|&j| matches!(w(t, j), ":" | "-" | "is" | "="))?;
+                let (end, wn) = when::parse_when(t, s + 1, self.clk)?;
+                return (end == e).then(|| self.reschedule_to(t, k, s, &wn));
+            }
+        }
+        // "first thing monday for that one pls".
+        if let Some((end, wn)) = when::parse_when(t, 0, self.clk) {
+            if w(t, end) == "for" && end + 1 < e {
+                let rest = words_of(&t[end + 1..e]);
+                if PRONOUNS.contains(&rest.as_str()) {
+                    return Some(self.reschedule_to(t, end + 1, e, &wn));
+                }
+            }
+        }
+        let mut a = 0;
+        if matches!(w(t, 0), "can" | "could" | "should") {
+            a = 1;
+        }
+        // "can you move it to friday instead": the other readers' business.
+        if matches!(
+            w(t, a),
+            "you"
+                | "u"
+                | "we"
+                | "i"
+                | "i'll"
+                | "we'll"
+                | "let's"
+                | "lets"
+                | "move"
+                | "push"
+                | "reschedule"
+                | "postpone"
+                | "shift"
+                | "change"
+                | "set"
+                | "make"
+        ) {
+            return None;
+        }
+        // The date that ends the message, and the words that lead to it.
+        let (i, wn) = (a + 1..e).find_map(|i| {
+            when::parse_when(t, i, self.clk)
+                .filter(|(end, _)| *end == e)
+                .map(|(_, wn)| (i, wn))
+        })?;
+        let connectors: &[(&[&str], bool)] = &[
+            (&["moves", "to"], true),
+            (&["moved", "to"], true),
+            (&["goes", "to"], true),
+            (&["should", "happen", "on"], true),
+            (&["should", "happen", "in"], true),
+            (&["should", "happen"], true),
+            (&["happen", "on"], true),
+            (&["happen", "in"], true),
+            (&["happen"], true),
+            (&["to"], false),
+        ];
+        let (c, strong) = connectors.iter().find_map(|(words, strong)| {
+            let k = i.checked_sub(words.len())?;
+            seq(t, k, words).then_some((k, *strong))
+        })?;
+        // "piano tuner to tue 10am" alone could be a new task; "instead"
+        // or "now" makes it a move.
+        // "could the spanish homework be moved to Sunday".
+        let mut c = c;
+        while c > a + 1 && matches!(w(t, c - 1), "be" | "get" | "gets" | "been") {
+            c -= 1;
+        }
+        if !(strong || changed) || c <= a || c - a > 6 {
+            return None;
+        }
+        Some(self.reschedule_to(t, a, c, &wn))
     }
 
     fn reschedule_to(&self, t: &[Tok], a: usize, b: usize, wn: &When) -> Out {

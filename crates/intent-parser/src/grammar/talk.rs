@@ -1271,8 +1271,21 @@ pub(super) fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
             .any(|w| matches!(*w, "me" | "pls" | "please" | "plz"))
         && matches!(
             first,
-            "cancel" | "pay" | "send" | "email" | "call" | "ring" | "renew" | "transfer" | "sign"
-                | "fill" | "submit" | "file" | "unsubscribe" | "subscribe" | "check"
+            "cancel"
+                | "pay"
+                | "send"
+                | "email"
+                | "call"
+                | "ring"
+                | "renew"
+                | "transfer"
+                | "sign"
+                | "fill"
+                | "submit"
+                | "file"
+                | "unsubscribe"
+                | "subscribe"
+                | "check"
         )
         && !p.has_task_details(t, true);
     // "look up the opening hours of IKEA online", "google flights to Rome".
@@ -1282,15 +1295,26 @@ pub(super) fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
             .any(|w| matches!(*w, "online" | "internet" | "web" | "google")))
         || first == "google" && !p.has_task_details(t, true);
     // "how do you say 'deadline' in Spanish?": a translation.
-    let translate = seq_any(t, &[&["how", "do", "you", "say"], &["how", "would", "you", "say"]])
-        || seq_any(t, &[&["what", "is"], &["what's"]])
-            && words.iter().any(|w| {
-                matches!(
-                    *w,
-                    "spanish" | "french" | "german" | "italian" | "japanese" | "chinese"
-                        | "portuguese" | "dutch"
-                )
-            });
+    let translate = seq_any(
+        t,
+        &[
+            &["how", "do", "you", "say"],
+            &["how", "would", "you", "say"],
+        ],
+    ) || seq_any(t, &[&["what", "is"], &["what's"]])
+        && words.iter().any(|w| {
+            matches!(
+                *w,
+                "spanish"
+                    | "french"
+                    | "german"
+                    | "italian"
+                    | "japanese"
+                    | "chinese"
+                    | "portuguese"
+                    | "dutch"
+            )
+        });
     // "is my train to Köln delayed?", "is the A7 jammed": live status.
     let status = matches!(first, "is" | "are" | "was")
         && words.iter().any(|w| {
