@@ -595,6 +595,10 @@ impl Parser<'_> {
             {
                 a += 2;
             }
+            // "reopen the task of shopping list".
+            if a + 1 < b && w(t, a) == "of" && a > 0 && w(t, a - 1) == "task" {
+                a += 1;
+            }
             // "stop the recurring gym task".
             if a + 1 < b && matches!(w(t, a), "recurring" | "repeating") {
                 a += 1;
@@ -608,6 +612,11 @@ impl Parser<'_> {
         let b = (a + 1..b)
             .find(|&j| !quoted[j] && before_spec(t, j).is_some_and(|(e, _)| e >= b))
             .unwrap_or(b);
+        // "snooze it till later": how long is not part of the name.
+        let mut b = b;
+        while b > a + 1 && matches!(w(t, b - 1), "till" | "until" | "later") && !quoted[b - 1] {
+            b -= 1;
+        }
         // "the boiler task's name": the task's own words.
         let b = if b > a + 1 && matches!(w(t, b - 1), "task's" | "todo's") {
             b - 1
@@ -2356,6 +2365,7 @@ impl Parser<'_> {
                 | "shift"
                 | "bump"
                 | "slide"
+                | "prepone"
         ) {
             let mut k = 1;
             if matches!(w(t, k), "back" | "out" | "forward") {
@@ -2838,6 +2848,41 @@ impl Parser<'_> {
                 b -= 2;
             }
             return Some(make(1, b));
+        }
+        // "restore it (to open)", "restore the passport task".
+        if v == "restore" && n > 1 {
+            let b = (2..n)
+                .find(|&j| seq(t, j, &["to", "open"]) || seq(t, j, &["to", "my"]))
+                .unwrap_or(n);
+            return Some(make(1, b));
+        }
+        // "move book flights back to my open tasks".
+        if matches!(v, "move" | "put") {
+            if let Some(k) = (2..n).find(|&j| {
+                seq(t, j, &["back", "to", "my", "open"]) || seq(t, j, &["back", "to", "open"])
+            }) {
+                return Some(make(1, k));
+            }
+        }
+        // "I didn't mean to check that off".
+        for lead in [
+            &["i", "didn't", "mean", "to"][..],
+            &["i", "did", "not", "mean", "to"],
+            &["didn't", "mean", "to"],
+        ] {
+            if seq(t, 0, lead) {
+                let k = lead.len();
+                if matches!(
+                    w(t, k),
+                    "check" | "tick" | "complete" | "close" | "finish" | "mark" | "cross"
+                ) {
+                    let mut b = n;
+                    while b > k + 1 && matches!(w(t, b - 1), "off" | "done" | "as" | "complete") {
+                        b -= 1;
+                    }
+                    return Some(make(k + 1, b));
+                }
+            }
         }
         // "Please open again the task 'Fenster putzen'".
         if v == "open" && w(t, 1) == "again" && n > 2 {

@@ -663,7 +663,7 @@ fn ask_of(t: &[Tok], has_when: bool) -> Option<Ask> {
             && matches!(p[1], "done" | "finished" | "complete" | "completed")
     });
     if negated_done
-        || has(&["reopen", "unmark", "uncomplete", "undone"])
+        || has(&["reopen", "unmark", "uncomplete", "undone", "restore"])
         || words
             .iter()
             .any(|x| matches!(*x, "reopened" | "re-opened" | "reopening" | "reactivate"))
@@ -1240,7 +1240,8 @@ fn level_in(t: &[Tok]) -> Option<Priority> {
     if words.contains(&"!!!") {
         return Some(Priority::Urgent);
     }
-    if words.contains(&"!!") {
+    // "it's urgent now!!": the word says the level, the marks only stress it.
+    if words.contains(&"!!") && !words.iter().any(|x| level_exact_word(x).is_some()) {
         return Some(Priority::High);
     }
     if negated
