@@ -3727,10 +3727,10 @@ impl Parser<'_> {
                     a += 1;
                 }
             }
-            // Skip "tasks about", "my tasks".
+            // Skip "tasks about", "my tasks", "search: X".
             while matches!(
                 w(t, a),
-                "my" | "tasks" | "task" | "todos" | "the" | "for" | "with" | "about" | "all"
+                "my" | "tasks" | "task" | "todos" | "the" | "for" | "with" | "about" | "all" | ":"
             ) {
                 a += 1;
             }
@@ -4138,6 +4138,45 @@ impl<'a> Extract<'a> {
             if idx.len() == before {
                 break;
             }
+        }
+        // "put 'Sort the attic' down", "pop 'Wrap Tim's present' in": the
+        // quotes hold the title; the words around them only file it.
+        let quote_mark =
+            |i: usize| matches!(self.t[i].low.as_str(), "'" | "\"" | "“" | "”" | "‘" | "’");
+        if idx.iter().any(|&i| self.locked[i] && !quote_mark(i))
+            && idx.iter().all(|&i| {
+                self.locked[i]
+                    || quote_mark(i)
+                    || matches!(
+                        self.t[i].low.as_str(),
+                        "put"
+                            | "pop"
+                            | "stick"
+                            | "add"
+                            | "down"
+                            | "in"
+                            | "on"
+                            | "my"
+                            | "list"
+                            | "the"
+                            | "it"
+                            | "please"
+                            | "pls"
+                            | "could"
+                            | "you"
+                            | "can"
+                            | "for"
+                            | "hiya"
+                            | "hi"
+                            | "hey"
+                            | "?"
+                            | ","
+                            | "."
+                            | "!"
+                    )
+            })
+        {
+            idx.retain(|&i| self.locked[i] || quote_mark(i));
         }
         // "there's a language exchange every monday…, please put it in": the
         // thing, not the sentence that introduces it.

@@ -1149,10 +1149,11 @@ pub(super) fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
         && (matches!(first, "write" | "draft" | "compose")
             && words.iter().any(|w| CREATIONS.contains(w))
             || matches!(first, "send" | "share") && words.iter().any(|w| SENDABLES.contains(w))
-            || matches!(
-                first,
-                "navigate" | "define" | "whatsapp" | "reply" | "forward" | "stream"
-            )
+            || matches!(first, "navigate" | "define" | "whatsapp" | "stream")
+            // "reply to Tom saying yes" sends a message; "reply to landlord
+            // asap" is a to-do.
+            || matches!(first, "reply" | "forward")
+                && words.iter().any(|w| matches!(*w, "saying" | "that" | "with" | "yes" | "no"))
             || first == "put"
                 && second == "on"
                 && words.iter().any(|w| {
@@ -1272,6 +1273,10 @@ pub(super) fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
         && matches!(
             first,
             "cancel"
+                | "reply"
+                | "forward"
+                | "answer"
+                | "respond"
                 | "pay"
                 | "send"
                 | "email"
