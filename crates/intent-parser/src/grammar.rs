@@ -4139,6 +4139,21 @@ impl<'a> Extract<'a> {
                 break;
             }
         }
+        // "can I get a monthly to-do on the last day of the month to pay the
+        // cleaner": what the to-do is for.
+        if chat {
+            let at = |k: usize| self.t[idx[k]].low.as_str();
+            if let Some(k) =
+                (0..idx.len().min(6)).find(|&k| matches!(at(k), "to-do" | "todo" | "task"))
+            {
+                if let Some(j) = (k + 1..idx.len()).find(|&j| at(j) == "to" && !self.locked[idx[j]])
+                {
+                    if j + 1 < idx.len() && idx[..=j].iter().all(|&i| !self.locked[i]) {
+                        idx.drain(..=j);
+                    }
+                }
+            }
+        }
         // "put 'Sort the attic' down", "pop 'Wrap Tim's present' in": the
         // quotes hold the title; the words around them only file it.
         let quote_mark =

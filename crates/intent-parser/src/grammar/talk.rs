@@ -1328,6 +1328,24 @@ pub(super) fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
                 "delayed" | "cancelled" | "canceled" | "on-time" | "jammed" | "congested"
             )
         });
+    // "book a hotel in paris for the weekend": a booking for the assistant
+    // to make, whatever the date ("book the electrician for monday" is a
+    // to-do: a tradesperson, named).
+    let booking = first == "book"
+        && matches!(second, "a" | "an" | "me" | "us")
+        && words.iter().any(|w| {
+            matches!(
+                *w,
+                "hotel"
+                    | "flight"
+                    | "flights"
+                    | "table"
+                    | "room"
+                    | "restaurant"
+                    | "airbnb"
+                    | "hostel"
+            )
+        });
     // "order an uber to the office for 9am": a ride, called by someone else.
     let ride = matches!(first, "order" | "call" | "get" | "book")
         && words
@@ -1348,6 +1366,7 @@ pub(super) fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
         || translate
         || status
         || ride
+        || booking
     {
         return Some(refuse(reason));
     }
