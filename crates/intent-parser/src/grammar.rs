@@ -397,6 +397,8 @@ const SERIES_TAIL: &[&[&str]] = &[
 ];
 
 const PRONOUNS: &[&str] = &[
+    "that tick",
+    "the tick",
     "repeats",
     "repeat",
     "the repeat",
@@ -594,6 +596,16 @@ impl Parser<'_> {
                 )
             {
                 a += 2;
+            }
+            // "the weekly repeat on the bass lesson".
+            if a + 2 < b
+                && matches!(w(t, a), "weekly" | "daily" | "monthly")
+                && matches!(
+                    w(t, a + 1),
+                    "repeat" | "repeats" | "recurrence" | "reminder" | "series"
+                )
+            {
+                a += 1;
             }
             // "reopen the task of shopping list".
             if a + 1 < b && w(t, a) == "of" && a > 0 && w(t, a - 1) == "task" {
@@ -930,7 +942,12 @@ impl Parser<'_> {
                 matches!(x.low.as_str(), "task" | "todo" | "\"" | "“" | "'" | "‘")
                     || x.low.starts_with('#')
             });
-            if names_task || self.has_task_details(before, true) {
+            // A date in the preamble is the task's, unless the request
+            // brings its own ("boss is back monday 🙈 pls add clean up my
+            // inbox before monday").
+            if names_task
+                || self.has_task_details(before, true) && !self.has_task_details(&t[start..], true)
+            {
                 return None;
             }
             return Some(start);
@@ -2850,11 +2867,21 @@ impl Parser<'_> {
             return Some(make(1, b));
         }
         // "restore it (to open)", "restore the passport task".
-        if v == "restore" && n > 1 {
+        if v == "restore" && n > 1 && !self.has_task_details(&t[1..], false) {
             let b = (2..n)
                 .find(|&j| seq(t, j, &["to", "open"]) || seq(t, j, &["to", "my"]))
                 .unwrap_or(n);
             return Some(make(1, b));
+        }
+        // "put it back on my list": the task of the previous turn, undone.
+        if v == "put"
+            && matches!(w(t, 1), "it" | "that" | "this")
+            && w(t, 2) == "back"
+            && (n == 3
+                || matches!(w(t, 3), "on" | "in" | "onto")
+                    && any_word(&t[4..], &["list", "todo", "to-do", "todos", "tasks"]))
+        {
+            return Some(make(1, 2));
         }
         // "move book flights back to my open tasks".
         if matches!(v, "move" | "put") {
@@ -3425,6 +3452,15 @@ impl Parser<'_> {
             "my" | "all" | "open" | "overdue" | "today's" | "tomorrow's" | "upcoming"
             | "pending" | "completed" => 0,
             "tasks" | "todos" | "agenda" => 0,
+            // "everything please, including the ones I've ticked off".
+            "everything"
+                if any_word(
+                    t,
+                    &["including", "incl", "too", "also", "done", "completed"],
+                ) =>
+            {
+                0
+            }
             _ => return None,
         };
         const KEYWORDS: &[&str] = &[

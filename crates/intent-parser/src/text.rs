@@ -74,6 +74,20 @@ pub(crate) fn tokenize(src: &str) -> Vec<Tok> {
         // Emoji are decoration: never a word of a title or a command
         // (unless quoted).
         if !quoted && src[start..end].chars().all(is_emoji_part) {
+            // "I quit bass 😢 switch off the repeat": a face between words
+            // ends a sentence.
+            let face = src[start..end].chars().any(
+                |c| matches!(c as u32, 0x1F600..=0x1F64F | 0x1F910..=0x1F92F | 0x1F970..=0x1F97F),
+            );
+            let more = src[end..].chars().any(|c| c.is_alphanumeric());
+            if face && more && !out.is_empty() {
+                out.push(Tok {
+                    text: ".".into(),
+                    low: ".".into(),
+                    start,
+                    end,
+                });
+            }
             continue;
         }
         split_word(&mut out, src, start, end);

@@ -590,9 +590,10 @@ fn ask_of(t: &[Tok], has_when: bool) -> Option<Ask> {
     }
     if has(&["rename", "renamed", "retitle"])
         || pair(&["call"], &["it", "that", "this"])
-        || words.windows(2).any(|p| {
+        || words.windows(3).any(|p| {
             matches!(p[1], "called" | "named")
                 && matches!(p[0], "be" | "is" | "being" | "task" | "it" | "one" | "gets")
+                && p[2] != "off"
         })
         || pair(&["the"], &["name"])
         || words.contains(&"->")
