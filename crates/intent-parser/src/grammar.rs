@@ -726,8 +726,25 @@ impl Parser<'_> {
             || seq(t, 0, &["i", "wish"])
             || seq(t, 0, &["just", "got"])
             || seq(t, 0, &["just", "came"])
-            || seq(t, 0, &["so", "sleepy"])
+                        || seq(t, 0, &["so", "sleepy"])
             || seq(t, 0, &["so", "tired"])
+            // "(so) tired today", "long day on the ward", "got back from
+            // the gym, feeling great", "weekend can't come soon enough".
+            || matches!(
+                w(t, 0),
+                "tired" | "exhausted" | "sleepy" | "knackered" | "shattered" | "stressed" | "bored"
+            )
+                        || [
+                &["long", "day"][..],
+                &["long", "week"],
+                &["rough", "day"],
+                &["busy", "day"],
+                &["got", "back"],
+                &["weekend", "can't"],
+                &["mondays", "are"],
+            ]
+            .iter()
+            .any(|p| seq(t, 0, p))
             || seq(t, 0, &["this", "week", "is"])
             || matches!(w(t, 0), "it's" | "its")
                 && matches!(
