@@ -4151,7 +4151,8 @@ impl<'a> Extract<'a> {
         const TAIL: &[&str] = &[
             "and", "due", "by", "at", "on", "for", "with", "starting", "from", "before", "until",
             "till", "in", "-", "–", "—", ",", ":", ";", ".", "(", "&", "every", "each", "is",
-            "it's", "its", "this", "of", "the", "please", "pls", "thanks", "?",
+            "it's", "its", "this", "of", "the", "please", "pls", "thanks", "?", "tho", "though",
+            "also", "too",
         ];
         let idx: Vec<usize> = (0..self.t.len()).filter(|&i| !self.used[i]).collect();
         let idx = if chat {
@@ -4191,6 +4192,30 @@ impl<'a> Extract<'a> {
             if idx.len() == before {
                 break;
             }
+        }
+        // "send the Q3 numbers to finance. My boss just asked for them": a
+        // sentence about oneself after the title is an aside.
+        if let Some(k) = (1..idx.len().saturating_sub(1)).find(|&k| {
+            matches!(self.t[idx[k]].low.as_str(), "." | "?" | "!")
+                && !self.locked[idx[k]]
+                && matches!(
+                    self.t[idx[k + 1]].low.as_str(),
+                    "my" | "i"
+                        | "i'm"
+                        | "i've"
+                        | "im"
+                        | "thanks"
+                        | "thank"
+                        | "they"
+                        | "he"
+                        | "she"
+                        | "we"
+                        | "it's"
+                        | "that's"
+                        | "hope"
+                )
+        }) {
+            idx.truncate(k);
         }
         // "can I get a monthly to-do on the last day of the month to pay the
         // cleaner": what the to-do is for.
@@ -4743,9 +4768,15 @@ fn priority_phrase(t: &[Tok], i: usize) -> Option<(usize, Priority)> {
         } else {
             k + 2
         })
-    } else if s == "whenever" && (ends(k + 1) || seq(t, k + 1, &["is", "fine"])) {
+    } else if s == "whenever"
+        && (ends(k + 1)
+            || seq(t, k + 1, &["is", "fine"])
+            || matches!(w(t, k + 1), "really" | "tho" | "though") && ends(k + 2))
+    {
         Some(if seq(t, k + 1, &["is", "fine"]) {
             k + 3
+        } else if matches!(w(t, k + 1), "really" | "tho" | "though") {
+            k + 2
         } else {
             k + 1
         })
