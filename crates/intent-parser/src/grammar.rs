@@ -2155,6 +2155,38 @@ impl Parser<'_> {
                 return named(true, 1, e);
             }
         }
+        // "bring back the recurrence on this one".
+        if seq(t, 0, &["bring", "back"])
+            && n > 2
+            && any_word(
+                t,
+                &[
+                    "recurrence",
+                    "repeat",
+                    "repeats",
+                    "series",
+                    "recurring",
+                    "repeating",
+                ],
+            )
+        {
+            return named(true, 2, n);
+        }
+        // "badminton series back on please".
+        if let Some(k) = (1..n).find(|&k| {
+            matches!(
+                w(t, k),
+                "series" | "repeat" | "repeats" | "recurrence" | "reminder"
+            ) && seq(t, k + 1, &["back", "on"])
+                && (k + 3..n).all(|j| matches!(w(t, j), "please" | "pls" | "!" | "."))
+        }) {
+            if !matches!(
+                w(t, 0),
+                "turn" | "switch" | "put" | "set" | "get" | "bring" | "flip"
+            ) {
+                return named(true, 0, k);
+            }
+        }
         if matches!(w(t, 0), "reactivate" | "re-activate" | "revive")
             && any_word(
                 t,
@@ -3067,6 +3099,17 @@ impl Parser<'_> {
         {
             return None;
         }
+        // "completed #garden tasks", "full list, completed ones too": which
+        // tasks to see.
+        if any_word(t, &["ones", "tasks", "todos"])
+            && !any_word(t, &["mark", "as", "all", "both", "these", "those", "the"])
+            && matches!(
+                w(t, 0),
+                "completed" | "finished" | "done" | "full" | "whole"
+            )
+        {
+            return None;
+        }
         let make = |a: usize, b: usize| -> Out {
             match self.target(t, a, b, &[]) {
                 Ok(target) => Intent::CompleteTask { target }.into(),
@@ -3358,6 +3401,10 @@ impl Parser<'_> {
                     | "‘"
                     | "reminder"
                     | "series"
+                    | "recurrence"
+                    | "repeat"
+                    | "repeats"
+                    | "recurring"
             )
         });
         if names_task {
@@ -3473,11 +3520,22 @@ impl Parser<'_> {
             "everything"
                 if any_word(
                     t,
-                    &["including", "incl", "too", "also", "done", "completed"],
+                    &[
+                        "including",
+                        "incl",
+                        "too",
+                        "also",
+                        "done",
+                        "completed",
+                        "label",
+                        "tagged",
+                    ],
                 ) =>
             {
                 0
             }
+            // "full list, completed ones too".
+            "full" | "whole" | "entire" if w(t, 1) == "list" => 0,
             _ => return None,
         };
         const KEYWORDS: &[&str] = &[
@@ -3687,6 +3745,8 @@ impl Parser<'_> {
                     &["past", "their", "deadline"],
                     &["miss", "the", "deadline"],
                     &["miss", "a", "deadline"],
+                    &["miss", "any", "deadlines"],
+                    &["missed", "any", "deadlines"],
                 ],
             )
             || has("behind")
@@ -3725,7 +3785,7 @@ impl Parser<'_> {
                 f.tag = Some(l[i + 1].trim_start_matches('#').to_string());
                 break;
             }
-            if *word == "tag"
+            if matches!(*word, "tag" | "label")
                 && i > 0
                 && matches!(l[i - 1], "with" | "the")
                 && i + 1 < n

@@ -676,7 +676,9 @@ fn ask_of(t: &[Tok], has_when: bool) -> Option<Ask> {
     }
     if has(&["done", "finished", "complete", "completed"])
         || pair(
-            &["tick", "check", "strike", "cross", "ticked"],
+            &[
+                "tick", "check", "strike", "cross", "ticked", "checked", "crossed", "struck",
+            ],
             &["off", "it", "that"],
         )
         || words.contains(&"close")
@@ -684,9 +686,21 @@ fn ask_of(t: &[Tok], has_when: bool) -> Option<Ask> {
         return Some(Ask::Complete);
     }
     if has(&["delete", "remove", "erase", "discard", "trash"])
-        || words
-            .iter()
-            .any(|x| matches!(*x, "rm" | "scrap" | "bin" | "ditch"))
+        || words.iter().any(|x| {
+            matches!(
+                *x,
+                "rm" | "scrap"
+                    | "bin"
+                    | "ditch"
+                    | "deleted"
+                    | "removed"
+                    | "trashed"
+                    | "binned"
+                    | "scrapped"
+                    | "erased"
+                    | "discarded"
+            )
+        })
         || words.windows(2).any(|p| p[0] == "drop" && p[1] != "off")
         || pair(&["throw"], &["away", "out", "it", "that"])
         || pair(&["get"], &["rid"])
