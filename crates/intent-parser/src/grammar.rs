@@ -2,6 +2,7 @@
 //! matcher claims and is not a question becomes a new task.
 
 mod anywhere;
+mod follow_up;
 mod talk;
 mod title;
 
@@ -166,6 +167,13 @@ pub(crate) fn parse_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
     let whole = words_of(&all);
     if whole.is_empty() {
         return unknown(HELP);
+    }
+    // "tomorrow instead", "nah, friday", "meh, low priority": a reply that
+    // only says what changes about the task under discussion.
+    if ctx.last_task.is_some() {
+        if let Some(out) = (Parser { ctx, clk }).follow_up(&all) {
+            return out;
+        }
     }
     // A yes or no answers the question of the previous turn; with no task
     // under discussion there is no question, and "ok" is just chat.

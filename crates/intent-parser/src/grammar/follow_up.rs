@@ -1,0 +1,320 @@
+//! Follow-ups: short replies about the task of the previous turn that say
+//! only what changes ("tomorrow instead", "sorry I meant tuesday", "nah,
+//! friday", "meh, low priority", "also 2 hours before", "typo, it should be
+//! Email Jana"). They apply only when a task is under discussion, and only
+//! when every other word is the filler of a correction, so a new task ("gym
+//! tomorrow") is never read as one.
+
+use super::*;
+
+/// The words a correction is made of, besides what it changes.
+const FILLER: &[&str] = &[
+    "instead",
+    "sorry",
+    "i",
+    "i'm",
+    "meant",
+    "mean",
+    "nah",
+    "no",
+    "nope",
+    "actually",
+    "make",
+    "that",
+    "it",
+    "this",
+    "one",
+    "works",
+    "work",
+    "better",
+    "would",
+    "be",
+    "should",
+    "let's",
+    "lets",
+    "say",
+    "do",
+    "hmm",
+    "hm",
+    "oops",
+    "wrong",
+    "day",
+    "date",
+    "time",
+    "pls",
+    "please",
+    "plz",
+    "new",
+    "deadline",
+    "due",
+    "ok",
+    "okay",
+    "then",
+    "rather",
+    "how",
+    "about",
+    "what",
+    "is",
+    "it's",
+    "that's",
+    "move",
+    "to",
+    "for",
+    "on",
+    "at",
+    "the",
+    "change",
+    "set",
+    "put",
+    "oh",
+    "ah",
+    "wait",
+    "um",
+    "uh",
+    "fine",
+    "ugh",
+    "just",
+    "maybe",
+    "prefer",
+    "go",
+    "with",
+    "try",
+    "yeah",
+    "so",
+    "and",
+    "also",
+    "too",
+    "again",
+    "now",
+    "think",
+    "let",
+    "us",
+    "we",
+    "can",
+    "could",
+    "you",
+    "u",
+    "push",
+    "bump",
+    "shift",
+    "it'll",
+    "gonna",
+    "going",
+    "meh",
+    "pretty",
+    "really",
+    "very",
+    "quite",
+    "kinda",
+    "kind",
+    "of",
+    "priority",
+    "prio",
+    "not",
+    "make",
+    "another",
+    "one",
+    "more",
+    "a",
+    "an",
+    "as",
+    "well",
+    "thx",
+    "thanks",
+    "hey",
+    "idea",
+    "rather",
+    "probably",
+    "definitely",
+    "is",
+    "are",
+];
+
+fn is_filler(x: &Tok) -> bool {
+    text::is_punct(&x.low)
+        || x.low.chars().all(|c| matches!(c, '!' | '?' | '.'))
+        || FILLER.contains(&x.low.as_str())
+}
+
+impl Parser<'_> {
+    /// A follow-up on the task of the previous turn, or `None`.
+    pub(super) fn follow_up(&self, t: &[Tok]) -> Option<Out> {
+        let target = self.last_task().ok()?;
+        if t.is_empty() || quoted_tokens(t).iter().any(|&q| q) {
+            return None;
+        }
+        // "remind me tonight", "snooze … in 25 min": the readers of
+        // reminders decide.
+        if any_word(
+            t,
+            &[
+                "remind",
+                "reminder",
+                "reminders",
+                "snooze",
+                "ping",
+                "nudge",
+                "alert",
+            ],
+        ) {
+            return None;
+        }
+        // "also 2 hours before", "and the day before too pls".
+        let mut befores = Vec::new();
+        let mut used = vec![false; t.len()];
+        let mut i = 0;
+        while i < t.len() {
+            match before_spec(t, i) {
+                Some((e, minutes)) => {
+                    befores.push(minutes);
+                    used[i..e].iter_mut().for_each(|u| *u = true);
+                    i = e;
+                }
+                None => i += 1,
+            }
+        }
+        let rest_is_filler = |used: &[bool]| (0..t.len()).all(|k| used[k] || is_filler(&t[k]));
+        if befores.len() == 1 && rest_is_filler(&used) {
+            return Some(
+                Intent::AddReminder {
+                    target,
+                    spec: ReminderSpec::Before {
+                        minutes: befores[0],
+                    },
+                }
+                .into(),
+            );
+        }
+        if !befores.is_empty() {
+            return None;
+        }
+        // "tomorrow instead", "sorry I meant tuesday", "make that 3pm
+        // tomorrow": a date and nothing else to do.
+        let mut used = vec![false; t.len()];
+        let mut dates: Vec<When> = Vec::new();
+        let mut i = 0;
+        while i < t.len() {
+            match when::parse_when(t, i, self.clk) {
+                Some((e, wn)) => {
+                    used[i..e].iter_mut().for_each(|u| *u = true);
+                    dates.push(wn);
+                    i = e;
+                }
+                None => i += 1,
+            }
+        }
+        let repeats = (0..t.len()).any(|i| recur::parse_recurrence(t, i).is_some());
+        // "not now, in 25 min" puts off a reminder: minutes and hours from
+        // now are a snooze's, not a due date's.
+        let from_now = (0..t.len()).any(|i| {
+            w(t, i) == "in"
+                && when::duration(t, i + 1)
+                    .is_some_and(|(_, _, u)| u.minutes().is_some_and(|m| m < 24 * 60))
+        });
+        if dates.len() == 1 && !repeats && !from_now && rest_is_filler(&used) {
+            return Some(self.reschedule_target(target, &dates[0]));
+        }
+        if !dates.is_empty() {
+            return None;
+        }
+        // "meh, low priority", "that's actually pretty important", "sorry,
+        // I meant medium priority, not high".
+        let level = (0..t.len()).find_map(|i| {
+            let s = w(t, i).trim_start_matches('!');
+            level_word(s).or_else(|| p_code(s)).map(|p| (i, p))
+        });
+        if let Some((k, p)) = level {
+            let others_ok = (0..t.len()).all(|j| {
+                j == k
+                    || is_filler(&t[j])
+                    || level_word(w(t, j).trim_start_matches('!')).is_some() && w(t, j - 1) == "not"
+            });
+            let negated = k > 0 && w(t, k - 1) == "not";
+            if others_ok && !negated {
+                return Some(
+                    Intent::SetPriority {
+                        target,
+                        priority: p,
+                    }
+                    .into(),
+                );
+            }
+        }
+        self.rename_follow_up(t, target)
+    }
+
+    /// "typo, it should be Email Jana", "better name: Read 20 pages",
+    /// "make the title fix the bike's back brake", "sorry, I meant pick up
+    /// the birthday cake, rename it pls".
+    fn rename_follow_up(&self, t: &[Tok], target: TaskTarget) -> Option<Out> {
+        let n = t.len();
+        let rename = |a: usize, b: usize| -> Option<Out> {
+            let new_title = quoted_or_text(t, a, b);
+            (!new_title.is_empty()).then(|| {
+                Intent::RenameTask {
+                    target: target.clone(),
+                    new_title: text::capitalize(&new_title),
+                }
+                .into()
+            })
+        };
+        let mut e = n;
+        while e > 0 && matches!(w(t, e - 1), "." | "!" | "please" | "pls") {
+            e -= 1;
+        }
+        // "…, rename it": the new name is what was said before.
+        if e >= 2 && w(t, e - 2) == "rename" && matches!(w(t, e - 1), "it" | "that" | "this") {
+            let mut b = e - 2;
+            while b > 0 && matches!(w(t, b - 1), "," | "-" | "so" | "and") {
+                b -= 1;
+            }
+            let a = (0..b)
+                .find(|&j| seq(t, j, &["i", "meant"]))
+                .map(|j| j + 2)?;
+            return rename(a, b);
+        }
+        for lead in [
+            &["better", "name"][..],
+            &["better", "title"],
+            &["new", "name"],
+            &["new", "title"],
+            &["title"],
+            &["name"],
+        ] {
+            if seq(t, 0, lead) && matches!(w(t, lead.len()), ":" | "-" | "=") {
+                return rename(lead.len() + 1, e);
+            }
+        }
+        // "make the title X", "change the name to X".
+        if matches!(w(t, 0), "make" | "change" | "set")
+            && w(t, 1) == "the"
+            && matches!(w(t, 2), "title" | "name")
+        {
+            if matches!(w(t, 3), "to" | ":") {
+                return rename(4, e);
+            }
+            if w(t, 0) == "make" && !matches!(w(t, 3), "of" | "for") {
+                return rename(3, e);
+            }
+        }
+        // "typo, it should be Email Jana", "oops, it's meant to say X".
+        let k = (0..n.min(4)).find(|&j| {
+            seq(t, j, &["it", "should", "be"])
+                || seq(t, j, &["it", "should", "say"])
+                || seq(t, j, &["should", "say"])
+        })?;
+        let opener_ok = (0..k)
+            .all(|j| is_filler(&t[j]) || matches!(w(t, j), "typo" | "misspelled" | "spelling"));
+        let a = k + if w(t, k) == "it" { 3 } else { 2 };
+        // "it should be done by friday" is not a name.
+        if !opener_ok
+            || !any_word(
+                &t[..k],
+                &["typo", "misspelled", "spelling", "oops", "sorry"],
+            )
+        {
+            return None;
+        }
+        rename(a, e)
+    }
+}
