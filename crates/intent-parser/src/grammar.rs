@@ -983,6 +983,23 @@ impl Parser<'_> {
     /// "add …", "create a task called …", "I need to …", "todo: …".
     fn add_prefix(&self, t: &[Tok]) -> Option<Out> {
         const LEADS: &[&[&str]] = &[
+            // "one more - mechanic tue 8am", "while I think of it - buy soil",
+            // "ah and flight to Rome 12/19".
+            &["one", "more", "-"],
+            &["one", "more", ":"],
+            &["one", "more", "thing", ":"],
+            &["one", "more", "thing", "-"],
+            &["another", "one", ":"],
+            &["another", "one", "-"],
+            &["while", "i", "think", "of", "it", "-"],
+            &["while", "i", "think", "of", "it", ","],
+            &["while", "i", "remember", "-"],
+            &["while", "i", "remember", ","],
+            &["before", "i", "forget", "-"],
+            &["before", "i", "forget", ","],
+            &["ah", "and"],
+            &["oh", "and"],
+            &["oh", "also"],
             &["pencil", "in"],
             &["make", "sure", "to"],
             &["make", "sure", "i"],
@@ -3150,6 +3167,15 @@ impl Parser<'_> {
                 Ok(target) => Intent::CompleteTask { target }.into(),
                 Err(o) => *o,
             });
+        }
+        // "that one's done too", "the report's finished".
+        if let Some(k) = (0..n.min(5)).find(|&k| {
+            w(t, k).len() > 2
+                && w(t, k).ends_with("'s")
+                && matches!(w(t, k + 1), "done" | "finished" | "complete" | "completed")
+                && (k + 2..n).all(|j| matches!(w(t, j), "too" | "now" | "!" | "." | "as" | "well"))
+        }) {
+            return Some(make(0, k + 1));
         }
         if seq(t, 0, &["all", "done", "with"]) && n > 3 {
             return Some(make(3, n));

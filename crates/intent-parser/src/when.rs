@@ -723,8 +723,39 @@ fn piece(t: &[Tok], j: usize, clk: &Clock, trig: bool, at: bool) -> Option<(usiz
         return Some(with_part(t, j + 1, d));
     }
     if let Some(p) = slash_date(s, clk) {
-        // "1/2 kg": a fraction before a unit, not a date.
-        if !trig && !date_boundary(t, j + 1) {
+        // "1/2 kg": a fraction before a unit, not a date; "12/12 Lisa's bday
+        // party": a date heading the message.
+        let unit = matches!(
+            w(j + 1),
+            "kg" | "g"
+                | "lb"
+                | "lbs"
+                | "oz"
+                | "cup"
+                | "cups"
+                | "l"
+                | "ml"
+                | "liter"
+                | "litre"
+                | "tsp"
+                | "tbsp"
+                | "inch"
+                | "inches"
+                | "mile"
+                | "miles"
+                | "km"
+                | "m"
+                | "of"
+                | "a"
+                | "an"
+                | "hour"
+                | "hours"
+                | "day"
+                | "days"
+                | "pound"
+                | "pounds"
+        );
+        if !trig && !date_boundary(t, j + 1) && (j > 0 || unit) {
             return None;
         }
         return Some(match p {

@@ -240,7 +240,82 @@ impl Parser<'_> {
                 );
             }
         }
-        self.rename_follow_up(t, target)
+        self.rename_follow_up(t, target.clone())
+            .or_else(|| self.done_follow_up(t, target))
+    }
+
+    /// "paid! ✔", "booked 🎉 mark as complete", "did that this morning
+    /// actually, check it off": what was done, told, and marked done.
+    fn done_follow_up(&self, t: &[Tok], target: TaskTarget) -> Option<Out> {
+        const DONE: &[&str] = &[
+            "paid",
+            "booked",
+            "sent",
+            "bought",
+            "submitted",
+            "posted",
+            "called",
+            "emailed",
+            "fixed",
+            "cleaned",
+            "sorted",
+            "finished",
+            "done",
+            "did",
+            "handed",
+            "returned",
+            "ordered",
+            "collected",
+            "picked",
+            "delivered",
+            "mailed",
+            "filed",
+            "signed",
+        ];
+        let words: Vec<&str> = t
+            .iter()
+            .map(|x| x.low.as_str())
+            .filter(|x| !text::is_punct(x) && !x.chars().all(|c| matches!(c, '!' | '.')))
+            .collect();
+        let marks = seq_any(
+            t,
+            &[
+                &["mark", "as", "complete"],
+                &["mark", "as", "done"],
+                &["mark", "it", "done"],
+                &["mark", "it", "as", "done"],
+                &["check", "it", "off"],
+                &["tick", "it", "off"],
+                &["cross", "it", "off"],
+            ],
+        );
+        // "paid!", "sent it already".
+        let told = words.len() <= 3
+            && words.first().is_some_and(|w| DONE.contains(w))
+            && words[1..]
+                .iter()
+                .all(|w| matches!(*w, "it" | "that" | "already" | "now" | "too" | "off"));
+        // "booked 🎉 mark as complete": the rest tells what was done.
+        let marked = marks
+            && words.iter().all(|w| {
+                DONE.contains(w)
+                    || FILLER.contains(w)
+                    || matches!(
+                        *w,
+                        "mark"
+                            | "complete"
+                            | "check"
+                            | "tick"
+                            | "cross"
+                            | "off"
+                            | "this"
+                            | "morning"
+                            | "earlier"
+                            | "yesterday"
+                            | "already"
+                    )
+            });
+        (told || marked).then(|| Intent::CompleteTask { target }.into())
     }
 
     /// "typo, it should be Email Jana", "better name: Read 20 pages",
