@@ -1041,6 +1041,14 @@ impl Parser<'_> {
             &["new", "todo", ":"],
             &["new", "todo"],
         ];
+        // "#work #cleanup: close the old github org": tags heading a new task.
+        let tags = t
+            .iter()
+            .take_while(|x| x.low.starts_with('#') && x.low.len() > 1)
+            .count();
+        if tags > 0 && matches!(w(t, tags), ":" | "-") && t.len() > tags + 1 {
+            return Some(self.add_task(t, false));
+        }
         // "it's important that I book the MOT by friday": high priority.
         for lead in [
             &["it's", "important", "that", "i"][..],
@@ -1391,7 +1399,11 @@ impl Parser<'_> {
             || when_words
                 .iter()
                 .any(|&i| matches!(w(t, i), "starting" | "from" | "beginning"));
-        if rule.is_none() && anchored && !t.is_empty() && ex.free(0) {
+        // "weekly team meeting mon 9am", "biweekly sprint planning monday
+        // 10am": a weekly adverb with a weekday is the rule and its day.
+        let weekly_on_a_weekday = matches!(w(t, 0), "weekly" | "biweekly" | "fortnightly")
+            && when_words.iter().any(|&i| text::weekday(w(t, i)).is_some());
+        if rule.is_none() && (anchored || weekly_on_a_weekday) && !t.is_empty() && ex.free(0) {
             let adverb = match w(t, 0) {
                 "fortnightly" | "biweekly" => Some((recur::Freq::Weekly, 2)),
                 "weekly" => Some((recur::Freq::Weekly, 1)),
@@ -4246,7 +4258,7 @@ impl<'a> Extract<'a> {
             "and", "due", "by", "at", "on", "for", "with", "starting", "from", "before", "until",
             "till", "in", "-", "–", "—", ",", ":", ";", ".", "(", "&", "every", "each", "is",
             "it's", "its", "this", "of", "the", "please", "pls", "thanks", "?", "tho", "though",
-            "also", "too",
+            "also", "too", "already", "always", "start", "starting", "i'll", "i", "i'd", "want",
         ];
         let idx: Vec<usize> = (0..self.t.len()).filter(|&i| !self.used[i]).collect();
         let idx = if chat {

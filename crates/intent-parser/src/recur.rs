@@ -923,7 +923,13 @@ pub(crate) fn completion(t: &[Tok], i: usize) -> Option<usize> {
     let mut best = None;
     // "after I last did it", "after I last cleaned it": any verb in between.
     if w(t, i) == "after" && w(t, i + 1) == "i" && w(t, i + 2) == "last" {
-        let e = if w(t, i + 4) == "it" { i + 5 } else { i + 4 };
+        // "after I last changed them", "… ordered it", "… filled it up".
+        let e = if matches!(w(t, i + 4), "it" | "them" | "those" | "that") {
+            i + 5
+        } else {
+            i + 4
+        };
+        let e = if w(t, e) == "up" { e + 1 } else { e };
         if !w(t, i + 3).is_empty() {
             best = Some(e);
         }

@@ -1442,14 +1442,16 @@ impl Parser<'_> {
             && words
                 .iter()
                 .any(|x| matches!(*x, "overdue" | "today" | "tomorrow" | "late"));
-        // "#errands due today": a tag and when.
+        // "#errands due today", "#admin anything overdue?": a tag and when.
         let tag_and_day = words.iter().any(|x| x.starts_with('#') && x.len() > 1)
             && words
                 .iter()
                 .any(|x| matches!(*x, "due" | "today" | "tomorrow" | "overdue" | "week"))
-            && words
-                .iter()
-                .all(|x| FILTER_WORDS.contains(x) || x.starts_with('#'));
+            && words.iter().all(|x| {
+                FILTER_WORDS.contains(x)
+                    || x.starts_with('#')
+                    || matches!(*x, "anything" | "any" | "?" | "what's" | "whats" | "is")
+            });
         if filter_only || tag_and_day || level_and_window {
             return self.list(&with_verb(t));
         }
@@ -1457,12 +1459,13 @@ impl Parser<'_> {
         for (k, &(a, b)) in parts.iter().enumerate() {
             let c = strip_filler(&t[a..b]);
             // "Today what is for me to do?": the date words go last.
+            // "For tomorrow what I have?" too.
             let lead = (0..c.len())
                 .take_while(|&i| {
                     matches!(
                         w(c, i),
                         "today" | "tomorrow" | "tonight" | "this" | "week" | "so" | "and"
-                    )
+                    ) || w(c, i) == "for" && matches!(w(c, i + 1), "today" | "tomorrow" | "tonight")
                 })
                 .count();
             let mut c: Vec<Tok> = c.to_vec();
