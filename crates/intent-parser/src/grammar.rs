@@ -405,6 +405,8 @@ const SERIES_TAIL: &[&[&str]] = &[
 ];
 
 const PRONOUNS: &[&str] = &[
+    "the check",
+    "that check",
     "that tick",
     "the tick",
     "repeats",
@@ -1073,8 +1075,25 @@ impl Parser<'_> {
             return Some(self.add_task(&t[1..], false));
         }
         for lead in LEADS {
-            // "I want to see every task" asks to see them.
-            if lead == &["i", "want", "to"] && matches!(w(t, 3), "see" | "know" | "view") {
+            // "I want to see every task" asks to see them; "I want to
+            // retitle 'gutter' as …" changes one.
+            if matches!(lead, [.., "want", "to"] | [.., "like", "to"])
+                && matches!(
+                    w(t, lead.len()),
+                    "see"
+                        | "know"
+                        | "view"
+                        | "retitle"
+                        | "rename"
+                        | "reschedule"
+                        | "postpone"
+                        | "delete"
+                        | "remove"
+                        | "reopen"
+                        | "snooze"
+                        | "move"
+                )
+            {
                 continue;
             }
             if seq(t, 0, lead) && t.len() > lead.len() {
@@ -2860,11 +2879,16 @@ impl Parser<'_> {
             }
         }
         // "X is urgent", "X should be high priority"
-        if let Some(s) =
-            (1..n).find(|&j| matches!(w(t, j), "is" | "are") || seq(t, j, &["should", "be"]))
-        {
+        if let Some(s) = (1..n).find(|&j| {
+            matches!(w(t, j), "is" | "are" | "became" | "becomes" | "got")
+                || seq(t, j, &["should", "be"])
+        }) {
             let mut c = s + if w(t, s) == "should" { 2 } else { 1 };
-            if w(t, c) == "now" {
+            // "this became super urgent", "the report is now really important".
+            while matches!(
+                w(t, c),
+                "now" | "super" | "very" | "really" | "pretty" | "extremely" | "quite"
+            ) {
                 c += 1;
             }
             if let Some(p) = level_exact(t, c, n) {
@@ -3201,6 +3225,10 @@ impl Parser<'_> {
                     return Some(make(1, s));
                 }
             }
+        }
+        // "bday cards task ✅": marked at the end.
+        if w(t, n - 1) == "✅" && n > 1 && !any_word(&t[..n - 1], &["✅"]) {
+            return Some(make(0, n - 1));
         }
         if w(t, 0) == "✅" && n > 1 {
             return Some(make(1, n));

@@ -60,8 +60,19 @@ pub(crate) fn tokenize(src: &str) -> Vec<Tok> {
             });
             continue;
         }
-        // A check mark says done: "✅ pay rent".
-        if !quoted && out.is_empty() && matches!(&src[start..end], "✅" | "✔" | "✔️" | "☑" | "☑️")
+        // A check mark says done: "✅ pay rent", "bday cards task ✅".
+        // At the end it is the only word of doneness ("bday cards task ✅");
+        // after "done ✅" it is decoration.
+        let said_done = {
+            let low = src.to_lowercase();
+            ["done", "finish", "complete", "ticked", "checked"]
+                .iter()
+                .any(|w| low.contains(w))
+        };
+        let last = !said_done && !src[end..].chars().any(|c| c.is_alphanumeric());
+        if !quoted
+            && (out.is_empty() || last)
+            && matches!(&src[start..end], "✅" | "✔" | "✔️" | "☑" | "☑️")
         {
             out.push(Tok {
                 text: src[start..end].to_string(),

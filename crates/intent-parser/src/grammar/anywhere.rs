@@ -404,7 +404,13 @@ fn subject_name(t: &[Tok]) -> Option<(usize, usize)> {
 /// reminder 2 hours ahead?", "statin: snooze 20 mins".
 fn heading_name(t: &[Tok]) -> Option<(usize, usize)> {
     let k = (1..t.len().min(6)).find(|&i| matches!(w(t, i), "-" | "–" | ":"))?;
-    let heading = &t[..k];
+    // "judo reminder - snooze it 20 min": the reminder of the judo task.
+    let name_end = if k > 1 && matches!(w(t, k - 1), "reminder" | "task") {
+        k - 1
+    } else {
+        k
+    };
+    let heading = &t[..name_end];
     let plain = heading.iter().all(|x| {
         !text::is_punct(&x.low)
             && !matches!(
@@ -433,7 +439,7 @@ fn heading_name(t: &[Tok]) -> Option<(usize, usize)> {
                     | "important"
             )
     });
-    (plain && ask_of(heading, false).is_none() && k + 1 < t.len()).then_some((0, k))
+    (plain && ask_of(heading, false).is_none() && k + 1 < t.len()).then_some((0, name_end))
 }
 
 /// Whether the message refers to the task of the previous turn: "it",
@@ -588,7 +594,10 @@ fn ask_of(t: &[Tok], has_when: bool) -> Option<Ask> {
     {
         return Some(Ask::Remind);
     }
-    if has(&["rename", "renamed", "retitle"])
+    if has(&["rename", "renamed", "retitle", "retitled"])
+        || words
+            .windows(2)
+            .any(|p| p[1] == "titled" && matches!(p[0], "be" | "is" | "being"))
         || pair(&["call"], &["it", "that", "this"])
         || words.windows(3).any(|p| {
             matches!(p[1], "called" | "named")

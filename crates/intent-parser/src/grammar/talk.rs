@@ -585,6 +585,7 @@ pub(super) fn is_chat(whole: &str) -> bool {
 pub(super) const MORE_TALK: &[&str] = &[
     // "thanks a million", "thanks love", "cheers buddy".
     "million",
+    "appreciate",
     "heaps",
     "loads",
     "love",
@@ -680,7 +681,17 @@ pub(super) fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
     let second = words.get(1).copied().unwrap_or("");
     let reason = "I can only keep your tasks and reminders; I can't do that for you, but I can add it as a task.";
     // "find me", "get me", "read me", "write for me", "buy for me".
+    // "send me a ping about this one tonight": a reminder, asked for.
+    let reminder_sent = first == "send"
+        && second == "me"
+        && words.iter().take(5).any(|w| {
+            matches!(
+                *w,
+                "ping" | "reminder" | "nudge" | "notification" | "alert" | "heads-up"
+            )
+        });
     let for_me = matches!(second, "me")
+        && !reminder_sent
         && !matches!(
             first,
             "remind"
@@ -742,6 +753,17 @@ pub(super) fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
             "call" | "text" | "email" | "message" | "phone" | "ring"
         );
     // "text Jake that I'm running late": a message to send, now.
+    // "write an email to my boss that I am sick today": the message itself.
+    let writes = first == "write"
+        && words.iter().take(4).any(|w| {
+            matches!(
+                *w,
+                "email" | "e-mail" | "message" | "text" | "note" | "letter"
+            )
+        })
+        && words.windows(2).any(|p| {
+            p[0] == "that" && matches!(p[1], "i" | "i'm" | "im" | "we" | "we're" | "i'll")
+        });
     // "text Sara I'm running 10 min late": the message follows the name.
     let says_directly = matches!(first, "text" | "message" | "whatsapp" | "dm")
         && matches!(
@@ -1367,6 +1389,7 @@ pub(super) fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
         || status
         || ride
         || booking
+        || writes
     {
         return Some(refuse(reason));
     }
