@@ -405,6 +405,8 @@ const SERIES_TAIL: &[&[&str]] = &[
 ];
 
 const PRONOUNS: &[&str] = &[
+    "check",
+    "tick",
     "the check",
     "that check",
     "that tick",
@@ -580,6 +582,9 @@ impl Parser<'_> {
                         | "okay"
                         | "actually"
                         | "oops"
+                        | "omg"
+                        | "wow"
+                        | "ugh"
                 )
             {
                 a += 1;

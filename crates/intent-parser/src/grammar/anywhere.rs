@@ -1306,8 +1306,10 @@ fn new_title_start(t: &[Tok]) -> Option<usize> {
         .rev()
         .find(|&i| {
             !quoted[i]
-                && (matches!(w(t, i), "->" | "=>" | "called" | "named" | "to" | "as")
-                    || w(t, i) == "name" && w(t, i.wrapping_sub(1)) == "the"
+                && (matches!(
+                    w(t, i),
+                    "->" | "=>" | "called" | "named" | "titled" | "to" | "as"
+                ) || w(t, i) == "name" && w(t, i.wrapping_sub(1)) == "the"
                     || matches!(w(t, i), "one" | "it" | "that")
                         && w(t, i.wrapping_sub(1)) == "call")
         })
@@ -1319,8 +1321,10 @@ fn new_title(t: &[Tok]) -> Option<String> {
     let quoted = quoted_tokens(t);
     let k = (0..t.len()).rev().find(|&i| {
         !quoted[i]
-            && (matches!(w(t, i), "->" | "=>" | "called" | "named" | "to" | "as")
-                || w(t, i) == "name" && w(t, i.wrapping_sub(1)) == "the"
+            && (matches!(
+                w(t, i),
+                "->" | "=>" | "called" | "named" | "titled" | "to" | "as"
+            ) || w(t, i) == "name" && w(t, i.wrapping_sub(1)) == "the"
                 || (w(t, i) == "one" || w(t, i) == "it" || w(t, i) == "that")
                     && w(t, i.wrapping_sub(1)) == "call"
                 || w(t, i) == "that" && w(t, i.wrapping_sub(1)) == "call")

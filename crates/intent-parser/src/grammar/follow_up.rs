@@ -194,7 +194,7 @@ impl Parser<'_> {
         let mut dates: Vec<When> = Vec::new();
         let mut i = 0;
         while i < t.len() {
-            match when::parse_when(t, i, self.clk) {
+            match self.date_at(t, i) {
                 Some((e, wn)) => {
                     used[i..e].iter_mut().for_each(|u| *u = true);
                     dates.push(wn);
@@ -316,6 +316,26 @@ impl Parser<'_> {
                     )
             });
         (told || marked).then(|| Intent::CompleteTask { target }.into())
+    }
+
+    /// A date at `i`, also where a new task would not take one: "saturday
+    /// morning works better", "actually the 12th works better" are read as
+    /// if "on" came first.
+    fn date_at(&self, t: &[Tok], i: usize) -> Option<(usize, When)> {
+        if let Some(found) = when::parse_when(t, i, self.clk) {
+            return Some(found);
+        }
+        let starts_date = text::weekday(w(t, i)).is_some()
+            || text::month(w(t, i)).is_some()
+            || w(t, i) == "the" && text::ordinal(w(t, i + 1)).is_some();
+        if !starts_date {
+            return None;
+        }
+        let mut on = t[i].clone();
+        on.low = "on".into();
+        on.text = "on".into();
+        let with_on: Vec<Tok> = std::iter::once(on).chain(t[i..].iter().cloned()).collect();
+        when::parse_when(&with_on, 0, self.clk).map(|(e, wn)| (i + e - 1, wn))
     }
 
     /// "typo, it should be Email Jana", "better name: Read 20 pages",
