@@ -639,6 +639,14 @@ impl Parser<'_> {
         let b = (a + 1..b)
             .find(|&j| !quoted[j] && before_spec(t, j).is_some_and(|(e, _)| e >= b))
             .unwrap_or(b);
+        // "the Siemens interview tuesday evening": when is not part of the name.
+        let b = (a + 1..b)
+            .find(|&j| {
+                !quoted[j]
+                    && when::parse_when(t, j, self.clk).is_some_and(|(e, _)| e >= b)
+                    && !matches!(w(t, j), "the" | "a")
+            })
+            .unwrap_or(b);
         // "snooze it till later": how long is not part of the name.
         let mut b = b;
         while b > a + 1 && matches!(w(t, b - 1), "till" | "until" | "later") && !quoted[b - 1] {
@@ -1674,6 +1682,13 @@ impl Parser<'_> {
             again[1].text = "me".into();
             again.extend_from_slice(&t[lead..]);
             return self.remind(&again);
+        }
+        // "tomorrow evening remind me about that please": the time said first.
+        if let Some((e, _)) = when::parse_when(t, 0, self.clk) {
+            if seq(t, e, &["remind", "me"]) && e > 0 {
+                let turned: Vec<Tok> = t[e..].iter().chain(t[..e].iter()).cloned().collect();
+                return self.remind(&turned);
+            }
         }
         let start = STARTS.iter().find(|s| seq(t, 0, s))?;
         let rest = &t[start.len()..];
@@ -2916,7 +2931,9 @@ impl Parser<'_> {
         if !matches!(w(t, 0), "change" | "update" | "switch") {
             return None;
         }
-        let s = split_outside_quotes(t, 1, &["to"])?;
+        // "change “Bins” into “Bins + glass recycling”" too.
+        let s = split_outside_quotes(t, 1, &["to"])
+            .or_else(|| split_outside_quotes(t, 1, &["into"]))?;
         // "change it to low priority please, it can wait": up to the clause's end.
         let n = (s..n)
             .find(|&j| matches!(w(t, j), "," | ";" | "?"))
@@ -3230,6 +3247,22 @@ impl Parser<'_> {
                     return Some(make(1, s));
                 }
             }
+        }
+        // "You can close Book flu shot for Dad, we did it yesterday".
+        if seq_any(
+            t,
+            &[&["you", "can"], &["you", "may"], &["feel", "free", "to"]],
+        ) && matches!(
+            w(t, if w(t, 0) == "feel" { 3 } else { 2 }),
+            "close" | "complete" | "tick" | "check" | "finish"
+        ) && matches!(w(t, 0), "you" | "feel")
+        {
+            let k = if w(t, 0) == "feel" { 3 } else { 2 };
+            let b = (k + 1..n)
+                .find(|&j| matches!(w(t, j), "," | ";" | "-" | "."))
+                .unwrap_or(n);
+            let b = if w(t, b - 1) == "off" { b - 1 } else { b };
+            return Some(make(k + 1, b));
         }
         // "bday cards task ✅": marked at the end.
         if w(t, n - 1) == "✅" && n > 1 && !any_word(&t[..n - 1], &["✅"]) {

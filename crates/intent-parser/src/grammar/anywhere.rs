@@ -1225,6 +1225,15 @@ fn is_aside(c: &[Tok]) -> bool {
     // zoo trip is called off": news of what happened, told before the
     // request it explains.
     let narrates = words.iter().any(|x| matches!(*x, "been" | "was" | "were"))
+        // "went to the dentist", "paid the bill yesterday".
+        || words.first().is_some_and(|x| {
+            matches!(
+                *x,
+                "went" | "got" | "had" | "did" | "made" | "took" | "came" | "saw" | "paid"
+                    | "bought" | "sent" | "gave" | "left" | "met" | "told" | "brought" | "found"
+                    | "spoke" | "rang" | "wrote" | "ran"
+            )
+        })
         || words
             .iter()
             .skip(1)
