@@ -210,6 +210,25 @@ pub(crate) fn parse_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
     }
     // Other languages: the assistant reads English ("kannst du bitte jetzt
     // meinen bruder anrufen?" asks it to act; "ich bin heute so müde" is talk).
+    // A short command in another language, said with the glossary's
+    // English words, is read as that command ("erledigt", "verschieb das
+    // auf samstag"); a new task or talk stays unread.
+    let translated = foreign(&all)
+        .is_some()
+        .then(|| in_english(&all))
+        .flatten()
+        .or_else(|| {
+            (all.len() <= 2)
+                .then(|| in_english(&all))
+                .flatten()
+                .filter(|s| s != &whole)
+        });
+    if let Some(english) = translated {
+        let out = parse_intent(&english, ctx, clk);
+        if !matches!(out.intent, Intent::AddTask { .. } | Intent::Unknown { .. }) {
+            return out;
+        }
+    }
     if let Some(request) = foreign(&all) {
         return if request {
             refuse("I can only keep your tasks and reminders, and I read English; I can't do that for you.")

@@ -1477,3 +1477,107 @@ pub(super) fn confirmation(whole: &str) -> Option<bool> {
     }
     None
 }
+
+/// A short command in German, Spanish, French or Portuguese said in the
+/// assistant's English, word by word ("verschieb das auf samstag" → "move
+/// it to saturday", "muéstrame mis tareas pendientes" → "show me my
+/// pending tasks"), or `None` when a word is not in the glossary. Only the
+/// vocabulary of commands on tasks is covered; anything else stays foreign.
+pub(super) fn in_english(t: &[Tok]) -> Option<String> {
+    const PHRASES: &[(&[&str], &str)] = &[
+        (&["prioridad", "alta"], "high priority"),
+        (&["alta", "prioridad"], "high priority"),
+        (&["prioridad", "baja"], "low priority"),
+        (&["hohe", "priorität"], "high priority"),
+        (&["wieder", "öffnen"], "reopen"),
+        (&["já", "fiz"], "done"),
+        (&["pode", "marcar", "como", "feito"], "mark it as done"),
+        (&["marcar", "como", "feito"], "mark it as done"),
+        (&["marque", "como", "feito"], "mark it as done"),
+        (&["para", "el"], "to"),
+        (&["auf", "den"], "to"),
+    ];
+    const WORDS: &[(&str, &str)] = &[
+        ("erledigt", "done"),
+        ("fertig", "done"),
+        ("zeig", "show"),
+        ("zeige", "show"),
+        ("mir", "me"),
+        ("meine", "my"),
+        ("aufgaben", "tasks"),
+        ("für", "for"),
+        ("heute", "today"),
+        ("morgen", "tomorrow"),
+        ("dringend", "urgent"),
+        ("mach", "make"),
+        ("das", "it"),
+        ("es", "it"),
+        ("bitte", "please"),
+        ("verschieb", "move"),
+        ("verschiebe", "move"),
+        ("auf", "to"),
+        ("lösch", "delete"),
+        ("lösche", "delete"),
+        ("montag", "monday"),
+        ("dienstag", "tuesday"),
+        ("mittwoch", "wednesday"),
+        ("donnerstag", "thursday"),
+        ("freitag", "friday"),
+        ("samstag", "saturday"),
+        ("sonntag", "sunday"),
+        ("hecho", "done"),
+        ("listo", "done"),
+        ("muéstrame", "show me"),
+        ("mis", "my"),
+        ("tareas", "tasks"),
+        ("pendientes", "pending"),
+        ("hoy", "today"),
+        ("mañana", "tomorrow"),
+        ("ponle", "make it"),
+        ("urgente", "urgent"),
+        ("pospónlo", "postpone it"),
+        ("bórralo", "delete it"),
+        ("lunes", "monday"),
+        ("martes", "tuesday"),
+        ("miércoles", "wednesday"),
+        ("jueves", "thursday"),
+        ("viernes", "friday"),
+        ("sábado", "saturday"),
+        ("domingo", "sunday"),
+        ("montre-moi", "show me"),
+        ("mes", "my"),
+        ("tâches", "tasks"),
+        ("de", "for"),
+        ("demain", "tomorrow"),
+        ("aujourd'hui", "today"),
+        ("fait", "done"),
+        ("fini", "done"),
+        ("terminé", "done"),
+        ("supprime", "delete"),
+        ("feito", "done"),
+        ("pronto", "done"),
+        ("hoje", "today"),
+        ("amanhã", "tomorrow"),
+    ];
+    let words: Vec<&str> = t
+        .iter()
+        .map(|x| x.low.as_str())
+        .filter(|x| !text::is_punct(x) && *x != "✅")
+        .collect();
+    if words.is_empty() || words.len() > 6 {
+        return None;
+    }
+    let mut out: Vec<&str> = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        if let Some((p, en)) = PHRASES.iter().find(|(p, _)| words[i..].starts_with(p)) {
+            out.push(en);
+            i += p.len();
+            continue;
+        }
+        let (_, en) = WORDS.iter().find(|(w, _)| *w == words[i])?;
+        out.push(en);
+        i += 1;
+    }
+    Some(out.join(" "))
+}
