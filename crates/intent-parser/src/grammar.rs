@@ -241,6 +241,15 @@ pub(crate) fn parse_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
         return Intent::Confirm { accepted: true }.into();
     }
     if NO.contains(&whole.as_str()) {
+        // "never mind" with nothing under discussion calls nothing off.
+        if ctx.last_task.is_none()
+            && matches!(
+                whole.as_str(),
+                "never mind" | "nevermind" | "nvm" | "forget it" | "forget about it"
+            )
+        {
+            return unknown(HELP);
+        }
         return Intent::Confirm { accepted: false }.into();
     }
     // "lol I've been slacking, can you add …": the request after a preamble.
