@@ -523,6 +523,13 @@ pub(super) fn is_chat(whole: &str) -> bool {
     let said = words.join(" ");
     if [
         "let me think",
+        "maybe later",
+        "i'll think about it",
+        "ill think about it",
+        "no idea",
+        "no worries",
+        "all good",
+        "you rock",
         "that's all",
         "knock knock",
         "what's up",
@@ -585,6 +592,10 @@ pub(super) fn is_chat(whole: &str) -> bool {
 pub(super) const MORE_TALK: &[&str] = &[
     // "thanks a million", "thanks love", "cheers buddy".
     "million",
+    "idk",
+    "dunno",
+    "whatever",
+    "nothing",
     "appreciate",
     "heaps",
     "loads",
