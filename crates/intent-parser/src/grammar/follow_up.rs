@@ -111,9 +111,7 @@ const FILLER: &[&str] = &[
     "priority",
     "prio",
     "not",
-    "make",
     "another",
-    "one",
     "more",
     "a",
     "an",
@@ -123,10 +121,8 @@ const FILLER: &[&str] = &[
     "thanks",
     "hey",
     "idea",
-    "rather",
     "probably",
     "definitely",
-    "is",
     "are",
 ];
 
@@ -159,50 +155,29 @@ impl Parser<'_> {
         ) {
             return None;
         }
+        // Every word outside the spans found is the filler of a correction.
+        let only =
+            |a: usize, e: usize| (0..t.len()).all(|k| (a..e).contains(&k) || is_filler(&t[k]));
+        let free = Extract::new(t, &[]);
         // "also 2 hours before", "and the day before too pls".
-        let mut befores = Vec::new();
-        let mut used = vec![false; t.len()];
-        let mut i = 0;
-        while i < t.len() {
-            match before_spec(t, i) {
-                Some((e, minutes)) => {
-                    befores.push(minutes);
-                    used[i..e].iter_mut().for_each(|u| *u = true);
-                    i = e;
-                }
-                None => i += 1,
+        let befores = free.scan(before_spec);
+        if let [(a, e, minutes)] = befores[..] {
+            if only(a, e) {
+                return Some(
+                    Intent::AddReminder {
+                        target,
+                        spec: ReminderSpec::Before { minutes },
+                    }
+                    .into(),
+                );
             }
-        }
-        let rest_is_filler = |used: &[bool]| (0..t.len()).all(|k| used[k] || is_filler(&t[k]));
-        if befores.len() == 1 && rest_is_filler(&used) {
-            return Some(
-                Intent::AddReminder {
-                    target,
-                    spec: ReminderSpec::Before {
-                        minutes: befores[0],
-                    },
-                }
-                .into(),
-            );
         }
         if !befores.is_empty() {
             return None;
         }
         // "tomorrow instead", "sorry I meant tuesday", "make that 3pm
         // tomorrow": a date and nothing else to do.
-        let mut used = vec![false; t.len()];
-        let mut dates: Vec<When> = Vec::new();
-        let mut i = 0;
-        while i < t.len() {
-            match self.date_at(t, i) {
-                Some((e, wn)) => {
-                    used[i..e].iter_mut().for_each(|u| *u = true);
-                    dates.push(wn);
-                    i = e;
-                }
-                None => i += 1,
-            }
-        }
+        let dates = free.scan(|s, i| self.date_at(s, i));
         let repeats = (0..t.len()).any(|i| recur::parse_recurrence(t, i).is_some());
         // "not now, in 25 min" puts off a reminder: minutes and hours from
         // now are a snooze's, not a due date's.
@@ -211,8 +186,10 @@ impl Parser<'_> {
                 && when::duration(t, i + 1)
                     .is_some_and(|(_, _, u)| u.minutes().is_some_and(|m| m < 24 * 60))
         });
-        if dates.len() == 1 && !repeats && !from_now && rest_is_filler(&used) {
-            return Some(self.reschedule_target(target, &dates[0]));
+        if let [(a, e, ref wn)] = dates[..] {
+            if !repeats && !from_now && only(a, e) {
+                return Some(self.reschedule_target(target, wn));
+            }
         }
         if !dates.is_empty() {
             return None;
