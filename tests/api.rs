@@ -153,12 +153,7 @@ fn concurrent_guesses_are_throttled_without_locking_the_owner_out(app: &TestApp)
         "{checked} of 30 concurrent guesses had their password checked"
     );
     // The owner, elsewhere, is not locked out by the guessing.
-    let owner = from_address(app, "127.0.0.4").send_json(
-        "POST",
-        "/api/v1/auth/signin",
-        None,
-        &json!({"email": user.email, "password": "correct horse battery"}),
-    );
+    let owner = from_address(app, "127.0.0.4").sign_in(&user);
     assert_eq!(
         owner.status,
         200,

@@ -371,21 +371,26 @@ fn operate_on_the_dead_letter(system: &System, user: &integration_tests::User) {
     );
 }
 
-fn poison_event_is_dead_lettered_and_recorded(backend: Backend) {
-    let system = System::start(backend, true);
-    let user = system.app.sign_up();
-    // A tasks.created event without data.taskId can never be handled.
+/// Publishes, as a producer with a bug would, a tasks.created event of the
+/// user's without data.taskId: it can never be handled.
+fn publish_poison(system: &System, id: &str, user_id: &str) {
     let poison = json!({
-        "specversion": "1.0", "id": "poison-1", "type": "tasks.created", "source": "test",
-        "datacontenttype": "application/json", "data": {"userId": user.id},
+        "specversion": "1.0", "id": id, "type": "tasks.created", "source": "test",
+        "datacontenttype": "application/json", "data": {"userId": user_id},
     });
     let status = system.publish_raw(
         "tasks-lifecycle",
         "application/cloudevents+json",
         poison.to_string().into_bytes(),
-        &user.id,
+        user_id,
     );
     assert_eq!(status, 204);
+}
+
+fn poison_event_is_dead_lettered_and_recorded(backend: Backend) {
+    let system = System::start(backend, true);
+    let user = system.app.sign_up();
+    publish_poison(&system, "poison-1", &user.id);
     system.wait_for(Duration::from_secs(5), || {
         (system.count("SELECT COUNT(*) FROM dead_letters WHERE id = 'poison-1'") == 1).then_some(())
     });
@@ -790,17 +795,7 @@ fn metrics_after_a_scripted_scenario(backend: Backend) {
     app.create_task(&alice, json!({"title": "open"}));
     app.create_task(&bob, json!({"title": "bob's"}));
     app.complete_task(&alice, done["id"].as_str().unwrap());
-    let poison = json!({
-        "specversion": "1.0", "id": "poison-metrics", "type": "tasks.created", "source": "test",
-        "datacontenttype": "application/json", "data": {"userId": bob.id},
-    });
-    let status = system.publish_raw(
-        "tasks-lifecycle",
-        "application/cloudevents+json",
-        poison.to_string().into_bytes(),
-        &bob.id,
-    );
-    assert_eq!(status, 204);
+    publish_poison(&system, "poison-metrics", &bob.id);
     system.wait_for(Duration::from_secs(5), || {
         (system.count("SELECT COUNT(*) FROM dead_letters") == 1).then_some(())
     });

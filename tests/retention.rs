@@ -470,12 +470,7 @@ fn a_postgres_dump_restored_into_a_fresh_database_serves_the_same_tasks() {
         before,
         "the same data, to the same session"
     );
-    let signin = restored.send_json(
-        "POST",
-        "/api/v1/auth/signin",
-        None,
-        &json!({"email": user.email, "password": "correct horse battery"}),
-    );
+    let signin = restored.sign_in(&user);
     assert_eq!(
         signin.status,
         200,

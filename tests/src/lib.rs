@@ -19,6 +19,8 @@ pub const TEST_AUTH_SECRET: &str = "integration-test-secret-0123456789";
 /// What the sidecar presents to the app's internal routes (Dapr's APP_API_TOKEN).
 pub const TEST_APP_API_TOKEN: &str = "test-app-api-token-0123456789";
 /// The operators' token for `/admin/...` in every test host.
+/// The password of every user `TestApp::sign_up` makes.
+pub const TEST_PASSWORD: &str = "correct horse battery";
 pub const TEST_ADMIN_API_TOKEN: &str = "test-admin-api-token-0123456789";
 /// Prometheus' token for `/metrics` in every test host.
 pub const TEST_METRICS_API_TOKEN: &str = "test-metrics-api-token-0123456789";
@@ -310,7 +312,7 @@ impl TestApp {
             "POST",
             "/api/v1/auth/signup",
             None,
-            &json!({"email": email, "password": "correct horse battery", "name": "Test"}),
+            &json!({"email": email, "password": TEST_PASSWORD, "name": "Test"}),
         );
         assert_eq!(resp.status, 201, "{}", String::from_utf8_lossy(&resp.body));
         let body = resp.json();
@@ -319,6 +321,16 @@ impl TestApp {
             email,
             token: body["token"].as_str().unwrap().to_string(),
         }
+    }
+
+    /// Signs `user` in with the password `sign_up` gave them.
+    pub fn sign_in(&self, user: &User) -> Resp {
+        self.send_json(
+            "POST",
+            "/api/v1/auth/signin",
+            None,
+            &json!({"email": user.email, "password": TEST_PASSWORD}),
+        )
     }
 
     pub fn create_task(&self, user: &User, body: Value) -> Value {

@@ -203,17 +203,19 @@ impl System {
         }
     }
 
+    /// A connection to the app's SQLite file, waiting for the app's writers.
+    fn sqlite(&self) -> rusqlite::Connection {
+        let conn = rusqlite::Connection::open(self.host().app().default_sqlite_path()).unwrap();
+        conn.busy_timeout(Duration::from_secs(5)).unwrap();
+        conn
+    }
+
     /// Runs SQL against the app's database and returns the first column of
     /// the first row as i64 (for counts in assertions).
     pub fn count(&self, sql: &str) -> i64 {
         match self.app.backend {
             Backend::Postgres => crate::pg::scalar(&self.db_url, sql),
-            Backend::Sqlite => {
-                let conn =
-                    rusqlite::Connection::open(self.host().app().default_sqlite_path()).unwrap();
-                conn.busy_timeout(Duration::from_secs(5)).unwrap();
-                conn.query_row(sql, [], |r| r.get(0)).unwrap()
-            }
+            Backend::Sqlite => self.sqlite().query_row(sql, [], |r| r.get(0)).unwrap(),
         }
     }
 
@@ -223,12 +225,7 @@ impl System {
     pub fn execute(&self, sql: &str) {
         match self.app.backend {
             Backend::Postgres => crate::pg::execute(&self.db_url, sql),
-            Backend::Sqlite => {
-                let conn =
-                    rusqlite::Connection::open(self.host().app().default_sqlite_path()).unwrap();
-                conn.busy_timeout(Duration::from_secs(5)).unwrap();
-                conn.execute_batch(sql).unwrap();
-            }
+            Backend::Sqlite => self.sqlite().execute_batch(sql).unwrap(),
         }
     }
 }
