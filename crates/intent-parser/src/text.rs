@@ -60,20 +60,19 @@ pub(crate) fn tokenize(src: &str) -> Vec<Tok> {
             });
             continue;
         }
-        // A check mark says done: "✅ pay rent", "bday cards task ✅".
-        // At the end it is the only word of doneness ("bday cards task ✅");
-        // after "done ✅" it is decoration.
-        let said_done = {
-            let low = src.to_lowercase();
-            ["done", "finish", "complete", "ticked", "checked"]
-                .iter()
-                .any(|w| low.contains(w))
-        };
-        let last = !said_done && !src[end..].chars().any(|c| c.is_alphanumeric());
-        if !quoted
-            && (out.is_empty() || last)
-            && matches!(&src[start..end], "✅" | "✔" | "✔️" | "☑" | "☑️")
-        {
+        // A check mark says done: "✅ pay rent", "bday cards task ✅". At
+        // the end it is the only word of doneness; after "done ✅" it is
+        // decoration. (Looked at only for a check mark: this runs per token.)
+        let check_mark = !quoted && matches!(&src[start..end], "✅" | "✔" | "✔️" | "☑" | "☑️");
+        let done_mark = check_mark
+            && (out.is_empty()
+                || !src[end..].chars().any(|c| c.is_alphanumeric()) && {
+                    let low = src.to_lowercase();
+                    !["done", "finish", "complete", "ticked", "checked"]
+                        .iter()
+                        .any(|w| low.contains(w))
+                });
+        if done_mark {
             out.push(Tok {
                 text: src[start..end].to_string(),
                 low: "✅".into(),
