@@ -237,6 +237,15 @@ fn expired_forged_and_signed_out_tokens(app: &TestApp) {
         "session_ended"
     );
     assert!(app.list_all(&user, "").is_empty(), "nothing was saved");
+    // A session that held tasks: its list must not come back once it ends
+    // (the list carries the session check in its own statement).
+    let kept = app.send_json(
+        "POST",
+        "/api/v1/tasks",
+        Some(&user.token),
+        &json!({"title": "saved before sign-out"}),
+    );
+    assert_eq!(kept.status, 201);
     let out = app.request("POST", "/api/v1/auth/signout", Some(&user.token), &[], None);
     assert_eq!(out.status, 204);
     assert!(out.header("set-cookie").unwrap().contains("Max-Age=0"));

@@ -60,9 +60,15 @@ fn seeded(db: &Db) -> String {
     users.swap_remove(0)
 }
 
-/// The plan of the list statement, one line per node or step.
+/// The plan of the list statement as the API runs it (with the session
+/// check inside), one line per node or step.
 fn plan(db: &Db, user: &str, query: &ListQuery) -> String {
-    let (sql, params) = store::tasks::list_statement(user, query);
+    let gate = store::sessions::Gate {
+        session_id: "a session",
+        user_id: user,
+        now: 0,
+    };
+    let (sql, params) = store::tasks::list_statement(user, query, Some(&gate));
     let explain = match db.backend() {
         Backend::Postgres => format!("EXPLAIN {sql}"),
         Backend::Sqlite => format!("EXPLAIN QUERY PLAN {sql}"),

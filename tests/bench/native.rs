@@ -93,13 +93,15 @@ fn create(db: &Db, token: Option<&str>, body: &[u8]) -> Result<(u16, serde_json:
     let json: serde_json::Value =
         serde_json::from_slice(body).map_err(|e| Error::bad_request("bad_json", e.to_string()))?;
     let input = domain::task::parse_new_task(&json)?;
-    let who = sessions::authenticate(db, &keys(), token)?;
+    let presented = sessions::verify(&keys(), token)?;
     let origin = domain::event::Origin {
         source: "tasks-native".into(),
         correlation_id: uuid::Uuid::new_v4().to_string(),
         traceparent: String::new(),
     };
-    let changed = task_service::create(db, &who.user_id, input, &origin)?;
+    let (_, changed) = presented.confirm_within(db, |who, gate| {
+        task_service::create_gated(db, &who.user_id, input.clone(), &origin, gate)
+    })?;
     Ok((201, serde_json::to_value(&changed.task).unwrap()))
 }
 
@@ -113,8 +115,9 @@ fn list(db: &Db, token: Option<&str>, query: &str) -> Result<(u16, serde_json::V
         })
         .collect();
     let query = domain::query::parse_list_query(&pairs)?;
-    let who = sessions::authenticate(db, &keys(), token)?;
-    let page = task_service::list(db, &who.user_id, &query)?;
+    let (_, page) = sessions::verify(&keys(), token)?.confirm_within(db, |who, gate| {
+        task_service::list_gated(db, &who.user_id, &query, gate)
+    })?;
     Ok((
         200,
         serde_json::json!({ "items": page.items, "nextCursor": page.next_cursor }),

@@ -396,7 +396,7 @@ pub fn call(a: &Actor, name: &str, args: &Value) -> Result<Output, CallError> {
             let query = parse_list_query(&list_query_pairs(&obj)?)?;
             let page = task_service::list(a.db, a.user_id, &query)?;
             Output {
-                value: json!({ "items": page.items, "nextCursor": page.next_cursor }),
+                value: serde_json::to_value(&page).unwrap_or_default(),
                 actions: vec![],
                 events: vec![],
                 task: None,

@@ -196,11 +196,20 @@ impl Outcome {
 /// Opens the database and checks the caller's session: the start of every
 /// authenticated handler.
 pub fn open_authenticated(req: &Request) -> Result<(store::Db, sessions::Principal), Error> {
-    let config = Config::load()?;
+    let (db, presented) = open_presented(req)?;
     // The session check also checks the schema version (no extra query).
-    let db = store::Db::connect(&config.db_url)?;
-    let who = sessions::authenticate(&db, &config.keys(), req.session_token())?;
+    let who = presented.confirm(&db)?;
     Ok((db, who))
+}
+
+/// Opens the database and checks the caller's token, leaving the session
+/// check to the handler's own statement (`Presented::confirm_within`): the
+/// start of the busiest handlers, one round trip shorter.
+pub fn open_presented(req: &Request) -> Result<(store::Db, sessions::Presented), Error> {
+    let config = Config::load()?;
+    let db = store::Db::connect(&config.db_url)?;
+    let presented = sessions::verify(&config.keys(), req.session_token())?;
+    Ok((db, presented))
 }
 
 /// The `source` and trace context for events caused by this request.

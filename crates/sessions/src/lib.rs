@@ -11,6 +11,7 @@ pub mod token;
 use domain::time::now_ms;
 use domain::user::{Settings, SignIn, SignUp, User};
 use domain::{Error, ErrorKind};
+use store::sessions::Gate;
 use store::users::{Claim, ANY_CLIENT};
 use store::Db;
 use throttle::{PER_ACCOUNT, PER_ADDRESS};
@@ -126,6 +127,16 @@ pub fn sign_in(db: &Db, keys: &Keys, input: SignIn, client_addr: &str) -> Result
 /// Checks a presented token: signature, expiry, then that the session is
 /// still active (not signed out).
 pub fn authenticate(db: &Db, keys: &Keys, presented: Option<&str>) -> Result<Principal, Error> {
+    verify(keys, presented)?.confirm(db)
+}
+
+/// A token whose signature and expiry are good, for a session the database
+/// has not yet confirmed as active. The only ways on are `confirm` and
+/// `confirm_within`, so a handler cannot forget the check.
+pub struct Presented(Principal);
+
+/// The token's own checks, without the database.
+pub fn verify(keys: &Keys, presented: Option<&str>) -> Result<Presented, Error> {
     let token = presented.ok_or_else(|| {
         Error::unauthorized(
             "sign in first: send Authorization: Bearer <token> or the session cookie",
@@ -138,25 +149,70 @@ pub fn authenticate(db: &Db, keys: &Keys, presented: Option<&str>) -> Result<Pri
             "the session token is not valid",
         )
     })?;
-    let now = now_ms();
-    if claims.expires_at <= now {
+    if claims.expires_at <= now_ms() {
         return Err(Error::new(
             ErrorKind::Unauthorized,
             "session_expired",
             "the session has expired; sign in again",
         ));
     }
-    if !store::sessions::is_active(db, &claims.session_id, &claims.user_id, now)? {
-        return Err(Error::new(
-            ErrorKind::Unauthorized,
-            "session_ended",
-            "the session was signed out; sign in again",
-        ));
-    }
-    Ok(Principal {
+    Ok(Presented(Principal {
         user_id: claims.user_id,
         session_id: claims.session_id,
-    })
+    }))
+}
+
+fn session_ended() -> Error {
+    Error::new(
+        ErrorKind::Unauthorized,
+        "session_ended",
+        "the session was signed out; sign in again",
+    )
+}
+
+impl Presented {
+    /// Asks the database whether the session is active, in a statement of
+    /// its own (which also brings a schema that is behind up to date).
+    pub fn confirm(self, db: &Db) -> Result<Principal, Error> {
+        let who = self.0;
+        if !store::sessions::is_active(db, &who.session_id, &who.user_id, now_ms())? {
+            return Err(session_ended());
+        }
+        Ok(who)
+    }
+
+    /// Runs the request's main statement with the session check inside it
+    /// (`store::sessions::Gate`): one statement where there were two.
+    /// `work` answers `None` when its gated statement came back empty or
+    /// wrote nothing, which may mean the gate did not hold; the session is
+    /// then checked on its own, and `work` runs again without the gate.
+    pub fn confirm_within<T>(
+        self,
+        db: &Db,
+        work: impl Fn(&Principal, Option<&Gate>) -> Result<Option<T>, Error>,
+    ) -> Result<(Principal, T), Error> {
+        let gated = {
+            let who = &self.0;
+            let gate = Gate {
+                session_id: &who.session_id,
+                user_id: &who.user_id,
+                now: now_ms(),
+            };
+            match work(who, Some(&gate)) {
+                Ok(done) => done,
+                // The schema is behind: `confirm` migrates it.
+                Err(e) if store::is_missing_schema(&e) => None,
+                Err(e) => return Err(e),
+            }
+        };
+        if let Some(done) = gated {
+            return Ok((self.0, done));
+        }
+        let who = self.confirm(db)?;
+        let done = work(&who, None)?
+            .ok_or_else(|| Error::internal("a statement without the gate answered as gated"))?;
+        Ok((who, done))
+    }
 }
 
 pub fn sign_out(db: &Db, who: &Principal) -> Result<(), Error> {

@@ -433,10 +433,12 @@ pub fn is_unique_violation(e: &Error) -> bool {
     e.message.contains("SQLSTATE 23505") || e.message.contains("UNIQUE constraint failed")
 }
 
-/// Missing table or column: the schema is behind, so migrations must run.
+/// Missing table, column or function: the schema is behind, so
+/// migrations must run.
 pub fn is_missing_schema(e: &Error) -> bool {
     e.message.contains("SQLSTATE 42P01")
         || e.message.contains("SQLSTATE 42703")
+        || e.message.contains("SQLSTATE 42883")
         || e.message.contains("no such table")
         || e.message.contains("no such column")
 }

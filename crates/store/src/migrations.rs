@@ -279,7 +279,53 @@ pub(crate) const MIGRATIONS: &[(i64, &[&str])] = &[
             "CREATE INDEX notification_attempts_by_time ON notification_attempts (at)",
         ],
     ),
+    // PostgreSQL's `create_task` function (POSTGRES_ONLY); nothing shared.
+    (10, &[]),
 ];
+
+/// Statements only PostgreSQL runs, after the shared ones of the same version.
+pub(crate) const POSTGRES_ONLY: &[(i64, &[&str])] = &[(
+    10,
+    &[
+        // Creating a task as one call of a PL/pgSQL function: what SQLite
+        // does with the `task_creations` view's trigger. Spin's PostgreSQL
+        // interface prepares an unnamed statement for every query, so the
+        // single statement of CTEs this replaces was parsed and planned on
+        // every request, a third of its cost in the database; a PL/pgSQL
+        // function keeps its plans per connection, and Spin pools them.
+        // The arguments are `tasks::insert`'s parameters in their order.
+        "CREATE FUNCTION create_task(p_id TEXT, p_user_id TEXT, p_title TEXT, p_title_key TEXT,
+            p_description TEXT, p_search_text TEXT, p_priority BIGINT, p_due_at BIGINT,
+            p_tags TEXT, p_completed_at BIGINT, p_recurrence TEXT, p_version BIGINT,
+            p_created_at BIGINT, p_updated_at BIGINT, p_series_id TEXT, p_series_index BIGINT,
+            p_events TEXT, p_change_kind TEXT, p_change_payload TEXT) RETURNS BIGINT
+         LANGUAGE plpgsql AS $$
+         DECLARE
+           next_seq BIGINT;
+         BEGIN
+           INSERT INTO tasks (id, user_id, title, title_key, description, search_text, priority,
+             due_at, tags, completed_at, recurrence, series_id, series_index, version,
+             created_at, updated_at)
+           VALUES (p_id, p_user_id, p_title, p_title_key, p_description, p_search_text,
+             p_priority, p_due_at, p_tags, p_completed_at, p_recurrence, p_series_id,
+             p_series_index, p_version, p_created_at, p_updated_at);
+           INSERT INTO task_tags (task_id, user_id, tag)
+             SELECT p_id, p_user_id, tag FROM json_array_elements_text(p_tags::json) AS tag;
+           INSERT INTO outbox (id, topic, event_type, user_id, task_id, payload, created_at,
+             published_at, attempts)
+             SELECT e.id, e.topic, e.event_type, e.user_id, e.task_id, e.payload, e.created_at,
+                    NULL, 0
+             FROM json_to_recordset(p_events::json) AS e(id TEXT, topic TEXT, event_type TEXT,
+                  user_id TEXT, task_id TEXT, payload TEXT, created_at BIGINT);
+           UPDATE users SET change_seq = change_seq + 1 WHERE id = p_user_id
+             RETURNING change_seq INTO next_seq;
+           INSERT INTO changes (user_id, seq, kind, entity_id, payload, created_at)
+             VALUES (p_user_id, next_seq, p_change_kind, p_id, p_change_payload, p_updated_at);
+           RETURN 1;
+         END
+         $$",
+    ],
+)];
 
 /// Statements only SQLite runs, after the shared ones of the same version.
 pub(crate) const SQLITE_ONLY: &[(i64, &[&str])] = &[(
@@ -369,11 +415,13 @@ pub(crate) fn migrate(db: &Db) -> Result<(), Error> {
             for sql in *statements {
                 db.run(sql, &[])?;
             }
-            if db.backend() == Backend::Sqlite {
-                for (_, statements) in SQLITE_ONLY.iter().filter(|(v, _)| v == version) {
-                    for sql in *statements {
-                        db.run(sql, &[])?;
-                    }
+            let own = match db.backend() {
+                Backend::Sqlite => SQLITE_ONLY,
+                Backend::Postgres => POSTGRES_ONLY,
+            };
+            for (_, statements) in own.iter().filter(|(v, _)| v == version) {
+                for sql in *statements {
+                    db.run(sql, &[])?;
                 }
             }
             db.run(

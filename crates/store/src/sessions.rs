@@ -18,6 +18,38 @@ pub fn insert(db: &Db, id: &str, user_id: &str, now: i64, expires_at: i64) -> Re
     )
 }
 
+/// The session check as a condition inside another statement, so that a
+/// request's main statement carries it instead of a round trip of its own
+/// (on PostgreSQL each statement is a prepare and an execute). The
+/// condition holds when the session is active and the schema is current.
+/// A statement that comes back empty under it cannot tell "nothing there"
+/// from "not signed in", so its caller then asks `is_active` (which also
+/// migrates a schema that is behind) and runs the statement again without
+/// the gate: see `sessions::Presented::confirm_within`.
+pub struct Gate<'a> {
+    pub session_id: &'a str,
+    pub user_id: &'a str,
+    pub now: i64,
+}
+
+impl Gate<'_> {
+    /// The SQL condition, with its values appended to `params`.
+    pub(crate) fn condition(&self, params: &mut Vec<Value>) -> String {
+        params.push(self.session_id.into());
+        let first = params.len();
+        params.push(self.user_id.into());
+        params.push(Value::Int(self.now));
+        format!(
+            "EXISTS (SELECT 1 FROM sessions s WHERE s.id = ${first} AND s.user_id = ${}
+                AND s.revoked_at IS NULL AND s.expires_at > ${})
+             AND (SELECT MAX(version) FROM schema_migrations) >= {}",
+            first + 1,
+            first + 2,
+            migrations::latest()
+        )
+    }
+}
+
 /// True when the session exists, belongs to the user, is not revoked and
 /// has not expired.
 ///

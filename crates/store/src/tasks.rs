@@ -3,6 +3,7 @@
 //! outbox event in the same transaction.
 
 use crate::db::{Backend, Db, Row, Value};
+use crate::sessions::Gate;
 use crate::{changes, outbox};
 use domain::event::OutboxEvent;
 use domain::query::{encode_cursor, Cursor, ListQuery, SortField, Status};
@@ -140,6 +141,20 @@ fn pg_outbox_cte(param: usize, gate: &str) -> String {
 /// atomically, in one statement on either backend: on PostgreSQL one round
 /// trip, on SQLite one host call holding the write lock.
 pub fn insert(db: &Db, task: &Task, events: &[OutboxEvent]) -> Result<(), Error> {
+    insert_gated(db, task, events, None).map(|_| ())
+}
+
+/// `insert`, on PostgreSQL only if `gate` holds, in the same statement.
+/// False when nothing was written because of the gate. SQLite cannot say
+/// whether a view's trigger wrote (`changes()` does not count INSTEAD OF
+/// triggers), so there a gated insert writes nothing and answers false: the
+/// caller checks the session on its own, which costs SQLite no round trip.
+pub fn insert_gated(
+    db: &Db,
+    task: &Task,
+    events: &[OutboxEvent],
+    gate: Option<&Gate>,
+) -> Result<bool, Error> {
     let mut params = task_params(task);
     params.push(task.series_id.as_deref().into());
     params.push(task.series_index.into());
@@ -147,24 +162,23 @@ pub fn insert(db: &Db, task: &Task, events: &[OutboxEvent]) -> Result<(), Error>
     params.push(changes::TASK_UPSERTED.into());
     params.push(task_json(task).into());
     if db.backend() == Backend::Postgres {
-        let sql = format!(
-            "WITH t AS (
-               INSERT INTO tasks (id, user_id, title, title_key, description, search_text, priority,
-                 due_at, tags, completed_at, recurrence, series_id, series_index, version,
-                 created_at, updated_at)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $15, $16, $12, $13, $14)
-               RETURNING id),
-             g AS (
-               INSERT INTO task_tags (task_id, user_id, tag)
-               SELECT $1, $2, tag FROM json_array_elements_text($9::text::json) AS tag),
-             o AS ({}),
-             {}
-             SELECT COUNT(*) FROM t",
-            pg_outbox_cte(17, "t"),
-            changes::pg_record_ctes("t", 2, 18, 1, 19, 14)
-        );
-        db.query(&sql, &params)?;
-        return Ok(());
+        // One call of the migrations' `create_task` function, which keeps
+        // its plans per connection; with the gate, a row only if it holds.
+        let condition = match gate {
+            Some(gate) => gate.condition(&mut params),
+            None => "TRUE".into(),
+        };
+        let rows = db.query(
+            &format!(
+                "SELECT create_task($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
+                    $15, $16, $17, $18, $19) WHERE {condition}"
+            ),
+            &params,
+        )?;
+        return Ok(!rows.is_empty());
+    }
+    if gate.is_some() {
+        return Ok(false);
     }
     // SQLite: one statement too, through the `task_creations` view's
     // trigger (see the migrations).
@@ -175,7 +189,8 @@ pub fn insert(db: &Db, task: &Task, events: &[OutboxEvent]) -> Result<(), Error>
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $15, $16, $12, $13, $14, $17,
             $18, $19)",
         &params,
-    )
+    )?;
+    Ok(true)
 }
 
 /// A user's task; another user's task is simply not found.
@@ -309,6 +324,9 @@ pub fn delete(db: &Db, task: &Task, events: &[OutboxEvent]) -> Result<(), Error>
     })
 }
 
+/// A page as the API answers it: `{"items": [...], "nextCursor": ...}`.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Page {
     pub items: Vec<Task>,
     pub next_cursor: Option<String>,
@@ -344,8 +362,22 @@ fn sort_expression(field: SortField, descending: bool) -> String {
 /// Lists a user's tasks. Pagination is by keyset (sort key, id), so pages
 /// stay consistent while tasks are added or removed between requests.
 pub fn list(db: &Db, user_id: &str, q: &ListQuery) -> Result<Page, Error> {
-    let (sql, params) = list_statement(user_id, q);
+    list_gated(db, user_id, q, None)?.ok_or_else(|| Error::internal("ungated list came back gated"))
+}
+
+/// `list` with the session check in the same statement; `None` when the
+/// gated statement found no row, which may mean the gate did not hold.
+pub fn list_gated(
+    db: &Db,
+    user_id: &str,
+    q: &ListQuery,
+    gate: Option<&Gate>,
+) -> Result<Option<Page>, Error> {
+    let (sql, params) = list_statement(user_id, q, gate);
     let rows = db.query(&sql, &params)?;
+    if gate.is_some() && rows.is_empty() {
+        return Ok(None);
+    }
     let mut items = rows.iter().map(task_from).collect::<Result<Vec<_>, _>>()?;
     let next_cursor = if items.len() > q.limit as usize {
         items.truncate(q.limit as usize);
@@ -361,18 +393,21 @@ pub fn list(db: &Db, user_id: &str, q: &ListQuery) -> Result<Page, Error> {
     } else {
         None
     };
-    Ok(Page { items, next_cursor })
+    Ok(Some(Page { items, next_cursor }))
 }
 
 /// The statement behind `list` (one row more than a page), public so that
 /// a test can read its plan on both backends.
-pub fn list_statement(user_id: &str, q: &ListQuery) -> (String, Vec<Value>) {
+pub fn list_statement(user_id: &str, q: &ListQuery, gate: Option<&Gate>) -> (String, Vec<Value>) {
     let mut params: Vec<Value> = vec![user_id.into()];
     let param = |v: Value, params: &mut Vec<Value>| {
         params.push(v);
         format!("${}", params.len())
     };
     let mut sql = format!("SELECT {COLUMNS} FROM tasks t WHERE t.user_id = $1");
+    if let Some(gate) = gate {
+        sql.push_str(&format!(" AND {}", gate.condition(&mut params)));
+    }
     match q.status {
         Status::All => {}
         Status::Open => sql.push_str(" AND t.completed_at IS NULL"),

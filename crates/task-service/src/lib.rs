@@ -8,6 +8,7 @@ use domain::query::ListQuery;
 use domain::task::{apply_patch, set_completed, NewTask, Task, TaskPatch};
 use domain::time::now_ms;
 use domain::{Error, ErrorKind};
+use store::sessions::Gate;
 use store::tasks::Page;
 use store::Db;
 
@@ -21,6 +22,20 @@ fn new_id() -> String {
 }
 
 pub fn create(db: &Db, user_id: &str, input: NewTask, origin: &Origin) -> Result<Changed, Error> {
+    create_gated(db, user_id, input, origin, None)?
+        .ok_or_else(|| Error::internal("a create without the gate answered as gated"))
+}
+
+/// `create` with the session check in the insert (see
+/// `store::sessions::Gate`); `None` when nothing was written because of the
+/// gate. A repeating task (two tables) is never gated.
+pub fn create_gated(
+    db: &Db,
+    user_id: &str,
+    input: NewTask,
+    origin: &Origin,
+    gate: Option<&Gate>,
+) -> Result<Option<Changed>, Error> {
     let now = now_ms();
     let mut task = Task {
         description: input.description,
@@ -31,9 +46,12 @@ pub fn create(db: &Db, user_id: &str, input: NewTask, origin: &Origin) -> Result
     };
     let Some(raw) = input.recurrence else {
         let events = vec![event::task_created(&new_id(), &task, origin, now)];
-        store::tasks::insert(db, &task, &events)?;
-        return Ok(Changed { task, events });
+        let written = store::tasks::insert_gated(db, &task, &events, gate)?;
+        return Ok(written.then_some(Changed { task, events }));
     };
+    if gate.is_some() {
+        return Ok(None);
+    }
     let (series, first_due) = recurring::start(db, user_id, &raw, task.due_at, now)?;
     task.due_at = Some(first_due);
     task.series_id = Some(series.id.clone());
@@ -44,7 +62,7 @@ pub fn create(db: &Db, user_id: &str, input: NewTask, origin: &Origin) -> Result
         store::series::insert(db, &series)?;
         store::tasks::insert(db, &task, &events)
     })?;
-    Ok(Changed { task, events })
+    Ok(Some(Changed { task, events }))
 }
 
 pub fn get(db: &Db, user_id: &str, id: &str) -> Result<Task, Error> {
@@ -53,6 +71,17 @@ pub fn get(db: &Db, user_id: &str, id: &str) -> Result<Task, Error> {
 
 pub fn list(db: &Db, user_id: &str, q: &ListQuery) -> Result<Page, Error> {
     store::tasks::list(db, user_id, q)
+}
+
+/// `list` with the session check in the same statement; `None` when the
+/// gated statement found nothing (see `store::sessions::Gate`).
+pub fn list_gated(
+    db: &Db,
+    user_id: &str,
+    q: &ListQuery,
+    gate: Option<&Gate>,
+) -> Result<Option<Page>, Error> {
+    store::tasks::list_gated(db, user_id, q, gate)
 }
 
 /// The version the client expects, from `If-Match` (412 on mismatch) or
