@@ -86,8 +86,13 @@ const FRONT_FILLER: &[&[&str]] = &[
     &["hello"],
     &["ok"],
     &["okay"],
+    &["alright"],
     &["oh"],
     &["so"],
+    &["um"],
+    &["umm"],
+    &["uh"],
+    &["basically"],
     &["also"],
     &["and"],
     &["just"],
@@ -114,6 +119,14 @@ const FRONT_FILLER: &[&[&str]] = &[
     &["let's"],
     &["you", "may"],
     &["help", "me"],
+    &["be", "so", "kind", "and"],
+    &["be", "so", "kind", "as", "to"],
+    &["be", "so", "nice", "and"],
+    &["be", "so", "nice", "to"],
+    &["sorry", "to", "bother", "you"],
+    &["excuse", "me"],
+    &["when", "you", "have", "time"],
+    &["if", "you", "have", "time"],
     &["por", "favor"],
     &["bitte"],
     &["another", "one", ":"],
@@ -132,7 +145,12 @@ const BACK_FILLER: &[&[&str]] = &[
     &["plz"],
     &["thanks"],
     &["thank", "you"],
+    &["thank", "u"],
     &["thx"],
+    &["ty"],
+    &["thanks", "so", "much"],
+    &["thank", "you", "so", "much"],
+    &["thanks", "a", "lot"],
     &["?"],
     &["."],
     &["!"],
@@ -328,6 +346,40 @@ fn is_question_word(s: &str) -> bool {
     )
 }
 
+/// Where the subject of "<subject> doesn't need to repeat anymore" ends:
+/// a negation, then "repeat", "recur" or "come back", with "anymore" (or
+/// "no longer") saying it is about the future of a series.
+fn no_longer_repeats(t: &[Tok]) -> Option<usize> {
+    let negation = |j: usize| match (w(t, j), w(t, j + 1)) {
+        ("doesn't" | "doesnt" | "shouldn't" | "shouldnt" | "won't" | "wont" | "mustn't", _) => {
+            Some(1)
+        }
+        ("does" | "should" | "shall" | "will" | "must" | "need", "not") => Some(2),
+        ("no", "longer") => Some(2),
+        _ => None,
+    };
+    (1..t.len()).find(|&j| {
+        let Some(len) = negation(j) else {
+            return false;
+        };
+        let mut k = j + len;
+        if matches!(w(t, k), "need" | "have") && w(t, k + 1) == "to" {
+            k += 2;
+        }
+        let repeats = match w(t, k) {
+            "repeat" | "recur" => true,
+            "come" => w(t, k + 1) == "back",
+            _ => false,
+        };
+        let anymore = w(t, j) == "no"
+            || t[k..].iter().any(|x| x.low == "anymore")
+            || t[k..]
+                .windows(2)
+                .any(|p| p[0].low == "any" && p[1].low == "more");
+        repeats && anymore
+    })
+}
+
 fn strip_filler(all: &[Tok]) -> &[Tok] {
     let mut a = 0;
     let mut b = all.len();
@@ -481,6 +533,15 @@ fn clean_name(t: &[Tok], a: usize, b: usize, extra_tail: &[&[&str]]) -> (usize, 
         let before = (a, b);
         while a < b && NAME_LEAD.contains(&w(t, a)) {
             a += 1;
+        }
+        // "the task with the tailor", "the one about the ski trip".
+        if a > 0
+            && a + 1 < b
+            && matches!(w(t, a), "with" | "about")
+            && matches!(w(t, a - 1), "task" | "todo" | "to-do" | "one" | "item")
+        {
+            a += 1;
+            continue;
         }
         let mut tails: Vec<&&[&str]> = extra_tail.iter().chain(NAME_TAIL.iter()).collect();
         tails.sort_by_key(|t| std::cmp::Reverse(t.len()));
@@ -2031,6 +2092,14 @@ impl Parser<'_> {
 
     fn stop_or_resume(&self, t: &[Tok]) -> Option<Out> {
         let n = t.len();
+        // "the standup doesn't need to repeat anymore", "this shall not come
+        // back every week any more": whatever the subject names stops.
+        if let Some(j) = no_longer_repeats(t) {
+            return Some(match self.target(t, 0, j, SERIES_TAIL) {
+                Ok(target) => Intent::StopSeries { target }.into(),
+                Err(o) => *o,
+            });
+        }
         // "Restart the server !!!", "Pause the subscription by Friday": new tasks.
         if n > 1 && self.has_task_details(&t[1..], false) {
             return None;

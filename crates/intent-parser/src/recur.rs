@@ -752,6 +752,20 @@ fn on_clause(t: &[Tok], k: usize, mut r: Rule) -> (usize, Result<Rule, String>) 
                     );
                 }
             }
+            // "every year on 14 February", "… on 14th February".
+            let d = w(t, k);
+            if let Some(day) = d.parse::<u32>().ok().or_else(|| text::ordinal(d)) {
+                if let Some(m) = text::month(w(t, k + 1)) {
+                    let interval = r.interval;
+                    return (
+                        k + 2,
+                        yearly(m, day).map(|mut x| {
+                            x.interval = interval;
+                            x
+                        }),
+                    );
+                }
+            }
             let mut q = k;
             if w(t, q) == "the" {
                 q += 1;

@@ -233,6 +233,9 @@ const ALIASES: &[(&str, &str)] = &[
     ("resched", "reschedule"),
     ("todays", "today's"),
     ("wat", "what"),
+    ("wht", "what"),
+    ("hav", "have"),
+    ("nxt", "next"),
 ];
 
 fn normalize(low: String) -> String {

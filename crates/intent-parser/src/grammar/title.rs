@@ -114,6 +114,21 @@ pub(super) fn what_was_asked(t: &[Tok], locked: &[bool], idx: Vec<usize>) -> Vec
         }
     }
     let mut out: Vec<usize> = idx[start..].to_vec();
+    // "every Thursday at 19:30 is choir rehearsal", "the first Monday of
+    // each month is the jour fixe": after a when that opened the message,
+    // the verb joining it to the task is not the task's.
+    if out.len() > 1 && !locked[out[0]] && t[out[0]].low == "is" && out[0] > 0 {
+        let opened_by_when = t[..out[0]]
+            .iter()
+            .enumerate()
+            .all(|(i, x)| !idx.contains(&i) || text::is_punct(&x.low));
+        if opened_by_when {
+            out.remove(0);
+            if out.len() > 1 && !locked[out[0]] && t[out[0]].low == "the" {
+                out.remove(0);
+            }
+        }
+    }
     // "… I should really call Uncle Tom", "add the parent-teacher conference":
     // an adverb or article opening what is asked is not the task's.
     if start > 0 {
