@@ -119,6 +119,8 @@ const FRONT_FILLER: &[&[&str]] = &[
     &["let's"],
     &["you", "may"],
     &["help", "me"],
+    &["quick", "q"],
+    &["quick", "question"],
     &["be", "so", "kind", "and"],
     &["be", "so", "kind", "as", "to"],
     &["be", "so", "nice", "and"],
@@ -255,8 +257,20 @@ pub(crate) fn parse_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
         };
     }
     let whole = words_of(t);
-    if YES.contains(&whole.as_str()) {
+    // "exactly, this one", "I prefer not, leave it like it is": an answer
+    // in several clauses, each of them the same answer.
+    let clauses: Vec<String> = t
+        .split(|x| text::is_punct(&x.low))
+        .map(words_of)
+        .filter(|c| !c.is_empty())
+        .collect();
+    let every =
+        |set: &[&str]| clauses.len() > 1 && clauses.iter().all(|c| set.contains(&c.as_str()));
+    if YES.contains(&whole.as_str()) || every(YES) {
         return Intent::Confirm { accepted: true }.into();
+    }
+    if every(NO) {
+        return Intent::Confirm { accepted: false }.into();
     }
     if NO.contains(&whole.as_str()) {
         // "never mind" with nothing under discussion calls nothing off.
@@ -3725,6 +3739,17 @@ impl Parser<'_> {
             "my" | "all" | "open" | "overdue" | "today's" | "tomorrow's" | "upcoming"
             | "pending" | "completed" => 0,
             "tasks" | "todos" | "agenda" => 0,
+            // "stuff thats late?", "things due this week".
+            "stuff" | "things"
+                if t.len() <= 6
+                    && matches!(
+                        w(t, 1),
+                        "thats" | "that's" | "that" | "due" | "left" | "overdue"
+                    )
+                    && !any_word(t, &[":", "-"]) =>
+            {
+                0
+            }
             // "everything please, including the ones I've ticked off".
             "everything"
                 if any_word(
@@ -4606,9 +4631,15 @@ fn priority_clause(t: &[Tok], ex: &Extract) -> Option<(usize, usize, Priority)> 
     let breaks: Vec<usize> = (0..t.len())
         .filter(|&i| matches!(w(t, i), "," | "." | "!" | "?" | ";" | "-"))
         .collect();
-    for (n, &s) in breaks.iter().enumerate() {
-        let e = breaks.get(n + 1).copied().unwrap_or(t.len());
-        let (a, b) = (s + 1, e);
+    // Where a clause starts: after a break, or at "it's"/"its"/"it is"
+    // ending a message without one ("… by thursday its super important").
+    let starts = breaks.iter().map(|&s| (s, s + 1)).chain(
+        (1..t.len())
+            .filter(|&i| matches!(w(t, i), "it's" | "its") || seq(t, i, &["it", "is"]))
+            .map(|i| (i, i)),
+    );
+    for (s, a) in starts {
+        let b = breaks.iter().copied().find(|&e| e >= a).unwrap_or(t.len());
         if a >= b || !(a..b).all(|i| ex.free(i)) {
             continue;
         }

@@ -386,7 +386,7 @@ pub(crate) fn parse_when_after(
     loop {
         let mut k = j;
         let ktrig;
-        let mut kat = false;
+        let kat;
         if matches!(w(k), "," | "at" | "@" | "on" | "by" | "-" | "around") {
             kat = matches!(w(k), "at" | "@" | "by" | "around");
             ktrig = w(k) != "," && w(k) != "-";
@@ -395,6 +395,13 @@ pub(crate) fn parse_when_after(
             // Right after a date or time a weekday or time is part of it:
             // "first thing tuesday", "tomorrow at 3:30 get the kids".
             ktrig = true;
+            // "call bob tomorrow 6", "contractor mon 10": a bare number
+            // that ends the message right after a day is its hour.
+            let ends = t.get(k + 1).is_none_or(|x| text::is_punct(&x.low));
+            kat = when.date.is_some()
+                && when.time.is_none()
+                && ends
+                && w(k).bytes().all(|b| b.is_ascii_digit() || b == b':');
         }
         match piece(t, k, clk, ktrig, kat) {
             Some((e, p)) if compatible(&when, &p) => {
@@ -790,10 +797,15 @@ fn piece(t: &[Tok], j: usize, clk: &Clock, trig: bool, at: bool) -> Option<(usiz
             }
             let mut hm = c.hm;
             let mut e = e;
-            // "at 7 in the evening".
+            // "at 7 in the evening", "at 7:45 in the morning": a time
+            // without am/pm takes the part of the day said after it.
+            let plain = e == j + 1
+                && !s.starts_with('0')
+                && s.bytes()
+                    .all(|b| b.is_ascii_digit() || b == b':' || b == b'.');
             if w(e) == "in" && w(e + 1) == "the" {
                 if let Some((_, ev)) = day_part(w(e + 2)) {
-                    if c.bare {
+                    if c.bare || plain {
                         if ev || w(e + 2) == "afternoon" {
                             if hm.0 < 12 {
                                 hm.0 += 12;

@@ -124,6 +124,10 @@ const FILLER: &[&str] = &[
     "probably",
     "definitely",
     "are",
+    "anymore",
+    "ones",
+    "one's",
+    "thats",
 ];
 
 fn is_filler(x: &Tok) -> bool {
@@ -196,9 +200,14 @@ impl Parser<'_> {
         }
         // "meh, low priority", "that's actually pretty important", "sorry,
         // I meant medium priority, not high".
+        // The level said, not the one denied: "not urgent anymore, low is fine".
         let level = (0..t.len()).find_map(|i| {
             let s = w(t, i).trim_start_matches('!');
-            level_word(s).or_else(|| p_code(s)).map(|p| (i, p))
+            let denied = i > 0 && w(t, i - 1) == "not";
+            level_word(s)
+                .or_else(|| p_code(s))
+                .filter(|_| !denied)
+                .map(|p| (i, p))
         });
         if let Some((k, p)) = level {
             let others_ok = (0..t.len()).all(|j| {
@@ -218,7 +227,38 @@ impl Parser<'_> {
             }
         }
         self.rename_follow_up(t, target.clone())
+            .or_else(|| self.reopen_follow_up(t, target.clone()))
             .or_else(|| self.done_follow_up(t, target))
+    }
+
+    /// "oops not done yet, undo", "that's not actually finished, put it
+    /// back on my list": the task marked done is open again.
+    fn reopen_follow_up(&self, t: &[Tok], target: TaskTarget) -> Option<Out> {
+        const DONE: &[&str] = &["done", "finished", "complete", "completed"];
+        let denied = (1..t.len()).any(|i| {
+            DONE.contains(&w(t, i))
+                && (w(t, i - 1) == "not" || i > 1 && w(t, i - 2) == "not" && w(t, i - 1) != "and")
+        });
+        let undo = any_word(t, &["undo", "reopen", "unmark"]) || seq(t, 0, &["put", "it", "back"]);
+        let fits = t.iter().all(|x| {
+            is_filler(x)
+                || DONE.contains(&x.low.as_str())
+                || matches!(
+                    x.low.as_str(),
+                    "yet"
+                        | "undo"
+                        | "reopen"
+                        | "unmark"
+                        | "back"
+                        | "bring"
+                        | "my"
+                        | "list"
+                        | "open"
+                        | "tasks"
+                )
+        });
+        (fits && (denied || undo && any_word(t, DONE) || seq(t, 0, &["undo"])))
+            .then(|| Intent::ReopenTask { target }.into())
     }
 
     /// "paid! ✔", "booked 🎉 mark as complete", "did that this morning
@@ -292,7 +332,38 @@ impl Parser<'_> {
                             | "already"
                     )
             });
-        (told || marked).then(|| Intent::CompleteTask { target }.into())
+        // "that ones done thx", "it's finished now".
+        let said = words
+            .iter()
+            .any(|w| matches!(*w, "done" | "finished" | "completed"))
+            && !words.contains(&"not")
+            && words.len() <= 5
+            && words.iter().all(|w| {
+                matches!(
+                    *w,
+                    "done"
+                        | "finished"
+                        | "completed"
+                        | "that"
+                        | "thats"
+                        | "that's"
+                        | "one"
+                        | "ones"
+                        | "one's"
+                        | "it"
+                        | "it's"
+                        | "its"
+                        | "is"
+                        | "now"
+                        | "already"
+                        | "all"
+                        | "thx"
+                        | "thanks"
+                        | "ty"
+                        | "yay"
+                )
+            });
+        (told || marked || said).then(|| Intent::CompleteTask { target }.into())
     }
 
     /// A date at `i`, also where a new task would not take one: "saturday

@@ -26,6 +26,10 @@ pub(super) const YES: &[&str] = &[
     "affirmative",
     "yes i'm sure",
     "i'm sure",
+    "go on",
+    "exactly",
+    "this one",
+    "that one",
 ];
 
 pub(super) const NO: &[&str] = &[
@@ -46,6 +50,11 @@ pub(super) const NO: &[&str] = &[
     "forget it",
     "don't delete it",
     "no wait",
+    "i prefer not",
+    "prefer not",
+    "leave it",
+    "leave it like it is",
+    "leave it as it is",
 ];
 
 pub(super) const CHAT: &[&str] = &[
@@ -530,6 +539,10 @@ pub(super) fn is_chat(whole: &str) -> bool {
         "no worries",
         "all good",
         "you rock",
+        "you're the best",
+        "youre the best",
+        "ur the best",
+        "wait what",
         "that's all",
         "knock knock",
         "what's up",
@@ -540,10 +553,32 @@ pub(super) fn is_chat(whole: &str) -> bool {
         "dumb bot",
         "bad bot",
         "good bot",
+        "have a nice day",
+        "have a good day",
+        "have a great day",
+        "don't know yet",
+        "dont know yet",
     ]
     .iter()
     .any(|p| said.contains(p))
         && words.len() <= 6
+    {
+        return true;
+    }
+    // "thank you very much for your help, you are very kind", "this app is
+    // very useful, I will tell my friends": praise, however long.
+    let praise = [
+        "you are very kind",
+        "you're very kind",
+        "you are so kind",
+        "you're so kind",
+        "you are the best",
+        "this app is very useful",
+        "this app is great",
+        "this app is so useful",
+        "this app is amazing",
+    ];
+    if praise.iter().any(|p| said.contains(p)) && !said.contains("remind") && !said.contains("add")
     {
         return true;
     }
