@@ -4863,8 +4863,12 @@ fn reminder_clause(t: &[Tok], i: usize, clk: &Clock) -> Option<(usize, ReminderR
     let (mut e, spec) = if let Some((e, m)) = before_list(t, k) {
         // The durations after the first are read by `more_before`.
         (e, Ok(ReminderSpec::Before { minutes: m }))
-    } else if let Some((e, m)) = before_spec(t, k) {
-        // "the day before at 9am": that time on the day before.
+    } else if let Some((e, m, part)) = before_spec(t, k)
+        .map(|(e, m)| (e, m, None))
+        .or_else(|| part_of_day_before(t, k).map(|(e, hm)| (e, 1440, Some(hm))))
+    {
+        // "the day before at 9am": that time on the day before; "the
+        // evening before": that part of the day before.
         let at_time = when::parse_when(t, e, clk)
             .filter(|(_, wn)| wn.date.is_none() && wn.instant.is_none() && wn.time.is_some());
         match at_time {
@@ -4872,7 +4876,10 @@ fn reminder_clause(t: &[Tok], i: usize, clk: &Clock) -> Option<(usize, ReminderR
                 bare_time = wn.time.map(|hm| (i64::from(m / 1440), hm));
                 (e2, Ok(ReminderSpec::Before { minutes: m }))
             }
-            _ => (e, Ok(ReminderSpec::Before { minutes: m })),
+            _ => {
+                bare_time = part.map(|hm| (1, hm));
+                (e, Ok(ReminderSpec::Before { minutes: m }))
+            }
         }
     } else if let Some((e, wn)) = when::parse_when(t, k, clk) {
         if wn.date.is_none() && wn.instant.is_none() {
@@ -4959,6 +4966,21 @@ fn more_before(t: &[Tok], k: usize) -> Option<(usize, u32)> {
         None => return None,
     };
     Some((e, minutes))
+}
+
+/// "the evening before", "the morning before": the day before, at the
+/// time that part of the day stands for.
+fn part_of_day_before(t: &[Tok], k: usize) -> Option<(usize, (u32, u32))> {
+    if w(t, k) != "the" || w(t, k + 2) != "before" {
+        return None;
+    }
+    let hm = match w(t, k + 1) {
+        "morning" => (9, 0),
+        "afternoon" => (15, 0),
+        "evening" => (18, 0),
+        _ => return None,
+    };
+    Some((k + 3, hm))
 }
 
 /// "15 minutes before", "an hour earlier", "the day before", "a day ahead".

@@ -948,6 +948,37 @@ pub(crate) fn completion(t: &[Tok], i: usize) -> Option<usize> {
             best = Some(e);
         }
     }
+    // "after the last time I did it", "after I did it the last time",
+    // "after I did it last".
+    if w(t, i) == "after" {
+        let at_last = |k: usize| (1..=3).all(|n| w(t, k + n - 1) == ["the", "last", "time"][n - 1]);
+        let mut k = i + 1;
+        let last_first = at_last(k);
+        if last_first {
+            k += 3;
+        }
+        if w(t, k) == "i"
+            && matches!(
+                w(t, k + 1),
+                "did" | "do" | "finished" | "finish" | "completed" | "complete"
+            )
+        {
+            k += 2;
+            if matches!(w(t, k), "it" | "them" | "that") {
+                k += 1;
+            }
+            if !last_first {
+                if w(t, k) == "last" {
+                    k += 1;
+                } else if at_last(k) {
+                    k += 3;
+                }
+            }
+            if best.is_none_or(|b| k > b) {
+                best = Some(k);
+            }
+        }
+    }
     for p in PHRASES {
         if p.iter().enumerate().all(|(k, s)| w(t, i + k) == *s) {
             let mut e = i + p.len();
@@ -1036,6 +1067,16 @@ mod tests {
         let t = tokenize("after I finish it");
         assert_eq!(completion(&t, 0), Some(4));
         let t = tokenize("after the meeting");
+        assert_eq!(completion(&t, 0), None);
+        for (said, words) in [
+            ("after the last time I did it", 7),
+            ("after I did it the last time", 7),
+            ("after I did it last", 5),
+            ("after I did them", 4),
+        ] {
+            assert_eq!(completion(&tokenize(said), 0), Some(words), "{said}");
+        }
+        let t = tokenize("after the last time we met");
         assert_eq!(completion(&t, 0), None);
     }
 }
