@@ -148,6 +148,7 @@ const BACK_FILLER: &[&[&str]] = &[
     &["thanks"],
     &["thank", "you"],
     &["thank", "u"],
+    &["once", "more"],
     &["thx"],
     &["ty"],
     &["thanks", "so", "much"],
@@ -1167,23 +1168,57 @@ impl Parser<'_> {
         if tags > 0 && matches!(w(t, tags), ":" | "-") && t.len() > tags + 1 {
             return Some(self.add_task(t, false));
         }
-        // "it's important that I book the MOT by friday": high priority.
-        for lead in [
-            &["it's", "important", "that", "i"][..],
-            &["it", "is", "important", "that", "i"],
-            &["it's", "urgent", "that", "i"],
-            &["it", "is", "urgent", "that", "i"],
-        ] {
-            if seq(t, 0, lead) && t.len() > lead.len() + 1 {
-                let mut out = self.add_task(&t[lead.len()..], false);
+        // "it's (really) important that I book the MOT by friday": high
+        // priority.
+        let mut k = if w(t, 0) == "it's" {
+            1
+        } else if seq(t, 0, &["it", "is"]) {
+            2
+        } else {
+            0
+        };
+        if k > 0 && matches!(w(t, k), "really" | "very" | "super" | "so" | "extremely") {
+            k += 1;
+        }
+        let level = match w(t, k) {
+            "important" => Some(Priority::High),
+            "urgent" => Some(Priority::Urgent),
+            _ => None,
+        };
+        if let (true, Some(level)) = (k > 0 && seq(t, k + 1, &["that", "i"]), level) {
+            let lead = k + 3;
+            if t.len() > lead + 1 {
+                let mut out = self.add_task(&t[lead..], false);
                 if let Intent::AddTask { priority, .. } = &mut out.intent {
-                    priority.get_or_insert(if lead.contains(&"urgent") {
-                        Priority::Urgent
-                    } else {
-                        Priority::High
-                    });
+                    priority.get_or_insert(level);
                 }
                 return Some(out);
+            }
+        }
+        // "put in my list to defrost the freezer", "add to my todos: clean
+        // the oven", "write on my list: call Anna".
+        if matches!(w(t, 0), "put" | "add" | "write" | "note" | "jot") {
+            let mut k = 1;
+            if matches!(w(t, k), "down" | "it" | "this") {
+                k += 1;
+            }
+            if matches!(w(t, k), "in" | "on" | "to" | "onto" | "into")
+                && matches!(w(t, k + 1), "my" | "the")
+                && matches!(
+                    w(t, k + 2),
+                    "list" | "todos" | "to-dos" | "todo" | "to-do" | "tasks"
+                )
+            {
+                k += 3;
+                if w(t, k) == "list" {
+                    k += 1;
+                }
+                if matches!(w(t, k), ":" | "-" | "," | "to" | "that") {
+                    k += 1;
+                }
+                if t.len() > k {
+                    return Some(self.add_task(&t[k..], false));
+                }
             }
         }
         // 'todo "Call Tomorrow Labs"': the quotes stay with the title.
@@ -4132,12 +4167,13 @@ fn searched_words(t: &[Tok]) -> Option<String> {
         while a > 0
             && !matches!(
                 w(t, a - 1),
-                "up" | "for" | "with" | "search" | "find" | "anything" | "something" | ","
+                "up" | "for" | "with" | "w/" | "search" | "find" | "anything" | "something" | ","
             )
         {
             a -= 1;
         }
-        while a < k && matches!(w(t, a), "the" | "a" | "my") {
+        // "search the word dentist in my list".
+        while a < k && matches!(w(t, a), "the" | "a" | "my" | "word" | "words" | "term") {
             a += 1;
         }
         if a < k {
