@@ -1419,9 +1419,11 @@ impl Parser<'_> {
         let mut i = 0;
         while i < t.len() {
             let k = w(t, i);
+            // "… with the tags job and personal".
             let opens = i == 0
                 || text::is_punct(w(t, i - 1))
-                || matches!(w(t, i - 1), "and" | "with" | "also" | "please");
+                || matches!(w(t, i - 1), "and" | "with" | "also" | "please")
+                || i > 1 && w(t, i - 1) == "the" && w(t, i - 2) == "with";
             let lead = match k {
                 "hashtag" | "tagged" => 1,
                 "tag" | "tags" | "label" | "labels"
@@ -1465,7 +1467,10 @@ impl Parser<'_> {
                 found.push(word.to_string());
                 j += 1;
                 // "tags: home, garden", "home and garden".
-                if matches!(w(t, j), "," | "and" | "&") && k == "tags" && free(j + 1) {
+                if matches!(w(t, j), "," | "and" | "&")
+                    && matches!(k, "tags" | "labels" | "tagged")
+                    && free(j + 1)
+                {
                     j += 1;
                     continue;
                 }
@@ -4641,13 +4646,14 @@ impl<'a> Extract<'a> {
 /// its punctuation) and the level.
 fn priority_opener(t: &[Tok]) -> Option<(usize, Priority)> {
     let end =
-        (0..t.len().min(6)).find(|&i| matches!(w(t, i), ":" | "," | "-" | "!" | "!!" | "!!!"))?;
+        (0..t.len().min(8)).find(|&i| matches!(w(t, i), ":" | "," | "-" | "!" | "!!" | "!!!"))?;
     let mut level = None;
     for i in 0..end {
         let s = w(t, i);
         match s {
+            // "This one is important for me:".
             "it" | "is" | "it's" | "its" | "this" | "that's" | "very" | "really" | "super"
-            | "quite" | "extremely" | "priority" | "top" => {}
+            | "quite" | "extremely" | "priority" | "top" | "one" | "for" | "me" => {}
             _ => {
                 let p = level_word(s).or(match s {
                     "important" => Some(Priority::High),
