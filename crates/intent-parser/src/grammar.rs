@@ -119,6 +119,9 @@ const FRONT_FILLER: &[&[&str]] = &[
     &["let's"],
     &["you", "may"],
     &["help", "me"],
+    &["would", "it", "be", "possible", "to"],
+    &["is", "it", "possible", "to"],
+    &["possibly"],
     &["quick", "q"],
     &["quick", "question"],
     &["be", "so", "kind", "and"],
@@ -2896,6 +2899,27 @@ impl Parser<'_> {
         }
         if matches!(v, "prioritize" | "prioritise") && n > 1 {
             return Some(make(1, n, Priority::High));
+        }
+        // "give urgent priority to the electricity bill", "give the
+        // electricity bill a high priority".
+        if v == "give" && n > 4 {
+            let k = if matches!(w(t, 1), "a" | "an") { 2 } else { 1 };
+            if let (Some(p), true) = (
+                level_word(w(t, k)),
+                matches!(w(t, k + 1), "priority" | "prio") && w(t, k + 2) == "to",
+            ) {
+                return Some(make(k + 3, n, p));
+            }
+            if matches!(w(t, n - 1), "priority" | "prio") {
+                let k = if matches!(w(t, n - 3), "a" | "an") {
+                    n - 3
+                } else {
+                    n - 2
+                };
+                if let Some(p) = level_word(w(t, n - 2)) {
+                    return Some(make(1, k, p));
+                }
+            }
         }
         if matches!(
             v,
