@@ -333,15 +333,30 @@ fn parse_at(t: &[Tok], i: usize) -> Read {
             r.interval = 3;
             Some(on_clause(t, i + 1, r))
         }
-        "once" if w(t, i + 1) == "a" => {
-            let f = match w(t, i + 2) {
+        // "once a month", "one time in the month", "once per week".
+        "once" | "one" => {
+            let mut k = i + 1;
+            if w(t, i) == "one" {
+                if w(t, k) != "time" {
+                    return None;
+                }
+                k += 1;
+            }
+            if w(t, k) == "in" && w(t, k + 1) == "the" {
+                k += 2;
+            } else if matches!(w(t, k), "a" | "per" | "each" | "every") {
+                k += 1;
+            } else {
+                return None;
+            }
+            let f = match w(t, k) {
                 "day" => Freq::Daily,
                 "week" => Freq::Weekly,
                 "month" => Freq::Monthly,
                 "year" => Freq::Yearly,
                 _ => return None,
             };
-            Some(on_clause(t, i + 3, Rule::new(f)))
+            Some(on_clause(t, k + 1, Rule::new(f)))
         }
         "weekdays" | "workdays" => {
             use Weekday::*;
@@ -1019,6 +1034,8 @@ mod tests {
             "FREQ=WEEKLY;BYDAY=MO,WE,FR"
         );
         assert_eq!(rr("every 2 weeks"), "FREQ=WEEKLY;INTERVAL=2");
+        assert_eq!(rr("one time in the month"), "FREQ=MONTHLY");
+        assert_eq!(rr("once per week"), "FREQ=WEEKLY");
         assert_eq!(
             rr("every 2 weeks on Tuesday"),
             "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU"

@@ -63,6 +63,34 @@ pub(super) fn what_was_asked(t: &[Tok], locked: &[bool], idx: Vec<usize>) -> Vec
                 q += 1;
             }
             (q > p + 1 || content(q)).then_some(q)
+        } else if matches!(at(p), "make" | "create") {
+            // "make a repeating task for the blood test", "create a new
+            // to-do called …".
+            let mut q = p + 1;
+            if at(q) == "me" {
+                q += 1;
+            }
+            while matches!(
+                at(q),
+                "a" | "an" | "the" | "new" | "another" | "repeating" | "recurring" | "regular"
+            ) {
+                q += 1;
+            }
+            if matches!(
+                at(q),
+                "task" | "todo" | "to-do" | "reminder" | "entry" | "item"
+            ) {
+                q += 1;
+                if matches!(
+                    at(q),
+                    "for" | "to" | "called" | "named" | "titled" | ":" | "-"
+                ) {
+                    q += 1;
+                }
+                Some(q)
+            } else {
+                None
+            }
         } else if at(p) == ":"
             && p > 0
             && matches!(
