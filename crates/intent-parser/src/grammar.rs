@@ -3634,6 +3634,17 @@ impl Parser<'_> {
         if w(t, 0) == "bin" && !matches!(w(t, 1), "the" | "that" | "this" | "it" | "my") {
             return None;
         }
+        // "trash day every thurs night at 9": a delete does not repeat.
+        // "drop the car at the garage monday at 8 am": dropping something
+        // somewhere at a time is an errand.
+        let repeats = (1..n).any(|i| recur::parse_recurrence(t, i).is_some());
+        let timed = || {
+            (1..n)
+                .any(|i| when::parse_when(t, i, self.clk).is_some_and(|(_, wn)| wn.time.is_some()))
+        };
+        if repeats || w(t, 0) == "drop" && timed() {
+            return None;
+        }
         let k = match w(t, 0) {
             "delete" | "del" | "remove" | "trash" | "erase" | "discard" | "drop" | "scrap"
             | "bin" | "eliminate" | "cancel" | "kill" | "nuke" | "axe" | "zap" => 1,
