@@ -2228,10 +2228,13 @@ impl Parser<'_> {
                 return Some(make(false, k, n));
             }
             if n > k {
-                let e = if matches!(w(t, n - 1), "anymore") {
-                    n - 1
+                // "I don't need this anymore, please delete it": the clause
+                // that names it.
+                let e = (k..n).find(|&i| text::is_punct(w(t, i))).unwrap_or(n);
+                let e = if e > k + 1 && matches!(w(t, e - 1), "anymore") {
+                    e - 1
                 } else {
-                    n
+                    e
                 };
                 return Some(match self.target(t, k, e, &[&["any", "more"]]) {
                     Ok(target) => Intent::DeleteTask { target }.into(),
