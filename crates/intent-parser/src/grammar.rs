@@ -3302,7 +3302,13 @@ impl Parser<'_> {
                         "done" | "finished" | "finish" | "complete" | "completed"
                     )
                 {
-                    return Some(make(0, s));
+                    // "I marked it as done but it is not done": the subject
+                    // of the last clause.
+                    let a = (0..s)
+                        .rev()
+                        .find(|&i| text::is_punct(w(t, i)) || matches!(w(t, i), "but" | "and"))
+                        .map_or(0, |i| i + 1);
+                    return Some(make(a, s));
                 }
             }
         }
