@@ -152,6 +152,8 @@ const BACK_FILLER: &[&[&str]] = &[
     &["thank", "you"],
     &["thank", "u"],
     &["once", "more"],
+    &["write", "it", "down"],
+    &["note", "it", "down"],
     &["thx"],
     &["ty"],
     &["thanks", "so", "much"],
@@ -551,6 +553,20 @@ fn clean_name(t: &[Tok], a: usize, b: usize, extra_tail: &[&[&str]]) -> (usize, 
         let before = (a, b);
         while a < b && NAME_LEAD.contains(&w(t, a)) {
             a += 1;
+        }
+        // "remove please from my list the parcel task", "switch on again
+        // the series for the thyroid pill".
+        if a + 1 < b && matches!(w(t, a), "please" | "again") {
+            a += 1;
+            continue;
+        }
+        if a + 3 < b
+            && w(t, a) == "from"
+            && matches!(w(t, a + 1), "my" | "the")
+            && matches!(w(t, a + 2), "list" | "tasks" | "todos")
+        {
+            a += 3;
+            continue;
         }
         // "the task with the tailor", "the one about the ski trip".
         if a > 0

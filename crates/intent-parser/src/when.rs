@@ -1157,6 +1157,32 @@ pub(crate) struct ClockTime {
 /// A time of day token (plus a separate "pm" or "o'clock").
 pub(crate) fn clock(t: &[Tok], j: usize) -> Option<(usize, Result<ClockTime, String>)> {
     let w = |k: usize| t.get(k).map(|x| x.low.as_str()).unwrap_or("");
+    // "half past 4", "quarter past 9", "quarter to 6": the hour read as a
+    // bare one would be ("half past 4" in the afternoon), minutes kept.
+    let past = match (w(j), w(j + 1)) {
+        ("half", "past") => Some(30),
+        ("quarter", "past") => Some(15),
+        ("quarter", "to") => Some(-15),
+        _ => None,
+    };
+    if let Some(offset) = past {
+        let (e, hour) = match clock(t, j + 2) {
+            Some((e, Ok(c))) if c.hm.1 == 0 => (e, c),
+            _ => return None,
+        };
+        let (h, m) = if offset < 0 {
+            ((hour.hm.0 + 23) % 24, 45)
+        } else {
+            (hour.hm.0, offset as u32)
+        };
+        return Some((
+            e,
+            Ok(ClockTime {
+                hm: (h, m),
+                bare: hour.bare,
+            }),
+        ));
+    }
     let s = w(j);
     let orig = t.get(j).map(|x| x.text.as_str()).unwrap_or("");
     let mut end = j + 1;
@@ -1384,6 +1410,13 @@ mod tests {
         assert!(read("5").is_none());
         let (_, w) = read("at 13pm").unwrap();
         assert!(w.invalid.is_some());
+        let (_, w) = read("at half past 4").unwrap();
+        assert_eq!(w.time, Some((16, 30)));
+        let (_, w) = read("at quarter to 9am").unwrap();
+        assert_eq!(w.time, Some((8, 45)));
+        let (_, w) = read("tomorrow at quarter past 7 in the evening").unwrap();
+        assert_eq!((w.date, w.time), (Some(d(11, 27)), Some((19, 15))));
+        assert!(read("half past").is_none());
     }
 
     #[test]
