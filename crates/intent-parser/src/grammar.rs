@@ -303,6 +303,7 @@ pub(crate) fn parse_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
     }
     let found = p
         .snooze(t)
+        .or_else(|| p.reminder_for_named(t))
         .or_else(|| p.remind(t))
         .or_else(|| p.stop_or_resume(t))
         .or_else(|| p.rename(t))
@@ -2159,6 +2160,31 @@ impl Parser<'_> {
             }
             .into(),
         )
+    }
+
+    /// "for the handover of the keys: alert me one hour before", "for the
+    /// dentist, remind me the day before": a reminder on the task named
+    /// first.
+    fn reminder_for_named(&self, t: &[Tok]) -> Option<Out> {
+        if !matches!(w(t, 0), "for" | "regarding" | "about") {
+            return None;
+        }
+        let k = (1..t.len()).find(|&i| matches!(w(t, i), "," | ":" | "-"))?;
+        let rest = strip_filler(&t[k + 1..]);
+        if k < 2 || rest.is_empty() {
+            return None;
+        }
+        let mut out = self.remind(rest)?;
+        if let Intent::AddReminder { target, .. } = &mut out.intent {
+            if matches!(target, TaskTarget::LastTask(_)) {
+                *target = match self.target(t, 1, k, &[]) {
+                    Ok(named) => named,
+                    Err(o) => return Some(*o),
+                };
+            }
+            return Some(out);
+        }
+        None
     }
 
     // ------------------------------------------------------------ series
