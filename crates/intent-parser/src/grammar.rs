@@ -3966,6 +3966,9 @@ impl Parser<'_> {
                 && i > 0
                 && matches!(l[i - 1], "not" | "be" | "un" | "get" | "gets" | "to")
         });
+        // "which tasks I did not do in time": late, not done.
+        let not_in_time = (has("not") || has("didn't") || has("didnt"))
+            && seq_any(t, &[&["in", "time"], &["on", "time"]]);
         let asked_past = seq_any(t, &[&["what", "did", "i"], &["what", "have", "i"]])
             && (has("done")
                 || has("finish")
@@ -3974,6 +3977,7 @@ impl Parser<'_> {
                 || has("completed"));
         if asked_past
             || !negated_done
+                && !not_in_time
                 && (has("completed")
                     || has("done")
                     || has("finished")
@@ -3981,6 +3985,8 @@ impl Parser<'_> {
                     || has("did")
                         && seq_any(t, &[&["tick", "off"], &["check", "off"], &["cross", "off"]])
                     || (has("did") && (has("complete") || has("finish") || has("do")))
+                    // "the tasks that I already made / did".
+                    || has("already") && (has("did") || has("made"))
                     || seq(t, 0, &["what", "have", "i"]) && (has("finish") || has("complete")))
         {
             f.status = Status::Completed;
@@ -4010,6 +4016,8 @@ impl Parser<'_> {
                 &["including", "completed"],
                 &["including", "done"],
                 &["even", "completed"],
+                &["even", "finished"],
+                &["even", "done"],
                 &["open", "and", "closed"],
                 &["done", "ones", "too"],
                 &["completed", "ones", "too"],
@@ -4110,6 +4118,7 @@ impl Parser<'_> {
                 ],
             )
             || has("behind")
+            || not_in_time
         {
             f.due_window = Some(DueWindow::Overdue);
         } else if has("today")
