@@ -3861,6 +3861,14 @@ impl Parser<'_> {
             "what" | "what's" | "whats" | "which" | "any" | "anything" | "how" | "whatre"
             | "what're" => 0,
             "do" | "have" | "am" | "did" if w(t, 1) == "i" => 0,
+            // "look if I have something about Kenji".
+            "look" | "check"
+                if matches!(w(t, 1), "if" | "whether")
+                    && w(t, 2) == "i"
+                    && matches!(w(t, 3), "have" | "got") =>
+            {
+                0
+            }
             "is" | "are" if matches!(w(t, 1), "there" | "any") => 0,
             "my" | "all" | "open" | "overdue" | "today's" | "tomorrow's" | "upcoming"
             | "pending" | "completed" => 0,
@@ -3932,6 +3940,7 @@ impl Parser<'_> {
             "things",
             "stuff",
             "anything",
+            "something",
             "today",
             "tomorrow",
             "week",
