@@ -1002,7 +1002,25 @@ pub(super) fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
             "task" | "tasks" | "todo" | "to-do" | "remind" | "reminder" | "list" | "add" | "note"
         )
     });
-    let strong_act = strongly_asked && no_task_words && words.iter().take(6).any(|w| verb_at(w));
+    // "could you please tell me what I have to do today": about the list.
+    let said = words.join(" ");
+    let asks_my_list = has("what")
+        && [
+            "i have to do",
+            "i must do",
+            "i need to do",
+            "do i have",
+            "is due",
+            "my agenda",
+            "my plate",
+            "my tasks",
+        ]
+        .iter()
+        .any(|p| said.contains(p));
+    let strong_act = strongly_asked
+        && no_task_words
+        && !asks_my_list
+        && words.iter().take(6).any(|w| verb_at(w));
     // "…, you can use my card": paying with the user's money.
     let pays = (has("card") && (has("use") || has("my")))
         && words
