@@ -222,6 +222,12 @@ pub(super) fn what_was_asked(t: &[Tok], locked: &[bool], idx: Vec<usize>) -> Vec
         &["!!!"],
         &["really"],
         &["tho"],
+        // "webinar on tue at 14:00 and can you remind me …": the request
+        // for the reminder is read elsewhere.
+        &["and", "can", "you"],
+        &["and", "could", "you"],
+        &["can", "you"],
+        &["could", "you"],
     ];
     loop {
         let before = out.len();
