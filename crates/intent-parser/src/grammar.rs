@@ -2254,7 +2254,8 @@ impl Parser<'_> {
         if seq(t, 0, &["do", "not", "remind", "me"]) {
             return Some(make(false, about(4), n));
         }
-        if seq(t, 0, &["no", "more"]) && n > 2 {
+        // "no more need for it, delete" is about the task, not a series.
+        if seq(t, 0, &["no", "more"]) && n > 2 && w(t, 2) != "need" {
             return Some(make(false, 2, n));
         }
         let dont_need = if matches!(w(t, 1), "don't" | "dont") && matches!(w(t, 2), "need" | "want")
