@@ -140,8 +140,13 @@ impl Parser<'_> {
     /// A follow-up on the task of the previous turn, or `None`.
     pub(super) fn follow_up(&self, t: &[Tok]) -> Option<Out> {
         let target = self.last_task().ok()?;
-        if t.is_empty() || quoted_tokens(t).iter().any(|&q| q) {
+        if t.is_empty() {
             return None;
+        }
+        // Quoted words are never a date or a level; they may be a new name
+        // ("I wrote it wrong, the name should be 'Appointment at …'").
+        if quoted_tokens(t).iter().any(|&q| q) {
+            return self.rename_follow_up(t, target);
         }
         // "remind me tonight", "snooze … in 25 min": the readers of
         // reminders decide.
@@ -440,24 +445,47 @@ impl Parser<'_> {
                 return rename(3, e);
             }
         }
-        // "typo, it should be Email Jana", "oops, it's meant to say X".
-        let k = (0..n.min(4)).find(|&j| {
-            seq(t, j, &["it", "should", "be"])
-                || seq(t, j, &["it", "should", "say"])
-                || seq(t, j, &["should", "say"])
+        // "typo, it should be Email Jana", "typo in that one, should be X",
+        // "I wrote it wrong, the name should be 'X'".
+        let named = |j: usize| {
+            ["the name", "the title", "name", "title"]
+                .iter()
+                .map(|p| p.split(' ').collect::<Vec<_>>())
+                .find(|p| seq(t, j, p) && seq(t, j + p.len(), &["should", "be"]))
+                .map(|p| p.len() + 2)
+        };
+        let (k, len) = (0..n.min(8)).find_map(|j| {
+            if seq(t, j, &["it", "should", "be"]) || seq(t, j, &["it", "should", "say"]) {
+                Some((j, 3))
+            } else if seq(t, j, &["should", "say"]) || seq(t, j, &["should", "be"]) {
+                Some((j, 2))
+            } else {
+                named(j).map(|len| (j, len))
+            }
         })?;
-        let opener_ok = (0..k)
-            .all(|j| is_filler(&t[j]) || matches!(w(t, j), "typo" | "misspelled" | "spelling"));
-        let a = k + if w(t, k) == "it" { 3 } else { 2 };
+        let opener_ok = (0..k).all(|j| {
+            is_filler(&t[j])
+                || matches!(
+                    w(t, j),
+                    "typo" | "misspelled" | "spelling" | "wrote" | "wrong" | "in" | "spelt"
+                )
+        });
         // "it should be done by friday" is not a name.
-        if !opener_ok
-            || !any_word(
-                &t[..k],
-                &["typo", "misspelled", "spelling", "oops", "sorry"],
-            )
-        {
+        let about_a_name = any_word(
+            &t[..k],
+            &[
+                "typo",
+                "misspelled",
+                "spelling",
+                "oops",
+                "sorry",
+                "wrong",
+                "spelt",
+            ],
+        ) || named(k).is_some();
+        if !opener_ok || !about_a_name {
             return None;
         }
-        rename(a, e)
+        rename(k + len, e)
     }
 }
