@@ -2946,6 +2946,15 @@ impl Parser<'_> {
         if matches!(v, "prioritize" | "prioritise") && n > 1 {
             return Some(make(1, n, Priority::High));
         }
+        // "put the invoice on high priority", "put the blog post at low prio".
+        if v == "put" && n > 4 && matches!(w(t, n - 1), "priority" | "prio") {
+            if let (Some(p), true) = (
+                level_word(w(t, n - 2)),
+                matches!(w(t, n - 3), "on" | "at" | "to"),
+            ) {
+                return Some(make(1, n - 3, p));
+            }
+        }
         // "give urgent priority to the electricity bill", "give the
         // electricity bill a high priority".
         if v == "give" && n > 4 {
