@@ -2235,6 +2235,31 @@ impl Parser<'_> {
                 k
             }
         };
+        // "pick up the running series again", "let the weekly report repeat
+        // again", "bring back the weekly review": a series taken up again;
+        // "hold the gym series", "freeze the yoga series": one put on hold.
+        let series_said = series_word || any_word(t, &["daily", "weekly", "monthly"]);
+        if series_said && n > 2 {
+            let lead = match (w(t, 0), w(t, 1)) {
+                ("pick", "up") | ("bring", "back") | ("take", "up") => Some((true, 2)),
+                ("let", _) | ("bring", _) | ("pick", _)
+                    if matches!(w(t, n - 1), "again" | "back") =>
+                {
+                    Some((true, 1))
+                }
+                ("hold" | "freeze" | "suspend", _) => Some((false, 1)),
+                _ => None,
+            };
+            if let Some((resume, k)) = lead {
+                let mut e = n;
+                while e > k + 1
+                    && matches!(w(t, e - 1), "again" | "back" | "up" | "repeat" | "recur")
+                {
+                    e -= 1;
+                }
+                return Some(make(resume, k, e));
+            }
+        }
         // Stop.
         if w(t, 0) == "stop" && matches!(w(t, 1), "reminding" | "repeating") {
             let k = if w(t, 2) == "me" { 3 } else { 2 };
