@@ -7,19 +7,10 @@
 
 use domain::query::{ListQuery, Sort, SortField, Status};
 use domain::task::{Priority, Task};
-use integration_tests::native::{Database, Pool};
-use integration_tests::pg;
+use integration_tests::native::on_fresh_database;
 use store::{Backend, Db, Value};
 
 const TASKS: usize = 3_000;
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap()
-}
 
 /// A migrated database with one user who has `TASKS` tasks (a third of
 /// them completed) and another user with a few.
@@ -147,21 +138,18 @@ fn check_open_pages_use_indexes(db: &Db) {
 
 #[test]
 fn open_pages_read_an_index_on_postgres() {
-    let runtime = runtime();
-    let pool = Pool::new(
-        Database::Postgres(pg::fresh_database("plans")),
-        runtime.handle().clone(),
+    on_fresh_database(
+        integration_tests::Backend::Postgres,
+        "plans",
+        check_open_pages_use_indexes,
     );
-    check_open_pages_use_indexes(&pool.db());
 }
 
 #[test]
 fn open_pages_read_an_index_on_sqlite() {
-    let runtime = runtime();
-    let dir = tempfile::tempdir().unwrap();
-    let pool = Pool::new(
-        Database::Sqlite(dir.path().join("plans.db")),
-        runtime.handle().clone(),
+    on_fresh_database(
+        integration_tests::Backend::Sqlite,
+        "plans",
+        check_open_pages_use_indexes,
     );
-    check_open_pages_use_indexes(&pool.db());
 }

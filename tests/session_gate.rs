@@ -10,10 +10,10 @@ use domain::query::ListQuery;
 use domain::task::parse_new_task;
 use domain::user::SignUp;
 use domain::Error;
-use integration_tests::native::{Database, Pool};
-use integration_tests::{pg, TEST_AUTH_SECRET, TEST_PASSWORD};
+use integration_tests::native::on_fresh_database;
+use integration_tests::{Backend, TEST_AUTH_SECRET, TEST_PASSWORD};
 use serde_json::json;
-use store::{Backend, Db, Value};
+use store::{Db, Value};
 
 fn keys() -> sessions::Keys<'static> {
     sessions::Keys {
@@ -46,6 +46,16 @@ fn list(db: &Db, token: &str) -> Result<Vec<String>, Error> {
     Ok(page.items.into_iter().map(|t| t.id).collect())
 }
 
+/// A new user's session token.
+fn sign_up(db: &Db) -> String {
+    let input = SignUp {
+        email: format!("gate-{}@example.com", uuid::Uuid::new_v4()),
+        name: String::new(),
+        password: TEST_PASSWORD.into(),
+    };
+    sessions::sign_up(db, &keys(), input).unwrap().token
+}
+
 fn tasks_stored(db: &Db) -> i64 {
     db.query("SELECT COUNT(*) FROM tasks", &[]).unwrap()[0]
         .int(0)
@@ -66,24 +76,14 @@ fn one_version_back(db: &Db) {
         &[Value::Int(latest)],
     )
     .unwrap();
-    if db.backend() == Backend::Postgres {
+    if db.backend() == store::Backend::Postgres {
         db.run("DROP FUNCTION create_task", &[]).unwrap();
     }
 }
 
 fn check(db: &Db) {
     db.migrate().unwrap();
-    let signed_up = sessions::sign_up(
-        db,
-        &keys(),
-        SignUp {
-            email: format!("gate-{}@example.com", uuid::Uuid::new_v4()),
-            name: String::new(),
-            password: TEST_PASSWORD.into(),
-        },
-    )
-    .unwrap();
-    let token = signed_up.token;
+    let token = sign_up(db);
 
     // A live session writes and reads.
     let first = create(db, &token, "first").unwrap();
@@ -103,17 +103,8 @@ fn check(db: &Db) {
     assert!(listed.contains(&third));
 
     // A user with no tasks yet gets an empty page, not an error.
-    let other = sessions::sign_up(
-        db,
-        &keys(),
-        SignUp {
-            email: format!("gate-empty-{}@example.com", uuid::Uuid::new_v4()),
-            name: String::new(),
-            password: TEST_PASSWORD.into(),
-        },
-    )
-    .unwrap();
-    assert!(list(db, &other.token).unwrap().is_empty());
+    let other = sign_up(db);
+    assert!(list(db, &other).unwrap().is_empty());
 
     // The session ends: its tasks are no longer readable, nothing is written.
     let who = sessions::authenticate(db, &keys(), Some(&token)).unwrap();
@@ -126,34 +117,15 @@ fn check(db: &Db) {
     );
     assert_eq!(tasks_stored(db), before, "nothing was written");
     // The other user's session is untouched.
-    assert!(list(db, &other.token).unwrap().is_empty());
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap()
+    assert!(list(db, &other).unwrap().is_empty());
 }
 
 #[test]
 fn session_check_inside_list_and_create_on_postgres() {
-    let runtime = runtime();
-    let pool = Pool::new(
-        Database::Postgres(pg::fresh_database("gate")),
-        runtime.handle().clone(),
-    );
-    check(&pool.db());
+    on_fresh_database(Backend::Postgres, "gate", check);
 }
 
 #[test]
 fn session_check_inside_list_and_create_on_sqlite() {
-    let runtime = runtime();
-    let dir = tempfile::tempdir().unwrap();
-    let pool = Pool::new(
-        Database::Sqlite(dir.path().join("gate.db")),
-        runtime.handle().clone(),
-    );
-    check(&pool.db());
+    on_fresh_database(Backend::Sqlite, "gate", check);
 }

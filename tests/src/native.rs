@@ -7,6 +7,24 @@ use domain::Error;
 use std::sync::{Arc, Mutex};
 use store::{Backend, Connection, Db, Row, Value};
 
+/// Runs `check` on a `Db` over a fresh, empty database of `backend`: a new
+/// PostgreSQL database named for `purpose`, or a SQLite file in a temporary
+/// directory. A runtime of its own drives the PostgreSQL connections.
+pub fn on_fresh_database(backend: crate::Backend, purpose: &str, check: impl FnOnce(&Db)) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let database = match backend {
+        crate::Backend::Postgres => Database::Postgres(crate::pg::fresh_database(purpose)),
+        crate::Backend::Sqlite => Database::Sqlite(dir.path().join(format!("{purpose}.db"))),
+    };
+    let pool = Pool::new(database, runtime.handle().clone());
+    check(&pool.db());
+}
+
 /// Idle connections, handed out one at a time (like Spin's pool).
 pub struct Pool {
     database: Database,
