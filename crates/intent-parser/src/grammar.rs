@@ -3720,9 +3720,17 @@ impl Parser<'_> {
         if w(t, 0) == "bin" && !matches!(w(t, 1), "the" | "that" | "this" | "it" | "my") {
             return None;
         }
+        let k = match w(t, 0) {
+            "delete" | "del" | "remove" | "trash" | "erase" | "discard" | "drop" | "scrap"
+            | "bin" | "eliminate" | "cancel" | "kill" | "nuke" | "axe" | "zap" => 1,
+            "get" if seq(t, 1, &["rid", "of"]) => 3,
+            "throw" if matches!(w(t, 1), "away" | "out") => 2,
+            _ => return None,
+        };
         // "trash day every thurs night at 9": a delete does not repeat.
         // "drop the car at the garage monday at 8 am": dropping something
-        // somewhere at a time is an errand.
+        // somewhere at a time is an errand. Checked only once a delete verb
+        // opens the message: most messages pass through here.
         let repeats = (1..n).any(|i| recur::parse_recurrence(t, i).is_some());
         let timed = || {
             (1..n)
@@ -3731,13 +3739,6 @@ impl Parser<'_> {
         if repeats || w(t, 0) == "drop" && timed() {
             return None;
         }
-        let k = match w(t, 0) {
-            "delete" | "del" | "remove" | "trash" | "erase" | "discard" | "drop" | "scrap"
-            | "bin" | "eliminate" | "cancel" | "kill" | "nuke" | "axe" | "zap" => 1,
-            "get" if seq(t, 1, &["rid", "of"]) => 3,
-            "throw" if matches!(w(t, 1), "away" | "out") => 2,
-            _ => return None,
-        };
         if k >= n {
             return Some(match self.last_task() {
                 Ok(target) => Intent::DeleteTask { target }.into(),
@@ -5150,18 +5151,13 @@ fn more_before(t: &[Tok], k: usize) -> Option<(usize, u32)> {
 }
 
 /// "the evening before", "the morning before": the day before, at the
-/// time that part of the day stands for.
-fn part_of_day_before(t: &[Tok], k: usize) -> Option<(usize, (u32, u32))> {
+/// time that part of the day stands for ("the night before" is read by
+/// `before_spec` as a day before).
+fn part_of_day_before(t: &[Tok], k: usize) -> Option<(usize, when::Hm)> {
     if w(t, k) != "the" || w(t, k + 2) != "before" {
         return None;
     }
-    let hm = match w(t, k + 1) {
-        "morning" => (9, 0),
-        "afternoon" => (15, 0),
-        "evening" => (18, 0),
-        _ => return None,
-    };
-    Some((k + 3, hm))
+    when::day_part(w(t, k + 1)).map(|(hm, _)| (k + 3, hm))
 }
 
 /// "15 minutes before", "an hour earlier", "the day before", "a day ahead".

@@ -458,7 +458,7 @@ fn merge(w: &mut When, p: Piece) {
 }
 
 /// Time-of-day words.
-fn day_part(s: &str) -> Option<(Hm, bool)> {
+pub(crate) fn day_part(s: &str) -> Option<(Hm, bool)> {
     match s {
         "morning" => Some(((9, 0), false)),
         "afternoon" => Some(((15, 0), false)),
