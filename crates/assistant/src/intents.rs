@@ -622,7 +622,7 @@ fn recurrence_input(
     due: Option<(i64, bool)>,
     now: i64,
 ) -> Value {
-    let mut v = json!({ "rrule": spec.rrule, "mode": spec.mode.as_str() });
+    let mut v = json!({ "rrule": spec.rule.to_string(), "mode": spec.mode.as_str() });
     let due_local = due.and_then(|(ms, has_time)| local(tz, ms).map(|l| (l, has_time)));
     let time = spec
         .local_time
@@ -887,7 +887,7 @@ mod tests {
 
     fn spec(rrule: &str, time: Option<(u32, u32)>) -> RecurrenceSpec {
         RecurrenceSpec {
-            rrule: rrule.into(),
+            rule: rrule.parse().unwrap(),
             mode: RecurrenceMode::Schedule,
             local_time: time,
         }

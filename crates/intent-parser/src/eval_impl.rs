@@ -166,7 +166,7 @@ pub fn canonical(intent: &Intent, tz: Tz) -> Value {
                 put("tags", json!(tags));
             }
             if let Some(r) = recurrence {
-                let mut rv = json!({ "rrule": r.rrule, "mode": r.mode.as_str() });
+                let mut rv = json!({ "rrule": r.rule.to_string(), "mode": r.mode.as_str() });
                 if let Some((h, m)) = r.local_time {
                     rv["time"] = json!(format!("{h:02}:{m:02}"));
                 }

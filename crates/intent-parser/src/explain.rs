@@ -134,14 +134,14 @@ pub(crate) fn explain(intent: &Intent, recurrence_text: Option<&str>, clk: &Cloc
             }
             if let Some(r) = recurrence {
                 s.push_str(", repeating ");
-                s.push_str(recurrence_text.unwrap_or(&r.rrule));
+                s.push_str(recurrence_text.unwrap_or(&r.rule.to_string()));
                 if let Some((h, m)) = r.local_time {
                     s.push_str(&format!(" at {h:02}:{m:02}"));
                 }
                 if r.mode == crate::RecurrenceMode::Completion {
                     s.push_str(", counted from each completion");
                 }
-                s.push_str(&format!(" ({})", r.rrule));
+                s.push_str(&format!(" ({})", r.rule));
             }
             if let Some(p) = priority {
                 s.push_str(&format!(", priority {}", p.as_str()));

@@ -1735,9 +1735,13 @@ impl Parser<'_> {
             {
                 reminders.push(ReminderSpec::Before { minutes: 0 });
             }
+            let engine_rule = match rule.to_rule() {
+                Ok(r) => r,
+                Err(e) => return refuse(format!("I can't repeat a task that way: {e}.")),
+            };
             recurrence_text = Some(rule.describe());
             recurrence = Some(RecurrenceSpec {
-                rrule: rule.rrule(),
+                rule: engine_rule,
                 mode,
                 local_time,
             });

@@ -63,7 +63,7 @@
 //!
 //! # Recurrence
 //!
-//! An RRULE (RFC 5545) string plus a [`RecurrenceMode`] and an optional local
+//! A rule of the `recurrence` crate (an RFC 5545 RRULE) plus a [`RecurrenceMode`] and an optional local
 //! time of day. `every day|weekday|weekend|Monday, Wednesday and Friday`,
 //! `on Mondays`, `every N days|weeks|months|years`, `every other week`,
 //! `every month on the 15th`, `on the 1st of every month`,
@@ -175,28 +175,17 @@ pub struct Due {
     pub has_time: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum RecurrenceMode {
-    /// Occurrences follow the calendar rule whether or not the last one was done.
-    Schedule,
-    /// The next occurrence is due the rule's interval after the last completion.
-    Completion,
-}
-
-impl RecurrenceMode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RecurrenceMode::Schedule => "schedule",
-            RecurrenceMode::Completion => "completion",
-        }
-    }
-}
+/// Whether a series follows the calendar or counts from the last completion:
+/// the recurrence engine's own type, so a spec the parser emits is one the
+/// engine runs.
+pub use recurrence::Mode as RecurrenceMode;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RecurrenceSpec {
-    /// RFC 5545 RRULE without the `RRULE:` prefix, e.g. `FREQ=WEEKLY;BYDAY=MO`.
-    pub rrule: String,
+    /// The recurrence engine's validated rule; serializes as an RFC 5545
+    /// RRULE without the `RRULE:` prefix, e.g. `FREQ=WEEKLY;BYDAY=MO`.
+    #[serde(rename = "rrule")]
+    pub rule: recurrence::Rule,
     pub mode: RecurrenceMode,
     /// Local time of day (hour, minute) of each occurrence; none: all day.
     pub local_time: Option<(u32, u32)>,

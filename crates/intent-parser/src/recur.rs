@@ -133,40 +133,29 @@ impl Rule {
         true
     }
 
-    pub fn rrule(&self) -> String {
-        let freq = match self.freq {
-            Freq::Hourly => "HOURLY",
-            Freq::Daily => "DAILY",
-            Freq::Weekly => "WEEKLY",
-            Freq::Monthly => "MONTHLY",
-            Freq::Yearly => "YEARLY",
-        };
-        let mut parts = vec![format!("FREQ={freq}")];
-        if self.interval > 1 {
-            parts.push(format!("INTERVAL={}", self.interval));
-        }
-        if let Some(m) = self.by_month {
-            parts.push(format!("BYMONTH={m}"));
-        }
-        if !self.by_month_day.is_empty() {
-            let v: Vec<String> = self.by_month_day.iter().map(|d| d.to_string()).collect();
-            parts.push(format!("BYMONTHDAY={}", v.join(",")));
-        }
-        if !self.by_day.is_empty() {
-            let v: Vec<String> = self
-                .by_day
-                .iter()
-                .map(|(n, d)| {
-                    if *n == 0 {
-                        text::weekday_code(*d).to_string()
-                    } else {
-                        format!("{n}{}", text::weekday_code(*d))
-                    }
-                })
-                .collect();
-            parts.push(format!("BYDAY={}", v.join(",")));
-        }
-        parts.join(";")
+    /// The rule as the recurrence engine's validated type; an error names
+    /// what the engine refuses (an interval above its limit, say).
+    pub fn to_rule(&self) -> Result<recurrence::Rule, recurrence::RuleError> {
+        use recurrence::{Frequency, RuleParts, WeekdayNum};
+        let mut parts = RuleParts::new(match self.freq {
+            Freq::Hourly => Frequency::Hourly,
+            Freq::Daily => Frequency::Daily,
+            Freq::Weekly => Frequency::Weekly,
+            Freq::Monthly => Frequency::Monthly,
+            Freq::Yearly => Frequency::Yearly,
+        });
+        parts.interval = self.interval;
+        parts.by_month = self.by_month.iter().map(|&m| m as u8).collect();
+        parts.by_month_day = self.by_month_day.iter().map(|&d| d as i8).collect();
+        parts.by_day = self
+            .by_day
+            .iter()
+            .map(|&(n, weekday)| WeekdayNum {
+                ordinal: (n != 0).then_some(n as i8),
+                weekday,
+            })
+            .collect();
+        recurrence::Rule::from_parts(parts)
     }
 
     /// English, e.g. "every Monday", "every 3 days", "on the 1st of every month".
@@ -1018,7 +1007,8 @@ mod tests {
         match parse_recurrence(&t, 0) {
             Some((e, Ok(r))) => {
                 assert_eq!(e, t.len(), "not all of {s:?} read");
-                r.rrule()
+                r.to_rule()
+                    .map_or_else(|e| format!("ERR {e}"), |r| r.to_string())
             }
             Some((_, Err(e))) => format!("ERR {e}"),
             None => "NONE".into(),

@@ -583,18 +583,6 @@ pub(crate) fn month(s: &str) -> Option<u32> {
     }
 }
 
-pub(crate) fn weekday_code(d: Weekday) -> &'static str {
-    match d {
-        Weekday::Mon => "MO",
-        Weekday::Tue => "TU",
-        Weekday::Wed => "WE",
-        Weekday::Thu => "TH",
-        Weekday::Fri => "FR",
-        Weekday::Sat => "SA",
-        Weekday::Sun => "SU",
-    }
-}
-
 pub(crate) fn weekday_name(d: Weekday) -> &'static str {
     match d {
         Weekday::Mon => "Monday",

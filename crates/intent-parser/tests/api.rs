@@ -137,7 +137,7 @@ fn completion_based_recurrence() {
             ..
         } => {
             assert_eq!(title, "Water the ferns");
-            assert_eq!(r.rrule, "FREQ=DAILY;INTERVAL=3");
+            assert_eq!(r.rule.to_string(), "FREQ=DAILY;INTERVAL=3");
             assert_eq!(r.mode, RecurrenceMode::Completion);
         }
         other => panic!("{other:?}"),
