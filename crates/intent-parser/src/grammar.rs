@@ -2819,6 +2819,20 @@ impl Parser<'_> {
             }
         }
         let (a, b, wn) = found?;
+        // "move the bikes into the basement sat", "push the code to github
+        // tonight": the words after the verb say where something goes and
+        // the date follows them without a "to", so this is a new to-do.
+        let bare_date = !matches!(w(t, b), "to" | "until" | "till")
+            && !matches!(w(t, b.wrapping_sub(1)), "to" | "until" | "till" | "for");
+        let says_where = (a + 1..b).any(|i| {
+            matches!(
+                w(t, i),
+                "to" | "into" | "onto" | "in" | "inside" | "from" | "out" | "over" | "across"
+            )
+        });
+        if matches!(v, "move" | "push" | "shift" | "bring" | "slide") && bare_date && says_where {
+            return None;
+        }
         Some(self.reschedule_to(t, a, b, &wn))
     }
 
@@ -3743,6 +3757,47 @@ impl Parser<'_> {
         if repeats || w(t, 0) == "drop" && timed() {
             return None;
         }
+        // "scrap the old car at the junkyard next week", "kill the weeds in
+        // the driveway sat": a delete takes no date, so words ending in one
+        // are a to-do, unless they name a task as such ("delete the gym
+        // task tomorrow").
+        let date_at = (k + 1..n).find(|&i| {
+            when::parse_when(t, i, self.clk).is_some_and(|(e, _)| {
+                e == n
+                    || (e..n)
+                        .all(|j| text::is_punct(w(t, j)) || matches!(w(t, j), "please" | "pls"))
+            })
+        });
+        // "delete dentist friday" still deletes: one bare name after a verb
+        // that only ever means removing an entry.
+        let named_words = date_at.map_or(0, |d| {
+            (k..d)
+                .filter(|&i| !matches!(w(t, i), "the" | "my" | "a" | "an" | "on" | "by"))
+                .count()
+        });
+        let dated = date_at.is_some()
+            && (named_words > 1
+                || !matches!(w(t, 0), "delete" | "del" | "remove" | "erase" | "trash"));
+        let names_task = t[k..].iter().any(|x| {
+            matches!(
+                x.low.as_str(),
+                "task"
+                    | "tasks"
+                    | "todo"
+                    | "to-do"
+                    | "item"
+                    | "reminder"
+                    | "list"
+                    | "entry"
+                    | "\""
+                    | "“"
+                    | "'"
+                    | "‘"
+            )
+        });
+        if dated && !names_task {
+            return None;
+        }
         if k >= n {
             return Some(match self.last_task() {
                 Ok(target) => Intent::DeleteTask { target }.into(),
@@ -4442,12 +4497,22 @@ fn when_split(
     connectors: &[&str],
 ) -> Option<(usize, usize, When)> {
     let mut n = t.len();
-    while n > k && matches!(w(t, n - 1), "instead" | "please") {
+    while n > k
+        && matches!(
+            w(t, n - 1),
+            "instead" | "please" | "pls" | "plz" | "thanks" | "thx"
+        )
+    {
         n -= 1;
     }
     for j in k + 1..n {
         if let Some((e, wn)) = when::parse_when(t, j, clk) {
             if e == n {
+                // "reschedule to wednesday 2:30pm": only a connector
+                // before the date, so no task is named.
+                if (k..j).all(|i| connectors.contains(&w(t, i))) {
+                    return Some((j, j, wn));
+                }
                 return Some((k, j, wn));
             }
         }
@@ -4620,6 +4685,19 @@ impl<'a> Extract<'a> {
             .collect()
     }
 
+    /// Whether token `i` is a preposition the user ended the task with
+    /// ("write 3 things I'm grateful for", "find a pen to write with"):
+    /// nothing read as a date or detail follows it, so it dangles from
+    /// nothing and stays in the title.
+    fn ends_on_preposition(&self, i: usize) -> bool {
+        matches!(
+            self.t[i].low.as_str(),
+            "for" | "with" | "on" | "in" | "of" | "from" | "at"
+        ) && i > 0
+            && !self.used[i - 1]
+            && (i + 1..self.t.len()).all(|j| !self.used[j] && text::is_punct(&self.t[j].low))
+    }
+
     /// The unclaimed tokens as a title, without dangling joiners; from a
     /// chat message, only what it asks to add.
     fn title(&self, chat: bool) -> String {
@@ -4650,7 +4728,10 @@ impl<'a> Extract<'a> {
             while idx.first().is_some_and(|&i| tidy(i, LEAD)) {
                 idx.remove(0);
             }
-            while idx.last().is_some_and(|&i| tidy(i, TAIL)) {
+            while idx
+                .last()
+                .is_some_and(|&i| tidy(i, TAIL) && !self.ends_on_preposition(i))
+            {
                 idx.pop();
             }
             let opens = idx
