@@ -166,6 +166,27 @@ const BACK_FILLER: &[&[&str]] = &[
     &["…"],
 ];
 
+/// Whether what is left of a message once its dates are read is only a
+/// verdict ("are the worst honestly") or interjections ("ugh amirite").
+fn remark_left(title: &str) -> bool {
+    const SIGHS: &[&str] = &[
+        "ugh", "argh", "amirite", "lol", "lmao", "honestly", "meh", "sigh", "haha", "right", "man",
+        "again", "already", "omg", "smh",
+    ];
+    let words: Vec<String> = title
+        .split_whitespace()
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    let verdict = words
+        .first()
+        .is_some_and(|w| matches!(w.as_str(), "are" | "is" | "were" | "suck" | "sucks"));
+    verdict || !words.is_empty() && words.iter().all(|w| SIGHS.contains(&w.as_str()))
+}
+
 fn words_of(t: &[Tok]) -> String {
     t.iter()
         .filter(|x| !text::is_punct(&x.low))
@@ -1705,6 +1726,11 @@ impl Parser<'_> {
             } else {
                 "What should the task be called? E.g. “add task Submit report due Friday”."
             });
+        }
+        // "mondays are the worst honestly", "ugh mondays amirite": a remark
+        // about a day, not a to-do; what is left is a verdict or a sigh.
+        if chat && !remind && remark_left(&title) {
+            return unknown(HELP);
         }
 
         let mut recurrence = None;
@@ -4142,6 +4168,16 @@ impl Parser<'_> {
                 &["open", "and", "done"],
             ],
         ) || (has("all") && (has("completed") || has("done")) && has("and"))
+            // "even the done ones", "done or not", "every task I ever made":
+            // done ones too, however said.
+            || (["done", "completed", "finished", "closed", "ticked", "checked"]
+                .iter()
+                .any(|d| has(d))
+                && (["even", "either", "whether", "regardless"]
+                    .iter()
+                    .any(|x| has(x))
+                    || has("ever") && (has("made") || has("added") || has("created"))
+                    || seq_any(t, &[&["or", "not"], &["or", "open"], &["and", "open"]])))
             || {
                 // "incl. completed": the words, whatever the punctuation.
                 let said = words_of(t);
@@ -4254,9 +4290,16 @@ impl Parser<'_> {
                     break;
                 }
             }
-            if matches!(*word, "tagged" | "labeled" | "labelled") && i + 1 < n {
-                f.tag = Some(l[i + 1].trim_start_matches('#').to_string());
-                break;
+            // "tagged uni", "tagged 'uni'", "labelled: home".
+            if matches!(*word, "tagged" | "labeled" | "labelled") {
+                if let Some(tag) = l[i + 1..]
+                    .iter()
+                    .find(|x| !matches!(**x, "'" | "\"" | "“" | "‘" | ":" | "as" | "with"))
+                    .filter(|x| !text::is_punct(x))
+                {
+                    f.tag = Some(tag.trim_start_matches('#').to_string());
+                    break;
+                }
             }
             if matches!(*word, "tag" | "label")
                 && i > 0
@@ -4296,7 +4339,10 @@ impl Parser<'_> {
             })
             .or_else(|| (matches!(l[0], "find" | "search")).then_some(0));
         if let Some(found) = searched_words(t) {
-            f.text = Some(found.to_lowercase());
+            // "tagged 'uni'": the quoted word was the tag.
+            if f.tag.as_deref() != Some(found.to_lowercase().as_str()) {
+                f.text = Some(found.to_lowercase());
+            }
         } else if let Some(i) = text_at {
             let mut a = i + 1;
             if l[i] == "related" {
@@ -5342,10 +5388,17 @@ fn priority_phrase(t: &[Tok], i: usize) -> Option<(usize, Priority)> {
         x.is_empty() || text::is_punct(x) || x.starts_with('#')
     };
     // Negated urgency and "no rush" mean it can wait: low.
-    let low = if matches!(s, "not" | "non")
-        && matches!(w(t, k + 1), "urgent" | "important" | "pressing")
+    // "not urgent", "it isn't urgent", "not that important".
+    let softened = usize::from(matches!(
+        w(t, k + 1),
+        "really" | "that" | "super" | "very" | "too" | "so" | "particularly" | "all" | "terribly"
+    ));
+    let low = if matches!(
+        s,
+        "not" | "non" | "isn't" | "isnt" | "aren't" | "arent" | "ain't"
+    ) && matches!(w(t, k + 1 + softened), "urgent" | "important" | "pressing")
     {
-        Some(k + 2)
+        Some(k + 2 + softened)
     } else if s == "no" && matches!(w(t, k + 1), "rush" | "hurry") {
         Some(if seq(t, k + 2, &["at", "all"]) {
             k + 4

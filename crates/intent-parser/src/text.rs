@@ -435,6 +435,14 @@ pub(crate) fn number(s: &str) -> Option<u32> {
     word_number(s)
 }
 
+/// An hour of the clock said in words: "one" to "twelve".
+pub(crate) fn hour_word(s: &str) -> Option<u32> {
+    if matches!(s, "a" | "an") {
+        return None;
+    }
+    word_number(s).filter(|h| (1..=12).contains(h))
+}
+
 fn word_number(s: &str) -> Option<u32> {
     Some(match s {
         "a" | "an" | "one" => 1,
@@ -540,6 +548,7 @@ pub(crate) fn weekday(s: &str) -> Option<(Weekday, bool, bool)> {
         ("tue", Tue),
         ("tues", Tue),
         ("wed", Wed),
+        ("weds", Wed),
         ("thu", Thu),
         ("thur", Thu),
         ("thurs", Thu),

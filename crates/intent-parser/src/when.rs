@@ -721,7 +721,9 @@ fn piece(t: &[Tok], j: usize, clk: &Clock, trig: bool, at: bool) -> Option<(usiz
         return Some((e, p));
     }
     if let Some((e, p)) = month_first(t, j, clk).or_else(|| day_first(t, j, clk)) {
-        if !date_boundary(t, e) {
+        // "march 3 renew car insurance": a date that opens the message
+        // is one, whatever follows; "the May 5th concert" names an event.
+        if !date_boundary(t, e) && j > 0 {
             return None;
         }
         return Some((e, p));
@@ -1184,6 +1186,28 @@ pub(crate) fn clock(t: &[Tok], j: usize) -> Option<(usize, Result<ClockTime, Str
         ));
     }
     let s = w(j);
+    // "at two pm", "seven o'clock": an hour in words is a time only with
+    // its am/pm or "o'clock" ("two tickets" is not).
+    if let Some(h) = text::hour_word(s) {
+        let (pm, end) = match (w(j + 1), w(j + 2)) {
+            ("am" | "a.m." | "a.m", _) => (Some(false), j + 2),
+            ("pm" | "p.m." | "p.m", _) => (Some(true), j + 2),
+            ("o'clock" | "o’clock", _) => (None, j + 2),
+            ("o", "clock") => (None, j + 3),
+            _ => return None,
+        };
+        let hm = match pm {
+            Some(pm) => (h % 12 + if pm { 12 } else { 0 }, 0),
+            None => (common_sense_hour(t, h), 0),
+        };
+        return Some((
+            end,
+            Ok(ClockTime {
+                hm,
+                bare: pm.is_none(),
+            }),
+        ));
+    }
     let orig = t.get(j).map(|x| x.text.as_str()).unwrap_or("");
     let mut end = j + 1;
     let mut ampm: Option<bool> = None;

@@ -401,6 +401,22 @@ pub(super) fn answer_in_words(whole: &str) -> Option<bool> {
 /// like, a bare number, or one keyboard-mash word ("asdf").
 pub(super) fn is_chat(whole: &str) -> bool {
     const WORDS: &[&str] = &[
+        // Thanks in the languages of the glossary and their neighbours.
+        "danke",
+        "schön",
+        "schoen",
+        "vielen",
+        "dank",
+        "merci",
+        "beaucoup",
+        "gracias",
+        "muchas",
+        "obrigado",
+        "obrigada",
+        "grazie",
+        "mille",
+        "bedankt",
+        "tack",
         // Acknowledgements.
         "sure",
         "got",
