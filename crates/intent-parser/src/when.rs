@@ -1485,7 +1485,11 @@ mod tests {
         assert!(read("on the 2nd floor").is_none());
         assert!(read("may be").is_none());
         assert!(read("Friday team").is_none());
-        assert!(read("May 5th concert").is_none());
+        // Inside a message a date before a noun names an event ("tickets
+        // for the May 5th concert"); one that opens the message is a date.
+        let t = tokenize("tickets for the May 5th concert");
+        assert!(parse_when(&t, 3, &clk()).is_none());
+        assert!(read("May 5th concert").is_some_and(|(e, _)| e == 2));
         assert!(read("on Friday team").is_some());
     }
 }
