@@ -3417,7 +3417,29 @@ impl Parser<'_> {
                 while matches!(w(t, c), "actually" | "really" | "quite" | "yet" | "totally") {
                     c += 1;
                 }
-                if c + 1 == e
+                // "the spice rack isn't finished after all, put it back on
+                // my list": the clause may end in a request to undo it.
+                let undo_request = |from: usize| {
+                    (from < e && text::is_punct(w(t, from)))
+                        && t[from..e].iter().any(|x| {
+                            matches!(
+                                x.low.as_str(),
+                                "reopen"
+                                    | "re-open"
+                                    | "back"
+                                    | "undo"
+                                    | "again"
+                                    | "uncheck"
+                                    | "untick"
+                                    | "restore"
+                            )
+                        })
+                };
+                let mut d = c + 1;
+                if seq(t, d, &["after", "all"]) {
+                    d += 2;
+                }
+                if (c + 1 == e || undo_request(d))
                     && matches!(
                         w(t, c),
                         "done" | "finished" | "finish" | "complete" | "completed"
@@ -3455,6 +3477,67 @@ impl Parser<'_> {
         }
         if w(t, 0) == "put" && w(t, n - 1) == "back" && n > 2 {
             return Some(make(1, n - 1));
+        }
+        // "oops tapped done on the VAT return by accident, reopen pls",
+        // "I accidentally ticked off the laundry": a completion undone.
+        if let Some(m) = (0..n).find(|&i| {
+            matches!(w(t, i), "accidentally" | "mistakenly")
+                || seq_any(&t[i..], &[&["by", "accident"], &["by", "mistake"]])
+        }) {
+            let verb = (0..n).find(|&i| {
+                matches!(
+                    w(t, i),
+                    "tapped"
+                        | "clicked"
+                        | "hit"
+                        | "pressed"
+                        | "ticked"
+                        | "checked"
+                        | "marked"
+                        | "completed"
+                        | "closed"
+                        | "finished"
+                )
+            });
+            if let Some(v) = verb {
+                let mut a = v + 1;
+                while matches!(
+                    w(t, a),
+                    "done" | "off" | "on" | "as" | "complete" | "the" | "my"
+                ) {
+                    a += 1;
+                }
+                let mut b = if m > a { m } else { n };
+                let stop = (a..b).find(|&i| text::is_punct(w(t, i)) || w(t, i) == "by");
+                if let Some(s) = stop {
+                    b = s;
+                }
+                while b > a && matches!(w(t, b - 1), "off" | "as" | "done" | "complete") {
+                    b -= 1;
+                }
+                return Some(make(a, b));
+            }
+        }
+        // "bring back the laundry task, not actually done": a request and
+        // the reason, in either order.
+        if let Some(k) = (1..n).find(|&i| {
+            text::is_punct(w(t, i - 1)) && w(t, i) == "not" && {
+                let mut c = i + 1;
+                while matches!(w(t, c), "actually" | "really" | "quite" | "yet") {
+                    c += 1;
+                }
+                matches!(w(t, c), "done" | "finished" | "complete" | "completed")
+            }
+        }) {
+            let mut a = 0;
+            if seq_any(t, &[&["bring", "back"], &["put", "back"], &["get", "back"]]) {
+                a = 2;
+            } else if matches!(w(t, 0), "reopen" | "restore" | "re-open") {
+                a = 1;
+            }
+            if a > 0 {
+                return Some(make(a, k - 1));
+            }
         }
         // "put X back on my open list", "set 'X' back to open".
         if matches!(w(t, 0), "put" | "set" | "move" | "mark") {
