@@ -398,9 +398,13 @@ fn no_longer_repeats(t: &[Tok]) -> Option<usize> {
         }
         ("does" | "should" | "shall" | "will" | "must" | "need", "not") => Some(2),
         ("no", "longer") => Some(2),
+        // "(please) not repeat anymore", "don't need it every week anymore".
+        ("don't" | "dont", _) => Some(1),
+        ("do", "not") => Some(2),
+        ("not", _) if j == 0 => Some(1),
         _ => None,
     };
-    (1..t.len()).find(|&j| {
+    (0..t.len()).find(|&j| {
         let Some(len) = negation(j) else {
             return false;
         };
@@ -411,6 +415,12 @@ fn no_longer_repeats(t: &[Tok]) -> Option<usize> {
         let repeats = match w(t, k) {
             "repeat" | "recur" => true,
             "come" => w(t, k + 1) == "back",
+            // "don't need it every week anymore".
+            "need" | "want" => {
+                matches!(w(t, k + 1), "it" | "this" | "that")
+                    && matches!(w(t, k + 2), "every" | "each")
+                    && matches!(w(t, k + 3), "day" | "week" | "month" | "year" | "time")
+            }
             _ => false,
         };
         let anymore = w(t, j) == "no"
@@ -463,6 +473,12 @@ const NAME_LEAD: &[&str] = &[
 
 const NAME_TAIL: &[&[&str]] = &[
     &["just", "now"],
+    // "the winter jackets I have done": the speaker's report, not the name.
+    &["i", "have", "done"],
+    &["i've", "done"],
+    &["i", "did"],
+    &["is", "done"],
+    &["are", "done"],
     &["one"],
     &["back", "to"],
     &["back"],
@@ -730,6 +746,11 @@ impl Parser<'_> {
                         | "omg"
                         | "wow"
                         | "ugh"
+                        | "lol"
+                        | "lmao"
+                        | "haha"
+                        | "yay"
+                        | "hey"
                 )
             {
                 a += 1;
@@ -749,6 +770,8 @@ impl Parser<'_> {
                         | "completion"
                         | "tasks"
                         | "recurrences"
+                        | "repetition"
+                        | "repetitions"
                 )
                 && matches!(
                     w(t, a + 1),
@@ -804,9 +827,15 @@ impl Parser<'_> {
             b
         };
         // "the dishes task off my list": the words before "task".
-        if let Some(k) = (a..b).find(|&i| w(t, i) == "task") {
-            // "… this task": the task of the previous turn.
-            if k > a && matches!(w(t, k - 1), "this" | "that") {
+        if let Some(k) = (a..b).find(|&i| matches!(w(t, i), "task" | "task's")) {
+            // "… this task", "this recurring task's series": the task of
+            // the previous turn.
+            let lead = if k > a + 1 && matches!(w(t, k - 1), "recurring" | "repeating") {
+                k - 2
+            } else {
+                k.saturating_sub(1)
+            };
+            if k > a && matches!(w(t, lead), "this" | "that") {
                 return self.last_task();
             }
             if k > a && k + 1 < b && !quoted[k] {
@@ -2224,6 +2253,24 @@ impl Parser<'_> {
         // "the standup doesn't need to repeat anymore", "this shall not come
         // back every week any more": whatever the subject names stops.
         if let Some(j) = no_longer_repeats(t) {
+            if j == 0 {
+                // "don't repeat the gym anymore": the words between.
+                if let Some(r) = (1..n).find(|&i| matches!(w(t, i), "repeat" | "recur")) {
+                    let e = (r + 1..n)
+                        .find(|&i| matches!(w(t, i), "anymore" | "any" | "," | "."))
+                        .unwrap_or(n);
+                    if e > r + 1 {
+                        return Some(match self.target(t, r + 1, e, SERIES_TAIL) {
+                            Ok(target) => Intent::StopSeries { target }.into(),
+                            Err(o) => *o,
+                        });
+                    }
+                }
+                return Some(match self.last_task() {
+                    Ok(target) => Intent::StopSeries { target }.into(),
+                    Err(o) => *o,
+                });
+            }
             return Some(match self.target(t, 0, j, SERIES_TAIL) {
                 Ok(target) => Intent::StopSeries { target }.into(),
                 Err(o) => *o,
@@ -3291,6 +3338,23 @@ impl Parser<'_> {
                 | "unfinish"
                 | "reactivate"
         ) {
+            // "reactivate the repeating for the newsletter task": the series.
+            if v == "reactivate"
+                && any_word(
+                    t,
+                    &[
+                        "repeating",
+                        "repeat",
+                        "repeats",
+                        "series",
+                        "repetition",
+                        "recurrence",
+                        "recurring",
+                    ],
+                )
+            {
+                return None;
+            }
             let mut b = n;
             if w(t, b - 1) == "done" && matches!(w(t, b - 2), "as") {
                 b -= 2;
