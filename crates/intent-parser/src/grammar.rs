@@ -2053,6 +2053,7 @@ impl Parser<'_> {
                 | "pls"
                 | "ok"
                 | "in"
+                | "after"
                 | "for"
                 | "another"
                 | "just"
@@ -3264,7 +3265,17 @@ impl Parser<'_> {
                         .rev()
                         .find(|&j| matches!(w(t, j), "," | ";" | "-" | ":"))
                         .map_or(0, |j| j + 1);
-                    return Some(make(a, s, p));
+                    // "this just became urgent": the adverb is not the name.
+                    let mut b = s;
+                    while b > a + 1
+                        && matches!(
+                            w(t, b - 1),
+                            "just" | "suddenly" | "now" | "actually" | "officially" | "kinda"
+                        )
+                    {
+                        b -= 1;
+                    }
+                    return Some(make(a, b, p));
                 }
             }
         }
