@@ -1330,7 +1330,76 @@ pub(super) fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
                 && words
                     .iter()
                     .any(|w| matches!(*w, "status" | "thermostat" | "volume")));
+    // "send an email to my boss that I'm sick today", "message my team on
+    // Slack that the meeting moved to 3pm": the message itself, to send.
+    let sends_content = (matches!(first, "text" | "email" | "message" | "tell" | "whatsapp")
+        || first == "send"
+            && words.iter().skip(1).take(3).any(|w| {
+                matches!(
+                    *w,
+                    "email" | "e-mail" | "mail" | "message" | "text" | "sms" | "whatsapp"
+                )
+            }))
+        && no_task_words
+        && words.windows(2).skip(1).take(7).any(|p| {
+            p[0] == "that"
+                && matches!(
+                    p[1],
+                    "i" | "i'm"
+                        | "im"
+                        | "i'll"
+                        | "we"
+                        | "we're"
+                        | "the"
+                        | "my"
+                        | "our"
+                        | "he"
+                        | "she"
+                        | "they"
+                        | "it"
+                        | "it's"
+                )
+        });
+    // "google the opening hours", "log into netflix and change the
+    // password": done on a screen, now ("look up the recipe for the plum
+    // cake" is a to-do people write down).
+    let looks_up = matches!(first, "google" | "log" | "login")
+        && no_task_words
+        && !p.has_task_details(t, true);
+    // "set the heating to 21 degrees at 6am": a device set to a value, at
+    // whatever time.
+    let device_value = matches!(first, "set" | "turn" | "put")
+        && words.iter().any(|w| DEVICES.contains(w))
+        && words.iter().any(|w| {
+            matches!(*w, "degrees" | "degree" | "percent") || w.ends_with('°') || w.ends_with('%')
+        });
+    // "make a bank transfer of 200€ to my landlord now".
+    let transfer_now = matches!(first, "make" | "do")
+        && words.iter().take(4).any(|w| {
+            matches!(
+                *w,
+                "transfer" | "payment" | "booking" | "reservation" | "purchase"
+            )
+        })
+        && (words.ends_with(&["now"]) || has("immediately"));
+    // "when was the Berlin Wall built", "what time does the Apotheke close
+    // on Saturday", "what day of the week is 24 December": a fact.
+    let when_fact = first == "when"
+        && matches!(second, "was" | "were" | "did")
+        && !words
+            .iter()
+            .any(|w| matches!(*w, "i" | "my" | "me" | "task" | "tasks"))
+        || words.starts_with(&["what", "time", "does"])
+            && words
+                .iter()
+                .any(|w| matches!(*w, "close" | "open" | "start" | "leave" | "arrive" | "end"))
+        || words.starts_with(&["what", "day", "of", "the", "week"]);
     let world = asks_world
+        || sends_content
+        || looks_up
+        || device_value
+        || transfer_now
+        || when_fact
         || digital
         || strong_act
         || pays
