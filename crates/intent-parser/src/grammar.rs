@@ -923,6 +923,17 @@ impl Parser<'_> {
             || seq(t, 0, &["i", "wish"])
             || seq(t, 0, &["just", "got"])
             || seq(t, 0, &["just", "came"])
+            // A story about the past: "yesterday I forgot my keys again",
+            // "ran my first half marathon last sunday", "the weekend was
+            // great btw".
+            || matches!(w(t, 0), "yesterday" | "earlier")
+            || matches!(
+                w(t, 0),
+                "ran" | "went" | "forgot" | "met" | "saw" | "spent" | "watched" | "lost" | "broke"
+            )
+            || matches!(w(t, 0), "the" | "our" | "this" | "that")
+                && (1..4).any(|i| matches!(w(t, i), "was" | "were"))
+            || words_of(t).contains("can't come soon enough")
                         || seq(t, 0, &["so", "sleepy"])
             || seq(t, 0, &["so", "tired"])
             // "(so) tired today", "long day on the ward", "got back from
@@ -1049,14 +1060,20 @@ impl Parser<'_> {
         let asks = t
             .iter()
             .any(|x| ASKS.contains(&x.low.as_str()) || x.low.starts_with('#'));
-        // "I'm so tired today": a state today is still a remark.
+        // "I'm so tired today": a state today is still a remark, and so is
+        // a story about a day gone by ("last sunday").
+        let ahead = |i: usize| {
+            when::parse_when(t, i, self.clk).is_some_and(|(_, wn)| {
+                wn.resolve(self.clk)
+                    .map_or(true, |m| m.date >= self.clk.today)
+            })
+        };
         let dated = (0..t.len()).any(|i| {
             !matches!(w(t, i), "today" | "tonight")
                 && !seq(t, i, &["this", "morning"])
                 && !seq(t, i, &["this", "week"])
                 && !seq(t, i, &["this", "weekend"])
-                && (when::parse_when(t, i, self.clk).is_some()
-                    || recur::parse_recurrence(t, i).is_some())
+                && (ahead(i) || recur::parse_recurrence(t, i).is_some())
         });
         !asks && !dated && !t.iter().any(|x| matches!(x.low.as_str(), "\"" | "“"))
     }

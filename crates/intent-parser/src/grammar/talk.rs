@@ -417,6 +417,11 @@ pub(super) fn is_chat(whole: &str) -> bool {
         "mille",
         "bedankt",
         "tack",
+        "amigo",
+        "amiga",
+        "buddy",
+        "mate",
+        "dude",
         // Acknowledgements.
         "sure",
         "got",
