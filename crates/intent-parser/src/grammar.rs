@@ -1685,12 +1685,18 @@ impl Parser<'_> {
         // "on the 15th, monthly", "5/9 yearly". A start ("starting 12/15")
         // only anchors the rule.
         if let (Some(Ok(r)), Some(wn)) = (&mut rule, &mut when) {
+            // "first one saturday", "the first time on sunday": a start.
+            let first_one = |i: usize| {
+                i >= 2 && w(t, i - 2) == "first" && matches!(w(t, i - 1), "one" | "time" | "on")
+                    || i >= 3 && seq(t, i - 3, &["first", "one", "on"])
+            };
             let start = when_words.first().is_some_and(|&i| {
                 i > 0
                     && matches!(
                         w(t, i - 1),
                         "starting" | "from" | "beginning" | "begin" | "start"
                     )
+                    || first_one(i)
             }) || when_words
                 .iter()
                 .any(|&i| matches!(w(t, i), "starting" | "from" | "beginning"));

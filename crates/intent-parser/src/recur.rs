@@ -939,18 +939,51 @@ pub(crate) fn completion(t: &[Tok], i: usize) -> Option<usize> {
         &["on", "completion"],
     ];
     let mut best = None;
-    // "after I last did it", "after I last cleaned it": any verb in between.
-    if w(t, i) == "after" && w(t, i + 1) == "i" && w(t, i + 2) == "last" {
+    // "every 3 weeks, counting from when I last did it": the phrase may
+    // follow a comma and say what it counts.
+    let mut i = i;
+    if w(t, i) == "," {
+        i += 1;
+    }
+    if matches!(
+        w(t, i),
+        "counting" | "counted" | "calculated" | "measured" | "reckoned"
+    ) && matches!(w(t, i + 1), "from" | "after" | "since")
+    {
+        i += 1;
+    }
+    // "after I last did it", "from when I last cleaned it", "since I last
+    // changed them": any verb in between.
+    let mut k = i + 1;
+    if matches!(w(t, i), "from" | "since") && w(t, k) == "when" {
+        k += 1;
+    }
+    if matches!(w(t, i), "after" | "from" | "since") && w(t, k) == "i" && w(t, k + 1) == "last" {
         // "after I last changed them", "… ordered it", "… filled it up".
-        let e = if matches!(w(t, i + 4), "it" | "them" | "those" | "that") {
-            i + 5
+        let e = if matches!(w(t, k + 3), "it" | "them" | "those" | "that") {
+            k + 4
         } else {
-            i + 4
+            k + 3
         };
         let e = if w(t, e) == "up" { e + 1 } else { e };
-        if !w(t, i + 3).is_empty() {
+        if !w(t, k + 2).is_empty() {
             best = Some(e);
         }
+    }
+    // "5 weeks after my last one", "counted from the last watering".
+    if matches!(w(t, i), "after" | "from" | "since")
+        && matches!(w(t, i + 1), "my" | "the")
+        && w(t, i + 2) == "last"
+        && w(t, i + 3).chars().all(|c| c.is_alphabetic())
+        && !w(t, i + 3).is_empty()
+        && !matches!(
+            w(t, i + 3),
+            "time" | "completion" | "day" | "days" | "week" | "weekend" | "month" | "year"
+        )
+        && text::weekday(w(t, i + 3)).is_none()
+        && text::month(w(t, i + 3)).is_none()
+    {
+        best = best.max(Some(i + 4));
     }
     // "after the last time I did it", "after I did it the last time",
     // "after I did it last".

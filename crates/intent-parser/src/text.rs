@@ -236,6 +236,11 @@ const ALIASES: &[(&str, &str)] = &[
     ("wht", "what"),
     ("hav", "have"),
     ("nxt", "next"),
+    // A keyword with a letter too many at the end reads as another form of
+    // it, so the common slips are listed.
+    ("reminde", "remind"),
+    ("remindme", "remind"),
+    ("bumpp", "bump"),
 ];
 
 fn normalize(low: String) -> String {
