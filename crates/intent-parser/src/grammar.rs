@@ -3288,6 +3288,11 @@ impl Parser<'_> {
                         .rev()
                         .find(|&j| matches!(w(t, j), "," | ";" | "-" | ":"))
                         .map_or(0, |j| j + 1);
+                    // "pick up the medication, it is urgent": "it" is the
+                    // clause before, a new to-do; the task reader takes it.
+                    if a > 1 && matches!(words_of(&t[a..s]).as_str(), "it" | "this" | "that") {
+                        return None;
+                    }
                     // "this just became urgent": the adverb is not the name.
                     let mut b = s;
                     while b > a + 1
