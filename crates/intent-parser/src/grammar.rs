@@ -798,6 +798,26 @@ impl Parser<'_> {
             if a + 1 < b && matches!(w(t, a), "recurring" | "repeating") {
                 a += 1;
             }
+            // "resume recurring on the yoga task", "no more recurring for
+            // it": the words after the series word say which task.
+            if a + 1 < b
+                && a > 0
+                && matches!(w(t, a), "for" | "on" | "of" | "to" | "with")
+                && matches!(
+                    w(t, a - 1),
+                    "recurring"
+                        | "repeating"
+                        | "repeat"
+                        | "repeats"
+                        | "series"
+                        | "recurrence"
+                        | "repetition"
+                        | "reminder"
+                        | "reminders"
+                )
+            {
+                a += 1;
+            }
             if a == before {
                 break;
             }
