@@ -77,6 +77,22 @@ fn refuse(reason: impl Into<String>) -> Out {
 }
 
 const FRONT_FILLER: &[&[&str]] = &[
+    // Greetings in the languages people mix in ("Buenos días! What do I
+    // have tomorrow?").
+    &["buenos", "días"],
+    &["buenos", "dias"],
+    &["buenas"],
+    &["hola"],
+    &["bonjour"],
+    &["salut"],
+    &["guten", "morgen"],
+    &["guten", "tag"],
+    &["hallo"],
+    &["moin"],
+    &["servus"],
+    &["ciao"],
+    &["bom", "dia"],
+    &["olá"],
     &["please"],
     &["pls"],
     &["plz"],
@@ -315,6 +331,15 @@ pub(crate) fn parse_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
     let t = match p.request_after_preamble(t) {
         Some(k) => &t[k..],
         None => t,
+    };
+    // "This week, what is on my plate?": the question first, its time after.
+    let reordered: Vec<Tok>;
+    let t = match when::parse_when(t, 0, clk) {
+        Some((e, _)) if w(t, e) == "," && is_question_word(w(t, e + 1)) => {
+            reordered = t[e + 1..].iter().chain(&t[..e]).cloned().collect();
+            &reordered[..]
+        }
+        _ => t,
     };
     if let Some(out) = p.add_prefix(t) {
         return out;

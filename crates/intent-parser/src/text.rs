@@ -238,6 +238,8 @@ const ALIASES: &[(&str, &str)] = &[
     ("nxt", "next"),
     // A keyword with a letter too many at the end reads as another form of
     // it, so the common slips are listed.
+    ("wich", "which"),
+    ("whcih", "which"),
     ("reminde", "remind"),
     ("remindme", "remind"),
     ("bumpp", "bump"),
