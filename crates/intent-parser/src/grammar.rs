@@ -3316,9 +3316,14 @@ impl Parser<'_> {
         // "X is urgent", "X should be high priority"
         if let Some(s) = (1..n).find(|&j| {
             matches!(w(t, j), "is" | "are" | "became" | "becomes" | "got")
-                || seq(t, j, &["should", "be"])
+                || matches!(w(t, j), "should" | "can" | "could" | "may" | "might")
+                    && w(t, j + 1) == "be"
         }) {
-            let mut c = s + if w(t, s) == "should" { 2 } else { 1 };
+            let mut c = s + if w(t, s + 1) == "be" && w(t, s) != "is" {
+                2
+            } else {
+                1
+            };
             // "this became super urgent", "the report is now really important".
             while matches!(
                 w(t, c),
@@ -3335,7 +3340,34 @@ impl Parser<'_> {
                         .map_or(0, |j| j + 1);
                     // "pick up the medication, it is urgent": "it" is the
                     // clause before, a new to-do; the task reader takes it.
-                    if a > 1 && matches!(words_of(&t[a..s]).as_str(), "it" | "this" | "that") {
+                    let before_said = t[..a].iter().any(|x| {
+                        !text::is_punct(&x.low)
+                            && !matches!(
+                                x.low.as_str(),
+                                "eh" | "meh"
+                                    | "ok"
+                                    | "okay"
+                                    | "whenever"
+                                    | "fine"
+                                    | "well"
+                                    | "hmm"
+                                    | "so"
+                                    | "actually"
+                                    | "yeah"
+                                    | "yes"
+                                    | "no"
+                                    | "nah"
+                                    | "rush"
+                                    | "lol"
+                                    | "ugh"
+                                    | "oh"
+                                    | "oops"
+                                    | "wait"
+                                    | "hey"
+                            )
+                    });
+                    if before_said && matches!(words_of(&t[a..s]).as_str(), "it" | "this" | "that")
+                    {
                         return None;
                     }
                     // "this just became urgent": the adverb is not the name.
