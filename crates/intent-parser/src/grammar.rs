@@ -5012,13 +5012,14 @@ impl<'a> Extract<'a> {
     fn title(&self, chat: bool) -> String {
         const LEAD: &[&str] = &[
             "and", "to", "then", "also", "that", "-", "–", "—", ",", ":", ";", ".", ")", "&", "?",
-            "!", "but",
+            "!", "but", "•", "·", "*", "+",
         ];
         const TAIL: &[&str] = &[
             "and", "due", "by", "at", "on", "for", "with", "starting", "from", "before", "until",
             "till", "in", "-", "–", "—", ",", ":", ";", ".", "(", "&", "every", "each", "is",
             "it's", "its", "this", "of", "the", "please", "pls", "thanks", "?", "tho", "though",
             "also", "too", "already", "always", "start", "starting", "i'll", "i", "i'd", "want",
+            "•", "·", "*", "+",
         ];
         let idx: Vec<usize> = (0..self.t.len()).filter(|&i| !self.used[i]).collect();
         let idx = if chat {

@@ -141,6 +141,48 @@ pub(super) fn what_was_asked(t: &[Tok], locked: &[bool], idx: Vec<usize>) -> Vec
             }
         }
     }
+    // "omg i totally forgot, essay on hamlet due 12/3": an opening cry
+    // about forgetting or noticing is not the task.
+    if start == 0 {
+        if let Some(k) = (1..idx.len()).find(|&p| matches!(at(p), "," | "!" | "-" | "–" | ":")) {
+            let cry = (0..k).all(|p| {
+                !locked[idx[p]]
+                    && matches!(
+                        at(p),
+                        "omg"
+                            | "oh"
+                            | "no"
+                            | "ugh"
+                            | "wow"
+                            | "i"
+                            | "totally"
+                            | "completely"
+                            | "almost"
+                            | "nearly"
+                            | "just"
+                            | "forgot"
+                            | "remembered"
+                            | "realized"
+                            | "realised"
+                            | "damn"
+                            | "crap"
+                            | "shoot"
+                            | "oops"
+                            | "btw"
+                            | "so"
+                            | "god"
+                            | "my"
+                            | "dear"
+                            | "man"
+                            | "jeez"
+                    )
+            }) && (0..k)
+                .any(|p| matches!(at(p), "forgot" | "remembered" | "realized" | "realised"));
+            if cry && content(k + 1) {
+                start = k + 1;
+            }
+        }
+    }
     let mut out: Vec<usize> = idx[start..].to_vec();
     // "every Thursday at 19:30 is choir rehearsal", "the first Monday of
     // each month is the jour fixe": after a when that opened the message,
