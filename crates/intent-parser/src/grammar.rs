@@ -1633,9 +1633,27 @@ impl Parser<'_> {
                     if let Some((days, hm)) = bare_time {
                         on_due_day.push((reminders.len(), days, hm));
                     }
+                    let absolute = matches!(r, ReminderSpec::At { .. });
                     reminders.push(r);
-                    // "remind me 1 hour and 15 minutes before", "1d before and also 2h before".
+                    // "remind me on monday and on wednesday": more days,
+                    // each a reminder of its own.
                     let mut k = e;
+                    while absolute && matches!(w(t, k), "and" | "," | "&") {
+                        let Some((e2, wn)) = when::parse_when(t, k + 1, self.clk)
+                            .filter(|(_, wn)| wn.date.is_some() || wn.instant.is_some())
+                        else {
+                            break;
+                        };
+                        match wn.reminder_instant(self.clk) {
+                            Ok(x) => reminders.push(ReminderSpec::At {
+                                utc_ms: x.timestamp_millis(),
+                            }),
+                            Err(r) => reminder_err = Some(r),
+                        }
+                        ex.claim(k, e2, SpanKind::Reminder);
+                        k = e2;
+                    }
+                    // "remind me 1 hour and 15 minutes before", "1d before and also 2h before".
                     while let Some((e2, m)) = more_before(t, k) {
                         ex.claim(k, e2, SpanKind::Reminder);
                         reminders.push(ReminderSpec::Before { minutes: m });
