@@ -1292,6 +1292,20 @@ impl Parser<'_> {
             &["new", "todo", ":"],
             &["new", "todo"],
         ];
+        // "a task for tomorrow 16:00: bring the car to the workshop": the
+        // when first, then the task after a colon.
+        let k = usize::from(matches!(w(t, 0), "a" | "an" | "one" | "new"));
+        if matches!(w(t, k), "task" | "todo" | "to-do" | "reminder")
+            && matches!(w(t, k + 1), "for" | "on" | "due" | "by")
+        {
+            let end = when::parse_when(t, k + 1, self.clk)
+                .or_else(|| when::parse_when(t, k + 2, self.clk))
+                .map(|(e, _)| e);
+            if let Some(e) = end.filter(|&e| matches!(w(t, e), ":" | "-") && t.len() > e + 1) {
+                let said: Vec<Tok> = t[e + 1..].iter().chain(&t[k + 1..e]).cloned().collect();
+                return Some(self.add_task(&said, false));
+            }
+        }
         // "#work #cleanup: close the old github org": tags heading a new task.
         let tags = t
             .iter()
