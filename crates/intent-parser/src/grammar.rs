@@ -1120,7 +1120,9 @@ impl Parser<'_> {
                 && !seq(t, i, &["this", "weekend"])
                 && (ahead(i) || recur::parse_recurrence(t, i).is_some())
         });
-        !asks && !dated && !t.iter().any(|x| matches!(x.low.as_str(), "\"" | "“"))
+        // "Friday can't come soon enough": longing, whatever day it names.
+        let longing = words_of(t).contains("can't come soon enough");
+        !asks && (!dated || longing) && !t.iter().any(|x| matches!(x.low.as_str(), "\"" | "“"))
     }
 
     /// After "add a reminder": "to the insurance task for friday", "on it

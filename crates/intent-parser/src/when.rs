@@ -714,8 +714,9 @@ fn piece(t: &[Tok], j: usize, clk: &Clock, trig: bool, at: bool) -> Option<(usiz
             }
         }
         let (e, p) = with_part(t, j + 1, clk.next_weekday(wd));
-        // "the Friday team", "May 5th concert": a date word used as an adjective.
-        if !trig && !date_boundary(t, e) {
+        // "the Friday team": a date word used as an adjective. One that
+        // opens the message is its date ("Wednesday I take the car in").
+        if !trig && !date_boundary(t, e) && (j > 0 || abbr) {
             return None;
         }
         return Some((e, p));
@@ -1513,7 +1514,8 @@ mod tests {
         assert!(read("2nd Floor Bath").is_none());
         assert!(read("on the 2nd floor").is_none());
         assert!(read("may be").is_none());
-        assert!(read("Friday team").is_none());
+        let t = tokenize("lunch with the Friday team");
+        assert!(parse_when(&t, 3, &clk()).is_none());
         // Inside a message a date before a noun names an event ("tickets
         // for the May 5th concert"); one that opens the message is a date.
         let t = tokenize("tickets for the May 5th concert");

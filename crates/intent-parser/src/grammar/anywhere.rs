@@ -783,8 +783,78 @@ fn unit_word(s: &str) -> Option<u32> {
 }
 
 /// Whether a word asks for a new task ("add", "note", "create").
+/// Words of a clause that only asks to keep what was said: "put this like
+/// repeating task", "add it as yearly", "new task pls", "please note it".
+const KEEP_REQUEST: &[&str] = &[
+    "please",
+    "pls",
+    "plz",
+    "kindly",
+    "put",
+    "add",
+    "make",
+    "save",
+    "note",
+    "set",
+    "create",
+    "it",
+    "this",
+    "that",
+    "like",
+    "as",
+    "a",
+    "an",
+    "new",
+    "repeating",
+    "recurring",
+    "weekly",
+    "yearly",
+    "monthly",
+    "daily",
+    "task",
+    "todo",
+    "to-do",
+    "one",
+    "down",
+    "thanks",
+    "thx",
+    "for",
+    "me",
+    "can",
+    "you",
+    "could",
+    "would",
+    "the",
+    "list",
+    "to",
+    "my",
+    "in",
+    "on",
+    "up",
+];
+
+/// Whether the words are only such a request, with its verb or "task".
+pub(super) fn only_keep_request(words: &[&str]) -> bool {
+    !words.is_empty()
+        && words.iter().all(|w| KEEP_REQUEST.contains(w))
+        && words.iter().any(|w| {
+            matches!(
+                *w,
+                "put" | "add" | "make" | "save" | "note" | "create" | "task" | "todo" | "to-do"
+            )
+        })
+}
+
 pub(super) fn asks_to_add(t: &[Tok]) -> bool {
     clauses(t).iter().any(|&(a, b)| {
+        let words: Vec<&str> = t[a..b]
+            .iter()
+            .filter(|x| !text::is_punct(&x.low))
+            .map(|x| x.low.as_str())
+            .collect();
+        if a > 0 && only_keep_request(&words) {
+            return true;
+        }
         let c = strip_filler(&t[a..b]);
         // "… can you add practice for the band", "… so please add water the plants".
         let anywhere = (0..c.len()).any(|i| {

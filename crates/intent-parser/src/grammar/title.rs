@@ -245,6 +245,21 @@ pub(super) fn what_was_asked(t: &[Tok], locked: &[bool], idx: Vec<usize>) -> Vec
             _ => depth == 0,
         }
     });
+    // A closing request to keep it: "…, put this like repeating task",
+    // "…, new task pls", "…. Please note it".
+    if let Some(k) = (1..out.len()).rev().find(|&k| {
+        let i = out[k];
+        !locked[i] && matches!(t[i].low.as_str(), "," | "." | "-" | ";" | "–")
+    }) {
+        let words: Vec<&str> = out[k + 1..]
+            .iter()
+            .filter(|&&i| !text::is_punct(&t[i].low))
+            .map(|&i| t[i].low.as_str())
+            .collect();
+        if out[k + 1..].iter().all(|&i| !locked[i]) && super::anywhere::only_keep_request(&words) {
+            out.truncate(k);
+        }
+    }
     // Trailing remarks: "… i keep forgetting", "… haha".
     const TRAILING: &[&[&str]] = &[
         &["i", "keep", "forgetting"],
