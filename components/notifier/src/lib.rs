@@ -76,9 +76,13 @@ async fn deliver(req: Request) -> Result<Outcome, Error> {
 }
 
 async fn run(event: &Event) -> Result<(Db, &'static str, Vec<event::OutboxEvent>), Error> {
-    let user_id = event.require("userId")?;
-    let reminder_id = event.require("reminderId")?;
-    let task_id = event.require("taskId")?;
+    let data = event.reminder_data()?;
+    let (user_id, task_id) = (data.ids.user_id.as_str(), data.ids.task_id.as_str());
+    let (reminder_id, title) = (data.reminder_id.as_str(), data.title.as_str());
+    let fire_at = data
+        .fire_at
+        .map(domain::time::format_ms)
+        .unwrap_or_default();
     let db = Db::open(&http_api::config::var("db_url")?)?;
     if store::consumers::was_processed(&db, NAME, &event.id)? {
         return Ok((db, "duplicate", vec![]));
@@ -86,8 +90,6 @@ async fn run(event: &Event) -> Result<(Db, &'static str, Vec<event::OutboxEvent>
     let Some((_, settings)) = store::users::get_user(&db, user_id)? else {
         return Ok((db, "user_gone", vec![]));
     };
-    let title = event.data["title"].as_str().unwrap_or("");
-    let fire_at = event.data["fireAt"].as_str().unwrap_or("");
     let now = now_ms();
     // In-app: the inbox entry and the live-sync change, once.
     let notification_id = db.transaction(|db| {

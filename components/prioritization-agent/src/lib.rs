@@ -15,18 +15,20 @@ async fn handle(req: IncomingRequest, out: ResponseOutparam) {
 }
 
 /// Only a change of priority or due date can change a week's load.
-fn relevant(event: &Event) -> bool {
-    match event.kind.as_str() {
+fn relevant(event: &Event) -> Result<bool, Error> {
+    Ok(match event.kind.as_str() {
         TASK_CREATED => true,
-        TASK_UPDATED => ["priority", "dueAt", "completed"]
-            .iter()
-            .any(|f| event.data["changes"].get(f).is_some()),
+        TASK_UPDATED => event.task_data()?.changes.is_some_and(|changes| {
+            ["priority", "dueAt", "completed"]
+                .iter()
+                .any(|f| changes.contains_key(*f))
+        }),
         _ => false,
-    }
+    })
 }
 
 fn on_event(db: &Db, event: &Event, now: i64) -> Result<Handled, Error> {
-    if !relevant(event) {
+    if !relevant(event)? {
         return Ok(Handled::nothing("ignored"));
     }
     let Some(task) = current_task(db, event)? else {

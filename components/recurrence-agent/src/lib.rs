@@ -17,7 +17,7 @@ async fn handle(req: IncomingRequest, out: ResponseOutparam) {
 }
 
 fn on_event(db: &Db, event: &Event, now: i64) -> Result<Handled, Error> {
-    if event.kind != TASK_COMPLETED || event.data["task"]["seriesId"].is_null() {
+    if event.kind != TASK_COMPLETED || event.task_data()?.task.series_id.is_none() {
         return Ok(Handled::nothing("ignored"));
     }
     let Some(done) = current_task(db, event)? else {

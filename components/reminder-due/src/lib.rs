@@ -6,11 +6,11 @@
 //! Route: /job/... .
 
 use domain::event::{self, Origin, REMINDER_DUE};
-use domain::reminder::Status;
+use domain::reminder::{ReminderJobData, Status};
 use domain::time::now_ms;
 use domain::Error;
 use http_api::{Outcome, Reply, Request};
-use serde_json::{json, Value};
+use serde_json::json;
 use spin_sdk::http::{IncomingRequest, ResponseOutparam};
 use spin_sdk::http_component;
 use store::Db;
@@ -25,12 +25,14 @@ fn fire(req: &Request) -> Result<Outcome, Error> {
         return Err(http_api::method_not_allowed("POST"));
     }
     http_api::check_app_token(req)?;
-    let data: Value = serde_json::from_slice(&req.body)
-        .map_err(|_| Error::bad_request("invalid_job_data", "the job data is not JSON"))?;
-    let reminder_id = data["reminderId"]
-        .as_str()
-        .ok_or_else(|| Error::bad_request("invalid_job_data", "the job data has no reminderId"))?;
-    let planned_fire = data["fireAt"].as_i64();
+    let data: ReminderJobData = serde_json::from_slice(&req.body).map_err(|e| {
+        Error::bad_request(
+            "invalid_job_data",
+            format!("the job data is not a reminder job: {e}"),
+        )
+    })?;
+    let reminder_id = data.reminder_id.as_str();
+    let planned_fire = data.fire_at;
     let db = Db::open(&http_api::config::var("db_url")?)?;
     let now = now_ms();
     let outcome = db.transaction(|db| {

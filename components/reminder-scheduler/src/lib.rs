@@ -8,10 +8,9 @@
 
 use consumer::{Event, Planned};
 use domain::event::{self, Origin, REMINDER_CANCELED};
-use domain::reminder::{fire_time, job_name, Status};
+use domain::reminder::{fire_time, job_name, ReminderJobData, Status};
 use domain::Error;
 use events::jobs::JobCommand;
-use serde_json::json;
 use spin_sdk::http::{IncomingRequest, ResponseOutparam};
 use spin_sdk::http_component;
 use store::Db;
@@ -24,8 +23,8 @@ async fn handle(req: IncomingRequest, out: ResponseOutparam) {
 }
 
 fn plan(db: &Db, event: &Event, now: i64) -> Result<Planned, Error> {
-    let user_id = event.require("userId")?.to_string();
-    let task_id = event.require("taskId")?.to_string();
+    let ids = event.ids()?;
+    let (user_id, task_id) = (ids.user_id, ids.task_id);
     let task = store::tasks::get(db, &user_id, &task_id)?;
     let origin = Origin {
         source: NAME.into(),
@@ -65,7 +64,10 @@ fn plan(db: &Db, event: &Event, now: i64) -> Result<Planned, Error> {
                 commands.push(JobCommand::Schedule {
                     name: job_name(&r.id),
                     due_at: fire,
-                    data: json!({ "reminderId": r.id, "fireAt": fire }),
+                    data: ReminderJobData {
+                        reminder_id: r.id.clone(),
+                        fire_at: Some(fire),
+                    },
                 });
                 settled.push((r.id.clone(), Some(fire)));
             }

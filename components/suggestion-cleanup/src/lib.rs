@@ -17,7 +17,8 @@ fn on_event(db: &Db, event: &Event, now: i64) -> Result<Handled, Error> {
     if event.kind != TASK_COMPLETED && event.kind != TASK_DELETED {
         return Ok(Handled::nothing("ignored"));
     }
-    let n = agents::resolve(db, event.require("userId")?, event.require("taskId")?, now)?;
+    let ids = event.ids()?;
+    let n = agents::resolve(db, &ids.user_id, &ids.task_id, now)?;
     Ok(Handled::nothing(if n > 0 {
         "resolved"
     } else {

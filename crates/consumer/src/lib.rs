@@ -11,10 +11,11 @@
 //! Cron bindings (`serve_cron`) answer the sidecar's OPTIONS probe and run
 //! on each POST.
 
-use domain::event::OutboxEvent;
+use domain::event::{EventIds, OutboxEvent, ReminderEventData, TaskEventData};
 use domain::time::now_ms;
 use domain::{Error, ErrorKind};
 use http_api::{Outcome, Reply, Request};
+use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 use spin_sdk::http::{IncomingRequest, ResponseOutparam};
 use std::time::Instant;
@@ -46,22 +47,38 @@ impl Event {
         })
     }
 
-    fn data_str(&self, key: &str) -> Option<&str> {
-        self.data.get(key).and_then(Value::as_str)
-    }
-
-    /// A required string field of `data`; its absence makes the event poison.
-    pub fn require(&self, key: &str) -> Result<&str, Error> {
-        self.data_str(key).ok_or_else(|| {
+    /// `data` as the contract of its type says; an event that does not
+    /// follow it can never be handled, so it is poison.
+    pub fn data_as<D: DeserializeOwned>(&self) -> Result<D, Error> {
+        D::deserialize(&self.data).map_err(|e| {
             Error::bad_request(
                 "poison_event",
-                format!("{} event without data.{key}", self.kind),
+                format!("{} event with data not in its schema: {e}", self.kind),
             )
         })
     }
 
+    /// The task, user and correlation ids every event's data carries.
+    pub fn ids(&self) -> Result<EventIds, Error> {
+        self.data_as()
+    }
+
+    /// The data of a `tasks.*` event.
+    pub fn task_data(&self) -> Result<TaskEventData, Error> {
+        self.data_as()
+    }
+
+    /// The data of a `reminders.*` event.
+    pub fn reminder_data(&self) -> Result<ReminderEventData, Error> {
+        self.data_as()
+    }
+
+    /// For logs, also of events that are not ours (dead letters).
     pub fn correlation_id(&self) -> &str {
-        self.data_str("correlationId").unwrap_or("")
+        self.data
+            .get("correlationId")
+            .and_then(Value::as_str)
+            .unwrap_or("")
     }
 
     pub fn traceparent(&self) -> String {
@@ -233,9 +250,8 @@ pub async fn serve_cron<F>(
 /// The task an event is about, read fresh: the event may be older than the
 /// task's current state. `None` when it no longer exists.
 pub fn current_task(db: &Db, event: &Event) -> Result<Option<domain::task::Task>, Error> {
-    let task_id = event.require("taskId")?;
-    let user_id = event.require("userId")?;
-    store::tasks::get(db, user_id, task_id)
+    let ids = event.ids()?;
+    store::tasks::get(db, &ids.user_id, &ids.task_id)
 }
 
 /// Treats a non-internal error kind as poison for the sidecar.

@@ -3,9 +3,12 @@
 //! in the same transaction as the change, so the relay can publish it later
 //! byte for byte.
 
+use crate::reminder::{Reminder, Status};
 use crate::task::{field_value, Task};
-use crate::time;
-use serde_json::{json, Map, Value};
+use crate::time::{self, serde_ms};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
 
 pub const TOPIC_TASKS: &str = "tasks-lifecycle";
 
@@ -16,6 +19,51 @@ pub const TASK_COMPLETED: &str = "tasks.completed";
 pub const TASK_INCOMPLETE: &str = "tasks.incomplete";
 pub const TASK_OVERDUE: &str = "tasks.overdue";
 
+/// Every event type whose data is [`TaskEventData`].
+pub const TASK_EVENT_TYPES: [&str; 6] = [
+    TASK_CREATED,
+    TASK_UPDATED,
+    TASK_DELETED,
+    TASK_COMPLETED,
+    TASK_INCOMPLETE,
+    TASK_OVERDUE,
+];
+
+/// The version of every event data schema; the envelope names it in
+/// `dataschema`. A change that breaks a consumer raises it.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The `dataschema` of an event type: which checked-in JSON Schema
+/// (`crates/domain/schemas/events/<type>.v<version>.schema.json`) its
+/// data follows.
+pub fn dataschema(event_type: &str) -> String {
+    format!("urn:task-manager:events:{event_type}:v{SCHEMA_VERSION}")
+}
+
+/// The CloudEvents 1.0 envelope of every event the app publishes; `D` is
+/// the data of its type. Dapr delivers it with attributes of its own
+/// (`topic`, `pubsubname`, ...), which reading ignores.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct CloudEvent<D> {
+    pub specversion: String,
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The publishing component.
+    pub source: String,
+    /// The task the event is about.
+    pub subject: String,
+    /// RFC 3339, UTC, milliseconds.
+    pub time: String,
+    pub datacontenttype: String,
+    pub dataschema: String,
+    /// W3C trace context of the request that caused the event.
+    #[serde(default)]
+    pub traceparent: String,
+    pub data: D,
+}
+
 /// Who caused an event and how to trace it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Origin {
@@ -23,6 +71,68 @@ pub struct Origin {
     pub source: String,
     pub correlation_id: String,
     pub traceparent: String,
+}
+
+/// The ids every event's data carries, whatever its type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct EventIds {
+    pub task_id: String,
+    pub user_id: String,
+    /// Follows one change through every event it causes. Producers always
+    /// set it; readers do not need it to act (an event repaired by hand
+    /// and replayed from the dead letters may lack it).
+    #[serde(default)]
+    pub correlation_id: String,
+}
+
+/// The data of every `tasks.*` event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct TaskEventData {
+    #[serde(flatten)]
+    pub ids: EventIds,
+    /// `tasks.updated` only: each changed field (by its JSON name) with its
+    /// value before and after.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changes: Option<BTreeMap<String, FieldChange>>,
+    /// The task after the change (before it, for `tasks.deleted`).
+    pub task: Task,
+}
+
+impl TaskEventData {
+    /// The task, with the owner the snapshot leaves out.
+    pub fn task(&self) -> Task {
+        Task {
+            user_id: self.ids.user_id.clone(),
+            ..self.task.clone()
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct FieldChange {
+    pub old: Value,
+    pub new: Value,
+}
+
+/// The data of every `reminders.*` event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ReminderEventData {
+    pub reminder_id: String,
+    #[serde(flatten)]
+    pub ids: EventIds,
+    /// The task's title when the event was made.
+    pub title: String,
+    #[serde(with = "serde_ms::option")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
+    pub fire_at: Option<i64>,
+    pub status: Status,
 }
 
 /// One outbox row: the envelope plus the columns the relay needs.
@@ -38,23 +148,23 @@ pub struct OutboxEvent {
     pub envelope: Value,
 }
 
-fn envelope(
+fn task_event(
     id: &str,
     event_type: &'static str,
     task: &Task,
     origin: &Origin,
     now: i64,
-    extra: Map<String, Value>,
+    changes: Option<BTreeMap<String, FieldChange>>,
 ) -> OutboxEvent {
-    let mut data = Map::new();
-    data.insert("taskId".into(), json!(task.id));
-    data.insert("userId".into(), json!(task.user_id));
-    data.insert("correlationId".into(), json!(origin.correlation_id));
-    data.extend(extra);
-    data.insert(
-        "task".into(),
-        serde_json::to_value(task).unwrap_or(Value::Null),
-    );
+    let data = TaskEventData {
+        ids: EventIds {
+            task_id: task.id.clone(),
+            user_id: task.user_id.clone(),
+            correlation_id: origin.correlation_id.clone(),
+        },
+        changes,
+        task: task.clone(),
+    };
     outbox_event(
         id,
         TOPIC_TASKS,
@@ -63,14 +173,13 @@ fn envelope(
         &task.id,
         origin,
         now,
-        Value::Object(data),
+        data,
     )
 }
 
-/// The CloudEvents 1.0 envelope of every event the app publishes; the
-/// subject is the task the event is about.
+/// Wraps `data` in the envelope; the subject is the task the event is about.
 #[allow(clippy::too_many_arguments)]
-fn outbox_event(
+fn outbox_event<D: Serialize>(
     id: &str,
     topic: &'static str,
     event_type: &'static str,
@@ -78,8 +187,20 @@ fn outbox_event(
     task_id: &str,
     origin: &Origin,
     now: i64,
-    data: Value,
+    data: D,
 ) -> OutboxEvent {
+    let envelope = CloudEvent {
+        specversion: "1.0".into(),
+        id: id.to_string(),
+        kind: event_type.to_string(),
+        source: origin.source.clone(),
+        subject: task_id.to_string(),
+        time: time::format_ms(now),
+        datacontenttype: "application/json".into(),
+        dataschema: dataschema(event_type),
+        traceparent: origin.traceparent.clone(),
+        data,
+    };
     OutboxEvent {
         id: id.to_string(),
         topic,
@@ -87,26 +208,18 @@ fn outbox_event(
         user_id: user_id.to_string(),
         task_id: task_id.to_string(),
         created_at: now,
-        envelope: json!({
-            "specversion": "1.0",
-            "id": id,
-            "type": event_type,
-            "source": origin.source,
-            "subject": task_id,
-            "time": time::format_ms(now),
-            "datacontenttype": "application/json",
-            "traceparent": origin.traceparent,
-            "data": data,
-        }),
+        // Plain data (strings, numbers, maps with string keys) always
+        // serializes.
+        envelope: serde_json::to_value(envelope).unwrap_or(Value::Null),
     }
 }
 
 pub fn task_created(id: &str, task: &Task, origin: &Origin, now: i64) -> OutboxEvent {
-    envelope(id, TASK_CREATED, task, origin, now, Map::new())
+    task_event(id, TASK_CREATED, task, origin, now, None)
 }
 
 pub fn task_deleted(id: &str, task: &Task, origin: &Origin, now: i64) -> OutboxEvent {
-    envelope(id, TASK_DELETED, task, origin, now, Map::new())
+    task_event(id, TASK_DELETED, task, origin, now, None)
 }
 
 pub fn task_completion(id: &str, task: &Task, origin: &Origin, now: i64) -> OutboxEvent {
@@ -115,12 +228,12 @@ pub fn task_completion(id: &str, task: &Task, origin: &Origin, now: i64) -> Outb
     } else {
         TASK_INCOMPLETE
     };
-    envelope(id, kind, task, origin, now, Map::new())
+    task_event(id, kind, task, origin, now, None)
 }
 
 /// Published by the overdue agent when a task's due time has passed.
 pub fn task_overdue(id: &str, task: &Task, origin: &Origin, now: i64) -> OutboxEvent {
-    envelope(id, TASK_OVERDUE, task, origin, now, Map::new())
+    task_event(id, TASK_OVERDUE, task, origin, now, None)
 }
 
 /// `tasks.updated` carries each changed field's old and new value.
@@ -132,16 +245,19 @@ pub fn task_updated(
     origin: &Origin,
     now: i64,
 ) -> OutboxEvent {
-    let mut changes = Map::new();
-    for field in changed {
-        changes.insert(
-            (*field).to_string(),
-            json!({ "old": field_value(before, field), "new": field_value(after, field) }),
-        );
-    }
-    let mut extra = Map::new();
-    extra.insert("changes".into(), Value::Object(changes));
-    envelope(id, TASK_UPDATED, after, origin, now, extra)
+    let changes = changed
+        .iter()
+        .map(|field| {
+            (
+                (*field).to_string(),
+                FieldChange {
+                    old: field_value(before, field),
+                    new: field_value(after, field),
+                },
+            )
+        })
+        .collect();
+    task_event(id, TASK_UPDATED, after, origin, now, Some(changes))
 }
 
 pub const TOPIC_REMINDERS: &str = "reminders";
@@ -152,12 +268,20 @@ pub const REMINDER_DUE: &str = "reminders.due";
 pub const REMINDER_CANCELED: &str = "reminders.canceled";
 pub const REMINDER_DELIVERED: &str = "reminders.delivered";
 
+/// Every event type whose data is [`ReminderEventData`].
+pub const REMINDER_EVENT_TYPES: [&str; 4] = [
+    REMINDERS_CHANGED,
+    REMINDER_DUE,
+    REMINDER_CANCELED,
+    REMINDER_DELIVERED,
+];
+
 /// A reminder event. `reminders.changed` goes to tasks-lifecycle (ordered
 /// with the task's own events), the others to the reminders topic.
 pub fn reminder_event(
     id: &str,
     event_type: &'static str,
-    reminder: &crate::reminder::Reminder,
+    reminder: &Reminder,
     task_title: &str,
     origin: &Origin,
     now: i64,
@@ -167,15 +291,17 @@ pub fn reminder_event(
     } else {
         TOPIC_REMINDERS
     };
-    let data = json!({
-        "reminderId": reminder.id,
-        "taskId": reminder.task_id,
-        "userId": reminder.user_id,
-        "correlationId": origin.correlation_id,
-        "title": task_title,
-        "fireAt": reminder.fire_at.map(time::format_ms),
-        "status": reminder.status.as_str(),
-    });
+    let data = ReminderEventData {
+        reminder_id: reminder.id.clone(),
+        ids: EventIds {
+            task_id: reminder.task_id.clone(),
+            user_id: reminder.user_id.clone(),
+            correlation_id: origin.correlation_id.clone(),
+        },
+        title: task_title.to_string(),
+        fire_at: reminder.fire_at,
+        status: reminder.status,
+    };
     outbox_event(
         id,
         topic,

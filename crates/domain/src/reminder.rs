@@ -5,14 +5,15 @@
 use crate::error::{Error, Result};
 use crate::task::Task;
 use crate::time::{self, serde_ms};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub const MAX_PER_TASK: usize = 3;
 /// A relative reminder may be at most a year before the due time.
 const MAX_BEFORE_MINUTES: i64 = 366 * 24 * 60;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Scheduled,
@@ -208,6 +209,18 @@ pub fn check_new(spec: Spec, task: &Task, active: usize, now: i64) -> Result<i64
 /// again (moved due time) overwrites it.
 pub fn job_name(reminder_id: &str) -> String {
     format!("reminder-{reminder_id}")
+}
+
+/// The data of a reminder's Dapr job: written by the reminder scheduler,
+/// handed back by the sidecar to the reminder-due component when the job
+/// fires. `fireAt` is the fire time the job was planned for (epoch ms), so
+/// a job left over from before a move is recognised as stale.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ReminderJobData {
+    pub reminder_id: String,
+    pub fire_at: Option<i64>,
 }
 
 #[cfg(test)]

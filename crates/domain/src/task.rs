@@ -5,10 +5,11 @@
 use crate::error::{Error, Result};
 use crate::limits::*;
 use crate::time::{self, serde_ms};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Priority {
     Low,
@@ -53,8 +54,10 @@ impl Priority {
     }
 }
 
-/// A task as the API returns it (design section 9).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// A task as the API returns it (design section 9) and as events carry it.
+/// Instants are RFC 3339 strings in UTC with milliseconds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Task {
     pub id: String,
@@ -64,11 +67,15 @@ pub struct Task {
     pub description: String,
     pub priority: Priority,
     #[serde(with = "serde_ms::option")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub due_at: Option<i64>,
     pub tags: Vec<String>,
     pub completed: bool,
     #[serde(with = "serde_ms::option")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub completed_at: Option<i64>,
+    /// The recurrence crate's JSON form (`rrule`, `mode`, `timezone`,
+    /// `dtstart`, `exdates`).
     pub recurrence: Option<Value>,
     /// The recurring series this task is an instance of.
     pub series_id: Option<String>,
@@ -76,8 +83,10 @@ pub struct Task {
     pub series_index: Option<i64>,
     pub version: i64,
     #[serde(with = "serde_ms")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub created_at: i64,
     #[serde(with = "serde_ms")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub updated_at: i64,
 }
 

@@ -44,21 +44,34 @@ pub fn parse_instant(field: &str, text: &str) -> Result<i64> {
 }
 
 /// Serde helpers for epoch-millisecond fields rendered as RFC 3339.
+/// Events carry these too, so consumers read them back with the same rules.
 pub mod serde_ms {
-    use serde::Serializer;
+    use serde::{Deserialize, Deserializer, Serializer};
 
     pub fn serialize<S: Serializer>(ms: &i64, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&super::format_ms(*ms))
     }
 
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+        let text = String::deserialize(d)?;
+        super::parse_instant("instant", &text).map_err(serde::de::Error::custom)
+    }
+
     pub mod option {
-        use serde::Serializer;
+        use serde::{Deserialize, Deserializer, Serializer};
 
         pub fn serialize<S: Serializer>(ms: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
             match ms {
                 Some(ms) => s.serialize_str(&super::super::format_ms(*ms)),
                 None => s.serialize_none(),
             }
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+            Option::<String>::deserialize(d)?
+                .map(|text| super::super::parse_instant("instant", &text))
+                .transpose()
+                .map_err(serde::de::Error::custom)
         }
     }
 }

@@ -2,6 +2,7 @@
 //! reminder. Scheduling overwrites a job of the same name, so moving a
 //! reminder is scheduling it again; deleting a missing job is fine.
 
+use domain::reminder::ReminderJobData;
 use domain::Error;
 use serde_json::{json, Value};
 use spin_sdk::http::{Method, Request, Response};
@@ -12,7 +13,8 @@ pub enum JobCommand {
     Schedule {
         name: String,
         due_at: i64,
-        data: Value,
+        /// Handed back to the job callback when the job fires.
+        data: ReminderJobData,
     },
     Delete {
         name: String,

@@ -242,7 +242,20 @@ pub(crate) fn parse_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
     // under discussion there is no question, and "ok" is just chat.
     if ctx.last_task.is_some() {
         if let Some(accepted) = confirmation(&whole)
-            .or_else(|| leading_answer(&whole))
+            // "yesss finally did it 🎉 mark it done": joy, then a command.
+            .or_else(|| {
+                leading_answer(&whole).filter(|_| {
+                    ![
+                        "mark it",
+                        "tick it off",
+                        "check it off",
+                        "mark as done",
+                        "cross it off",
+                    ]
+                    .iter()
+                    .any(|c| whole.contains(c))
+                })
+            })
             .or_else(|| answer_in_words(&whole))
         {
             return Intent::Confirm { accepted }.into();
@@ -3921,8 +3934,17 @@ impl Parser<'_> {
         {
             return Some(make(1, n - 2));
         }
-        if matches!(v, "check" | "tick" | "cross" | "mark" | "strike") && w(t, 1) == "off" {
+        if matches!(v, "check" | "tick" | "cross" | "mark" | "strike" | "knock") && w(t, 1) == "off"
+        {
             return Some(make(2, n));
+        }
+        // "knock the laundry task off, it's done": the clause ends at "off".
+        if matches!(v, "check" | "tick" | "cross" | "strike" | "knock") {
+            if let Some(k) =
+                (2..n).find(|&k| w(t, k) == "off" && (k + 1 == n || text::is_punct(w(t, k + 1))))
+            {
+                return Some(make(1, k));
+            }
         }
         // "strike the dishes task off my list".
         if matches!(v, "check" | "tick" | "cross" | "strike") && n > 3 {

@@ -144,6 +144,7 @@ const KEYWORDS: &[&str] = &[
     "rename",
     "reschedule",
     "reopen",
+    "resume",
     "snooze",
     "repeating",
     "recurring",
