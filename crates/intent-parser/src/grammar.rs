@@ -3107,6 +3107,15 @@ impl Parser<'_> {
             (&["happen", "on"], true),
             (&["happen", "in"], true),
             (&["happen"], true),
+            // "the piano lesson needs to be on wednesday evening now",
+            // "the cake task shud be on sunday".
+            (&["needs", "to", "be", "on"], true),
+            (&["needs", "to", "be"], true),
+            (&["has", "to", "be", "on"], true),
+            (&["has", "to", "be"], true),
+            (&["must", "be", "on"], true),
+            (&["should", "be", "on"], true),
+            (&["shud", "be", "on"], true),
             (&["to"], false),
         ];
         let (c, strong) = connectors.iter().find_map(|(words, strong)| {
