@@ -306,6 +306,8 @@ fn settings_read_and_update(app: &TestApp) {
     );
     for bad in [
         json!({"timezone": "not a zone"}),
+        // Shaped like a zone, unknown to the IANA database.
+        json!({"timezone": "Mars/Olympus"}),
         json!({"agentsEnabled": "yes"}),
         json!({"webhookUrl": "ftp://x"}),
         json!({"theme": "dark"}),

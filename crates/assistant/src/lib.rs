@@ -74,7 +74,7 @@ impl<'a> Actor<'a> {
         now: i64,
     ) -> Result<Actor<'a>, domain::Error> {
         let tz = store::users::get_user(db, user_id)?
-            .and_then(|(_, s)| s.timezone.parse().ok())
+            .map(|(_, s)| s.timezone.tz())
             .unwrap_or(chrono_tz::UTC);
         Ok(Actor {
             db,

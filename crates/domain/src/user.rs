@@ -16,11 +16,65 @@ pub struct User {
     pub created_at: i64,
 }
 
+/// A user's time zone: a name from the IANA database (`Europe/Berlin`,
+/// `UTC`), checked against the whole database where it enters the app, so
+/// every reader gets a zone it can compute with. Serializes as its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timezone(chrono_tz::Tz);
+
+impl Timezone {
+    pub const UTC: Timezone = Timezone(chrono_tz::Tz::UTC);
+
+    /// A zone given by a client: an unknown name is a 400 naming the field.
+    pub fn parse(name: &str) -> Result<Timezone> {
+        let name = name.trim();
+        if name.len() > 64 {
+            return Err(Self::unknown());
+        }
+        name.parse::<chrono_tz::Tz>()
+            .map(Timezone)
+            .map_err(|_| Self::unknown())
+    }
+
+    /// A zone read back from the database. Only `parse`d names are
+    /// written; a row from before that check with a name the database
+    /// does not know reads as UTC, here and nowhere else.
+    pub fn from_stored(name: &str) -> Timezone {
+        Self::parse(name).unwrap_or(Self::UTC)
+    }
+
+    pub fn tz(self) -> chrono_tz::Tz {
+        self.0
+    }
+
+    pub fn name(self) -> &'static str {
+        self.0.name()
+    }
+
+    fn unknown() -> Error {
+        Error::invalid(
+            "timezone",
+            "timezone must be an IANA name such as Europe/Berlin or UTC",
+        )
+    }
+}
+
+impl Default for Timezone {
+    fn default() -> Self {
+        Self::UTC
+    }
+}
+
+impl Serialize for Timezone {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Settings {
-    /// IANA time zone name, e.g. `Europe/Berlin`.
-    pub timezone: String,
+    pub timezone: Timezone,
     /// When false, the agents create no suggestions for this user.
     pub agents_enabled: bool,
     pub in_app_notifications: bool,
@@ -33,7 +87,7 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Self {
-            timezone: "UTC".into(),
+            timezone: Timezone::UTC,
             agents_enabled: true,
             in_app_notifications: true,
             webhook_url: None,
@@ -181,7 +235,7 @@ pub fn apply_settings_patch(
         let tz = v
             .as_str()
             .ok_or_else(|| Error::invalid("timezone", "timezone must be a string"))?;
-        settings.timezone = validate_timezone(tz)?;
+        settings.timezone = Timezone::parse(tz)?;
     }
     if let Some(v) = obj.get("agentsEnabled") {
         settings.agents_enabled = v.as_bool().ok_or_else(|| {
@@ -210,28 +264,6 @@ pub fn apply_settings_patch(
         };
     }
     Ok(())
-}
-
-/// An IANA zone name: `Area/Location[/More]` or `UTC`. The full list is
-/// checked where time zones are computed; here the shape is enough to keep
-/// garbage out of the database.
-pub fn validate_timezone(tz: &str) -> Result<String> {
-    let tz = tz.trim();
-    let shape_ok = tz == "UTC"
-        || (tz.len() <= 64
-            && tz.contains('/')
-            && tz.split('/').all(|p| {
-                !p.is_empty()
-                    && p.chars()
-                        .all(|c| c.is_ascii_alphanumeric() || "_-+".contains(c))
-            }));
-    if !shape_ok {
-        return Err(Error::invalid(
-            "timezone",
-            "timezone must be an IANA name such as Europe/Berlin or UTC",
-        ));
-    }
-    Ok(tz.to_string())
 }
 
 /// A webhook URL as stored: length-checked, then [`crate::webhook::check_target`].
@@ -284,9 +316,13 @@ mod tests {
             &[],
         )
         .unwrap();
-        assert_eq!(s.timezone, "America/New_York");
+        assert_eq!(s.timezone.name(), "America/New_York");
         assert!(!s.agents_enabled);
         assert!(apply_settings_patch(&mut s, &json!({"timezone": "Mars Base"}), &[]).is_err());
+        // The shape of a zone name is not enough: the database must know it.
+        assert!(apply_settings_patch(&mut s, &json!({"timezone": "Mars/Olympus"}), &[]).is_err());
+        assert_eq!(s.timezone.name(), "America/New_York");
+        assert_eq!(Timezone::from_stored("Mars/Olympus"), Timezone::UTC);
         assert!(apply_settings_patch(&mut s, &json!({"webhookUrl": "ftp://x"}), &[]).is_err());
         assert!(apply_settings_patch(&mut s, &json!({"colour": 1}), &[]).is_err());
     }

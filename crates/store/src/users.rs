@@ -1,7 +1,7 @@
 //! Users, their settings, and sign-in throttling.
 
 use crate::db::{is_unique_violation, Db, Row, Value};
-use domain::user::{Settings, User};
+use domain::user::{Settings, Timezone, User};
 use domain::{Error, ErrorKind};
 
 const USER_COLUMNS: &str = "id, email, name, created_at";
@@ -19,7 +19,7 @@ fn user_from(row: &Row) -> Result<User, Error> {
 
 fn settings_from(row: &Row, at: usize) -> Result<Settings, Error> {
     Ok(Settings {
-        timezone: row.text(at)?,
+        timezone: Timezone::from_stored(&row.text(at)?),
         agents_enabled: row.int(at + 1)? != 0,
         in_app_notifications: row.int(at + 2)? != 0,
         webhook_url: row.opt_text(at + 3)?,
@@ -38,7 +38,7 @@ pub fn insert_user(db: &Db, user: &User, password_hash: &str) -> Result<(), Erro
             (&user.email).into(),
             (&user.name).into(),
             password_hash.into(),
-            defaults.timezone.into(),
+            defaults.timezone.name().into(),
             Value::Int(defaults.agents_enabled.into()),
             Value::Int(defaults.in_app_notifications.into()),
             Value::Int(user.created_at),
@@ -84,7 +84,7 @@ pub fn update_settings(db: &Db, user_id: &str, s: &Settings, now: i64) -> Result
             webhook_url = $5, webhook_secret = $6, updated_at = $7 WHERE id = $1",
         &[
             user_id.into(),
-            (&s.timezone).into(),
+            s.timezone.name().into(),
             Value::Int(s.agents_enabled.into()),
             Value::Int(s.in_app_notifications.into()),
             s.webhook_url.as_deref().into(),

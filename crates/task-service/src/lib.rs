@@ -481,13 +481,12 @@ pub mod recurring {
             Some(m) => serde_json::from_value(m.clone())
                 .map_err(|_| invalid("recurrence.mode must be schedule or completion"))?,
         };
-        let tz_name = match obj.get("timezone").and_then(Value::as_str) {
-            Some(tz) => tz.to_string(),
+        let tz = match obj.get("timezone").and_then(Value::as_str) {
+            Some(tz) => recurrence::parse_timezone(tz).map_err(invalid)?,
             None => store::users::get_user(db, user_id)?
-                .map(|(_, s)| s.timezone)
-                .unwrap_or_else(|| "UTC".into()),
+                .map(|(_, s)| s.timezone.tz())
+                .unwrap_or(recurrence::Tz::UTC),
         };
-        let tz = recurrence::parse_timezone(&tz_name).map_err(invalid)?;
         let dtstart = match (obj.get("dtstart").and_then(Value::as_str), due_at) {
             (Some(text), _) => recurrence::parse_local_datetime(text).map_err(invalid)?,
             (None, Some(due)) => tz
