@@ -3795,6 +3795,30 @@ impl Parser<'_> {
 
     fn complete(&self, t: &[Tok]) -> Option<Out> {
         let n = t.len();
+        // "did that this morning actually, check it off", "✔ got it done
+        // this morning": done, said of the task under discussion.
+        let pronoun_done = (0..n).any(|i| {
+            seq_any(
+                &t[i..],
+                &[
+                    &["check", "it", "off"],
+                    &["tick", "it", "off"],
+                    &["cross", "it", "off"],
+                    &["mark", "it", "done"],
+                    &["mark", "it", "as", "done"],
+                    &["got", "it", "done"],
+                ],
+            )
+        });
+        if pronoun_done
+            && self.ctx.last_task.is_some()
+            && !any_word(t, &["task", "todo", "to-do", "\"", "“", "'"])
+        {
+            return Some(match self.last_task() {
+                Ok(target) => Intent::CompleteTask { target }.into(),
+                Err(o) => *o,
+            });
+        }
         // "show tasks tagged finance that are done", "everything incl.
         // finished ones": questions about the list.
         if matches!(
@@ -4027,6 +4051,15 @@ impl Parser<'_> {
         if e >= 2 && DONE.contains(&w(t, e - 1)) {
             let s = e - 1;
             if s >= 2 && matches!(w(t, s - 1), "is" | "are" | "was" | ":" | "-") {
+                // "Went to the dentist, the dentist task is finished": the
+                // clause that names a task, when an earlier one says why.
+                let clause = (0..s - 1)
+                    .rev()
+                    .find(|&j| matches!(w(t, j), "," | ";" | "so" | "and"))
+                    .map_or(0, |j| j + 1);
+                if clause > 0 && any_word(&t[clause..s - 1], &["task", "todo", "to-do"]) {
+                    return Some(make(clause, s - 1));
+                }
                 return Some(make(0, s - 1));
             }
             if s >= 1 && t[s - 1].low.ends_with("'s") && t[s - 1].low.len() > 2 {
