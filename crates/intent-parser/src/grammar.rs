@@ -5441,6 +5441,43 @@ fn reminder_clause(t: &[Tok], i: usize, clk: &Clock) -> Option<(usize, ReminderR
         &["nudge", "me"],
         &["notify", "me"],
     ];
+    // "2 hours before remind me", "2 hours before I need a reminder, please":
+    // the time first, the asking after.
+    if let Some((e, m)) = before_spec(t, k) {
+        let mut j = e;
+        while matches!(
+            w(t, j),
+            "," | "-"
+                | "i"
+                | "need"
+                | "want"
+                | "would"
+                | "like"
+                | "a"
+                | "please"
+                | "pls"
+                | "give"
+                | "me"
+                | "can"
+                | "you"
+                | "send"
+                | "i'd"
+        ) {
+            j += 1;
+        }
+        if (j > e || w(t, j) == "remind" && w(t, j + 1) == "me")
+            && matches!(
+                w(t, j),
+                "remind" | "reminder" | "notice" | "nudge" | "alert" | "ping" | "notification"
+            )
+        {
+            j += 1;
+            while matches!(w(t, j), "me" | "please" | "pls") {
+                j += 1;
+            }
+            return Some((j, (Ok(ReminderSpec::Before { minutes: m }), None)));
+        }
+    }
     let k0 = k;
     match starts.iter().find(|s| seq(t, k, s)) {
         Some(s) => k += s.len(),
