@@ -182,6 +182,55 @@ const BACK_FILLER: &[&[&str]] = &[
     &["…"],
 ];
 
+/// "Would you mind deleting the yoga task?", "do you mind moving it to
+/// friday": the request in the imperative ("delete the yoga task?").
+fn polite_gerund(mut all: Vec<Tok>) -> Vec<Tok> {
+    const E_VERBS: &[&str] = &[
+        "delete",
+        "move",
+        "complete",
+        "remove",
+        "rename",
+        "change",
+        "snooze",
+        "pause",
+        "schedule",
+        "reschedule",
+        "resume",
+        "close",
+        "make",
+        "create",
+        "note",
+        "save",
+        "update",
+    ];
+    let lead = if seq(&all, 0, &["would", "you", "mind"]) || seq(&all, 0, &["do", "you", "mind"]) {
+        3
+    } else {
+        return all;
+    };
+    let Some(g) = all.get(lead).and_then(|x| x.low.strip_suffix("ing")) else {
+        return all;
+    };
+    if g.len() < 2 {
+        return all;
+    }
+    const DOUBLED: &[&str] = &["stop", "drop", "plan", "skip", "ship", "shop", "jog"];
+    let e_form = format!("{g}e");
+    let base = if E_VERBS.contains(&e_form.as_str()) {
+        e_form
+    } else if DOUBLED.contains(&&g[..g.len() - 1]) {
+        g[..g.len() - 1].to_string()
+    } else {
+        g.to_string()
+    };
+    let tok = &mut all[lead];
+    tok.text = base.clone();
+    tok.low = base;
+    all.drain(..lead);
+    all
+}
+
 /// Whether what is left of a message once its dates are read is only a
 /// verdict ("are the worst honestly") or interjections ("ugh amirite").
 fn remark_left(title: &str) -> bool {
@@ -225,7 +274,7 @@ pub(crate) fn parse_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
             return Intent::Confirm { accepted: false }.into();
         }
     }
-    let all = text::tokenize(message);
+    let all = polite_gerund(text::tokenize(message));
     let question = all.last().is_some_and(|x| x.low == "?");
     let whole = words_of(&all);
     if whole.is_empty() {
@@ -4130,6 +4179,14 @@ impl Parser<'_> {
             | "bin" | "eliminate" | "cancel" | "kill" | "nuke" | "axe" | "zap" => 1,
             "get" if seq(t, 1, &["rid", "of"]) => 3,
             "throw" if matches!(w(t, 1), "away" | "out") => 2,
+            // "take away the 'Sort the old photos' task" ("take away the
+            // trash" is a chore).
+            "take"
+                if w(t, 1) == "away"
+                    && any_word(t, &["task", "todo", "to-do", "\"", "“", "'", "‘"]) =>
+            {
+                2
+            }
             _ => return None,
         };
         // "trash day every thurs night at 9": a delete does not repeat.

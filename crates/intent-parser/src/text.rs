@@ -240,6 +240,8 @@ const ALIASES: &[(&str, &str)] = &[
     // A keyword with a letter too many at the end reads as another form of
     // it, so the common slips are listed.
     ("wich", "which"),
+    ("tmorow", "tomorrow"),
+    ("tmorow's", "tomorrow's"),
     ("whcih", "which"),
     ("reminde", "remind"),
     ("remindme", "remind"),

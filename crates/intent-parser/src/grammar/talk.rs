@@ -1274,6 +1274,11 @@ pub(super) fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
                     .iter()
                     .any(|w| matches!(*w, "car" | "door" | "doors" | "house" | "garage"))
             || first == "make" && has("reservation")
+            // "order more printer ink on amazon": bought online, now.
+            || matches!(first, "order" | "buy" | "purchase")
+                && words.iter().any(|w| {
+                    matches!(*w, "amazon" | "online" | "ebay" | "zalando" | "etsy" | "aliexpress")
+                })
             || first == "order"
                 && words.iter().any(|w| {
                     matches!(
