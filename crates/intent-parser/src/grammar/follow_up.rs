@@ -200,6 +200,35 @@ impl Parser<'_> {
                 return Some(self.reschedule_target(target, wn));
             }
         }
+        // "not today lol, do it day after tomorrow", "I can't do it today,
+        // tomorrow evening ok?": the day denied, then the day meant.
+        if let [(a1, e1, ref first), (a2, e2, ref second)] = dates[..] {
+            let denied = |a: usize| {
+                (a.saturating_sub(3)..a).any(|k| {
+                    matches!(
+                        w(t, k),
+                        "not" | "can't" | "cant" | "cannot" | "won't" | "isn't"
+                    )
+                })
+            };
+            let meant = match (denied(a1), denied(a2)) {
+                (true, false) => Some(second),
+                (false, true) => Some(first),
+                _ => None,
+            };
+            let rest_ok = (0..t.len()).all(|k| {
+                (a1..e1).contains(&k)
+                    || (a2..e2).contains(&k)
+                    || is_filler(&t[k])
+                    || matches!(
+                        w(t, k),
+                        "can't" | "cant" | "cannot" | "won't" | "lol" | "isn't"
+                    )
+            });
+            if let (Some(wn), true, false) = (meant, rest_ok, repeats) {
+                return Some(self.reschedule_target(target, wn));
+            }
+        }
         if !dates.is_empty() {
             return None;
         }
