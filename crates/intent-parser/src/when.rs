@@ -675,6 +675,21 @@ fn piece(t: &[Tok], j: usize, clk: &Clock, trig: bool, at: bool) -> Option<(usiz
         if plural {
             return None;
         }
+        // "Wednesday 12/2 at 16:45", "sat 12/5 - Nikolaus gifts": the date
+        // said after its weekday is the date.
+        let next = w(j + 1);
+        if slash_date(next, clk).is_some()
+            || iso_date(next).is_some()
+            || text::month(next).is_some()
+            || text::month(w(j + 2)).is_some()
+                && next.chars().next().is_some_and(|c| c.is_ascii_digit())
+        {
+            if let Some((e, p)) = piece(t, j + 1, clk, true, at) {
+                if matches!(p, Piece::Date(_) | Piece::DatePart(..) | Piece::Invalid(_)) {
+                    return Some((e, p));
+                }
+            }
+        }
         // "sat", "sun", "wed" are words too: without a trigger an
         // abbreviation is a day only where a date may end ("nails sat 2pm",
         // "bread sat"), not after a subject ("I sat at the back").
@@ -724,7 +739,7 @@ fn piece(t: &[Tok], j: usize, clk: &Clock, trig: bool, at: bool) -> Option<(usiz
     if let Some((e, p)) = month_first(t, j, clk).or_else(|| day_first(t, j, clk)) {
         // "march 3 renew car insurance": a date that opens the message
         // is one, whatever follows; "the May 5th concert" names an event.
-        if !date_boundary(t, e) && j > 0 {
+        if !date_boundary(t, e) && j > usize::from(trig) {
             return None;
         }
         return Some((e, p));
