@@ -5854,7 +5854,9 @@ fn priority_phrase(t: &[Tok], i: usize) -> Option<(usize, Priority)> {
         "not" | "non" | "isn't" | "isnt" | "aren't" | "arent" | "ain't"
     ) && matches!(w(t, k + 1 + softened), "urgent" | "important" | "pressing")
     {
-        Some(k + 2 + softened)
+        let e = k + 2 + softened;
+        // "not urgent at all".
+        Some(if seq(t, e, &["at", "all"]) { e + 2 } else { e })
     } else if s == "no" && matches!(w(t, k + 1), "rush" | "hurry") {
         Some(if seq(t, k + 2, &["at", "all"]) {
             k + 4

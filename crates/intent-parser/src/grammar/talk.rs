@@ -58,6 +58,23 @@ pub(super) const NO: &[&str] = &[
 ];
 
 pub(super) const CHAT: &[&str] = &[
+    "guten morgen",
+    "guten tag",
+    "guten abend",
+    "buenos días",
+    "buenos dias",
+    "buenas tardes",
+    "buenas noches",
+    "bonjour",
+    "bonsoir",
+    "hola",
+    "hallo",
+    "moin",
+    "servus",
+    "ciao",
+    "salut",
+    "bom dia",
+    "olá",
     "hi",
     "hello",
     "hey",
