@@ -5183,6 +5183,23 @@ impl<'a> Extract<'a> {
             idx
         };
         let mut idx = without_asides(self.t, &self.locked, idx);
+        // "Send, by Friday, the signed contract": the commas around a date
+        // that was taken out go with it.
+        let commas: Vec<usize> = idx
+            .windows(2)
+            .filter(|p| {
+                let (a, b) = (p[0], p[1]);
+                let gap = a + 1..b;
+                let comma_in_gap = gap.clone().any(|i| self.t[i].low == ",");
+                gap.clone().all(|i| self.used[i] || self.t[i].low == ",")
+                    && gap.clone().any(|i| self.used[i])
+                    && (self.t[a].low == "," || comma_in_gap)
+                    && (self.t[b].low == "," || comma_in_gap)
+            })
+            .flat_map(|p| [p[0], p[1]])
+            .filter(|&i| self.t[i].low == "," && !self.locked[i])
+            .collect();
+        idx.retain(|i| !commas.contains(i));
         // Tidying never touches words kept as typed (quoted or kept plain).
         let tidy =
             |i: usize, words: &[&str]| !self.locked[i] && words.contains(&self.t[i].low.as_str());
