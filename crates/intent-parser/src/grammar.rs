@@ -4222,23 +4222,24 @@ impl Parser<'_> {
         let dated = date_at.is_some()
             && (named_words > 1
                 || !matches!(w(t, 0), "delete" | "del" | "remove" | "erase" | "trash"));
-        let names_task = t[k..].iter().any(|x| {
-            matches!(
-                x.low.as_str(),
-                "task"
-                    | "tasks"
-                    | "todo"
-                    | "to-do"
-                    | "item"
-                    | "reminder"
-                    | "list"
-                    | "entry"
-                    | "\""
-                    | "“"
-                    | "'"
-                    | "‘"
-            )
+        // A quoted name names a task when the quotes hold the name itself
+        // ("delete 'Gym' friday"), not a word inside a longer phrase
+        // ("cancel the 'Premium' tier of the cloud storage by the 12th").
+        let quoted = quoted_tokens(t);
+        let quote_names = (k..n).rev().find(|&i| quoted[i]).is_some_and(|last| {
+            let after = last + 2;
+            after >= n
+                || text::is_punct(w(t, after))
+                || matches!(w(t, after), "task" | "todo" | "from" | "off")
+                || date_at.is_some_and(|d| after >= d)
         });
+        let names_task = quote_names
+            || t[k..].iter().any(|x| {
+                matches!(
+                    x.low.as_str(),
+                    "task" | "tasks" | "todo" | "to-do" | "item" | "reminder" | "list" | "entry"
+                )
+            });
         if dated && !names_task {
             return None;
         }
