@@ -275,6 +275,22 @@ pub(crate) fn parse_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
         }
     }
     let all = polite_gerund(text::tokenize(message));
+    // "Qué tengo hoy? I mean, what's for today": the message says itself
+    // again, and the second saying is the one to read.
+    if let Some(k) = (1..all.len()).find(|&k| {
+        seq(&all, k, &["i", "mean"]) && matches!(all[k - 1].low.as_str(), "?" | "." | "!")
+    }) {
+        let mut r = k + 2;
+        while all
+            .get(r)
+            .is_some_and(|x| matches!(x.low.as_str(), "," | ":" | "-"))
+        {
+            r += 1;
+        }
+        if all.len() > r + 1 {
+            return parse_intent(&message[all[r].start..], ctx, clk);
+        }
+    }
     let question = all.last().is_some_and(|x| x.low == "?");
     let whole = words_of(&all);
     if whole.is_empty() {
