@@ -1551,6 +1551,12 @@ impl Parser<'_> {
         if matches!(w(t, k), "that" | "saying") && noun {
             k += 1;
         }
+        // "Schedule a call with Dr. Ruiz": arranging something with someone
+        // is the task ("schedule a haircut next Saturday" puts the haircut
+        // itself on the list).
+        if w(t, 0) == "schedule" && !noun && (k..(k + 3).min(t.len())).any(|i| w(t, i) == "with") {
+            return Some(self.add_task(t, false));
+        }
         if k >= t.len() {
             return Some(unknown(
                 "What should the task be called? E.g. “add task Submit report due Friday”.",
@@ -1761,7 +1767,15 @@ impl Parser<'_> {
         // Completion-based repetition.
         let mut mode = RecurrenceMode::Schedule;
         let mut rule: Option<Result<Rule, String>> = None;
-        for (a, e, r) in ex.scan(recur::interval_then_completion) {
+        // "mow the lawn again 12 days after I last did it": "again" goes
+        // with the rule.
+        for (a, e, r) in ex.scan(|s, i| {
+            if w(s, i) == "again" {
+                recur::interval_then_completion(s, i + 1)
+            } else {
+                recur::interval_then_completion(s, i)
+            }
+        }) {
             ex.claim(a, e, SpanKind::Repeat);
             mode = RecurrenceMode::Completion;
             rule.get_or_insert(Ok(r));
