@@ -1191,13 +1191,27 @@ impl Parser<'_> {
                     .map_or(true, |m| m.date >= self.clk.today)
             })
         };
-        let dated = (0..t.len()).any(|i| {
-            !matches!(w(t, i), "today" | "tonight")
-                && !seq(t, i, &["this", "morning"])
-                && !seq(t, i, &["this", "week"])
-                && !seq(t, i, &["this", "weekend"])
-                && (ahead(i) || recur::parse_recurrence(t, i).is_some())
-        });
+        // Read left to right, each date whole: "last sunday" is past, and
+        // its "sunday" alone is not another date.
+        let mut dated = false;
+        let mut i = 0;
+        while i < t.len() && !dated {
+            let exempt = matches!(w(t, i), "today" | "tonight")
+                || seq(t, i, &["this", "morning"])
+                || seq(t, i, &["this", "week"])
+                || seq(t, i, &["this", "weekend"]);
+            if exempt {
+                i += 1;
+                continue;
+            }
+            if let Some((e, _)) = when::parse_when(t, i, self.clk) {
+                dated = ahead(i);
+                i = e.max(i + 1);
+                continue;
+            }
+            dated = recur::parse_recurrence(t, i).is_some();
+            i += 1;
+        }
         // "Friday can't come soon enough": longing, whatever day it names.
         let longing = words_of(t).contains("can't come soon enough");
         !asks && (!dated || longing) && !t.iter().any(|x| matches!(x.low.as_str(), "\"" | "“"))

@@ -1145,7 +1145,9 @@ pub(super) fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
             .any(|w| matches!(*w, "i" | "my" | "task" | "tasks" | "me"));
     let fact = worldly
         || wh
-            && !words.iter().any(|w| MINE.contains(w) || w.starts_with('#'))
+            && !words
+                .iter()
+                .any(|w| MINE.contains(w) || w.starts_with('#') || w.starts_with('!'))
             && (words.iter().any(|w| {
                 matches!(
                     *w,
