@@ -578,6 +578,14 @@ const NAME_TAIL: &[&[&str]] = &[
     &["just", "now"],
     // "the winter jackets I have done": the speaker's report, not the name.
     &["i", "have", "done"],
+    // "the Stromrechnung must be open again": what should happen to it.
+    &["must", "be", "open", "again"],
+    &["should", "be", "open", "again"],
+    &["needs", "to", "be", "open", "again"],
+    &["has", "to", "be", "open", "again"],
+    &["must", "be", "reopened"],
+    &["should", "be", "reopened"],
+    &["needs", "to", "be", "reopened"],
     &["i've", "done"],
     &["i", "did"],
     &["is", "done"],
