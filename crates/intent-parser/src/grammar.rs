@@ -6050,6 +6050,34 @@ fn positional_priority(t: &[Tok], ex: &Extract) -> Option<(usize, usize, Priorit
             return Some((first, e, p));
         }
     }
+    // "call the Hausverwaltung about the heating asap, it's freezing": the
+    // level ends the request; a reason follows.
+    if let Some(c) = (first + 1..t.len()).find(|&c| {
+        matches!(w(t, c), "," | "." | "-" | "!")
+            && matches!(
+                w(t, c + 1),
+                "it's"
+                    | "its"
+                    | "it"
+                    | "i'm"
+                    | "im"
+                    | "because"
+                    | "cause"
+                    | "since"
+                    | "we"
+                    | "they"
+                    | "my"
+                    | "so"
+                    | "lol"
+                    | "ugh"
+                    | "the"
+                    | "there's"
+            )
+    }) {
+        if let Some(p) = word(w(t, c - 1)).filter(|_| !ex.locked[c - 1] && !ex.used[c - 1]) {
+            return Some((c - 1, c, p));
+        }
+    }
     if let Some(p) = word(w(t, last)).filter(|_| !ex.locked[last]) {
         if n_free > 1 {
             let mut a = last;
