@@ -460,6 +460,39 @@ pub(crate) fn parse_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
     if anywhere::asks_to_add(t) || reminder_after_details(&p, t) || priority_opener(t).is_some() {
         return p.add_task(t, false);
     }
+    // "can you import my tasks from Todoist?", "could you email my task list
+    // to my boss?": the assistant asked to do something none of its
+    // commands does.
+    let lead = &all[..all.len().saturating_sub(t.len())];
+    let asked = any_word(lead, &["can", "could", "would", "will"]) && any_word(lead, &["you", "u"]);
+    let capability = matches!(
+        w(t, 0),
+        "understand"
+            | "speak"
+            | "hear"
+            | "help"
+            | "explain"
+            | "tell"
+            | "show"
+            | "see"
+            | "remember"
+            | "read"
+            | "list"
+            | "add"
+            | "remind"
+            | "give"
+            | "be"
+            | "handle"
+            | "talk"
+    );
+    // "can u do voice?" asks what the assistant can do: too short to be a
+    // job for it.
+    let long = t.iter().filter(|x| !text::is_punct(&x.low)).count() >= 4;
+    if question && asked && long && !capability && !is_question_word(w(t, 0)) {
+        return refuse(
+            "I can only keep your tasks and reminders; I can't do that for you, but I can add it as a task.",
+        );
+    }
     if question || is_question_word(w(t, 0)) || seq(t, 0, &["tell", "me"]) {
         return unknown(format!("I didn't understand that. {HELP}"));
     }
