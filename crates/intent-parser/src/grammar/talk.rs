@@ -58,6 +58,15 @@ pub(super) const NO: &[&str] = &[
 ];
 
 pub(super) const CHAT: &[&str] = &[
+    "nothing else",
+    "nothing else for now",
+    "that's all",
+    "that's all for now",
+    "thats all",
+    "tschüss",
+    "tschuss",
+    "adios",
+    "adiós",
     "guten morgen",
     "guten tag",
     "guten abend",
@@ -434,6 +443,15 @@ pub(super) fn is_chat(whole: &str) -> bool {
         "mille",
         "bedankt",
         "tack",
+        // Leaving: "nothing else for now, tschüss".
+        "nothing",
+        "else",
+        "for",
+        "now",
+        "tschüss",
+        "tschuss",
+        "adios",
+        "adiós",
         "amigo",
         "amiga",
         "buddy",
@@ -1422,7 +1440,40 @@ pub(super) fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
             && words
                 .iter()
                 .any(|w| matches!(*w, "close" | "open" | "start" | "leave" | "arrive" | "end"))
-        || words.starts_with(&["what", "day", "of", "the", "week"]);
+        || words.starts_with(&["what", "day", "of", "the", "week"])
+        // "when does the bakery open tomorrow?".
+        || first == "when"
+            && second == "does"
+            && words
+                .iter()
+                .any(|w| matches!(*w, "open" | "close" | "start" | "leave" | "arrive" | "end"))
+        // "how long do I boil an egg for?", "how do I get rid of fruit
+        // flies": how-to questions about the world.
+        || (words.starts_with(&["how", "do", "i"])
+            || words.starts_with(&["how", "long", "do", "i"])
+            || words.starts_with(&["how", "long", "does"])
+            || words.starts_with(&["how", "to"]))
+            && !words.iter().any(|w| {
+                matches!(
+                    *w,
+                    "task" | "tasks" | "todo" | "remind" | "reminder" | "reminders" | "list" | "app"
+                        | "priority" | "tag" | "tags" | "repeat" | "recurring" | "snooze" | "delete"
+                        | "add" | "complete" | "rename" | "due" | "password" | "account" | "mode"
+                        | "settings" | "theme" | "notifications" | "language" | "sign" | "log"
+                        | "export" | "sync" | "you"
+                )
+            })
+        // "what's on TV tonight?", "has my amazon package shipped yet?".
+        || matches!(first, "what's" | "whats" | "what")
+            && words.iter().any(|w| matches!(*w, "tv" | "television" | "radio"))
+        || words.iter().any(|w| matches!(*w, "package" | "parcel"))
+            && words
+                .iter()
+                .any(|w| matches!(*w, "shipped" | "arrived" | "delivered" | "tracking"))
+        // "remind me what the capital of Peru is": a fact to recall now.
+        || words.starts_with(&["remind", "me", "what"])
+            && !words.iter().any(|w| matches!(*w, "task" | "tasks" | "due" | "list"))
+            && words.iter().any(|w| matches!(*w, "capital" | "name" | "called" | "means"));
     let world = asks_world
         || sends_content
         || looks_up
