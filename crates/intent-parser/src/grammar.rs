@@ -1145,6 +1145,12 @@ impl Parser<'_> {
                             | "awesome"
                             | "useless"
                             | "amazing"
+                            | "nice"
+                            | "cool"
+                            | "helpful"
+                            | "brilliant"
+                            | "easy"
+                            | "recommended"
                     )
                 })
             || seq(t, 0, &["the", "weather"])
@@ -1166,8 +1172,52 @@ impl Parser<'_> {
                             | "came"
                             | "took"
                             | "did"
+                            | "cancelled"
+                            | "canceled"
+                            | "finished"
+                            | "moved"
+                            | "called"
+                            | "recommended"
+                            | "thinks"
+                            | "loves"
+                            | "hates"
+                            | "started"
+                            | "won"
+                            | "lost"
+                            | "left"
+                            | "bought"
+                            | "sold"
+                            | "told"
                     ) || w(t, i).ends_with("'s")
-                });
+                })
+            // "we moved to Leipzig last month, still unpacking boxes".
+            || w(t, 0) == "we"
+                && matches!(
+                    w(t, 1),
+                    "moved" | "went" | "had" | "finally" | "just" | "were" | "spent" | "finished"
+                        | "won" | "lost" | "got"
+                )
+            // "I got so much done today, feeling proud", "too many tasks,
+            // too little time", "can't believe it's almost december".
+            || t.iter().enumerate().any(|(i, x)| {
+                x.low == "feeling"
+                    && matches!(
+                        w(t, i + 1),
+                        "proud" | "good" | "great" | "tired" | "happy" | "sad" | "productive"
+                            | "lazy" | "awesome" | "amazing" | "better" | "bad" | "stressed"
+                    )
+            })
+            || seq_any(
+                t,
+                &[
+                    &["too", "many"],
+                    &["so", "many"],
+                    &["can't", "believe"],
+                    &["cant", "believe"],
+                    &["i", "can't", "believe"],
+                    &["just", "checking"],
+                ],
+            );
         if !opens {
             return false;
         }
@@ -1179,7 +1229,6 @@ impl Parser<'_> {
             "must",
             "should",
             "gotta",
-            "got",
             "want",
             "remind",
             "reminder",
@@ -1221,9 +1270,11 @@ impl Parser<'_> {
             "stop",
             "cancel",
         ];
+        // "got to" asks; "I got so much done" tells.
         let asks = t
             .iter()
-            .any(|x| ASKS.contains(&x.low.as_str()) || x.low.starts_with('#'));
+            .any(|x| ASKS.contains(&x.low.as_str()) || x.low.starts_with('#'))
+            || (0..t.len()).any(|i| w(t, i) == "got" && w(t, i + 1) == "to");
         // "I'm so tired today": a state today is still a remark, and so is
         // a story about a day gone by ("last sunday").
         let ahead = |i: usize| {
