@@ -687,6 +687,13 @@ const SERIES_TAIL: &[&[&str]] = &[
 ];
 
 const PRONOUNS: &[&str] = &[
+    // "change the date to 12/18": the task's own field, not a name.
+    "date",
+    "the date",
+    "due date",
+    "the due date",
+    "deadline",
+    "the deadline",
     "check",
     "tick",
     "the check",
@@ -1001,6 +1008,17 @@ impl Parser<'_> {
             };
             if k > a && matches!(w(t, lead), "this" | "that") {
                 return self.last_task();
+            }
+            // "the finish the slides task", "the call mom back task":
+            // between "the" and "task" is the name, verb and all.
+            if k > a + 1 && a > 0 && w(t, a - 1) == "the" && !quoted[k] {
+                let before = words_of(&t[a..k]);
+                if !PRONOUNS.contains(&before.as_str()) {
+                    let name = name_text(t, a, k);
+                    if !name.is_empty() {
+                        return Ok(TaskTarget::Name(name));
+                    }
+                }
             }
             if k > a && k + 1 < b && !quoted[k] {
                 let before = words_of(&t[a..k]);
