@@ -70,6 +70,8 @@ async function waitLive(page) {
 }
 
 /** Delivers an event to an internal handler the way the sidecar would. */
+// `data` follows the event type's schema (crates/domain/schemas/events/),
+// as the app's own producers write it; the consumers drop anything else.
 async function deliver(route, type, data) {
   const res = await fetch(`${host.url}${route}`, {
     method: 'POST',
@@ -350,6 +352,8 @@ describe('web app', { timeout: 600_000 }, () => {
       taskId,
       title: 'Write report',
       fireAt: new Date().toISOString(),
+      status: 'due',
+      correlationId: randomUUID(),
     });
     await page.locator('.toast', { hasText: 'Reminder for “Write report”' }).waitFor({ timeout: LIVE_MS });
     await b.page.getByRole('button', { name: /Notifications, 1 unread/ }).waitFor({ timeout: LIVE_MS });
@@ -526,6 +530,8 @@ describe('web app', { timeout: 600_000 }, () => {
       taskId: call.id,
       title: 'Call the plumber',
       fireAt: new Date().toISOString(),
+      status: 'due',
+      correlationId: randomUUID(),
     });
     const entry = panel.locator('.chat-reminder', { hasText: 'Call the plumber' });
     await entry.waitFor({ timeout: LIVE_MS });
