@@ -413,7 +413,7 @@ pub(crate) fn parse_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
     // "This week, what is on my plate?": the question first, its time after.
     let reordered: Vec<Tok>;
     let t = match when::parse_when(t, 0, clk) {
-        Some((e, _)) if w(t, e) == "," && is_question_word(w(t, e + 1)) => {
+        Some((e, _)) if matches!(w(t, e), "," | "-" | ":") && is_question_word(w(t, e + 1)) => {
             reordered = t[e + 1..].iter().chain(&t[..e]).cloned().collect();
             &reordered[..]
         }
@@ -4492,6 +4492,19 @@ impl Parser<'_> {
         let v = w(t, 0);
         // "…, can you add that? it's important": a request to add.
         if anywhere::asks_to_add(t) {
+            return None;
+        }
+        // Chores that use a list verb: "find a babysitter for the 12th",
+        // "list the old bike on ebay this weekend", "show Grandpa how to
+        // use his new phone".
+        if v == "find" && matches!(w(t, 1), "a" | "an" | "someone" | "somebody" | "out")
+            || v == "list"
+                && any_word(
+                    t,
+                    &["ebay", "kleinanzeigen", "vinted", "craigslist", "sale"],
+                )
+            || v == "show" && (1..n).any(|i| seq(t, i, &["how", "to"]))
+        {
             return None;
         }
         // "give me a reminder before the … task": not a question.
