@@ -4000,19 +4000,19 @@ impl Parser<'_> {
         let n = t.len();
         // "did that this morning actually, check it off", "✔ got it done
         // this morning": done, said of the task under discussion.
-        let pronoun_done = (0..n).any(|i| {
-            seq_any(
-                &t[i..],
-                &[
-                    &["check", "it", "off"],
-                    &["tick", "it", "off"],
-                    &["cross", "it", "off"],
-                    &["mark", "it", "done"],
-                    &["mark", "it", "as", "done"],
-                    &["got", "it", "done"],
-                ],
-            )
-        });
+        let pronoun_done = seq_any(
+            t,
+            &[
+                &["check", "it", "off"],
+                &["tick", "it", "off"],
+                &["cross", "it", "off"],
+                &["mark", "it", "done"],
+                &["mark", "it", "as", "done"],
+                &["got", "it", "done"],
+                &["you", "can", "close", "it"],
+                &["tick", "it"],
+            ],
+        );
         if pronoun_done
             && self.ctx.last_task.is_some()
             && !any_word(t, &["task", "todo", "to-do", "\"", "“", "'"])
@@ -4245,6 +4245,23 @@ impl Parser<'_> {
                     return Some(make(k, n));
                 }
             }
+        }
+        // "the call mom back task can be closed, we talked".
+        if let Some(s) = (1..n).find(|&s| {
+            [
+                &["can", "be", "closed"][..],
+                &["can", "be", "ticked", "off"],
+                &["can", "be", "marked", "done"],
+                &["can", "be", "marked", "as", "done"],
+            ]
+            .iter()
+            .any(|p| seq(t, s, p))
+        }) {
+            let clause = (0..s)
+                .rev()
+                .find(|&j| matches!(w(t, j), "," | ";" | "-" | "." | "so"))
+                .map_or(0, |j| j + 1);
+            return Some(make(clause, s));
         }
         // "X is done", "the report's done", "X: done".
         let mut e = n;
