@@ -5,6 +5,13 @@
 use super::*;
 
 pub(super) const YES: &[&str] = &[
+    "that's right",
+    "thats right",
+    "that's correct",
+    "correct",
+    "exactly",
+    "ja",
+    "weg damit",
     "yes",
     "y",
     "yeah",
@@ -33,6 +40,11 @@ pub(super) const YES: &[&str] = &[
 ];
 
 pub(super) const NO: &[&str] = &[
+    "wrong one",
+    "the wrong one",
+    "better not",
+    "rather not",
+    "not that one",
     "no",
     "n",
     "nope",
@@ -112,10 +124,12 @@ pub(super) const CHAT: &[&str] = &[
 /// repeats" and "no rush" are not answers.
 pub(super) fn leading_answer(whole: &str) -> Option<bool> {
     let mut words = whole.split(' ').peekable();
-    while words
-        .peek()
-        .is_some_and(|w| matches!(*w, "hmm" | "hm" | "um" | "uh" | "well" | "oh" | "ah"))
-    {
+    while words.peek().is_some_and(|w| {
+        matches!(
+            *w,
+            "hmm" | "hm" | "um" | "uh" | "well" | "oh" | "ah" | "naja" | "tja" | "eh"
+        )
+    }) {
         words.next();
     }
     let first = words.next()?;
