@@ -1488,7 +1488,27 @@ pub(super) fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
         || words.starts_with(&["remind", "me", "what"])
             && !words.iter().any(|w| matches!(*w, "task" | "tasks" | "due" | "list"))
             && words.iter().any(|w| matches!(*w, "capital" | "name" | "called" | "means"));
+    // "send my husband an sms to remind him to pick up the kids": a message
+    // that does the asking, sent now.
+    let sends_errand = first == "send"
+        && words.iter().any(|w| {
+            matches!(
+                *w,
+                "sms" | "text" | "message" | "email" | "e-mail" | "whatsapp"
+            )
+        })
+        && words
+            .windows(2)
+            .any(|p| p[0] == "to" && matches!(p[1], "remind" | "tell" | "ask" | "say" | "let"));
+    // "call the dentist right now and tell them I'm late", "cancel my
+    // netflix for me right now": done at once, by the assistant.
+    let right_now = (has("right") && words.windows(2).any(|p| p == ["right", "now"])
+        || has("immediately"))
+        && (ACT.contains(&first) || words.windows(2).any(|p| p == ["for", "me"]))
+        && no_task_words;
     let world = asks_world
+        || sends_errand
+        || right_now
         || sends_content
         || looks_up
         || device_value
