@@ -4275,14 +4275,28 @@ impl Parser<'_> {
                 // clause that names a task, when an earlier one says why.
                 let clause = (0..s - 1)
                     .rev()
-                    .find(|&j| matches!(w(t, j), "," | ";" | "so" | "and"))
+                    .find(|&j| matches!(w(t, j), "," | ";" | "so" | "and" | "!" | "."))
                     .map_or(0, |j| j + 1);
-                if clause > 0 && any_word(&t[clause..s - 1], &["task", "todo", "to-do"]) {
+                // "listo! this one is done": a pronoun in the last clause.
+                let named = &t[clause..s - 1];
+                if clause > 0
+                    && (any_word(named, &["task", "todo", "to-do"])
+                        || PRONOUNS.contains(&words_of(named).as_str()))
+                {
                     return Some(make(clause, s - 1));
                 }
                 return Some(make(0, s - 1));
             }
             if s >= 1 && t[s - 1].low.ends_with("'s") && t[s - 1].low.len() > 2 {
+                // "I called them already, so it's done".
+                if matches!(w(t, s - 1), "it's" | "that's")
+                    && (0..s - 1).any(|j| matches!(w(t, j), "," | "so" | "." | "!"))
+                {
+                    return Some(match self.last_task() {
+                        Ok(target) => Intent::CompleteTask { target }.into(),
+                        Err(o) => *o,
+                    });
+                }
                 return Some(make(0, s));
             }
             if s >= 2 && matches!(w(t, s - 1), "all") && matches!(w(t, s - 2), "is" | "are") {

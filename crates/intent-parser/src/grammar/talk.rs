@@ -457,6 +457,13 @@ pub(super) fn is_chat(whole: &str) -> bool {
         "mille",
         "bedankt",
         "tack",
+        // "hola! just saying hi".
+        "saying",
+        "hola",
+        "hallo",
+        "ciao",
+        "salut",
+        "moin",
         // Leaving: "nothing else for now, tschüss".
         "nothing",
         "else",

@@ -114,17 +114,29 @@ pub(super) fn what_was_asked(t: &[Tok], locked: &[bool], idx: Vec<usize>) -> Vec
         {
             Some(p + 1)
         } else if at(p) == "i"
-            && matches!(
+            && (matches!(
                 at(p + 1),
                 "need" | "have" | "must" | "should" | "gotta" | "got" | "want"
-            )
+            ) || matches!(
+                at(p + 1),
+                "really" | "still" | "definitely" | "just" | "urgently"
+            ) && matches!(at(p + 2), "need" | "have" | "must" | "should" | "gotta"))
         {
-            // "… I have to take my vitamins": from the verb after it.
-            let mut q = p + 2;
+            // "… I have to take my vitamins", "ugh, I really need to book
+            // the car service": from the verb after it.
+            let v = if matches!(
+                at(p + 1),
+                "really" | "still" | "definitely" | "just" | "urgently"
+            ) {
+                p + 2
+            } else {
+                p + 1
+            };
+            let mut q = v + 1;
             if at(q) == "to" {
                 q += 1;
             }
-            (matches!(at(p + 1), "must" | "should" | "gotta") || at(q - 1) == "to").then_some(q)
+            (matches!(at(v), "must" | "should" | "gotta") || at(q - 1) == "to").then_some(q)
         } else if at(p) == "remind" && at(p + 1) == "me" && at(p + 2) == "to" {
             Some(p + 3)
         } else if matches!(at(p), "forget" | "recordar" | "remember") && at(p + 1) == "to" {
