@@ -978,6 +978,12 @@ impl Parser<'_> {
         let b = (a + 1..b)
             .find(|&j| !quoted[j] && before_spec(t, j).is_some_and(|(e, _)| e >= b))
             .unwrap_or(b);
+        // "this one on sunday evening too": what closes the request goes
+        // before the date is cut off.
+        let mut b = b;
+        while b > a + 1 && matches!(w(t, b - 1), "too" | "also") && !quoted[b - 1] {
+            b -= 1;
+        }
         // "the Siemens interview tuesday evening": when is not part of the name.
         let b = (a + 1..b)
             .find(|&j| {
