@@ -49,7 +49,7 @@ impl Event {
 
     /// `data` as the contract of its type says; an event that does not
     /// follow it can never be handled, so it is poison.
-    pub fn data_as<D: DeserializeOwned>(&self) -> Result<D, Error> {
+    fn data_as<D: DeserializeOwned>(&self) -> Result<D, Error> {
         D::deserialize(&self.data).map_err(|e| {
             Error::bad_request(
                 "poison_event",

@@ -102,16 +102,6 @@ pub struct TaskEventData {
     pub task: Task,
 }
 
-impl TaskEventData {
-    /// The task, with the owner the snapshot leaves out.
-    pub fn task(&self) -> Task {
-        Task {
-            user_id: self.ids.user_id.clone(),
-            ..self.task.clone()
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FieldChange {

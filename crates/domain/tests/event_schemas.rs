@@ -156,47 +156,40 @@ fn reminder_example(event_type: &'static str) -> Value {
     .envelope
 }
 
+/// Checks one event type: its schema and example files, the example
+/// against the schema, and the example read back into the type `D`.
+fn check_event_type<D>(event_type: &str, example: &Value, problems: &mut Vec<String>)
+where
+    D: schemars::JsonSchema + Serialize + DeserializeOwned,
+{
+    let v = SCHEMA_VERSION;
+    let schema = envelope_schema::<CloudEvent<D>>(event_type);
+    check(
+        &format!("events/{event_type}.v{v}.schema.json"),
+        &schema,
+        problems,
+    );
+    assert!(follows(&schema, example), "{event_type}");
+    assert!(
+        round_trips::<CloudEvent<D>>(example),
+        "{event_type}: the example does not read back into the type"
+    );
+    check(
+        &format!("events/{event_type}.v{v}.example.json"),
+        example,
+        problems,
+    );
+}
+
 #[test]
 fn checked_in_schemas_and_examples_match_the_types() {
     let v = SCHEMA_VERSION;
     let mut problems = vec![];
     for t in event::TASK_EVENT_TYPES {
-        let schema = envelope_schema::<CloudEvent<TaskEventData>>(t);
-        check(
-            &format!("events/{t}.v{v}.schema.json"),
-            &schema,
-            &mut problems,
-        );
-        let example = task_example(t);
-        assert!(follows(&schema, &example), "{t}");
-        assert!(
-            round_trips::<CloudEvent<TaskEventData>>(&example),
-            "{t}: the example does not read back into the type"
-        );
-        check(
-            &format!("events/{t}.v{v}.example.json"),
-            &example,
-            &mut problems,
-        );
+        check_event_type::<TaskEventData>(t, &task_example(t), &mut problems);
     }
     for t in event::REMINDER_EVENT_TYPES {
-        let schema = envelope_schema::<CloudEvent<ReminderEventData>>(t);
-        check(
-            &format!("events/{t}.v{v}.schema.json"),
-            &schema,
-            &mut problems,
-        );
-        let example = reminder_example(t);
-        assert!(follows(&schema, &example), "{t}");
-        assert!(
-            round_trips::<CloudEvent<ReminderEventData>>(&example),
-            "{t}: the example does not read back into the type"
-        );
-        check(
-            &format!("events/{t}.v{v}.example.json"),
-            &example,
-            &mut problems,
-        );
+        check_event_type::<ReminderEventData>(t, &reminder_example(t), &mut problems);
     }
     let mut job = schemars::schema_for!(ReminderJobData).to_value();
     job["$id"] = json!(format!("urn:task-manager:jobs:reminder:v{v}"));
