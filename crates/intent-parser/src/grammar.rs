@@ -1091,6 +1091,8 @@ impl Parser<'_> {
     /// a state ("I'm", "I feel", "feeling", "what a") and asks for nothing:
     /// no need, plan, date, priority, tag, task or reminder words.
     fn is_remark(&self, t: &[Tok]) -> bool {
+        // "Friday can't come soon enough": longing, whatever day it names.
+        let longing = words_of(t).contains("can't come soon enough");
         let opens = matches!(
             w(t, 0),
             "i'm" | "im" | "feeling" | "feel" | "ugh" | "wow" | "man"
@@ -1121,7 +1123,7 @@ impl Parser<'_> {
             )
             || matches!(w(t, 0), "the" | "our" | "this" | "that")
                 && (1..4).any(|i| matches!(w(t, i), "was" | "were"))
-            || words_of(t).contains("can't come soon enough")
+            || longing
                         || seq(t, 0, &["so", "sleepy"])
             || seq(t, 0, &["so", "tired"])
             // "(so) tired today", "long day on the ward", "got back from
@@ -1328,8 +1330,6 @@ impl Parser<'_> {
             dated = recur::parse_recurrence(t, i).is_some();
             i += 1;
         }
-        // "Friday can't come soon enough": longing, whatever day it names.
-        let longing = words_of(t).contains("can't come soon enough");
         !asks && (!dated || longing) && !t.iter().any(|x| matches!(x.low.as_str(), "\"" | "“"))
     }
 
@@ -3533,10 +3533,7 @@ impl Parser<'_> {
                         | "!"
                 )
             });
-            let a = (0..k)
-                .rev()
-                .find(|&j| matches!(w(t, j), "," | ";" | "-" | ":" | "."))
-                .map_or(0, |j| j + 1);
+            let a = clause_start(t, k, &[",", ";", "-", ":", "."]);
             if rest_ok && a < k && !matches!(w(t, a), "i" | "we" | "you" | "what" | "who") {
                 return Some(make(a, k, Priority::Low));
             }
@@ -3599,10 +3596,7 @@ impl Parser<'_> {
             if let Some(p) = level_exact(t, c, n) {
                 if !matches!(w(t, 0), "what" | "what's" | "which" | "show" | "list") {
                     // "I've changed my mind, the slides are urgent".
-                    let a = (0..s)
-                        .rev()
-                        .find(|&j| matches!(w(t, j), "," | ";" | "-" | ":"))
-                        .map_or(0, |j| j + 1);
+                    let a = clause_start(t, s, &[",", ";", "-", ":"]);
                     // "pick up the medication, it is urgent": "it" is the
                     // clause before, a new to-do; the task reader takes it.
                     let before_said = t[..a].iter().any(|x| {
@@ -4263,10 +4257,7 @@ impl Parser<'_> {
             .iter()
             .any(|p| seq(t, s, p))
         }) {
-            let clause = (0..s)
-                .rev()
-                .find(|&j| matches!(w(t, j), "," | ";" | "-" | "." | "so"))
-                .map_or(0, |j| j + 1);
+            let clause = clause_start(t, s, &[",", ";", "-", ".", "so"]);
             return Some(make(clause, s));
         }
         // "X is done", "the report's done", "X: done".
@@ -4279,10 +4270,7 @@ impl Parser<'_> {
             if s >= 2 && matches!(w(t, s - 1), "is" | "are" | "was" | ":" | "-") {
                 // "Went to the dentist, the dentist task is finished": the
                 // clause that names a task, when an earlier one says why.
-                let clause = (0..s - 1)
-                    .rev()
-                    .find(|&j| matches!(w(t, j), "," | ";" | "so" | "and" | "!" | "."))
-                    .map_or(0, |j| j + 1);
+                let clause = clause_start(t, s - 1, &[",", ";", "so", "and", "!", "."]);
                 // "listo! this one is done": a pronoun in the last clause.
                 let named = &t[clause..s - 1];
                 if clause > 0
@@ -5122,6 +5110,15 @@ fn first_occurrence(
         d = d.succ_opt()?;
     }
     None
+}
+
+/// Where the clause that ends at `end` starts: after the last of `seps`
+/// before it, or at the start of the message.
+fn clause_start(t: &[Tok], end: usize, seps: &[&str]) -> usize {
+    (0..end)
+        .rev()
+        .find(|&j| seps.contains(&w(t, j)))
+        .map_or(0, |j| j + 1)
 }
 
 fn seq_any(t: &[Tok], options: &[&[&str]]) -> bool {
