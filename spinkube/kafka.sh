@@ -25,7 +25,7 @@ need kubectl
 KAFKA_SIZE="${KAFKA_SIZE:-db-s-2vcpu-4gb}"
 KAFKA_NODES="${KAFKA_NODES:-3}"
 # topic:partitions:retention in days
-TOPICS=(tasks-lifecycle:12:14 tasks-lifecycle-dlq:3:30 reminders:6:14 reminders-dlq:3:30)
+TOPICS=(tasks-lifecycle:12:14 tasks-lifecycle-dlq:3:30 reminders:6:14 reminders-dlq:3:30 lists:3:14)
 DAY_MS=86400000
 
 ensure_namespace "$APP_NAMESPACE"

@@ -20,6 +20,7 @@ integration_tests::on_both_backends!(
     completing_resolves_and_accepting_reschedules,
     suggestions_are_rate_limited_per_user,
     metrics_after_a_scripted_scenario,
+    list_changes_are_published,
 );
 
 const DAY_MS: i64 = 86_400_000;
@@ -861,4 +862,50 @@ fn metrics_after_a_scripted_scenario(backend: Backend) {
         value(&samples, "taskmanager_tasks_created", &[("window", "1h")]),
         Some(5.0)
     );
+}
+
+fn list_changes_are_published(backend: Backend) {
+    let system = System::start(backend, true);
+    let app = &system.app;
+    let user = app.sign_up();
+    let list = app.create_list(&user, json!({"name": "Garden"}));
+    let task = app.create_task(&user, json!({"title": "Mow", "listId": list["id"]}));
+    app.send_json(
+        "PATCH",
+        &format!("/api/v1/lists/{}", list["id"].as_str().unwrap()),
+        Some(user.token.as_str()),
+        &json!({"archived": true}),
+    );
+    app.request(
+        "DELETE",
+        &format!("/api/v1/lists/{}", list["id"].as_str().unwrap()),
+        Some(user.token.as_str()),
+        &[],
+        None,
+    );
+    let (events, _) = system.wait_for(Duration::from_secs(5), || {
+        let events = system.sidecar().published("lists");
+        (events.len() == 3).then_some(events)
+    });
+    let types: Vec<&str> = events.iter().map(|e| e["type"].as_str().unwrap()).collect();
+    assert_eq!(types, ["lists.created", "lists.updated", "lists.deleted"]);
+    for e in &events {
+        assert_eq!(e["subject"], list["id"]);
+        assert_eq!(e["data"]["listId"], list["id"]);
+        assert_eq!(e["data"]["userId"], user.id.as_str());
+        assert_eq!(
+            e["dataschema"],
+            format!("urn:task-manager:events:{}:v1", e["type"].as_str().unwrap())
+        );
+    }
+    assert_eq!(events[1]["data"]["list"]["archived"], true);
+    // The list's task went with it, with its own event for the agents.
+    let (deleted, _) = system.wait_for(Duration::from_secs(5), || {
+        system
+            .sidecar()
+            .published("tasks-lifecycle")
+            .into_iter()
+            .find(|e| e["type"] == "tasks.deleted" && e["subject"] == task["id"])
+    });
+    assert_eq!(deleted["data"]["task"]["listId"], list["id"]);
 }

@@ -1487,6 +1487,118 @@ fn recurrences_match() {
 }
 
 #[test]
+fn lists_match() {
+    let app = api();
+    let user = sign_up(app);
+    let token = Some(user.token.as_str());
+    let cursor = call(app, "GET", "/api/v1/changes", token, None, 200)["cursor"]
+        .as_i64()
+        .unwrap();
+    let list = call(
+        app,
+        "POST",
+        "/api/v1/lists",
+        token,
+        Some(&json!({"name": "Garden", "color": "#0a0"})),
+        201,
+    );
+    let path = format!("/api/v1/lists/{}", id_of(&list));
+    call(app, "GET", "/api/v1/lists", token, None, 200);
+    call(app, "GET", &path, token, None, 200);
+    call(
+        app,
+        "PATCH",
+        &path,
+        token,
+        Some(&json!({"archived": true, "color": null})),
+        200,
+    );
+    let task = create(
+        app,
+        &user,
+        json!({"title": "Mow", "listId": list["id"].clone()}),
+    );
+    assert_eq!(task["listId"], list["id"]);
+    call(
+        app,
+        "GET",
+        &format!("/api/v1/tasks?listId={}", id_of(&list)),
+        token,
+        None,
+        200,
+    );
+    call(
+        app,
+        "PATCH",
+        &format!("/api/v1/tasks/{}", id_of(&task)),
+        token,
+        Some(&json!({"listId": null})),
+        200,
+    );
+    // Every kind of entry a list change makes follows the document.
+    call(app, "DELETE", &path, token, None, 204);
+    let feed = call(
+        app,
+        "GET",
+        &format!("/api/v1/changes?since={cursor}"),
+        token,
+        None,
+        200,
+    );
+    let kinds: BTreeSet<&str> = feed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["kind"].as_str().unwrap())
+        .collect();
+    assert!(kinds.contains("list.upserted") && kinds.contains("list.deleted"));
+    call(app, "GET", &path, token, None, 404);
+    refused(
+        app,
+        "POST",
+        "/api/v1/lists",
+        token,
+        json!({"name": "x", "colour": "#fff"}),
+        400,
+        "unknown_field",
+    );
+    refused(
+        app,
+        "POST",
+        "/api/v1/lists",
+        token,
+        json!({"name": "x", "color": "green"}),
+        400,
+        "validation_failed",
+    );
+    refused(
+        app,
+        "PATCH",
+        &format!("/api/v1/tasks/{}", id_of(&task)),
+        token,
+        json!({"listId": 42}),
+        400,
+        "validation_failed",
+    );
+    call(
+        app,
+        "POST",
+        "/api/v1/lists",
+        token,
+        Some(&json!({"name": "garden"})),
+        201,
+    );
+    call(
+        app,
+        "POST",
+        "/api/v1/lists",
+        token,
+        Some(&json!({"name": "GARDEN"})),
+        409,
+    );
+}
+
+#[test]
 fn the_change_feed_matches() {
     let app = api();
     let user = sign_up(app);

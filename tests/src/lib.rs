@@ -339,6 +339,13 @@ impl TestApp {
         resp.json()
     }
 
+    /// Creates a list through the API (asserting 201); answers the list.
+    pub fn create_list(&self, user: &User, body: Value) -> Value {
+        let resp = self.send_json("POST", "/api/v1/lists", Some(&user.token), &body);
+        assert_eq!(resp.status, 201, "{}", String::from_utf8_lossy(&resp.body));
+        resp.json()
+    }
+
     /// Completes a task through the API (asserting 200); answers the task.
     pub fn complete_task(&self, user: &User, id: &str) -> Value {
         let done = self.request(

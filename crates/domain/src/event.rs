@@ -3,6 +3,7 @@
 //! in the same transaction as the change, so the relay can publish it later
 //! byte for byte.
 
+use crate::list::TaskList;
 use crate::reminder::{Reminder, Status};
 use crate::task::{field_value, Task};
 use crate::time::{self, serde_ms};
@@ -52,7 +53,7 @@ pub struct CloudEvent<D> {
     pub kind: String,
     /// The publishing component.
     pub source: String,
-    /// The task the event is about.
+    /// The task (or list) the event is about.
     pub subject: String,
     /// RFC 3339, UTC, milliseconds.
     pub time: String,
@@ -298,6 +299,55 @@ pub fn reminder_event(
         event_type,
         &reminder.user_id,
         &reminder.task_id,
+        origin,
+        now,
+        data,
+    )
+}
+
+pub const TOPIC_LISTS: &str = "lists";
+pub const LIST_CREATED: &str = "lists.created";
+pub const LIST_UPDATED: &str = "lists.updated";
+pub const LIST_DELETED: &str = "lists.deleted";
+
+/// Every event type whose data is [`ListEventData`].
+pub const LIST_EVENT_TYPES: [&str; 3] = [LIST_CREATED, LIST_UPDATED, LIST_DELETED];
+
+/// The data of every `lists.*` event. Deleting a list deletes its tasks,
+/// each with its own `tasks.deleted` before the list's event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ListEventData {
+    pub list_id: String,
+    pub user_id: String,
+    #[serde(default)]
+    pub correlation_id: String,
+    /// The list after the change (before it, for `lists.deleted`).
+    pub list: TaskList,
+}
+
+/// A list event, on its own topic: no task consumer needs to read it, and
+/// the subject (and outbox key) is the list.
+pub fn list_event(
+    id: &str,
+    event_type: &'static str,
+    list: &TaskList,
+    origin: &Origin,
+    now: i64,
+) -> OutboxEvent {
+    let data = ListEventData {
+        list_id: list.id.clone(),
+        user_id: list.user_id.clone(),
+        correlation_id: origin.correlation_id.clone(),
+        list: list.clone(),
+    };
+    outbox_event(
+        id,
+        TOPIC_LISTS,
+        event_type,
+        &list.user_id,
+        &list.id,
         origin,
         now,
         data,

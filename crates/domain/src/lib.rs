@@ -5,6 +5,7 @@
 pub mod error;
 pub mod event;
 pub mod limits;
+pub mod list;
 pub mod query;
 pub mod reminder;
 pub mod suggestion;

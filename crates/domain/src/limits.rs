@@ -14,3 +14,6 @@ pub const MIN_PASSWORD_CHARS: usize = 8;
 pub const MAX_PASSWORD_CHARS: usize = 256;
 pub const MAX_NAME_CHARS: usize = 100;
 pub const MAX_URL_CHARS: usize = 2_000;
+pub const MAX_LIST_NAME_CHARS: usize = 100;
+/// Lists per user, archived ones included.
+pub const MAX_LISTS: usize = 200;

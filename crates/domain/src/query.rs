@@ -3,6 +3,7 @@
 
 use crate::error::{Error, Result};
 use crate::limits::*;
+use crate::list::parse_list_ref;
 use crate::task::{normalize_tag, reject_nul, Priority};
 use crate::time;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -80,6 +81,8 @@ pub struct ListQuery {
     pub due_after: Option<i64>,
     pub due_before: Option<i64>,
     pub search: Option<String>,
+    /// `Some(Some(id))`: the tasks of one list; `Some(None)`: the Inbox's.
+    pub list: Option<Option<String>>,
     pub sort: Sort,
     pub limit: u32,
     pub cursor: Option<Cursor>,
@@ -94,6 +97,7 @@ impl Default for ListQuery {
             due_after: None,
             due_before: None,
             search: None,
+            list: None,
             sort: Sort {
                 field: SortField::Created,
                 descending: true,
@@ -111,6 +115,7 @@ const PARAMS: &[&str] = &[
     "dueAfter",
     "dueBefore",
     "q",
+    "listId",
     "sort",
     "limit",
     "cursor",
@@ -172,6 +177,7 @@ pub fn parse_list_query(pairs: &[(String, String)]) -> Result<ListQuery> {
                 reject_nul("q", text)?;
                 q.search = (!text.is_empty()).then(|| text.to_lowercase());
             }
+            "listId" => q.list = Some(parse_list_ref(&Value::from(value.as_str()))?),
             "sort" => {
                 let (descending, name) = match value.strip_prefix('-') {
                     Some(rest) => (true, rest),

@@ -4,6 +4,7 @@
 
 use crate::error::{Error, Result};
 use crate::limits::*;
+use crate::list::parse_list_ref;
 use crate::time::{self, serde_ms};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -81,6 +82,9 @@ pub struct Task {
     pub series_id: Option<String>,
     #[serde(skip)]
     pub series_index: Option<i64>,
+    /// The list the task is in; null for the Inbox.
+    #[serde(default)]
+    pub list_id: Option<String>,
     pub version: i64,
     #[serde(with = "serde_ms")]
     #[cfg_attr(feature = "schema", schemars(with = "String"))]
@@ -106,6 +110,7 @@ impl Task {
             recurrence: None,
             series_id: None,
             series_index: None,
+            list_id: None,
             version: 1,
             created_at: now,
             updated_at: now,
@@ -124,6 +129,8 @@ pub struct NewTask {
     /// `{"rrule", "mode"?, "timezone"?, "dtstart"?}`: checked by the task
     /// service, which knows the user's timezone.
     pub recurrence: Option<Value>,
+    /// The list to put it in (checked by the service); `None`: the Inbox.
+    pub list_id: Option<String>,
 }
 
 /// Validated partial update: `None` leaves a field as it is; `due_at:
@@ -140,6 +147,9 @@ pub struct TaskPatch {
     /// create) or stop it (`Some(None)`): applied by the task service,
     /// which owns the series.
     pub recurrence: Option<Option<Value>>,
+    /// Move to a list (`Some(Some(id))`, checked by the service) or to the
+    /// Inbox (`Some(None)`).
+    pub list_id: Option<Option<String>>,
     /// The version the client last saw (optimistic concurrency).
     pub expected_version: Option<i64>,
 }
@@ -153,6 +163,7 @@ impl TaskPatch {
             && self.tags.is_none()
             && self.completed.is_none()
             && self.recurrence.is_none()
+            && self.list_id.is_none()
     }
 }
 
@@ -163,6 +174,7 @@ const CREATE_FIELDS: &[&str] = &[
     "dueAt",
     "tags",
     "recurrence",
+    "listId",
 ];
 const PATCH_FIELDS: &[&str] = &[
     "title",
@@ -172,6 +184,7 @@ const PATCH_FIELDS: &[&str] = &[
     "tags",
     "completed",
     "recurrence",
+    "listId",
     "version",
 ];
 
@@ -189,6 +202,10 @@ pub fn parse_new_task(body: &Value) -> Result<NewTask> {
         due_at: optional(obj, "dueAt", due_at)?,
         tags: optional(obj, "tags", tags)?.unwrap_or_default(),
         recurrence: optional(obj, "recurrence", recurrence)?,
+        list_id: match obj.get("listId") {
+            None => None,
+            Some(v) => parse_list_ref(v)?,
+        },
     })
 }
 
@@ -223,6 +240,7 @@ pub fn parse_patch(body: &Value) -> Result<TaskPatch> {
             Some(Value::Null) => Some(None),
             Some(v) => Some(Some(recurrence(v)?)),
         },
+        list_id: obj.get("listId").map(parse_list_ref).transpose()?,
         expected_version: optional(obj, "version", |v| {
             v.as_i64()
                 .filter(|n| *n >= 1)
@@ -232,7 +250,7 @@ pub fn parse_patch(body: &Value) -> Result<TaskPatch> {
     if patch.is_empty() {
         return Err(Error::bad_request(
             "empty_update",
-            "the update changes nothing: send at least one of title, description, priority, dueAt, tags, completed, recurrence",
+            "the update changes nothing: send at least one of title, description, priority, dueAt, tags, completed, recurrence, listId",
         ));
     }
     Ok(patch)
@@ -413,6 +431,12 @@ pub fn apply_patch(task: &mut Task, patch: &TaskPatch, now: i64) -> Vec<&'static
             changed.push("tags");
         }
     }
+    if let Some(l) = &patch.list_id {
+        if *l != task.list_id {
+            task.list_id.clone_from(l);
+            changed.push("listId");
+        }
+    }
     if let Some(c) = patch.completed {
         if c != task.completed {
             set_completed(task, c, now);
@@ -442,6 +466,7 @@ pub fn field_value(task: &Task, field: &str) -> Value {
         "tags" => Value::from(task.tags.clone()),
         "recurrence" => task.recurrence.clone().unwrap_or(Value::Null),
         "completed" => Value::from(task.completed),
+        "listId" => task.list_id.clone().map(Value::from).unwrap_or(Value::Null),
         "completedAt" => task
             .completed_at
             .map(time::format_ms)

@@ -9,7 +9,10 @@
 //! event_schemas`, review the diff, and raise `SCHEMA_VERSION` when a
 //! consumer of the old shape would break.
 
-use domain::event::{self, CloudEvent, Origin, ReminderEventData, TaskEventData, SCHEMA_VERSION};
+use domain::event::{
+    self, CloudEvent, ListEventData, Origin, ReminderEventData, TaskEventData, SCHEMA_VERSION,
+};
+use domain::list::TaskList;
 use domain::reminder::{Reminder, ReminderJobData, Status};
 use domain::task::{Priority, Task};
 use serde::de::DeserializeOwned;
@@ -95,6 +98,7 @@ fn sample_task() -> Task {
             "dtstart": "2026-11-30T09:00:00"
         })),
         series_id: Some("s-1".into()),
+        list_id: Some("l-1".into()),
         ..Task::new("t-1".into(), "u-1".into(), "Submit report".into(), NOW)
     }
 }
@@ -156,6 +160,19 @@ fn reminder_example(event_type: &'static str) -> Value {
     .envelope
 }
 
+fn list_example(event_type: &'static str) -> Value {
+    let list = TaskList {
+        id: "l-1".into(),
+        user_id: "u-1".into(),
+        name: "Work".into(),
+        color: Some("#3b82f6".into()),
+        archived: event_type == event::LIST_UPDATED,
+        created_at: NOW,
+        updated_at: NOW,
+    };
+    event::list_event("e-3", event_type, &list, &origin(), NOW).envelope
+}
+
 /// Checks one event type: its schema and example files, the example
 /// against the schema, and the example read back into the type `D`.
 fn check_event_type<D>(event_type: &str, example: &Value, problems: &mut Vec<String>)
@@ -190,6 +207,9 @@ fn checked_in_schemas_and_examples_match_the_types() {
     }
     for t in event::REMINDER_EVENT_TYPES {
         check_event_type::<ReminderEventData>(t, &reminder_example(t), &mut problems);
+    }
+    for t in event::LIST_EVENT_TYPES {
+        check_event_type::<ListEventData>(t, &list_example(t), &mut problems);
     }
     let mut job = schemars::schema_for!(ReminderJobData).to_value();
     job["$id"] = json!(format!("urn:task-manager:jobs:reminder:v{v}"));

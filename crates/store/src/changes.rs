@@ -7,6 +7,8 @@ use domain::Error;
 
 pub const TASK_UPSERTED: &str = "task.upserted";
 pub const TASK_DELETED: &str = "task.deleted";
+pub const LIST_UPSERTED: &str = "list.upserted";
+pub const LIST_DELETED: &str = "list.deleted";
 
 /// One entry of the feed.
 #[derive(Debug, Clone, PartialEq)]

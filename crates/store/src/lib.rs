@@ -8,6 +8,7 @@ pub mod consumers;
 pub mod conversations;
 mod db;
 pub mod dead_letters;
+pub mod lists;
 pub mod metrics;
 mod migrations;
 pub mod notifications;

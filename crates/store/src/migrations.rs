@@ -281,20 +281,44 @@ pub(crate) const MIGRATIONS: &[(i64, &[&str])] = &[
     ),
     // PostgreSQL's `create_task` function (POSTGRES_ONLY); nothing shared.
     (10, &[]),
+    (
+        11,
+        &[
+            // Lists (lists.rs). A task in no list is in the Inbox, which is
+            // not stored. Names are unique per user in any letter case.
+            "CREATE TABLE lists (
+            id TEXT PRIMARY KEY,
+            user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            name_key TEXT NOT NULL,
+            color TEXT,
+            archived BIGINT NOT NULL,
+            created_at BIGINT NOT NULL,
+            updated_at BIGINT NOT NULL)",
+            "CREATE UNIQUE INDEX lists_by_user_name ON lists (user_id, name_key)",
+            // Deleting a list deletes its tasks first (each with its event);
+            // a task written into the list while it is being deleted falls
+            // back to the Inbox instead of pointing nowhere.
+            "ALTER TABLE tasks ADD COLUMN list_id TEXT REFERENCES lists(id) ON DELETE SET NULL",
+            // The list filter, and the foreign key's lookups on delete.
+            "CREATE INDEX tasks_by_list ON tasks (list_id, created_at, id)",
+        ],
+    ),
 ];
 
 /// Statements only PostgreSQL runs, after the shared ones of the same version.
-pub(crate) const POSTGRES_ONLY: &[(i64, &[&str])] = &[(
-    10,
-    &[
-        // Creating a task as one call of a PL/pgSQL function: what SQLite
-        // does with the `task_creations` view's trigger. Spin's PostgreSQL
-        // interface prepares an unnamed statement for every query, so the
-        // single statement of CTEs this replaces was parsed and planned on
-        // every request, a third of its cost in the database; a PL/pgSQL
-        // function keeps its plans per connection, and Spin pools them.
-        // The arguments are `tasks::insert`'s parameters in their order.
-        "CREATE FUNCTION create_task(p_id TEXT, p_user_id TEXT, p_title TEXT, p_title_key TEXT,
+pub(crate) const POSTGRES_ONLY: &[(i64, &[&str])] = &[
+    (
+        10,
+        &[
+            // Creating a task as one call of a PL/pgSQL function: what SQLite
+            // does with the `task_creations` view's trigger. Spin's PostgreSQL
+            // interface prepares an unnamed statement for every query, so the
+            // single statement of CTEs this replaces was parsed and planned on
+            // every request, a third of its cost in the database; a PL/pgSQL
+            // function keeps its plans per connection, and Spin pools them.
+            // The arguments are `tasks::insert`'s parameters in their order.
+            "CREATE FUNCTION create_task(p_id TEXT, p_user_id TEXT, p_title TEXT, p_title_key TEXT,
             p_description TEXT, p_search_text TEXT, p_priority BIGINT, p_due_at BIGINT,
             p_tags TEXT, p_completed_at BIGINT, p_recurrence TEXT, p_version BIGINT,
             p_created_at BIGINT, p_updated_at BIGINT, p_series_id TEXT, p_series_index BIGINT,
@@ -324,28 +348,69 @@ pub(crate) const POSTGRES_ONLY: &[(i64, &[&str])] = &[(
            RETURN 1;
          END
          $$",
-    ],
-)];
+        ],
+    ),
+    (
+        11,
+        &[
+            // `create_task` with the task's list as a last argument; the
+            // version 10 function stays for instances of the previous
+            // release during a rolling upgrade (their tasks go to the Inbox).
+            "CREATE FUNCTION create_task(p_id TEXT, p_user_id TEXT, p_title TEXT, p_title_key TEXT,
+            p_description TEXT, p_search_text TEXT, p_priority BIGINT, p_due_at BIGINT,
+            p_tags TEXT, p_completed_at BIGINT, p_recurrence TEXT, p_version BIGINT,
+            p_created_at BIGINT, p_updated_at BIGINT, p_series_id TEXT, p_series_index BIGINT,
+            p_events TEXT, p_change_kind TEXT, p_change_payload TEXT, p_list_id TEXT)
+            RETURNS BIGINT
+         LANGUAGE plpgsql AS $$
+         DECLARE
+           next_seq BIGINT;
+         BEGIN
+           INSERT INTO tasks (id, user_id, title, title_key, description, search_text, priority,
+             due_at, tags, completed_at, recurrence, series_id, series_index, version,
+             created_at, updated_at, list_id)
+           VALUES (p_id, p_user_id, p_title, p_title_key, p_description, p_search_text,
+             p_priority, p_due_at, p_tags, p_completed_at, p_recurrence, p_series_id,
+             p_series_index, p_version, p_created_at, p_updated_at, p_list_id);
+           INSERT INTO task_tags (task_id, user_id, tag)
+             SELECT p_id, p_user_id, tag FROM json_array_elements_text(p_tags::json) AS tag;
+           INSERT INTO outbox (id, topic, event_type, user_id, task_id, payload, created_at,
+             published_at, attempts)
+             SELECT e.id, e.topic, e.event_type, e.user_id, e.task_id, e.payload, e.created_at,
+                    NULL, 0
+             FROM json_to_recordset(p_events::json) AS e(id TEXT, topic TEXT, event_type TEXT,
+                  user_id TEXT, task_id TEXT, payload TEXT, created_at BIGINT);
+           UPDATE users SET change_seq = change_seq + 1 WHERE id = p_user_id
+             RETURNING change_seq INTO next_seq;
+           INSERT INTO changes (user_id, seq, kind, entity_id, payload, created_at)
+             VALUES (p_user_id, next_seq, p_change_kind, p_id, p_change_payload, p_updated_at);
+           RETURN 1;
+         END
+         $$",
+        ],
+    ),
+];
 
 /// Statements only SQLite runs, after the shared ones of the same version.
-pub(crate) const SQLITE_ONLY: &[(i64, &[&str])] = &[(
-    8,
-    &[
-        // Creating a task in one statement, as PostgreSQL does with one
-        // statement of CTEs (`tasks::insert`). Under Spin every request has
-        // its own connection and every statement is a separate host call;
-        // a transaction of six statements holds the database's write lock
-        // across all those calls and the scheduling between them, and
-        // concurrent writers queue behind it. One INSERT into this view
-        // runs the trigger's statements inside SQLite, atomically, holding
-        // the lock for one call. The view has the columns of `tasks` plus
-        // the outbox rows (JSON, as `tasks::events_json`) and the change.
-        "CREATE VIEW task_creations AS
+pub(crate) const SQLITE_ONLY: &[(i64, &[&str])] = &[
+    (
+        8,
+        &[
+            // Creating a task in one statement, as PostgreSQL does with one
+            // statement of CTEs (`tasks::insert`). Under Spin every request has
+            // its own connection and every statement is a separate host call;
+            // a transaction of six statements holds the database's write lock
+            // across all those calls and the scheduling between them, and
+            // concurrent writers queue behind it. One INSERT into this view
+            // runs the trigger's statements inside SQLite, atomically, holding
+            // the lock for one call. The view has the columns of `tasks` plus
+            // the outbox rows (JSON, as `tasks::events_json`) and the change.
+            "CREATE VIEW task_creations AS
          SELECT id, user_id, title, title_key, description, search_text, priority, due_at, tags,
                 completed_at, recurrence, series_id, series_index, version, created_at,
                 updated_at, '' AS events, '' AS change_kind, '' AS change_payload
          FROM tasks WHERE 0",
-        "CREATE TRIGGER task_creations_insert INSTEAD OF INSERT ON task_creations
+            "CREATE TRIGGER task_creations_insert INSTEAD OF INSERT ON task_creations
          BEGIN
            INSERT INTO tasks (id, user_id, title, title_key, description, search_text, priority,
              due_at, tags, completed_at, recurrence, series_id, series_index, version,
@@ -368,8 +433,45 @@ pub(crate) const SQLITE_ONLY: &[(i64, &[&str])] = &[(
                     NEW.updated_at
              FROM users WHERE id = NEW.user_id;
          END",
-    ],
-)];
+        ],
+    ),
+    (
+        11,
+        &[
+            // The view again, with the task's list (dropping a view drops
+            // its trigger).
+            "DROP VIEW task_creations",
+            "CREATE VIEW task_creations AS
+         SELECT id, user_id, title, title_key, description, search_text, priority, due_at, tags,
+                completed_at, recurrence, series_id, series_index, list_id, version, created_at,
+                updated_at, '' AS events, '' AS change_kind, '' AS change_payload
+         FROM tasks WHERE 0",
+            "CREATE TRIGGER task_creations_insert INSTEAD OF INSERT ON task_creations
+         BEGIN
+           INSERT INTO tasks (id, user_id, title, title_key, description, search_text, priority,
+             due_at, tags, completed_at, recurrence, series_id, series_index, list_id, version,
+             created_at, updated_at)
+           VALUES (NEW.id, NEW.user_id, NEW.title, NEW.title_key, NEW.description,
+             NEW.search_text, NEW.priority, NEW.due_at, NEW.tags, NEW.completed_at,
+             NEW.recurrence, NEW.series_id, NEW.series_index, NEW.list_id, NEW.version,
+             NEW.created_at, NEW.updated_at);
+           INSERT INTO task_tags (task_id, user_id, tag)
+             SELECT NEW.id, NEW.user_id, value FROM json_each(NEW.tags);
+           INSERT INTO outbox (id, topic, event_type, user_id, task_id, payload, created_at,
+             published_at, attempts)
+             SELECT value ->> 'id', value ->> 'topic', value ->> 'event_type',
+                    value ->> 'user_id', value ->> 'task_id', value ->> 'payload',
+                    value ->> 'created_at', NULL, 0
+             FROM json_each(NEW.events);
+           UPDATE users SET change_seq = change_seq + 1 WHERE id = NEW.user_id;
+           INSERT INTO changes (user_id, seq, kind, entity_id, payload, created_at)
+             SELECT NEW.user_id, change_seq, NEW.change_kind, NEW.id, NEW.change_payload,
+                    NEW.updated_at
+             FROM users WHERE id = NEW.user_id;
+         END",
+        ],
+    ),
+];
 
 pub(crate) fn latest() -> i64 {
     MIGRATIONS.last().map(|(v, _)| *v).unwrap_or(0)

@@ -12,7 +12,7 @@ use domain::{Error, ErrorKind};
 
 const COLUMNS: &str = "t.id, t.user_id, t.title, t.description, t.priority, t.due_at, t.tags, \
                        t.completed_at, t.recurrence, t.version, t.created_at, t.updated_at, \
-                       t.series_id, t.series_index";
+                       t.series_id, t.series_index, t.list_id";
 
 /// Null due dates sort last in both directions.
 const NO_DUE_ASC: i64 = i64::MAX;
@@ -45,6 +45,7 @@ fn task_from(row: &Row) -> Result<Task, Error> {
         updated_at: row.int(11)?,
         series_id: row.opt_text(12)?,
         series_index: row.opt_int(13)?,
+        list_id: row.opt_text(14)?,
     })
 }
 
@@ -161,6 +162,7 @@ pub fn insert_gated(
     params.push(events_json(events));
     params.push(changes::TASK_UPSERTED.into());
     params.push(task_json(task).into());
+    params.push(task.list_id.as_deref().into());
     if db.backend() == Backend::Postgres {
         // One call of the migrations' `create_task` function, which keeps
         // its plans per connection; with the gate, a row only if it holds.
@@ -171,7 +173,7 @@ pub fn insert_gated(
         let rows = db.query(
             &format!(
                 "SELECT create_task($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
-                    $15, $16, $17, $18, $19) WHERE {condition}"
+                    $15, $16, $17, $18, $19, $20) WHERE {condition}"
             ),
             &params,
         )?;
@@ -185,9 +187,9 @@ pub fn insert_gated(
     db.run(
         "INSERT INTO task_creations (id, user_id, title, title_key, description, search_text,
             priority, due_at, tags, completed_at, recurrence, series_id, series_index, version,
-            created_at, updated_at, events, change_kind, change_payload)
+            created_at, updated_at, events, change_kind, change_payload, list_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $15, $16, $12, $13, $14, $17,
-            $18, $19)",
+            $18, $19, $20)",
         &params,
     )?;
     Ok(true)
@@ -209,9 +211,10 @@ pub fn update(db: &Db, after: &Task, events: &[OutboxEvent]) -> Result<(), Error
     // created_at never changes; PostgreSQL refuses unused parameters.
     params.remove(12);
     params.push(Value::Int(after.version - 1));
+    params.push(after.list_id.as_deref().into());
     const SET: &str = "title = $3, title_key = $4, description = $5, search_text = $6,
         priority = $7, due_at = $8, tags = $9, completed_at = $10, recurrence = $11,
-        version = $12, updated_at = $13";
+        version = $12, updated_at = $13, list_id = $15";
     let change = task_json(after);
     if db.backend() == Backend::Postgres {
         params.push(events_json(events));
@@ -236,8 +239,8 @@ pub fn update(db: &Db, after: &Task, events: &[OutboxEvent]) -> Result<(), Error
              o AS ({}),
              {}
              SELECT COUNT(*) FROM u",
-            pg_outbox_cte(15, "u"),
-            changes::pg_record_ctes("u", 2, 16, 1, 17, 13)
+            pg_outbox_cte(16, "u"),
+            changes::pg_record_ctes("u", 2, 17, 1, 18, 13)
         );
         let rows = db.query(&sql, &params)?;
         let updated = rows.first().map(|r| r.int(0)).transpose()?.unwrap_or(0);
@@ -435,6 +438,14 @@ pub fn list_statement(user_id: &str, q: &ListQuery, gate: Option<&Gate>) -> (Str
         let p = param(Value::Int(before), &mut params);
         sql.push_str(&format!(" AND t.due_at < {p}"));
     }
+    match &q.list {
+        None => {}
+        Some(None) => sql.push_str(" AND t.list_id IS NULL"),
+        Some(Some(id)) => {
+            let p = param(id.into(), &mut params);
+            sql.push_str(&format!(" AND t.list_id = {p}"));
+        }
+    }
     if let Some(text) = &q.search {
         let p = param(like_pattern(text).into(), &mut params);
         sql.push_str(&format!(" AND t.search_text LIKE {p} ESCAPE '\\'"));
@@ -530,6 +541,15 @@ pub fn heavy_due_between(
         ],
     )?;
     rows.iter().map(|r| Ok((r.text(0)?, r.int(1)?))).collect()
+}
+
+/// Every task in one of the user's lists, whatever its state.
+pub fn in_list(db: &Db, user_id: &str, list_id: &str) -> Result<Vec<Task>, Error> {
+    let rows = db.query(
+        &format!("SELECT {COLUMNS} FROM tasks t WHERE t.list_id = $1 AND t.user_id = $2"),
+        &[list_id.into(), user_id.into()],
+    )?;
+    rows.iter().map(task_from).collect()
 }
 
 /// Whether a series already has its instance `index` (checked before

@@ -28,7 +28,8 @@ pub fn create(db: &Db, user_id: &str, input: NewTask, origin: &Origin) -> Result
 
 /// `create` with the session check in the insert (see
 /// `store::sessions::Gate`); `None` when nothing was written because of the
-/// gate. A repeating task (two tables) is never gated.
+/// gate. A repeating task (two tables) and a task put into a list (whose
+/// list is checked first) are never gated.
 pub fn create_gated(
     db: &Db,
     user_id: &str,
@@ -36,12 +37,21 @@ pub fn create_gated(
     origin: &Origin,
     gate: Option<&Gate>,
 ) -> Result<Option<Changed>, Error> {
+    if let Some(list_id) = &input.list_id {
+        // The list is checked once the session is: a revoked session must
+        // learn nothing, not even whether a list exists.
+        if gate.is_some() {
+            return Ok(None);
+        }
+        lists::check_exists(db, user_id, list_id)?;
+    }
     let now = now_ms();
     let mut task = Task {
         description: input.description,
         priority: input.priority,
         due_at: input.due_at,
         tags: input.tags,
+        list_id: input.list_id,
         ..Task::new(new_id(), user_id.to_string(), input.title, now)
     };
     let Some(raw) = input.recurrence else {
@@ -166,6 +176,9 @@ fn update_fields(
 ) -> Result<Changed, Error> {
     let before = get(db, user_id, id)?;
     check_expected(&before, expected)?;
+    if let Some(Some(list_id)) = &patch.list_id {
+        lists::check_exists(db, user_id, list_id)?;
+    }
     let now = now_ms();
     let mut after = before.clone();
     let mut changed = apply_patch(&mut after, patch, now);
@@ -247,6 +260,142 @@ pub fn delete(
     let events = vec![event::task_deleted(&new_id(), &task, origin, now_ms())];
     store::tasks::delete(db, &task, &events).map_err(|e| lost_race(e, expected))?;
     Ok(Changed { task, events })
+}
+
+/// Lists: create, rename, colour, archive, and delete with their tasks.
+/// Each change writes the list, its event and the owner's change-feed entry
+/// in one transaction.
+pub mod lists {
+    use super::new_id;
+    use domain::event::{self, Origin, OutboxEvent, LIST_CREATED, LIST_DELETED, LIST_UPDATED};
+    use domain::limits::MAX_LISTS;
+    use domain::list::{self, ListPatch, NewList, TaskList};
+    use domain::time::now_ms;
+    use domain::Error;
+    use store::Db;
+
+    pub struct Changed {
+        pub list: TaskList,
+        pub events: Vec<OutboxEvent>,
+    }
+
+    pub fn all(db: &Db, user_id: &str) -> Result<Vec<TaskList>, Error> {
+        store::lists::all(db, user_id)
+    }
+
+    pub fn get(db: &Db, user_id: &str, id: &str) -> Result<TaskList, Error> {
+        store::lists::get(db, user_id, id)?.ok_or_else(|| Error::not_found("list"))
+    }
+
+    /// A task's `listId` must name one of the user's lists.
+    pub fn check_exists(db: &Db, user_id: &str, id: &str) -> Result<(), Error> {
+        match store::lists::get(db, user_id, id)? {
+            Some(_) => Ok(()),
+            None => Err(list::unknown_list()),
+        }
+    }
+
+    /// The user's list with this name, in any letter case.
+    pub fn find_by_name(db: &Db, user_id: &str, name: &str) -> Result<Option<TaskList>, Error> {
+        store::lists::find_by_name(db, user_id, name)
+    }
+
+    pub fn create(
+        db: &Db,
+        user_id: &str,
+        input: NewList,
+        origin: &Origin,
+    ) -> Result<Changed, Error> {
+        db.transaction(|db| {
+            let existing = store::lists::all(db, user_id)?;
+            if existing.len() >= MAX_LISTS {
+                return Err(list::too_many());
+            }
+            let key = list::name_key(&input.name);
+            if existing.iter().any(|l| list::name_key(&l.name) == key) {
+                return Err(list::name_taken(&input.name));
+            }
+            let now = now_ms();
+            let created = TaskList {
+                id: new_id(),
+                user_id: user_id.to_string(),
+                name: input.name,
+                color: input.color,
+                archived: false,
+                created_at: now,
+                updated_at: now,
+            };
+            let events = vec![event::list_event(
+                &new_id(),
+                LIST_CREATED,
+                &created,
+                origin,
+                now,
+            )];
+            store::lists::insert(db, &created, &events)?;
+            Ok(Changed {
+                list: created,
+                events,
+            })
+        })
+    }
+
+    pub fn update(
+        db: &Db,
+        user_id: &str,
+        id: &str,
+        patch: &ListPatch,
+        origin: &Origin,
+    ) -> Result<Changed, Error> {
+        db.transaction(|db| {
+            let mut after = get(db, user_id, id)?;
+            if !list::apply_list_patch(&mut after, patch) {
+                return Ok(Changed {
+                    list: after,
+                    events: vec![],
+                });
+            }
+            if let Some(other) = store::lists::find_by_name(db, user_id, &after.name)? {
+                if other.id != after.id {
+                    return Err(list::name_taken(&after.name));
+                }
+            }
+            let now = now_ms();
+            after.updated_at = now;
+            let events = vec![event::list_event(
+                &new_id(),
+                LIST_UPDATED,
+                &after,
+                origin,
+                now,
+            )];
+            store::lists::update(db, &after, &events)?;
+            Ok(Changed {
+                list: after,
+                events,
+            })
+        })
+    }
+
+    /// Deletes the list and every task in it, each task with its own
+    /// `tasks.deleted` (so reminders, suggestions and open clients follow),
+    /// all in one transaction. Answers the list with every event.
+    pub fn delete(db: &Db, user_id: &str, id: &str, origin: &Origin) -> Result<Changed, Error> {
+        db.transaction(|db| {
+            let gone = get(db, user_id, id)?;
+            let now = now_ms();
+            let mut events = vec![];
+            for task in store::tasks::in_list(db, user_id, id)? {
+                let e = event::task_deleted(&new_id(), &task, origin, now);
+                store::tasks::delete(db, &task, std::slice::from_ref(&e))?;
+                events.push(e);
+            }
+            let e = event::list_event(&new_id(), LIST_DELETED, &gone, origin, now);
+            store::lists::delete(db, &gone, std::slice::from_ref(&e))?;
+            events.push(e);
+            Ok(Changed { list: gone, events })
+        })
+    }
 }
 
 /// Reminders: adding, cancelling, snoozing and dismissing write the
@@ -614,6 +763,7 @@ pub mod recurring {
             recurrence: Some(display(&series)?),
             series_id: Some(series.id.clone()),
             series_index: Some(index + 1),
+            list_id: done.list_id.clone(),
             ..Task::new(new_id(), done.user_id.clone(), done.title.clone(), now)
         };
         let events = vec![event::task_created(&new_id(), &next, origin, now)];
