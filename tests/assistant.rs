@@ -21,6 +21,7 @@ integration_tests::on_both_backends!(
     model_path_runs_tool_calls_and_falls_back_to_the_parser,
     mcp_session_manages_tasks,
     mcp_protocol_and_auth_errors,
+    a_message_naming_a_list_adds_into_it,
 );
 
 const HOUR_MS: i64 = 3_600_000;
@@ -579,7 +580,9 @@ fn model_path_runs_tool_calls_and_falls_back_to_the_parser(backend: Backend) {
             "update_task",
             "complete_task",
             "delete_task",
-            "add_reminder"
+            "add_reminder",
+            "list_lists",
+            "create_list"
         ]
     );
     let messages = first.body["messages"].as_array().unwrap();
@@ -771,7 +774,9 @@ fn mcp_session_manages_tasks(backend: Backend) {
             "update_task",
             "complete_task",
             "delete_task",
-            "add_reminder"
+            "add_reminder",
+            "list_lists",
+            "create_list"
         ]
     );
     for tool in &tools {
@@ -798,6 +803,32 @@ fn mcp_session_manages_tasks(backend: Backend) {
     let stored = get_task(app, &user, &id).json();
     assert_eq!(stored["title"], "Write the MCP guide");
     assert_eq!(stored["priority"], "high");
+
+    // Lists: made through MCP, a task put into one, and the filter.
+    let docs = call_tool(app, &user, "create_list", json!({"name": "Docs"}));
+    assert_eq!(docs["isError"], false, "{docs}");
+    let docs_id = docs["structuredContent"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let lists = call_tool(app, &user, "list_lists", json!({}));
+    assert_eq!(lists["structuredContent"]["items"][0]["name"], "Docs");
+    let moved = call_tool(
+        app,
+        &user,
+        "update_task",
+        json!({"taskId": id, "listId": docs_id}),
+    );
+    assert_eq!(moved["structuredContent"]["listId"], docs_id.as_str());
+    let in_docs = call_tool(app, &user, "list_tasks", json!({"listId": docs_id}));
+    assert_eq!(in_docs["structuredContent"]["items"][0]["id"], id.as_str());
+    let nowhere = call_tool(
+        app,
+        &user,
+        "create_task",
+        json!({"title": "Lost", "listId": "no-such-list"}),
+    );
+    assert_eq!(nowhere["isError"], true, "{nowhere}");
     assert_eq!(stored["tags"], json!(["docs"]));
     assert_eq!(ms(stored["dueAt"].as_str().unwrap()), ms(&due));
 
@@ -826,7 +857,8 @@ fn mcp_session_manages_tasks(backend: Backend) {
         updated["structuredContent"]["title"],
         "Write the MCP guide, part 1"
     );
-    assert_eq!(updated["structuredContent"]["version"], 2);
+    // Version 2 was the move into Docs.
+    assert_eq!(updated["structuredContent"]["version"], 3);
 
     let done = call_tool(app, &user, "complete_task", json!({"taskId": id}));
     assert_eq!(done["structuredContent"]["completed"], true);
@@ -994,4 +1026,32 @@ fn mcp_protocol_and_auth_errors(backend: Backend) {
             "clientInfo": {"name": "old", "version": "0"}}}),
     );
     assert_eq!(init.json()["result"]["protocolVersion"], "2025-03-26");
+}
+
+fn a_message_naming_a_list_adds_into_it(backend: Backend) {
+    let app = app(backend);
+    let user = app.sign_up();
+    let list = app.create_list(&user, json!({"name": "Groceries"}));
+    let mut chat = Chat::new(app, &user);
+    let answered = chat.say("Add milk to Groceries");
+    let created = one_action(&answered, "task.created");
+    let task = get_task(app, &user, created["taskId"].as_str().unwrap()).json();
+    assert_eq!(task["listId"], list["id"], "{answered}");
+    assert!(
+        !task["title"].as_str().unwrap().contains("Groceries"),
+        "{task}"
+    );
+    assert!(
+        answered["reply"].as_str().unwrap().contains("to Groceries"),
+        "{answered}"
+    );
+    // A place that is not one of the user's lists stays in the title.
+    let answered = chat.say("add drive to Hamburg tomorrow");
+    let created = one_action(&answered, "task.created");
+    let task = get_task(app, &user, created["taskId"].as_str().unwrap()).json();
+    assert_eq!(task["listId"], Value::Null);
+    assert!(
+        task["title"].as_str().unwrap().contains("Hamburg"),
+        "{task}"
+    );
 }

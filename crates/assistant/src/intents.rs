@@ -8,6 +8,7 @@ use crate::format::{local, task_line, titles, when};
 use crate::pending::{choose, Op, Pending};
 use crate::{action, Actor, LastTask, TaskRef, Turn};
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Weekday};
+use domain::list::TaskList;
 use domain::query::{ListQuery, Sort, SortField, Status};
 use domain::reminder::{Reminder, Spec, Status as ReminderStatus};
 use domain::task::{normalize_tag, parse_new_task, parse_patch, Priority, Task};
@@ -644,8 +645,54 @@ fn recurrence_input(
     v
 }
 
+/// A closing "to/in/on/into [my|the] <name> [list]" in a new task's title
+/// that names one of the user's open lists ("Add milk to Groceries", "call
+/// the plumber on my home list"): the task goes into that list and the
+/// words leave the title. Anything else stays as it was typed.
+pub(crate) fn list_named_in<'l>(
+    title: &str,
+    lists: &'l [TaskList],
+) -> Option<(String, &'l TaskList)> {
+    let lower = title.to_lowercase();
+    if lower.len() != title.len() {
+        return None; // byte offsets would not line up; keep the title
+    }
+    for prep in [" to ", " in ", " on ", " into ", " onto "] {
+        for (at, _) in lower.rmatch_indices(prep) {
+            let mut rest = lower[at + prep.len()..].trim();
+            for lead in ["my ", "the ", "our ", "list "] {
+                rest = rest.strip_prefix(lead).unwrap_or(rest);
+            }
+            let rest = rest.trim_end_matches(['.', '!', ' ']);
+            let rest = rest
+                .strip_suffix(" list")
+                .or_else(|| rest.strip_suffix(" project"))
+                .unwrap_or(rest)
+                .trim();
+            let kept = title[..at].trim();
+            if kept.is_empty() || rest.is_empty() {
+                continue;
+            }
+            if let Some(list) = lists
+                .iter()
+                .find(|l| !l.archived && l.name.to_lowercase() == rest)
+            {
+                return Some((kept.to_string(), list));
+            }
+        }
+    }
+    None
+}
+
 fn add_task(a: &Actor, new: NewFromChat) -> Result<Turn, Error> {
-    let body = new.task_body(a.tz, a.now);
+    let mut body = new.task_body(a.tz, a.now);
+    let lists = task_service::lists::all(a.db, a.user_id)?;
+    let mut list_name = None;
+    if let Some((title, list)) = list_named_in(&new.title, &lists) {
+        body["title"] = json!(title);
+        body["listId"] = json!(list.id);
+        list_name = Some(list.name.clone());
+    }
     let input = match parse_new_task(&body) {
         Ok(i) => i,
         Err(e) => {
@@ -667,6 +714,9 @@ fn add_task(a: &Actor, new: NewFromChat) -> Result<Turn, Error> {
     };
     let task = changed.task.clone();
     let mut reply = format!("Added “{}”", task.title);
+    if let Some(name) = list_name {
+        reply.push_str(&format!(" to {name}"));
+    }
     if let Some(description) = task
         .recurrence
         .as_ref()
@@ -891,6 +941,38 @@ mod tests {
             mode: RecurrenceMode::Schedule,
             local_time: time,
         }
+    }
+
+    #[test]
+    fn a_closing_list_name_puts_the_task_in_that_list() {
+        let list = |id: &str, name: &str, archived: bool| TaskList {
+            id: id.into(),
+            user_id: "u".into(),
+            name: name.into(),
+            color: None,
+            archived,
+            created_at: 0,
+            updated_at: 0,
+        };
+        let lists = [
+            list("g", "Groceries", false),
+            list("h", "Home", false),
+            list("o", "Old", true),
+        ];
+        let read = |t: &str| list_named_in(t, &lists).map(|(title, l)| (title, l.id.clone()));
+        assert_eq!(read("Milk to Groceries"), Some(("Milk".into(), "g".into())));
+        assert_eq!(
+            read("call the plumber on my home list"),
+            Some(("call the plumber".into(), "h".into()))
+        );
+        assert_eq!(
+            read("Put the kettle on to the groceries list."),
+            Some(("Put the kettle on".into(), "g".into()))
+        );
+        // Not a list of the user's, archived, or nothing left as a title.
+        assert_eq!(read("Drive to Berlin"), None);
+        assert_eq!(read("Clean up in Old"), None);
+        assert_eq!(read("to Groceries"), None);
     }
 
     #[test]

@@ -313,7 +313,7 @@ mod tests {
         let list = run(json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"}))
             .body
             .unwrap();
-        assert_eq!(list["result"]["tools"].as_array().unwrap().len(), 6);
+        assert_eq!(list["result"]["tools"].as_array().unwrap().len(), 8);
         let ok = run(json!({"jsonrpc": "2.0", "id": 3, "method": "tools/call",
             "params": {"name": "create_task", "arguments": {"title": "Buy milk"}}}))
         .body

@@ -29,6 +29,10 @@ fn task_id() -> Value {
     json!({ "type": "string", "description": "The task's id, as list_tasks or create_task return it." })
 }
 
+fn list_id(what: &str) -> Value {
+    json!({ "type": ["string", "null"], "description": format!("{what}: a list's id as list_lists returns it; null or \"inbox\" for the Inbox.") })
+}
+
 fn date_time(what: &str) -> Value {
     json!({
         "type": "string",
@@ -56,6 +60,7 @@ pub fn all() -> Vec<Tool> {
                         "description": "Only tasks with one of these priorities."
                     },
                     "tag": { "type": "string", "description": "Only tasks with this tag (without #)." },
+                    "listId": { "type": "string", "description": "Only the tasks of this list (its id from list_lists), or \"inbox\" for the tasks in no list." },
                     "search": { "type": "string", "maxLength": 200, "description": "Words the title or description contains." },
                     "dueAfter": date_time("Only tasks due at or after this time"),
                     "dueBefore": date_time("Only tasks due before this time"),
@@ -102,7 +107,8 @@ pub fn all() -> Vec<Tool> {
                         },
                         "required": ["rrule"],
                         "additionalProperties": false
-                    }
+                    },
+                    "listId": list_id("The list to put it in (the Inbox by default)")
                 },
                 "required": ["title"],
                 "additionalProperties": false
@@ -114,8 +120,8 @@ pub fn all() -> Vec<Tool> {
         Tool {
             name: "update_task",
             title: "Update a task",
-            description: "Change a task's title, description, priority, due time (null clears it), tags \
-                          or completion. Only the fields given change. Answers the Task.",
+            description: "Change a task's title, description, priority, due time (null clears it), tags, \
+                          completion or list. Only the fields given change. Answers the Task.",
             input_schema: json!({
                 "type": "object",
                 "properties": {
@@ -130,6 +136,7 @@ pub fn all() -> Vec<Tool> {
                     },
                     "tags": { "type": "array", "items": { "type": "string", "maxLength": 40 }, "maxItems": 20 },
                     "completed": { "type": "boolean" },
+                    "listId": list_id("Moves the task to this list"),
                     "version": { "type": "integer", "minimum": 1, "description": "The version last seen; the update fails if the task has changed since." }
                 },
                 "required": ["taskId"],
@@ -188,6 +195,34 @@ pub fn all() -> Vec<Tool> {
                     "at": date_time("When to remind")
                 },
                 "required": ["taskId"],
+                "additionalProperties": false
+            }),
+            read_only: false,
+            destructive: false,
+            idempotent: false,
+        },
+        Tool {
+            name: "list_lists",
+            title: "List the lists",
+            description: "The user's lists (projects), open ones first: {items: [{id, name, color, \
+                          archived}]}. Tasks in no list are in the Inbox, which is not among them.",
+            input_schema: json!({ "type": "object", "properties": {}, "additionalProperties": false }),
+            read_only: true,
+            destructive: false,
+            idempotent: true,
+        },
+        Tool {
+            name: "create_list",
+            title: "Create a list",
+            description: "Create a list to put tasks in (names are unique per user in any letter case). \
+                          Answers the List.",
+            input_schema: json!({
+                "type": "object",
+                "properties": {
+                    "name": { "type": "string", "minLength": 1, "maxLength": 100 },
+                    "color": { "type": ["string", "null"], "description": "A hex colour such as #3b82f6." }
+                },
+                "required": ["name"],
                 "additionalProperties": false
             }),
             read_only: false,
@@ -304,6 +339,7 @@ fn list_query_pairs(obj: &Map<String, Value>) -> Result<Vec<(String, String)>, E
             "priority",
             "tag",
             "search",
+            "listId",
             "dueAfter",
             "dueBefore",
             "sort",
@@ -356,6 +392,7 @@ fn list_query_pairs(obj: &Map<String, Value>) -> Result<Vec<(String, String)>, E
         ("priority", "priority"),
         ("tag", "tag"),
         ("search", "q"),
+        ("listId", "listId"),
         ("dueAfter", "dueAfter"),
         ("dueBefore", "dueBefore"),
         ("cursor", "cursor"),
@@ -443,6 +480,26 @@ pub fn call(a: &Actor, name: &str, args: &Value) -> Result<Output, CallError> {
                 "task.reopened"
             };
             task_output(kind, changed)
+        }
+        "list_lists" => {
+            allow_only(&obj, &[])?;
+            let items = task_service::lists::all(a.db, a.user_id)?;
+            Output {
+                value: json!({ "items": items }),
+                actions: vec![],
+                events: vec![],
+                task: None,
+            }
+        }
+        "create_list" => {
+            let input = domain::list::parse_new_list(&Value::Object(obj))?;
+            let changed = task_service::lists::create(a.db, a.user_id, input, a.origin)?;
+            Output {
+                value: serde_json::to_value(&changed.list).unwrap_or_default(),
+                actions: vec![],
+                events: changed.events,
+                task: None,
+            }
         }
         "delete_task" => {
             let id = take_task_id(&mut obj)?;
