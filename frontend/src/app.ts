@@ -19,11 +19,12 @@ import {
 } from './chat';
 import { browserTimezone } from './dates';
 import { applyNotificationChange, applySuggestionChange } from './inbox';
+import { applyListChange, INBOX, listMapOf, type ListMap } from './lists';
 import type { Plain, Reading } from './quickread';
 import { createStore } from './store';
 import { LiveSync, type SyncStatus } from './sync';
 import { applyChange, DEFAULT_FILTERS, removeTask, upsertTask, type Filters, type TaskMap } from './tasks';
-import type { Change, Notification, Settings, Suggestion, Task, User } from './types';
+import type { Change, List, Notification, Settings, Suggestion, Task, User } from './types';
 
 export type Route = 'signin' | 'signup' | 'tasks' | 'settings';
 export type Panel = null | 'notifications' | 'suggestions' | 'assistant';
@@ -41,6 +42,7 @@ export interface AppState {
   user: User | null;
   settings: Settings | null;
   tasks: TaskMap;
+  lists: ListMap;
   filters: Filters;
   /** Deleted in the UI, waiting for the undo window to pass. */
   hidden: ReadonlySet<string>;
@@ -64,7 +66,8 @@ export const store = createStore<AppState>({
   user: null,
   settings: null,
   tasks: {},
-  filters: DEFAULT_FILTERS,
+  lists: {},
+  filters: { ...DEFAULT_FILTERS, list: listInUrl() },
   hidden: new Set(),
   suggestions: [],
   notifications: [],
@@ -86,6 +89,11 @@ export const tz = () => store.get().settings?.timezone || browserTimezone();
 // ------------------------------------------------------------------ routing
 
 const PATHS: Record<Route, string> = { signin: '/signin', signup: '/signup', tasks: '/', settings: '/settings' };
+
+/** The list a tasks URL shows (`/?list=<id>` or `/?list=inbox`); '' for all. */
+function listInUrl(): string {
+  return new URLSearchParams(location.search).get('list') ?? '';
+}
 
 function routeOf(path: string): Route {
   if (path.startsWith('/signup')) return 'signup';
@@ -141,7 +149,9 @@ const sync = new LiveSync({
 export async function boot(): Promise<void> {
   const route = routeOf(location.pathname);
   store.set({ route });
-  addEventListener('popstate', () => store.set({ route: routeOf(location.pathname) }));
+  addEventListener('popstate', () =>
+    store.set((s) => ({ route: routeOf(location.pathname), filters: { ...s.filters, list: listInUrl() } })),
+  );
   addEventListener('online', () => sync.cameOnline());
   addEventListener('offline', () => sync.wentOffline());
   addEventListener('pagehide', flushDeletes);
@@ -174,8 +184,8 @@ async function enter(user: User, settings: Settings | null): Promise<void> {
 /** Takes the feed's cursor first, then loads: nothing written in between is missed. */
 async function reloadAll(): Promise<number> {
   const { cursor } = await api.get<{ cursor: number }>('/changes');
-  const [tasks] = await Promise.all([loadAllTasks(), loadNotifications(), loadSuggestions()]);
-  store.set({ tasks });
+  const [tasks, lists] = await Promise.all([loadAllTasks(), loadLists(), loadNotifications(), loadSuggestions()]);
+  store.set({ tasks, lists });
   return cursor;
 }
 
@@ -189,6 +199,11 @@ async function loadAllTasks(): Promise<TaskMap> {
     cursor = page.nextCursor;
   } while (cursor);
   return map;
+}
+
+async function loadLists(): Promise<ListMap> {
+  const { items } = await api.get<{ items: List[] }>('/lists');
+  return listMapOf(items);
 }
 
 export async function loadNotifications(): Promise<void> {
@@ -216,6 +231,7 @@ function signedOut(): void {
     user: null,
     settings: null,
     tasks: {},
+    lists: {},
     suggestions: [],
     notifications: [],
     hidden: new Set(),
@@ -264,9 +280,15 @@ export async function signOut(): Promise<void> {
 // ------------------------------------------------------------------ live changes
 
 function applyChanges(items: Change[]): void {
-  let { tasks, hidden, notifications, suggestions, chat } = store.get();
+  let { tasks, lists, filters, hidden, notifications, suggestions, chat } = store.get();
   for (const c of items) {
     tasks = applyChange(tasks, c);
+    lists = applyListChange(lists, c);
+    // A list deleted elsewhere while shown here: show every list instead.
+    if (c.kind === 'list.deleted' && filters.list === c.entityId) {
+      filters = { ...filters, list: '' };
+      history.replaceState(null, '', '/');
+    }
     if (c.kind === 'task.deleted' && hidden.has(c.entityId)) {
       cancelPendingDelete(c.entityId);
       hidden = withoutId(hidden, c.entityId);
@@ -278,7 +300,7 @@ function applyChanges(items: Change[]): void {
   }
   // Reminders and advice also come into the conversation, with their actions.
   chat = { ...chat, entries: entriesFromChanges(chat.entries, items) };
-  store.set({ tasks, hidden, notifications, suggestions, chat });
+  store.set({ tasks, lists, filters, hidden, notifications, suggestions, chat });
 }
 
 function withoutId(set: ReadonlySet<string>, id: string): Set<string> {
@@ -477,6 +499,48 @@ export async function saveSettings(patch: Partial<Settings>): Promise<Settings> 
 
 export function setFilters(patch: Partial<Filters>): void {
   store.set((s) => ({ filters: { ...s.filters, ...patch } }));
+}
+
+/** Shows one list ('' for all, 'inbox' for the Inbox), with a URL of its own. */
+export function showList(list: string): void {
+  const path = list ? `/?list=${encodeURIComponent(list)}` : '/';
+  if (location.pathname + location.search !== path) history.pushState(null, '', path);
+  store.set((s) => ({ route: 'tasks', filters: { ...s.filters, list } }));
+}
+
+// ------------------------------------------------------------------ lists
+
+const putList = (l: List) => store.set((s) => ({ lists: { ...s.lists, [l.id]: l } }));
+
+export async function createList(name: string, color: string | null): Promise<List> {
+  const list = await api.post<List>('/lists', color ? { name, color } : { name });
+  putList(list);
+  return list;
+}
+
+export async function updateList(list: List, patch: Partial<Pick<List, 'name' | 'color' | 'archived'>>): Promise<List> {
+  const next = await api.patch<List>(`/lists/${list.id}`, patch);
+  putList(next);
+  return next;
+}
+
+/** Deletes a list with its tasks (the caller has asked the user first). */
+export async function deleteList(list: List): Promise<void> {
+  await api.del(`/lists/${list.id}`);
+  store.set((s) => {
+    const lists = { ...s.lists };
+    delete lists[list.id];
+    const tasks = Object.fromEntries(Object.entries(s.tasks).filter(([, t]) => t.listId !== list.id));
+    return { lists, tasks };
+  });
+  if (store.get().filters.list === list.id) showList('');
+  toast(`Deleted the list “${list.name}”`);
+}
+
+/** The list quick add puts a task into: the one shown, unless it is the Inbox or every list. */
+export function listShown(): string | null {
+  const { filters, lists } = store.get();
+  return filters.list && filters.list !== INBOX && lists[filters.list] ? filters.list : null;
 }
 
 // ------------------------------------------------------------------ the assistant

@@ -17,9 +17,11 @@ export interface Filters {
   tag: string;
   q: string;
   sort: Sort;
+  /** '' for every list, 'inbox' for the tasks in no list, or a list's id. */
+  list: string;
 }
 
-export const DEFAULT_FILTERS: Filters = { status: 'open', priority: '', tag: '', q: '', sort: '-created' };
+export const DEFAULT_FILTERS: Filters = { status: 'open', priority: '', tag: '', q: '', sort: '-created', list: '' };
 
 const RANK: Record<Priority, number> = { low: 0, medium: 1, high: 2, urgent: 3 };
 
@@ -60,6 +62,7 @@ export function applyChange(map: TaskMap, change: Change): TaskMap {
 }
 
 export function matches(task: Task, f: Filters): boolean {
+  if (f.list && (task.listId || 'inbox') !== f.list) return false;
   if (f.status === 'open' && task.completed) return false;
   if (f.status === 'completed' && !task.completed) return false;
   if (f.priority && task.priority !== f.priority) return false;

@@ -21,7 +21,19 @@ export interface Task {
   completedAt: string | null;
   recurrence: Recurrence | null;
   seriesId?: string | null;
+  /** The list the task is in; null (or absent, from older events) for the Inbox. */
+  listId?: string | null;
   version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A list (project) of tasks; tasks in no list are in the Inbox. */
+export interface List {
+  id: string;
+  name: string;
+  color: string | null;
+  archived: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -75,6 +87,8 @@ export interface Reminder {
 export type ChangeKind =
   | 'task.upserted'
   | 'task.deleted'
+  | 'list.upserted'
+  | 'list.deleted'
   | 'suggestion.upserted'
   | 'notification.created'
   | 'notification.read';

@@ -1,7 +1,7 @@
 // The web app in Debian's Chromium against the project's host: sign-up,
 // quick add, complete, filters, live sync between two signed-in devices,
 // an offline period, undoable delete, server error messages, keyboard,
-// reminders, the inbox, suggestions, settings. Screenshots of the main
+// reminders, the inbox, suggestions, settings, lists. Screenshots of the main
 // screens go to target/screenshots/.
 
 import assert from 'node:assert/strict';
@@ -583,6 +583,64 @@ describe('web app', { timeout: 600_000 }, () => {
     await page.locator('a.brand').click();
     await page.locator('#quick-add').waitFor();
     assert.match(await row(page, 'Write report').locator('time.due').innerText(), /3:00 AM/);
+  });
+
+  test('lists: create, add into one, see it live elsewhere, back and forward, delete with its tasks', async () => {
+    const { page } = a;
+    const pick = (p, name) => p.locator('.list-bar button.list-pick', { hasText: name });
+    await waitLive(page);
+    await waitLive(b.page);
+    await page.getByRole('button', { name: '+ New list' }).click();
+    await page.fill('#new-list-name', 'Groceries');
+    await page.press('#new-list-name', 'Enter');
+    await page.locator('.list-title', { hasText: 'Groceries' }).waitFor();
+    const listId = new URL(page.url()).searchParams.get('list');
+    assert.ok(listId, 'the list has a URL of its own');
+    // The other device gets the new list live.
+    await pick(b.page, 'Groceries').waitFor({ timeout: LIVE_MS });
+
+    // Added while the list is shown: into the list.
+    await quickAdd(page, 'Oat milk');
+    await row(page, 'Oat milk').waitFor();
+    assert.equal(await page.locator('li.task').count(), 1, 'the list shows only its own tasks');
+    await shot(page, '13-list');
+    // From All, `#groceries` names the list and is not kept as a tag.
+    await pick(page, 'All').click();
+    await quickAdd(page, 'Sourdough bread #groceries');
+    await row(page, 'Sourdough bread').waitFor();
+    assert.match(await row(page, 'Sourdough bread').innerText(), /Groceries/);
+    assert.doesNotMatch(await row(page, 'Sourdough bread').innerText(), /#groceries/);
+    const inList = await api(page, `/tasks?listId=${listId}`);
+    assert.deepEqual(inList.body.items.map((t) => t.title).sort(), ['Oat milk', 'Sourdough bread']);
+    // The Inbox holds neither; back returns to All, forward to the Inbox.
+    await pick(page, 'Inbox').click();
+    await row(page, 'Write report').waitFor();
+    assert.equal(await row(page, 'Oat milk').count(), 0);
+    await page.goBack();
+    await row(page, 'Oat milk').waitFor();
+    assert.equal(new URL(page.url()).search, '');
+    await page.goForward();
+    await row(page, 'Oat milk').waitFor({ state: 'detached' });
+    assert.equal(new URL(page.url()).searchParams.get('list'), 'inbox');
+
+    // The other device shows the list with both tasks and its count.
+    await pick(b.page, 'Groceries').click();
+    await row(b.page, 'Sourdough bread').waitFor({ timeout: LIVE_MS });
+    assert.match(await pick(b.page, 'Groceries').innerText(), /2/);
+
+    // Deleting asks first, then takes the tasks with it, here and there.
+    await pick(page, 'Groceries').click();
+    await page.getByRole('button', { name: 'Delete…' }).click();
+    const confirm = page.getByRole('group', { name: 'Confirm deleting the list' });
+    assert.match(await confirm.innerText(), /Groceries” and its 2 tasks/);
+    await confirm.getByRole('button', { name: 'Delete list' }).click();
+    await pick(page, 'Groceries').waitFor({ state: 'detached' });
+    await pick(b.page, 'Groceries').waitFor({ state: 'detached', timeout: LIVE_MS });
+    await row(b.page, 'Sourdough bread').waitFor({ state: 'detached', timeout: LIVE_MS });
+    assert.equal((await api(page, `/tasks?listId=${listId}`)).body.items.length, 0);
+    await pick(page, 'All').click();
+    await pick(b.page, 'All').click();
+    await row(page, 'Write report').waitFor();
   });
 
   test('on a phone screen', async () => {

@@ -115,7 +115,7 @@ function Header({ s }: { s: AppState }) {
             onClick={() => togglePanel('notifications')}
             aria-label={`Notifications${unread ? `, ${unread} unread` : ''}`}
           >
-            Inbox{unread ? <span class="badge">{unread}</span> : null}
+            Alerts{unread ? <span class="badge">{unread}</span> : null}
           </button>
           <button
             type="button"

@@ -25,7 +25,7 @@ export function showTask(id: string | null | undefined) {
   if (!id) return;
   const s = store.get();
   if (!s.tasks[id]) return;
-  store.set({ panel: null, selectedId: id, openId: id, filters: { ...s.filters, status: 'all', q: '', tag: '', priority: '' } });
+  store.set({ panel: null, selectedId: id, openId: id, filters: { ...s.filters, status: 'all', q: '', tag: '', priority: '', list: '' } });
   focusTask(id);
 }
 
@@ -70,7 +70,7 @@ export function SuggestionsPanel({ s }: { s: AppState }) {
 
 export function NotificationsPanel({ s }: { s: AppState }) {
   return (
-    <Panel title="Inbox">
+    <Panel title="Alerts">
       {s.notifications.length ? (
         <ul class="cards">
           {s.notifications.map((n) => (

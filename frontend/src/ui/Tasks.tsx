@@ -3,6 +3,7 @@ import { ApiError, messageOf } from '../api';
 import {
   createFromBody,
   deleteTask,
+  listShown,
   readQuickAdd,
   setFilters,
   store,
@@ -16,10 +17,12 @@ import { formatAbsolute, formatRelative, fromWall, toWall, zonedParts } from '..
 import { isPriority, parseQuickAdd, parseTagList } from '../quickadd';
 import { keptPlain, KIND_LABEL, readingKey, segments, type Part, type Plain, type Reading } from '../quickread';
 import { presetRule, REPEAT_LABELS, type RepeatPreset } from '../repeat';
+import { listFromTags } from '../lists';
 import { allTags, isOverdue, visibleTasks, type Sort, type Status } from '../tasks';
 import { PRIORITIES, type Task } from '../types';
 import { focusTask } from './keys';
 import { TaskDetails } from './Details';
+import { ListBar } from './Lists';
 
 export function TasksPage({ s }: { s: AppState }) {
   const list = useMemo(() => visibleTasks(s.tasks, s.filters, s.hidden), [s.tasks, s.filters, s.hidden]);
@@ -29,6 +32,7 @@ export function TasksPage({ s }: { s: AppState }) {
   return (
     <div class="tasks-page">
       <h1 class="sr-only">Your tasks</h1>
+      <ListBar s={s} />
       <QuickAdd />
       <FilterBar s={s} tags={tags} />
       <p class="count muted" aria-live="polite">
@@ -134,6 +138,12 @@ function QuickAdd() {
       })();
       const rrule = presetRule(sent.repeat === 'custom' ? '' : sent.repeat, weekday);
       if (rrule) body.recurrence = { rrule, mode: 'schedule' };
+      // `#groceries` names the list Groceries; otherwise the list shown.
+      const named = listFromTags(Array.isArray(body.tags) ? (body.tags as string[]) : [], store.get().lists);
+      if (named.listId) {
+        body.listId = named.listId;
+        body.tags = named.tags;
+      } else if (listShown()) body.listId = listShown();
       await createFromBody(body, reminders);
     } catch (err) {
       setError(messageOf(err));
@@ -394,7 +404,7 @@ function TaskRow({ task, s, tabbable }: { task: Task; s: AppState; tabbable: boo
       }}
     >
       {editing ? (
-        <TaskEditor task={task} />
+        <TaskEditor task={task} s={s} />
       ) : (
         <div class="task-main">
           <input
@@ -412,6 +422,12 @@ function TaskRow({ task, s, tabbable }: { task: Task; s: AppState; tabbable: boo
               {task.recurrence && (
                 <span class="repeat" title={task.recurrence.description || task.recurrence.rrule}>
                   ↻ {task.recurrence.description || 'repeats'}
+                </span>
+              )}
+              {!s.filters.list && task.listId && s.lists[task.listId] && (
+                <span class="list-chip">
+                  <span class="dot" style={s.lists[task.listId].color ? { background: s.lists[task.listId].color! } : undefined} aria-hidden="true" />
+                  {s.lists[task.listId].name}
                 </span>
               )}
               {task.tags.map((t) => (
@@ -457,8 +473,9 @@ function TaskRow({ task, s, tabbable }: { task: Task; s: AppState; tabbable: boo
 
 // ------------------------------------------------------------------ inline edit
 
-function TaskEditor({ task }: { task: Task }) {
+function TaskEditor({ task, s }: { task: Task; s: AppState }) {
   const zone = tz();
+  const [listId, setListId] = useState(task.listId ?? '');
   const [title, setTitle] = useState(task.title);
   const [priority, setPriority] = useState(task.priority);
   const [due, setDue] = useState(task.dueAt ? toWall(Date.parse(task.dueAt), zone) : '');
@@ -485,6 +502,7 @@ function TaskEditor({ task }: { task: Task }) {
     const tagList = parseTagList(tags);
     if (tagList.join(' ') !== task.tags.join(' ')) patch.tags = tagList;
     if (description !== task.description) patch.description = description;
+    if (listId !== (task.listId ?? '')) patch.listId = listId || null;
     if (!Object.keys(patch).length) {
       close();
       return;
@@ -533,6 +551,20 @@ function TaskEditor({ task }: { task: Task }) {
         <div>
           <label for={`due-${id}`}>Due ({zone})</label>
           <input id={`due-${id}`} type="datetime-local" value={due} onInput={(e) => setDue(e.currentTarget.value)} />
+        </div>
+        <div>
+          <label for={`list-${id}`}>List</label>
+          <select id={`list-${id}`} value={listId} onChange={(e) => setListId(e.currentTarget.value)}>
+            <option value="">Inbox</option>
+            {Object.values(s.lists)
+              .filter((l) => !l.archived || l.id === listId)
+              .sort((a, b) => a.name.localeCompare(b.name))
+              .map((l) => (
+                <option value={l.id} key={l.id}>
+                  {l.name}
+                </option>
+              ))}
+          </select>
         </div>
         <div>
           <label for={`tags-${id}`}>Tags</label>
