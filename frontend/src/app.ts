@@ -23,7 +23,17 @@ import { applyListChange, INBOX, listMapOf, type ListMap } from './lists';
 import type { Plain, Reading } from './quickread';
 import { createStore } from './store';
 import { LiveSync, type SyncStatus } from './sync';
-import { applyChange, DEFAULT_FILTERS, removeTask, upsertTask, type Filters, type TaskMap } from './tasks';
+import {
+  applyChange,
+  DEFAULT_FILTERS,
+  dueOnDay,
+  removeTask,
+  upsertTask,
+  type Clock,
+  type Filters,
+  type TaskMap,
+  type View,
+} from './tasks';
 import type { Change, List, Notification, Settings, Suggestion, Task, User } from './types';
 
 export type Route = 'signin' | 'signup' | 'tasks' | 'settings';
@@ -67,7 +77,7 @@ export const store = createStore<AppState>({
   settings: null,
   tasks: {},
   lists: {},
-  filters: { ...DEFAULT_FILTERS, list: listInUrl() },
+  filters: { ...DEFAULT_FILTERS, ...placeInUrl() },
   hidden: new Set(),
   suggestions: [],
   notifications: [],
@@ -90,9 +100,11 @@ export const tz = () => store.get().settings?.timezone || browserTimezone();
 
 const PATHS: Record<Route, string> = { signin: '/signin', signup: '/signup', tasks: '/', settings: '/settings' };
 
-/** The list a tasks URL shows (`/?list=<id>` or `/?list=inbox`); '' for all. */
-function listInUrl(): string {
-  return new URLSearchParams(location.search).get('list') ?? '';
+/** What a tasks URL shows: a view (`/?view=today`), a list (`/?list=<id>`, `/?list=inbox`) or everything (`/`). */
+function placeInUrl(): { view: View; list: string } {
+  const q = new URLSearchParams(location.search);
+  const view = q.get('view');
+  return { view: view === 'today' || view === 'upcoming' ? view : '', list: q.get('list') ?? '' };
 }
 
 function routeOf(path: string): Route {
@@ -150,7 +162,7 @@ export async function boot(): Promise<void> {
   const route = routeOf(location.pathname);
   store.set({ route });
   addEventListener('popstate', () =>
-    store.set((s) => ({ route: routeOf(location.pathname), filters: { ...s.filters, list: listInUrl() } })),
+    store.set((s) => ({ route: routeOf(location.pathname), filters: { ...s.filters, ...placeInUrl() } })),
   );
   addEventListener('online', () => sync.cameOnline());
   addEventListener('offline', () => sync.wentOffline());
@@ -503,9 +515,31 @@ export function setFilters(patch: Partial<Filters>): void {
 
 /** Shows one list ('' for all, 'inbox' for the Inbox), with a URL of its own. */
 export function showList(list: string): void {
-  const path = list ? `/?list=${encodeURIComponent(list)}` : '/';
+  show(list ? `/?list=${encodeURIComponent(list)}` : '/', { list, view: '' });
+}
+
+/** Shows Today or Upcoming (across every list), with a URL of its own. */
+export function showView(view: View): void {
+  show(view ? `/?view=${view}` : '/', { view, list: '' });
+}
+
+function show(path: string, place: { view: View; list: string }): void {
   if (location.pathname + location.search !== path) history.pushState(null, '', path);
-  store.set((s) => ({ route: 'tasks', filters: { ...s.filters, list } }));
+  store.set((s) => ({ route: 'tasks', filters: { ...s.filters, ...place } }));
+}
+
+export const clock = (): Clock => ({ now: store.get().now, tz: tz() });
+
+/** Moves a task to another calendar day at the same time of day (Upcoming's drag and drop, `[` and `]`). */
+export async function moveToDay(task: Task, day: number): Promise<void> {
+  if (!task.dueAt) return;
+  const dueAt = dueOnDay(task.dueAt, day, tz());
+  if (!dueAt || dueAt === task.dueAt) return;
+  try {
+    await updateTask(task, { dueAt });
+  } catch (e) {
+    fail(e);
+  }
 }
 
 // ------------------------------------------------------------------ lists

@@ -120,6 +120,16 @@ export function formatTime(ms: number, tz: string, locale = 'en'): string {
   return fmt(locale, tz, 'time', { hour: 'numeric', minute: '2-digit' }).format(ms);
 }
 
+/**
+ * Whether an instant is the last moment of its day in the timezone, which
+ * is how a due date without a time of day is kept (the assistant and quick
+ * add read "Friday" as the end of Friday).
+ */
+export function isEndOfDay(ms: number, tz: string): boolean {
+  const p = zonedParts(ms, tz);
+  return p.hour === 23 && p.minute === 59 && p.second === 59;
+}
+
 /** A full date and time, for tooltips and screen readers. */
 export function formatAbsolute(ms: number, tz: string, locale = 'en'): string {
   return fmt(locale, tz, 'abs', {
@@ -142,14 +152,18 @@ export function formatRelative(ms: number, now: number, tz: string, locale = 'en
   const diff = ms - now;
   const abs = Math.abs(diff);
   const r = rtf(locale);
-  if (abs < 45_000) return r.format(0, 'second');
-  if (abs < 3_600_000) return r.format(Math.round(diff / 60_000), 'minute');
   const days = dayNumber(ms, tz) - dayNumber(now, tz);
-  if (days === 0 && abs < 6 * 3_600_000) return r.format(Math.round(diff / 3_600_000), 'hour');
-  const time = formatTime(ms, tz, locale);
-  if (days >= -1 && days <= 1) return `${r.format(days, 'day')} ${time}`;
+  // A date without a time of day: the day alone, never "in 3 hours 11:59 PM".
+  const dateOnly = isEndOfDay(ms, tz);
+  if (!dateOnly) {
+    if (abs < 45_000) return r.format(0, 'second');
+    if (abs < 3_600_000) return r.format(Math.round(diff / 60_000), 'minute');
+    if (days === 0 && abs < 6 * 3_600_000) return r.format(Math.round(diff / 3_600_000), 'hour');
+  }
+  const time = dateOnly ? '' : ` ${formatTime(ms, tz, locale)}`;
+  if (days >= -1 && days <= 1) return `${r.format(days, 'day')}${time}`;
   if (days > 1 && days < 7) {
-    return `${fmt(locale, tz, 'wd', { weekday: 'long' }).format(ms)} ${time}`;
+    return `${fmt(locale, tz, 'wd', { weekday: 'long' }).format(ms)}${time}`;
   }
   if (days < -1 && days > -7) return r.format(days, 'day');
   const sameYear = zonedParts(ms, tz).year === zonedParts(now, tz).year;

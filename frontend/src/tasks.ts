@@ -3,6 +3,7 @@
 // the current filters and sort, so a change lands in the right place (or
 // leaves the view) without asking the server again.
 
+import { dayNumber, fromWall, toWall } from './dates';
 import type { Change, Priority, Task } from './types';
 
 export type TaskMap = Readonly<Record<string, Task>>;
@@ -10,6 +11,20 @@ export type TaskMap = Readonly<Record<string, Task>>;
 export type Status = 'open' | 'completed' | 'all';
 export type SortField = 'created' | 'updated' | 'due' | 'priority' | 'title';
 export type Sort = SortField | `-${SortField}`;
+
+/**
+ * Today: open tasks overdue or due today; Upcoming: open tasks due in the
+ * next UPCOMING_DAYS days (today first), by day. '' is no view: the list
+ * with every filter.
+ */
+export type View = '' | 'today' | 'upcoming';
+export const UPCOMING_DAYS = 14;
+
+/** What the views need to know: the time now and the user's timezone. */
+export interface Clock {
+  now: number;
+  tz: string;
+}
 
 export interface Filters {
   status: Status;
@@ -19,9 +34,10 @@ export interface Filters {
   sort: Sort;
   /** '' for every list, 'inbox' for the tasks in no list, or a list's id. */
   list: string;
+  view: View;
 }
 
-export const DEFAULT_FILTERS: Filters = { status: 'open', priority: '', tag: '', q: '', sort: '-created', list: '' };
+export const DEFAULT_FILTERS: Filters = { status: 'open', priority: '', tag: '', q: '', sort: '-created', list: '', view: '' };
 
 const RANK: Record<Priority, number> = { low: 0, medium: 1, high: 2, urgent: 3 };
 
@@ -61,10 +77,29 @@ export function applyChange(map: TaskMap, change: Change): TaskMap {
   }
 }
 
-export function matches(task: Task, f: Filters): boolean {
+/** The calendar day (days since the epoch) a task is due on in a timezone. */
+export function dueDay(task: Task, tz: string): number | null {
+  return task.dueAt ? dayNumber(Date.parse(task.dueAt), tz) : null;
+}
+
+/** Whether a task belongs in a view; always true without one. */
+export function inView(task: Task, view: View, clock: Clock): boolean {
+  if (!view) return true;
+  const day = dueDay(task, clock.tz);
+  if (task.completed || day === null) return false;
+  const today = dayNumber(clock.now, clock.tz);
+  return view === 'today' ? day <= today : day >= today && day < today + UPCOMING_DAYS;
+}
+
+export function matches(task: Task, f: Filters, clock?: Clock): boolean {
   if (f.list && (task.listId || 'inbox') !== f.list) return false;
-  if (f.status === 'open' && task.completed) return false;
-  if (f.status === 'completed' && !task.completed) return false;
+  if (f.view) {
+    // A view is of open tasks: the status filter does not apply.
+    if (!clock || !inView(task, f.view, clock)) return false;
+  } else {
+    if (f.status === 'open' && task.completed) return false;
+    if (f.status === 'completed' && !task.completed) return false;
+  }
   if (f.priority && task.priority !== f.priority) return false;
   if (f.tag && !task.tags.includes(f.tag.toLowerCase())) return false;
   const q = f.q.trim().toLowerCase();
@@ -102,11 +137,47 @@ export function comparator(sort: Sort): (a: Task, b: Task) => number {
   };
 }
 
-/** The list to show: filtered, sorted, without the tasks waiting to be deleted. */
-export function visibleTasks(map: TaskMap, f: Filters, hidden: ReadonlySet<string> = new Set()): Task[] {
+/** The list to show: filtered, sorted, without the tasks waiting to be deleted. Views sort by due time. */
+export function visibleTasks(map: TaskMap, f: Filters, hidden: ReadonlySet<string> = new Set(), clock?: Clock): Task[] {
   return Object.values(map)
-    .filter((t) => !hidden.has(t.id) && matches(t, f))
-    .sort(comparator(f.sort));
+    .filter((t) => !hidden.has(t.id) && matches(t, f, clock))
+    .sort(comparator(f.view ? 'due' : f.sort));
+}
+
+/** Upcoming's days, today first, each with its tasks (already in due order). */
+export function upcomingDays(tasks: Task[], clock: Clock): { day: number; tasks: Task[] }[] {
+  const today = dayNumber(clock.now, clock.tz);
+  const days = Array.from({ length: UPCOMING_DAYS }, (_, i) => ({ day: today + i, tasks: [] as Task[] }));
+  for (const t of tasks) {
+    const d = dueDay(t, clock.tz);
+    if (d !== null && d >= today && d < today + UPCOMING_DAYS) days[d - today].tasks.push(t);
+  }
+  return days;
+}
+
+/** The ISO date (YYYY-MM-DD) of a day number. */
+export function isoDay(day: number): string {
+  return new Date(day * 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * The due time moved to another calendar day at the same wall-clock time
+ * in the timezone (so 9:00 stays 9:00 across a daylight-saving change).
+ */
+export function dueOnDay(dueAt: string, day: number, tz: string): string | null {
+  const ms = Date.parse(dueAt);
+  const wall = toWall(ms, tz);
+  const from = fromWall(wall, tz);
+  const to = fromWall(`${isoDay(day)}${wall.slice(10)}`, tz);
+  // The shift between the two wall-clock minutes keeps seconds as they were
+  // (a date without a time is due at 23:59:59.999).
+  return from === null || to === null ? null : new Date(ms + (to - from)).toISOString();
+}
+
+/** The end of today in the timezone: what a date without a time means (as the assistant reads "today"). */
+export function endOfToday(clock: Clock): string {
+  const next = fromWall(`${isoDay(dayNumber(clock.now, clock.tz) + 1)}T00:00`, clock.tz);
+  return new Date((next ?? clock.now) - 1).toISOString();
 }
 
 /** Every tag in use, for the tag filter. */

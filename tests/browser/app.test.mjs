@@ -643,6 +643,43 @@ describe('web app', { timeout: 600_000 }, () => {
     await row(page, 'Write report').waitFor();
   });
 
+  test('Today and Upcoming: what is due by day; a task moves a day with ] and by dragging', async () => {
+    const { page } = a;
+    const view = (name) => page.locator(`.list-bar button[data-view=${name}]`);
+    const day = (i) => page.locator('.upcoming section.day').nth(i);
+    await view('today').click();
+    assert.equal(new URL(page.url()).searchParams.get('view'), 'today');
+    // Added in Today without a date: due today, shown without a time.
+    await quickAdd(page, 'Water the orchid');
+    await row(page, 'Water the orchid').waitFor();
+    assert.equal(await row(page, 'Water the orchid').locator('time.due').innerText(), 'Due today');
+    const later = await api(page, '/tasks', {
+      method: 'POST',
+      body: JSON.stringify({ title: 'Renew the passport', dueAt: new Date(Date.now() + 3 * 86_400_000).toISOString() }),
+    });
+    assert.equal(later.status, 201);
+    await view('upcoming').click();
+    await day(0).locator('li.task', { hasText: 'Water the orchid' }).waitFor();
+    await day(3).locator('li.task', { hasText: 'Renew the passport' }).waitFor();
+    assert.match(await day(1).locator('h2').innerText(), /^Tomorrow/);
+    // Keyboard: ] moves the selected task a day later, [ earlier.
+    await row(page, 'Water the orchid').click({ position: { x: 300, y: 12 } });
+    await page.keyboard.press(']');
+    await day(1).locator('li.task', { hasText: 'Water the orchid' }).waitFor();
+    // Dragging a task onto another day moves it there, at the same time.
+    const before = (await api(page, `/tasks/${later.body.id}`)).body.dueAt;
+    await row(page, 'Renew the passport').dragTo(day(5));
+    await day(5).locator('li.task', { hasText: 'Renew the passport' }).waitFor();
+    const after = (await api(page, `/tasks/${later.body.id}`)).body.dueAt;
+    assert.equal(Date.parse(after) - Date.parse(before), 2 * 86_400_000);
+    await shot(page, '14-upcoming');
+    // Back returns to Today, where the moved task no longer is.
+    await page.goBack();
+    assert.equal(new URL(page.url()).searchParams.get('view'), 'today');
+    await row(page, 'Water the orchid').waitFor({ state: 'detached' });
+    await page.locator('.list-bar button[data-list=all]').click();
+  });
+
   test('on a phone screen', async () => {
     const phone = await device({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     await signIn(phone.page, email);

@@ -1,16 +1,23 @@
 import { useMemo, useState } from 'preact/hooks';
 import { messageOf } from '../api';
-import { createList, deleteList, showList, updateList, type AppState } from '../app';
+import { createList, deleteList, showList, showView, tz, updateList, type AppState } from '../app';
 import { INBOX, openCounts, sortedLists } from '../lists';
+import { inView, type View } from '../tasks';
 import type { List } from '../types';
 
-/** The lists to choose from (All, Inbox, the user's lists) and a form for a new one. */
+/** The views and lists to choose from (Today, Upcoming, All, Inbox, the user's lists) and a form for a new list. */
 export function ListBar({ s }: { s: AppState }) {
   const lists = useMemo(() => sortedLists(s.lists), [s.lists]);
   const counts = useMemo(() => openCounts(s.tasks, s.hidden), [s.tasks, s.hidden]);
+  const zone = tz();
+  const viewCounts = useMemo(() => {
+    const clock = { now: s.now, tz: zone };
+    const n = (view: View) => Object.values(s.tasks).filter((t) => !s.hidden.has(t.id) && inView(t, view, clock)).length;
+    return { today: n('today'), upcoming: n('upcoming') };
+  }, [s.tasks, s.hidden, s.now, zone]);
   const [adding, setAdding] = useState(false);
   const [showArchived, setShowArchived] = useState(false);
-  const current = s.filters.list;
+  const current = s.filters.view ? '' : s.filters.list;
   const all = Object.values(counts).reduce((a, b) => a + b, 0);
   const open = lists.filter((l) => !l.archived);
   const archived = lists.filter((l) => l.archived);
@@ -19,7 +26,7 @@ export function ListBar({ s }: { s: AppState }) {
       <button
         type="button"
         class="list-pick"
-        aria-current={current === value ? 'page' : undefined}
+        aria-current={!s.filters.view && current === value ? 'page' : undefined}
         data-list={value || 'all'}
         onClick={() => showList(value)}
       >
@@ -34,6 +41,22 @@ export function ListBar({ s }: { s: AppState }) {
   return (
     <nav class="list-bar" aria-label="Lists">
       <ul>
+        {(['today', 'upcoming'] as const).map((v) => (
+          <li key={v}>
+            <button
+              type="button"
+              class="list-pick view-pick"
+              aria-current={s.filters.view === v ? 'page' : undefined}
+              data-view={v}
+              onClick={() => showView(v)}
+            >
+              <span class="list-name">{v === 'today' ? 'Today' : 'Upcoming'}</span>
+              <span class="list-count" aria-label={`${viewCounts[v]} open`}>
+                {viewCounts[v]}
+              </span>
+            </button>
+          </li>
+        ))}
         {item('', 'All', all)}
         {item(INBOX, 'Inbox', counts[INBOX] ?? 0)}
         {open.map((l) => item(l.id, l.name, counts[l.id] ?? 0, l.color))}
@@ -55,7 +78,7 @@ export function ListBar({ s }: { s: AppState }) {
           </li>
         )}
       </ul>
-      {s.lists[current] && <ListHeader list={s.lists[current]} count={Object.values(s.tasks).filter((t) => t.listId === current).length} />}
+      {!s.filters.view && s.lists[current] && <ListHeader list={s.lists[current]} count={Object.values(s.tasks).filter((t) => t.listId === current).length} />}
     </nav>
   );
 }

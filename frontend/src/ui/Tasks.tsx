@@ -1,9 +1,11 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, messageOf } from '../api';
 import {
+  clock,
   createFromBody,
   deleteTask,
   listShown,
+  moveToDay,
   readQuickAdd,
   setFilters,
   store,
@@ -18,27 +20,46 @@ import { isPriority, parseQuickAdd, parseTagList } from '../quickadd';
 import { keptPlain, KIND_LABEL, readingKey, segments, type Part, type Plain, type Reading } from '../quickread';
 import { presetRule, REPEAT_LABELS, type RepeatPreset } from '../repeat';
 import { listFromTags } from '../lists';
-import { allTags, isOverdue, visibleTasks, type Sort, type Status } from '../tasks';
+import {
+  allTags,
+  endOfToday,
+  isOverdue,
+  isoDay,
+  upcomingDays,
+  visibleTasks,
+  type Clock,
+  type Sort,
+  type Status,
+} from '../tasks';
 import { PRIORITIES, type Task } from '../types';
 import { focusTask } from './keys';
 import { TaskDetails } from './Details';
 import { ListBar } from './Lists';
 
 export function TasksPage({ s }: { s: AppState }) {
-  const list = useMemo(() => visibleTasks(s.tasks, s.filters, s.hidden), [s.tasks, s.filters, s.hidden]);
+  const zone = tz();
+  const clk: Clock = useMemo(() => ({ now: s.now, tz: zone }), [s.now, zone]);
+  const list = useMemo(() => visibleTasks(s.tasks, s.filters, s.hidden, clk), [s.tasks, s.filters, s.hidden, clk]);
   const tags = useMemo(() => allTags(s.tasks), [s.tasks]);
   const total = Object.keys(s.tasks).length - s.hidden.size;
   const focusable = list.some((t) => t.id === s.selectedId) ? s.selectedId : list[0]?.id;
+  const view = s.filters.view;
   return (
     <div class="tasks-page">
-      <h1 class="sr-only">Your tasks</h1>
+      <h1 class={view ? 'view-title' : 'sr-only'}>{view === 'today' ? 'Today' : view === 'upcoming' ? 'Upcoming' : 'Your tasks'}</h1>
       <ListBar s={s} />
       <QuickAdd />
       <FilterBar s={s} tags={tags} />
       <p class="count muted" aria-live="polite">
-        {list.length === total ? `${total} ${total === 1 ? 'task' : 'tasks'}` : `${list.length} of ${total} tasks`}
+        {view
+          ? `${list.length} open ${list.length === 1 ? 'task' : 'tasks'}`
+          : list.length === total
+            ? `${total} ${total === 1 ? 'task' : 'tasks'}`
+            : `${list.length} of ${total} tasks`}
       </p>
-      {list.length ? (
+      {view === 'upcoming' ? (
+        <UpcomingDays s={s} tasks={list} clk={clk} focusable={focusable} />
+      ) : list.length ? (
         <ul class="task-list" aria-label="Tasks">
           {list.map((t) => (
             <TaskRow key={t.id} task={t} s={s} tabbable={t.id === focusable} />
@@ -46,9 +67,71 @@ export function TasksPage({ s }: { s: AppState }) {
         </ul>
       ) : (
         <p class="empty muted">
-          {total ? 'No tasks match these filters.' : 'Nothing to do yet. Add your first task above (press n).'}
+          {view === 'today'
+            ? 'Nothing due today. Enjoy it, or add a task above: without a date it is due today.'
+            : total
+              ? 'No tasks match these filters.'
+              : 'Nothing to do yet. Add your first task above (press n).'}
         </p>
       )}
+    </div>
+  );
+}
+
+// ------------------------------------------------------------------ upcoming
+
+const DRAG_TYPE = 'application/x-task-id';
+
+/** The next days, each a drop target: dropping a task there moves it to that day at the same time. */
+function UpcomingDays({ s, tasks, clk, focusable }: { s: AppState; tasks: Task[]; clk: Clock; focusable?: string | null }) {
+  const days = upcomingDays(tasks, clk);
+  const [over, setOver] = useState<number | null>(null);
+  const label = (day: number, i: number) => {
+    const date = new Date(day * 86_400_000).toLocaleDateString('en', {
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      timeZone: 'UTC',
+    });
+    return i === 0 ? `Today · ${date}` : i === 1 ? `Tomorrow · ${date}` : date;
+  };
+  return (
+    <div class="upcoming">
+      {days.map(({ day, tasks: due }, i) => (
+        <section
+          key={day}
+          class={`day${over === day ? ' drop' : ''}`}
+          aria-labelledby={`day-${day}`}
+          data-day={isoDay(day)}
+          onDragOver={(e) => {
+            if (e.dataTransfer?.types.includes(DRAG_TYPE)) {
+              e.preventDefault();
+              setOver(day);
+            }
+          }}
+          onDragLeave={() => setOver((d) => (d === day ? null : d))}
+          onDrop={(e) => {
+            e.preventDefault();
+            setOver(null);
+            const task = s.tasks[e.dataTransfer?.getData(DRAG_TYPE) ?? ''];
+            if (task) void moveToDay(task, day);
+          }}
+        >
+          <h2 id={`day-${day}`} class="day-title">
+            {label(day, i)}
+          </h2>
+          {due.length ? (
+            <ul class="task-list" aria-labelledby={`day-${day}`}>
+              {due.map((t) => (
+                <TaskRow key={t.id} task={t} s={s} tabbable={t.id === focusable} draggable />
+              ))}
+            </ul>
+          ) : (
+            <p class="muted day-empty">Nothing planned</p>
+          )}
+        </section>
+      ))}
+      <p class="hint">Drag a task to another day, or select it and press [ or ] to move it a day.</p>
     </div>
   );
 }
@@ -138,6 +221,8 @@ function QuickAdd() {
       })();
       const rrule = presetRule(sent.repeat === 'custom' ? '' : sent.repeat, weekday);
       if (rrule) body.recurrence = { rrule, mode: 'schedule' };
+      // Added in Today or Upcoming without a date: due today, so it shows there.
+      if (store.get().filters.view && !body.dueAt && !body.recurrence) body.dueAt = endOfToday(clock());
       // `#groceries` names the list Groceries; otherwise the list shown.
       const named = listFromTags(Array.isArray(body.tags) ? (body.tags as string[]) : [], store.get().lists);
       if (named.listId) {
@@ -303,6 +388,8 @@ const SORTS: [Sort, string][] = [
 
 function FilterBar({ s, tags }: { s: AppState; tags: string[] }) {
   const f = s.filters;
+  // Today and Upcoming are of open tasks in due order: no status or sort to pick.
+  const view = !!f.view;
   return (
     <div class="filters" role="search" aria-label="Filter tasks">
       <label class="grow">
@@ -315,7 +402,7 @@ function FilterBar({ s, tags }: { s: AppState; tags: string[] }) {
           onInput={(e) => setFilters({ q: e.currentTarget.value })}
         />
       </label>
-      <label>
+      <label hidden={view}>
         <span class="sr-only">Status</span>
         <select id="filter-status" value={f.status} onChange={(e) => setFilters({ status: e.currentTarget.value as Status })}>
           <option value="open">Open</option>
@@ -353,7 +440,7 @@ function FilterBar({ s, tags }: { s: AppState; tags: string[] }) {
           ))}
         </select>
       </label>
-      <label>
+      <label hidden={view}>
         <span class="sr-only">Sort</span>
         <select id="sort" value={f.sort} onChange={(e) => setFilters({ sort: e.currentTarget.value as Sort })}>
           {SORTS.map(([v, l]) => (
@@ -382,7 +469,7 @@ function DueLabel({ task, now }: { task: Task; now: number }) {
   );
 }
 
-function TaskRow({ task, s, tabbable }: { task: Task; s: AppState; tabbable: boolean }) {
+function TaskRow({ task, s, tabbable, draggable }: { task: Task; s: AppState; tabbable: boolean; draggable?: boolean }) {
   const editing = s.editingId === task.id;
   const open = s.openId === task.id;
   const selected = s.selectedId === task.id;
@@ -396,6 +483,11 @@ function TaskRow({ task, s, tabbable }: { task: Task; s: AppState; tabbable: boo
       tabIndex={tabbable ? 0 : -1}
       aria-current={selected ? 'true' : undefined}
       data-task-id={task.id}
+      draggable={draggable && !editing}
+      onDragStart={(e) => {
+        e.dataTransfer?.setData(DRAG_TYPE, task.id);
+        if (e.dataTransfer) e.dataTransfer.effectAllowed = 'move';
+      }}
       onFocus={(e) => {
         if (e.target === e.currentTarget && !selected) store.set({ selectedId: task.id });
       }}

@@ -1,5 +1,5 @@
-import { deleteTask, navigate, openAssistant, store, toggleComplete } from '../app';
-import { visibleTasks } from '../tasks';
+import { clock, deleteTask, moveToDay, navigate, openAssistant, store, toggleComplete, tz } from '../app';
+import { dueDay, visibleTasks } from '../tasks';
 
 export const SHORTCUTS: [string, string][] = [
   ['n', 'New task (focus quick add)'],
@@ -10,6 +10,7 @@ export const SHORTCUTS: [string, string][] = [
   ['e', 'Edit the selected task'],
   ['o / Enter', 'Open details (reminders, repeat)'],
   ['Delete', 'Delete the selected task (with undo)'],
+  ['[ / ]', 'Move the selected task a day earlier / later'],
   ['g s', 'Settings'],
   ['Esc', 'Cancel editing, close panels'],
   ['?', 'This help'],
@@ -68,7 +69,7 @@ export function handleShortcut(e: KeyboardEvent): void {
       return;
   }
   if (s.route !== 'tasks') return;
-  const list = visibleTasks(s.tasks, s.filters, s.hidden);
+  const list = visibleTasks(s.tasks, s.filters, s.hidden, clock());
   const index = list.findIndex((t) => t.id === s.selectedId);
   const selected = index >= 0 ? list[index] : null;
   switch (e.key) {
@@ -91,6 +92,17 @@ export function handleShortcut(e: KeyboardEvent): void {
     case 'x':
       if (selected) act(() => void toggleComplete(selected));
       return;
+    case '[':
+    case ']': {
+      const day = selected ? dueDay(selected, tz()) : null;
+      if (selected && day !== null) {
+        act(() => {
+          void moveToDay(selected, day + (e.key === ']' ? 1 : -1));
+          focusTask(selected.id);
+        });
+      }
+      return;
+    }
     case 'e':
       if (selected) act(() => store.set({ editingId: selected.id }));
       return;
