@@ -1449,6 +1449,59 @@ fn recurrences_match() {
     assert_eq!(done["seriesId"], series);
     let after = call(app, "GET", "/api/v1/recurrences", token, None, 200);
     assert!(after["items"][0]["instances"][0]["completedAt"].is_string());
+    // Skipping the open occurrence answers the series; deleting only the
+    // next one records it as skipped too.
+    let weekly = create(
+        app,
+        &user,
+        json!({"title": "Stand-up", "dueAt": "2030-06-03T09:00:00+02:00",
+               "recurrence": {"rrule": "FREQ=WEEKLY;BYDAY=MO", "timezone": "Europe/Berlin"}}),
+    );
+    let weekly_path = format!(
+        "/api/v1/recurrences/{}",
+        weekly["seriesId"].as_str().unwrap()
+    );
+    let skipped = call(
+        app,
+        "POST",
+        &format!("{weekly_path}/skip"),
+        token,
+        None,
+        200,
+    );
+    assert_eq!(skipped["exdates"], json!(["2030-06-03T09:00:00"]));
+    let second = skipped["instances"][0]["taskId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    call(
+        app,
+        "DELETE",
+        &format!("/api/v1/tasks/{second}?scope=this"),
+        token,
+        None,
+        204,
+    );
+    let listed = call(app, "GET", "/api/v1/recurrences", token, None, 200);
+    let series = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == weekly["seriesId"])
+        .unwrap();
+    assert_eq!(
+        series["exdates"],
+        json!(["2030-06-03T09:00:00", "2030-06-10T09:00:00"])
+    );
+    let next = create(app, &user, json!({"title": "probe"}));
+    call(
+        app,
+        "DELETE",
+        &format!("/api/v1/tasks/{}?scope=sometimes", id_of(&next)),
+        token,
+        None,
+        400,
+    );
     call(
         app,
         "POST",

@@ -1,10 +1,12 @@
 //! Recurring series: `GET /api/v1/recurrences` (each with its rule, status,
 //! description and instances), `POST /api/v1/recurrences/:id/stop`,
 //! `POST /api/v1/recurrences/:id/resume`, `PATCH /api/v1/recurrences/:id`
-//! (`{"rrule"?, "mode"?}`: applies to the instances after the open one).
+//! (`{"rrule"?, "mode"?}`: applies to the instances after the open one),
+//! `POST /api/v1/recurrences/:id/skip` (skips the open occurrence: it is
+//! excluded from the rule and the next one takes its place).
 
 use domain::time::{format_ms, now_ms};
-use domain::Error;
+use domain::{Error, ErrorKind};
 use http_api::{method_not_allowed, open_authenticated, origin, Outcome, Reply, Request};
 use serde_json::{json, Value};
 use spin_sdk::http::{IncomingRequest, ResponseOutparam};
@@ -54,6 +56,32 @@ fn route(req: &Request) -> Result<Outcome, Error> {
             Ok(Outcome::with_events(reply, db, events))
         }
         (_, [_, "stop" | "resume"]) => Err(method_not_allowed("POST")),
+        ("POST", [id, "skip"]) => {
+            let (db, who) = open_authenticated(req)?;
+            let (s, events) = db.transaction(|db| {
+                let open = store::series::instances(db, &who.user_id, id)?
+                    .into_iter()
+                    .find(|i| i.completed_at.is_none());
+                let Some(open) = open else {
+                    store::series::get(db, &who.user_id, id)?
+                        .ok_or_else(|| Error::not_found("series"))?;
+                    return Err(Error::new(
+                        ErrorKind::Conflict,
+                        "no_open_instance",
+                        "the series has no open occurrence to skip",
+                    ));
+                };
+                let now = now_ms();
+                let (_, events) =
+                    recurring::skip(db, &who.user_id, &open.task_id, &origin(req), now)?;
+                let s = store::series::get(db, &who.user_id, id)?
+                    .ok_or_else(|| Error::not_found("series"))?;
+                Ok((s, events))
+            })?;
+            let reply = Reply::json(200, &view(&db, &s)?);
+            Ok(Outcome::with_events(reply, db, events))
+        }
+        (_, [_, "skip"]) => Err(method_not_allowed("POST")),
         _ => Err(Error::not_found("endpoint")),
     }
 }

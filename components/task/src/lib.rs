@@ -3,6 +3,7 @@
 //! `version` (409 when stale).
 
 use domain::task::parse_patch;
+use domain::time::now_ms;
 use domain::Error;
 use http_api::{method_not_allowed, open_authenticated, origin, Outcome, Reply, Request};
 use spin_sdk::http::{IncomingRequest, ResponseOutparam};
@@ -46,8 +47,38 @@ fn update(req: &Request) -> Result<Outcome, Error> {
     ))
 }
 
+/// `?scope=this` on an open instance of a repeating task deletes only this
+/// occurrence (the series goes on with the next one); without it, or with
+/// `scope=following`, the series ends with it.
 fn delete(req: &Request) -> Result<Outcome, Error> {
     let id = req.path_param(http_api::TASK_ROUTE, "id")?;
+    if let Some((k, _)) = req.query.iter().find(|(k, _)| k != "scope") {
+        return Err(Error::bad_request(
+            "unknown_parameter",
+            format!("unknown query parameter `{k}`; expected scope"),
+        ));
+    }
+    match req
+        .query
+        .iter()
+        .find(|(k, _)| k == "scope")
+        .map(|(_, v)| v.as_str())
+    {
+        None | Some("following") => {}
+        Some("this") => {
+            let (db, who) = open_authenticated(req)?;
+            let (_, events) = db.transaction(|db| {
+                task_service::recurring::skip(db, &who.user_id, &id, &origin(req), now_ms())
+            })?;
+            return Ok(Outcome::with_events(Reply::no_content(), db, events));
+        }
+        Some(_) => {
+            return Err(Error::invalid(
+                "scope",
+                "scope must be this (only this occurrence) or following (the series ends)",
+            ))
+        }
+    }
     let expected = Expected {
         if_match: http_api::if_match(req)?,
         body_version: None,

@@ -71,6 +71,14 @@ pub fn set_status(db: &Db, id: &str, status: &str, now: i64) -> Result<(), Error
     )
 }
 
+/// Stops an active series (an ended or stopped one stays as it is).
+pub fn stop_if_active(db: &Db, id: &str, now: i64) -> Result<(), Error> {
+    db.run(
+        "UPDATE series SET status = 'stopped', updated_at = $2 WHERE id = $1 AND status = 'active'",
+        &[id.into(), Value::Int(now)],
+    )
+}
+
 pub fn set_rule(
     db: &Db,
     id: &str,

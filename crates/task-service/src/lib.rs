@@ -248,6 +248,8 @@ pub fn set_completion(
     })
 }
 
+/// Deletes a task. Deleting the open instance of a repeating task ends the
+/// series too ("this and all future"); `recurring::skip` is "only this one".
 pub fn delete(
     db: &Db,
     user_id: &str,
@@ -257,8 +259,16 @@ pub fn delete(
 ) -> Result<Changed, Error> {
     let task = get(db, user_id, id)?;
     check_expected(&task, expected)?;
-    let events = vec![event::task_deleted(&new_id(), &task, origin, now_ms())];
-    store::tasks::delete(db, &task, &events).map_err(|e| lost_race(e, expected))?;
+    let now = now_ms();
+    let events = vec![event::task_deleted(&new_id(), &task, origin, now)];
+    let Some(series_id) = task.series_id.as_deref().filter(|_| !task.completed) else {
+        store::tasks::delete(db, &task, &events).map_err(|e| lost_race(e, expected))?;
+        return Ok(Changed { task, events });
+    };
+    db.transaction(|db| {
+        store::tasks::delete(db, &task, &events).map_err(|e| lost_race(e, expected))?;
+        store::series::stop_if_active(db, series_id, now)
+    })?;
     Ok(Changed { task, events })
 }
 
@@ -576,7 +586,7 @@ pub mod recurring {
     use chrono::{NaiveTime, TimeZone};
     use domain::event::{self, Origin, OutboxEvent};
     use domain::task::Task;
-    use domain::Error;
+    use domain::{Error, ErrorKind};
     use recurrence::{Mode, Recurrence, Rule};
     use serde_json::{json, Value};
     use store::series::Series;
@@ -791,6 +801,64 @@ pub mod recurring {
             }
         }
         Ok((Some(next), events))
+    }
+
+    /// Skips one occurrence of a series ("only this one"): the open instance's
+    /// occurrence is excluded from the rule (an `EXDATE`), the next instance
+    /// is created as if this one were done, and this one is deleted. Answers
+    /// the next instance (none when the rule has no dates left) and the
+    /// events: `tasks.deleted` for this one, `tasks.created` for the next.
+    pub fn skip(
+        db: &Db,
+        user_id: &str,
+        task_id: &str,
+        origin: &Origin,
+        now: i64,
+    ) -> Result<(Option<Task>, Vec<OutboxEvent>), Error> {
+        let task = super::get(db, user_id, task_id)?;
+        let Some(series_id) = task.series_id.clone() else {
+            return Err(Error::new(
+                ErrorKind::Conflict,
+                "not_repeating",
+                "the task does not repeat: there is no occurrence to skip",
+            ));
+        };
+        if task.completed {
+            return Err(Error::new(
+                ErrorKind::Conflict,
+                "already_completed",
+                "this occurrence is done already; the next one exists",
+            ));
+        }
+        let series = store::series::get(db, user_id, &series_id)?
+            .ok_or_else(|| Error::not_found("series"))?;
+        if series.status != "active" {
+            return Err(Error::new(
+                ErrorKind::Conflict,
+                "series_stopped",
+                "the series is stopped; resume it first",
+            ));
+        }
+        if let Some(due) = task.due_at {
+            let mut rec = rule_of(&series)?;
+            // A due time moved by hand is no occurrence of the rule: there is
+            // nothing to exclude, and the next one follows the rule anyway.
+            if rec.skip(due).is_ok() {
+                let json =
+                    serde_json::to_value(&rec).map_err(|e| Error::internal(e.to_string()))?;
+                store::series::set_rule(db, &series.id, &json, series.rule_start_index, now)?;
+            }
+        }
+        let as_done = Task {
+            completed: true,
+            completed_at: Some(now),
+            ..task.clone()
+        };
+        let (next, created) = next_instance(db, &as_done, origin, now)?;
+        let mut events = vec![event::task_deleted(&new_id(), &task, origin, now)];
+        store::tasks::delete(db, &task, &events)?;
+        events.extend(created);
+        Ok((next, events))
     }
 
     /// Stop, resume (creating the next instance if none is open) or edit.
