@@ -62,6 +62,8 @@ export interface AppState {
   sync: SyncStatus;
   selectedId: string | null;
   editingId: string | null;
+  /** A repeating task whose Delete asks "only this one, or this and all future?". */
+  askDeleteId: string | null;
   openId: string | null;
   panel: Panel;
   /** The assistant's conversation (the panel labelled "Assistant"). */
@@ -85,6 +87,7 @@ export const store = createStore<AppState>({
   sync: 'idle',
   selectedId: null,
   editingId: null,
+  askDeleteId: null,
   openId: null,
   panel: null,
   chat: EMPTY_CHAT,
@@ -104,7 +107,8 @@ const PATHS: Record<Route, string> = { signin: '/signin', signup: '/signup', tas
 function placeInUrl(): { view: View; list: string } {
   const q = new URLSearchParams(location.search);
   const view = q.get('view');
-  return { view: view === 'today' || view === 'upcoming' ? view : '', list: q.get('list') ?? '' };
+  const known = view === 'today' || view === 'upcoming' || view === 'repeating';
+  return { view: known ? view : '', list: q.get('list') ?? '' };
 }
 
 function routeOf(path: string): Route {
@@ -249,6 +253,7 @@ function signedOut(): void {
     hidden: new Set(),
     selectedId: null,
     editingId: null,
+    askDeleteId: null,
     openId: null,
     panel: null,
     chat: EMPTY_CHAT,
@@ -403,9 +408,23 @@ export async function toggleComplete(task: Task): Promise<void> {
 // toast expires (or the page is closed), and Undo simply cancels it.
 export const UNDO_MS = 5000;
 const pendingDeletes = new Map<string, ReturnType<typeof setTimeout>>();
+/** `?scope=this` for a repeating task's "only this one" (the series goes on). */
+const deleteScopes = new Map<string, 'this' | 'following'>();
+const deletePath = (id: string) => `/tasks/${id}${deleteScopes.has(id) ? `?scope=${deleteScopes.get(id)}` : ''}`;
 
-export function deleteTask(task: Task): void {
+/**
+ * Deletes a task after the undo window. The open instance of a repeating
+ * task first asks whether only this one goes (the series goes on) or this
+ * and all future ones: `scope` is the answer.
+ */
+export function deleteTask(task: Task, scope?: 'this' | 'following'): void {
   if (pendingDeletes.has(task.id)) return;
+  if (!scope && task.seriesId && !task.completed) {
+    store.set({ askDeleteId: task.id, selectedId: task.id });
+    return;
+  }
+  if (scope) deleteScopes.set(task.id, scope);
+  store.set({ askDeleteId: null });
   const s = store.get();
   const hidden = new Set(s.hidden);
   hidden.add(task.id);
@@ -419,7 +438,7 @@ export function deleteTask(task: Task): void {
     task.id,
     setTimeout(() => void commitDelete(task.id), UNDO_MS),
   );
-  toast(`Deleted “${task.title}”`, {
+  toast(scope === 'this' ? `Skipped this “${task.title}”; the next one follows` : `Deleted “${task.title}”`, {
     id: `del-${task.id}`,
     ms: UNDO_MS,
     action: { label: 'Undo', run: () => undoDelete(task.id) },
@@ -428,6 +447,7 @@ export function deleteTask(task: Task): void {
 
 export function undoDelete(id: string): void {
   if (!cancelPendingDelete(id)) return;
+  deleteScopes.delete(id);
   store.set((s) => ({ hidden: withoutId(s.hidden, id), selectedId: id }));
   dismissToast(`del-${id}`);
   toast('Task restored');
@@ -443,8 +463,10 @@ function cancelPendingDelete(id: string): boolean {
 
 async function commitDelete(id: string): Promise<void> {
   pendingDeletes.delete(id);
+  const path = deletePath(id);
+  deleteScopes.delete(id);
   try {
-    await api.del(`/tasks/${id}`);
+    await api.del(path);
     store.set((s) => ({ tasks: removeTask(s.tasks, id), hidden: withoutId(s.hidden, id) }));
   } catch (e) {
     if (e instanceof ApiError && e.status === 404) {
@@ -459,9 +481,52 @@ async function commitDelete(id: string): Promise<void> {
 function flushDeletes(): void {
   for (const [id, timer] of pendingDeletes) {
     clearTimeout(timer);
-    void api.del(`/tasks/${id}`, { keepalive: true }).catch(() => undefined);
+    void api.del(deletePath(id), { keepalive: true }).catch(() => undefined);
   }
   pendingDeletes.clear();
+  deleteScopes.clear();
+}
+
+// ------------------------------------------------------------------ repeating series
+
+/** A series as GET /recurrences answers it. */
+export interface Series {
+  id: string;
+  rrule: string;
+  mode: 'schedule' | 'completion';
+  description: string;
+  status: 'active' | 'stopped' | 'ended';
+  exdates?: string[];
+  instances: { taskId: string; index: number; dueAt: string | null; completedAt: string | null }[];
+}
+
+export async function loadSeries(): Promise<Series[]> {
+  const { items } = await api.get<{ items: Series[] }>('/recurrences');
+  return items;
+}
+
+/** Pauses (stop) or resumes a series; resuming creates the next instance when none is open. */
+export async function setSeriesActive(series: Series, active: boolean): Promise<Series> {
+  const next = await api.post<Series>(`/recurrences/${series.id}/${active ? 'resume' : 'stop'}`);
+  await refreshInstances(next);
+  return next;
+}
+
+/** Skips the open occurrence: the next one takes its place. */
+export async function skipOccurrence(seriesId: string): Promise<Series> {
+  const open = Object.values(store.get().tasks).find((t) => t.seriesId === seriesId && !t.completed);
+  const next = await api.post<Series>(`/recurrences/${seriesId}/skip`);
+  if (open) store.set((s) => ({ tasks: removeTask(s.tasks, open.id) }));
+  await refreshInstances(next);
+  const due = next.instances.find((i) => !i.completedAt)?.dueAt;
+  toast(due ? 'Skipped; the next one is in the list' : 'Skipped; the series has no dates left');
+  return next;
+}
+
+/** The series' newest instance as the server has it (the feed brings it too). */
+async function refreshInstances(series: Series): Promise<void> {
+  const latest = series.instances[0];
+  if (latest) await refreshTask(latest.taskId);
 }
 
 // ------------------------------------------------------------------ suggestions, notifications

@@ -14,10 +14,10 @@ export type Sort = SortField | `-${SortField}`;
 
 /**
  * Today: open tasks overdue or due today; Upcoming: open tasks due in the
- * next UPCOMING_DAYS days (today first), by day. '' is no view: the list
- * with every filter.
+ * next UPCOMING_DAYS days (today first), by day; Repeating: the series, by
+ * their open instances. '' is no view: the list with every filter.
  */
-export type View = '' | 'today' | 'upcoming';
+export type View = '' | 'today' | 'upcoming' | 'repeating';
 export const UPCOMING_DAYS = 14;
 
 /** What the views need to know: the time now and the user's timezone. */
@@ -85,6 +85,7 @@ export function dueDay(task: Task, tz: string): number | null {
 /** Whether a task belongs in a view; always true without one. */
 export function inView(task: Task, view: View, clock: Clock): boolean {
   if (!view) return true;
+  if (view === 'repeating') return !task.completed && !!task.seriesId;
   const day = dueDay(task, clock.tz);
   if (task.completed || day === null) return false;
   const today = dayNumber(clock.now, clock.tz);

@@ -680,6 +680,58 @@ describe('web app', { timeout: 600_000 }, () => {
     await page.locator('.list-bar button[data-list=all]').click();
   });
 
+  test('repeating: the Repeating view skips, pauses and resumes; deleting asks only this one or all future', async () => {
+    const { page } = a;
+    const due = new Date(Date.now() + 86_400_000).toISOString();
+    const made = await api(page, '/tasks', {
+      method: 'POST',
+      body: JSON.stringify({ title: 'Feed the cat', dueAt: due, recurrence: { rrule: 'FREQ=DAILY' } }),
+    });
+    assert.equal(made.status, 201);
+    await page.locator('.list-bar button[data-view=repeating]').click();
+    assert.equal(new URL(page.url()).searchParams.get('view'), 'repeating');
+    const card = page.locator('.series-list li', { hasText: 'Feed the cat' });
+    await card.waitFor();
+    assert.match(await card.innerText(), /every day[\s\S]*Active[\s\S]*next/i);
+    await card.getByRole('button', { name: 'Skip next' }).click();
+    await card.locator('text=1 date skipped').waitFor();
+    const open = async () =>
+      (await api(page, '/tasks?status=open&limit=100')).body.items.filter((t) => t.title === 'Feed the cat');
+    let instances = await open();
+    assert.equal(instances.length, 1);
+    // A day later (the rule keeps whole seconds; the first due time had milliseconds).
+    const moved = Date.parse(instances[0].dueAt) - Date.parse(made.body.dueAt);
+    assert.ok(Math.abs(moved - 86_400_000) < 1000, `moved by ${moved} ms`);
+    await card.getByRole('button', { name: 'Pause' }).click();
+    await card.locator('.status', { hasText: 'Paused' }).waitFor();
+    await card.getByRole('button', { name: 'Resume' }).click();
+    await card.locator('.status', { hasText: 'Active' }).waitFor();
+    await shot(page, '15-repeating');
+
+    // Deleting the open instance asks; "only this one" keeps the series going.
+    await page.locator('.list-bar button[data-list=all]').click();
+    const before = instances[0].id;
+    await row(page, 'Feed the cat').getByRole('button', { name: /^Delete/ }).click();
+    const choice = page.getByRole('group', { name: /Delete the repeating task/ });
+    await choice.getByRole('button', { name: 'Only this one' }).click();
+    const next = page.locator(`li.task:not([data-task-id="${before}"])`, {
+      has: page.locator('.title', { hasText: 'Feed the cat' }),
+    });
+    await next.waitFor({ timeout: 10_000 });
+    instances = await open();
+    assert.equal(instances.length, 1);
+    assert.notEqual(instances[0].id, before);
+    // "This and all future" ends it.
+    await next.getByRole('button', { name: /^Delete/ }).click();
+    await choice.getByRole('button', { name: 'This and all future' }).click();
+    await row(page, 'Feed the cat').waitFor({ state: 'detached' });
+    await page.waitForTimeout(5500);
+    assert.equal((await open()).length, 0);
+    const series = (await api(page, '/recurrences')).body.items.find((r) => r.id === made.body.seriesId);
+    assert.equal(series.status, 'stopped');
+    assert.equal(series.exdates.length, 2);
+  });
+
   test('on a phone screen', async () => {
     const phone = await device({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     await signIn(phone.page, email);

@@ -841,9 +841,17 @@ pub mod recurring {
         }
         if let Some(due) = task.due_at {
             let mut rec = rule_of(&series)?;
-            // A due time moved by hand is no occurrence of the rule: there is
+            // The occurrence this instance stands for: its due time, or the
+            // one within a minute of it (the stored rule keeps whole seconds,
+            // a due time sent through the API may carry milliseconds). A due
+            // time moved by hand is no occurrence of the rule: there is
             // nothing to exclude, and the next one follows the rule anyway.
-            if rec.skip(due).is_ok() {
+            let occurrence = rec
+                .occurrences_after(due - 60_000, 1)
+                .ok()
+                .and_then(|o| o.first().copied())
+                .filter(|o| (o - due).abs() < 60_000);
+            if occurrence.is_some_and(|o| rec.skip(o).is_ok()) {
                 let json =
                     serde_json::to_value(&rec).map_err(|e| Error::internal(e.to_string()))?;
                 store::series::set_rule(db, &series.id, &json, series.rule_start_index, now)?;

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { messageOf } from '../api';
-import { api, toast, tz, updateTask } from '../app';
+import { api, skipOccurrence, toast, tz, updateTask } from '../app';
 import { formatAbsolute, formatRelative, fromWall, zonedParts } from '../dates';
 import { presetOf, presetRule, REPEAT_LABELS, type RepeatPreset } from '../repeat';
 import type { Reminder, Task } from '../types';
@@ -201,6 +201,19 @@ function Repeat({ task }: { task: Task }) {
         <p>
           ↻ {rec.description || rec.rrule}
           {rec.mode === 'completion' ? ' (counted from completion)' : ''}
+          {!task.completed && rec.seriesId && (
+            <>
+              {' '}
+              <button
+                type="button"
+                class="small"
+                title="This occurrence is left out; the next one takes its place"
+                onClick={() => void skipOccurrence(rec.seriesId!).catch((e) => setError(messageOf(e)))}
+              >
+                Skip this one
+              </button>
+            </>
+          )}
         </p>
       )}
       <form class="inline-form" onSubmit={save}>

@@ -5,6 +5,8 @@ import { INBOX, openCounts, sortedLists } from '../lists';
 import { inView, type View } from '../tasks';
 import type { List } from '../types';
 
+const VIEW_NAMES = { today: 'Today', upcoming: 'Upcoming', repeating: 'Repeating' } as const;
+
 /** The views and lists to choose from (Today, Upcoming, All, Inbox, the user's lists) and a form for a new list. */
 export function ListBar({ s }: { s: AppState }) {
   const lists = useMemo(() => sortedLists(s.lists), [s.lists]);
@@ -13,7 +15,7 @@ export function ListBar({ s }: { s: AppState }) {
   const viewCounts = useMemo(() => {
     const clock = { now: s.now, tz: zone };
     const n = (view: View) => Object.values(s.tasks).filter((t) => !s.hidden.has(t.id) && inView(t, view, clock)).length;
-    return { today: n('today'), upcoming: n('upcoming') };
+    return { today: n('today'), upcoming: n('upcoming'), repeating: n('repeating') };
   }, [s.tasks, s.hidden, s.now, zone]);
   const [adding, setAdding] = useState(false);
   const [showArchived, setShowArchived] = useState(false);
@@ -41,7 +43,7 @@ export function ListBar({ s }: { s: AppState }) {
   return (
     <nav class="list-bar" aria-label="Lists">
       <ul>
-        {(['today', 'upcoming'] as const).map((v) => (
+        {(['today', 'upcoming', 'repeating'] as const).map((v) => (
           <li key={v}>
             <button
               type="button"
@@ -50,7 +52,7 @@ export function ListBar({ s }: { s: AppState }) {
               data-view={v}
               onClick={() => showView(v)}
             >
-              <span class="list-name">{v === 'today' ? 'Today' : 'Upcoming'}</span>
+              <span class="list-name">{VIEW_NAMES[v]}</span>
               <span class="list-count" aria-label={`${viewCounts[v]} open`}>
                 {viewCounts[v]}
               </span>

@@ -35,6 +35,7 @@ import { PRIORITIES, type Task } from '../types';
 import { focusTask } from './keys';
 import { TaskDetails } from './Details';
 import { ListBar } from './Lists';
+import { RepeatingPage } from './Repeating';
 
 export function TasksPage({ s }: { s: AppState }) {
   const zone = tz();
@@ -46,8 +47,38 @@ export function TasksPage({ s }: { s: AppState }) {
   const view = s.filters.view;
   return (
     <div class="tasks-page">
-      <h1 class={view ? 'view-title' : 'sr-only'}>{view === 'today' ? 'Today' : view === 'upcoming' ? 'Upcoming' : 'Your tasks'}</h1>
+      <h1 class={view ? 'view-title' : 'sr-only'}>{VIEW_TITLES[view]}</h1>
       <ListBar s={s} />
+      {view === 'repeating' ? <RepeatingPage s={s} /> : <TaskList s={s} list={list} total={total} clk={clk} focusable={focusable} tags={tags} />}
+    </div>
+  );
+}
+
+const VIEW_TITLES: Record<AppState['filters']['view'], string> = {
+  '': 'Your tasks',
+  today: 'Today',
+  upcoming: 'Upcoming',
+  repeating: 'Repeating',
+};
+
+function TaskList({
+  s,
+  list,
+  total,
+  clk,
+  focusable,
+  tags,
+}: {
+  s: AppState;
+  list: Task[];
+  total: number;
+  clk: Clock;
+  focusable?: string | null;
+  tags: string[];
+}) {
+  const view = s.filters.view;
+  return (
+    <>
       <QuickAdd />
       <FilterBar s={s} tags={tags} />
       <p class="count muted" aria-live="polite">
@@ -74,7 +105,7 @@ export function TasksPage({ s }: { s: AppState }) {
               : 'Nothing to do yet. Add your first task above (press n).'}
         </p>
       )}
-    </div>
+    </>
   );
 }
 
@@ -222,7 +253,8 @@ function QuickAdd() {
       const rrule = presetRule(sent.repeat === 'custom' ? '' : sent.repeat, weekday);
       if (rrule) body.recurrence = { rrule, mode: 'schedule' };
       // Added in Today or Upcoming without a date: due today, so it shows there.
-      if (store.get().filters.view && !body.dueAt && !body.recurrence) body.dueAt = endOfToday(clock());
+      const inDayView = ['today', 'upcoming'].includes(store.get().filters.view);
+      if (inDayView && !body.dueAt && !body.recurrence) body.dueAt = endOfToday(clock());
       // `#groceries` names the list Groceries; otherwise the list shown.
       const named = listFromTags(Array.isArray(body.tags) ? (body.tags as string[]) : [], store.get().lists);
       if (named.listId) {
@@ -558,8 +590,38 @@ function TaskRow({ task, s, tabbable, draggable }: { task: Task; s: AppState; ta
           </div>
         </div>
       )}
+      {s.askDeleteId === task.id && <DeleteChoice task={task} />}
       {open && !editing && <TaskDetails task={task} now={s.now} />}
     </li>
+  );
+}
+
+/** Deleting the open instance of a repeating task: only this one, or the rest of the series too. */
+function DeleteChoice({ task }: { task: Task }) {
+  const first = useRef<HTMLButtonElement>(null);
+  useEffect(() => first.current?.focus(), []);
+  const cancel = () => {
+    store.set({ askDeleteId: null });
+    focusTask(task.id);
+  };
+  return (
+    <div
+      class="confirm delete-choice"
+      role="group"
+      aria-label={`Delete the repeating task “${task.title}”`}
+      onKeyDown={(e) => e.key === 'Escape' && cancel()}
+    >
+      <span>“{task.title}” repeats. Delete:</span>
+      <button type="button" class="small danger" ref={first} onClick={() => deleteTask(task, 'this')}>
+        Only this one
+      </button>
+      <button type="button" class="small danger" onClick={() => deleteTask(task, 'following')}>
+        This and all future
+      </button>
+      <button type="button" class="small" onClick={cancel}>
+        Cancel
+      </button>
+    </div>
   );
 }
 

@@ -114,6 +114,8 @@ export function handleShortcut(e: KeyboardEvent): void {
       return;
     case 'Delete':
     case 'Backspace':
+      // A repeating task asks first: only this one, or the rest of the series.
+      if (selected?.seriesId && !selected.completed) return act(() => deleteTask(selected));
       if (selected) {
         const neighbour = list[index + 1] ?? list[index - 1] ?? null;
         act(() => {
