@@ -550,7 +550,9 @@ mod tests {
                 "update_task",
                 "complete_task",
                 "delete_task",
-                "add_reminder"
+                "add_reminder",
+                "list_lists",
+                "create_list"
             ]
         );
         for t in &tools {
