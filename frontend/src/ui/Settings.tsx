@@ -1,6 +1,6 @@
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, messageOf } from '../api';
-import { saveSettings, signOut, toast, type AppState } from '../app';
+import { api, saveSettings, signOut, toast, type AppState } from '../app';
 import { timezones } from '../dates';
 import type { Settings } from '../types';
 
@@ -122,6 +122,78 @@ export function SettingsPage({ s }: { s: AppState }) {
           Save settings
         </button>
       </form>
+      <CalendarFeed />
+    </section>
+  );
+}
+
+interface Feed {
+  url: string | null;
+  createdAt: string | null;
+}
+
+/** The secret iCalendar URL: turn on, copy, make a new one (the old stops working), turn off. */
+function CalendarFeed() {
+  const [feed, setFeed] = useState<Feed | null>(null);
+  const [error, setError] = useState('');
+  useEffect(() => {
+    api.get<Feed>('/calendar').then(setFeed, (e) => setError(messageOf(e)));
+  }, []);
+  const run = (work: Promise<Feed>) => {
+    setError('');
+    work.then(setFeed, (e) => setError(messageOf(e)));
+  };
+  // A path when the server does not know its public address: this page's origin then.
+  const url = feed?.url ? new URL(feed.url, location.origin).href : null;
+  return (
+    <section class="calendar-feed" aria-labelledby="calendar-title">
+      <h2 id="calendar-title">Calendar feed</h2>
+      <p class="muted">
+        Subscribe to this address in Google Calendar, Apple Calendar or Outlook to see your tasks with a due date,
+        repeating ones and reminders included. Anyone with the address can see them.
+      </p>
+      {url ? (
+        <>
+          <div class="row">
+            <input id="calendar-url" readOnly value={url} aria-label="Calendar feed address" onFocus={(e) => e.currentTarget.select()} />
+            <button
+              type="button"
+              class="small"
+              onClick={() =>
+                void navigator.clipboard?.writeText(url).then(
+                  () => toast('Address copied'),
+                  () => toast('Copy failed: select the address and copy it', { kind: 'error' }),
+                )
+              }
+            >
+              Copy
+            </button>
+          </div>
+          <div class="row">
+            <button type="button" class="small" onClick={() => run(api.post<Feed>('/calendar'))}>
+              New address
+            </button>
+            <button
+              type="button"
+              class="small danger"
+              onClick={() => run(api.del('/calendar').then(() => ({ url: null, createdAt: null })))}
+            >
+              Turn off
+            </button>
+          </div>
+        </>
+      ) : (
+        feed && (
+          <button type="button" class="small" onClick={() => run(api.post<Feed>('/calendar'))}>
+            Turn on the calendar feed
+          </button>
+        )
+      )}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
     </section>
   );
 }
