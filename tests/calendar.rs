@@ -127,6 +127,32 @@ fn the_feed_shows_tasks_series_and_reminders_to_a_calendar_parser(app: &TestApp)
         ],
         "{text}"
     );
+    // The series' dates are the recurrence engine's, from the rule the API
+    // shows: the same instants, the skipped Monday left out.
+    let listed = app.get("/api/v1/recurrences", t).json();
+    let shown = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == series)
+        .unwrap();
+    let rule: recurrence::Recurrence = serde_json::from_value(json!({
+        "rrule": shown["rrule"], "mode": shown["mode"], "timezone": shown["timezone"],
+        "dtstart": shown["dtstart"], "exdates": shown["exdates"],
+    }))
+    .unwrap();
+    let from = domain::time::parse_instant("t", "2030-03-26T00:00:00Z").unwrap();
+    let engine: Vec<String> = rule
+        .occurrences_after(from, 2)
+        .unwrap()
+        .into_iter()
+        .map(|ms| domain::time::format_ms(ms).replace(".000", ""))
+        .collect();
+    let feed_dates: Vec<&str> = got[2..]
+        .iter()
+        .map(|o| o["start"].as_str().unwrap())
+        .collect();
+    assert_eq!(engine, feed_dates);
     let dentist_event = &got[0];
     assert_eq!(dentist_event["categories"], json!(["health"]));
     assert_eq!(dentist_event["priority"], 3);

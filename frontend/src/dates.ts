@@ -116,7 +116,12 @@ function rtf(locale: string): Intl.RelativeTimeFormat {
   return r;
 }
 
-export function formatTime(ms: number, tz: string, locale = 'en'): string {
+/** The browser's language for dates and times (English where there is none). */
+export function userLocale(): string {
+  return (typeof navigator !== 'undefined' && navigator.language) || 'en';
+}
+
+export function formatTime(ms: number, tz: string, locale = userLocale()): string {
   return fmt(locale, tz, 'time', { hour: 'numeric', minute: '2-digit' }).format(ms);
 }
 
@@ -131,7 +136,7 @@ export function isEndOfDay(ms: number, tz: string): boolean {
 }
 
 /** A full date and time, for tooltips and screen readers. */
-export function formatAbsolute(ms: number, tz: string, locale = 'en'): string {
+export function formatAbsolute(ms: number, tz: string, locale = userLocale()): string {
   return fmt(locale, tz, 'abs', {
     weekday: 'short',
     year: 'numeric',
@@ -148,7 +153,7 @@ export function formatAbsolute(ms: number, tz: string, locale = 'en'): string {
  * "in 3 hours", "tomorrow 9:00 AM", "Friday 9:00 AM", "3 days ago", "Mar 5".
  * Calendar words (today, tomorrow) follow the timezone's dates, not 24-hour spans.
  */
-export function formatRelative(ms: number, now: number, tz: string, locale = 'en'): string {
+export function formatRelative(ms: number, now: number, tz: string, locale = userLocale()): string {
   const diff = ms - now;
   const abs = Math.abs(diff);
   const r = rtf(locale);
@@ -192,7 +197,7 @@ export function browserTimezone(): string {
 const INSTANT = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})/g;
 
 /** Server text with RFC 3339 times in it, with those times said relative to now in the timezone. */
-export function humanizeInstants(text: string, now: number, tz: string, locale = 'en'): string {
+export function humanizeInstants(text: string, now: number, tz: string, locale = userLocale()): string {
   return text.replace(INSTANT, (m) => {
     const ms = Date.parse(m);
     return Number.isNaN(ms) ? m : formatRelative(ms, now, tz, locale);

@@ -689,6 +689,45 @@ describe('web app', { timeout: 600_000 }, () => {
     await page.locator('.list-bar button[data-list=all]').click();
   });
 
+  test('Today and Upcoming around midnight in Tokyo, on the page clock', async () => {
+    // 23:50 in Tokyo (UTC+9, no daylight saving) on 10 March 2027.
+    const ctx = await browser.newContext({ viewport: { width: 1200, height: 820 }, timezoneId: 'Asia/Tokyo', locale: 'en-US' });
+    await ctx.clock.install({ time: new Date('2027-03-10T14:50:00Z') });
+    const page = await ctx.newPage();
+    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+    await page.goto(host.url + '/');
+    await page.click('text=Create an account');
+    await page.fill('#email', uniqueEmail('kenji'));
+    await page.fill('#password', PASSWORD);
+    await page.click('form button[type=submit]');
+    await page.waitForSelector('#quick-add');
+    assert.equal((await api(page, '/settings')).body.timezone, 'Asia/Tokyo', 'new accounts take the browser zone');
+    for (const [title, dueAt] of [
+      ['Late call', '2027-03-10T14:55:00Z'], // 23:55 today
+      ['Early run', '2027-03-10T15:10:00Z'], // 00:10 tomorrow
+    ]) {
+      assert.equal((await api(page, '/tasks', { method: 'POST', body: JSON.stringify({ title, dueAt }) })).status, 201);
+    }
+    await row(page, 'Early run').waitFor();
+    const titles = () => page.locator('li.task .title').allInnerTexts();
+    const day = (i) => page.locator('.upcoming section.day').nth(i);
+    await page.locator('.list-bar button[data-view=today]').click();
+    assert.deepEqual(await titles(), ['Late call']);
+    await page.locator('.list-bar button[data-view=upcoming]').click();
+    assert.deepEqual(await day(0).locator('.title').allInnerTexts(), ['Late call']);
+    assert.deepEqual(await day(1).locator('.title').allInnerTexts(), ['Early run']);
+    // Twenty minutes later it is the 11th in Tokyo: yesterday's call is
+    // overdue and still in Today; Upcoming starts with the new day.
+    await ctx.clock.fastForward('20:00');
+    await day(0).locator('.title', { hasText: 'Early run' }).waitFor();
+    assert.equal(await day(0).locator('.title', { hasText: 'Late call' }).count(), 0);
+    assert.match(await day(0).locator('h2').innerText(), /^Today · Thu, Mar 11/);
+    await page.locator('.list-bar button[data-view=today]').click();
+    assert.deepEqual(await titles(), ['Late call', 'Early run']);
+    assert.match(await row(page, 'Late call').locator('time.due').innerText(), /^Overdue/);
+    await ctx.close();
+  });
+
   test('repeating: the Repeating view skips, pauses and resumes; deleting asks only this one or all future', async () => {
     const { page } = a;
     const due = new Date(Date.now() + 86_400_000).toISOString();
