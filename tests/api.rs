@@ -287,7 +287,8 @@ fn settings_read_and_update(app: &TestApp) {
     let s = app.get("/api/v1/settings", t).json();
     assert_eq!(
         s,
-        json!({"timezone": "UTC", "agentsEnabled": true, "inAppNotifications": true, "webhookUrl": null, "webhookSecret": null})
+        json!({"timezone": "UTC", "agentsEnabled": true, "inAppNotifications": true, "webhookUrl": null,
+               "webhookSecret": null, "defaultReminderMinutes": 15})
     );
     let updated = app.send_json(
         "PATCH",

@@ -22,6 +22,7 @@ integration_tests::on_both_backends!(
     completing_a_weekly_task_creates_exactly_one_next_instance,
     a_stopped_series_creates_no_more_instances,
     an_existing_task_starts_changes_and_stops_repeating,
+    a_task_that_gets_a_due_time_gets_the_default_reminder,
 );
 
 const MIN: i64 = 60_000;
@@ -111,10 +112,24 @@ fn verify_signature(secret: &str, body: &[u8], header: &str) -> bool {
     header == format!("sha256={hex}")
 }
 
+/// Turns the user's default reminder off: the tests of reminder mechanics
+/// see only the reminders they add.
+fn no_default_reminder(app: &TestApp, user: &User) {
+    let r = app.send_json(
+        "PATCH",
+        "/api/v1/settings",
+        Some(&user.token),
+        &json!({"defaultReminderMinutes": null}),
+    );
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    assert_eq!(r.json()["defaultReminderMinutes"], Value::Null);
+}
+
 fn reminder_fires_in_app_and_to_the_webhook(backend: Backend) {
     let (system, clock) = start(backend);
     let app = &system.app;
     let user = app.sign_up();
+    no_default_reminder(app, &user);
     let hook = Receiver::start(0);
     let secret = set_webhook(app, &user, &hook.url);
     let task = app.create_task(
@@ -212,6 +227,7 @@ fn completing_first_cancels_the_reminder(backend: Backend) {
     let (system, clock) = start(backend);
     let app = &system.app;
     let user = app.sign_up();
+    no_default_reminder(app, &user);
     let task = app.create_task(
         &user,
         json!({"title": "Pay rent", "dueAt": iso(now_ms() + 3 * HOUR)}),
@@ -248,6 +264,7 @@ fn moving_the_due_date_moves_the_reminder(backend: Backend) {
     let (system, _clock) = start(backend);
     let app = &system.app;
     let user = app.sign_up();
+    no_default_reminder(app, &user);
     let due = (now_ms() / 1000 + 2 * 3600) * 1000;
     let task = app.create_task(&user, json!({"title": "Dentist", "dueAt": iso(due)}));
     let id = task["id"].as_str().unwrap();
@@ -279,6 +296,7 @@ fn webhook_failing_twice_then_succeeding_is_delivered_once(backend: Backend) {
     let (system, clock) = start(backend);
     let app = &system.app;
     let user = app.sign_up();
+    no_default_reminder(app, &user);
     let hook = Receiver::start(2);
     set_webhook(app, &user, &hook.url);
     let task = app.create_task(
@@ -328,6 +346,7 @@ fn webhook_failing_twice_then_succeeding_is_delivered_once(backend: Backend) {
 fn a_restart_between_scheduling_and_firing_still_fires(backend: Backend) {
     let (mut system, clock) = start(backend);
     let user = system.app.sign_up();
+    no_default_reminder(&system.app, &user);
     let task = system.app.create_task(
         &user,
         json!({"title": "Survive restart", "dueAt": iso(now_ms() + 3 * HOUR)}),
@@ -356,6 +375,7 @@ fn reminders_are_validated(backend: Backend) {
     let (system, _clock) = start(backend);
     let app = &system.app;
     let user = app.sign_up();
+    no_default_reminder(app, &user);
     let t = Some(user.token.as_str());
     let no_due = app.create_task(&user, json!({"title": "No due"}));
     let nid = no_due["id"].as_str().unwrap();
@@ -431,6 +451,7 @@ fn completing_a_weekly_task_creates_exactly_one_next_instance(backend: Backend) 
     let system = System::start(backend, true);
     let app = &system.app;
     let user = app.sign_up();
+    no_default_reminder(app, &user);
     set_timezone(app, &user, "Europe/Berlin");
     // Monday 2030-03-25 07:00 in Berlin (CET, UTC+1); the next Monday,
     // 2030-04-01, is after the switch to summer time on 31 March (UTC+2).
@@ -490,6 +511,7 @@ fn a_stopped_series_creates_no_more_instances(backend: Backend) {
     let system = System::start(backend, true);
     let app = &system.app;
     let user = app.sign_up();
+    no_default_reminder(app, &user);
     let t = Some(user.token.as_str());
     let task = app.create_task(
         &user,
@@ -550,6 +572,7 @@ fn an_existing_task_starts_changes_and_stops_repeating(backend: Backend) {
     let system = System::start(backend, true);
     let app = &system.app;
     let user = app.sign_up();
+    no_default_reminder(app, &user);
     let t = Some(user.token.as_str());
     let task = app.create_task(
         &user,
@@ -660,4 +683,92 @@ fn an_existing_task_starts_changes_and_stops_repeating(backend: Backend) {
         again.json()["version"],
         stopped["version"].as_i64().unwrap() + 1
     );
+}
+
+fn a_task_that_gets_a_due_time_gets_the_default_reminder(backend: Backend) {
+    let (system, _clock) = start(backend);
+    let app = &system.app;
+    let user = app.sign_up();
+    let settings = app.get("/api/v1/settings", Some(&user.token)).json();
+    assert_eq!(
+        settings["defaultReminderMinutes"], 15,
+        "new accounts: 15 minutes"
+    );
+    let due = now_ms() + 3 * HOUR;
+    let task = app.create_task(&user, json!({"title": "Call the bank", "dueAt": iso(due)}));
+    let id = task["id"].as_str().unwrap();
+    let (found, _) = system.wait_for(std::time::Duration::from_secs(5), || {
+        let rs = reminders_of(app, &user, id);
+        (rs.len() == 1).then(|| rs[0].clone())
+    });
+    assert_eq!(found["beforeMinutes"], 15);
+    assert_eq!(found["fireAt"], iso(due - 15 * MIN));
+    // Removed by the user, it stays removed when the task changes.
+    let r = app.request(
+        "DELETE",
+        &format!("/api/v1/reminders/{}", found["id"].as_str().unwrap()),
+        Some(&user.token),
+        &[],
+        None,
+    );
+    assert_eq!(r.json()["status"], "canceled");
+    app.send_json(
+        "PATCH",
+        &format!("/api/v1/tasks/{id}"),
+        Some(&user.token),
+        &json!({"title": "Call the bank back", "dueAt": iso(due + HOUR)}),
+    );
+    system.settle();
+    let pending: Vec<Value> = reminders_of(app, &user, id)
+        .into_iter()
+        .filter(|r| r["status"] == "scheduled")
+        .collect();
+    assert!(pending.is_empty(), "{pending:?}");
+    // A task without a date gets one when it gets a due time, with the
+    // user's own default; none when the default is off.
+    let r = app.send_json(
+        "PATCH",
+        "/api/v1/settings",
+        Some(&user.token),
+        &json!({"defaultReminderMinutes": 60}),
+    );
+    assert_eq!(r.status, 200);
+    let later = app.create_task(&user, json!({"title": "Renew passport"}));
+    let later_id = later["id"].as_str().unwrap();
+    system.settle();
+    assert!(reminders_of(app, &user, later_id).is_empty());
+    app.send_json(
+        "PATCH",
+        &format!("/api/v1/tasks/{later_id}"),
+        Some(&user.token),
+        &json!({"dueAt": iso(due)}),
+    );
+    let (found, _) = system.wait_for(std::time::Duration::from_secs(5), || {
+        reminders_of(app, &user, later_id).first().cloned()
+    });
+    assert_eq!(found["beforeMinutes"], 60);
+    no_default_reminder(app, &user);
+    let none = app.create_task(&user, json!({"title": "No nudge", "dueAt": iso(due)}));
+    system.settle();
+    assert!(reminders_of(app, &user, none["id"].as_str().unwrap()).is_empty());
+    // Due sooner than the default: no reminder in the past.
+    app.send_json(
+        "PATCH",
+        "/api/v1/settings",
+        Some(&user.token),
+        &json!({"defaultReminderMinutes": 15}),
+    );
+    let soon = app.create_task(
+        &user,
+        json!({"title": "Soon", "dueAt": iso(now_ms() + 5 * MIN)}),
+    );
+    system.settle();
+    assert!(reminders_of(app, &user, soon["id"].as_str().unwrap()).is_empty());
+    let bad = app.send_json(
+        "PATCH",
+        "/api/v1/settings",
+        Some(&user.token),
+        &json!({"defaultReminderMinutes": -5}),
+    );
+    assert_eq!(bad.error_code(400), "validation_failed");
 }

@@ -51,6 +51,8 @@ export interface Settings {
   inAppNotifications: boolean;
   webhookUrl: string | null;
   webhookSecret: string | null;
+  /** Minutes before the due time of the reminder a task gets with its due time; null for none. */
+  defaultReminderMinutes?: number | null;
 }
 
 export interface Suggestion {

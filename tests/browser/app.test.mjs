@@ -567,6 +567,8 @@ describe('web app', { timeout: 600_000 }, () => {
     await page.locator('.settings .error', { hasText: 'webhookUrl must be an http(s) URL' }).waitFor();
     await page.fill('#webhook', 'https://example.com/hooks/tasks');
     await page.uncheck('text=Suggestions from assistants');
+    assert.equal(await page.inputValue('#default-reminder'), '15', 'new accounts: 15 minutes before');
+    await page.selectOption('#default-reminder', '60');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.locator('[data-testid=webhook-secret]').waitFor();
     await page.getByRole('button', { name: 'Show' }).click();
@@ -575,6 +577,7 @@ describe('web app', { timeout: 600_000 }, () => {
     const s = (await api(page, '/settings')).body;
     assert.equal(s.agentsEnabled, false);
     assert.equal(s.webhookUrl, 'https://example.com/hooks/tasks');
+    assert.equal(s.defaultReminderMinutes, 60);
 
     // The calendar feed: on, its address serves iCalendar, off.
     await page.getByRole('button', { name: 'Turn on the calendar feed' }).click();

@@ -4,10 +4,13 @@
 //! reminders: relative reminders follow the due time (the job is moved);
 //! a completed or deleted task cancels them (job deleted,
 //! `reminders.canceled` published); cancelled or dismissed reminders lose
-//! their job. Route: /events/reminder-scheduler (topic tasks-lifecycle).
+//! their job. A task that gets a due time (created with one, or given one
+//! later) first gets the user's default reminder, when the user has one and
+//! the task has no reminders. Route: /events/reminder-scheduler (topic
+//! tasks-lifecycle).
 
 use consumer::{Event, Planned};
-use domain::event::{self, Origin, REMINDER_CANCELED};
+use domain::event::{self, Origin, REMINDER_CANCELED, TASK_CREATED, TASK_UPDATED};
 use domain::reminder::{fire_time, job_name, ReminderJobData, Status};
 use domain::Error;
 use events::jobs::JobCommand;
@@ -33,6 +36,15 @@ fn plan(db: &Db, event: &Event, now: i64) -> Result<Planned, Error> {
     };
     let mut commands = vec![];
     let mut events = vec![];
+    if let Some(t) = task.as_ref().filter(|_| gets_due_time(event)) {
+        let minutes =
+            store::users::get_user(db, &user_id)?.and_then(|(_, s)| s.default_reminder_minutes);
+        if let Some(minutes) = minutes {
+            if let Some(added) = task_service::reminders::add_default(db, t, minutes, &origin)? {
+                events.extend(added.events);
+            }
+        }
+    }
     // (reminder id, the job's fire time once the commands ran)
     let mut settled: Vec<(String, Option<i64>)> = vec![];
     for mut r in store::reminders::for_task(db, &user_id, &task_id)? {
@@ -95,6 +107,24 @@ fn plan(db: &Db, event: &Event, now: i64) -> Result<Planned, Error> {
                 .try_for_each(|(id, at)| store::reminders::set_scheduled_for(db, id, *at))
         }),
     })
+}
+
+/// Whether the event gives its task a due time: created with one, or an
+/// update from none to one (a task whose due time only moves keeps the
+/// reminders it has, or the lack of them the user chose).
+fn gets_due_time(event: &Event) -> bool {
+    let Ok(data) = event.task_data() else {
+        return false;
+    };
+    match event.kind.as_str() {
+        TASK_CREATED => data.task.due_at.is_some(),
+        TASK_UPDATED => data
+            .changes
+            .as_ref()
+            .and_then(|c| c.get("dueAt"))
+            .is_some_and(|c| c.old.is_null() && !c.new.is_null()),
+        _ => false,
+    }
 }
 
 /// A stable event id per reminder and transition, so a redelivered event

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 pub const MAX_PER_TASK: usize = 3;
 /// A relative reminder may be at most a year before the due time.
-const MAX_BEFORE_MINUTES: i64 = 366 * 24 * 60;
+pub const MAX_BEFORE_MINUTES: i64 = 366 * 24 * 60;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

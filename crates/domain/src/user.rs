@@ -82,7 +82,14 @@ pub struct Settings {
     pub webhook_url: Option<String>,
     /// The HMAC-SHA256 key of the `X-Signature-256` header on webhooks.
     pub webhook_secret: Option<String>,
+    /// Minutes before the due time of the reminder a task gets when it gets
+    /// a due time (any way: the API, quick add, the assistant, MCP, the next
+    /// instance of a repeating task); `None`: no default reminder.
+    pub default_reminder_minutes: Option<i64>,
 }
+
+/// The default reminder of a new account: 15 minutes before.
+pub const DEFAULT_REMINDER_MINUTES: i64 = 15;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -92,6 +99,7 @@ impl Default for Settings {
             in_app_notifications: true,
             webhook_url: None,
             webhook_secret: None,
+            default_reminder_minutes: Some(DEFAULT_REMINDER_MINUTES),
         }
     }
 }
@@ -223,6 +231,7 @@ pub fn apply_settings_patch(
             "agentsEnabled",
             "inAppNotifications",
             "webhookUrl",
+            "defaultReminderMinutes",
         ],
     )?;
     if obj.is_empty() {
@@ -249,6 +258,24 @@ pub fn apply_settings_patch(
                 "inAppNotifications must be true or false",
             )
         })?;
+    }
+    if let Some(v) = obj.get("defaultReminderMinutes") {
+        settings.default_reminder_minutes = match v {
+            Value::Null => None,
+            v => Some(
+                v.as_i64()
+                    .filter(|m| (0..=crate::reminder::MAX_BEFORE_MINUTES).contains(m))
+                    .ok_or_else(|| {
+                        Error::invalid(
+                            "defaultReminderMinutes",
+                            format!(
+                                "defaultReminderMinutes must be a whole number of minutes from 0 to {}, or null for none",
+                                crate::reminder::MAX_BEFORE_MINUTES
+                            ),
+                        )
+                    })?,
+            ),
+        };
     }
     if let Some(v) = obj.get("webhookUrl") {
         settings.webhook_url = match v {
@@ -325,5 +352,16 @@ mod tests {
         assert_eq!(Timezone::from_stored("Mars/Olympus"), Timezone::UTC);
         assert!(apply_settings_patch(&mut s, &json!({"webhookUrl": "ftp://x"}), &[]).is_err());
         assert!(apply_settings_patch(&mut s, &json!({"colour": 1}), &[]).is_err());
+        // The default reminder: 15 minutes for a new account, off with null.
+        assert_eq!(s.default_reminder_minutes, Some(15));
+        apply_settings_patch(&mut s, &json!({"defaultReminderMinutes": null}), &[]).unwrap();
+        assert_eq!(s.default_reminder_minutes, None);
+        apply_settings_patch(&mut s, &json!({"defaultReminderMinutes": 0}), &[]).unwrap();
+        assert_eq!(s.default_reminder_minutes, Some(0));
+        for bad in [json!(-1), json!(1.5), json!("15"), json!(600_000)] {
+            let e = apply_settings_patch(&mut s, &json!({ "defaultReminderMinutes": bad }), &[]);
+            assert!(e.is_err(), "{bad}");
+        }
+        assert_eq!(s.default_reminder_minutes, Some(0));
     }
 }

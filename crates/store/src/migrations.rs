@@ -317,6 +317,15 @@ pub(crate) const MIGRATIONS: &[(i64, &[&str])] = &[
             "CREATE INDEX reminders_by_user_status ON reminders (user_id, status)",
         ],
     ),
+    (
+        13,
+        &[
+            // Minutes before the due time of the reminder a task gets when it
+            // gets a due time; -1 for none (users.rs). Every account, old
+            // ones too, starts with 15.
+            "ALTER TABLE users ADD COLUMN default_reminder_minutes BIGINT NOT NULL DEFAULT 15",
+        ],
+    ),
 ];
 
 /// Statements only PostgreSQL runs, after the shared ones of the same version.

@@ -6,7 +6,12 @@ use domain::{Error, ErrorKind};
 
 const USER_COLUMNS: &str = "id, email, name, created_at";
 const SETTINGS_COLUMNS: &str =
-    "timezone, agents_enabled, in_app_notifications, webhook_url, webhook_secret";
+    "timezone, agents_enabled, in_app_notifications, webhook_url, webhook_secret, \
+     default_reminder_minutes";
+
+/// `default_reminder_minutes` for "no default reminder" (the column is NOT
+/// NULL so that existing accounts got the default when it was added).
+const NO_DEFAULT_REMINDER: i64 = -1;
 
 fn user_from(row: &Row) -> Result<User, Error> {
     Ok(User {
@@ -24,6 +29,7 @@ fn settings_from(row: &Row, at: usize) -> Result<Settings, Error> {
         in_app_notifications: row.int(at + 2)? != 0,
         webhook_url: row.opt_text(at + 3)?,
         webhook_secret: row.opt_text(at + 4)?,
+        default_reminder_minutes: Some(row.int(at + 5)?).filter(|m| *m >= 0),
     })
 }
 
@@ -81,7 +87,8 @@ pub fn get_user(db: &Db, user_id: &str) -> Result<Option<(User, Settings)>, Erro
 pub fn update_settings(db: &Db, user_id: &str, s: &Settings, now: i64) -> Result<(), Error> {
     db.run(
         "UPDATE users SET timezone = $2, agents_enabled = $3, in_app_notifications = $4,
-            webhook_url = $5, webhook_secret = $6, updated_at = $7 WHERE id = $1",
+            webhook_url = $5, webhook_secret = $6, updated_at = $7,
+            default_reminder_minutes = $8 WHERE id = $1",
         &[
             user_id.into(),
             s.timezone.name().into(),
@@ -90,6 +97,7 @@ pub fn update_settings(db: &Db, user_id: &str, s: &Settings, now: i64) -> Result
             s.webhook_url.as_deref().into(),
             s.webhook_secret.as_deref().into(),
             Value::Int(now),
+            Value::Int(s.default_reminder_minutes.unwrap_or(NO_DEFAULT_REMINDER)),
         ],
     )
 }

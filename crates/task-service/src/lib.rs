@@ -627,6 +627,37 @@ pub mod reminders {
         })
     }
 
+    /// The user's default reminder for a task that has just got a due time
+    /// (`minutes` before it), unless the task has reminders already (the
+    /// user's own, or the default one from a delivery of the same event
+    /// before) or the reminder would fire in the past. Answers the change,
+    /// or `None` when nothing was added.
+    pub fn add_default(
+        db: &Db,
+        task: &domain::task::Task,
+        minutes: i64,
+        origin: &Origin,
+    ) -> Result<Option<Changed>, Error> {
+        if task.completed
+            || task.due_at.is_none()
+            || !store::reminders::for_task(db, &task.user_id, &task.id)?.is_empty()
+        {
+            return Ok(None);
+        }
+        match add(
+            db,
+            &task.user_id,
+            &task.id,
+            Spec::Before { minutes },
+            origin,
+        ) {
+            Ok(changed) => Ok(Some(changed)),
+            // Too late for it (due within the minutes), or the task is gone.
+            Err(e) if !e.is_internal() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     pub fn list(db: &Db, user_id: &str, task_id: &str) -> Result<Vec<Reminder>, Error> {
         super::get(db, user_id, task_id)?;
         store::reminders::for_task(db, user_id, task_id)

@@ -10,6 +10,7 @@ export function SettingsPage({ s }: { s: AppState }) {
   const [agents, setAgents] = useState(current.agentsEnabled);
   const [inApp, setInApp] = useState(current.inAppNotifications);
   const [webhook, setWebhook] = useState(current.webhookUrl ?? '');
+  const [remind, setRemind] = useState(reminderValue(current.defaultReminderMinutes));
   const [error, setError] = useState<{ message: string; field?: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const [showSecret, setShowSecret] = useState(false);
@@ -26,6 +27,9 @@ export function SettingsPage({ s }: { s: AppState }) {
     if (agents !== current.agentsEnabled) patch.agentsEnabled = agents;
     if (inApp !== current.inAppNotifications) patch.inAppNotifications = inApp;
     if (webhook.trim() !== (current.webhookUrl ?? '')) patch.webhookUrl = webhook.trim() || null;
+    if (remind !== reminderValue(current.defaultReminderMinutes)) {
+      patch.defaultReminderMinutes = remind === 'none' ? null : Number(remind);
+    }
     if (!Object.keys(patch).length) {
       toast('Nothing to save');
       return;
@@ -66,6 +70,17 @@ export function SettingsPage({ s }: { s: AppState }) {
           ))}
         </select>
         <p class="hint">Due dates, “today” and “9am” are shown and computed in this timezone.</p>
+
+        <label for="default-reminder">Default reminder</label>
+        <select id="default-reminder" value={remind} onChange={(e) => setRemind(e.currentTarget.value)}>
+          {REMINDER_CHOICES.map(([v, l]) => (
+            <option value={v} key={v}>
+              {l}
+            </option>
+          ))}
+          {!REMINDER_CHOICES.some(([v]) => v === remind) && <option value={remind}>{remind} minutes before</option>}
+        </select>
+        <p class="hint">Every task that gets a due time gets this reminder; remove it from a task like any other.</p>
 
         <label class="check-label">
           <input type="checkbox" checked={agents} onChange={(e) => setAgents(e.currentTarget.checked)} />
@@ -125,6 +140,23 @@ export function SettingsPage({ s }: { s: AppState }) {
       <CalendarFeed />
     </section>
   );
+}
+
+const REMINDER_CHOICES: [string, string][] = [
+  ['none', 'None'],
+  ['0', 'At the due time'],
+  ['5', '5 minutes before'],
+  ['10', '10 minutes before'],
+  ['15', '15 minutes before'],
+  ['30', '30 minutes before'],
+  ['60', '1 hour before'],
+  ['120', '2 hours before'],
+  ['1440', '1 day before'],
+];
+
+/** The select's value for a default reminder: minutes as text, or 'none'. */
+function reminderValue(minutes: number | null | undefined): string {
+  return minutes === null || minutes === undefined ? 'none' : String(minutes);
 }
 
 interface Feed {
