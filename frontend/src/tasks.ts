@@ -20,10 +20,12 @@ export type Sort = SortField | `-${SortField}`;
 export type View = '' | 'today' | 'upcoming' | 'repeating';
 export const UPCOMING_DAYS = 14;
 
-/** What the views need to know: the time now and the user's timezone. */
+/** What the views need to know: the time now, the user's timezone, and the archived lists. */
 export interface Clock {
   now: number;
   tz: string;
+  /** Lists whose tasks show only when the list itself is shown. */
+  archived?: ReadonlySet<string>;
 }
 
 export interface Filters {
@@ -84,6 +86,7 @@ export function dueDay(task: Task, tz: string): number | null {
 
 /** Whether a task belongs in a view; always true without one. */
 export function inView(task: Task, view: View, clock: Clock): boolean {
+  if (task.listId && clock.archived?.has(task.listId)) return false;
   if (!view) return true;
   if (view === 'repeating') return !task.completed && !!task.seriesId;
   const day = dueDay(task, clock.tz);
@@ -94,6 +97,8 @@ export function inView(task: Task, view: View, clock: Clock): boolean {
 
 export function matches(task: Task, f: Filters, clock?: Clock): boolean {
   if (f.list && (task.listId || 'inbox') !== f.list) return false;
+  // An archived list's tasks leave every other view, as the list leaves the bar.
+  if (!f.list && task.listId && clock?.archived?.has(task.listId)) return false;
   if (f.view) {
     // A view is of open tasks: the status filter does not apply.
     if (!clock || !inView(task, f.view, clock)) return false;

@@ -66,4 +66,13 @@ describe('Today and Upcoming', () => {
     expect(formatRelative(Date.parse('2026-03-29T21:59:59.999Z'), clock.now, BERLIN, 'en-US')).toBe('tomorrow');
     expect(formatRelative(Date.parse('2026-03-29T07:00:00Z'), clock.now, BERLIN, 'en-US')).toBe('tomorrow 9:00 AM');
   });
+
+  it('an archived list keeps its tasks out of the views and All, but shows them itself', () => {
+    const shelved = task('shelved', '2026-03-28T20:00:00Z', { listId: 'old' });
+    const kept = { ...clock, archived: new Set(['old']) };
+    const m = { shelved, today };
+    expect(visibleTasks(m, { ...DEFAULT_FILTERS, view: 'today' }, new Set(), kept).map((t) => t.id)).toEqual(['today']);
+    expect(visibleTasks(m, { ...DEFAULT_FILTERS, status: 'all' }, new Set(), kept).map((t) => t.id)).toEqual(['today']);
+    expect(visibleTasks(m, { ...DEFAULT_FILTERS, list: 'old' }, new Set(), kept).map((t) => t.id)).toEqual(['shelved']);
+  });
 });

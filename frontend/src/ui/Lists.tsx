@@ -12,15 +12,18 @@ export function ListBar({ s }: { s: AppState }) {
   const lists = useMemo(() => sortedLists(s.lists), [s.lists]);
   const counts = useMemo(() => openCounts(s.tasks, s.hidden), [s.tasks, s.hidden]);
   const zone = tz();
+  const archivedIds = useMemo(() => new Set(lists.filter((l) => l.archived).map((l) => l.id)), [lists]);
   const viewCounts = useMemo(() => {
-    const clock = { now: s.now, tz: zone };
+    const clock = { now: s.now, tz: zone, archived: archivedIds };
     const n = (view: View) => Object.values(s.tasks).filter((t) => !s.hidden.has(t.id) && inView(t, view, clock)).length;
     return { today: n('today'), upcoming: n('upcoming'), repeating: n('repeating') };
-  }, [s.tasks, s.hidden, s.now, zone]);
+  }, [s.tasks, s.hidden, s.now, zone, archivedIds]);
   const [adding, setAdding] = useState(false);
   const [showArchived, setShowArchived] = useState(false);
   const current = s.filters.view ? '' : s.filters.list;
-  const all = Object.values(counts).reduce((a, b) => a + b, 0);
+  const all = Object.entries(counts)
+    .filter(([id]) => !archivedIds.has(id))
+    .reduce((a, [, n]) => a + n, 0);
   const open = lists.filter((l) => !l.archived);
   const archived = lists.filter((l) => l.archived);
   const item = (value: string, label: string, count: number, color?: string | null) => (

@@ -39,7 +39,10 @@ import { RepeatingPage } from './Repeating';
 
 export function TasksPage({ s }: { s: AppState }) {
   const zone = tz();
-  const clk: Clock = useMemo(() => ({ now: s.now, tz: zone }), [s.now, zone]);
+  const clk: Clock = useMemo(
+    () => ({ now: s.now, tz: zone, archived: new Set(Object.values(s.lists).filter((l) => l.archived).map((l) => l.id)) }),
+    [s.now, zone, s.lists],
+  );
   const list = useMemo(() => visibleTasks(s.tasks, s.filters, s.hidden, clk), [s.tasks, s.filters, s.hidden, clk]);
   const tags = useMemo(() => allTags(s.tasks), [s.tasks]);
   const total = Object.keys(s.tasks).length - s.hidden.size;
