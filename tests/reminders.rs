@@ -703,6 +703,10 @@ fn a_task_that_gets_a_due_time_gets_the_default_reminder(backend: Backend) {
     });
     assert_eq!(found["beforeMinutes"], 15);
     assert_eq!(found["fireAt"], iso(due - 15 * MIN));
+    // Asking for the same reminder again gives the one already there.
+    let again = add_reminder(app, &user, id, json!({"before": "15m"}));
+    assert_eq!(again["id"], found["id"]);
+    assert_eq!(reminders_of(app, &user, id).len(), 1);
     // Removed by the user, it stays removed when the task changes.
     let r = app.request(
         "DELETE",

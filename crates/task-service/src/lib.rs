@@ -595,10 +595,24 @@ pub mod reminders {
     ) -> Result<Changed, Error> {
         db.transaction(|db| {
             let task = super::get(db, user_id, task_id)?;
-            let active = store::reminders::for_task(db, user_id, task_id)?
-                .iter()
+            let pending: Vec<Reminder> = store::reminders::for_task(db, user_id, task_id)?
+                .into_iter()
                 .filter(|r| r.status.is_pending())
-                .count();
+                .collect();
+            // The same reminder twice is one (say, "15 minutes before" on a
+            // task that got it as the user's default): the answer is the one
+            // already there, and nothing changes.
+            let same = pending.iter().find(|r| match spec {
+                Spec::Before { minutes } => r.before_minutes == Some(minutes),
+                Spec::At { at } => r.before_minutes.is_none() && r.at == Some(at),
+            });
+            if let Some(same) = same {
+                return Ok(Changed {
+                    reminder: same.clone(),
+                    events: vec![],
+                });
+            }
+            let active = pending.len();
             let now = now_ms();
             let fire_at = reminder::check_new(spec, &task, active, now)?;
             let (before_minutes, at) = match spec {
