@@ -45,6 +45,11 @@ export function sortedLists(map: ListMap): List[] {
   );
 }
 
+/** The ids of the archived lists, whose tasks stay out of the other views. */
+export function archivedIds(map: ListMap): Set<string> {
+  return new Set(Object.values(map).filter((l) => l.archived).map((l) => l.id));
+}
+
 /** How a list's name reads as a quick-add word: lowercase, spaces as dashes. */
 export function listWord(name: string): string {
   return name.trim().toLowerCase().replace(/\s+/g, '-');

@@ -4,8 +4,6 @@
 //! scripts/lib.sh), which refuse malformed iCalendar.
 
 use serde_json::Value;
-use std::io::Write;
-use std::process::{Command, Stdio};
 
 const EXPAND: &str = r#"
 import datetime, json, sys
@@ -32,20 +30,7 @@ json.dump(out, sys.stdout)
 /// `start` is UTC `YYYY-MM-DDTHH:MM:SSZ` or a date `YYYY-MM-DD` for a
 /// whole day. Panics with the parser's error on malformed iCalendar.
 pub fn occurrences(feed: &str, start: &str, end: &str) -> Vec<Value> {
-    let mut child = Command::new(crate::prometheus::python())
-        .args(["-c", EXPAND, start, end])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the tests' Python starts");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(feed.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = crate::prometheus::run_python(EXPAND, &[start, end], feed);
     assert!(
         out.status.success(),
         "icalendar refuses the feed: {}\n{feed}",

@@ -30,9 +30,29 @@ for family in text_string_to_metric_families(sys.stdin.read()):
 json.dump(out, sys.stdout)
 "#;
 
+/// Runs `script` in the tests' Python with `args`, `input` on its stdin.
+pub(crate) fn run_python(script: &str, args: &[&str], input: &str) -> std::process::Output {
+    let mut child = Command::new(python())
+        .arg("-c")
+        .arg(script)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the tests' Python starts");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
 /// The tests' Python (with prometheus_client and icalendar): TEST_PYTHON, else the environment
 /// scripts/test.sh makes.
-pub(crate) fn python() -> String {
+fn python() -> String {
     std::env::var("TEST_PYTHON").unwrap_or_else(|_| {
         let venv = crate::repo_root().join("target/test-venv/bin/python");
         assert!(
@@ -46,20 +66,7 @@ pub(crate) fn python() -> String {
 /// Every sample of an exposition; panics with the parser's error when the
 /// text is not valid Prometheus text format.
 pub fn parse(exposition: &str) -> Vec<Sample> {
-    let mut child = Command::new(python())
-        .args(["-c", PARSE])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the tests' Python starts");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(exposition.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = run_python(PARSE, &[], exposition);
     assert!(
         out.status.success(),
         "prometheus_client refuses the exposition: {}\n{exposition}",

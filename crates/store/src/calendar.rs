@@ -13,25 +13,18 @@ pub struct Feed {
 }
 
 pub fn for_user(db: &Db, user_id: &str) -> Result<Option<Feed>, Error> {
-    let rows = db.query(
-        "SELECT user_id, token, created_at FROM calendar_feeds WHERE user_id = $1",
-        &[user_id.into()],
-    )?;
-    rows.first()
-        .map(|r| {
-            Ok(Feed {
-                user_id: r.text(0)?,
-                token: r.text(1)?,
-                created_at: r.int(2)?,
-            })
-        })
-        .transpose()
+    one_where(db, "user_id", user_id)
 }
 
 pub fn by_token(db: &Db, token: &str) -> Result<Option<Feed>, Error> {
+    one_where(db, "token", token)
+}
+
+/// The feed whose `column` (a unique one) is `value`.
+fn one_where(db: &Db, column: &str, value: &str) -> Result<Option<Feed>, Error> {
     let rows = db.query(
-        "SELECT user_id, token, created_at FROM calendar_feeds WHERE token = $1",
-        &[token.into()],
+        &format!("SELECT user_id, token, created_at FROM calendar_feeds WHERE {column} = $1"),
+        &[value.into()],
     )?;
     rows.first()
         .map(|r| {

@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import { messageOf } from '../api';
 import { createList, deleteList, showList, showView, tz, updateList, type AppState } from '../app';
-import { INBOX, openCounts, sortedLists } from '../lists';
+import { archivedIds, INBOX, openCounts, sortedLists } from '../lists';
 import { inView, type View } from '../tasks';
 import type { List } from '../types';
 
@@ -12,17 +12,17 @@ export function ListBar({ s }: { s: AppState }) {
   const lists = useMemo(() => sortedLists(s.lists), [s.lists]);
   const counts = useMemo(() => openCounts(s.tasks, s.hidden), [s.tasks, s.hidden]);
   const zone = tz();
-  const archivedIds = useMemo(() => new Set(lists.filter((l) => l.archived).map((l) => l.id)), [lists]);
+  const shelved = useMemo(() => archivedIds(s.lists), [s.lists]);
   const viewCounts = useMemo(() => {
-    const clock = { now: s.now, tz: zone, archived: archivedIds };
+    const clock = { now: s.now, tz: zone, archived: shelved };
     const n = (view: View) => Object.values(s.tasks).filter((t) => !s.hidden.has(t.id) && inView(t, view, clock)).length;
     return { today: n('today'), upcoming: n('upcoming'), repeating: n('repeating') };
-  }, [s.tasks, s.hidden, s.now, zone, archivedIds]);
+  }, [s.tasks, s.hidden, s.now, zone, shelved]);
   const [adding, setAdding] = useState(false);
   const [showArchived, setShowArchived] = useState(false);
   const current = s.filters.view ? '' : s.filters.list;
   const all = Object.entries(counts)
-    .filter(([id]) => !archivedIds.has(id))
+    .filter(([id]) => !shelved.has(id))
     .reduce((a, [, n]) => a + n, 0);
   const open = lists.filter((l) => !l.archived);
   const archived = lists.filter((l) => l.archived);

@@ -19,7 +19,7 @@ import { formatAbsolute, formatRelative, fromWall, toWall, zonedParts } from '..
 import { isPriority, parseQuickAdd, parseTagList } from '../quickadd';
 import { keptPlain, KIND_LABEL, readingKey, segments, type Part, type Plain, type Reading } from '../quickread';
 import { presetRule, REPEAT_LABELS, type RepeatPreset } from '../repeat';
-import { listFromTags } from '../lists';
+import { archivedIds, listFromTags } from '../lists';
 import {
   allTags,
   endOfToday,
@@ -40,7 +40,7 @@ import { RepeatingPage } from './Repeating';
 export function TasksPage({ s }: { s: AppState }) {
   const zone = tz();
   const clk: Clock = useMemo(
-    () => ({ now: s.now, tz: zone, archived: new Set(Object.values(s.lists).filter((l) => l.archived).map((l) => l.id)) }),
+    () => ({ now: s.now, tz: zone, archived: archivedIds(s.lists) }),
     [s.now, zone, s.lists],
   );
   const list = useMemo(() => visibleTasks(s.tasks, s.filters, s.hidden, clk), [s.tasks, s.filters, s.hidden, clk]);
