@@ -252,6 +252,63 @@ fn remark_left(title: &str) -> bool {
     verdict || !words.is_empty() && words.iter().all(|w| SIGHS.contains(&w.as_str()))
 }
 
+/// The message with the name in "the <name> task" (or "my <name> task")
+/// put in double quotes,
+/// when that name has two or more words and none of them is quoted,
+/// punctuation or a word that points at a task instead of naming it.
+fn quote_task_name(message: &str) -> Option<String> {
+    let t = text::tokenize(message);
+    let quoted = quoted_tokens(&t);
+    for k in 3..t.len() {
+        if !matches!(w(&t, k), "task" | "todo" | "to-do" | "task's") || quoted[k] {
+            continue;
+        }
+        // The first "the" whose words up to "task" are all a name: "the
+        // oil the garden bench task".
+        let plain_from = |a: usize| {
+            t[a + 1..k].iter().enumerate().all(|(j, x)| {
+                !quoted[a + 1 + j]
+                    && !text::is_punct(&x.low)
+                    // "the oil the garden bench task" names one task;
+                    // "the title of the gym task" names the title of one.
+                    && !(x.low == "the"
+                        && (j == 0
+                            || matches!(
+                                w(&t, a + j),
+                                "of" | "for" | "on" | "about" | "in" | "to" | "at" | "with"
+                                    | "from" | "into" | "by" | "under" | "list"
+                            )))
+                    && !matches!(
+                        x.low.as_str(),
+                        "a" | "task" | "tasks" | "this" | "that" | "it" | "my" | "same" | "other"
+                        | "last" | "first" | "next" | "new" | "whole" | "recurring" | "repeating"
+                            | "previous" | "old" | "second" | "third" | "\"" | "'"
+                    )
+            })
+        };
+        // "the first task", "the other dentist task": those point.
+        let ends_plainly = !matches!(
+            w(&t, k - 1),
+            "of" | "for" | "on" | "about" | "in" | "to" | "at" | "with" | "from"
+        );
+        let Some(a) = (k.saturating_sub(7)..k - 2)
+            .find(|&i| matches!(w(&t, i), "the" | "my") && plain_from(i))
+            .filter(|_| ends_plainly)
+        else {
+            continue;
+        };
+        let name = &t[a + 1..k];
+        let (s, e) = (name[0].start, name[name.len() - 1].end);
+        return Some(format!(
+            "{}\"{}\"{}",
+            &message[..s],
+            &message[s..e],
+            &message[e..]
+        ));
+    }
+    None
+}
+
 fn words_of(t: &[Tok]) -> String {
     t.iter()
         .filter(|x| !text::is_punct(&x.low))
@@ -273,6 +330,12 @@ pub(crate) fn parse_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
         if matches!(bare.as_str(), "👎" | "❌" | "✖" | "🙅") {
             return Intent::Confirm { accepted: false }.into();
         }
+    }
+    // "the finish the slides task", "the dentist for Noah task": the words
+    // between "the" and "task" name a task, whatever they would otherwise
+    // say, so they are read as if quoted.
+    if let Some(quoted) = quote_task_name(message) {
+        return parse_intent(&quoted, ctx, clk);
     }
     let all = polite_gerund(text::tokenize(message));
     // "Qué tengo hoy? I mean, what's for today": the message says itself
@@ -3568,7 +3631,12 @@ impl Parser<'_> {
                     c += 1;
                 }
                 if let Some(p) = level_exact(t, c, n) {
-                    if t[1..s].iter().any(|x| text::is_punct(&x.low)) {
+                    // "make the 'snow chains' task medium": quotes mark
+                    // the name; other punctuation ends the command.
+                    if t[1..s].iter().any(|x| {
+                        text::is_punct(&x.low)
+                            && !matches!(x.low.as_str(), "\"" | "'" | "“" | "”" | "‘" | "’")
+                    }) {
                         return None;
                     }
                     return Some(make(1, s, p));
@@ -4532,6 +4600,42 @@ impl Parser<'_> {
         {
             return None;
         }
+        // "show the flat to the new tenants sat 11am", "list all the stuff
+        // to pack by friday": something shown to someone, or a deadline
+        // with no word of tasks, is a chore.
+        let of_tasks = any_word(
+            &t[1..],
+            &[
+                "task",
+                "tasks",
+                "todo",
+                "todos",
+                "to-do",
+                "to-dos",
+                "due",
+                "overdue",
+                "late",
+                "done",
+                "completed",
+                "finished",
+                "open",
+                "pending",
+                "list",
+            ],
+        );
+        if v == "show" && !matches!(w(t, 1), "me" | "my" | "us" | "all" | "everything") && {
+            (2..n).any(|i| w(t, i) == "to" && matches!(w(t, i + 1), "the" | "my" | "our" | "a"))
+        } || matches!(v, "list" | "show")
+            && !of_tasks
+            && (1..n).any(|i| {
+                w(t, i) == "by" && when::parse_when(t, i + 1, self.clk).is_some()
+                    || when::parse_when(t, i, self.clk).is_some_and(|(e, _)| {
+                        (i..e).any(|j| w(t, j).ends_with("am") || w(t, j).ends_with("pm"))
+                    })
+            })
+        {
+            return None;
+        }
         // "give me a reminder before the … task": not a question.
         if t.iter().any(|x| {
             matches!(
@@ -4716,9 +4820,15 @@ impl Parser<'_> {
                 || has("finished")
                 || has("complete")
                 || has("completed"));
+        // "what did I forget to do?" asks what is late; "did I already put
+        // in something about X?" asks whether X is on the list.
+        let asks_forgotten = has("forget") || has("forgot");
+        let asks_whether_added = ["put", "add", "added", "entered"].iter().any(|x| has(x));
         if asked_past
             || !negated_done
                 && !not_in_time
+                && !asks_forgotten
+                && !asks_whether_added
                 && (has("completed")
                     || has("done")
                     || has("finished")
@@ -4870,6 +4980,9 @@ impl Parser<'_> {
             )
             || has("behind")
             || not_in_time
+            // "which deadlines did i miss", "what did I forget to do?".
+            || (has("miss") && (has("deadline") || has("deadlines")))
+            || seq_any(t, &[&["did", "i", "forget"], &["have", "i", "forgotten"]])
         {
             f.due_window = Some(DueWindow::Overdue);
         } else if has("today")
@@ -4888,8 +5001,15 @@ impl Parser<'_> {
             f.due_window = Some(DueWindow::Today);
         } else if has("tomorrow") || has("tomorrow's") {
             f.due_window = Some(DueWindow::Tomorrow);
-        } else if seq_any(t, &[&["this", "week"], &["the", "week"], &["for", "week"]])
-            || has("week's")
+        } else if seq_any(
+            t,
+            &[
+                &["this", "week"],
+                &["the", "week"],
+                &["for", "week"],
+                &["my", "week"],
+            ],
+        ) || has("week's")
         {
             f.due_window = Some(DueWindow::ThisWeek);
         }

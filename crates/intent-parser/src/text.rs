@@ -133,6 +133,7 @@ const KEYWORDS: &[&str] = &[
     "remind",
     "remember",
     "reminder",
+    "forget",
     "every",
     "minutes",
     "before",
@@ -162,6 +163,8 @@ const KEYWORDS: &[&str] = &[
 
 /// Real words near a keyword, never read as it.
 const NOT_TYPOS: &[&str] = &[
+    "forgot",
+    "forged",
     "ever",
     "even",
     "very",

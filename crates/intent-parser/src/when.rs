@@ -675,6 +675,9 @@ fn piece(t: &[Tok], j: usize, clk: &Clock, trig: bool, at: bool) -> Option<(usiz
         if plural {
             return None;
         }
+        // "thu", "thurs", "fri", "tue" are no other word: they read like
+        // the names they stand for. "sat", "sun", "wed", "mon" may be words.
+        let abbr = abbr && matches!(s, "mon" | "wed" | "sat" | "sun");
         // "Wednesday 12/2 at 16:45", "sat 12/5 - Nikolaus gifts": the date
         // said after its weekday is the date.
         let next = w(j + 1);

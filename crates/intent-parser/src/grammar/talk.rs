@@ -1708,6 +1708,9 @@ pub(super) fn confirmation(whole: &str) -> Option<bool> {
         "i'm",
         "sure",
         "proceed",
+        "mhm",
+        "mhmm",
+        "exactly",
     ];
     const NO_WORDS: &[&str] = &[
         "no", "nope", "nah", "cancel", "don't", "do", "not", "keep", "it", "never", "mind",
@@ -1735,6 +1738,25 @@ pub(super) fn confirmation(whole: &str) -> Option<bool> {
             | "alright"
             | "perfect"
     ) && words.iter().all(|w| YES_WORDS.contains(w))
+    {
+        return Some(true);
+    }
+    // "that's correct yes", "mhm yes": a plain yes, wherever it is said.
+    if words.len() > 1
+        && words.iter().all(|w| YES_WORDS.contains(w))
+        && words.iter().any(|w| {
+            matches!(
+                *w,
+                "yes"
+                    | "yeah"
+                    | "yep"
+                    | "yup"
+                    | "correct"
+                    | "absolutely"
+                    | "definitely"
+                    | "confirm"
+            )
+        })
     {
         return Some(true);
     }
