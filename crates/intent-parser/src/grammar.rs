@@ -252,6 +252,49 @@ fn remark_left(title: &str) -> bool {
     verdict || !words.is_empty() && words.iter().all(|w| SIGHS.contains(&w.as_str()))
 }
 
+/// Whether the message opens with someone other than the user doing
+/// something in the past: a subject ("the client", "my grandson", "she")
+/// and then a verb in the past tense ("loved", "showed", "lost").
+fn told_of_someone(t: &[Tok]) -> bool {
+    const IRREGULAR: &[&str] = &[
+        "was", "were", "got", "went", "came", "made", "took", "saw", "met", "found", "left", "won",
+        "lost", "broke", "fell", "sent", "told", "said", "ran", "bought", "sold", "ate", "quit",
+        "forgot", "gave", "wrote", "drove", "slept", "woke", "threw", "began", "brought", "had",
+        "did", "felt", "kept", "paid", "spent", "thought", "taught", "caught", "became", "hit",
+    ];
+    // Participles that also describe the thing a task is about.
+    const NOT_PAST: &[&str] = &[
+        "need", "red", "bed", "feed", "seed", "used", "based", "shed",
+    ];
+    let past = |s: &str| {
+        IRREGULAR.contains(&s)
+            || s.len() > 4
+                && s.ends_with("ed")
+                && s.chars().all(|c| c.is_alphabetic())
+                && !NOT_PAST.contains(&s)
+    };
+    // "finally", "just", "already" may come between subject and verb.
+    let verb_at = |i: usize| {
+        let i = if matches!(
+            w(t, i),
+            "finally" | "just" | "already" | "totally" | "actually"
+        ) {
+            i + 1
+        } else {
+            i
+        };
+        past(w(t, i))
+    };
+    match w(t, 0) {
+        "he" | "she" | "they" | "you" | "everyone" | "everybody" | "nobody" | "somebody"
+        | "someone" => verb_at(1),
+        "the" | "my" | "our" | "his" | "her" | "their" => {
+            (2..5).any(|i| verb_at(i) && (1..i).all(|j| !text::is_punct(w(t, j)) && !past(w(t, j))))
+        }
+        _ => false,
+    }
+}
+
 /// The message with the name in "the <name> task" (or "my <name> task")
 /// put in double quotes,
 /// when that name has two or more words and none of them is quoted,
@@ -318,6 +361,62 @@ fn words_of(t: &[Tok]) -> String {
 }
 
 pub(crate) fn parse_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
+    let mut out = read_intent(message, ctx, clk);
+    // "it's not low priority at all, it's urgent", "never mind urgent, high
+    // will do": of the levels said, the one not denied is the one meant.
+    if let Intent::SetPriority { priority, .. } = &mut out.intent {
+        if let Some(p) = affirmed_level(&text::tokenize(message)) {
+            *priority = p;
+        }
+    }
+    out
+}
+
+/// The level a message affirms when it names more than one, or denies one
+/// and names no other ("the passport task is no longer urgent, medium is
+/// fine" → medium; "don't make the roof task urgent, high is enough" →
+/// high). `None` when one level is said plainly: the readers decide.
+fn affirmed_level(t: &[Tok]) -> Option<Priority> {
+    const NEGATORS: &[&str] = &[
+        "not", "no", "isn't", "isnt", "aren't", "don't", "dont", "doesn't", "doesnt", "never",
+        "longer", "stop",
+    ];
+    let quoted = quoted_tokens(t);
+    let level_at = |i: usize| {
+        if quoted[i] {
+            return None;
+        }
+        let s = w(t, i).trim_start_matches('!');
+        // "low" in "lower" is a direction; "priority" is only a noun here.
+        level_word(s)
+            .or_else(|| p_code(w(t, i)))
+            .filter(|_| !matches!(s, "lower" | "higher" | "top" | "max" | "maximum"))
+    };
+    let levels: Vec<(usize, Priority)> = (0..t.len())
+        .filter_map(|i| level_at(i).map(|p| (i, p)))
+        .collect();
+    let denied = |i: usize| {
+        let start = (0..i)
+            .rev()
+            .find(|&j| text::is_punct(w(t, j)) && !quoted[j])
+            .map_or(0, |j| j + 1);
+        (start..i).any(|j| NEGATORS.contains(&w(t, j)))
+            || w(t, i + 1) == "off"
+            || i > 0 && w(t, i - 1) == "than"
+    };
+    let said: Vec<(Priority, bool)> = levels.iter().map(|&(i, p)| (p, denied(i))).collect();
+    let distinct = said
+        .iter()
+        .map(|(p, _)| *p)
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    if distinct < 2 {
+        return None;
+    }
+    said.iter().rev().find(|(_, d)| !d).map(|(p, _)| *p)
+}
+
+fn read_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
     // 👍 / 👎 alone answer the question of the previous turn.
     if ctx.last_task.is_some() {
         let bare: String = message
@@ -409,7 +508,7 @@ pub(crate) fn parse_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
         return out;
     }
     let t = strip_filler(&all);
-    if p.is_remark(t) {
+    if p.is_remark(t) || p.asks_about_the_app(t) {
         return unknown(HELP);
     }
     // Other languages: the assistant reads English ("kannst du bitte jetzt
@@ -475,8 +574,24 @@ pub(crate) fn parse_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
     };
     // "This week, what is on my plate?": the question first, its time after.
     let reordered: Vec<Tok>;
+    let time_said_first = (1..6).find(|&e| {
+        matches!(w(t, e), "," | "-" | ":")
+            && is_question_word(w(t, e + 1))
+            && t[..e].iter().any(|x| {
+                matches!(
+                    x.low.as_str(),
+                    "week" | "weekend" | "month" | "today" | "tomorrow" | "tonight"
+                )
+            })
+    });
     let t = match when::parse_when(t, 0, clk) {
         Some((e, _)) if matches!(w(t, e), "," | "-" | ":") && is_question_word(w(t, e + 1)) => {
+            reordered = t[e + 1..].iter().chain(&t[..e]).cloned().collect();
+            &reordered[..]
+        }
+        // "rest of this week, what's left?": a span of time said first.
+        _ if time_said_first.is_some() => {
+            let e = time_said_first.unwrap_or(0);
             reordered = t[e + 1..].iter().chain(&t[..e]).cloned().collect();
             &reordered[..]
         }
@@ -1153,6 +1268,62 @@ impl Parser<'_> {
     /// a lazy day lol", "feeling tired today", "what a week". It opens with
     /// a state ("I'm", "I feel", "feeling", "what a") and asks for nothing:
     /// no need, plan, date, priority, tag, task or reminder words.
+    /// A question about how the app works ("how many tasks can I add?",
+    /// "what happens when I complete a repeating task?", "can I add tags
+    /// to a task after I created it?", "what time zone do you use?"):
+    /// answered with what the assistant can do, never a task or a list.
+    fn asks_about_the_app(&self, t: &[Tok]) -> bool {
+        let words: Vec<&str> = t
+            .iter()
+            .filter(|x| !text::is_punct(&x.low))
+            .map(|x| x.low.as_str())
+            .collect();
+        let has = |s: &str| words.contains(&s);
+        let starts = |p: &[&str]| words.starts_with(p);
+        let dated = (0..t.len()).any(|i| when::parse_when(t, i, self.clk).is_some());
+        let generic = seq_any(
+            t,
+            &[
+                &["a", "task"],
+                &["a", "reminder"],
+                &["a", "tag"],
+                &["a", "list"],
+                &["a", "repeating"],
+                &["a", "recurring"],
+            ],
+        ) || has("tags")
+            || has("subtasks");
+        let names_one = any_word(t, &["called", "named", ":", "\"", "'", "“"])
+            || seq_any(
+                t,
+                &[&["task", "to"], &["reminder", "to"], &["reminder", "for"]],
+            );
+        starts(&["how", "many"])
+            && (has("can") || seq_any(t, &[&["are", "there"]]) || has("levels") || has("max"))
+            || starts(&["what", "happens"])
+            || (starts(&["how", "do", "i"])
+                || starts(&["how", "can", "i"])
+                || starts(&["how", "does"])
+                || starts(&["how", "do", "you"]))
+                && !dated
+            || (starts(&["can", "i"])
+                || starts(&["could", "i"])
+                || starts(&["is", "it", "possible"]))
+                && generic
+                && !names_one
+                && !dated
+                && !has("my")
+            || (has("timezone") || seq_any(t, &[&["time", "zone"]]))
+                && (has("you") || has("app") || has("use"))
+            || (starts(&["do", "you"])
+                || starts(&["can", "you"])
+                || starts(&["does", "the", "app"]))
+                && words
+                    .iter()
+                    .any(|w| matches!(*w, "understand" | "speak" | "support" | "sync"))
+                && !dated
+    }
+
     fn is_remark(&self, t: &[Tok]) -> bool {
         // "Friday can't come soon enough": longing, whatever day it names.
         let longing = words_of(t).contains("can't come soon enough");
@@ -1192,7 +1363,7 @@ impl Parser<'_> {
             // "(so) tired today", "long day on the ward", "got back from
             // the gym, feeling great", "weekend can't come soon enough".
             || matches!(
-                w(t, 0),
+                w(t, usize::from(matches!(w(t, 0), "very" | "so" | "really" | "super" | "pretty"))),
                 "tired" | "exhausted" | "sleepy" | "knackered" | "shattered" | "stressed" | "bored"
             )
                         || [
@@ -1279,6 +1450,10 @@ impl Parser<'_> {
                             | "told"
                     ) || w(t, i).ends_with("'s")
                 })
+            // "the client loved the logo", "my grandson showed me how this
+            // works", "she finally passed her driving test": someone did
+            // something, a story told.
+            || told_of_someone(t)
             // "we moved to Leipzig last month, still unpacking boxes".
             || w(t, 0) == "we"
                 && matches!(
@@ -1348,6 +1523,8 @@ impl Parser<'_> {
             "resume",
             "repeat",
             "repeating",
+            "repeats",
+            "series",
             "snooze",
             "delete",
             "remove",
@@ -3450,6 +3627,57 @@ impl Parser<'_> {
                 Err(o) => *o,
             }
         };
+        // "electricity bill, lower to low pls", "gutters - bump it up to
+        // urgent": the task named, then the change.
+        // A name, not a sentence about it ("the expense claim can't wait
+        // any longer, make it urgent" leaves the sentence to other readers).
+        let named = |c: usize| {
+            c <= 5
+                && !t[..c].iter().any(|x| {
+                    matches!(
+                        x.low.as_str(),
+                        "is" | "are"
+                            | "can't"
+                            | "cant"
+                            | "isn't"
+                            | "task"
+                            | "for"
+                            | "wait"
+                            | "should"
+                            | "fine"
+                            | "it"
+                            | "that"
+                    )
+                })
+        };
+        if let Some(c) = (1..n.min(8))
+            .find(|&i| matches!(w(t, i), "," | "-" | ":"))
+            .filter(|&c| named(c))
+        {
+            if matches!(
+                w(t, c + 1),
+                "lower" | "raise" | "bump" | "drop" | "set" | "make" | "change" | "put"
+            ) {
+                let mut k = c + 2;
+                while matches!(
+                    w(t, k),
+                    "it" | "that" | "the" | "priority" | "prio" | "to" | "down" | "up" | "as"
+                ) {
+                    k += 1;
+                }
+                let level = level_word(w(t, k)).or_else(|| p_code(w(t, k)));
+                let rest_ok = (k + 1..n).all(|j| {
+                    text::is_punct(w(t, j))
+                        || matches!(
+                            w(t, j),
+                            "pls" | "please" | "priority" | "prio" | "thanks" | "now"
+                        )
+                });
+                if let (Some(p), true) = (level, rest_ok) {
+                    return Some(make(0, c, p));
+                }
+            }
+        }
         // "priority urgent for call the bank".
         if matches!(v, "priority" | "prio") && n > 3 && matches!(w(t, 2), "for" | "on") {
             if let Some(p) = level_exact(t, 1, 2) {
@@ -4103,7 +4331,7 @@ impl Parser<'_> {
         }
         // "completed #garden tasks", "full list, completed ones too": which
         // tasks to see.
-        if any_word(t, &["ones", "tasks", "todos"])
+        if any_word(t, &["ones", "tasks", "todos", "stuff", "things", "items"])
             && !any_word(t, &["mark", "as", "all", "both", "these", "those", "the"])
             && matches!(
                 w(t, 0),
@@ -4706,9 +4934,42 @@ impl Parser<'_> {
                 0
             }
             "is" | "are" if matches!(w(t, 1), "there" | "any") => 0,
+            // "is anything overdue on my list?", not "is something wrong?".
+            "is" if matches!(w(t, 1), "anything" | "something")
+                && any_word(
+                    t,
+                    &[
+                        "due",
+                        "overdue",
+                        "late",
+                        "today",
+                        "tomorrow",
+                        "week",
+                        "list",
+                        "task",
+                        "tasks",
+                        "planned",
+                        "scheduled",
+                        "pending",
+                        "open",
+                        "left",
+                    ],
+                ) =>
+            {
+                0
+            }
             "my" | "all" | "open" | "overdue" | "today's" | "tomorrow's" | "upcoming"
             | "pending" | "completed" => 0,
             "tasks" | "todos" | "agenda" => 0,
+            // "urgent stuff with the work tag", "important things?".
+            "urgent" | "important" | "high-priority" | "low-priority"
+                if matches!(
+                    w(t, 1),
+                    "stuff" | "things" | "tasks" | "todos" | "ones" | "items"
+                ) =>
+            {
+                0
+            }
             // "stuff thats late?", "things due this week".
             "stuff" | "things"
                 if t.len() <= 6

@@ -235,21 +235,68 @@ impl Parser<'_> {
         // "meh, low priority", "that's actually pretty important", "sorry,
         // I meant medium priority, not high".
         // The level said, not the one denied: "not urgent anymore, low is fine".
+        // "not urgent", "no longer important", "not so urgent": a level
+        // denied.
+        let denied = |i: usize| {
+            i > 0 && matches!(w(t, i - 1), "not" | "longer" | "isn't" | "isnt")
+                || i > 1
+                    && w(t, i - 2) == "not"
+                    && matches!(
+                        w(t, i - 1),
+                        "so" | "that" | "very" | "really" | "too" | "super"
+                    )
+        };
         let level = (0..t.len()).find_map(|i| {
             let s = w(t, i).trim_start_matches('!');
-            let denied = i > 0 && w(t, i - 1) == "not";
             level_word(s)
                 .or_else(|| p_code(s))
-                .filter(|_| !denied)
+                .filter(|_| !denied(i))
                 .map(|p| (i, p))
+        });
+        // "not urgent anymore", "dont need that urgently anymore, whenever
+        // is fine": only a denial, which lowers it.
+        let level = level.or_else(|| {
+            let k = (0..t.len()).find(|&i| {
+                matches!(w(t, i), "urgent" | "important" | "urgently" | "high") && denied(i)
+                    || w(t, i) == "urgently"
+                        && (0..i).any(|j| matches!(w(t, j), "dont" | "don't" | "not"))
+            })?;
+            let said = (0..t.len()).all(|j| {
+                j == k
+                    || is_filler(&t[j])
+                    || matches!(
+                        w(t, j),
+                        "no" | "longer"
+                            | "need"
+                            | "dont"
+                            | "don't"
+                            | "isn't"
+                            | "isnt"
+                            | "whenever"
+                            | "is"
+                            | "that"
+                            | "it"
+                            | "this"
+                            | "so"
+                            | "super"
+                            | "any"
+                            | "more"
+                    )
+            });
+            said.then_some((k, Priority::Low))
         });
         if let Some((k, p)) = level {
             let others_ok = (0..t.len()).all(|j| {
                 j == k
                     || is_filler(&t[j])
-                    || level_word(w(t, j).trim_start_matches('!')).is_some() && w(t, j - 1) == "not"
+                    || matches!(
+                        w(t, j),
+                        "no" | "longer" | "whenever" | "need" | "dont" | "don't"
+                    )
+                    || level_word(w(t, j).trim_start_matches('!')).is_some() && denied(j)
+                    || w(t, j) == "urgently"
             });
-            let negated = k > 0 && w(t, k - 1) == "not";
+            let negated = p != Priority::Low && denied(k);
             if others_ok && !negated {
                 return Some(
                     Intent::SetPriority {

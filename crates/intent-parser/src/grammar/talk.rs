@@ -132,6 +132,37 @@ pub(super) fn leading_answer(whole: &str) -> Option<bool> {
     }) {
         words.next();
     }
+    let rest: Vec<&str> = words.clone().collect();
+    let said = |p: &[&str]| rest.starts_with(p);
+    // "of course, remove it", "that's the one, yes": a yes said in words.
+    if [
+        &["of", "course"][..],
+        &["that's", "the", "one"],
+        &["thats", "the", "one"],
+        &["that's", "it"],
+        &["absolutely"],
+        &["definitely"],
+    ]
+    .iter()
+    .any(|p| said(p))
+    {
+        return Some(true);
+    }
+    // "stop, don't delete it!", "wait no": a no said in haste.
+    if [
+        &["stop", "don't"][..],
+        &["stop", "dont"],
+        &["stop", "do", "not"],
+        &["wait", "don't"],
+        &["wait", "dont"],
+        &["wait", "no"],
+        &["hold", "on", "don't"],
+    ]
+    .iter()
+    .any(|p| said(p))
+    {
+        return Some(false);
+    }
     let first = words.next()?;
     let next = words.next().unwrap_or("");
     let run = |s: &str, head: &str, tail: char| {
@@ -794,11 +825,24 @@ pub(super) fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
             &["could", "u"],
         ],
     );
+    // "'Book flights' is urgent now": quoted words name a task and ask
+    // nothing, and a level said of something is a priority to set.
+    let quoted = super::quoted_tokens(t);
     let words: Vec<&str> = t
         .iter()
-        .filter(|x| !text::is_punct(&x.low))
-        .map(|x| x.low.as_str())
+        .zip(&quoted)
+        .filter(|(x, q)| !text::is_punct(&x.low) && !**q)
+        .map(|(x, _)| x.low.as_str())
         .collect();
+    if words.windows(2).any(|p| {
+        matches!(p[0], "is" | "are" | "'s")
+            && matches!(p[1], "urgent" | "important" | "now" | "super" | "really")
+    }) && words
+        .iter()
+        .any(|w| matches!(*w, "urgent" | "important" | "priority"))
+    {
+        return None;
+    }
     let has = |s: &str| words.contains(&s);
     let first = *words.first()?;
     let second = words.get(1).copied().unwrap_or("");
