@@ -248,8 +248,14 @@ fn ambiguous_names_get_a_question_and_impossible_requests_a_refusal(backend: Bac
         .as_str()
         .unwrap()
         .starts_with("Sorry, I didn't understand"));
-    let missing = chat.say("complete walk the dog");
+    let missing = chat.say("mark walk the dog as done");
     assert!(missing["reply"].as_str().unwrap().contains("couldn't find"));
+    // With no task so named, "complete …" is a new to-do of that name.
+    let added = chat.say("complete the tax form");
+    assert_eq!(
+        one_action(&added, "task.created")["title"],
+        "Complete the tax form"
+    );
     let no_due = chat.say("remind me about submit report 15 minutes before");
     assert!(no_due["actions"].as_array().unwrap().is_empty());
     assert!(
@@ -472,7 +478,7 @@ fn conversations_are_kept_private_and_checked(backend: Backend) {
     );
     // Another user's tasks are not found by name either.
     let mut theirs = Chat::new(app, &other);
-    let r = theirs.say("complete renew passport");
+    let r = theirs.say("mark renew passport as done");
     assert!(r["reply"].as_str().unwrap().contains("couldn't find"));
 }
 

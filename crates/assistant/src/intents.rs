@@ -27,6 +27,16 @@ const MAX_LISTED: usize = 10;
 
 /// Runs a parsed message.
 pub fn run(a: &Actor, parsed: Parsed) -> Result<Turn, Error> {
+    // "complete buy milk" reads as a new to-do unless the user has a task
+    // it names: then the command on that task is what was meant (several
+    // such tasks get the usual question).
+    let parsed = match parsed.alternative {
+        Some(command) if names_a_task(a, &command.intent)? => *command,
+        _ => Parsed {
+            alternative: None,
+            ..parsed
+        },
+    };
     let mut turn = dispatch(a, parsed.intent)?;
     turn.explanation = Some(parsed.explanation);
     Ok(turn)
@@ -50,6 +60,14 @@ fn dispatch(a: &Actor, intent: Intent) -> Result<Turn, Error> {
             Some((target, op)) => on_target(a, &target, op),
             None => Ok(Turn::say("Sorry, I can't do that yet.")),
         },
+    }
+}
+
+/// Whether a command's target names one or more of the user's tasks.
+fn names_a_task(a: &Actor, command: &Intent) -> Result<bool, Error> {
+    match targeted(command.clone()) {
+        Some((TaskTarget::Name(words), op)) => Ok(!matches!(find(a, &words, &op)?, Found::None)),
+        _ => Ok(false),
     }
 }
 

@@ -23,6 +23,8 @@ pub(crate) struct Out {
     pub intent: Intent,
     pub recurrence_text: Option<String>,
     pub spans: Vec<Span>,
+    /// The command reading of a to-do that opens with a command verb.
+    pub alternative: Option<Intent>,
 }
 
 impl From<Intent> for Out {
@@ -31,6 +33,7 @@ impl From<Intent> for Out {
             intent,
             recurrence_text: None,
             spans: Vec::new(),
+            alternative: None,
         }
     }
 }
@@ -369,7 +372,47 @@ pub(crate) fn parse_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
             *priority = p;
         }
     }
+    // "Ella quit ballet 😢 so end the ballet series", "restart the choir
+    // series pls": "the … series" names the task as "the … task" does.
+    if let Some(TaskTarget::Name(name)) = out.intent.target_mut() {
+        if let Some(series) = series_name(&text::tokenize(message)) {
+            if name.to_lowercase().contains(&series.to_lowercase()) {
+                *name = series;
+            }
+        }
+    }
     out
+}
+
+/// The words of "the <name> series" (one to four, none quoted or a
+/// pointing word), as written.
+fn series_name(t: &[Tok]) -> Option<String> {
+    let quoted = quoted_tokens(t);
+    let k = (2..t.len()).find(|&k| w(t, k) == "series" && !quoted[k])?;
+    let a = (k.saturating_sub(5)..k - 1).find(|&a| {
+        w(t, a) == "the"
+            && t[a + 1..k].iter().all(|x| {
+                !text::is_punct(&x.low)
+                    && !matches!(
+                        x.low.as_str(),
+                        "the"
+                            | "this"
+                            | "that"
+                            | "whole"
+                            | "recurring"
+                            | "repeating"
+                            | "weekly"
+                            | "daily"
+                            | "monthly"
+                    )
+            })
+    })?;
+    let text = t[a + 1..k]
+        .iter()
+        .map(|x| x.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    (!text.is_empty()).then_some(text)
 }
 
 /// The level a message affirms when it names more than one, or denies one
@@ -568,7 +611,10 @@ fn read_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
         return Intent::Confirm { accepted: false }.into();
     }
     // "lol I've been slacking, can you add …": the request after a preamble.
-    let t = match p.request_after_preamble(t) {
+    let t = match p
+        .request_after_preamble(t)
+        .or_else(|| p.request_after_remark(t))
+    {
         Some(k) => &t[k..],
         None => t,
     };
@@ -600,8 +646,21 @@ fn read_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
     if let Some(out) = p.add_prefix(t) {
         return out;
     }
+    // "complete buy milk", "delete old tweets": without "it", quotes or
+    // the word "task" this reads as a new to-do, and the command on a task
+    // so named is the other reading, for a caller that knows the tasks.
     if p.command_verb_todo(t) {
-        return p.add_task(t, false);
+        let mut out = p.add_task(t, false);
+        if matches!(out.intent, Intent::AddTask { .. }) {
+            out.alternative = p
+                .complete(t)
+                .or_else(|| p.delete(t))
+                .or_else(|| p.stop_or_resume(t))
+                .or_else(|| p.reopen(t))
+                .map(|o| o.intent)
+                .filter(|i| i.target().is_some_and(|t| matches!(t, TaskTarget::Name(_))));
+        }
+        return out;
     }
     let found = p
         .snooze(t)
@@ -1554,7 +1613,9 @@ impl Parser<'_> {
         let mut dated = false;
         let mut i = 0;
         while i < t.len() && !dated {
+            // "the 8am lecture": a time that describes a thing.
             let exempt = matches!(w(t, i), "today" | "tonight")
+                || i > 0 && matches!(w(t, i - 1), "the" | "my" | "a")
                 || seq(t, i, &["this", "morning"])
                 || seq(t, i, &["this", "week"])
                 || seq(t, i, &["this", "weekend"]);
@@ -1677,6 +1738,53 @@ impl Parser<'_> {
                 return None;
             }
             return Some(start);
+        }
+        None
+    }
+
+    /// "long day, my feet are killing me. anyway: pick up the parcel
+    /// tomorrow", "the boss loved the pitch!! ok back to reality, send her
+    /// the slides by eod": a remark, a break, then the request. Where the
+    /// request starts, if the message has that shape.
+    fn request_after_remark(&self, t: &[Tok]) -> Option<usize> {
+        let quoted = quoted_tokens(t);
+        for k in 2..t.len() {
+            let brk = matches!(w(t, k - 1), "." | "!" | "!!" | "?" | ":" | ";" | "…")
+                || w(t, k - 1).starts_with('!')
+                || !w(t, k - 1)
+                    .chars()
+                    .any(|c| c.is_alphanumeric() || c.is_ascii_punctuation());
+            if quoted[k - 1] || !brk || !self.is_remark(&t[..k - 1]) {
+                continue;
+            }
+            // "anyway:", "ok back to reality,", "might as well add".
+            let mut a = k;
+            loop {
+                let skip = if matches!(
+                    w(t, a),
+                    "anyway" | "anyways" | "ok" | "okay" | "so" | "well"
+                ) {
+                    1
+                } else if seq(t, a, &["back", "to", "reality"])
+                    || seq(t, a, &["back", "to", "work"])
+                {
+                    3
+                } else if seq(t, a, &["might", "as", "well"]) {
+                    3
+                } else if text::is_punct(w(t, a)) && a < t.len() {
+                    1
+                } else {
+                    0
+                };
+                if skip == 0 {
+                    break;
+                }
+                a += skip;
+            }
+            let rest = &t[a.min(t.len())..];
+            if rest.len() >= 2 && !self.is_remark(rest) {
+                return Some(a);
+            }
         }
         None
     }
@@ -1845,6 +1953,72 @@ impl Parser<'_> {
             }
             if seq(t, 0, lead) && t.len() > lead.len() {
                 return Some(self.add_task(&t[lead.len()..], false));
+            }
+        }
+        // "not urgent task: delete the old screenshots": a level, then the
+        // task.
+        if let Some(k) = (1..5).find(|&k| w(t, k) == "task" && w(t, k + 1) == ":") {
+            let levels = t[..k].iter().all(|x| {
+                matches!(
+                    x.low.as_str(),
+                    "not"
+                        | "urgent"
+                        | "important"
+                        | "low"
+                        | "high"
+                        | "medium"
+                        | "priority"
+                        | "prio"
+                        | "super"
+                        | "very"
+                        | "top"
+                        | "an"
+                        | "a"
+                )
+            });
+            if levels && t.len() > k + 2 {
+                let body: Vec<Tok> = t[k + 2..].iter().chain(&t[..k]).cloned().collect();
+                return Some(self.add_task(&body, false));
+            }
+        }
+        // "Put citizenship test on 12/10 at 9", "put the football training
+        // of Finn every Tuesday 17:45": a thing put on a day is a new task
+        // of that thing; "put the bins out on monday" is a to-do.
+        if w(t, 0) == "put" && !matches!(w(t, 1), "it" | "that" | "this" | "them") {
+            let when_at = (2..t.len()).find(|&j| {
+                when::parse_when(t, j, self.clk).is_some()
+                    || recur::parse_recurrence(t, j).is_some()
+            });
+            if let Some(j) = when_at {
+                let plain = t[1..j].iter().all(|x| {
+                    x.low.chars().all(|c| c.is_alphanumeric() || c == '\'')
+                        && x.low.chars().any(char::is_alphanumeric)
+                        && !matches!(
+                            x.low.as_str(),
+                            "task" | "todo" | "to-do" | "reminder" | "appointment's"
+                        )
+                        && !matches!(
+                            x.low.as_str(),
+                            "out"
+                                | "away"
+                                | "back"
+                                | "up"
+                                | "down"
+                                | "off"
+                                | "in"
+                                | "into"
+                                | "on"
+                                | "together"
+                                | "aside"
+                                | "onto"
+                                | "through"
+                                | "it"
+                        )
+                });
+                if plain && j > 2 {
+                    let a = if w(t, 1) == "the" { 2 } else { 1 };
+                    return Some(self.add_task(&t[a..], false));
+                }
             }
         }
         // "put" and "set up" ask for a task only with a list or a task
@@ -2175,7 +2349,31 @@ impl Parser<'_> {
         // Due date and time.
         let mut when: Option<When> = None;
         let mut when_words: Vec<usize> = Vec::new();
-        for (a, e, found) in ex.scan(|s, i| when::parse_when(s, i, self.clk)) {
+        // "print the 7:30 train timetable": a time after "the" describes
+        // the thing.
+        let mut dates: Vec<(usize, usize, When)> = ex
+            .scan(|s, i| when::parse_when(s, i, self.clk))
+            .into_iter()
+            .filter(|&(a, e, _)| {
+                !(a > 0
+                    && matches!(w(t, a - 1), "the" | "a")
+                    && e == a + 1
+                    && w(t, a).contains(':'))
+            })
+            .collect();
+        // "sign up for the Tuesday night pub quiz by friday", "figure out
+        // what to get Jonas for christmas by the 15th": with a deadline
+        // said, the deadline is when it is due; the other dates are what
+        // the task is about.
+        if dates.len() > 1 {
+            if let Some(d) = dates.iter().position(|(a, _, _)| {
+                matches!(w(t, *a), "by" | "before" | "until" | "till" | "due")
+            }) {
+                let deadline = dates.remove(d);
+                dates.insert(0, deadline);
+            }
+        }
+        for (a, e, found) in dates {
             match &mut when {
                 None => {
                     when = Some(found);
@@ -2421,6 +2619,7 @@ impl Parser<'_> {
             },
             recurrence_text,
             spans: ex.spans,
+            alternative: None,
         }
     }
 
@@ -3374,6 +3573,9 @@ impl Parser<'_> {
                 | "shift"
                 | "bump"
                 | "slide"
+                | "shove"
+                | "kick"
+                | "punt"
                 | "prepone"
         ) {
             let mut k = 1;
@@ -3396,7 +3598,12 @@ impl Parser<'_> {
                 self.clk,
                 &["to", "until", "till", "for", "back", "out", "forward"],
             );
-            if found.is_none() && v != "move" && v != "push" && v != "bring" && v != "shift" {
+            if found.is_none()
+                && !matches!(
+                    v,
+                    "move" | "push" | "bring" | "shift" | "shove" | "kick" | "punt"
+                )
+            {
                 return Some(unknown(
                     "When should it be due? E.g. “reschedule the report to Friday 3pm”.",
                 ));
@@ -3859,6 +4066,11 @@ impl Parser<'_> {
                     c += 1;
                 }
                 if let Some(p) = level_exact(t, c, n) {
+                    // "mark the 2B essays w/ Sara wed !high": with a date
+                    // it is a to-do (marking essays), not a priority.
+                    if (1..s).any(|j| when::parse_when(t, j, self.clk).is_some()) {
+                        return None;
+                    }
                     // "make the 'snow chains' task medium": quotes mark
                     // the name; other punctuation ends the command.
                     if t[1..s].iter().any(|x| {
@@ -3873,9 +4085,11 @@ impl Parser<'_> {
         }
         // "X is urgent", "X should be high priority"
         if let Some(s) = (1..n).find(|&j| {
-            matches!(w(t, j), "is" | "are" | "became" | "becomes" | "got")
-                || matches!(w(t, j), "should" | "can" | "could" | "may" | "might")
-                    && w(t, j + 1) == "be"
+            matches!(
+                w(t, j),
+                "is" | "are" | "became" | "becomes" | "become" | "got"
+            ) || matches!(w(t, j), "should" | "can" | "could" | "may" | "might")
+                && w(t, j + 1) == "be"
         }) {
             let mut c = s + if w(t, s + 1) == "be" && w(t, s) != "is" {
                 2
@@ -4325,14 +4539,15 @@ impl Parser<'_> {
             "show" | "list" | "which" | "what" | "everything" | "any"
         ) || w(t, 0) == "all" && matches!(w(t, 1), "tasks" | "my" | "the")
             || t.iter()
-                .any(|x| matches!(x.low.as_str(), "including" | "incl" | "tagged"))
+                .any(|x| matches!(x.low.as_str(), "including" | "included" | "incl" | "tagged"))
         {
             return None;
         }
         // "completed #garden tasks", "full list, completed ones too": which
         // tasks to see.
         if any_word(t, &["ones", "tasks", "todos", "stuff", "things", "items"])
-            && !any_word(t, &["mark", "as", "all", "both", "these", "those", "the"])
+            && !any_word(t, &["mark", "as", "all", "both", "these", "those"])
+            && w(t, 1) != "the"
             && matches!(
                 w(t, 0),
                 "completed" | "finished" | "done" | "full" | "whole"
@@ -4747,7 +4962,48 @@ impl Parser<'_> {
         if matches!(w(t, 1), "it" | "that" | "this" | "them" | "those" | "these") {
             return false;
         }
-        let names_task = t.iter().any(|x| {
+        // "the 'tomorrow' folder", "the reminder sticky notes": a quoted
+        // word or "reminder" before a noun describes a thing; it does not
+        // name a task.
+        let noun_at = |j: usize| {
+            let next = w(t, j);
+            !next.is_empty()
+                && next.chars().all(|c| c.is_alphabetic())
+                && !matches!(
+                    next,
+                    "task"
+                        | "from"
+                        | "off"
+                        | "as"
+                        | "for"
+                        | "about"
+                        | "on"
+                        | "to"
+                        | "and"
+                        | "pls"
+                        | "please"
+                        | "now"
+                        | "too"
+                        | "again"
+                        | "today"
+                        | "tomorrow"
+                        | "is"
+                        | "was"
+                )
+        };
+        let is_quote = |s: &str| matches!(s, "'" | "\"" | "“" | "”" | "‘" | "’");
+        // Quotes whose closing one is followed by a noun.
+        let quotes_describe = (0..t.len()).any(|i| {
+            matches!(w(t, i), "'" | "\"" | "“" | "‘")
+                && (i + 1..t.len())
+                    .find(|&k| is_quote(w(t, k)))
+                    .is_some_and(|c| noun_at(c + 1))
+        });
+        let names_task = (0..t.len()).any(|i| {
+            let x = &t[i];
+            if x.low == "reminder" && noun_at(i + 1) || quotes_describe && is_quote(&x.low) {
+                return false;
+            }
             matches!(
                 x.low.as_str(),
                 "task"
@@ -4792,9 +5048,12 @@ impl Parser<'_> {
                     | "who"
             ) || x.low.bytes().any(|b| b.is_ascii_digit())
         });
+        // A task acted on is named as one ("the dentist task", "it", quoted):
+        // "delete old tweets", "cancel the gym membership" are to-dos.
         // "reopen card for Ben" reopens a task; with a date it is a to-do
         // ("reopen claim 5521 w/ insurer mon").
-        (more && w(t, 0) != "reopen") || self.has_task_details(rest, true)
+        let _ = more;
+        w(t, 0) != "reopen" || self.has_task_details(rest, true)
     }
 
     fn has_task_details(&self, t: &[Tok], recurrence: bool) -> bool {
@@ -4994,6 +5253,8 @@ impl Parser<'_> {
                         "completed",
                         "label",
                         "tagged",
+                        "marked",
+                        "flagged",
                     ],
                 ) =>
             {
@@ -5021,7 +5282,10 @@ impl Parser<'_> {
             "finished",
             "agenda",
             "plate",
+            "plan",
+            "plans",
             "priority",
+            "prio",
             "urgent",
             "important",
             "tagged",
@@ -5104,15 +5368,17 @@ impl Parser<'_> {
             f.status = Status::Completed;
         }
         // "everything, including the ones I already ticked off".
-        if t.iter()
-            .any(|x| matches!(x.low.as_str(), "including" | "incl" | "too" | "also"))
-            && t.iter().any(|x| {
-                matches!(
-                    x.low.as_str(),
-                    "done" | "completed" | "finished" | "closed" | "ticked" | "checked"
-                )
-            })
-        {
+        if t.iter().any(|x| {
+            matches!(
+                x.low.as_str(),
+                "including" | "included" | "incl" | "too" | "also"
+            )
+        }) && t.iter().any(|x| {
+            matches!(
+                x.low.as_str(),
+                "done" | "completed" | "finished" | "closed" | "ticked" | "checked"
+            )
+        }) {
             f.status = Status::All;
         } else if f.status != Status::Completed
             && (seq_any(
@@ -5202,8 +5468,23 @@ impl Parser<'_> {
         {
             f.status = Status::All;
         }
-        // Priority.
+        // Priority, never read inside quotes ("anything called 'urgent
+        // care'?" searches).
+        let quoted = quoted_tokens(t);
         for (i, word) in l.iter().enumerate() {
+            if quoted[i] {
+                continue;
+            }
+            // "list the medium ones", "what's high prio right now".
+            if let Some(p) = level_word(word).filter(|_| {
+                matches!(
+                    w(t, i + 1),
+                    "ones" | "one" | "prio" | "priority" | "pri" | "stuff" | "things" | "tasks"
+                )
+            }) {
+                f.priority = Some(p);
+                break;
+            }
             if let Some((_, p)) = priority_phrase(t, i) {
                 f.priority = Some(p);
                 break;
@@ -5798,6 +6079,25 @@ impl<'a> Extract<'a> {
                 .is_some_and(|&i| tidy(i, TAIL) && !self.ends_on_preposition(i))
             {
                 idx.pop();
+            }
+            // "the emptying of the bins is my job, on Monday": whose turn
+            // it is, not what to do.
+            for whose in [
+                &["is", "my", "job"][..],
+                &["is", "my", "turn"],
+                &["is", "my", "responsibility"],
+                &["is", "my", "duty"],
+                &["is", "on", "me"],
+            ] {
+                let n = whose.len();
+                if idx.len() > n
+                    && idx[idx.len() - n..]
+                        .iter()
+                        .zip(whose)
+                        .all(|(&i, w)| tidy(i, &[w]))
+                {
+                    idx.truncate(idx.len() - n);
+                }
             }
             let opens = idx
                 .iter()

@@ -377,6 +377,11 @@ pub struct Parsed {
     /// For a new task: where in the message each recognized part was read
     /// (what is not covered is the title), so a client can show them.
     pub spans: Vec<Span>,
+    /// Another reading, to prefer when the user's tasks make it the likely
+    /// one: for a to-do that opens with a command verb ("complete buy
+    /// milk"), the command on the task it names, taken when a task
+    /// matches (`resolve_target` gives `One` or `Many`).
+    pub alternative: Option<Box<Parsed>>,
 }
 
 /// What a stretch of a new task's text was read as.
@@ -423,10 +428,19 @@ pub fn parse(message: &str, ctx: &Context) -> Parsed {
     let clock = when::Clock::new(ctx.timezone, ctx.now_utc_ms);
     let out = grammar::parse_intent(message, ctx, &clock);
     let explanation = explain::explain(&out.intent, out.recurrence_text.as_deref(), &clock);
+    let alternative = out.alternative.map(|intent| {
+        Box::new(Parsed {
+            explanation: explain::explain(&intent, None, &clock),
+            intent,
+            spans: Vec::new(),
+            alternative: None,
+        })
+    });
     Parsed {
         intent: out.intent,
         explanation,
         spans: out.spans,
+        alternative,
     }
 }
 
@@ -441,5 +455,6 @@ pub fn parse_new_task(message: &str, ctx: &Context, plain: &[(usize, usize)]) ->
         intent: out.intent,
         explanation,
         spans: out.spans,
+        alternative: None,
     }
 }

@@ -960,7 +960,10 @@ pub(crate) fn completion(t: &[Tok], i: usize) -> Option<usize> {
     }
     if matches!(w(t, i), "after" | "from" | "since") && w(t, k) == "i" && w(t, k + 1) == "last" {
         // "after I last changed them", "… ordered it", "… filled it up".
-        let e = if matches!(w(t, k + 3), "it" | "them" | "those" | "that") {
+        let e = if matches!(
+            w(t, k + 3),
+            "it" | "them" | "those" | "that" | "him" | "her" | "mine" | "ours"
+        ) {
             k + 4
         } else {
             k + 3

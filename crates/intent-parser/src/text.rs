@@ -249,6 +249,17 @@ const ALIASES: &[(&str, &str)] = &[
     ("reminde", "remind"),
     ("remindme", "remind"),
     ("bumpp", "bump"),
+    ("yse", "yes"),
+    ("minits", "minutes"),
+    ("minuts", "minutes"),
+    ("mintues", "minutes"),
+    ("ply", "play"),
+    ("opne", "open"),
+    ("stpo", "stop"),
+    ("wut", "what"),
+    ("w/", "with"),
+    ("tmorrow's", "tomorrow's"),
+    ("tomorows", "tomorrow's"),
 ];
 
 fn normalize(low: String) -> String {

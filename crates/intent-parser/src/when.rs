@@ -957,7 +957,8 @@ fn the_forms(t: &[Tok], j: usize, clk: &Clock, trig: bool) -> Option<(usize, Pie
     if !trig {
         return None;
     }
-    if !(date_boundary(t, j + 2) || w(j + 2) == "of") {
+    // "by the 21st cancel the gym": a deadline that opens the message.
+    if !(date_boundary(t, j + 2) || w(j + 2) == "of" || j == 1) {
         return None;
     }
     Some(month_day_of(t, j + 2, clk, n))

@@ -162,7 +162,7 @@ fn priorities_by_code_and_marks() {
 
 #[test]
 fn delete_needs_confirmation_and_answers_are_read() {
-    let p = parse("delete the report", &berlin());
+    let p = parse("delete the report task", &berlin());
     assert!(p.intent.needs_confirmation());
     assert!(p.explanation.contains("after you confirm"));
     assert_eq!(
@@ -182,7 +182,7 @@ fn ambiguous_name_gets_a_question() {
         TaskRef::new("b", "Quarterly report"),
         TaskRef::new("c", "Buy milk"),
     ];
-    let target = parse("complete the report", &berlin())
+    let target = parse("mark the report as done", &berlin())
         .intent
         .target()
         .cloned()
@@ -200,13 +200,13 @@ fn ambiguous_name_gets_a_question() {
         }
         other => panic!("{other:?}"),
     }
-    let target = parse("complete the quarterly report", &berlin())
+    let target = parse("mark the quarterly report as done", &berlin())
         .intent
         .target()
         .cloned()
         .unwrap();
     assert_eq!(resolve_target(&target, &tasks), Resolution::One("b".into()));
-    let target = parse("complete the taxes", &berlin())
+    let target = parse("mark the taxes as done", &berlin())
         .intent
         .target()
         .cloned()
@@ -333,6 +333,41 @@ fn a_command_word_in_quick_add_is_still_a_new_task() {
     };
     assert_eq!(title, "Delete old photos");
     assert!(due.is_some());
+}
+
+/// "complete buy milk" is a new to-do with the command as its other
+/// reading (the assistant takes it when a task is so named); with "it",
+/// quotes or the word "task" the command is the only reading.
+#[test]
+fn a_command_verb_to_do_carries_the_command_as_its_other_reading() {
+    let ctx = Context::new("Europe/Berlin", eval::REFERENCE_UTC_MS).unwrap();
+    let read = parse("complete buy milk", &ctx);
+    assert!(
+        matches!(read.intent, Intent::AddTask { .. }),
+        "{:?}",
+        read.intent
+    );
+    let other = read.alternative.expect("the command reading");
+    assert_eq!(
+        other.intent,
+        Intent::CompleteTask {
+            target: TaskTarget::Name("buy milk".into())
+        }
+    );
+    assert!(
+        other.explanation.contains("buy milk"),
+        "{}",
+        other.explanation
+    );
+    let read = parse("delete the groceries task", &ctx);
+    assert!(
+        matches!(read.intent, Intent::DeleteTask { .. }),
+        "{:?}",
+        read.intent
+    );
+    assert!(read.alternative.is_none());
+    // A plain new task has no other reading.
+    assert!(parse("buy milk tomorrow", &ctx).alternative.is_none());
 }
 
 /// Quoted text is the user's own words: a film called "Every Day" does not

@@ -158,8 +158,14 @@ fn command_verbs_can_open_a_new_todo() {
         "finish part 2 of the report",
         json!({"intent": "add_task", "title": "Finish part 2 of the report"}),
     );
+    // Without "it", quotes or "task" the command is the other reading,
+    // which the assistant takes when the user has a task so named.
     check(
         "delete the report",
+        json!({"intent": "add_task", "title": "Delete the report"}),
+    );
+    check(
+        "delete the report task",
         json!({"intent": "delete_task", "target": "report"}),
     );
 }

@@ -24,6 +24,8 @@ pub(super) const YES: &[&str] = &[
     "confirmed",
     "do it",
     "go ahead",
+    "go for it",
+    "do that",
     "yes do it",
     "yes delete it",
     "yes please",
@@ -61,6 +63,11 @@ pub(super) const NO: &[&str] = &[
     "abort",
     "forget it",
     "don't delete it",
+    "don't touch it",
+    "dont touch it",
+    "leave it alone",
+    "don't change anything",
+    "dont change anything",
     "no wait",
     "i prefer not",
     "prefer not",
@@ -127,7 +134,20 @@ pub(super) fn leading_answer(whole: &str) -> Option<bool> {
     while words.peek().is_some_and(|w| {
         matches!(
             *w,
-            "hmm" | "hm" | "um" | "uh" | "well" | "oh" | "ah" | "naja" | "tja" | "eh"
+            "hmm"
+                | "hm"
+                | "um"
+                | "uh"
+                | "well"
+                | "oh"
+                | "ah"
+                | "naja"
+                | "tja"
+                | "eh"
+                | "ehh"
+                | "ehm"
+                | "erm"
+                | "uhm"
         )
     }) {
         words.next();
@@ -488,6 +508,18 @@ pub(super) fn is_chat(whole: &str) -> bool {
         "mille",
         "bedankt",
         "tack",
+        "dziękuję",
+        "dziekuje",
+        "spasibo",
+        "спасибо",
+        "arigato",
+        "arigatou",
+        "kiitos",
+        "takk",
+        "köszönöm",
+        "teşekkürler",
+        "dankjewel",
+        "ton",
         // "hola! just saying hi".
         "saying",
         "hola",
@@ -640,6 +672,9 @@ pub(super) fn is_chat(whole: &str) -> bool {
     let said = words.join(" ");
     if [
         "let me think",
+        "first time using",
+        "what are you able to do",
+        "what r u able to do",
         "maybe later",
         "i'll think about it",
         "ill think about it",
@@ -676,6 +711,10 @@ pub(super) fn is_chat(whole: &str) -> bool {
     // "thank you very much for your help, you are very kind", "this app is
     // very useful, I will tell my friends": praise, however long.
     let praise = [
+        "you're the best",
+        "youre the best",
+        "saves me every day",
+        "saves my life",
         "you are very kind",
         "you're very kind",
         "you are so kind",
@@ -804,6 +843,7 @@ pub(super) const MORE_TALK: &[&str] = &[
     "wow",
     "whoa",
     "yikes",
+    "curious",
 ];
 
 /// Requests the assistant cannot carry out: acting in the world for the
@@ -825,19 +865,24 @@ pub(super) fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
             &["could", "u"],
         ],
     );
-    // "'Book flights' is urgent now": quoted words name a task and ask
-    // nothing, and a level said of something is a priority to set.
-    let quoted = super::quoted_tokens(t);
     let words: Vec<&str> = t
+        .iter()
+        .filter(|x| !text::is_punct(&x.low))
+        .map(|x| x.low.as_str())
+        .collect();
+    // "'Book flights' is urgent now": a level said of something is a
+    // priority to set (the quoted words only name the task).
+    let quoted = super::quoted_tokens(t);
+    let unquoted: Vec<&str> = t
         .iter()
         .zip(&quoted)
         .filter(|(x, q)| !text::is_punct(&x.low) && !**q)
         .map(|(x, _)| x.low.as_str())
         .collect();
-    if words.windows(2).any(|p| {
+    if unquoted.windows(2).any(|p| {
         matches!(p[0], "is" | "are" | "'s")
             && matches!(p[1], "urgent" | "important" | "now" | "super" | "really")
-    }) && words
+    }) && unquoted
         .iter()
         .any(|w| matches!(*w, "urgent" | "important" | "priority"))
     {
@@ -1557,7 +1602,57 @@ pub(super) fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
         || has("immediately"))
         && (ACT.contains(&first) || words.windows(2).any(|p| p == ["for", "me"]))
         && no_task_words;
+    // "open spotify", "track my DHL package", "show me the photos my
+    // grandson sent", "call the ward and tell them I'm sick": apps,
+    // deliveries, media and messages, handled now by the assistant.
+    let dated = (0..t.len()).any(|i| when::parse_when(t, i, p.clk).is_some());
+    let opens_app = matches!(first, "open" | "launch")
+        && words.len() <= 3
+        && words.iter().skip(1).any(|w| {
+            matches!(
+                *w,
+                "spotify"
+                    | "netflix"
+                    | "youtube"
+                    | "whatsapp"
+                    | "instagram"
+                    | "maps"
+                    | "camera"
+                    | "settings"
+                    | "calendar"
+                    | "gmail"
+                    | "facebook"
+                    | "tiktok"
+                    | "telegram"
+            )
+        });
+    let tracks = first == "track"
+        && words
+            .iter()
+            .any(|w| matches!(*w, "package" | "parcel" | "delivery" | "shipment" | "order"))
+        && !dated;
+    let shows_media = first == "show"
+        && second == "me"
+        && words.iter().any(|w| {
+            matches!(
+                *w,
+                "photos" | "pictures" | "pics" | "videos" | "emails" | "messages" | "map" | "news"
+            )
+        })
+        && no_task_words;
+    let relays = matches!(
+        first,
+        "call" | "text" | "ring" | "phone" | "email" | "message"
+    ) && words
+        .windows(3)
+        .any(|p| p[0] == "and" && p[1] == "tell" && matches!(p[2], "them" | "him" | "her"))
+        && !dated
+        && no_task_words;
     let world = asks_world
+        || opens_app
+        || tracks
+        || shows_media
+        || relays
         || sends_errand
         || right_now
         || sends_content
@@ -1755,6 +1850,8 @@ pub(super) fn confirmation(whole: &str) -> Option<bool> {
         "mhm",
         "mhmm",
         "exactly",
+        "tak",
+        "da",
     ];
     const NO_WORDS: &[&str] = &[
         "no", "nope", "nah", "cancel", "don't", "do", "not", "keep", "it", "never", "mind",
