@@ -630,6 +630,32 @@ fn read_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
                 )
             })
     });
+    // "ok, moment of truth: which things did I let slip?": a question
+    // after a colon is the message.
+    let asked_after_colon = (1..8)
+        .find(|&e| {
+            w(t, e) == ":"
+                && matches!(
+                    w(t, e + 1),
+                    "which"
+                        | "what"
+                        | "what's"
+                        | "whats"
+                        | "any"
+                        | "anything"
+                        | "is"
+                        | "are"
+                        | "did"
+                        | "how"
+                )
+                && t.len() > e + 2
+        })
+        .filter(|_| time_said_first.is_none());
+    let t = match asked_after_colon {
+        Some(e) => &t[e + 1..],
+        None => t,
+    };
+    let time_said_first = time_said_first.filter(|_| asked_after_colon.is_none());
     let t = match when::parse_when(t, 0, clk) {
         Some((e, _)) if matches!(w(t, e), "," | "-" | ":") && is_question_word(w(t, e + 1)) => {
             reordered = t[e + 1..].iter().chain(&t[..e]).cloned().collect();
@@ -1596,9 +1622,9 @@ impl Parser<'_> {
             "cancel",
         ];
         // "got to" asks; "I got so much done" tells.
-        let asks = t
-            .iter()
-            .any(|x| ASKS.contains(&x.low.as_str()) || x.low.starts_with('#'))
+        let asks = seq_any(t, &[&["through", "with"]])
+            || t.iter()
+                .any(|x| ASKS.contains(&x.low.as_str()) || x.low.starts_with('#'))
             || (0..t.len()).any(|i| w(t, i) == "got" && w(t, i + 1) == "to");
         // "I'm so tired today": a state today is still a remark, and so is
         // a story about a day gone by ("last sunday").
@@ -1954,6 +1980,11 @@ impl Parser<'_> {
             if seq(t, 0, lead) && t.len() > lead.len() {
                 return Some(self.add_task(&t[lead.len()..], false));
             }
+        }
+        // "schedule 'Renew the gym card' for monday 12pm": the quoted
+        // words are the task.
+        if w(t, 0) == "schedule" && matches!(w(t, 1), "'" | "\"" | "“" | "‘") {
+            return Some(self.add_task(&t[1..], false));
         }
         // "not urgent task: delete the old screenshots": a level, then the
         // task.
@@ -4521,6 +4552,11 @@ impl Parser<'_> {
                 &["got", "it", "done"],
                 &["you", "can", "close", "it"],
                 &["tick", "it"],
+                &["through", "with", "this"],
+                &["through", "with", "it"],
+                &["through", "with", "that"],
+                &["finished", "with", "it"],
+                &["done", "with", "it"],
             ],
         );
         if pronoun_done
@@ -5171,6 +5207,8 @@ impl Parser<'_> {
         }
         let verb_k = match v {
             "show" | "list" | "display" | "view" | "see" | "find" | "search" => 1,
+            // "(let me) know what's left to do this week".
+            "know" if is_question_word(w(t, 1)) => 1,
             "get" | "give" | "tell" if w(t, 1) == "me" => 2,
             "gimme" => 1,
             "filter" if w(t, 1) == "by" => 2,
@@ -5518,6 +5556,9 @@ impl Parser<'_> {
                     &["miss", "a", "deadline"],
                     &["miss", "any", "deadlines"],
                     &["missed", "any", "deadlines"],
+                    &["slip", "past"],
+                    &["slipped", "past"],
+                    &["slip", "through"],
                 ],
             )
             || has("behind")
@@ -6081,13 +6122,26 @@ impl<'a> Extract<'a> {
                 idx.pop();
             }
             // "the emptying of the bins is my job, on Monday": whose turn
-            // it is, not what to do.
+            // it is; "…? needs to be done before the 16th", "…, sunday
+            // would be ideal": how it should be done. Not what to do.
             for whose in [
                 &["is", "my", "job"][..],
                 &["is", "my", "turn"],
                 &["is", "my", "responsibility"],
                 &["is", "my", "duty"],
                 &["is", "on", "me"],
+                &["needs", "to", "be", "done"],
+                &["has", "to", "be", "done"],
+                &["must", "be", "done"],
+                &["should", "be", "done"],
+                &["would", "be", "ideal"],
+                &["would", "be", "great"],
+                &["would", "be", "perfect"],
+                &["would", "be", "best"],
+                &["would", "be", "nice"],
+                &["would", "be", "good"],
+                &["works", "best"],
+                &["works"],
             ] {
                 let n = whose.len();
                 if idx.len() > n

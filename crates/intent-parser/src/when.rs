@@ -549,6 +549,10 @@ pub(crate) fn date_boundary(t: &[Tok], k: usize) -> bool {
                 | "on"
                 | "from"
                 | "too"
+                // "sunday would be ideal", "friday works": a day offered.
+                | "would"
+                | "works"
+                | "sounds"
         )
         || clock(t, k).is_some()
 }

@@ -711,6 +711,7 @@ pub(super) fn is_chat(whole: &str) -> bool {
     // "thank you very much for your help, you are very kind", "this app is
     // very useful, I will tell my friends": praise, however long.
     let praise = [
+        "first time using",
         "you're the best",
         "youre the best",
         "saves me every day",
@@ -1170,7 +1171,7 @@ pub(super) fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
     });
     // "could you please tell me what I have to do today": about the list.
     let said = words.join(" ");
-    let asks_my_list = has("what")
+    let asks_my_list = (has("what") || has("what's") || has("whats"))
         && [
             "i have to do",
             "i must do",
@@ -1180,6 +1181,13 @@ pub(super) fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
             "my agenda",
             "my plate",
             "my tasks",
+            "left to do",
+            "still to do",
+            "is left",
+            "what's left",
+            "whats left",
+            "is overdue",
+            "is due",
         ]
         .iter()
         .any(|p| said.contains(p));
@@ -1640,6 +1648,18 @@ pub(super) fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
             )
         })
         && no_task_words;
+    // "reserve a table for 4 at the italian place tonight", "please make
+    // for me a cover letter": done now, by the assistant.
+    let reserves_now = matches!(first, "reserve" | "book")
+        && words.windows(2).any(|p| p == ["a", "table"])
+        && words
+            .iter()
+            .any(|w| matches!(*w, "tonight" | "now" | "today" | "us" | "me"));
+    let makes_for_me = matches!(first, "make" | "write" | "draft" | "create" | "compose")
+        && second == "for"
+        && words.get(2) == Some(&"me")
+        && no_task_words
+        && !dated;
     let relays = matches!(
         first,
         "call" | "text" | "ring" | "phone" | "email" | "message"
@@ -1649,6 +1669,8 @@ pub(super) fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
         && !dated
         && no_task_words;
     let world = asks_world
+        || reserves_now
+        || makes_for_me
         || opens_app
         || tracks
         || shows_media
@@ -1783,6 +1805,10 @@ pub(super) fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
             .iter()
             .take(4)
             .any(|w| matches!(*w, "uber" | "lyft" | "taxi" | "cab" | "bolt"));
+    // "could you let me know what's left to do this week?": about the list.
+    if asks_my_list && !asks_world {
+        return None;
+    }
     if for_me
         || device
         || now
