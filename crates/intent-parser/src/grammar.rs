@@ -218,7 +218,9 @@ fn polite_gerund(mut all: Vec<Tok>) -> Vec<Tok> {
     if g.len() < 2 {
         return all;
     }
-    const DOUBLED: &[&str] = &["stop", "drop", "plan", "skip", "ship", "shop", "jog"];
+    const DOUBLED: &[&str] = &[
+        "stop", "drop", "plan", "skip", "ship", "shop", "jog", "put", "set", "get", "run", "cut",
+    ];
     let e_form = format!("{g}e");
     let base = if E_VERBS.contains(&e_form.as_str()) {
         e_form
@@ -374,9 +376,13 @@ pub(crate) fn parse_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
     }
     // "Ella quit ballet 😢 so end the ballet series", "restart the choir
     // series pls": "the … series" names the task as "the … task" does.
+    let of_series = matches!(
+        out.intent,
+        Intent::StopSeries { .. } | Intent::ResumeSeries { .. }
+    );
     if let Some(TaskTarget::Name(name)) = out.intent.target_mut() {
         if let Some(series) = series_name(&text::tokenize(message)) {
-            if name.to_lowercase().contains(&series.to_lowercase()) {
+            if of_series || name.to_lowercase().contains(&series.to_lowercase()) {
                 *name = series;
             }
         }
@@ -3865,6 +3871,19 @@ impl Parser<'_> {
                 Err(o) => *o,
             }
         };
+        // "slides !urgent plz", "deck !urgent pls": a name, a level mark
+        // and a please asks to change it (a new task says more).
+        if (2..=4).contains(&n)
+            && matches!(
+                w(t, n - 1),
+                "pls" | "plz" | "please" | "thx" | "thanks" | "ty"
+            )
+            && (p_code(w(t, n - 2)).is_some() || bangs(w(t, n - 2)).is_some())
+            && w(t, n - 2).starts_with('!')
+        {
+            let p = p_code(w(t, n - 2)).or_else(|| bangs(w(t, n - 2)))?;
+            return Some(make(0, n - 2, p));
+        }
         // "electricity bill, lower to low pls", "gutters - bump it up to
         // urgent": the task named, then the change.
         // A name, not a sentence about it ("the expense claim can't wait
@@ -4557,6 +4576,10 @@ impl Parser<'_> {
                 &["through", "with", "that"],
                 &["finished", "with", "it"],
                 &["done", "with", "it"],
+                &["finished", "with", "that"],
+                &["done", "with", "that"],
+                &["finished", "with", "this"],
+                &["done", "with", "this"],
             ],
         );
         if pronoun_done
@@ -5123,6 +5146,15 @@ impl Parser<'_> {
         {
             return None;
         }
+        // "open the café at 6:30am monday to friday": a repeating chore.
+        if (0..n).any(|i| recur::parse_recurrence(t, i).is_some())
+            && !any_word(
+                t,
+                &["task", "tasks", "todos", "repeating", "recurring", "?"],
+            )
+        {
+            return None;
+        }
         // "show the flat to the new tenants sat 11am", "list all the stuff
         // to pack by friday": something shown to someone, or a deadline
         // with no word of tasks, is a chore.
@@ -5300,6 +5332,17 @@ impl Parser<'_> {
             }
             // "full list, completed ones too".
             "full" | "whole" | "entire" if w(t, 1) == "list" => 0,
+            // "every task tagged finance, done ones too", "every #music task".
+            "every" | "each"
+                if (w(t, 1) == "task" || w(t, 1).starts_with('#') && w(t, 2) == "task")
+                    && any_word(
+                        t,
+                        &["tagged", "done", "finished", "completed", "too", "ones"],
+                    )
+                    || w(t, 1).starts_with('#') && w(t, 2) == "task" =>
+            {
+                0
+            }
             _ => return None,
         };
         const KEYWORDS: &[&str] = &[
@@ -5557,6 +5600,8 @@ impl Parser<'_> {
                     &["miss", "any", "deadlines"],
                     &["missed", "any", "deadlines"],
                     &["slip", "past"],
+                    &["have", "i", "blown"],
+                    &["did", "i", "blow"],
                     &["slipped", "past"],
                     &["slip", "through"],
                 ],
@@ -6131,6 +6176,8 @@ impl<'a> Extract<'a> {
                 &["is", "my", "duty"],
                 &["is", "on", "me"],
                 &["needs", "to", "be", "done"],
+                &["needs", "doing"],
+                &["needs", "to", "happen"],
                 &["has", "to", "be", "done"],
                 &["must", "be", "done"],
                 &["should", "be", "done"],

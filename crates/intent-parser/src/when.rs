@@ -962,7 +962,11 @@ fn the_forms(t: &[Tok], j: usize, clk: &Clock, trig: bool) -> Option<(usize, Pie
         return None;
     }
     // "by the 21st cancel the gym": a deadline that opens the message.
-    if !(date_boundary(t, j + 2) || w(j + 2) == "of" || j == 1) {
+    // "on the 7th I have …": a date that opens a sentence about it.
+    let opening_deadline = j == 1
+        && (matches!(w(0), "by" | "before" | "until" | "till")
+            || w(0) == "on" && matches!(w(j + 2), "i" | "we" | "i've" | "i'm" | "there's"));
+    if !(date_boundary(t, j + 2) || w(j + 2) == "of" || opening_deadline) {
         return None;
     }
     Some(month_day_of(t, j + 2, clk, n))

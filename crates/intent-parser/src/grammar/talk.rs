@@ -26,6 +26,10 @@ pub(super) const YES: &[&str] = &[
     "go ahead",
     "go for it",
     "do that",
+    "please do",
+    "pls do",
+    "that is correct",
+    "that is right",
     "yes do it",
     "yes delete it",
     "yes please",
@@ -189,8 +193,23 @@ pub(super) fn leading_answer(whole: &str) -> Option<bool> {
         s.strip_prefix(head)
             .is_some_and(|r| r.chars().all(|c| c == tail))
     };
-    if run(first, "yes", 's') || run(first, "yea", 'h') || matches!(first, "yep" | "yup" | "sure") {
+    // "yeees", "yesss", "nahhh", "nop": drawn out or cut short.
+    let drawn = |s: &str, word: &str| {
+        let mut squeezed = s.chars().collect::<Vec<_>>();
+        squeezed.dedup();
+        squeezed.into_iter().collect::<String>() == word
+    };
+    if run(first, "yes", 's')
+        || run(first, "yea", 'h')
+        || drawn(first, "yes")
+        || matches!(first, "yep" | "yup" | "sure")
+    {
         return Some(true);
+    }
+    if (drawn(first, "nah") || drawn(first, "no") || first == "nop")
+        && !next.chars().any(char::is_alphanumeric)
+    {
+        return Some(false);
     }
     if (run(first, "no", 'o') || matches!(first, "nope" | "nah"))
         && !matches!(
@@ -520,6 +539,7 @@ pub(super) fn is_chat(whole: &str) -> bool {
         "teşekkürler",
         "dankjewel",
         "ton",
+        "many",
         // "hola! just saying hi".
         "saying",
         "hola",
@@ -672,6 +692,8 @@ pub(super) fn is_chat(whole: &str) -> bool {
     let said = words.join(" ");
     if [
         "let me think",
+        "talk tomorrow",
+        "talk later",
         "first time using",
         "what are you able to do",
         "what r u able to do",
@@ -852,6 +874,17 @@ pub(super) const MORE_TALK: &[&str] = &[
 /// media) or answering questions about the world.
 pub(super) fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
     let t = strip_filler(all);
+    // "switch off the office lights at 6:30pm monday to friday": what
+    // repeats is a chore to keep, not something to do now.
+    // ("on saturdays", "about Mondays" describe; they do not repeat.)
+    if (0..t.len()).any(|i| {
+        recur::parse_recurrence(t, i).is_some()
+            && ![i, i + 1]
+                .iter()
+                .any(|&k| text::weekday(w(t, k)).is_some_and(|(_, plural, _)| plural))
+    }) {
+        return None;
+    }
     // "can you call the pizza place?": asked of the assistant itself, an
     // action it cannot take (with no date or task words, which would make
     // it a to-do: "can you call mom tomorrow" is left to the task reader).
@@ -1660,6 +1693,17 @@ pub(super) fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
         && words.get(2) == Some(&"me")
         && no_task_words
         && !dated;
+    // "can u reply to my whatsapp messages": answering for the user.
+    let replies = matches!(first, "reply" | "respond" | "answer")
+        && words.iter().any(|w| {
+            matches!(
+                *w,
+                "messages" | "message" | "emails" | "email" | "texts" | "whatsapp" | "dms"
+            )
+        })
+        && (has("my") || has("all"))
+        && !dated
+        && no_task_words;
     let relays = matches!(
         first,
         "call" | "text" | "ring" | "phone" | "email" | "message"
@@ -1669,6 +1713,7 @@ pub(super) fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
         && !dated
         && no_task_words;
     let world = asks_world
+        || replies
         || reserves_now
         || makes_for_me
         || opens_app
