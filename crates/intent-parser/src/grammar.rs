@@ -502,6 +502,34 @@ fn read_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
             return parse_intent(&message[all[r].start..], ctx, clk);
         }
     }
+    // "slides !urgent plz", "deck !urgent pls": a name, a level mark and a
+    // please ask to change that task (a new task says more, or no please).
+    let said: Vec<&Tok> = all.iter().filter(|x| !text::is_punct(&x.low)).collect();
+    if (3..=5).contains(&said.len())
+        && matches!(
+            said[said.len() - 1].low.as_str(),
+            "pls" | "plz" | "please" | "thx" | "thanks" | "ty"
+        )
+    {
+        let mark = said[said.len() - 2].low.as_str();
+        if let Some(p) = p_code(mark)
+            .filter(|_| mark.starts_with('!'))
+            .or_else(|| bangs(mark))
+        {
+            let name = said[..said.len() - 2]
+                .iter()
+                .map(|x| x.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            if !PRONOUNS.contains(&name.to_lowercase().as_str()) {
+                return Intent::SetPriority {
+                    target: TaskTarget::Name(name),
+                    priority: p,
+                }
+                .into();
+            }
+        }
+    }
     let question = all.last().is_some_and(|x| x.low == "?");
     let whole = words_of(&all);
     if whole.is_empty() {
@@ -510,7 +538,8 @@ fn read_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
     // "tomorrow instead", "nah, friday", "meh, low priority": a reply that
     // only says what changes about the task under discussion.
     if ctx.last_task.is_some() {
-        if let Some(out) = (Parser { ctx, clk }).follow_up(&all) {
+        let p = Parser { ctx, clk };
+        if let Some(out) = p.follow_up(&all).or_else(|| p.said_of_it(&all)) {
             return out;
         }
     }
@@ -640,7 +669,28 @@ fn read_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
     // after a colon is the message.
     let asked_after_colon = (1..8)
         .find(|&e| {
-            w(t, e) == ":"
+            (w(t, e) == ":"
+                || w(t, e) == ","
+                    && e <= 4
+                    && !t[..e].iter().any(|x| {
+                        x.low.starts_with('#')
+                            || matches!(
+                                x.low.as_str(),
+                                "tag"
+                                    | "tagged"
+                                    | "label"
+                                    | "list"
+                                    | "priority"
+                                    | "prio"
+                                    | "urgent"
+                                    | "important"
+                                    | "task"
+                                    | "tasks"
+                                    | "work"
+                                    | "home"
+                            )
+                    })
+                    && (0..e).all(|i| when::parse_when(t, i, clk).is_none()))
                 && matches!(
                     w(t, e + 1),
                     "which"
@@ -1359,6 +1409,128 @@ impl Parser<'_> {
     /// a lazy day lol", "feeling tired today", "what a week". It opens with
     /// a state ("I'm", "I feel", "feeling", "what a") and asks for nothing:
     /// no need, plan, date, priority, tag, task or reminder words.
+    /// Commands said of the task under discussion in everyday words:
+    /// "chuck that one out", "give me 2 more hours?", "could I have a
+    /// reminder for that tonight?", "its deadline: 12/19", "drop it down to
+    /// low", "put it back on the list".
+    fn said_of_it(&self, all: &[Tok]) -> Option<Out> {
+        let t = strip_filler(all);
+        // "busy rn, give me …": the request after a short reason.
+        let k = (0..t.len().min(5))
+            .find(|&k| matches!(w(t, k), "give" | "could" | "can" | "its" | "it's" | "drop"))
+            .filter(|&k| k == 0 || w(t, k - 1) == ",")
+            .unwrap_or(0);
+        let t = &t[k..];
+        let n = t.len();
+        let it = |i: usize| matches!(w(t, i), "it" | "that" | "this");
+        let target = || self.last_task();
+        let run = |intent: Result<Intent, Box<Out>>| -> Option<Out> {
+            Some(match intent {
+                Ok(i) => i.into(),
+                Err(o) => *o,
+            })
+        };
+        // Thrown out.
+        if matches!(
+            w(t, 0),
+            "chuck" | "bin" | "toss" | "ditch" | "trash" | "scrap" | "nuke"
+        ) && it(1)
+            && (2..n).all(|i| {
+                matches!(w(t, i), "one" | "out" | "away" | "pls" | "please")
+                    || text::is_punct(w(t, i))
+            })
+        {
+            return run(target().map(|target| Intent::DeleteTask { target }));
+        }
+        // "give me 2 more hours?", "give me another 20 minutes".
+        if seq(t, 0, &["give", "me"]) {
+            let rest: Vec<Tok> = t[2..]
+                .iter()
+                .filter(|x| !matches!(x.low.as_str(), "more" | "another" | "?" | "."))
+                .cloned()
+                .collect();
+            if let Some((e, amount, unit)) = when::duration(&rest, 0) {
+                if let (Some(per), true) = (unit.minutes(), e == rest.len()) {
+                    let minutes = (i64::from(amount) * per).clamp(1, i64::from(u32::MAX)) as u32;
+                    return run(target().map(|target| Intent::Snooze { target, minutes }));
+                }
+            }
+        }
+        // "could I have a reminder for that tonight?".
+        let asked = if matches!(w(t, 0), "could" | "can") && w(t, 1) == "i" {
+            2
+        } else {
+            0
+        };
+        if matches!(w(t, asked), "have" | "get")
+            && w(t, asked + 1) == "a"
+            && w(t, asked + 2) == "reminder"
+        {
+            let mut j = asked + 3;
+            if w(t, j) == "for" && it(j + 1) {
+                j += 2;
+            }
+            if let Some((_, wn)) = when::parse_when(t, j, self.clk) {
+                return run(target().and_then(|target| {
+                    self.reminder_at(&wn)
+                        .map(|spec| Intent::AddReminder { target, spec })
+                }));
+            }
+        }
+        // "its deadline: 12/19", "the due date is friday".
+        let said_due = if matches!(w(t, 0), "its" | "it's") && matches!(w(t, 1), "deadline" | "due")
+        {
+            Some(if w(t, 1) == "due" && w(t, 2) == "date" {
+                3
+            } else {
+                2
+            })
+        } else {
+            None
+        };
+        if let Some(mut j) = said_due {
+            while matches!(w(t, j), ":" | "is" | "now" | "-" | "=") {
+                j += 1;
+            }
+            if let Some((e, wn)) = when::parse_when(t, j, self.clk) {
+                if (e..n).all(|i| text::is_punct(w(t, i))) {
+                    return Some(match target() {
+                        Ok(target) => self.reschedule_target(target, &wn),
+                        Err(o) => *o,
+                    });
+                }
+            }
+        }
+        // "drop it down to low", "knock it up to urgent".
+        if matches!(
+            w(t, 0),
+            "drop" | "knock" | "bump" | "turn" | "move" | "put" | "set"
+        ) && it(1)
+        {
+            let mut j = 2;
+            while matches!(w(t, j), "down" | "up" | "to" | "back") {
+                j += 1;
+            }
+            if let Some(p) = level_word(w(t, j)).filter(|_| j > 2) {
+                return run(target().map(|target| Intent::SetPriority {
+                    target,
+                    priority: p,
+                }));
+            }
+        }
+        // "put it back on the list", "…, put it back".
+        if let Some(k) = (0..n).find(|&k| seq(t, k, &["put", "it", "back"])) {
+            let repeats = any_word(
+                t,
+                &["repeat", "repeating", "schedule", "recurring", "series"],
+            );
+            if (k == 0 || w(t, k - 1) == ",") && !repeats {
+                return run(target().map(|target| Intent::ReopenTask { target }));
+            }
+        }
+        None
+    }
+
     /// A question about how the app works ("how many tasks can I add?",
     /// "what happens when I complete a repeating task?", "can I add tags
     /// to a task after I created it?", "what time zone do you use?"):
@@ -3552,6 +3724,13 @@ impl Parser<'_> {
     fn reschedule(&self, t: &[Tok]) -> Option<Out> {
         let n = t.len();
         let v = w(t, 0);
+        // "switch off the office lights at 6:30pm monday to friday": a
+        // repeating chore, not a task moved.
+        if (0..n).any(|i| recur::parse_recurrence(t, i).is_some())
+            && !any_word(t, &["it", "that", "this", "task", "'", "\"", "“"])
+        {
+            return None;
+        }
         if let Some(out) = self.reschedule_said_of(t) {
             return Some(out);
         }
@@ -3871,19 +4050,6 @@ impl Parser<'_> {
                 Err(o) => *o,
             }
         };
-        // "slides !urgent plz", "deck !urgent pls": a name, a level mark
-        // and a please asks to change it (a new task says more).
-        if (2..=4).contains(&n)
-            && matches!(
-                w(t, n - 1),
-                "pls" | "plz" | "please" | "thx" | "thanks" | "ty"
-            )
-            && (p_code(w(t, n - 2)).is_some() || bangs(w(t, n - 2)).is_some())
-            && w(t, n - 2).starts_with('!')
-        {
-            let p = p_code(w(t, n - 2)).or_else(|| bangs(w(t, n - 2)))?;
-            return Some(make(0, n - 2, p));
-        }
         // "electricity bill, lower to low pls", "gutters - bump it up to
         // urgent": the task named, then the change.
         // A name, not a sentence about it ("the expense claim can't wait
@@ -4621,6 +4787,15 @@ impl Parser<'_> {
             }
         };
         let v = w(t, 0);
+        // "just did the recycling task", "did the gutters task": done.
+        let d = usize::from(matches!(v, "just" | "finally" | "already"));
+        if matches!(w(t, d), "did" | "finished" | "completed")
+            && w(t, d + 1) == "the"
+            && n > d + 3
+            && w(t, n - 1) == "task"
+        {
+            return Some(make(d + 2, n - 1));
+        }
         // "done: buy milk", "crossed off - X", "mark as done: X".
         let said = words_of(t);
         let said = said
@@ -5252,7 +5427,9 @@ impl Parser<'_> {
             "where's" | "wheres" => 1,
             "where" if matches!(w(t, 1), "is" | "are") => 2,
             "what" | "what's" | "whats" | "which" | "any" | "anything" | "how" | "whatre"
-            | "what're" => 0,
+            | "what're" | "what've" | "whatve" => 0,
+            // "exists a task about the insurance?".
+            "exists" | "exist" if matches!(w(t, 1), "a" | "any" | "some") => 0,
             "do" | "have" | "am" | "did" if w(t, 1) == "i" => 0,
             // "look if I have something about Kenji".
             "look" | "check"
@@ -5398,7 +5575,15 @@ impl Parser<'_> {
         let has_kw = t
             .iter()
             .any(|x| KEYWORDS.contains(&x.low.as_str()) || x.low.starts_with('#'))
-            || seq_any(t, &[&["my", "day"]]);
+            || seq_any(
+                t,
+                &[
+                    &["my", "day"],
+                    &["in", "it"],
+                    &["in", "them"],
+                    &["lined", "up"],
+                ],
+            );
         if !has_kw && (verb_k == 0 || matches!(v, "tell" | "look" | "see" | "view" | "display")) {
             return None;
         }
@@ -5726,7 +5911,12 @@ impl Parser<'_> {
                 a += 1;
             }
             let mut b = a;
+            // "find electrician in my to-dos": where to look is not what.
+            let where_said = |b: usize| {
+                matches!(l[b], "in" | "on" | "among") && matches!(w(t, b + 1), "my" | "the")
+            };
             while b < n
+                && !where_said(b)
                 && !matches!(
                     l[b],
                     "that"
@@ -6165,6 +6355,32 @@ impl<'a> Extract<'a> {
                 .is_some_and(|&i| tidy(i, TAIL) && !self.ends_on_preposition(i))
             {
                 idx.pop();
+            }
+            // "add the task 'Renew my passport'": the quoted name is the
+            // title, the words before it only say it is a task.
+            let lead = usize::from(idx.first().is_some_and(|&i| tidy(i, &["the", "a"])));
+            if idx.len() > lead + 2
+                && tidy(idx[lead], &["task", "todo", "to-do"])
+                && (self.locked[idx[lead + 1]]
+                    || matches!(self.t[idx[lead + 1]].low.as_str(), "'" | "\"" | "“" | "‘"))
+            {
+                idx.drain(..=lead);
+            }
+            // "it is my turn for the cleaning of the laundry room".
+            for whose in [
+                &["it", "is", "my", "turn", "for"][..],
+                &["it's", "my", "turn", "for"],
+                &["it", "is", "my", "turn", "to"],
+                &["it's", "my", "turn", "to"],
+                &["it's", "my", "job", "to"],
+            ] {
+                let n = whose.len();
+                if idx.len() > n && idx[..n].iter().zip(whose).all(|(&i, w)| tidy(i, &[w])) {
+                    idx.drain(..n);
+                    while idx.first().is_some_and(|&i| tidy(i, &["the"])) {
+                        idx.remove(0);
+                    }
+                }
             }
             // "the emptying of the bins is my job, on Monday": whose turn
             // it is; "…? needs to be done before the 16th", "…, sunday

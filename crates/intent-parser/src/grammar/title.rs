@@ -110,6 +110,11 @@ pub(super) fn what_was_asked(t: &[Tok], locked: &[bool], idx: Vec<usize>) -> Vec
                     | "that"
                     | "it"
                     | "down"
+                    | "forget"
+                    | "forgetting"
+                    | "confession"
+                    | "truth"
+                    | "reminder"
             )
         {
             Some(p + 1)
