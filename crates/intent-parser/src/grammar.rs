@@ -725,7 +725,11 @@ fn read_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
         }
         _ => t,
     };
-    if let Some(out) = p.add_prefix(t) {
+    if let Some(out) = p
+        .reminder_first(t)
+        .or_else(|| p.topic_first(t))
+        .or_else(|| p.add_prefix(t))
+    {
         return out;
     }
     // "complete buy milk", "delete old tweets": without "it", quotes or
@@ -1529,6 +1533,148 @@ impl Parser<'_> {
             }
         }
         None
+    }
+
+    /// "The pharmacy — are there tasks mentioning it?", "with 'receipt' in
+    /// the title, which tasks?", "due today and urgent, show me those": what
+    /// to look for said first, then the question about it. Read as the
+    /// question with the topic in place of "it" (or after it), when that
+    /// is a question about the list.
+    fn topic_first(&self, t: &[Tok]) -> Option<Out> {
+        let n = t.len();
+        let e = (1..n.min(8)).find(|&e| matches!(w(t, e), "," | "—" | "–" | "-" | ":"))?;
+        let after = &t[e + 1..];
+        if !matches!(
+            w(after, 0),
+            "which"
+                | "what"
+                | "what's"
+                | "are"
+                | "is"
+                | "any"
+                | "anything"
+                | "show"
+                | "list"
+                | "can"
+                | "could"
+                | "do"
+                | "does"
+                | "look"
+                | "find"
+        ) || after.len() < 2
+        {
+            return None;
+        }
+        let mut topic = &t[..e];
+        // "in my tasks, look for 'passport'": where, not what.
+        let where_said =
+            seq(topic, 0, &["in", "my", "tasks"]) || seq(topic, 0, &["in", "my", "list"]);
+        if where_said {
+            topic = &topic[3..];
+        }
+        // "todo: look up the route", "errands tag - anything late?": a lead-in
+        // or a tag, which the other readers take as said.
+        if matches!(w(after, 0), "look" | "find") && !where_said
+            || any_word(
+                topic,
+                &[
+                    "todo", "to-do", "add", "list", "note", "pop", "put", "tag", "tagged", "task",
+                ],
+            )
+            || topic.iter().any(|x| x.low.starts_with('#'))
+        {
+            return None;
+        }
+        let pronoun =
+            |x: &Tok| matches!(x.low.as_str(), "it" | "them" | "those" | "they" | "these");
+        let mut read: Vec<Tok> = Vec::new();
+        let mut placed = false;
+        for x in after {
+            if pronoun(x) && !placed {
+                read.extend(topic.iter().cloned());
+                placed = true;
+            } else {
+                read.push(x.clone());
+            }
+        }
+        if !placed {
+            // Before a closing question mark.
+            let at = if read.last().is_some_and(|x| x.low == "?") {
+                read.len() - 1
+            } else {
+                read.len()
+            };
+            read.splice(at..at, topic.iter().cloned());
+        }
+        let out = self.list(strip_filler(&read))?;
+        matches!(out.intent, Intent::ListTasks { .. }).then_some(out)
+    }
+
+    /// "remind me 30 minutes before: job interview on thursday at 2pm",
+    /// "reminder 15m b4 + spin class sat 8am": the reminder said first, then
+    /// the new task it is for. Read as the task with its reminder after it.
+    fn reminder_first(&self, t: &[Tok]) -> Option<Out> {
+        let n = t.len();
+        let lead = if seq(t, 0, &["remind", "me"]) {
+            2
+        } else if matches!(w(t, 0), "reminder" | "reminders") {
+            1
+        } else if seq(t, 0, &["give", "me", "a", "reminder"]) {
+            4
+        } else if seq(t, 0, &["give", "me", "reminder"]) {
+            3
+        } else {
+            return None;
+        };
+        let b = (lead + 1..n.min(lead + 12))
+            .find(|&b| matches!(w(t, b), ":" | "—" | "–" | "-" | "," | "+"))?;
+        let mut spec_end = b;
+        // "… 30 minutes before and add it: …".
+        for tail in [&["and", "add", "it"][..], &["and", "add"]] {
+            if spec_end >= lead + tail.len() && seq(t, spec_end - tail.len(), tail) {
+                spec_end -= tail.len();
+            }
+        }
+        let spec = &t[lead..spec_end];
+        let timed = any_word(spec, &["before", "b4", "earlier", "ahead", "prior"])
+            || (lead..spec_end).any(|i| when::parse_when(t, i, self.clk).is_some());
+        let mut a = b + 1;
+        while matches!(
+            w(t, a),
+            "and" | "add" | "it" | "please" | "pls" | ":" | "—" | "-"
+        ) {
+            a += 1;
+        }
+        let rest = &t[a.min(n)..];
+        // "remind me wednesday 6pm - 'Pay the nursery fee'": a task named
+        // with nothing new about it is the task to remind of.
+        let quoted = quoted_tokens(rest);
+        let only_quoted = rest
+            .iter()
+            .zip(&quoted)
+            .all(|(x, q)| *q || text::is_punct(&x.low));
+        if spec.is_empty()
+            || !timed
+            || rest.len() < 2
+            || only_quoted
+            || !self.has_task_details(rest, true)
+        {
+            return None;
+        }
+        let word = |from: &Tok, s: &str| Tok {
+            text: s.to_string(),
+            low: s.to_string(),
+            start: from.start,
+            end: from.end,
+        };
+        let last = &t[n - 1];
+        let body: Vec<Tok> = rest
+            .iter()
+            .cloned()
+            .chain([word(last, ","), word(last, "remind"), word(last, "me")])
+            .chain(spec.iter().cloned())
+            .collect();
+        Some(self.add_task(&body, false))
     }
 
     /// A question about how the app works ("how many tasks can I add?",
