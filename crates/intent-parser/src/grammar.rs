@@ -367,6 +367,13 @@ fn words_of(t: &[Tok]) -> String {
 
 pub(crate) fn parse_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
     let mut out = read_intent(message, ctx, clk);
+    // "20 minutes before 'Pick up Mia', add a reminder", "thursday at
+    // 4:45pm instead, the parent meeting should be then": the details said
+    // before the command. When the message was not understood, or read as
+    // a task whose title is a command, its two halves are read swapped.
+    if let Some(swapped) = swapped_reading(message, &out, ctx, clk) {
+        out = swapped;
+    }
     // "it's not low priority at all, it's urgent", "never mind urgent, high
     // will do": of the levels said, the one not denied is the one meant.
     if let Intent::SetPriority { priority, .. } = &mut out.intent {
@@ -419,6 +426,62 @@ fn series_name(t: &[Tok]) -> Option<String> {
         .collect::<Vec<_>>()
         .join(" ");
     (!text.is_empty()).then_some(text)
+}
+
+fn swapped_reading(message: &str, out: &Out, ctx: &Context, clk: &Clock) -> Option<Out> {
+    const COMMAND_WORDS: &[&str] = &[
+        "remind",
+        "reminder",
+        "snooze",
+        "move",
+        "reschedule",
+        "rename",
+        "delete",
+        "remove",
+        "done",
+        "repeat",
+        "repeats",
+        "series",
+        "restart",
+        "resume",
+        "priority",
+        "urgent",
+        "instead",
+        "ping",
+        "then",
+        "called",
+        "again",
+        "finished",
+        "complete",
+        "close",
+    ];
+    let misread = match &out.intent {
+        Intent::Unknown { .. } => true,
+        // ("Remove the old posters" is a to-do that opens with its verb.)
+        Intent::AddTask { title, .. } => title
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .skip(1)
+            .any(|w| COMMAND_WORDS.contains(&w.to_lowercase().as_str())),
+        _ => false,
+    };
+    if !misread {
+        return None;
+    }
+    let t = text::tokenize(message);
+    let quoted = quoted_tokens(&t);
+    let b = (1..t.len().saturating_sub(1))
+        .find(|&b| !quoted[b] && matches!(w(&t, b), "," | "—" | "–" | "-" | ":"))?;
+    let swapped = format!("{} {}", &message[t[b].end..], &message[..t[b].start]);
+    let again = read_intent(swapped.trim(), ctx, clk);
+    let command = !matches!(
+        again.intent,
+        Intent::AddTask { .. }
+            | Intent::Unknown { .. }
+            | Intent::Refuse { .. }
+            | Intent::Confirm { .. }
+    );
+    command.then_some(again)
 }
 
 /// The level a message affirms when it names more than one, or denies one
