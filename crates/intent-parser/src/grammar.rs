@@ -455,6 +455,25 @@ fn swapped_reading(message: &str, out: &Out, ctx: &Context, clk: &Clock) -> Opti
         "complete",
         "close",
     ];
+    // "A cover letter for the job, please write it for me": asked of the
+    // assistant, said the other way round.
+    let low = message.to_lowercase();
+    let asked_of_it = ["for me", "can you", "could you", "can u", "could u"]
+        .iter()
+        .any(|p| low.contains(p))
+        && ![
+            "list", "add", "note", "task", "remind", "jot", "todo", "to-do",
+        ]
+        .iter()
+        .any(|p| low.contains(p));
+    let undated_task = matches!(
+        &out.intent,
+        Intent::AddTask {
+            due: None,
+            recurrence: None,
+            ..
+        }
+    );
     let misread = match &out.intent {
         Intent::Unknown { .. } => true,
         // ("Remove the old posters" is a to-do that opens with its verb.)
@@ -465,7 +484,7 @@ fn swapped_reading(message: &str, out: &Out, ctx: &Context, clk: &Clock) -> Opti
             .any(|w| COMMAND_WORDS.contains(&w.to_lowercase().as_str())),
         _ => false,
     };
-    if !misread {
+    if !misread && !(asked_of_it && undated_task) {
         return None;
     }
     let t = text::tokenize(message);
@@ -481,7 +500,35 @@ fn swapped_reading(message: &str, out: &Out, ctx: &Context, clk: &Clock) -> Opti
             | Intent::Refuse { .. }
             | Intent::Confirm { .. }
     );
-    command.then_some(again)
+    let refused = matches!(again.intent, Intent::Refuse { .. })
+        && asked_of_it
+        && (undated_task || matches!(out.intent, Intent::Unknown { .. }));
+    (command || refused).then_some(again)
+}
+
+/// "Go ahead and delete it, yes", "Keep it - no, don't remove it", "dont
+/// remov it no", "Please not, no": a yes or no with words about the action
+/// asked about and nothing else.
+fn answer_about_the_action(whole: &str) -> Option<bool> {
+    const ABOUT: &[&str] = &[
+        "go", "ahead", "and", "delete", "remove", "remov", "delte", "it", "keep", "don't", "dont",
+        "do", "not", "please", "pls", "like", "this", "that", "sure", "ok", "okay", "fine", "the",
+        "way", "is", "leave", "as", "actually", "just", "one", "right", "by", "me", "so",
+    ];
+    let words: Vec<&str> = whole.split(' ').filter(|w| !w.is_empty()).collect();
+    let yes = words
+        .iter()
+        .any(|w| matches!(*w, "yes" | "yeah" | "yep" | "yup" | "ja" | "si" | "oui"));
+    let no = words
+        .iter()
+        .any(|w| matches!(*w, "no" | "nope" | "nah" | "nein"));
+    let rest_ok = words.iter().all(|w| {
+        ABOUT.contains(w) || matches!(*w, "yes" | "yeah" | "yep" | "yup" | "no" | "nope" | "nah")
+    });
+    if !rest_ok || yes == no || words.len() < 2 {
+        return None;
+    }
+    Some(yes)
 }
 
 /// The level a message affirms when it names more than one, or denies one
@@ -625,6 +672,7 @@ fn read_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
                 })
             })
             .or_else(|| answer_in_words(&whole))
+            .or_else(|| answer_about_the_action(&whole))
         {
             return Intent::Confirm { accepted }.into();
         }
