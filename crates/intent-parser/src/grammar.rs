@@ -484,7 +484,7 @@ fn swapped_reading(message: &str, out: &Out, ctx: &Context, clk: &Clock) -> Opti
             .any(|w| COMMAND_WORDS.contains(&w.to_lowercase().as_str())),
         _ => false,
     };
-    if !misread && !(asked_of_it && undated_task) {
+    if !(misread || asked_of_it && undated_task) {
         return None;
     }
     let t = text::tokenize(message);
@@ -2228,9 +2228,8 @@ impl Parser<'_> {
                     1
                 } else if seq(t, a, &["back", "to", "reality"])
                     || seq(t, a, &["back", "to", "work"])
+                    || seq(t, a, &["might", "as", "well"])
                 {
-                    3
-                } else if seq(t, a, &["might", "as", "well"]) {
                     3
                 } else if text::is_punct(w(t, a)) && a < t.len() {
                     1
