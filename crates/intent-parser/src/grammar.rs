@@ -1934,6 +1934,13 @@ impl Parser<'_> {
                     )
                 })
             || seq(t, 0, &["the", "weather"])
+            // "this app is kinda slow today".
+            || matches!(w(t, 0), "this" | "the" | "your")
+                && matches!(w(t, 1), "app" | "bot" | "assistant" | "thing")
+                && matches!(
+                    w(t, 2),
+                    "is" | "was" | "keeps" | "seems" | "feels" | "looks" | "crashed" | "crashes"
+                )
             || matches!(w(t, 0), "you're" | "youre" | "sorry")
             || seq(t, 0, &["you", "are"])
             || w(t, 0) == "my"
@@ -4555,6 +4562,40 @@ impl Parser<'_> {
                 }
             }
         }
+        // "my dentist task isn't urgent at all", "the passport task is not
+        // important anymore": a level denied of a named task lowers it.
+        if let Some(k) = (1..n).find(|&k| w(t, k) == "task") {
+            let mut c = k + 1;
+            let denied = match (w(t, c), w(t, c + 1)) {
+                ("isn't" | "isnt", _) => {
+                    c += 1;
+                    true
+                }
+                ("is", "not") | ("is", "no") => {
+                    c += 2;
+                    if w(t, c) == "longer" {
+                        c += 1;
+                    }
+                    true
+                }
+                _ => false,
+            };
+            let rest_ok = (c + 1..n).all(|j| {
+                text::is_punct(w(t, j))
+                    || matches!(
+                        w(t, j),
+                        "at" | "all" | "anymore" | "any" | "more" | "now" | "really"
+                    )
+            });
+            if denied
+                && rest_ok
+                && matches!(w(t, c), "urgent" | "important")
+                && !matches!(w(t, 0), "what" | "which" | "is" | "are")
+            {
+                let a = usize::from(matches!(w(t, 0), "my" | "the"));
+                return Some(make(a, k, Priority::Low));
+            }
+        }
         // "X is urgent", "X should be high priority"
         if let Some(s) = (1..n).find(|&j| {
             matches!(
@@ -5657,6 +5698,16 @@ impl Parser<'_> {
         if v == "what" && matches!(w(t, 1), "a" | "an") {
             return None;
         }
+        // "in my tasks, look for 'passport'", "in my list look up X".
+        if w(t, 0) == "in"
+            && w(t, 1) == "my"
+            && matches!(w(t, 2), "tasks" | "list" | "to-dos" | "todos" | "todo")
+        {
+            let k = if w(t, 3) == "," { 4 } else { 3 };
+            if k < n {
+                return self.list(&t[k..]);
+            }
+        }
         // "I want to see every task", "I'd like to know what's due".
         for lead in [
             &["i", "want", "to"][..],
@@ -5723,6 +5774,16 @@ impl Parser<'_> {
             "my" | "all" | "open" | "overdue" | "today's" | "tomorrow's" | "upcoming"
             | "pending" | "completed" => 0,
             "tasks" | "todos" | "agenda" => 0,
+            // "the done ones pls", "how's my day shaping up?".
+            "the"
+                if matches!(
+                    w(t, 1),
+                    "done" | "finished" | "completed" | "open" | "overdue"
+                ) && matches!(w(t, 2), "ones" | "tasks" | "items" | "todos") =>
+            {
+                0
+            }
+            "how's" | "hows" if seq(t, 1, &["my", "day"]) || seq(t, 1, &["my", "week"]) => 0,
             // "urgent stuff with the work tag", "important things?".
             "urgent" | "important" | "high-priority" | "low-priority"
                 if matches!(

@@ -289,9 +289,26 @@ impl Parser<'_> {
             let others_ok = (0..t.len()).all(|j| {
                 j == k
                     || is_filler(&t[j])
+                    // "it doesn't need to be urgent, medium please", "never
+                    // mind urgent, high will do".
                     || matches!(
                         w(t, j),
-                        "no" | "longer" | "whenever" | "need" | "dont" | "don't"
+                        "no" | "longer"
+                            | "whenever"
+                            | "need"
+                            | "needs"
+                            | "dont"
+                            | "don't"
+                            | "doesn't"
+                            | "doesnt"
+                            | "be"
+                            | "to"
+                            | "never"
+                            | "mind"
+                            | "will"
+                            | "do"
+                            | "enough"
+                            | "is"
                     )
                     || level_word(w(t, j).trim_start_matches('!')).is_some() && denied(j)
                     || w(t, j) == "urgently"

@@ -28,6 +28,8 @@ pub(super) const YES: &[&str] = &[
     "do that",
     "please do",
     "pls do",
+    "exactly right",
+    "fine by me",
     "that is correct",
     "that is right",
     "yes do it",
