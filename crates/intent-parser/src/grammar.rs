@@ -1531,7 +1531,7 @@ impl Parser<'_> {
     fn said_of_it(&self, all: &[Tok]) -> Option<Out> {
         let t = strip_filler(all);
         // "busy rn, give me …": the request after a short reason.
-        let k = (0..t.len().min(5))
+        let k = (0..t.len().min(8))
             .find(|&k| matches!(w(t, k), "give" | "could" | "can" | "its" | "it's" | "drop"))
             .filter(|&k| k == 0 || w(t, k - 1) == ",")
             .unwrap_or(0);
@@ -5034,6 +5034,7 @@ impl Parser<'_> {
                 &["got", "it", "done"],
                 &["you", "can", "close", "it"],
                 &["tick", "it"],
+                &["made", "it", "already"],
                 &["through", "with", "this"],
                 &["through", "with", "it"],
                 &["through", "with", "that"],
@@ -5690,8 +5691,16 @@ impl Parser<'_> {
         {
             return None;
         }
-        // "how can i export my tasks to csv?": a question about the app.
-        if v == "how" && matches!(w(t, 1), "can" | "do" | "does" | "to" | "should") {
+        // "how can i export my tasks to csv?": a question about the app
+        // ("how does today look for me?" asks about the list).
+        if v == "how"
+            && matches!(w(t, 1), "can" | "do" | "does" | "to" | "should")
+            && !matches!(w(t, 2), "today" | "tomorrow" | "my" | "this")
+        {
+            return None;
+        }
+        // "show me the way to the nearest pharmacy": directions.
+        if seq_any(t, &[&["the", "way", "to"], &["directions", "to"]]) {
             return None;
         }
         // "What a week": an exclamation.
@@ -5774,6 +5783,13 @@ impl Parser<'_> {
             "my" | "all" | "open" | "overdue" | "today's" | "tomorrow's" | "upcoming"
             | "pending" | "completed" => 0,
             "tasks" | "todos" | "agenda" => 0,
+            // "need today's stuff please".
+            "need" | "want"
+                if matches!(w(t, 1), "today's" | "tomorrow's" | "this")
+                    && any_word(t, &["stuff", "tasks", "list", "things", "todos", "week's"]) =>
+            {
+                1
+            }
             // "the done ones pls", "how's my day shaping up?".
             "the"
                 if matches!(
@@ -5949,6 +5965,10 @@ impl Parser<'_> {
                     || seq(t, 0, &["what", "have", "i"]) && (has("finish") || has("complete")))
         {
             f.status = Status::Completed;
+        }
+        // "the finished and the unfinished ones".
+        if has("unfinished") && (has("finished") || has("done")) {
+            f.status = Status::All;
         }
         // "everything, including the ones I already ticked off".
         if t.iter().any(|x| {

@@ -250,6 +250,8 @@ const ALIASES: &[(&str, &str)] = &[
     ("remindme", "remind"),
     ("bumpp", "bump"),
     ("yse", "yes"),
+    ("giv", "give"),
+    ("pley", "play"),
     ("tody", "today"),
     ("waht's", "what's"),
     ("whats'", "what's"),

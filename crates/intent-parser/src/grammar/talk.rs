@@ -151,6 +151,8 @@ pub(super) fn leading_answer(whole: &str) -> Option<bool> {
                 | "tja"
                 | "eh"
                 | "ehh"
+                | "mm"
+                | "mmm"
                 | "ehm"
                 | "erm"
                 | "uhm"
