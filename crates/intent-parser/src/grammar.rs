@@ -4041,6 +4041,31 @@ impl Parser<'_> {
                 }
             }
         }
+        // "move the sofa downstairs saturday": moving a thing somewhere is
+        // a to-do.
+        if v == "move"
+            && any_word(
+                t,
+                &[
+                    "upstairs",
+                    "downstairs",
+                    "outside",
+                    "inside",
+                    "into",
+                    "garage",
+                    "basement",
+                    "attic",
+                    "cellar",
+                    "car",
+                    "garden",
+                    "balcony",
+                    "storage",
+                ],
+            )
+            && !any_word(t, &["task", "it", "that", "this", "'", "\""])
+        {
+            return None;
+        }
         if matches!(
             v,
             "move"

@@ -369,7 +369,11 @@ pub(crate) fn parse_when_after(
         } else if trig && w(j) == "is" && matches!(w(j.wrapping_sub(1)), "deadline" | "date") {
             // "deadline is the 18th".
             j += 1;
-        } else if is_trigger(w(j)) || (trig && w(j) == ":") {
+        } else if (is_trigger(w(j))
+            // "count the till at 6pm": a till is a thing.
+            && !(w(j) == "till" && j > 0 && matches!(w(j - 1), "the" | "a" | "my" | "our")))
+            || (trig && w(j) == ":")
+        {
             at = matches!(
                 w(j),
                 "at" | "@" | "by" | "around" | "until" | "till" | "before"
@@ -550,6 +554,7 @@ pub(crate) fn date_boundary(t: &[Tok], k: usize) -> bool {
                 | "from"
                 | "too"
                 // "sunday would be ideal", "friday works": a day offered.
+                | "it's"
                 | "would"
                 | "works"
                 | "sounds"
