@@ -963,7 +963,12 @@ fn the_forms(t: &[Tok], j: usize, clk: &Clock, trig: bool) -> Option<(usize, Pie
             return Some((e, month_day(clk, m, n, year)));
         }
     }
-    if !trig {
+    // "pay rent the 20th": a day of the month that ends the message is its
+    // date, said without "on".
+    let ends = t
+        .get(j + 2)
+        .is_none_or(|x| text::is_punct(&x.low) || x.low.starts_with('#'));
+    if !trig && !ends {
         return None;
     }
     // "by the 21st cancel the gym": a deadline that opens the message.
