@@ -1818,8 +1818,26 @@ impl Parser<'_> {
                 t,
                 &[&["task", "to"], &["reminder", "to"], &["reminder", "for"]],
             );
-        starts(&["how", "many"])
-            && (has("can") || seq_any(t, &[&["are", "there"]]) || has("levels") || has("max"))
+        // "what's the difference between \"delete\" and \"done\"?".
+        let app_words = any_word(
+            t,
+            &[
+                "delete",
+                "done",
+                "important",
+                "urgent",
+                "priority",
+                "task",
+                "tasks",
+                "tag",
+                "reminder",
+                "snooze",
+                "complete",
+            ],
+        );
+        seq_any(t, &[&["difference", "between"]]) && app_words
+            || starts(&["how", "many"])
+                && (has("can") || seq_any(t, &[&["are", "there"]]) || has("levels") || has("max"))
             || starts(&["what", "happens"])
             || (starts(&["how", "do", "i"])
                 || starts(&["how", "can", "i"])
@@ -1875,6 +1893,8 @@ impl Parser<'_> {
                 w(t, 0),
                 "ran" | "went" | "forgot" | "met" | "saw" | "spent" | "watched" | "lost" | "broke"
             )
+            // "had the best pizza of my life last night ngl".
+            || w(t, 0) == "had" && w(t, 1) != "to"
             || matches!(w(t, 0), "the" | "our" | "this" | "that")
                 && (1..4).any(|i| matches!(w(t, i), "was" | "were"))
             || longing

@@ -28,6 +28,14 @@ pub(super) const YES: &[&str] = &[
     "do that",
     "please do",
     "pls do",
+    "ye",
+    "yy",
+    "yas",
+    "uh-huh",
+    "uh huh",
+    "that's what i meant",
+    "that's the right one",
+    "go",
     "exactly right",
     "fine by me",
     "that is correct",
@@ -70,6 +78,12 @@ pub(super) const NO: &[&str] = &[
     "forget it",
     "don't delete it",
     "don't touch it",
+    "nuh-uh",
+    "nuh uh",
+    "cancel that",
+    "don't change it",
+    "dont change it",
+    "keep it how it was",
     "dont touch it",
     "leave it alone",
     "don't change anything",
@@ -153,6 +167,7 @@ pub(super) fn leading_answer(whole: &str) -> Option<bool> {
                 | "ehh"
                 | "mm"
                 | "mmm"
+                | "actually"
                 | "ehm"
                 | "erm"
                 | "uhm"
@@ -544,6 +559,19 @@ pub(super) fn is_chat(whole: &str) -> bool {
         "dankjewel",
         "ton",
         "many",
+        "tnx",
+        "wonderful",
+        "helpful",
+        "ya",
+        "pardon",
+        "confused",
+        "hiya",
+        "been",
+        "everyone",
+        "ever",
+        "assistant",
+        "matter",
+        "doesn't",
         // "hola! just saying hi".
         "saying",
         "hola",
@@ -696,6 +724,10 @@ pub(super) fn is_chat(whole: &str) -> bool {
     let said = words.join(" ");
     if [
         "let me think",
+        "good stuff",
+        "just installed",
+        "just signed up",
+        "thank god",
         "talk tomorrow",
         "talk later",
         "first time using",
@@ -789,7 +821,7 @@ pub(super) fn is_chat(whole: &str) -> bool {
         {
             return true;
         }
-        let rows = ["qwertyuiop", "asdfghjkl", "zxcvbnm"];
+        let rows = ["qwertyuiop", "asdfghjkl;", "zxcvbnm"];
         if w.len() >= 4 && rows.iter().any(|r| w.chars().all(|c| r.contains(c))) {
             return true;
         }
@@ -1381,6 +1413,10 @@ pub(super) fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
         "vacuum",
         "roomba",
         "blinds",
+        "gate",
+        "alarm",
+        "garage",
+        "sprinklers",
     ];
     let device_now = matches!(
         first,
@@ -1615,7 +1651,7 @@ pub(super) fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
                         | "priority" | "tag" | "tags" | "repeat" | "recurring" | "snooze" | "delete"
                         | "add" | "complete" | "rename" | "due" | "password" | "account" | "mode"
                         | "settings" | "theme" | "notifications" | "language" | "sign" | "log"
-                        | "export" | "sync" | "you"
+                        | "export" | "sync" | "you" | "u" | "use"
                 )
             })
         // "what's on TV tonight?", "has my amazon package shipped yet?".
@@ -1716,7 +1752,75 @@ pub(super) fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
         .any(|p| p[0] == "and" && p[1] == "tell" && matches!(p[2], "them" | "him" | "her"))
         && !dated
         && no_task_words;
+    // "can you get a pizza delivered?", "send a car to pick me up", "skip
+    // this song", "share … on my linkedin", "how's the dax doing", "how
+    // windy is it", "what time does the sun set", "explain this contract to
+    // me", "find me a used bike", "the fastest route to work", "what's
+    // happening in the world": errands and facts, now.
+    let delivered = has("delivered") && matches!(first, "get" | "have" | "order" | "can" | "could")
+        || words.windows(2).any(|p| p == ["delivered", "to"]);
+    let social = words.iter().any(|w| {
+        matches!(
+            *w,
+            "linkedin" | "facebook" | "instagram" | "twitter" | "tiktok" | "threads" | "mastodon"
+        )
+    }) && words
+        .iter()
+        .any(|w| matches!(*w, "share" | "post" | "tweet" | "publish" | "status"))
+        && !dated
+        && no_task_words;
+    let media = matches!(first, "skip" | "pause" | "resume" | "replay")
+        && words
+            .iter()
+            .any(|w| w.starts_with("son") || matches!(*w, "track" | "song" | "video"));
+    let markets = words.iter().any(|w| {
+        matches!(
+            *w,
+            "dax" | "nasdaq" | "bitcoin" | "stocks" | "stock" | "dow"
+        )
+    }) && !dated;
+    let weather = (first == "how" || first == "what's" || first == "whats")
+        && words.iter().any(|w| {
+            matches!(
+                *w,
+                "windy" | "cold" | "warm" | "hot" | "rainy" | "sunny" | "humid" | "foggy"
+            )
+        })
+        || words.iter().any(|w| matches!(*w, "sunset" | "sunrise"))
+        || words
+            .windows(2)
+            .any(|p| p == ["sun", "set"] || p == ["sun", "rise"]);
+    let explains = has("explain") && (has("me") || has("this")) && no_task_words && !dated;
+    let finds_me = words
+        .windows(3)
+        .any(|p| p[0] == "find" && p[1] == "me" && p[2] == "a")
+        && no_task_words
+        && !dated;
+    let route = words
+        .iter()
+        .any(|w| matches!(*w, "route" | "directions" | "commute"))
+        && no_task_words
+        && !dated;
+    let news = words.windows(3).any(|p| p == ["in", "the", "world"])
+        || has("results")
+            && words
+                .iter()
+                .any(|w| matches!(*w, "league" | "match" | "game"));
+    let ride = words.windows(3).any(|p| p == ["pick", "me", "up"]) && has("car") && !dated;
+    let asked_for_me =
+        asked && (words.ends_with(&["for", "me"]) || has("unsubscribe")) && no_task_words && !dated;
     let world = asks_world
+        || delivered
+        || social
+        || media
+        || markets
+        || weather
+        || explains
+        || finds_me
+        || route
+        || news
+        || ride
+        || asked_for_me
         || replies
         || reserves_now
         || makes_for_me
