@@ -5828,6 +5828,11 @@ impl Parser<'_> {
             "my" | "all" | "open" | "overdue" | "today's" | "tomorrow's" | "upcoming"
             | "pending" | "completed" => 0,
             "tasks" | "todos" | "agenda" => 0,
+            // "missed deadlines", "late #school".
+            "missed" | "late" if n <= 3 => 0,
+            // "do any of my tasks mention the boiler?", "is tomorrow busy?".
+            "do" | "does" if matches!(w(t, 1), "any" | "my") => 0,
+            "is" if matches!(w(t, 1), "today" | "tomorrow") => 0,
             // "need today's stuff please".
             "need" | "want"
                 if matches!(w(t, 1), "today's" | "tomorrow's" | "this")
@@ -5846,7 +5851,7 @@ impl Parser<'_> {
             }
             "how's" | "hows" if seq(t, 1, &["my", "day"]) || seq(t, 1, &["my", "week"]) => 0,
             // "urgent stuff with the work tag", "important things?".
-            "urgent" | "important" | "high-priority" | "low-priority"
+            "urgent" | "important" | "high-priority" | "low-priority" | "asap"
                 if matches!(
                     w(t, 1),
                     "stuff" | "things" | "tasks" | "todos" | "ones" | "items"
@@ -5922,6 +5927,17 @@ impl Parser<'_> {
             "plans",
             "priority",
             "prio",
+            "says",
+            "say",
+            "mention",
+            "mentions",
+            "mentioning",
+            "contain",
+            "contains",
+            "titles",
+            "crossed",
+            "ticked",
+            "busy",
             "urgent",
             "important",
             "tagged",

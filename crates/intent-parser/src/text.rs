@@ -250,6 +250,7 @@ const ALIASES: &[(&str, &str)] = &[
     ("remindme", "remind"),
     ("bumpp", "bump"),
     ("yse", "yes"),
+    ("stp", "stop"),
     ("giv", "give"),
     ("pley", "play"),
     ("tody", "today"),

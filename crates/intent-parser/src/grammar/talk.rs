@@ -1257,6 +1257,9 @@ pub(super) fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
             "whats left",
             "is overdue",
             "is due",
+            "anything overdue",
+            "anything due",
+            "what's due",
         ]
         .iter()
         .any(|p| said.contains(p));
@@ -1867,7 +1870,8 @@ pub(super) fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
             && !words
                 .iter()
                 .any(|w| TASK_WORDS.contains(w) || w.starts_with('#'));
-    let reads = first == "read" && second == "me";
+    // "read me what's due today" asks about the list.
+    let reads = first == "read" && second == "me" && !asks_my_list;
     let summarize = matches!(first, "summarize" | "summarise");
     // "cancel my netflix subscription for me pls": done by the assistant, now.
     let done_for_me = words.windows(2).any(|p| p == ["for", "me"])
