@@ -477,11 +477,24 @@ fn swapped_reading(message: &str, out: &Out, ctx: &Context, clk: &Clock) -> Opti
     let misread = match &out.intent {
         Intent::Unknown { .. } => true,
         // ("Remove the old posters" is a to-do that opens with its verb.)
-        Intent::AddTask { title, .. } => title
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .skip(1)
-            .any(|w| COMMAND_WORDS.contains(&w.to_lowercase().as_str())),
+        // A title that ends on "it" names no task of its own ("ping me
+        // about it").
+        Intent::AddTask { title, .. } => {
+            let words: Vec<String> = title
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(str::to_lowercase)
+                .collect();
+            words
+                .iter()
+                .skip(1)
+                .any(|w| COMMAND_WORDS.contains(&w.as_str()))
+                || ctx.last_task.is_some()
+                    && words.len() > 1
+                    && words
+                        .last()
+                        .is_some_and(|w| matches!(w.as_str(), "it" | "that" | "this"))
+        }
         _ => false,
     };
     if !(misread || asked_of_it && undated_task) {
@@ -823,8 +836,15 @@ fn read_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
         None => t,
     };
     let time_said_first = time_said_first.filter(|_| asked_after_colon.is_none());
+    // "Tomorrow: have I got anything?", "for today, tell me what tasks I have".
+    let asks_at = |k: usize| {
+        is_question_word(w(t, k))
+            || matches!(w(t, k), "have" | "do" | "am" | "got")
+                && matches!(w(t, k + 1), "i" | "anything")
+            || seq(t, k, &["tell", "me"])
+    };
     let t = match when::parse_when(t, 0, clk) {
-        Some((e, _)) if matches!(w(t, e), "," | "-" | ":") && is_question_word(w(t, e + 1)) => {
+        Some((e, _)) if matches!(w(t, e), "," | "-" | ":") && asks_at(e + 1) => {
             reordered = t[e + 1..].iter().chain(&t[..e]).cloned().collect();
             &reordered[..]
         }
@@ -1557,6 +1577,49 @@ impl Parser<'_> {
         {
             return run(target().map(|target| Intent::DeleteTask { target }));
         }
+        // "in 20 minutes ask me again", "remind me again in an hour",
+        // "another two hours? can't right now".
+        let again = (0..n).find(|&i| {
+            matches!(w(t, i), "ask" | "remind" | "ping" | "nudge" | "tell")
+                && w(t, i + 1) == "me"
+                && w(t, i + 2) == "again"
+        });
+        let lead = if seq(t, 0, &["give", "me"]) {
+            Some(2)
+        } else if w(t, 0) == "another" {
+            Some(0)
+        } else if again.is_some() {
+            // The amount after "in", said before or after the ask.
+            let in_at = (0..n).find(|&j| w(t, j) == "in")?;
+            Some(in_at + 1)
+        } else {
+            None
+        };
+        if let Some(from) = lead {
+            let rest: Vec<Tok> = t[from..]
+                .iter()
+                .take_while(|x| {
+                    !matches!(x.low.as_str(), "ask" | "remind" | "ping" | "nudge" | "tell")
+                })
+                .filter(|x| {
+                    !matches!(
+                        x.low.as_str(),
+                        "more" | "another" | "?" | "." | "please" | "pls"
+                    )
+                })
+                .cloned()
+                .collect();
+            if let Some((e, amount, unit)) = when::duration(&rest, 0) {
+                let tail_ok = rest[e..].iter().all(|x| {
+                    text::is_punct(&x.low)
+                        || matches!(x.low.as_str(), "can't" | "cant" | "right" | "now" | "busy")
+                });
+                if let (Some(per), true) = (unit.minutes(), tail_ok) {
+                    let minutes = (i64::from(amount) * per).clamp(1, i64::from(u32::MAX)) as u32;
+                    return run(target().map(|target| Intent::Snooze { target, minutes }));
+                }
+            }
+        }
         // "give me 2 more hours?", "give me another 20 minutes".
         if seq(t, 0, &["give", "me"]) {
             let rest: Vec<Tok> = t[2..]
@@ -1933,6 +1996,8 @@ impl Parser<'_> {
                         | "friday"
                 )
             || seq(t, 0, &["today", "is"])
+            // "lol today feels endless".
+            || seq_any(t, &[&["today", "feels"], &["this", "week", "feels"], &["it", "feels"]])
             || t.iter().any(|x| matches!(x.low.as_str(), "app" | "bot"))
                 && t.iter().any(|x| {
                     matches!(

@@ -560,6 +560,8 @@ pub(super) fn is_chat(whole: &str) -> bool {
         "ton",
         "many",
         "tnx",
+        "hows",
+        "your",
         "wonderful",
         "helpful",
         "ya",
