@@ -4474,6 +4474,22 @@ impl Parser<'_> {
                 }
             }
         }
+        // "urgent please for the school application", "!urgent on the tax
+        // forms pls", "Medium please for 'sort the winter clothes'".
+        {
+            let mut k = 0;
+            let level = level_word(w(t, k).trim_start_matches('!')).or_else(|| p_code(w(t, k)));
+            k += 1;
+            while matches!(w(t, k), "please" | "pls" | "priority" | "prio") {
+                k += 1;
+            }
+            if let (Some(p), true) = (level, matches!(w(t, k), "for" | "on") && n > k + 1) {
+                let dated = (k..n).any(|i| when::parse_when(t, i, self.clk).is_some());
+                if !dated {
+                    return Some(make(k + 1, n, p));
+                }
+            }
+        }
         // "priority urgent for call the bank".
         if matches!(v, "priority" | "prio") && n > 3 && matches!(w(t, 2), "for" | "on") {
             if let Some(p) = level_exact(t, 1, 2) {
