@@ -1800,6 +1800,39 @@ impl Parser<'_> {
         } else {
             return None;
         };
+        // "Remind me 1 day and 1 hour before the tax advisor meeting on
+        // Thursday at 11am": an event that is not on the list yet, with its
+        // own date, is a new task.
+        let before_event = (lead + 1..n.min(lead + 10)).find(|&b| {
+            w(t, lead) != "to"
+                && w(t, b) == "before"
+                && matches!(w(t, b + 1), "the" | "my" | "our")
+                && !any_word(
+                    &t[b..],
+                    &["task", "todo", "to-do", "it", "that", "'", "\"", "“"],
+                )
+        });
+        if let Some(b) = before_event {
+            let rest = &t[b + 2..];
+            if rest.len() >= 2
+                && (0..rest.len()).any(|i| when::parse_when(rest, i, self.clk).is_some())
+            {
+                let word = |from: &Tok, s: &str| Tok {
+                    text: s.to_string(),
+                    low: s.to_string(),
+                    start: from.start,
+                    end: from.end,
+                };
+                let last = &t[n - 1];
+                let body: Vec<Tok> = rest
+                    .iter()
+                    .cloned()
+                    .chain([word(last, ","), word(last, "remind"), word(last, "me")])
+                    .chain(t[lead..=b].iter().cloned())
+                    .collect();
+                return Some(self.add_task(&body, false));
+            }
+        }
         let b = (lead + 1..n.min(lead + 12))
             .find(|&b| matches!(w(t, b), ":" | "—" | "–" | "-" | "," | "+"))?;
         let mut spec_end = b;
@@ -2362,6 +2395,7 @@ impl Parser<'_> {
             &["oh", "and"],
             &["oh", "also"],
             &["pencil", "in"],
+            &["put", "in"],
             &["make", "sure", "to"],
             &["make", "sure", "i"],
             &["be", "sure", "to"],
@@ -4074,7 +4108,12 @@ impl Parser<'_> {
         let v = w(t, 0);
         // "switch off the office lights at 6:30pm monday to friday": a
         // repeating chore, not a task moved.
-        if (0..n).any(|i| recur::parse_recurrence(t, i).is_some())
+        let day_range = (0..n).any(|i| {
+            text::weekday(w(t, i)).is_some()
+                && w(t, i + 1) == "to"
+                && text::weekday(w(t, i + 2)).is_some()
+        });
+        if (day_range || (0..n).any(|i| recur::parse_recurrence(t, i).is_some()))
             && !any_word(t, &["it", "that", "this", "task", "'", "\"", "“"])
         {
             return None;
@@ -5777,6 +5816,14 @@ impl Parser<'_> {
                 "list",
             ],
         );
+        // "look for a flat in Köln next week": searching, with a date, is a
+        // chore.
+        if matches!(v, "look" | "find" | "search")
+            && !of_tasks
+            && (1..n).any(|i| when::parse_when(t, i, self.clk).is_some())
+        {
+            return None;
+        }
         if v == "show" && !matches!(w(t, 1), "me" | "my" | "us" | "all" | "everything") && {
             (2..n).any(|i| w(t, i) == "to" && matches!(w(t, i + 1), "the" | "my" | "our" | "a"))
         } || matches!(v, "list" | "show")
@@ -6884,6 +6931,12 @@ impl<'a> Extract<'a> {
                 &["would", "be", "good"],
                 &["works", "best"],
                 &["works"],
+                &["can", "you", "write", "that", "down"],
+                &["write", "that", "down"],
+                &["can", "you", "note", "it"],
+                &["note", "it"],
+                &["deadline's"],
+                &["deadline", "is"],
             ] {
                 let n = whose.len();
                 if idx.len() > n
@@ -7260,6 +7313,29 @@ fn reminder_clause(t: &[Tok], i: usize, clk: &Clock) -> Option<(usize, ReminderR
                 )
             {
                 j += 1;
+            }
+            // "check the overnight alerts at 7:15am": the alerts are a thing
+            // to check, not a reminder asked for.
+            if j == k
+                && k > 0
+                && matches!(
+                    w(t, j),
+                    "alert" | "alerts" | "warning" | "notification" | "bug"
+                )
+                && matches!(
+                    w(t, k - 1),
+                    "the"
+                        | "my"
+                        | "your"
+                        | "our"
+                        | "overnight"
+                        | "these"
+                        | "those"
+                        | "all"
+                        | "security"
+                )
+            {
+                return None;
             }
             if !matches!(
                 w(t, j),

@@ -1209,8 +1209,13 @@ fn common_sense_hour(t: &[Tok], h: u32) -> u32 {
                             .is_some_and(|c| c.is_ascii_digit()))
         })
     };
+    // "feed the horses at 6:15 before school": before the day starts.
+    let before_the_day = t.windows(2).any(|p| {
+        p[0].low == "before"
+            && matches!(p[1].low.as_str(), "school" | "work" | "breakfast" | "class")
+    });
     match h {
-        1..=6 if !said(MORNING) => h + 12,
+        1..=6 if !said(MORNING) && !before_the_day => h + 12,
         7..=11 if said(EVENING) && !said(MORNING) => h + 12,
         _ => h,
     }

@@ -81,6 +81,10 @@ pub(super) fn what_was_asked(t: &[Tok], locked: &[bool], idx: Vec<usize>) -> Vec
                 "task" | "todo" | "to-do" | "reminder" | "entry" | "item"
             ) {
                 q += 1;
+                // "make a task for me to get new passport photos taken".
+                if at(q) == "for" && at(q + 1) == "me" {
+                    q += 2;
+                }
                 if matches!(
                     at(q),
                     "for" | "to" | "called" | "named" | "titled" | ":" | "-"
