@@ -308,6 +308,7 @@ impl Parser<'_> {
                             | "will"
                             | "do"
                             | "enough"
+                            | "it"
                             | "is"
                     )
                     || level_word(w(t, j).trim_start_matches('!')).is_some() && denied(j)

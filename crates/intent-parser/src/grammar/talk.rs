@@ -772,6 +772,9 @@ pub(super) fn is_chat(whole: &str) -> bool {
     // very useful, I will tell my friends": praise, however long.
     let praise = [
         "first time using",
+        "wish me luck",
+        "exactly what i wanted",
+        "exactly what i needed",
         "you're the best",
         "youre the best",
         "saves me every day",
@@ -1814,7 +1817,33 @@ pub(super) fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
     let ride = words.windows(3).any(|p| p == ["pick", "me", "up"]) && has("car") && !dated;
     let asked_for_me =
         asked && (words.ends_with(&["for", "me"]) || has("unsubscribe")) && no_task_words && !dated;
+    // "when is Easter next year?", "is the U2 running on time?", "what are
+    // the lottery numbers", "is the pharmacy open on sundays?", "preheat
+    // the oven", "pay my bill now from my bank account".
+    let when_is = matches!(first, "when" | "when's")
+        && matches!(second, "is" | "does" | "")
+        && no_task_words
+        && !has("my")
+        && !has("i");
+    let transit = (words.windows(3).any(|p| p == ["running", "on", "time"]) || has("delayed"))
+        && no_task_words
+        && !dated
+        && !has("note");
+    let lottery = has("lottery") || has("lotto");
+    let opening_hours = first == "is" && has("open") && no_task_words && !has("my");
+    let preheats = first == "preheat";
+    let banks = words.windows(2).any(|p| p == ["bank", "account"])
+        && words
+            .iter()
+            .any(|w| matches!(*w, "pay" | "transfer" | "send"))
+        && (has("now") || has("from"));
     let world = asks_world
+        || when_is
+        || transit
+        || lottery
+        || opening_hours
+        || preheats
+        || banks
         || delivered
         || social
         || media
