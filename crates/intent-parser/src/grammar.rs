@@ -5200,6 +5200,12 @@ impl Parser<'_> {
                 &["you", "can", "close", "it"],
                 &["tick", "it"],
                 &["made", "it", "already"],
+                &["that's", "out", "of", "the", "way"],
+                &["knocked", "that", "out"],
+                &["knocked", "it", "out"],
+                &["that", "one's", "handled"],
+                &["that's", "handled"],
+                &["it's", "handled"],
                 &["through", "with", "this"],
                 &["through", "with", "it"],
                 &["through", "with", "that"],
@@ -5250,8 +5256,41 @@ impl Parser<'_> {
             }
         };
         let v = w(t, 0);
+        // "Send the holiday cards: taken care of", "bday gift task ✔ thx".
+        if let Some(c) = (1..n).find(|&c| w(t, c) == ":") {
+            let rest = words_of(&t[c + 1..]);
+            if matches!(
+                rest.as_str(),
+                "taken care of"
+                    | "handled"
+                    | "done"
+                    | "sorted"
+                    | "finished"
+                    | "complete"
+                    | "completed"
+            ) {
+                return Some(make(0, c));
+            }
+        }
+        if let Some(k) = (1..n).find(|&k| w(t, k) == "task") {
+            let after = words_of(&t[k + 1..]);
+            if w(t, k + 1) == "✅"
+                && after
+                    .split(' ')
+                    .all(|x| matches!(x, "✅" | "thx" | "thanks" | "pls" | "please" | ""))
+            {
+                return Some(make(0, k));
+            }
+        }
         // "just did the recycling task", "did the gutters task": done.
-        let d = usize::from(matches!(v, "just" | "finally" | "already"));
+        let d = usize::from(matches!(v, "just" | "finally" | "already" | "🥳"));
+        if matches!(w(t, d), "wrapped" | "got") && w(t, d + 1) == "up"
+            || seq(t, d, &["got", "through"])
+        {
+            if w(t, d + 2) == "the" && n > d + 4 && w(t, n - 1) == "task" {
+                return Some(make(d + 3, n - 1));
+            }
+        }
         if matches!(w(t, d), "did" | "finished" | "completed")
             && w(t, d + 1) == "the"
             && n > d + 3
@@ -5561,9 +5600,52 @@ impl Parser<'_> {
         if w(t, 0) == "bin" && !matches!(w(t, 1), "the" | "that" | "this" | "it" | "my") {
             return None;
         }
+        // "the 'renew gym membership' task can go", "the boiler service task
+        // is not needed anymore".
+        if let Some(k) = (1..n).find(|&k| w(t, k) == "task") {
+            let clause_end = (k + 1..n).find(|&i| text::is_punct(w(t, i))).unwrap_or(n);
+            let said = words_of(&t[k + 1..clause_end]);
+            let gone = [
+                "can go",
+                "can be deleted",
+                "can be removed",
+                "is not needed",
+                "isn't needed",
+                "is not more needed",
+                "is no longer needed",
+                "is not needed anymore",
+                "isn't needed anymore",
+            ]
+            .contains(&said.as_str());
+            if gone && !matches!(w(t, 0), "what" | "which" | "is") {
+                // The name starts after the first "the" or "my" of its clause.
+                let quoted = quoted_tokens(t);
+                let clause = (0..k)
+                    .rev()
+                    .find(|&i| {
+                        text::is_punct(w(t, i))
+                            && !quoted[i]
+                            && !matches!(w(t, i), "\"" | "“" | "”" | "'")
+                    })
+                    .map_or(0, |i| i + 1);
+                let a = (clause..k)
+                    .find(|&i| matches!(w(t, i), "the" | "my"))
+                    .map_or(clause, |i| i + 1);
+                return Some(match self.target(t, a, k, &[]) {
+                    Ok(target) => Intent::DeleteTask { target }.into(),
+                    Err(o) => *o,
+                });
+            }
+        }
         let k = match w(t, 0) {
             "delete" | "del" | "remove" | "trash" | "erase" | "discard" | "drop" | "scrap"
             | "bin" | "eliminate" | "cancel" | "kill" | "nuke" | "axe" | "zap" => 1,
+            // "toss the passport photos task", "ditch the X task".
+            "toss" | "ditch" | "chuck"
+                if any_word(t, &["task", "todo", "it", "that", "this", "\"", "“", "'"]) =>
+            {
+                1
+            }
             "get" if seq(t, 1, &["rid", "of"]) => 3,
             "throw" if matches!(w(t, 1), "away" | "out") => 2,
             // "take away the 'Sort the old photos' task" ("take away the
