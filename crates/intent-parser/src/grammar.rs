@@ -5284,12 +5284,13 @@ impl Parser<'_> {
         }
         // "just did the recycling task", "did the gutters task": done.
         let d = usize::from(matches!(v, "just" | "finally" | "already" | "🥳"));
-        if matches!(w(t, d), "wrapped" | "got") && w(t, d + 1) == "up"
-            || seq(t, d, &["got", "through"])
+        if (matches!(w(t, d), "wrapped" | "got") && w(t, d + 1) == "up"
+            || seq(t, d, &["got", "through"]))
+            && w(t, d + 2) == "the"
+            && n > d + 4
+            && w(t, n - 1) == "task"
         {
-            if w(t, d + 2) == "the" && n > d + 4 && w(t, n - 1) == "task" {
-                return Some(make(d + 3, n - 1));
-            }
+            return Some(make(d + 3, n - 1));
         }
         if matches!(w(t, d), "did" | "finished" | "completed")
             && w(t, d + 1) == "the"
