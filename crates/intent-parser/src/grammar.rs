@@ -7329,6 +7329,13 @@ fn reminder_clause(t: &[Tok], i: usize, clk: &Clock) -> Option<(usize, ReminderR
         &["ping", "me"],
         &["nudge", "me"],
         &["notify", "me"],
+        &["warn", "me"],
+        // "…, I want to be reminded one hour before", "I want a reminder at …".
+        &["i", "want", "to", "be", "reminded"],
+        &["want", "to", "be", "reminded"],
+        &["i", "want", "a", "reminder"],
+        &["i'd", "like", "a", "reminder"],
+        &["be", "reminded"],
     ];
     // "2 hours before remind me", "2 hours before I need a reminder, please":
     // the time first, the asking after.

@@ -89,6 +89,7 @@
 mod eval_impl;
 mod explain;
 mod grammar;
+mod idioms;
 mod recur;
 mod resolve;
 mod text;
@@ -426,6 +427,9 @@ set a reminder (“remind me 15 minutes before”), stop or resume a recurring t
 /// Reads one message. See the crate documentation for the grammar.
 pub fn parse(message: &str, ctx: &Context) -> Parsed {
     let clock = when::Clock::new(ctx.timezone, ctx.now_utc_ms);
+    // (Quick add keeps the message as typed: its parts are shown in place.)
+    let plain = idioms::plain_wording(message);
+    let message = plain.as_deref().unwrap_or(message);
     let out = grammar::parse_intent(message, ctx, &clock);
     let explanation = explain::explain(&out.intent, out.recurrence_text.as_deref(), &clock);
     let alternative = out.alternative.map(|intent| {

@@ -163,6 +163,7 @@ const KEYWORDS: &[&str] = &[
 
 /// Real words near a keyword, never read as it.
 const NOT_TYPOS: &[&str] = &[
+    "reporting",
     "forgot",
     "forged",
     "ever",
@@ -250,6 +251,12 @@ const ALIASES: &[(&str, &str)] = &[
     ("remindme", "remind"),
     ("bumpp", "bump"),
     ("yse", "yes"),
+    ("notfy", "notify"),
+    ("alret", "alert"),
+    ("ahed", "ahead"),
+    ("erlier", "earlier"),
+    ("ths", "this"),
+    ("evenng", "evening"),
     ("chek", "check"),
     ("tht", "that"),
     ("shud", "should"),

@@ -1,0 +1,230 @@
+//! Everyday ways of saying a date, a time, a rule or a level that the
+//! grammar knows in another wording: "this coming Saturday", "no later than
+//! the 9th", "half past eight", "on alternate Tuesdays", "final day of each
+//! month", "Wed the 2nd". Each is rewritten to the wording the grammar reads
+//! ("saturday", "by the 9th", "8:30", "every other tuesday", "last day of the
+//! month", "on the 2nd"), outside quotes, before the message is read.
+
+use crate::text::{self, Tok};
+
+/// The message with its idioms said in the grammar's words, or `None` when
+/// it has none.
+pub(crate) fn plain_wording(message: &str) -> Option<String> {
+    let t = text::tokenize(message);
+    let quoted = quoted(&t);
+    let mut out = String::new();
+    let mut from = 0;
+    let mut i = 0;
+    let mut changed = false;
+    while i < t.len() {
+        let found = idiom(&t, i).filter(|(e, _)| !(i..*e).any(|k| quoted[k]));
+        match found {
+            Some((e, said)) => {
+                out.push_str(&message[from..t[i].start]);
+                out.push_str(&said);
+                from = t[e - 1].end;
+                i = e;
+                changed = true;
+            }
+            None => i += 1,
+        }
+    }
+    out.push_str(&message[from..]);
+    changed.then(|| out.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// Which tokens are inside double quotes (single quotes are read by the
+/// grammar, which knows apostrophes from quotes; idioms inside them are rare).
+fn quoted(t: &[Tok]) -> Vec<bool> {
+    let mut inside = false;
+    t.iter()
+        .map(|x| {
+            let q = matches!(x.low.as_str(), "\"" | "“" | "”");
+            if q {
+                inside = !inside;
+            }
+            inside || q
+        })
+        .collect()
+}
+
+fn w(t: &[Tok], k: usize) -> &str {
+    t.get(k).map(|x| x.low.as_str()).unwrap_or("")
+}
+
+fn seq(t: &[Tok], k: usize, words: &[&str]) -> bool {
+    words.iter().enumerate().all(|(j, s)| w(t, k + j) == *s)
+}
+
+/// An hour said as a word or a number, 1–12.
+fn hour(s: &str) -> Option<u32> {
+    const WORDS: [&str; 12] = [
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+        "twelve",
+    ];
+    WORDS
+        .iter()
+        .position(|x| *x == s)
+        .map(|p| p as u32 + 1)
+        .or_else(|| s.parse().ok().filter(|h| (1..=12).contains(h)))
+}
+
+/// The idiom starting at `i`: where it ends and what to say instead.
+fn idiom(t: &[Tok], i: usize) -> Option<(usize, String)> {
+    let s = w(t, i);
+    let weekday = |k: usize| text::weekday(w(t, k)).filter(|(_, plural, _)| !plural);
+    // "this coming Saturday": the Saturday ahead.
+    if seq(t, i, &["this", "coming"]) && weekday(i + 2).is_some() {
+        return Some((i + 3, t[i + 2].text.clone()));
+    }
+    // "Wed the 2nd", "Monday the 30th", "Sun 29th", "Wed. the 2nd": the
+    // date said with its weekday.
+    if weekday(i).is_some() {
+        let mut k = i + 1;
+        if w(t, k) == "." {
+            k += 1;
+        }
+        if w(t, k) == "the" {
+            k += 1;
+        }
+        // Digits only: "monday first thing" is a time of day.
+        let numbered = w(t, k).starts_with(|c: char| c.is_ascii_digit());
+        if numbered {
+            if let Some(n) = text::ordinal(w(t, k)) {
+                let on = if i > 0 && matches!(w(t, i - 1), "on" | "by" | "before" | "until") {
+                    ""
+                } else {
+                    "on "
+                };
+                return Some((
+                    k + 1,
+                    format!("{on}the {}", text::ordinal_suffix(i64::from(n))),
+                ));
+            }
+        }
+    }
+    match s {
+        "no" if seq(t, i, &["no", "later", "than"]) => return Some((i + 3, "by".into())),
+        "at" if seq(t, i, &["at", "the", "latest"]) => return Some((i + 3, String::new())),
+        "at" if seq(t, i, &["at", "latest"]) => return Some((i + 2, String::new())),
+        "as" if seq(t, i, &["as", "soon", "as", "possible"]) => {
+            return Some((i + 4, "asap".into()))
+        }
+        "ideally" if matches!(w(t, i + 1), "by" | "on" | "before") => {
+            return Some((i + 1, String::new()))
+        }
+        "nightly" => return Some((i + 1, "every night".into())),
+        "bi-weekly" => return Some((i + 1, "biweekly".into())),
+        "alternate" | "alternating" => {
+            // "on alternate Tuesdays", "in alternating weeks".
+            let k = i + 1;
+            if let Some((_, plural, _)) = text::weekday(w(t, k)) {
+                if plural {
+                    let day = t[k].text.trim_end_matches('s').to_string();
+                    return Some((k + 1, format!("every other {day}")));
+                }
+            }
+            if matches!(w(t, k), "weeks" | "week") {
+                return Some((k + 1, "every other week".into()));
+            }
+        }
+        "on" | "in" if matches!(w(t, i + 1), "alternate" | "alternating") => {
+            let (e, said) = idiom(t, i + 1)?;
+            return Some((e, said));
+        }
+        "every" if w(t, i + 1) == "single" => return Some((i + 2, "every".into())),
+        "every" if w(t, i + 1) == "fortnight" => return Some((i + 2, "every other week".into())),
+        "once" if w(t, i + 1) == "every" => return Some((i + 1, String::new())),
+        "by" if seq(t, i, &["by", "end", "of", "today"]) => {
+            return Some((i + 4, "by end of day".into()))
+        }
+        "before" if seq(t, i + 1, &["the", "month", "is", "out"]) => {
+            return Some((i + 5, "by the end of the month".into()))
+        }
+        "before" if seq(t, i + 1, &["the", "week", "is", "out"]) => {
+            return Some((i + 5, "by the end of the week".into()))
+        }
+        // "final day of each month", "the 3rd of each month".
+        "final"
+            if seq(t, i + 1, &["day", "of"]) && matches!(w(t, i + 3), "each" | "every" | "the") =>
+        {
+            return Some((i + 5, "last day of the month".into()))
+        }
+        "of" if w(t, i + 1) == "each" && w(t, i + 2) == "month" => {
+            return Some((i + 3, "of every month".into()))
+        }
+        // "half past eight", "quarter past 7", "quarter to nine".
+        "half" if w(t, i + 1) == "past" => {
+            let h = hour(w(t, i + 2))?;
+            return Some((i + 3, format!("{h}:30")));
+        }
+        "quarter" if matches!(w(t, i + 1), "past" | "to") => {
+            let h = hour(w(t, i + 2))?;
+            let said = if w(t, i + 1) == "past" {
+                format!("{h}:15")
+            } else {
+                format!("{}:45", if h == 1 { 12 } else { h - 1 })
+            };
+            return Some((i + 3, said));
+        }
+        // "on the evening of the 5th": the part of the day after the date.
+        "on" if w(t, i + 1) == "the"
+            && matches!(w(t, i + 2), "morning" | "afternoon" | "evening")
+            && seq(t, i + 3, &["of", "the"])
+            && text::ordinal(w(t, i + 5)).is_some() =>
+        {
+            return Some((
+                i + 6,
+                format!("on the {} in the {}", w(t, i + 5), w(t, i + 2)),
+            ));
+        }
+        _ => {}
+    }
+    // "3 days from now": in 3 days.
+    if s.bytes().all(|b| b.is_ascii_digit())
+        && !s.is_empty()
+        && matches!(w(t, i + 1), "days" | "weeks" | "hours" | "minutes")
+        && seq(t, i + 2, &["from", "now"])
+    {
+        return Some((i + 4, format!("in {s} {}", w(t, i + 1))));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_wording;
+
+    #[test]
+    fn idioms_are_said_in_the_grammars_words() {
+        let said = |m: &str| plain_wording(m).unwrap_or_else(|| m.to_string());
+        assert_eq!(
+            said("flour and sugar this coming Saturday"),
+            "flour and sugar Saturday"
+        );
+        assert_eq!(
+            said("cancel it no later than the 9th"),
+            "cancel it by the 9th"
+        );
+        assert_eq!(
+            said("dentist Wed the 2nd, 8:15 am"),
+            "dentist on the 2nd, 8:15 am"
+        );
+        assert_eq!(
+            said("bins on alternate Tuesdays"),
+            "bins every other Tuesday"
+        );
+        assert_eq!(said("meet at half past eight"), "meet at 8:30");
+        assert_eq!(
+            said("final day of each month: payroll"),
+            "last day of the month: payroll"
+        );
+        assert_eq!(said("skis back 3 days from now"), "skis back in 3 days");
+        // Quoted words are the user's own.
+        assert_eq!(
+            said("watch \"this coming Saturday\""),
+            "watch \"this coming Saturday\""
+        );
+        assert!(plain_wording("buy milk tomorrow").is_none());
+    }
+}
