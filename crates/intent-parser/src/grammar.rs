@@ -2546,13 +2546,23 @@ impl Parser<'_> {
         if w(t, 0) == "schedule" && matches!(w(t, 1), "'" | "\"" | "“" | "‘") {
             return Some(self.add_task(&t[1..], false));
         }
+        // "set up 'Check the smoke alarms' for Sundays": the same.
+        if seq(t, 0, &["set", "up"]) && matches!(w(t, 2), "'" | "\"" | "“" | "‘") {
+            return Some(self.add_task(&t[2..], false));
+        }
         // "not urgent task: delete the old screenshots": a level, then the
         // task.
-        if let Some(k) = (1..5).find(|&k| w(t, k) == "task" && w(t, k + 1) == ":") {
+        if let Some(k) = (1..5)
+            .find(|&k| matches!(w(t, k), "task" | "one" | "thing" | "item") && w(t, k + 1) == ":")
+        {
             let levels = t[..k].iter().all(|x| {
                 matches!(
                     x.low.as_str(),
                     "not"
+                        | "low-prio"
+                        | "high-prio"
+                        | "low-priority"
+                        | "high-priority"
                         | "urgent"
                         | "important"
                         | "low"

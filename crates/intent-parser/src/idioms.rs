@@ -105,6 +105,34 @@ fn idiom(t: &[Tok], i: usize) -> Option<(usize, String)> {
     }
     match s {
         "no" if seq(t, i, &["no", "later", "than"]) => return Some((i + 3, "by".into())),
+        "prior" if w(t, i + 1) == "to" => return Some((i + 2, "before".into())),
+        // "2 hours in advance", "5 minutes ahead of time".
+        "in" if w(t, i + 1) == "advance" => return Some((i + 2, "before".into())),
+        "ahead" if seq(t, i + 1, &["of", "time"]) => return Some((i + 3, "before".into())),
+        // "whenever I get round to it": no rush.
+        "whenever"
+            if seq(t, i + 1, &["i", "get", "round", "to", "it"])
+                || seq(t, i + 1, &["i", "get", "around", "to", "it"]) =>
+        {
+            return Some((i + 6, "whenever".into()))
+        }
+        // "every working day", "on all working days": weekdays.
+        "every" | "each" if seq(t, i + 1, &["working", "day"]) => {
+            return Some((i + 3, "every weekday".into()))
+        }
+        "on" if seq(t, i + 1, &["all", "working", "days"]) => {
+            return Some((i + 4, "every weekday".into()))
+        }
+        "working" if w(t, i + 1) == "days" => return Some((i + 2, "weekdays".into())),
+        // "6 weeks after each time I complete it": after I last did it.
+        "after" if seq(t, i + 1, &["each", "time"]) => {
+            let e = (i + 3..t.len().min(i + 8)).find(|&k| matches!(w(t, k), "it" | "them"))?;
+            return Some((e + 1, "after I last did it".into()));
+        }
+        // "each month on its last day".
+        "each" | "every" if seq(t, i + 1, &["month", "on", "its", "last", "day"]) => {
+            return Some((i + 6, "on the last day of every month".into()))
+        }
         "at" if seq(t, i, &["at", "the", "latest"]) => return Some((i + 3, String::new())),
         "at" if seq(t, i, &["at", "latest"]) => return Some((i + 2, String::new())),
         "as" if seq(t, i, &["as", "soon", "as", "possible"]) => {
@@ -179,6 +207,29 @@ fn idiom(t: &[Tok], i: usize) -> Option<(usize, String)> {
             ));
         }
         _ => {}
+    }
+    // "the 3rd of each month" said without "on the".
+    if let Some(n) = text::ordinal(s).filter(|_| s.starts_with(|c: char| c.is_ascii_digit())) {
+        if w(t, i + 1) == "of" && matches!(w(t, i + 2), "each" | "every") && w(t, i + 3) == "month"
+        {
+            let on = if i > 0 && matches!(w(t, i - 1), "the" | "on") {
+                ""
+            } else {
+                "on the "
+            };
+            return Some((
+                i + 4,
+                format!("{on}{} of every month", text::ordinal_suffix(i64::from(n))),
+            ));
+        }
+    }
+    // "1.5 hours": ninety minutes.
+    if let Some((whole, frac)) = s.split_once('.') {
+        if let (Ok(h), Ok(f)) = (whole.parse::<u32>(), frac.parse::<u32>()) {
+            if frac.len() == 1 && matches!(w(t, i + 1), "hours" | "hour" | "hrs" | "h") {
+                return Some((i + 2, format!("{} minutes", h * 60 + f * 6)));
+            }
+        }
     }
     // "3 days from now": in 3 days.
     if s.bytes().all(|b| b.is_ascii_digit())

@@ -107,7 +107,11 @@ pub(crate) fn tokenize(src: &str) -> Vec<Tok> {
 
 fn push(out: &mut Vec<Tok>, src: &str, start: usize, end: usize) {
     let text = &src[start..end];
-    let low = text.to_lowercase().replace(['’', 'ʼ'], "'");
+    let mut low = text.to_lowercase().replace(['’', 'ʼ'], "'");
+    // An en or em dash between words reads as a hyphen does.
+    if matches!(low.as_str(), "—" | "–") {
+        low = "-".into();
+    }
     out.push(Tok {
         text: text.to_string(),
         low: normalize(low),
@@ -251,6 +255,9 @@ const ALIASES: &[(&str, &str)] = &[
     ("remindme", "remind"),
     ("bumpp", "bump"),
     ("yse", "yes"),
+    ("pul", "pull"),
+    ("yr", "year"),
+    ("yrs", "years"),
     ("notfy", "notify"),
     ("alret", "alert"),
     ("ahed", "ahead"),
