@@ -103,7 +103,53 @@ fn idiom(t: &[Tok], i: usize) -> Option<(usize, String)> {
             }
         }
     }
+    // "tmrw am", "tomorrow pm": the part of that day.
+    if matches!(s, "tomorrow" | "today") && matches!(w(t, i + 1), "am" | "pm") {
+        let part = if w(t, i + 1) == "am" {
+            "morning"
+        } else {
+            "afternoon"
+        };
+        return Some((i + 2, format!("{s} {part}")));
+    }
+    // "around 3ish", "noonish": about that time.
+    if let Some(stem) = s.strip_suffix("ish") {
+        let time_like = stem == "noon"
+            || !stem.is_empty() && stem.bytes().all(|b| b.is_ascii_digit() || b == b':');
+        if time_like {
+            return Some((i + 1, stem.to_string()));
+        }
+    }
+    // "on 12.12.", "by 3.1.": day and month, as Europe writes them (the
+    // closing dot is its own token).
+    if w(t, i + 1) == "."
+        && i > 0
+        && matches!(w(t, i - 1), "on" | "by" | "until" | "before" | "due")
+    {
+        if let Some((d, m)) = s.split_once('.') {
+            let short = d.len() <= 2 && m.len() <= 2;
+            if let (Ok(d), Ok(m), true) = (d.parse::<u32>(), m.parse::<u32>(), short) {
+                if (1..=31).contains(&d) && (1..=12).contains(&m) {
+                    return Some((i + 2, format!("{m}/{d}")));
+                }
+            }
+        }
+    }
+    // "mid december": the middle of that month.
+    if s == "mid" {
+        if text::month(w(t, i + 1)).is_some() {
+            return Some((i + 2, format!("{} 15", t[i + 1].text)));
+        }
+    }
     match s {
+        "later" if matches!(w(t, i + 1), "today" | "tonight") => {
+            return Some((i + 2, w(t, i + 1).to_string()))
+        }
+        "later" if seq(t, i + 1, &["this", "week"]) => return Some((i + 3, "this week".into())),
+        "early" if seq(t, i + 1, &["next", "week"]) => return Some((i + 3, "next week".into())),
+        "by" if seq(t, i + 1, &["close", "of", "business"]) => {
+            return Some((i + 4, "by end of day".into()))
+        }
         "no" if seq(t, i, &["no", "later", "than"]) => return Some((i + 3, "by".into())),
         "prior" if w(t, i + 1) == "to" => return Some((i + 2, "before".into())),
         // "2 hours in advance", "5 minutes ahead of time".
@@ -271,6 +317,13 @@ mod tests {
             "last day of the month: payroll"
         );
         assert_eq!(said("skis back 3 days from now"), "skis back in 3 days");
+        assert_eq!(said("party on 12.12."), "party on 12/12");
+        assert_eq!(said("call Anna around 3ish"), "call Anna around 3");
+        assert_eq!(
+            said("lay out clothes nightly"),
+            "lay out clothes every night"
+        );
+        assert!(plain_wording("v1.2. release").is_none());
         // Quoted words are the user's own.
         assert_eq!(
             said("watch \"this coming Saturday\""),
