@@ -136,10 +136,8 @@ fn idiom(t: &[Tok], i: usize) -> Option<(usize, String)> {
         }
     }
     // "mid december": the middle of that month.
-    if s == "mid" {
-        if text::month(w(t, i + 1)).is_some() {
-            return Some((i + 2, format!("{} 15", t[i + 1].text)));
-        }
+    if s == "mid" && text::month(w(t, i + 1)).is_some() {
+        return Some((i + 2, format!("{} 15", t[i + 1].text)));
     }
     match s {
         "later" if matches!(w(t, i + 1), "today" | "tonight") => {
