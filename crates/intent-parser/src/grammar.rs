@@ -1884,6 +1884,123 @@ impl Parser<'_> {
         Some(self.add_task(&body, false))
     }
 
+    /// A new title said after words that mean "call it": "make 'Gym bag'
+    /// read 'Gym bag and towels'", "mopping task - the title should now be
+    /// mopping and dusting", "could you reword that as …", "make it say …",
+    /// "the 'boiler' task needs a better title: 'Service the gas boiler'",
+    /// "change the car wash task so it says car wash and wax". The task is
+    /// the one named before those words (quoted, or "… task"), or the one
+    /// under discussion when they follow "it" or "that".
+    fn rename_said(&self, t: &[Tok]) -> Option<Out> {
+        const MARKERS: &[&[&str]] = &[
+            &["so", "it", "says"],
+            &["so", "it", "reads"],
+            &["to", "read"],
+            &["read"],
+            &["say"],
+            &["says"],
+            &["should", "be", "titled"],
+            &["be", "titled"],
+            &["titled"],
+            &["the", "title", "should", "now", "be"],
+            &["title", "should", "now", "be"],
+            &["the", "title", "should", "be"],
+            &["title", "should", "be"],
+            &["needs", "a", "better", "title", ":"],
+            &["needs", "a", "new", "title", ":"],
+            &["edit", "the", "name", ":"],
+            &["reword", "that", "as"],
+            &["reword", "it", "as"],
+            &["label", "it"],
+            &["label", "that"],
+        ];
+        let n = t.len();
+        // "any task that says 'refund'?": a search.
+        if is_question_word(w(t, 0))
+            || matches!(
+                w(t, 0),
+                "any" | "show" | "find" | "search" | "list" | "do" | "does"
+            )
+        {
+            return None;
+        }
+        let quoted = quoted_tokens(t);
+        let (k, m) = (1..n).find_map(|k| {
+            if quoted[k] {
+                return None;
+            }
+            MARKERS.iter().find(|m| seq(t, k, m)).map(|m| (k, m.len()))
+        })?;
+        let pronoun_before = k > 0 && matches!(w(t, k - 1), "it" | "that" | "this")
+            || matches!(w(t, k), "reword" | "label" | "edit");
+        let named = t[..k]
+            .iter()
+            .any(|x| matches!(x.low.as_str(), "task" | "'" | "\"" | "“" | "‘"));
+        if !named && !(pronoun_before && self.ctx.last_task.is_some()) {
+            return None;
+        }
+        // The new title: what follows, without its quotes or a closing
+        // "instead" / "please" / "can you update it".
+        let mut b = n;
+        while b > k + m
+            && (text::is_punct(w(t, b - 1)) && !quoted[b - 1]
+                || matches!(w(t, b - 1), "instead" | "please" | "pls" | "thanks"))
+        {
+            b -= 1;
+        }
+        if let Some(c) = (k + m..b).find(|&i| w(t, i) == "," && !quoted[i]) {
+            if seq_any(
+                &t[c + 1..],
+                &[&["can", "you"], &["could", "you"], &["please"]],
+            ) {
+                b = c;
+            }
+        }
+        let new_title = quoted_or_text(t, k + m, b);
+        if new_title.is_empty() {
+            return None;
+        }
+        let target = if named {
+            // "make 'Gym bag' read …", "change the car wash task so it says …".
+            let mut a = 0;
+            while matches!(
+                w(t, a),
+                "make"
+                    | "change"
+                    | "set"
+                    | "could"
+                    | "can"
+                    | "the"
+                    | "i'd"
+                    | "prefer"
+                    | "please"
+                    | "let"
+            ) {
+                a += 1;
+            }
+            let mut e = k;
+            while e > a
+                && matches!(
+                    w(t, e - 1),
+                    "to" | "it" | "that" | "should" | "," | "-" | "be"
+                )
+            {
+                e -= 1;
+            }
+            self.target(t, a, e, &[])
+        } else {
+            self.last_task()
+        };
+        Some(match target {
+            Ok(target) => Intent::RenameTask {
+                target,
+                new_title: text::capitalize(&new_title),
+            }
+            .into(),
+            Err(o) => *o,
+        })
+    }
+
     /// A question about how the app works ("how many tasks can I add?",
     /// "what happens when I complete a repeating task?", "can I add tags
     /// to a task after I created it?", "what time zone do you use?"):
@@ -3945,6 +4062,9 @@ impl Parser<'_> {
 
     fn rename(&self, t: &[Tok]) -> Option<Out> {
         let n = t.len();
+        if let Some(out) = self.rename_said(t) {
+            return Some(out);
+        }
         // "karaoke task: new name karaoke night with the team".
         if let Some(k) = (1..n).find(|&k| {
             seq_any(&t[k..], &[&["new", "name"], &["new", "title"]])
