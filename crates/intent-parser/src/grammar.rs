@@ -1936,7 +1936,7 @@ impl Parser<'_> {
         let named = t[..k]
             .iter()
             .any(|x| matches!(x.low.as_str(), "task" | "'" | "\"" | "“" | "‘"));
-        if !named && !(pronoun_before && self.ctx.last_task.is_some()) {
+        if !(named || pronoun_before && self.ctx.last_task.is_some()) {
             return None;
         }
         // The new title: what follows, without its quotes or a closing
