@@ -6121,6 +6121,11 @@ impl Parser<'_> {
             "get" | "give" | "tell" if w(t, 1) == "me" => 2,
             "gimme" => 1,
             "filter" if w(t, 1) == "by" => 2,
+            "filter" if matches!(w(t, 1), "my" | "the") => 1,
+            // "run me through today", "rundown for today", "dump my whole list".
+            "run" if seq(t, 1, &["me", "through"]) => 3,
+            "rundown" => 0,
+            "dump" if matches!(w(t, 1), "my" | "the" | "all") => 1,
             "got" if matches!(w(t, 1), "anything" | "any") => 1,
             "lemme" if matches!(w(t, 1), "see" | "view" | "check") => 2,
             "pull" if w(t, 1) == "up" => 2,
@@ -6368,8 +6373,11 @@ impl Parser<'_> {
         {
             f.status = Status::Completed;
         }
-        // "the finished and the unfinished ones".
-        if has("unfinished") && (has("finished") || has("done")) {
+        // "the finished and the unfinished ones", "whether finished or
+        // still open".
+        if has("unfinished") && (has("finished") || has("done"))
+            || has("whether") && (has("finished") || has("done")) && has("open")
+        {
             f.status = Status::All;
         }
         // "everything, including the ones I already ticked off".
@@ -6524,6 +6532,10 @@ impl Parser<'_> {
                     &["miss", "any", "deadlines"],
                     &["missed", "any", "deadlines"],
                     &["slip", "past"],
+                    &["slipped", "by"],
+                    &["slip", "by"],
+                    &["blew", "past"],
+                    &["blown", "past"],
                     &["have", "i", "blown"],
                     &["did", "i", "blow"],
                     &["slipped", "past"],
