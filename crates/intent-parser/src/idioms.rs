@@ -69,9 +69,124 @@ fn hour(s: &str) -> Option<u32> {
         .or_else(|| s.parse().ok().filter(|h| (1..=12).contains(h)))
 }
 
+/// Words after which a number is a time of day.
+fn before_a_time(s: &str) -> bool {
+    matches!(
+        s,
+        "at" | "@"
+            | "by"
+            | "from"
+            | "until"
+            | "till"
+            | "today"
+            | "tomorrow"
+            | "tonight"
+            | "tmr"
+            | "tmrw"
+            | "morning"
+            | "evening"
+            | "afternoon"
+    ) || text::weekday(s).is_some()
+}
+
+/// Minutes said as a word: "thirty", "fifteen", "forty-five".
+fn minutes_word(s: &str) -> Option<u32> {
+    Some(match s {
+        "fifteen" => 15,
+        "thirty" => 30,
+        "forty-five" => 45,
+        "twenty" => 20,
+        "ten" => 10,
+        "five" => 5,
+        _ => return None,
+    })
+}
+
 /// The idiom starting at `i`: where it ends and what to say instead.
 fn idiom(t: &[Tok], i: usize) -> Option<(usize, String)> {
     let s = w(t, i);
+    let prev = if i > 0 { w(t, i - 1) } else { "" };
+    // "11.00", "at 6.30pm", "Thurs 11.00": a time written with a dot.
+    if let Some((h, rest)) = s.split_once('.') {
+        // (Split on the digits: a byte count could cut a character.)
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let (m, suffix) = rest.split_at(digits);
+        if let (Ok(hh), Ok(mm)) = (h.parse::<u32>(), m.parse::<u32>()) {
+            let timed = before_a_time(prev) || matches!(suffix, "am" | "pm");
+            if timed
+                && h.len() <= 2
+                && m.len() == 2
+                && hh < 24
+                && mm < 60
+                && matches!(suffix, "" | "am" | "pm")
+            {
+                return Some((i + 1, format!("{hh}:{m}{suffix}")));
+            }
+        }
+    }
+    // "Sat 0645", "tmr 0900", "Mon 1400": a 24-hour time without a colon.
+    if s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()) && before_a_time(prev) {
+        let (hh, mm) = (s[..2].parse::<u32>().ok()?, s[2..].parse::<u32>().ok()?);
+        if hh < 24 && mm < 60 && (s.starts_with('0') || s.starts_with('1') || s.starts_with('2')) {
+            return Some((i + 1, format!("{hh}:{:02}", mm)));
+        }
+    }
+    // "19h30": the French way.
+    if let Some((h, m)) = s.split_once('h') {
+        if let (Ok(hh), Ok(mm)) = (h.parse::<u32>(), m.parse::<u32>()) {
+            if hh < 24 && mm < 60 && m.len() == 2 {
+                return Some((i + 1, format!("{hh}:{m}")));
+            }
+        }
+    }
+    // "half 3", "half six" (British: half past), "at half 7".
+    if s == "half" && before_a_time(prev) {
+        if let Some(h) = hour(w(t, i + 1)) {
+            return Some((i + 2, format!("{h}:30")));
+        }
+    }
+    // "twenty past 6", "ten to nine".
+    // ("chapters 7 to 9" is a range: a number before "to" is not minutes.)
+    let said_minutes = minutes_word(s)
+        .map(|m| (m, true))
+        .or_else(|| s.parse().ok().filter(|m: &u32| *m < 60).map(|m| (m, false)));
+    if let Some((m, in_words)) = said_minutes {
+        if (w(t, i + 1) == "past" || w(t, i + 1) == "to" && in_words) && s != "half" {
+            if let Some(h) = hour(w(t, i + 2)) {
+                let said = if w(t, i + 1) == "past" {
+                    format!("{h}:{m:02}")
+                } else {
+                    format!("{}:{:02}", if h == 1 { 12 } else { h - 1 }, 60 - m)
+                };
+                return Some((i + 3, said));
+            }
+        }
+    }
+    // "seven thirty", "at six fifteen".
+    if let (Some(h), Some(m)) = (hour(s), minutes_word(w(t, i + 1))) {
+        if before_a_time(prev) && !s.bytes().all(|b| b.is_ascii_digit()) {
+            return Some((i + 2, format!("{h}:{m:02}")));
+        }
+    }
+    // Weekday ranges and letters: "Mon-Fri", "mon thru fri", "Monday thru
+    // Friday", "MWF".
+    if text::weekday(s).is_some_and(|(d, _, _)| d == chrono::Weekday::Mon)
+        && matches!(w(t, i + 1), "-" | "thru" | "through" | "to")
+        && text::weekday(w(t, i + 2)).is_some_and(|(d, _, _)| d == chrono::Weekday::Fri)
+    {
+        let every = if matches!(prev, "every" | "each") {
+            ""
+        } else {
+            "every "
+        };
+        return Some((i + 3, format!("{every}weekday")));
+    }
+    if s == "mon-fri" {
+        return Some((i + 1, "every weekday".into()));
+    }
+    if s == "mwf" {
+        return Some((i + 1, "every monday, wednesday and friday".into()));
+    }
     let weekday = |k: usize| text::weekday(w(t, k)).filter(|(_, plural, _)| !plural);
     // "this coming Saturday": the Saturday ahead.
     if seq(t, i, &["this", "coming"]) && weekday(i + 2).is_some() {
@@ -140,6 +255,91 @@ fn idiom(t: &[Tok], i: usize) -> Option<(usize, String)> {
         return Some((i + 2, format!("{} 15", t[i + 1].text)));
     }
     match s {
+        // "From Monday to Friday at 6:15".
+        "from"
+            if text::weekday(w(t, i + 1)).is_some_and(|(d, _, _)| d == chrono::Weekday::Mon)
+                && matches!(w(t, i + 2), "to" | "through" | "-")
+                && text::weekday(w(t, i + 3))
+                    .is_some_and(|(d, _, _)| d == chrono::Weekday::Fri) =>
+        {
+            return Some((i + 4, "every weekday".into()))
+        }
+        "everyday" if !matches!(w(t, i + 1), "life" | "things" | "stuff") => {
+            return Some((i + 1, "every day".into()))
+        }
+        "each" if matches!(w(t, i + 1), "morning" | "evening" | "night" | "day") => {
+            return Some((i + 2, format!("every {}", w(t, i + 1))))
+        }
+        "each"
+            if text::ordinal(w(t, i + 1)).is_some() && seq(t, i + 2, &["of", "the", "month"]) =>
+        {
+            return Some((i + 5, format!("on the {} of every month", w(t, i + 1))))
+        }
+        "kicking" if seq(t, i + 1, &["off", "this"]) => return Some((i + 3, "starting".into())),
+        "kicking" if w(t, i + 1) == "off" => return Some((i + 2, "starting".into())),
+        "on" if seq(t, i + 1, &["alternate", "days"]) => {
+            return Some((i + 3, "every other day".into()))
+        }
+        "alternate" if w(t, i + 1) == "days" => return Some((i + 2, "every other day".into())),
+        "boxing" if w(t, i + 1) == "day" => return Some((i + 2, "12/26".into())),
+        "hogmanay" => return Some((i + 1, "new year's eve".into())),
+        "on" if seq(t, i + 1, &["or", "before"]) => return Some((i + 3, "by".into())),
+        "by" if seq(t, i + 1, &["week's", "end"]) => {
+            return Some((i + 3, "by the end of the week".into()))
+        }
+        "close" if seq(t, i + 1, &["of", "play"]) => return Some((i + 3, "end of day".into())),
+        "close" if seq(t, i + 1, &["of", "business"]) => return Some((i + 3, "end of day".into())),
+        "a.s.a.p." | "a.s.a.p" | "pronto" => return Some((i + 1, "asap".into())),
+        "as" if seq(t, i + 1, &["fast", "as", "possible"]) => return Some((i + 4, "asap".into())),
+        "hi-pri" | "hi-prio" => return Some((i + 1, "high priority".into())),
+        "zero" if w(t, i + 1) == "rush" => return Some((i + 2, "no rush".into())),
+        "no" if w(t, i + 1) == "hurry" => return Some((i + 2, "no rush".into())),
+        "not" if seq(t, i + 1, &["a", "priority"]) => return Some((i + 3, "low priority".into())),
+        "there's" if seq(t, i + 1, &["no", "hurry"]) => {
+            let e = (i + 3..t.len())
+                .find(|&k| text::is_punct(w(t, k)))
+                .unwrap_or(t.len());
+            return Some((e, "no rush".into()));
+        }
+        "it" if seq(t, i + 1, &["has", "no", "hurry"]) => return Some((i + 4, "no rush".into())),
+        "low-importance" => return Some((i + 1, "low priority".into())),
+        "beforehand" => return Some((i + 1, "before".into())),
+        "prior" if w(t, i + 1) != "to" => return Some((i + 1, "before".into())),
+        "early"
+            if i > 0
+                && matches!(
+                    w(t, i - 1),
+                    "day" | "days" | "hour" | "hours" | "minutes" | "mins"
+                ) =>
+        {
+            return Some((i + 1, "before".into()))
+        }
+        "give" if seq(t, i + 1, &["me", "a", "shout"]) => return Some((i + 4, "remind me".into())),
+        "let"
+            if seq(t, i + 1, &["me", "know"])
+                && t[i + 3..]
+                    .iter()
+                    .any(|x| x.low == "advance" || x.low == "before") =>
+        {
+            return Some((i + 3, "remind me".into()))
+        }
+        "alert" | "alrt"
+            if w(t, i + 1) != "me"
+                && t.get(i + 1)
+                    .is_some_and(|x| x.low.starts_with(|c: char| c.is_ascii_digit())) =>
+        {
+            return Some((i + 1, "alert me".into()))
+        }
+        "come" if text::weekday(w(t, i + 1)).is_some() => {
+            return Some((i + 2, w(t, i + 1).to_string()))
+        }
+        "latest" if text::weekday(w(t, i + 1)).is_some() => {
+            return Some((i + 2, format!("by {}", w(t, i + 1))))
+        }
+        "at" if seq(t, i + 1, &["the", "latest", "on"]) => return Some((i + 4, "by".into())),
+        "in" if w(t, i + 2) == "days'" && w(t, i + 3) == "time" => {
+            return Some((i + 4, format!("in {} days", w(t, i + 1))))
+        }
         "later" if matches!(w(t, i + 1), "today" | "tonight") => {
             return Some((i + 2, w(t, i + 1).to_string()))
         }
@@ -275,10 +475,24 @@ fn idiom(t: &[Tok], i: usize) -> Option<(usize, String)> {
             }
         }
     }
+    // "Sunday coming", "Tuesday coming", "Wednesday latest": that day.
+    if text::weekday(s).is_some() && matches!(w(t, i + 1), "coming" | "latest") {
+        return Some((i + 2, t[i].text.clone()));
+    }
+    // "Friday week", "a week on Friday": the Friday after next.
+    if text::weekday(s).is_some()
+        && w(t, i + 1) == "week"
+        && !matches!(prev, "this" | "next" | "every")
+    {
+        return Some((i + 2, format!("next {}", t[i].text)));
+    }
     // "3 days from now": in 3 days.
     if s.bytes().all(|b| b.is_ascii_digit())
         && !s.is_empty()
-        && matches!(w(t, i + 1), "days" | "weeks" | "hours" | "minutes")
+        && matches!(
+            w(t, i + 1),
+            "days" | "weeks" | "hours" | "minutes" | "hrs" | "mins"
+        )
         && seq(t, i + 2, &["from", "now"])
     {
         return Some((i + 4, format!("in {s} {}", w(t, i + 1))));
