@@ -1634,6 +1634,70 @@ impl Parser<'_> {
                 }
             }
         }
+        // "gimme 5 min", "try me in half an hour", "hold it 5 min", "not
+        // now, hit me up in 20 mins": a while, with a word of putting off.
+        let putting_off = any_word(
+            t,
+            &[
+                "gimme", "try", "hold", "hit", "later", "wait", "back", "snooze", "again", "busy",
+            ],
+        );
+        if putting_off
+            && !(0..n)
+                .any(|i| when::parse_when(t, i, self.clk).is_some_and(|(_, wn)| wn.date.is_some()))
+        {
+            if let Some((a, (e, amount, unit))) =
+                (0..n).find_map(|i| when::duration(t, i).map(|d| (i, d)))
+            {
+                let words_ok = (0..n).filter(|&j| j < a || j >= e).all(|j| {
+                    text::is_punct(w(t, j))
+                        || matches!(
+                            w(t, j),
+                            "gimme"
+                                | "give"
+                                | "me"
+                                | "it"
+                                | "try"
+                                | "hold"
+                                | "hit"
+                                | "up"
+                                | "later"
+                                | "wait"
+                                | "can"
+                                | "come"
+                                | "back"
+                                | "to"
+                                | "in"
+                                | "another"
+                                | "more"
+                                | "snooze"
+                                | "again"
+                                | "not"
+                                | "now"
+                                | "yet"
+                                | "pls"
+                                | "please"
+                                | "busy"
+                                | "rn"
+                                | "hang"
+                                | "on"
+                                | "then"
+                                | "and"
+                                | "buzz"
+                                | "a"
+                                | "meeting"
+                                | "for"
+                                | "that"
+                                | "this"
+                                | "reminder"
+                        )
+                });
+                if let (Some(per), true) = (unit.minutes(), words_ok) {
+                    let minutes = (i64::from(amount) * per).clamp(1, i64::from(u32::MAX)) as u32;
+                    return run(target().map(|target| Intent::Snooze { target, minutes }));
+                }
+            }
+        }
         // "could I have a reminder for that tonight?".
         let asked = if matches!(w(t, 0), "could" | "can") && w(t, 1) == "i" {
             2

@@ -255,6 +255,34 @@ fn idiom(t: &[Tok], i: usize) -> Option<(usize, String)> {
         return Some((i + 2, format!("{} 15", t[i + 1].text)));
     }
     match s {
+        // Done, said every which way: "all squared away", "has been dealt
+        // with", "got it over with", "finito", "mission accomplished".
+        "all" if seq(t, i + 1, &["squared", "away"]) => return Some((i + 3, "done".into())),
+        "has" if seq(t, i + 1, &["been", "dealt", "with"]) => {
+            return Some((i + 4, "is done".into()))
+        }
+        "finito" => return Some((i + 1, "done".into())),
+        "mission" if w(t, i + 1) == "accomplished" => {
+            let e = if seq(t, i + 2, &["on", "that"]) {
+                i + 4
+            } else {
+                i + 2
+            };
+            return Some((e, "done with that".into()));
+        }
+        "knocked" | "nailed" if w(t, i + 1) == "out" || w(t, i + 1) == "the" => {
+            let e = if w(t, i + 1) == "out" { i + 2 } else { i + 1 };
+            return Some((e, "finished".into()));
+        }
+        "quarter" if prev != "a" && seq(t, i + 1, &["of", "an", "hour"]) => {
+            return Some((i + 4, "15 minutes".into()))
+        }
+        // Repeats off and on again.
+        "unrepeat" => return Some((i + 1, "stop repeating".into())),
+        "take" if seq(t, i + 1, &["the", "repeat", "off"]) => {
+            return Some((i + 4, "stop repeating".into()))
+        }
+        "reinstate" => return Some((i + 1, "resume".into())),
         // "From Monday to Friday at 6:15".
         "from"
             if text::weekday(w(t, i + 1)).is_some_and(|(d, _, _)| d == chrono::Weekday::Mon)

@@ -255,6 +255,7 @@ const ALIASES: &[(&str, &str)] = &[
     ("remindme", "remind"),
     ("bumpp", "bump"),
     ("yse", "yes"),
+    ("crosed", "crossed"),
     ("tomoz", "tomorrow"),
     ("2nite", "tonight"),
     ("2night", "tonight"),
