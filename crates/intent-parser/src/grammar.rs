@@ -5478,13 +5478,29 @@ impl Parser<'_> {
         }
         // "just did the recycling task", "did the gutters task": done.
         let d = usize::from(matches!(v, "just" | "finally" | "already" | "🥳"));
+        // ("… task just now", "… task this morning": when, not what.)
+        let mut end = n;
+        loop {
+            if end >= 2 && seq(t, end - 2, &["this", "morning"]) {
+                end -= 2;
+            } else if end > 0
+                && matches!(
+                    w(t, end - 1),
+                    "now" | "just" | "yesterday" | "today" | "earlier"
+                )
+            {
+                end -= 1;
+            } else {
+                break;
+            }
+        }
         if (matches!(w(t, d), "wrapped" | "got") && w(t, d + 1) == "up"
             || seq(t, d, &["got", "through"]))
             && w(t, d + 2) == "the"
-            && n > d + 4
-            && w(t, n - 1) == "task"
+            && end > d + 4
+            && w(t, end - 1) == "task"
         {
-            return Some(make(d + 3, n - 1));
+            return Some(make(d + 3, end - 1));
         }
         if matches!(w(t, d), "did" | "finished" | "completed")
             && w(t, d + 1) == "the"

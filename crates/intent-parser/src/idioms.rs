@@ -255,6 +255,24 @@ fn idiom(t: &[Tok], i: usize) -> Option<(usize, String)> {
         return Some((i + 2, format!("{} 15", t[i + 1].text)));
     }
     match s {
+        // What is due, said every which way: "what's in store for
+        // tomorrow?", "preview of tmrw", "on deck for tomorrow", "how's the
+        // week shaping up?".
+        "in" if seq(t, i + 1, &["store", "for"]) => return Some((i + 3, "due".into())),
+        "on" if seq(t, i + 1, &["deck", "for"]) => return Some((i + 3, "due".into())),
+        "preview" if w(t, i + 1) == "of" => return Some((i + 2, "what's due".into())),
+        "shaping" if w(t, i + 1) == "up" => return Some((i + 2, "looking".into())),
+        // Late: "slipped through the cracks", "dropped the ball", "let slide".
+        "slipped" | "slip" if seq(t, i + 1, &["through", "the", "cracks"]) => {
+            return Some((i + 4, "overdue".into()))
+        }
+        "dropped" if seq(t, i + 1, &["the", "ball"]) => return Some((i + 3, "missed".into())),
+        "let" if w(t, i + 1) == "slide" => return Some((i + 2, "missed".into())),
+        // Done, as a filter: "crossed-out ones", "checked-off stuff".
+        "crossed-out" | "checked-off" | "ticked-off" => return Some((i + 1, "completed".into())),
+        // Search: "ctrl+f landlord", "dig up the task about …".
+        "ctrl+f" | "cmd+f" => return Some((i + 1, "search".into())),
+        "dig" if w(t, i + 1) == "up" => return Some((i + 2, "find".into())),
         // Done, said every which way: "all squared away", "has been dealt
         // with", "got it over with", "finito", "mission accomplished".
         "all" if seq(t, i + 1, &["squared", "away"]) => return Some((i + 3, "done".into())),
@@ -262,6 +280,12 @@ fn idiom(t: &[Tok], i: usize) -> Option<(usize, String)> {
             return Some((i + 4, "is done".into()))
         }
         "finito" => return Some((i + 1, "done".into())),
+        "taken" if seq(t, i + 1, &["care", "of"]) && !matches!(w(t, i + 3), "the" | "my" | "a") => {
+            return Some((i + 3, "done".into()))
+        }
+        "got" if seq(t, i + 1, &["it", "over", "with"]) => return Some((i + 4, "done".into())),
+        "off" if seq(t, i + 1, &["my", "back"]) => return Some((i + 3, "done".into())),
+        "accomplished" => return Some((i + 1, "done".into())),
         "mission" if w(t, i + 1) == "accomplished" => {
             let e = if seq(t, i + 2, &["on", "that"]) {
                 i + 4
@@ -564,6 +588,15 @@ mod tests {
             "lay out clothes every night"
         );
         assert!(plain_wording("v1.2. release").is_none());
+        assert_eq!(
+            said("what's in store for tomorrow?"),
+            "what's due tomorrow?"
+        );
+        assert_eq!(
+            said("Car wash task - all squared away"),
+            "Car wash task - done"
+        );
+        assert_eq!(said("chapters 7 to 9 by wed"), "chapters 7 to 9 by wed");
         // Quoted words are the user's own.
         assert_eq!(
             said("watch \"this coming Saturday\""),
