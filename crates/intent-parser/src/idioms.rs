@@ -255,6 +255,26 @@ fn idiom(t: &[Tok], i: usize) -> Option<(usize, String)> {
         return Some((i + 2, format!("{} 15", t[i + 1].text)));
     }
     match s {
+        // Reminders asked for in other words: "poke me", "jog my memory",
+        // "give me a buzz", "send me a notification", "shout at me".
+        "poke" | "prod" if w(t, i + 1) == "me" => return Some((i + 2, "remind me".into())),
+        "jog" if seq(t, i + 1, &["my", "memory"]) => return Some((i + 3, "remind me".into())),
+        "shout" if seq(t, i + 1, &["at", "me"]) => return Some((i + 3, "remind me".into())),
+        "give" if seq(t, i + 1, &["me", "a", "buzz"]) => return Some((i + 4, "remind me".into())),
+        "send" if seq(t, i + 1, &["me", "a", "notification"]) => {
+            return Some((i + 4, "remind me".into()))
+        }
+        "set" if seq(t, i + 1, &["a", "notification"]) => return Some((i + 3, "remind me".into())),
+        "i'd" if seq(t, i + 1, &["like", "a", "notification"]) => {
+            return Some((i + 4, "remind me".into()))
+        }
+        // Moved, in other words: "rebook the haircut task for sat", "hold
+        // off on it till next week", "bring it forward to tonight".
+        "rebook" => return Some((i + 1, "move".into())),
+        "hold" if seq(t, i + 1, &["off", "on", "it"]) => return Some((i + 4, "move it".into())),
+        "bring" if w(t, i + 1) == "it" && w(t, i + 2) == "forward" => {
+            return Some((i + 3, "move it".into()))
+        }
         // What is due, said every which way: "what's in store for
         // tomorrow?", "preview of tmrw", "on deck for tomorrow", "how's the
         // week shaping up?".
@@ -371,7 +391,7 @@ fn idiom(t: &[Tok], i: usize) -> Option<(usize, String)> {
             if seq(t, i + 1, &["me", "know"])
                 && t[i + 3..]
                     .iter()
-                    .any(|x| x.low == "advance" || x.low == "before") =>
+                    .any(|x| matches!(x.low.as_str(), "advance" | "before" | "beforehand")) =>
         {
             return Some((i + 3, "remind me".into()))
         }
