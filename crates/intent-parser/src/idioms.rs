@@ -255,6 +255,41 @@ fn idiom(t: &[Tok], i: usize) -> Option<(usize, String)> {
         return Some((i + 2, format!("{} 15", t[i + 1].text)));
     }
     match s {
+        // Repeats off and on: "switch off the repeating", "go back to
+        // repeating", "pick the series back up", "put it back on a loop".
+        "switch" | "turn"
+            if w(t, i + 1) == "off"
+                && matches!(w(t, i + 2), "the")
+                && matches!(
+                    w(t, i + 3),
+                    "repeating" | "repeat" | "repeats" | "recurrence"
+                ) =>
+        {
+            return Some((i + 4, "stop repeating".into()))
+        }
+        "go" if seq(t, i + 1, &["back", "to", "repeating"]) => {
+            return Some((i + 4, "resume repeating".into()))
+        }
+        "pick" if seq(t, i + 1, &["the", "series", "back", "up"]) => {
+            return Some((i + 5, "resume the series".into()))
+        }
+        "put" if seq(t, i + 1, &["it", "back", "on", "a", "loop"]) => {
+            return Some((i + 6, "resume it".into()))
+        }
+        "keep" if w(t, i + 1) == "recurring" || w(t, i + 1) == "repeating" => {
+            return Some((i + 2, "resume repeating".into()))
+        }
+        // Not done after all: "it's still to do", "back to pending".
+        "still" if seq(t, i + 1, &["to", "do"]) || seq(t, i + 1, &["needs", "doing"]) => {
+            return Some((i + 3, "not done".into()));
+        }
+        "back" if seq(t, i + 1, &["to", "pending"]) || seq(t, i + 1, &["to", "to-do"]) => {
+            return Some((i + 3, "reopen".into()))
+        }
+        // Gone: "wipe out the X task", "lose it", "this one can disappear".
+        "wipe" if w(t, i + 1) == "out" => return Some((i + 2, "delete".into())),
+        "lose" if w(t, i + 1) == "it" => return Some((i + 2, "delete it".into())),
+        "can" if w(t, i + 1) == "disappear" => return Some((i + 2, "can be deleted".into())),
         // Reminders asked for in other words: "poke me", "jog my memory",
         // "give me a buzz", "send me a notification", "shout at me".
         "poke" | "prod" if w(t, i + 1) == "me" => return Some((i + 2, "remind me".into())),
