@@ -1640,6 +1640,7 @@ impl Parser<'_> {
             t,
             &[
                 "gimme", "try", "hold", "hit", "later", "wait", "back", "snooze", "again", "busy",
+                "hang",
             ],
         );
         if putting_off
@@ -1977,10 +1978,14 @@ impl Parser<'_> {
             &["reword", "it", "as"],
             &["label", "it"],
             &["label", "that"],
+            &["reword", "it", ":"],
+            &["reword", "that", ":"],
         ];
         let n = t.len();
-        // "any task that says 'refund'?": a search.
-        if is_question_word(w(t, 0))
+        // "any task that says 'refund'?": a search ("can it say …" asks
+        // for a new title).
+        let asks_of_it = matches!(w(t, 0), "can" | "could") && w(t, 1) == "it";
+        if (is_question_word(w(t, 0)) && !asks_of_it)
             || matches!(
                 w(t, 0),
                 "any" | "show" | "find" | "search" | "list" | "do" | "does"
@@ -2039,6 +2044,7 @@ impl Parser<'_> {
                     | "prefer"
                     | "please"
                     | "let"
+                    | "reword"
             ) {
                 a += 1;
             }

@@ -255,6 +255,20 @@ fn idiom(t: &[Tok], i: usize) -> Option<(usize, String)> {
         return Some((i + 2, format!("{} 15", t[i + 1].text)));
     }
     match s {
+        // Renamed in other words: "relabel 'X' as Y", "fix the wording to
+        // 'Y'", "shorten it to just Y".
+        "relabel" => return Some((i + 1, "rename".into())),
+        "fix" if seq(t, i + 1, &["the", "wording", "to"]) => {
+            return Some((i + 4, "rename it to".into()))
+        }
+        "shorten" if seq(t, i + 1, &["it", "to"]) => {
+            let e = if w(t, i + 3) == "just" { i + 4 } else { i + 3 };
+            return Some((e, "rename it to".into()));
+        }
+        // Moved: "can it slide to wednesday?", "shove it to tomorrow".
+        "can" | "could" if seq(t, i + 1, &["it", "slide", "to"]) => {
+            return Some((i + 4, "move it to".into()))
+        }
         // Repeats off and on: "switch off the repeating", "go back to
         // repeating", "pick the series back up", "put it back on a loop".
         "switch" | "turn"
