@@ -255,6 +255,47 @@ fn idiom(t: &[Tok], i: usize) -> Option<(usize, String)> {
         return Some((i + 2, format!("{} 15", t[i + 1].text)));
     }
     match s {
+        // More ways to ask for a reminder.
+        "send" if seq(t, i + 1, &["me", "a", "buzz"]) => return Some((i + 4, "remind me".into())),
+        "give"
+            if seq(t, i + 1, &["me", "a"]) && matches!(w(t, i + 3), "notification" | "notice") =>
+        {
+            return Some((i + 4, "remind me".into()))
+        }
+        "i" if seq(t, i + 1, &["want", "to", "be", "remembered"]) => {
+            return Some((i + 5, "remind me".into()))
+        }
+        "set" if seq(t, i + 1, &["an", "alert", "on"]) => {
+            return Some((i + 4, "remind me about".into()))
+        }
+        "a" if seq(t, i + 1, &["poke", "about", "it"]) => {
+            return Some((i + 4, "remind me about it".into()))
+        }
+        // Repeats ended or restarted in other words.
+        "non-recurring" => return Some((i + 1, "stop repeating".into())),
+        "no" if seq(t, i + 1, &["longer", "recurring"]) => {
+            return Some((i + 3, "stop repeating".into()))
+        }
+        "doesn't" | "doesnt" if seq(t, i + 1, &["need", "to", "recur"]) => {
+            let e = if seq(t, i + 4, &["any", "more"]) {
+                i + 6
+            } else {
+                i + 4
+            };
+            return Some((e, "should stop repeating".into()));
+        }
+        "take"
+            if matches!(w(t, i + 1), "that" | "it") && seq(t, i + 2, &["one", "off", "repeat"]) =>
+        {
+            return Some((i + 5, "stop repeating it".into()))
+        }
+        "take" if matches!(w(t, i + 1), "that" | "it") && seq(t, i + 2, &["off", "repeat"]) => {
+            return Some((i + 4, "stop repeating it".into()))
+        }
+        // Levels in other words: "a whenever thing", "treat X as asap".
+        "a" if seq(t, i + 1, &["whenever", "thing"]) => {
+            return Some((i + 3, "low priority".into()))
+        }
         // Renamed in other words: "relabel 'X' as Y", "fix the wording to
         // 'Y'", "shorten it to just Y".
         "relabel" => return Some((i + 1, "rename".into())),
