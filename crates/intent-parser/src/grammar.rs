@@ -6262,6 +6262,18 @@ impl Parser<'_> {
             "tasks" | "todos" | "agenda" => 0,
             // "missed deadlines", "late #school".
             "missed" | "late" if n <= 3 => 0,
+            // "did any deadlines slip by?".
+            "did" if w(t, 1) == "any" => 0,
+            // "#holiday tasks, whether finished or still open", "#chores that
+            // blew past the deadline".
+            _ if v.starts_with('#')
+                && matches!(
+                    w(t, 1),
+                    "tasks" | "things" | "stuff" | "items" | "todos" | "that" | "which"
+                ) =>
+            {
+                0
+            }
             // "do any of my tasks mention the boiler?", "is tomorrow busy?".
             "do" | "does" if matches!(w(t, 1), "any" | "my") => 0,
             "is" if matches!(w(t, 1), "today" | "tomorrow") => 0,
@@ -6588,7 +6600,7 @@ impl Parser<'_> {
                 f.priority = Some(p);
                 break;
             }
-            if matches!(*word, "urgent" | "critical") {
+            if matches!(*word, "urgent" | "critical" | "asap") {
                 f.priority = Some(Priority::Urgent);
                 break;
             }
@@ -6712,6 +6724,10 @@ impl Parser<'_> {
                         | "mention"
                         | "mentions"
                         | "word"
+                        | "keyword"
+                        | "re"
+                        | "re:"
+                        | "concerning"
                         | "matching"
                         | "regarding"
                         | "called"
@@ -6732,7 +6748,16 @@ impl Parser<'_> {
             if l[i] == "search" {
                 while matches!(
                     w(t, a),
-                    "completed" | "done" | "finished" | "open" | "tasks" | "my" | "all"
+                    "completed"
+                        | "done"
+                        | "finished"
+                        | "open"
+                        | "tasks"
+                        | "my"
+                        | "all"
+                        | "to-dos"
+                        | "todos"
+                        | "list"
                 ) {
                     a += 1;
                 }

@@ -1280,6 +1280,7 @@ pub(super) fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
             "my tasks",
             "left to do",
             "still to do",
+            "run me through",
             "is left",
             "what's left",
             "whats left",
