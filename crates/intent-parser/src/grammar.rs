@@ -2286,6 +2286,19 @@ impl Parser<'_> {
             // works", "she finally passed her driving test": someone did
             // something, a story told.
             || told_of_someone(t)
+            // "the whole family is sick this week", "my priorities are a
+            // mess": a state of things.
+            || matches!(w(t, 0), "the" | "my" | "our" | "everyone" | "everything")
+                && (1..5).any(|i| {
+                    matches!(w(t, i), "is" | "are")
+                        && matches!(
+                            w(t, i + 1),
+                            "sick" | "ill" | "tired" | "away" | "closed" | "broken" | "crazy"
+                                | "awful" | "terrible" | "a" | "so" | "such" | "really" | "driving"
+                        )
+                })
+            // "I'll never get everything done before christmas".
+            || seq_any(t, &[&["i'll", "never"], &["i", "will", "never"], &["checking", "you're"]])
             // "we moved to Leipzig last month, still unpacking boxes".
             || w(t, 0) == "we"
                 && matches!(
@@ -2369,9 +2382,23 @@ impl Parser<'_> {
             "cancel",
         ];
         // "got to" asks; "I got so much done" tells.
+        // A story of someone else ("my sister finished her thesis today")
+        // or a feeling ("I got so much done, feeling proud") may speak of
+        // things done and of days without asking anything.
+        let story = told_of_someone(t)
+            && !any_word(t, &["task", "todo", "is", "isn't", "isnt", "was", "are"]);
+        let felt = t.iter().any(|x| x.low == "feeling")
+            || seq_any(t, &[&["so", "proud"], &["too", "many", "tasks"]]);
         let asks = seq_any(t, &[&["through", "with"]])
-            || t.iter()
-                .any(|x| ASKS.contains(&x.low.as_str()) || x.low.starts_with('#'))
+            || t.iter().any(|x| {
+                (ASKS.contains(&x.low.as_str())
+                    && !((story || felt)
+                        && matches!(
+                            x.low.as_str(),
+                            "done" | "finished" | "completed" | "tasks" | "task" | "list"
+                        )))
+                    || x.low.starts_with('#')
+            })
             || (0..t.len()).any(|i| w(t, i) == "got" && w(t, i + 1) == "to");
         // "I'm so tired today": a state today is still a remark, and so is
         // a story about a day gone by ("last sunday").
@@ -2404,7 +2431,13 @@ impl Parser<'_> {
             dated = recur::parse_recurrence(t, i).is_some();
             i += 1;
         }
-        !asks && (!dated || longing) && !t.iter().any(|x| matches!(x.low.as_str(), "\"" | "“"))
+        // (A date in a story's subject is the story's: "my flight on friday
+        // got cancelled".)
+        let story_dated =
+            story && (0..t.len().min(4)).any(|i| when::parse_when(t, i, self.clk).is_some());
+        !asks
+            && (!dated || longing || story_dated)
+            && !t.iter().any(|x| matches!(x.low.as_str(), "\"" | "“"))
     }
 
     /// After "add a reminder": "to the insurance task for friday", "on it
