@@ -1022,6 +1022,8 @@ pub(super) fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
                 | "poke"
                 | "nag"
                 | "buzz"
+                | "list"
+                | "read"
         )
         || matches!(
             first,
@@ -1861,7 +1863,10 @@ pub(super) fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
             .iter()
             .any(|w| matches!(*w, "pay" | "transfer" | "send"))
         && (has("now") || has("from"));
+    // "put my phone on do not disturb until 8pm".
+    let disturb = has("disturb") && no_task_words;
     let world = asks_world
+        || disturb
         || when_is
         || transit
         || lottery
