@@ -2147,7 +2147,9 @@ impl Parser<'_> {
 
     fn is_remark(&self, t: &[Tok]) -> bool {
         // "Friday can't come soon enough": longing, whatever day it names.
-        let longing = words_of(t).contains("can't come soon enough");
+        let said = words_of(t);
+        let longing = said.contains("can't come soon enough")
+            || said.contains("can't wait for") && said.contains("am i right");
         let opens = matches!(
             w(t, 0),
             "i'm" | "im" | "feeling" | "feel" | "ugh" | "wow" | "man"
@@ -4762,6 +4764,16 @@ impl Parser<'_> {
                 }
             }
         }
+        // "priority low hoovering task": the level, then the task named.
+        if matches!(v, "priority" | "prio")
+            && n > 3
+            && w(t, n - 1) == "task"
+            && !matches!(w(t, 2), "for" | "on" | "of")
+        {
+            if let Some(p) = level_word(w(t, 1)) {
+                return Some(make(2, n - 1, p));
+            }
+        }
         // "priority urgent for call the bank".
         if matches!(v, "priority" | "prio") && n > 3 && matches!(w(t, 2), "for" | "on") {
             if let Some(p) = level_exact(t, 1, 2) {
@@ -6219,7 +6231,9 @@ impl Parser<'_> {
         {
             let k = if w(t, 3) == "," { 4 } else { 3 };
             if k < n {
-                return self.list(&t[k..]);
+                // Read as "look for X in my tasks": where to look stays said.
+                let said: Vec<Tok> = t[k..].iter().chain(&t[..3]).cloned().collect();
+                return self.list(&said);
             }
         }
         // "I want to see every task", "I'd like to know what's due".

@@ -1715,7 +1715,10 @@ pub(super) fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
     // netflix for me right now": done at once, by the assistant.
     let right_now = (has("right") && words.windows(2).any(|p| p == ["right", "now"])
         || has("immediately"))
-        && (ACT.contains(&first) || words.windows(2).any(|p| p == ["for", "me"]))
+        // ("right now, phone my dad": the act may follow the "right now".)
+        && (ACT.contains(&first)
+            || words.iter().take(5).any(|w| ACT.contains(w))
+            || words.windows(2).any(|p| p == ["for", "me"]))
         && no_task_words;
     // "open spotify", "track my DHL package", "show me the photos my
     // grandson sent", "call the ward and tell them I'm sick": apps,
@@ -1803,10 +1806,18 @@ pub(super) fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
         .any(|w| matches!(*w, "share" | "post" | "tweet" | "publish" | "status"))
         && !dated
         && no_task_words;
-    let media = matches!(first, "skip" | "pause" | "resume" | "replay")
+    let media = matches!(first, "skip" | "pause" | "resume" | "replay" | "shuffle")
         && words
             .iter()
-            .any(|w| w.starts_with("son") || matches!(*w, "track" | "song" | "video"));
+            .any(|w| w.starts_with("son") || matches!(*w, "track" | "song" | "video" | "playlist"));
+    // "on venmo, send Lisa 25 dollars": a payment app, used now.
+    let pays_by_app = words
+        .iter()
+        .any(|w| matches!(*w, "venmo" | "paypal" | "revolut" | "zelle" | "cashapp"))
+        && words
+            .iter()
+            .any(|w| matches!(*w, "send" | "pay" | "transfer"))
+        && !dated;
     let markets = words.iter().any(|w| {
         matches!(
             *w,
@@ -1866,6 +1877,7 @@ pub(super) fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
     // "put my phone on do not disturb until 8pm".
     let disturb = has("disturb") && no_task_words;
     let world = asks_world
+        || pays_by_app
         || disturb
         || when_is
         || transit
