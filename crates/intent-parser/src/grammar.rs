@@ -300,6 +300,23 @@ fn told_of_someone(t: &[Tok]) -> bool {
     }
 }
 
+/// A new task's words, then ", remind me" and the reminder as said: the
+/// order the task reader knows, for a reminder said before its task. The
+/// added words take the place of `last` (they are never part of a title).
+fn task_then_reminder(task: &[Tok], reminder: &[Tok], last: &Tok) -> Vec<Tok> {
+    let word = |s: &str| Tok {
+        text: s.to_string(),
+        low: s.to_string(),
+        start: last.start,
+        end: last.end,
+    };
+    task.iter()
+        .cloned()
+        .chain([word(","), word("remind"), word("me")])
+        .chain(reminder.iter().cloned())
+        .collect()
+}
+
 /// The message with the name in "the <name> task" (or "my <name> task")
 /// put in double quotes,
 /// when that name has two or more words and none of them is quoted,
@@ -503,7 +520,7 @@ fn swapped_reading(message: &str, out: &Out, ctx: &Context, clk: &Clock) -> Opti
     let t = text::tokenize(message);
     let quoted = quoted_tokens(&t);
     let b = (1..t.len().saturating_sub(1))
-        .find(|&b| !quoted[b] && matches!(w(&t, b), "," | "—" | "–" | "-" | ":"))?;
+        .find(|&b| !quoted[b] && matches!(w(&t, b), "," | "-" | ":"))?;
     let swapped = format!("{} {}", &message[t[b].end..], &message[..t[b].start]);
     let again = read_intent(swapped.trim(), ctx, clk);
     let command = !matches!(
@@ -1578,7 +1595,7 @@ impl Parser<'_> {
             return run(target().map(|target| Intent::DeleteTask { target }));
         }
         // "in 20 minutes ask me again", "remind me again in an hour",
-        // "another two hours? can't right now".
+        // "another two hours? can't right now", "give me 2 more hours?".
         let again = (0..n).find(|&i| {
             matches!(w(t, i), "ask" | "remind" | "ping" | "nudge" | "tell")
                 && w(t, i + 1) == "me"
@@ -1615,20 +1632,6 @@ impl Parser<'_> {
                         || matches!(x.low.as_str(), "can't" | "cant" | "right" | "now" | "busy")
                 });
                 if let (Some(per), true) = (unit.minutes(), tail_ok) {
-                    let minutes = (i64::from(amount) * per).clamp(1, i64::from(u32::MAX)) as u32;
-                    return run(target().map(|target| Intent::Snooze { target, minutes }));
-                }
-            }
-        }
-        // "give me 2 more hours?", "give me another 20 minutes".
-        if seq(t, 0, &["give", "me"]) {
-            let rest: Vec<Tok> = t[2..]
-                .iter()
-                .filter(|x| !matches!(x.low.as_str(), "more" | "another" | "?" | "."))
-                .cloned()
-                .collect();
-            if let Some((e, amount, unit)) = when::duration(&rest, 0) {
-                if let (Some(per), true) = (unit.minutes(), e == rest.len()) {
                     let minutes = (i64::from(amount) * per).clamp(1, i64::from(u32::MAX)) as u32;
                     return run(target().map(|target| Intent::Snooze { target, minutes }));
                 }
@@ -1781,7 +1784,7 @@ impl Parser<'_> {
     /// is a question about the list.
     fn topic_first(&self, t: &[Tok]) -> Option<Out> {
         let n = t.len();
-        let e = (1..n.min(8)).find(|&e| matches!(w(t, e), "," | "—" | "–" | "-" | ":"))?;
+        let e = (1..n.min(8)).find(|&e| matches!(w(t, e), "," | "-" | ":"))?;
         let after = &t[e + 1..];
         if !matches!(
             w(after, 0),
@@ -1882,24 +1885,11 @@ impl Parser<'_> {
             if rest.len() >= 2
                 && (0..rest.len()).any(|i| when::parse_when(rest, i, self.clk).is_some())
             {
-                let word = |from: &Tok, s: &str| Tok {
-                    text: s.to_string(),
-                    low: s.to_string(),
-                    start: from.start,
-                    end: from.end,
-                };
-                let last = &t[n - 1];
-                let body: Vec<Tok> = rest
-                    .iter()
-                    .cloned()
-                    .chain([word(last, ","), word(last, "remind"), word(last, "me")])
-                    .chain(t[lead..=b].iter().cloned())
-                    .collect();
+                let body = task_then_reminder(rest, &t[lead..=b], &t[n - 1]);
                 return Some(self.add_task(&body, false));
             }
         }
-        let b = (lead + 1..n.min(lead + 12))
-            .find(|&b| matches!(w(t, b), ":" | "—" | "–" | "-" | "," | "+"))?;
+        let b = (lead + 1..n.min(lead + 12)).find(|&b| matches!(w(t, b), ":" | "-" | "," | "+"))?;
         let mut spec_end = b;
         // "… 30 minutes before and add it: …".
         for tail in [&["and", "add", "it"][..], &["and", "add"]] {
@@ -1911,10 +1901,7 @@ impl Parser<'_> {
         let timed = any_word(spec, &["before", "b4", "earlier", "ahead", "prior"])
             || (lead..spec_end).any(|i| when::parse_when(t, i, self.clk).is_some());
         let mut a = b + 1;
-        while matches!(
-            w(t, a),
-            "and" | "add" | "it" | "please" | "pls" | ":" | "—" | "-"
-        ) {
+        while matches!(w(t, a), "and" | "add" | "it" | "please" | "pls" | ":" | "-") {
             a += 1;
         }
         let rest = &t[a.min(n)..];
@@ -1933,19 +1920,7 @@ impl Parser<'_> {
         {
             return None;
         }
-        let word = |from: &Tok, s: &str| Tok {
-            text: s.to_string(),
-            low: s.to_string(),
-            start: from.start,
-            end: from.end,
-        };
-        let last = &t[n - 1];
-        let body: Vec<Tok> = rest
-            .iter()
-            .cloned()
-            .chain([word(last, ","), word(last, "remind"), word(last, "me")])
-            .chain(spec.iter().cloned())
-            .collect();
+        let body = task_then_reminder(rest, spec, &t[n - 1]);
         Some(self.add_task(&body, false))
     }
 

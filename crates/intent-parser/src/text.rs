@@ -108,7 +108,8 @@ pub(crate) fn tokenize(src: &str) -> Vec<Tok> {
 fn push(out: &mut Vec<Tok>, src: &str, start: usize, end: usize) {
     let text = &src[start..end];
     let mut low = text.to_lowercase().replace(['’', 'ʼ'], "'");
-    // An en or em dash between words reads as a hyphen does.
+    // An en or em dash between words reads as a hyphen does, so the
+    // grammar only ever matches "-".
     if matches!(low.as_str(), "—" | "–") {
         low = "-".into();
     }
