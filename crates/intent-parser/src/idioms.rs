@@ -10,27 +10,112 @@ use crate::text::{self, Tok};
 /// The message with its idioms said in the grammar's words, or `None` when
 /// it has none.
 pub(crate) fn plain_wording(message: &str) -> Option<String> {
+    let found = rewrites(message);
+    if found.is_empty() {
+        return None;
+    }
+    let said = Rewritten::new(message, &found).text;
+    Some(said.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// One idiom in a message: its byte range and the grammar's words for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Rewrite {
+    pub start: usize,
+    pub end: usize,
+    pub said: String,
+}
+
+/// Every idiom in the message outside quotes, in order, none overlapping.
+pub(crate) fn rewrites(message: &str) -> Vec<Rewrite> {
     let t = text::tokenize(message);
     let quoted = quoted(&t);
-    let mut out = String::new();
-    let mut from = 0;
+    let mut out = Vec::new();
     let mut i = 0;
-    let mut changed = false;
     while i < t.len() {
-        let found = idiom(&t, i).filter(|(e, _)| !(i..*e).any(|k| quoted[k]));
-        match found {
+        match idiom(&t, i).filter(|(e, _)| !(i..*e).any(|k| quoted[k])) {
             Some((e, said)) => {
-                out.push_str(&message[from..t[i].start]);
-                out.push_str(&said);
-                from = t[e - 1].end;
+                out.push(Rewrite {
+                    start: t[i].start,
+                    end: t[e - 1].end,
+                    said,
+                });
                 i = e;
-                changed = true;
             }
             None => i += 1,
         }
     }
-    out.push_str(&message[from..]);
-    changed.then(|| out.split_whitespace().collect::<Vec<_>>().join(" "))
+    out
+}
+
+/// A message with some of its idioms rewritten, and the way back from a
+/// byte offset in the new text to one in the message (quick add shows each
+/// part where the user typed it).
+pub(crate) struct Rewritten {
+    pub text: String,
+    /// Each rewrite's range in the new text and in the message.
+    moved: Vec<((usize, usize), (usize, usize))>,
+}
+
+impl Rewritten {
+    pub fn new(message: &str, rewrites: &[Rewrite]) -> Self {
+        let mut text = String::new();
+        let mut moved = Vec::new();
+        let mut from = 0;
+        for r in rewrites {
+            text.push_str(&message[from..r.start]);
+            let at = text.len();
+            text.push_str(&r.said);
+            moved.push(((at, text.len()), (r.start, r.end)));
+            from = r.end;
+        }
+        text.push_str(&message[from..]);
+        Rewritten { text, moved }
+    }
+
+    /// The new text's range of each rewrite.
+    pub fn rewritten_ranges(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.moved.iter().map(|(new, _)| *new)
+    }
+
+    /// A range of the new text as a range of the message: a part that
+    /// touches a rewrite covers all of the words it replaced.
+    pub fn new_to_message(&self, start: usize, end: usize) -> (usize, usize) {
+        (self.map(start, true), self.map(end, false))
+    }
+
+    /// A range of the message as a range of the new text (for ranges that
+    /// no rewrite overlaps).
+    pub fn message_to_new(&self, start: usize, end: usize) -> (usize, usize) {
+        let shift = |at: usize| {
+            let mut delta: isize = 0;
+            for ((na, nb), (oa, ob)) in &self.moved {
+                if *ob <= at {
+                    delta += (*nb as isize - *na as isize) - (*ob as isize - *oa as isize);
+                }
+            }
+            (at as isize + delta) as usize
+        };
+        (shift(start), shift(end))
+    }
+
+    fn map(&self, at: usize, is_start: bool) -> usize {
+        let mut delta: isize = 0;
+        for ((na, nb), (oa, ob)) in &self.moved {
+            let inside = if is_start {
+                *na <= at && at < *nb
+            } else {
+                *na < at && at <= *nb
+            };
+            if inside {
+                return if is_start { *oa } else { *ob };
+            }
+            if *nb <= at {
+                delta += (*ob as isize - *oa as isize) - (*nb as isize - *na as isize);
+            }
+        }
+        (at as isize + delta) as usize
+    }
 }
 
 /// Which tokens are inside double quotes (single quotes are read by the

@@ -427,7 +427,6 @@ set a reminder (“remind me 15 minutes before”), stop or resume a recurring t
 /// Reads one message. See the crate documentation for the grammar.
 pub fn parse(message: &str, ctx: &Context) -> Parsed {
     let clock = when::Clock::new(ctx.timezone, ctx.now_utc_ms);
-    // (Quick add keeps the message as typed: its parts are shown in place.)
     let plain = idioms::plain_wording(message);
     let message = plain.as_deref().unwrap_or(message);
     let out = grammar::parse_intent(message, ctx, &clock);
@@ -451,14 +450,59 @@ pub fn parse(message: &str, ctx: &Context) -> Parsed {
 /// Reads a message as a new task, whatever it says (the quick-add field):
 /// the same reading `parse` gives a task, with the byte ranges in `plain`
 /// kept as words of the title (a part the user turned back into text).
+///
+/// Idioms ("half 3", "Friday week") are read as in chat, and each part is
+/// reported where it was typed; an idiom the reading does not take as a
+/// whole part stays in the title as typed.
 pub fn parse_new_task(message: &str, ctx: &Context, plain: &[(usize, usize)]) -> Parsed {
     let clock = when::Clock::new(ctx.timezone, ctx.now_utc_ms);
-    let out = grammar::parse_new_task(message, ctx, &clock, plain);
-    let explanation = explain::explain(&out.intent, out.recurrence_text.as_deref(), &clock);
-    Parsed {
-        intent: out.intent,
-        explanation,
-        spans: out.spans,
-        alternative: None,
+    let overlaps = |r: &idioms::Rewrite| plain.iter().any(|&(a, b)| r.start < b && a < r.end);
+    let mut found: Vec<idioms::Rewrite> = idioms::rewrites(message)
+        .into_iter()
+        .filter(|r| !overlaps(r))
+        .collect();
+    loop {
+        let said = idioms::Rewritten::new(message, &found);
+        let plain_here: Vec<(usize, usize)> = plain
+            .iter()
+            .map(|&(a, b)| said.message_to_new(a, b))
+            .collect();
+        let out = grammar::parse_new_task(&said.text, ctx, &clock, &plain_here);
+        let whole: Vec<bool> = said
+            .rewritten_ranges()
+            .map(|(a, b)| covered(&said.text, &out.spans, a, b))
+            .collect();
+        if whole.iter().all(|&w| w) {
+            let explanation = explain::explain(&out.intent, out.recurrence_text.as_deref(), &clock);
+            let spans = out
+                .spans
+                .iter()
+                .map(|s| {
+                    let (start, end) = said.new_to_message(s.start, s.end);
+                    Span { start, end, ..*s }
+                })
+                .collect();
+            return Parsed {
+                intent: out.intent,
+                explanation,
+                spans,
+                alternative: None,
+            };
+        }
+        // Read again with only the idioms that were taken whole (each
+        // round drops at least one, so this ends).
+        found = found
+            .into_iter()
+            .zip(whole)
+            .filter_map(|(r, w)| w.then_some(r))
+            .collect();
     }
+}
+
+/// Whether every character of `text[a..b]` but spaces lies in a span.
+fn covered(text: &str, spans: &[Span], a: usize, b: usize) -> bool {
+    text[a..b]
+        .char_indices()
+        .filter(|(_, c)| !c.is_whitespace())
+        .all(|(k, _)| spans.iter().any(|s| s.start <= a + k && a + k < s.end))
 }

@@ -324,6 +324,46 @@ fn new_task_parts_have_their_place_and_can_be_kept_as_text() {
     assert_eq!(priority.map(|p| p.as_str()), Some("high"));
 }
 
+/// Quick add reads the idioms chat reads ("Friday week", "half 3") and
+/// shows each part over the words the user typed.
+#[test]
+fn quick_add_reads_idioms_and_shows_them_where_they_were_typed() {
+    let ctx = Context::new("Europe/Berlin", eval::REFERENCE_UTC_MS).unwrap();
+    let text = "Dentist Friday week at half 3 #health";
+    let read = intent_parser::parse_new_task(text, &ctx, &[]);
+    assert_eq!(
+        eval::canonical(&read.intent, ctx.timezone),
+        serde_json::json!({"intent": "add_task", "title": "Dentist",
+            "due": "2026-12-04T15:30", "tags": ["health"]})
+    );
+    let parts: Vec<(&str, SpanKind)> = read
+        .spans
+        .iter()
+        .map(|s| (&text[s.start..s.end], s.kind))
+        .collect();
+    assert!(
+        parts
+            .iter()
+            .any(|(t, k)| *k == SpanKind::Date && t.contains("Friday week")),
+        "{parts:?}"
+    );
+    assert!(
+        parts
+            .iter()
+            .any(|(t, k)| *k == SpanKind::Date && t.ends_with("half 3")),
+        "{parts:?}"
+    );
+    assert!(parts.contains(&("#health", SpanKind::Tag)), "{parts:?}");
+
+    // "half 3" turned back into text: the title keeps it as typed.
+    let at = text.find("half 3").unwrap();
+    let plain = intent_parser::parse_new_task(text, &ctx, &[(at, at + "half 3".len())]);
+    let Intent::AddTask { title, .. } = &plain.intent else {
+        panic!("{:?}", plain.intent)
+    };
+    assert!(title.contains("half 3"), "{title}");
+}
+
 #[test]
 fn a_command_word_in_quick_add_is_still_a_new_task() {
     let ctx = Context::new("Europe/Berlin", eval::REFERENCE_UTC_MS).unwrap();

@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use intent_parser::{eval, parse, Context, Intent, TaskRef};
+use intent_parser::{eval, parse, parse_new_task, Context, Intent, TaskRef};
 use proptest::prelude::*;
 
 mod common;
@@ -63,6 +63,18 @@ fn check(msg: &str, contexts: &[Context]) {
             "{msg:?} took {:?}",
             started.elapsed()
         );
+        // Quick add shows each part over the typed text: every part lies
+        // inside the message, on character boundaries.
+        let q = parse_new_task(msg, ctx, &[]);
+        for s in &q.spans {
+            assert!(
+                s.start < s.end
+                    && s.end <= msg.len()
+                    && msg.is_char_boundary(s.start)
+                    && msg.is_char_boundary(s.end),
+                "{msg:?}: {s:?}"
+            );
+        }
     }
 }
 
