@@ -7,7 +7,9 @@ use intent_parser::{eval, parse, TaskRef};
 
 fn main() {
     for msg in std::env::args().skip(1) {
-        let ctx = eval::reference_context(Some(TaskRef::new("t-1", "Earlier task")));
+        // NO_LAST=1: no task under discussion.
+        let last = std::env::var_os("NO_LAST").is_none();
+        let ctx = eval::reference_context(last.then(|| TaskRef::new("t-1", "Earlier task")));
         let parsed = parse(&msg, &ctx);
         println!(
             "{msg:?}\n  {}\n  {}",

@@ -111,6 +111,14 @@ const FRONT_FILLER: &[&[&str]] = &[
     &["um"],
     &["umm"],
     &["uh"],
+    &["ah"],
+    &["ahh"],
+    &["aah"],
+    &["hmm"],
+    &["hm"],
+    &["hmmm"],
+    &["erm"],
+    &["uhm"],
     &["basically"],
     &["also"],
     &["and"],
@@ -207,11 +215,21 @@ fn polite_gerund(mut all: Vec<Tok>) -> Vec<Tok> {
         "save",
         "update",
     ];
-    let lead = if seq(&all, 0, &["would", "you", "mind"]) || seq(&all, 0, &["do", "you", "mind"]) {
-        3
-    } else {
+    // After a greeting too: "hello, would you mind adding …".
+    let greeting = |x: &Tok| {
+        text::is_punct(&x.low)
+            || matches!(
+                x.low.as_str(),
+                "hi" | "hello" | "hey" | "hiya" | "ok" | "okay" | "so" | "oh" | "and" | "also"
+            )
+    };
+    let Some(s) = (0..all.len().min(4)).find(|&s| {
+        (seq(&all, s, &["would", "you", "mind"]) || seq(&all, s, &["do", "you", "mind"]))
+            && all[..s].iter().all(greeting)
+    }) else {
         return all;
     };
+    let lead = s + 3;
     let Some(g) = all.get(lead).and_then(|x| x.low.strip_suffix("ing")) else {
         return all;
     };
@@ -670,7 +688,20 @@ fn read_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
             }
         }
     }
-    let question = all.last().is_some_and(|x| x.low == "?");
+    // "today pls", "tomorrow, please": a day alone, asked for politely,
+    // asks what it holds as "today?" does.
+    let said: Vec<Tok> = all
+        .iter()
+        .filter(|x| !text::is_punct(&x.low))
+        .cloned()
+        .collect();
+    let polite_day = said.len() >= 2
+        && matches!(
+            said[said.len() - 1].low.as_str(),
+            "pls" | "plz" | "please" | "thx" | "thanks" | "ty"
+        )
+        && when::parse_when(&said, 0, clk).is_some_and(|(e, _)| e == said.len() - 1);
+    let question = all.last().is_some_and(|x| x.low == "?") || polite_day;
     let whole = words_of(&all);
     if whole.is_empty() {
         return unknown(HELP);
@@ -787,11 +818,25 @@ fn read_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
         return Intent::Confirm { accepted: false }.into();
     }
     // "lol I've been slacking, can you add …": the request after a preamble.
+    // "urgent - please add call the bank": a level said first stays with
+    // the request, said after it.
+    let level_first: Vec<Tok>;
     let t = match p
         .request_after_preamble(t)
         .or_else(|| p.request_after_remark(t))
     {
-        Some(k) => &t[k..],
+        Some(k) => match priority_opener(t).filter(|&(e, _)| e > 0 && e <= k) {
+            Some((e, _)) => {
+                level_first = t[k..]
+                    .iter()
+                    .chain(&t[e - 1..e])
+                    .chain(&t[..e - 1])
+                    .cloned()
+                    .collect();
+                &level_first[..]
+            }
+            None => &t[k..],
+        },
         None => t,
     };
     // "This week, what is on my plate?": the question first, its time after.
@@ -860,9 +905,27 @@ fn read_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
                 && matches!(w(t, k + 1), "i" | "anything")
             || seq(t, k, &["tell", "me"])
     };
-    let t = match when::parse_when(t, 0, clk) {
+    // "For next week please add a task 'Update my address'": the day said
+    // before the request to add.
+    let add_at = |k: usize| {
+        let mut k = k;
+        while text::is_punct(w(t, k)) || matches!(w(t, k), "please" | "pls" | "plz") {
+            k += 1;
+        }
+        (matches!(w(t, k), "add" | "create" | "note" | "jot" | "put")
+            || seq(t, k, &["can", "you", "add"])
+            || seq(t, k, &["could", "you", "add"]))
+        .then_some(k)
+    };
+    let lead = usize::from(matches!(w(t, 0), "for" | "on"));
+    let t = match when::parse_when(t, lead, clk) {
         Some((e, _)) if matches!(w(t, e), "," | "-" | ":") && asks_at(e + 1) => {
             reordered = t[e + 1..].iter().chain(&t[..e]).cloned().collect();
+            &reordered[..]
+        }
+        Some((e, _)) if add_at(e).is_some() => {
+            let k = add_at(e).unwrap_or(e);
+            reordered = t[k..].iter().chain(&t[..e]).cloned().collect();
             &reordered[..]
         }
         // "rest of this week, what's left?": a span of time said first.
@@ -1955,6 +2018,15 @@ impl Parser<'_> {
             &["label", "that"],
             &["reword", "it", ":"],
             &["reword", "that", ":"],
+            // "the bathroom task's name should be …", "the 'X' task needs
+            // renaming to …", "… should be renamed to …".
+            &["name", "should", "now", "be"],
+            &["name", "should", "be"],
+            &["needs", "renaming", "to"],
+            &["needs", "renaming", "as"],
+            &["needs", "to", "be", "renamed", "to"],
+            &["should", "be", "renamed", "to"],
+            &["should", "be", "renamed"],
         ];
         let n = t.len();
         // "any task that says 'refund'?": a search ("can it say …" asks
@@ -1969,17 +2041,22 @@ impl Parser<'_> {
             return None;
         }
         let quoted = quoted_tokens(t);
-        let (k, m) = (1..n).find_map(|k| {
+        // ("label it …", "reword that as …" may open the message.)
+        let (k, m) = (0..n).find_map(|k| {
             if quoted[k] {
                 return None;
             }
-            MARKERS.iter().find(|m| seq(t, k, m)).map(|m| (k, m.len()))
+            MARKERS
+                .iter()
+                .filter(|m| k > 0 || matches!(m[0], "reword" | "label" | "edit"))
+                .find(|m| seq(t, k, m))
+                .map(|m| (k, m.len()))
         })?;
-        let pronoun_before = k > 0 && matches!(w(t, k - 1), "it" | "that" | "this")
+        let pronoun_before = k > 0 && matches!(w(t, k - 1), "it" | "that" | "this" | "its")
             || matches!(w(t, k), "reword" | "label" | "edit");
         let named = t[..k]
             .iter()
-            .any(|x| matches!(x.low.as_str(), "task" | "'" | "\"" | "“" | "‘"));
+            .any(|x| matches!(x.low.as_str(), "task" | "task's" | "'" | "\"" | "“" | "‘"));
         if !(named || pronoun_before && self.ctx.last_task.is_some()) {
             return None;
         }
@@ -1995,13 +2072,17 @@ impl Parser<'_> {
         if let Some(c) = (k + m..b).find(|&i| w(t, i) == "," && !quoted[i]) {
             if seq_any(
                 &t[c + 1..],
-                &[&["can", "you"], &["could", "you"], &["please"]],
+                &[&["can", "you"], &["could", "you"], &["please"], &["pls"]],
             ) {
                 b = c;
             }
         }
         let new_title = quoted_or_text(t, k + m, b);
         if new_title.is_empty() {
+            return None;
+        }
+        // "label it urgent", "label it work": a level or a tag, not a title.
+        if w(t, k) == "label" && !quoted[k + m] && !new_title.contains(' ') {
             return None;
         }
         let target = if named {
@@ -4270,7 +4351,10 @@ impl Parser<'_> {
             })
         };
         let mut k = 0;
-        if matches!(w(t, 0), "let's" | "lets") {
+        if matches!(
+            w(t, 0),
+            "let's" | "lets" | "actually" | "oh" | "ok" | "okay"
+        ) {
             k = 1;
         }
         // "name it X", "call the X task Y": the target ends at "it" or "task".
@@ -4692,6 +4776,10 @@ impl Parser<'_> {
                             | "fine"
                             | "it"
                             | "that"
+                            // "No rush on this one, set it to low": a remark.
+                            | "this"
+                            | "rush"
+                            | "hurry"
                     )
                 })
         };
@@ -5201,11 +5289,30 @@ impl Parser<'_> {
         {
             return Some(make(1, n - 2));
         }
-        // "Please open this task again, it is not ready".
+        // "Please open this task again, it is not ready", "open it back up".
         if v == "open" {
-            if let Some(k) = (2..n).find(|&k| w(t, k) == "again") {
+            if let Some(k) = (2..n).find(|&k| {
+                w(t, k) == "again" || w(t, k) == "back" && matches!(w(t, k + 1), "up" | "")
+            }) {
                 return Some(make(1, k));
             }
+        }
+        // "take the tick off it", "remove the checkmark from the essay".
+        if matches!(v, "take" | "remove" | "clear")
+            && w(t, 1) == "the"
+            && matches!(
+                w(t, 2),
+                "tick" | "check" | "checkmark" | "check-mark" | "tickmark"
+            )
+            && matches!(w(t, 3), "off" | "from")
+            && n > 4
+        {
+            let b = if matches!(w(t, n - 1), "pls" | "please" | "plz") {
+                n - 1
+            } else {
+                n
+            };
+            return Some(make(4, b.max(5)));
         }
         if v == "undo" {
             let mut k = 1;
@@ -7295,6 +7402,12 @@ impl<'a> Extract<'a> {
                 &["note", "it"],
                 &["deadline's"],
                 &["deadline", "is"],
+                // What is left of "…, could you write that down?".
+                &["could", "you"],
+                &["can", "you"],
+                &["would", "you"],
+                &["could", "you", "please"],
+                &["can", "you", "please"],
             ] {
                 let n = whose.len();
                 if idx.len() > n
@@ -7679,25 +7792,34 @@ fn reminder_clause(t: &[Tok], i: usize, clk: &Clock) -> Option<(usize, ReminderR
             {
                 j += 1;
             }
-            // "check the overnight alerts at 7:15am": the alerts are a thing
-            // to check, not a reminder asked for.
+            // "check the overnight alerts at 7:15am", "the server alerts":
+            // after a word that names them, the alerts are a thing to
+            // check, not a reminder asked for.
             if j == k
                 && k > 0
                 && matches!(
                     w(t, j),
                     "alert" | "alerts" | "warning" | "notification" | "bug"
                 )
-                && matches!(
+                && !text::is_punct(w(t, k - 1))
+                && !matches!(
                     w(t, k - 1),
-                    "the"
-                        | "my"
-                        | "your"
-                        | "our"
-                        | "overnight"
-                        | "these"
-                        | "those"
-                        | "all"
-                        | "security"
+                    "and"
+                        | "set"
+                        | "add"
+                        | "with"
+                        | "also"
+                        | "then"
+                        | "plus"
+                        | "or"
+                        | "create"
+                        | "schedule"
+                        | "put"
+                        | "an"
+                        | "a"
+                        | "me"
+                        | "please"
+                        | "pls"
                 )
             {
                 return None;

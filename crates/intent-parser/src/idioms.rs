@@ -11,11 +11,50 @@ use crate::text::{self, Tok};
 /// it has none.
 pub(crate) fn plain_wording(message: &str) -> Option<String> {
     let found = rewrites(message);
-    if found.is_empty() {
-        return None;
-    }
     let said = Rewritten::new(message, &found).text;
-    Some(said.split_whitespace().collect::<Vec<_>>().join(" "))
+    // "hello :) would you mind …": a smiley only sets the tone, and ends
+    // what was said before it as a comma would.
+    let all: Vec<&str> = said.split_whitespace().collect();
+    let mut words: Vec<&str> = Vec::new();
+    for (k, w) in all.iter().enumerate() {
+        if !is_emoticon(w) {
+            words.push(w);
+        } else if k + 1 < all.len() && !words.is_empty() {
+            words.push(",");
+        }
+    }
+    let smiley = all.iter().any(|w| is_emoticon(w));
+    (!found.is_empty() || smiley && !words.is_empty()).then(|| words.join(" "))
+}
+
+/// A smiley typed in letters and marks: ":)", ";-)", ":D", "xD", "<3".
+fn is_emoticon(w: &str) -> bool {
+    matches!(
+        w,
+        ":)" | ":-)"
+            | ":))"
+            | ":("
+            | ":-("
+            | ";)"
+            | ";-)"
+            | ":D"
+            | ":-D"
+            | ":P"
+            | ":p"
+            | ":-P"
+            | "xD"
+            | "XD"
+            | ":/"
+            | ":-/"
+            | "^^"
+            | "^_^"
+            | "<3"
+            | ":3"
+            | ":o"
+            | ":O"
+            | "=)"
+            | "(:"
+    )
 }
 
 /// One idiom in a message: its byte range and the grammar's words for it.
@@ -384,6 +423,8 @@ fn idiom(t: &[Tok], i: usize) -> Option<(usize, String)> {
         // Renamed in other words: "relabel 'X' as Y", "fix the wording to
         // 'Y'", "shorten it to just Y".
         "relabel" => return Some((i + 1, "rename".into())),
+        // "dont forgot to …": never meant as the past tense.
+        "don't" | "dont" if w(t, i + 1) == "forgot" => return Some((i + 2, "don't forget".into())),
         "fix" if seq(t, i + 1, &["the", "wording", "to"]) => {
             return Some((i + 4, "rename it to".into()))
         }

@@ -308,6 +308,7 @@ const ALIASES: &[(&str, &str)] = &[
     ("opne", "open"),
     ("stpo", "stop"),
     ("wut", "what"),
+    ("sho", "show"),
     ("w/", "with"),
     ("tmorrow's", "tomorrow's"),
     ("tomorows", "tomorrow's"),
@@ -316,6 +317,15 @@ const ALIASES: &[(&str, &str)] = &[
 fn normalize(low: String) -> String {
     if let Some((_, to)) = ALIASES.iter().find(|(a, _)| *a == low) {
         return to.to_string();
+    }
+    // "this wk's tasks": a shorthand's possessive is the word's.
+    if let Some(stem) = low.strip_suffix("'s") {
+        if let Some((_, to)) = ALIASES
+            .iter()
+            .find(|(a, to)| *a == stem && !to.contains('\''))
+        {
+            return format!("{to}'s");
+        }
     }
     if low.len() < 4
         || !low.chars().all(|c| c.is_ascii_alphabetic())

@@ -899,7 +899,11 @@ pub(super) fn asks_to_add(t: &[Tok]) -> bool {
                                 | "like"
                                 | "need"
                                 | "get"
-                        )
+                        ) || w(c, j) == "have"
+                            // "could I have a monthly task …" (not "do I have a task …?").
+                            && j >= 2
+                            && w(c, j - 1) == "i"
+                            && matches!(w(c, j - 2), "can" | "could" | "may")
                     }) && matches!(w(c, i), "a" | "an" | "new")
                         && (matches!(w(c, i + 1), "task" | "todo" | "to-do")
                             || matches!(

@@ -5,6 +5,9 @@
 use super::*;
 
 pub(super) const YES: &[&str] = &[
+    "that works",
+    "works for me",
+    "that works for me",
     "that's right",
     "thats right",
     "that's correct",
@@ -984,6 +987,17 @@ pub(super) fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
         .iter()
         .any(|w| matches!(*w, "urgent" | "important" | "priority"))
     {
+        return None;
+    }
+    // "Book flights to Lisbon is done, please close it": a task reported
+    // done is news about the list, not an errand for the assistant.
+    if unquoted.windows(2).any(|p| {
+        matches!(p[0], "is" | "are" | "'s" | "was" | "been")
+            && matches!(
+                p[1],
+                "done" | "finished" | "complete" | "completed" | "sorted" | "over"
+            )
+    }) {
         return None;
     }
     let has = |s: &str| words.contains(&s);
@@ -2107,12 +2121,31 @@ pub(super) fn confirmation(whole: &str) -> Option<bool> {
         "exactly",
         "tak",
         "da",
+        // "ok that works", "okay, works for me".
+        "that",
+        "works",
+        "for",
+        "me",
     ];
     const NO_WORDS: &[&str] = &[
         "no", "nope", "nah", "cancel", "don't", "do", "not", "keep", "it", "never", "mind",
-        "thanks", "wait", "stop", "forget", "abort", "please",
+        "thanks", "wait", "stop", "forget", "abort", "please", "leave",
     ];
-    let words: Vec<&str> = whole.split(' ').collect();
+    let mut words: Vec<&str> = whole.split(' ').collect();
+    // "on second thought no, leave it", "actually yes": the answer after
+    // the words that only say it was thought over.
+    for lead in [
+        &["hmm"][..],
+        &["hm"],
+        &["um"],
+        &["on", "second", "thought"],
+        &["on", "second", "thoughts"],
+        &["actually"],
+    ] {
+        if words.len() > lead.len() && words[..lead.len()] == *lead {
+            words.drain(..lead.len());
+        }
+    }
     let first = *words.first()?;
     if matches!(
         first,
