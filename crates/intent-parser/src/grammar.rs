@@ -2206,10 +2206,92 @@ impl Parser<'_> {
         let said = words_of(t);
         let longing = said.contains("can't come soon enough")
             || said.contains("can't wait for") && said.contains("am i right");
-        let opens = matches!(
-            w(t, 0),
-            "i'm" | "im" | "feeling" | "feel" | "ugh" | "wow" | "man"
-        ) || seq(t, 0, &["i", "am"])
+        // "Noah lost another tooth today haha", "I finished work early
+        // today yay": laughter or a face says it is chat, unless the
+        // message asks for something (below).
+        let laughs = t.iter().any(|x| {
+            let s = x.low.as_str();
+            matches!(
+                s,
+                "lol"
+                    | "lmao"
+                    | "rofl"
+                    | "yay"
+                    | "omg"
+                    | "smh"
+                    | "ugh"
+                    | "yikes"
+                    | "phew"
+                    | "woohoo"
+                    | "hehe"
+                    | "lolol"
+                    | "haha"
+                    | "hahaha"
+                    | "hahahaha"
+                    | "ahaha"
+            ) || s.starts_with("hahah")
+                || s.contains([
+                    '😂', '🤣', '😅', '😭', '😩', '🙈', '🙃', '🥳', '😴', '🙄', '😫', '😤', '🥲',
+                    '😬', '🤦', '😆', '😄', '😁', '🎉',
+                ])
+        });
+        // (Only of a sentence about someone or something: "buy milk lol"
+        // still asks for milk.)
+        let first = t
+            .iter()
+            .position(|x| {
+                !text::is_punct(&x.low)
+                    && !matches!(
+                        x.low.as_str(),
+                        "lol" | "haha" | "omg" | "ugh" | "wow" | "yay" | "hahaha" | "oh" | "man"
+                    )
+            })
+            .unwrap_or(0);
+        let subject_first = matches!(
+            w(t, first),
+            "i" | "i'm"
+                | "im"
+                | "i've"
+                | "i'll"
+                | "i'd"
+                | "my"
+                | "we"
+                | "we're"
+                | "it's"
+                | "its"
+                | "it"
+                | "this"
+                | "that"
+                | "that's"
+                | "there's"
+                | "everything"
+                | "everyone"
+                | "nobody"
+                | "no"
+                | "so"
+                | "feels"
+                | "finally"
+                | "kids"
+                | "he"
+                | "she"
+                | "they"
+                | "our"
+                | "today"
+                | "what"
+        ) || t.get(first).is_some_and(|x| {
+            // "Noah lost another tooth": a name, then what happened.
+            x.text.chars().next().is_some_and(char::is_uppercase) && first + 1 < t.len() && {
+                let v = w(t, first + 1);
+                v.len() > 3 && v.ends_with("ed")
+                    || matches!(v, "lost" | "won" | "got" | "went" | "is" | "was" | "has")
+            }
+        });
+        let opens = laughs && subject_first
+            || matches!(
+                w(t, 0),
+                "i'm" | "im" | "feeling" | "feel" | "ugh" | "wow" | "man"
+            )
+            || seq(t, 0, &["i", "am"])
             || seq(t, 0, &["i", "feel"])
             || seq(t, 0, &["i", "was"])
             || seq(t, 0, &["i've", "been"])
@@ -2436,6 +2518,9 @@ impl Parser<'_> {
             "reopen",
             "mark",
             "priority",
+            "urgent",
+            "important",
+            "asap",
             "stop",
             "cancel",
         ];
@@ -7436,6 +7521,16 @@ impl<'a> Extract<'a> {
             }
             if idx.len() == before {
                 break;
+            }
+        }
+        // "can you add restart my running? honestly haven't jogged in
+        // weeks": in chat, what follows the request's question mark is an
+        // aside.
+        if chat {
+            if let Some(k) = (1..idx.len().saturating_sub(1))
+                .find(|&k| self.t[idx[k]].low == "?" && !self.locked[idx[k]])
+            {
+                idx.truncate(k);
             }
         }
         // "send the Q3 numbers to finance. My boss just asked for them": a

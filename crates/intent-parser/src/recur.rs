@@ -294,7 +294,10 @@ pub(crate) fn parse_recurrence(t: &[Tok], i: usize) -> Read {
         // noun the adverb describes.
         let numbered =
             w(t, r.0).contains(':') || w(t, r.0).starts_with(|c: char| c.is_ascii_digit());
-        if article || !(crate::when::date_boundary(t, r.0) || numbered) {
+        // "monthly on the 27th refill the meds": an adverb with its "on
+        // …" is a rule, whatever follows.
+        let with_on = r.0 > i + 2 && w(t, i + 1) == "on";
+        if article || !(crate::when::date_boundary(t, r.0) || numbered || with_on) {
             return None;
         }
     }

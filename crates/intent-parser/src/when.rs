@@ -742,8 +742,10 @@ fn piece(t: &[Tok], j: usize, clk: &Clock, trig: bool, at: bool) -> Option<(usiz
         }
         let (e, p) = with_part(t, j + 1, clk.next_weekday(wd));
         // "the Friday team": a date word used as an adjective. One that
-        // opens the message is its date ("Wednesday I take the car in").
-        if !trig && !date_boundary(t, e) && (j > 0 || abbr) {
+        // opens the message is its date ("Wednesday I take the car in"),
+        // and so is an abbreviation with its part of the day ("sat
+        // morning rake the leaves").
+        if !trig && !date_boundary(t, e) && (j > 0 || abbr && e == j + 1) {
             return None;
         }
         return Some((e, p));
