@@ -402,6 +402,9 @@ fn words_of(t: &[Tok]) -> String {
 
 pub(crate) fn parse_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
     let mut out = read_intent(message, ctx, clk);
+    if let Some(focused) = one_command_said(message, &out, ctx, clk) {
+        out = focused;
+    }
     // "20 minutes before 'Pick up Mia', add a reminder", "thursday at
     // 4:45pm instead, the parent meeting should be then": the details said
     // before the command. When the message was not understood, or read as
@@ -430,6 +433,151 @@ pub(crate) fn parse_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
         }
     }
     out
+}
+
+/// "Could you move it to Wednesday? Something came up today.", "I just
+/// can't face it today, let's push it to the weekend": the command is one
+/// sentence (or the clause that asks), and the rest says why; a date or a
+/// task in the rest is not the command's. When exactly one part reads as a
+/// command on a task (or a question about the list), and the whole message
+/// read as a new task, as nothing, or as that same command with other
+/// details, the part is the reading. The whole keeps the task it named
+/// when the part only says "it".
+fn one_command_said(message: &str, whole: &Out, ctx: &Context, clk: &Clock) -> Option<Out> {
+    let t = text::tokenize(message);
+    let quoted = quoted_tokens(&t);
+    // Where each part starts: after a sentence's end, or at a clause that
+    // asks ("…, could you …", "…, let's …").
+    let mut cuts = vec![0];
+    for k in 1..t.len() {
+        if quoted[k] {
+            continue;
+        }
+        let s = w(&t, k);
+        let prev = w(&t, k - 1);
+        // ("Dr. Weber", "incl. finished ones", "J. Smith": a dot after an
+        // abbreviation or an initial ends nothing.)
+        let abbreviation = prev == "."
+            && k >= 2
+            && (w(&t, k - 2).chars().count() == 1
+                || matches!(
+                    w(&t, k - 2),
+                    "dr" | "mr"
+                        | "mrs"
+                        | "ms"
+                        | "st"
+                        | "incl"
+                        | "approx"
+                        | "etc"
+                        | "vs"
+                        | "no"
+                        | "nr"
+                        | "prof"
+                        | "jr"
+                        | "sr"
+                        | "e.g"
+                        | "i.e"
+                        | "ca"
+                        | "min"
+                        | "max"
+                        | "appt"
+                        | "dept"
+                ));
+        let sentence_end = matches!(prev, "." | "?" | "!" | ";") && !quoted[k - 1] && !abbreviation;
+        let asks = prev == ","
+            && (seq_any(
+                &t[k..],
+                &[
+                    &["could", "you"],
+                    &["can", "you"],
+                    &["would", "you"],
+                    &["can", "u"],
+                    &["could", "u"],
+                    &["let's"],
+                    &["lets"],
+                ],
+            ));
+        if (sentence_end || asks) && !text::is_punct(s) {
+            cuts.push(k);
+        }
+    }
+    if cuts.len() < 2 {
+        return None;
+    }
+    cuts.push(t.len());
+    let command = |i: &Intent| {
+        !matches!(
+            i,
+            Intent::AddTask { .. }
+                | Intent::Unknown { .. }
+                | Intent::Refuse { .. }
+                | Intent::Confirm { .. }
+        )
+    };
+    let whole_is_task = matches!(whole.intent, Intent::AddTask { .. });
+    let mut found: Vec<Out> = Vec::new();
+    for p in cuts.windows(2) {
+        let (a, b) = (p[0], p[1]);
+        if a >= b {
+            continue;
+        }
+        // A part that asks to add makes the message a new task ("could
+        // you put down X? it has to happen before the 10th").
+        if anywhere::asks_to_add(&t[a..b]) {
+            return None;
+        }
+        let part = &message[t[a].start..t[b - 1].end];
+        let read = read_intent(part, ctx, clk);
+        if command(&read.intent) {
+            found.push(read);
+        } else if whole_is_task {
+            // A new task said in a part of its own, with its day or its
+            // reminder ("… I must collect my results on Monday at 10",
+            // "…; send me a reminder on the 5th") is what the message is.
+            let dated = matches!(
+                read.intent,
+                Intent::AddTask { due: Some(_), .. }
+                    | Intent::AddTask {
+                        recurrence: Some(_),
+                        ..
+                    }
+            );
+            if dated || any_word(&t[a..b], &["remind", "reminder", "reminders"]) {
+                return None;
+            }
+        }
+    }
+    let [part] = <[Out; 1]>::try_from(found).ok()?;
+    // The same command with another date: the date of the part that asks.
+    // (Other details, such as what a list shows, may be said in any part.)
+    let same_kind = std::mem::discriminant(&part.intent) == std::mem::discriminant(&whole.intent)
+        && matches!(
+            whole.intent,
+            Intent::Reschedule { .. } | Intent::AddReminder { .. }
+        );
+    if !(same_kind
+        || matches!(
+            whole.intent,
+            Intent::AddTask { .. } | Intent::Unknown { .. }
+        ))
+    {
+        return None;
+    }
+    if part.intent == whole.intent {
+        return None;
+    }
+    let mut part = part;
+    if same_kind {
+        if let (Some(TaskTarget::LastTask(_)), Some(TaskTarget::Name(name))) =
+            (part.intent.target(), whole.intent.target())
+        {
+            let name = name.clone();
+            if let Some(target) = part.intent.target_mut() {
+                *target = TaskTarget::Name(name);
+            }
+        }
+    }
+    Some(part)
 }
 
 /// The words of "the <name> series" (one to four, none quoted or a
