@@ -733,15 +733,140 @@ pub(super) fn is_chat(whole: &str) -> bool {
         "chat",
         "sorry",
     ];
+    // Praise, greetings and goodbyes said in whole sentences ("Oh, that's
+    // really cool, I like it!", "Hello there, nice to meet you!", "you've
+    // been very helpful today", "Never mind, forget what I said", "r u a
+    // bot"): these words are talk only beside a word that only talk uses
+    // ("this week?" asks about the week).
+    const SENTENCE_WORDS: &[&str] = &[
+        "oh",
+        "like",
+        "love",
+        "this",
+        "that",
+        "was",
+        "to",
+        "meet",
+        "and",
+        "all",
+        "of",
+        "way",
+        "you've",
+        "youve",
+        "very",
+        "today",
+        "honestly",
+        "saved",
+        "my",
+        "week",
+        "day",
+        "simple",
+        "quick",
+        "easy",
+        "fast",
+        "useful",
+        "brilliant",
+        "fantastic",
+        "excellent",
+        "lovely",
+        "r",
+        "bot",
+        "robot",
+        "human",
+        "thanx",
+        "thnx",
+        "thanku",
+        "gr8",
+        "cu",
+        "cya",
+        "hadn't",
+        "thought",
+        "never",
+        "mind",
+        "said",
+        "ignore",
+        "lazy",
+        "tired",
+        "ur",
+        "app",
+    ];
+    const TALK_ONLY: &[&str] = &[
+        "thanks",
+        "thank",
+        "thx",
+        "thanx",
+        "thnx",
+        "thanku",
+        "ty",
+        "gr8",
+        "cheers",
+        "hello",
+        "hi",
+        "hey",
+        "hiya",
+        "bye",
+        "goodbye",
+        "cu",
+        "cya",
+        "nice",
+        "cool",
+        "great",
+        "awesome",
+        "perfect",
+        "like",
+        "love",
+        "lol",
+        "haha",
+        "bot",
+        "robot",
+        "human",
+        "meet",
+        "sorry",
+        "sounds",
+        "helpful",
+        "lifesaver",
+        "interesting",
+        "wow",
+        "omg",
+        "morning",
+        "evening",
+        "afternoon",
+        "lazy",
+        "tired",
+        "honestly",
+        "saved",
+        "simple",
+        "quick",
+        "easy",
+        "useful",
+        "brilliant",
+        "fantastic",
+        "excellent",
+        "lovely",
+        "mind",
+        "thought",
+        "ignore",
+        "r",
+        "goodbye",
+        "later",
+        "alright",
+        "okay",
+        "ok",
+    ];
     let words: Vec<&str> = whole.split(' ').collect();
+    let in_sentences = words
+        .iter()
+        .all(|w| WORDS.contains(w) || MORE_TALK.contains(w) || SENTENCE_WORDS.contains(w))
+        && words.iter().any(|w| TALK_ONLY.contains(w));
     // "what am i doing tomorrow" asks about the tasks.
     let asks_about_a_day = words.iter().any(|w| matches!(*w, "tomorrow" | "today"))
         && words
             .iter()
             .any(|w| matches!(*w, "what" | "doing" | "do" | "have" | "due" | "plans"));
-    if words
+    if (words
         .iter()
         .all(|w| WORDS.contains(w) || MORE_TALK.contains(w))
+        || in_sentences)
         && !(words.len() == 1 && words[0] == "tomorrow")
         && !asks_about_a_day
     {
