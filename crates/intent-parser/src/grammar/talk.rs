@@ -1065,6 +1065,47 @@ pub(super) const MORE_TALK: &[&str] = &[
 /// user now (calls, messages, payments, purchases, bookings, devices,
 /// media) or answering questions about the world.
 pub(super) fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
+    if let Some(out) = cannot_do_here(all, p) {
+        return Some(out);
+    }
+    // "I'm starving …, would you order a curry for delivery?", "about to go
+    // for a run - what's the weather like outside?": the request or the
+    // question after what the user says of themselves.
+    if super::anywhere::asks_to_add(all) {
+        return None;
+    }
+    (2..all.len()).find_map(|k| {
+        let brk = w(all, k - 1);
+        let asks = seq_any(
+            &all[k..],
+            &[
+                &["could", "you"],
+                &["would", "you"],
+                &["can", "you"],
+                &["can", "u"],
+                &["could", "u"],
+                &["do", "you", "know"],
+                &["what's"],
+                &["whats"],
+                &["how", "many"],
+                &["how", "much"],
+            ],
+        );
+        // ("…, can you write that down?", "the bus pass task, can you call
+        // it …": a part that points back is about the first.)
+        let points_back = all[k..]
+            .iter()
+            .any(|x| matches!(x.low.as_str(), "it" | "that" | "this" | "them"));
+        (text::is_punct(brk)
+            && !matches!(brk, "'" | "\"" | "“" | "”" | "‘")
+            && asks
+            && !points_back)
+            .then(|| cannot_do_here(&all[k..], p))
+            .flatten()
+    })
+}
+
+fn cannot_do_here(all: &[Tok], p: &Parser) -> Option<Out> {
     let t = strip_filler(all);
     // "switch off the office lights at 6:30pm monday to friday": what
     // repeats is a chore to keep, not something to do now.
@@ -1129,6 +1170,66 @@ pub(super) fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
     let first = *words.first()?;
     let second = words.get(1).copied().unwrap_or("");
     let reason = "I can only keep your tasks and reminders; I can't do that for you, but I can add it as a task.";
+    // Knowledge and errands no one keeps as a task: money converted ("how
+    // many Swiss francs would I get for 100 euros"), how a match ended, a
+    // whole inbox answered, a text summed up, a flight searched for.
+    let of_tasks = words.iter().any(|w| {
+        matches!(
+            *w,
+            "task" | "tasks" | "todo" | "remind" | "reminder" | "add" | "list"
+        )
+    });
+    let money = words.iter().any(|w| {
+        matches!(
+            *w,
+            "euros"
+                | "euro"
+                | "dollars"
+                | "dollar"
+                | "francs"
+                | "franc"
+                | "pounds"
+                | "yen"
+                | "usd"
+                | "eur"
+                | "gbp"
+                | "chf"
+                | "bitcoin"
+        )
+    });
+    let converted = money
+        && (words
+            .windows(2)
+            .any(|p| p[0] == "how" && matches!(p[1], "many" | "much"))
+            || first == "convert");
+    let result = words
+        .iter()
+        .any(|w| matches!(*w, "match" | "game" | "race" | "final"))
+        && words.iter().any(|w| {
+            matches!(
+                *w,
+                "finished" | "finish" | "end" | "ended" | "won" | "win" | "result" | "score"
+            )
+        })
+        && (is_question_word(first) || seq(t, 0, &["do", "you", "know"]));
+    let inbox = matches!(first, "reply" | "respond" | "answer")
+        && words
+            .iter()
+            .any(|w| matches!(*w, "all" | "unread" | "inbox"));
+    let summed = matches!(
+        first,
+        "tldr" | "tl;dr" | "summarise" | "summarize" | "proofread"
+    ) && !p.has_task_details(t, true);
+    let search = asked
+        && words
+            .iter()
+            .any(|w| matches!(*w, "search" | "find" | "look"))
+        && words
+            .iter()
+            .any(|w| matches!(*w, "flight" | "flights" | "hotel" | "hotels" | "airbnb"));
+    if !of_tasks && (converted || result || inbox || summed || search) {
+        return Some(refuse(reason));
+    }
     // "find me", "get me", "read me", "write for me", "buy for me".
     // "send me a ping about this one tonight": a reminder, asked for.
     let reminder_sent = first == "send"
