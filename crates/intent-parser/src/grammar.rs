@@ -1119,7 +1119,8 @@ fn read_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
         .or_else(|| p.complete(t))
         .or_else(|| p.delete(t))
         .or_else(|| p.change_to(t))
-        .or_else(|| p.list(t));
+        .or_else(|| p.list(t))
+        .or_else(|| p.filters_alone(t));
     // A matcher that recognised its verb but not the rest ("reschedule it
     // for …, I'm sick") leaves the message to the readers by clause.
     let found = match found {
@@ -2061,6 +2062,75 @@ impl Parser<'_> {
         }
         let out = self.list(strip_filler(&read))?;
         matches!(out.intent, Intent::ListTasks { .. }).then_some(out)
+    }
+
+    /// "medium prio ones", "low prio this wk", "this week todo?", "stuff i
+    /// ticked off?": what a list should show, said without asking for it.
+    fn filters_alone(&self, t: &[Tok]) -> Option<Out> {
+        const NOUNS: &[&str] = &[
+            "ones", "stuff", "things", "items", "tasks", "todo", "todos", "to-do", "to-dos",
+        ];
+        let show = Tok {
+            text: "show".into(),
+            low: "show".into(),
+            start: t.first()?.start,
+            end: t.first()?.start,
+        };
+        let listed = |t: &[Tok]| {
+            let said: Vec<Tok> = std::iter::once(show.clone())
+                .chain(t.iter().cloned())
+                .collect();
+            self.list(&said)
+                .filter(|out| matches!(out.intent, Intent::ListTasks { .. }))
+        };
+        // "stuff i ticked off?", "things I finished this week".
+        if (NOUNS.contains(&w(t, 0)) || w(t, 0) == "everything")
+            && matches!(w(t, 1), "i" | "i've" | "ive")
+            && matches!(
+                w(t, 2),
+                "ticked" | "checked" | "crossed" | "finished" | "completed" | "did" | "done"
+            )
+        {
+            return listed(t);
+        }
+        let mut level = false;
+        let mut noun = false;
+        let mut window = false;
+        let mut i = 0;
+        while i < t.len() {
+            let s = w(t, i);
+            if let Some((e, _)) = when::parse_when(t, i, self.clk) {
+                window = true;
+                i = e.max(i + 1);
+                continue;
+            }
+            if level_word(s.trim_start_matches('!')).is_some() || p_code(s).is_some() {
+                level = true;
+            } else if NOUNS.contains(&s) {
+                noun = true;
+            } else if !(text::is_punct(s)
+                || matches!(
+                    s,
+                    "prio"
+                        | "priority"
+                        | "pri"
+                        | "only"
+                        | "just"
+                        | "the"
+                        | "my"
+                        | "pls"
+                        | "please"
+                        | "overdue"
+                ))
+            {
+                return None;
+            }
+            i += 1;
+        }
+        if !(level && (noun || window) || window && noun) {
+            return None;
+        }
+        listed(t)
     }
 
     /// "remind me 30 minutes before: job interview on thursday at 2pm",
@@ -6938,6 +7008,32 @@ impl Parser<'_> {
                 .iter()
                 .any(|p| said.contains(p))
             }
+        {
+            f.status = Status::All;
+        }
+        // "finished ones and open ones alike", "done + open", "the open
+        // tasks as well as the ones already finished": both kinds named.
+        let open_named = [
+            "open",
+            "pending",
+            "unfinished",
+            "undone",
+            "active",
+            "remaining",
+        ]
+        .iter()
+        .any(|x| has(x));
+        let done_named = [
+            "done",
+            "completed",
+            "finished",
+            "closed",
+            "ticked",
+            "checked",
+        ]
+        .iter()
+        .any(|x| has(x));
+        if open_named && done_named && !["not", "without", "except", "only"].iter().any(|x| has(x))
         {
             f.status = Status::All;
         }
