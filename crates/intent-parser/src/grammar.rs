@@ -7643,6 +7643,9 @@ impl<'a> Extract<'a> {
             idx
         };
         let mut idx = without_asides(self.t, &self.locked, idx);
+        if chat {
+            idx = without_situation(self.t, &self.locked, &self.used, idx);
+        }
         // "Send, by Friday, the signed contract": the commas around a date
         // that was taken out go with it.
         let commas: Vec<usize> = idx

@@ -620,3 +620,227 @@ pub(super) fn without_asides(t: &[Tok], locked: &[bool], idx: Vec<usize>) -> Vec
     }
     out
 }
+
+/// Words that make a clause a statement about how things are, not a thing
+/// to do: finite verbs ("the dripping is driving me mad", "HR keeps
+/// nagging", "my card got blocked", "the bank doesn't do it").
+const STATING: &[&str] = &[
+    "is",
+    "are",
+    "was",
+    "were",
+    "has",
+    "had",
+    "keeps",
+    "got",
+    "gets",
+    "went",
+    "goes",
+    "looks",
+    "wants",
+    "makes",
+    "loves",
+    "suggested",
+    "asked",
+    "says",
+    "said",
+    "charge",
+    "charges",
+    "complain",
+    "complains",
+    "nags",
+    "wakes",
+    "died",
+    "expires",
+    "broke",
+    "doesn't",
+    "doesnt",
+    "won't",
+    "wont",
+    "can't",
+    "cant",
+    "isn't",
+    "isnt",
+    "aren't",
+    "arent",
+    "wasn't",
+    "didn't",
+    "didnt",
+    "been",
+    "getting",
+    "coming",
+    "hates",
+    "needs",
+    "smells",
+    "squeaks",
+    "locks",
+    "depends",
+    "helps",
+    "promised",
+    "heard",
+    "forgot",
+    "never",
+];
+
+/// Words that open a statement about oneself or others ("we're expecting
+/// twins", "my back is killing me", "they charge a fee", "no clean socks
+/// left", "too small").
+const STATING_OPENERS: &[&str] = &[
+    "i",
+    "i'm",
+    "im",
+    "i've",
+    "ive",
+    "i'd",
+    "we",
+    "we're",
+    "were",
+    "we've",
+    "he",
+    "he's",
+    "she",
+    "she's",
+    "they",
+    "they're",
+    "it",
+    "it's",
+    "its",
+    "that",
+    "that's",
+    "there",
+    "there's",
+    "my",
+    "our",
+    "his",
+    "her",
+    "their",
+    "everyone",
+    "everyone's",
+    "nobody",
+    "no",
+    "too",
+    "wrong",
+    "never",
+];
+
+/// "The dripping is driving me mad, fix the kitchen tap this weekend",
+/// "we're out of coffee 😩 coffee beans tmrw", "buy 4 nativity play
+/// tickets, grandma's coming", "our prices went up so update the menu": in
+/// chat, a clause that states how things are is the reason for the task,
+/// not the task. Such clauses leave the title when another clause remains;
+/// the clause that held the task's day (or other parts) always stays.
+/// Quoted and kept-plain words are never dropped.
+pub(super) fn without_situation(
+    t: &[Tok],
+    locked: &[bool],
+    used: &[bool],
+    idx: Vec<usize>,
+) -> Vec<usize> {
+    // ("Dr. Weber", "St. Anne's": a dot after an abbreviation or an
+    // initial ends nothing.)
+    let abbreviation = |i: usize| {
+        t[i].low == "."
+            && i > 0
+            && (t[i - 1].low.chars().count() <= 2
+                || matches!(
+                    t[i - 1].low.as_str(),
+                    "mrs" | "incl" | "prof" | "appt" | "etc"
+                ))
+    };
+    let sep = |i: usize| {
+        !locked[i]
+            && !abbreviation(i)
+            && (matches!(
+                t[i].low.as_str(),
+                "," | "." | ";" | ":" | "?" | "?!" | "!?" | "…"
+            ) || !t[i].low.is_empty() && t[i].low.chars().all(|c| c == '!'))
+    };
+    // Each token's clause; "so" opens one after a statement ("our prices
+    // went up so update the online menu").
+    let mut clause = vec![usize::MAX; t.len()];
+    let mut c = 0;
+    let mut stating_so_far = false;
+    for i in 0..t.len() {
+        if sep(i) {
+            c += 1;
+            stating_so_far = false;
+            continue;
+        }
+        let s = t[i].low.as_str();
+        if s == "so" && !locked[i] && stating_so_far {
+            c += 1;
+            stating_so_far = false;
+        }
+        if STATING.contains(&s) {
+            stating_so_far = true;
+        }
+        clause[i] = c;
+    }
+    let in_title: std::collections::BTreeSet<usize> = idx
+        .iter()
+        .filter(|&&i| clause[i] != usize::MAX && !text::is_punct(&t[i].low))
+        .map(|&i| clause[i])
+        .collect();
+    if in_title.len() < 2 || idx.iter().any(|&i| locked[i] && !text::is_punct(&t[i].low)) {
+        return idx;
+    }
+    let holds_parts = |c: usize| (0..t.len()).any(|i| clause[i] == c && used[i]);
+    let stating = |c: usize| {
+        let ws: Vec<&str> = (0..t.len())
+            .filter(|&i| clause[i] == c && !used[i] && !text::is_punct(&t[i].low))
+            .map(|i| t[i].low.as_str())
+            .filter(|s| *s != "so")
+            .collect();
+        let Some(first) = ws.first() else {
+            return false;
+        };
+        let last = ws.last().copied().unwrap_or("");
+        // "grandma's coming", "skin's a mess", "paint's here!".
+        let contracted = first.ends_with("'s")
+            && ws.get(1).is_none_or(|n| {
+                matches!(
+                    *n,
+                    "a" | "an"
+                        | "here"
+                        | "there"
+                        | "so"
+                        | "too"
+                        | "not"
+                        | "back"
+                        | "new"
+                        | "broken"
+                ) || n.ends_with("ing")
+                    || n.ends_with("ed")
+            });
+        STATING_OPENERS.contains(first)
+            || contracted
+            || ws.iter().any(|w| STATING.contains(w))
+            || matches!(
+                last,
+                "again" | "everywhere" | "left" | "worse" | "soon" | "already"
+            )
+    };
+    let drop: Vec<usize> = in_title
+        .iter()
+        .copied()
+        .filter(|&c| stating(c) && !holds_parts(c))
+        .collect();
+    if drop.is_empty() || drop.len() == in_title.len() {
+        return idx;
+    }
+    let mut out: Vec<usize> = idx
+        .into_iter()
+        .filter(|&i| clause[i] == usize::MAX || !drop.contains(&clause[i]))
+        .collect();
+    // The separators and "so" left at the edges go with the dropped clauses.
+    while out
+        .first()
+        .is_some_and(|&i| sep(i) || t[i].low == "so" || t[i].low == "." && !locked[i])
+    {
+        out.remove(0);
+    }
+    while out.last().is_some_and(|&i| sep(i)) {
+        out.pop();
+    }
+    out
+}
