@@ -741,10 +741,23 @@ pub(super) fn without_situation(
     let abbreviation = |i: usize| {
         t[i].low == "."
             && i > 0
-            && (t[i - 1].low.chars().count() <= 2
+            && (t[i - 1].low.chars().count() == 1
                 || matches!(
                     t[i - 1].low.as_str(),
-                    "mrs" | "incl" | "prof" | "appt" | "etc"
+                    "dr" | "mr"
+                        | "ms"
+                        | "mrs"
+                        | "st"
+                        | "jr"
+                        | "sr"
+                        | "mt"
+                        | "no"
+                        | "nr"
+                        | "vs"
+                        | "incl"
+                        | "prof"
+                        | "appt"
+                        | "etc"
                 ))
     };
     let sep = |i: usize| {
@@ -781,10 +794,14 @@ pub(super) fn without_situation(
         .filter(|&&i| clause[i] != usize::MAX && !text::is_punct(&t[i].low))
         .map(|&i| clause[i])
         .collect();
-    if in_title.len() < 2 || idx.iter().any(|&i| locked[i] && !text::is_punct(&t[i].low)) {
+    if in_title.len() < 2 {
         return idx;
     }
-    let holds_parts = |c: usize| (0..t.len()).any(|i| clause[i] == c && used[i]);
+    // The clause that holds the task's day or other parts, or its quoted
+    // title, is the task's.
+    let holds_parts = |c: usize| {
+        (0..t.len()).any(|i| clause[i] == c && (used[i] || locked[i] && !text::is_punct(&t[i].low)))
+    };
     let stating = |c: usize| {
         let ws: Vec<&str> = (0..t.len())
             .filter(|&i| clause[i] == c && !used[i] && !text::is_punct(&t[i].low))
@@ -812,9 +829,46 @@ pub(super) fn without_situation(
                 ) || n.ends_with("ing")
                     || n.ends_with("ed")
             });
+        // "the council changed the schedule", "meeting moved up", "locked
+        // myself out": a verb in the past after its subject, or opening a
+        // clause of its own ("the signed contract" is a thing).
+        let past = |k: usize| {
+            let w = ws[k];
+            (w.len() > 4 && w.ends_with("ed")
+                || matches!(
+                    w,
+                    "gave" | "put" | "told" | "came" | "took" | "left" | "lost"
+                ))
+                && (k == 0 && ws.len() >= 3
+                    || k > 0
+                        && !matches!(
+                            ws[k - 1],
+                            "the"
+                                | "a"
+                                | "an"
+                                | "my"
+                                | "our"
+                                | "your"
+                                | "his"
+                                | "her"
+                                | "their"
+                                | "to"
+                                | "get"
+                                | "be"
+                        ))
+        };
+        // "baking with the kids", "looking like a yeti", "job hunting": a
+        // state said with -ing, after the task or as a short clause.
+        let ongoing = |w: &str| w.len() > 4 && w.ends_with("ing");
+        // ("get the piano tuned", "have the car serviced": a thing to do.)
+        let causative = matches!(*first, "get" | "have" | "keep" | "leave" | "make");
+        let past = |k: usize| !causative && past(k);
         STATING_OPENERS.contains(first)
             || contracted
             || ws.iter().any(|w| STATING.contains(w))
+            || (0..ws.len()).any(past)
+            || c > 0 && ongoing(first) && ws.len() >= 2
+            || ws.len() <= 3 && ongoing(last)
             || matches!(
                 last,
                 "again" | "everywhere" | "left" | "worse" | "soon" | "already"
