@@ -309,6 +309,16 @@ const ALIASES: &[(&str, &str)] = &[
     ("stpo", "stop"),
     ("wut", "what"),
     ("sho", "show"),
+    ("txt", "text"),
+    ("yas", "yes"),
+    ("yass", "yes"),
+    ("nono", "no"),
+    ("nonono", "no"),
+    ("reshedual", "reschedule"),
+    ("reshedule", "reschedule"),
+    ("rescheduel", "reschedule"),
+    ("reschdule", "reschedule"),
+    ("delet", "delete"),
     ("lst", "list"),
     ("anythin", "anything"),
     ("somethin", "something"),
@@ -321,6 +331,28 @@ const ALIASES: &[(&str, &str)] = &[
 ];
 
 fn normalize(low: String) -> String {
+    // "hellooo", "nooo", "pleeease", "sooo": a letter drawn out three times
+    // or more is said once (no English word has three in a row). "zzz" and
+    // key mashing, with no vowel, stay as typed.
+    let low = if has_drawn_out_letter(&low) && low.contains(['a', 'e', 'i', 'o', 'u', 'y']) {
+        let cs: Vec<char> = low.chars().collect();
+        let mut out = String::new();
+        let mut k = 0;
+        while k < cs.len() {
+            let c = cs[k];
+            let run = cs[k..].iter().take_while(|&&d| d == c).count();
+            let keep = if c.is_alphabetic() && run >= 3 {
+                1
+            } else {
+                run
+            };
+            out.extend(std::iter::repeat_n(c, keep));
+            k += run;
+        }
+        out
+    } else {
+        low
+    };
     if let Some((_, to)) = ALIASES.iter().find(|(a, _)| *a == low) {
         return to.to_string();
     }
@@ -346,6 +378,12 @@ fn normalize(low: String) -> String {
         }
     }
     low
+}
+
+fn has_drawn_out_letter(s: &str) -> bool {
+    let cs: Vec<char> = s.chars().collect();
+    cs.windows(3)
+        .any(|w| w[0].is_alphabetic() && w[0] == w[1] && w[1] == w[2])
 }
 
 /// Whether `s` is a likely misspelling of `kw`: same first letter, and one

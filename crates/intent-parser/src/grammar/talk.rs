@@ -2357,7 +2357,12 @@ pub(super) fn confirmation(whole: &str) -> Option<bool> {
         "no", "nope", "nah", "cancel", "don't", "do", "not", "keep", "it", "never", "mind",
         "thanks", "wait", "stop", "forget", "abort", "please", "leave",
     ];
-    let mut words: Vec<&str> = whole.split(' ').collect();
+    // ("no!!", "yes?": the marks only stress the word.)
+    let mut words: Vec<&str> = whole
+        .split(' ')
+        .map(|w| w.trim_end_matches(['!', '?']))
+        .filter(|w| !w.is_empty())
+        .collect();
     // "on second thought no, leave it", "actually yes": the answer after
     // the words that only say it was thought over.
     for lead in [
@@ -2422,7 +2427,100 @@ pub(super) fn confirmation(whole: &str) -> Option<bool> {
     {
         return Some(false);
     }
+    // "wrong one, no!!", "Please cancel, I want to keep it", "I am against
+    // it, please do not do this", "kids still need it, DONT delete, no",
+    // "y, quick", "right, thats it": an answer with words about the
+    // action, its reason or haste, wherever the yes or no is said.
+    const ABOUT: &[&str] = &[
+        "wrong",
+        "one",
+        "ugh",
+        "against",
+        "i",
+        "am",
+        "i'm",
+        "this",
+        "want",
+        "to",
+        "keep",
+        "it",
+        "leave",
+        "how",
+        "was",
+        "is",
+        "better",
+        "you",
+        "think",
+        "still",
+        "need",
+        "needs",
+        "delete",
+        "remove",
+        "do",
+        "not",
+        "please",
+        "pls",
+        "cancel",
+        "that",
+        "thats",
+        "that's",
+        "right",
+        "quick",
+        "fast",
+        "go",
+        "on",
+        "ahead",
+        "the",
+        "way",
+        "stop",
+        "wait",
+        "kids",
+        "we",
+        "as",
+        "actually",
+        "oh",
+        "so",
+        "just",
+        "really",
+        "mean",
+        "meant",
+        "sure",
+        "ok",
+        "okay",
+        "fine",
+        "perfect",
+        "correct",
+        "exactly",
+        "definitely",
+        "absolutely",
+        "of",
+        "course",
+    ];
+    let hard_no = words.iter().any(|w| {
+        matches!(
+            *w,
+            "no" | "nope" | "nah" | "don't" | "dont" | "cancel" | "against" | "not"
+        )
+    });
+    let hard_yes = words
+        .iter()
+        .any(|w| matches!(*w, "yes" | "y" | "yeah" | "yep" | "yup" | "ya"))
+        || seq_words(&words, &["that's", "it"])
+        || seq_words(&words, &["thats", "it"]);
+    let about = |w: &&str| {
+        ABOUT.contains(w)
+            || YES_WORDS.contains(w)
+            || NO_WORDS.contains(w)
+            || matches!(*w, "y" | "ya")
+    };
+    if hard_no != hard_yes && words.len() >= 2 && words.iter().all(about) {
+        return Some(hard_yes);
+    }
     None
+}
+
+fn seq_words(words: &[&str], p: &[&str]) -> bool {
+    words.windows(p.len()).any(|x| x == p)
 }
 
 /// A short command in German, Spanish, French or Portuguese said in the
