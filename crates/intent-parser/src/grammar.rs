@@ -953,14 +953,38 @@ fn read_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
     if every(NO) {
         return Intent::Confirm { accepted: false }.into();
     }
-    if NO.contains(&whole.as_str()) {
+    // "nvm forget it", "Never mind, please forget what I said": taking
+    // back what was said.
+    let taken_back = {
+        let ws: Vec<&str> = whole.split(' ').collect();
+        ws.iter()
+            .any(|w| matches!(*w, "nvm" | "nevermind" | "forget" | "mind"))
+            && ws.iter().all(|w| {
+                matches!(
+                    *w,
+                    "never"
+                        | "mind"
+                        | "nevermind"
+                        | "nvm"
+                        | "forget"
+                        | "it"
+                        | "about"
+                        | "what"
+                        | "i"
+                        | "said"
+                        | "please"
+                        | "pls"
+                        | "that"
+                        | "ok"
+                        | "okay"
+                        | "just"
+                        | "oh"
+                )
+            })
+    };
+    if NO.contains(&whole.as_str()) || taken_back {
         // "never mind" with nothing under discussion calls nothing off.
-        if ctx.last_task.is_none()
-            && matches!(
-                whole.as_str(),
-                "never mind" | "nevermind" | "nvm" | "forget it" | "forget about it"
-            )
-        {
+        if ctx.last_task.is_none() && (taken_back || matches!(whole.as_str(), "forget about it")) {
             return unknown(HELP);
         }
         return Intent::Confirm { accepted: false }.into();
