@@ -497,6 +497,61 @@ fn idiom(t: &[Tok], i: usize) -> Option<(usize, String)> {
         "in" if seq(t, i + 1, &["store", "for"]) => return Some((i + 3, "due".into())),
         "on" if seq(t, i + 1, &["deck", "for"]) => return Some((i + 3, "due".into())),
         "preview" if w(t, i + 1) == "of" => return Some((i + 2, "what's due".into())),
+        // "I would be grateful to see my tasks", "I should like to see my
+        // important tasks", "I wish to see every task", "I would like a
+        // list of the tasks …": asking to be shown.
+        "i" | "i'd" => {
+            let mut k = i + 1;
+            for lead in [
+                &["would", "be", "grateful", "to"][..],
+                &["would", "be", "happy", "to"],
+                &["would", "like", "to"],
+                &["should", "like", "to"],
+                &["would", "love", "to"],
+                &["wish", "to"],
+                &["want", "to"],
+                &["like", "to"],
+                &["love", "to"],
+                &["be", "grateful", "to"],
+            ] {
+                if seq(t, k, lead) {
+                    k += lead.len();
+                    break;
+                }
+            }
+            if k > i + 1 && (matches!(w(t, k), "see" | "view") || seq(t, k, &["look", "at"])) {
+                let e = if w(t, k) == "look" { k + 2 } else { k + 1 };
+                // (What the tasks hold, not "the Eiffel tower".)
+                let of_tasks = (e..e + 6).any(|k| {
+                    matches!(
+                        w(t, k),
+                        "task" | "tasks" | "todo" | "todos" | "to-dos" | "list" | "due" | "overdue"
+                    )
+                });
+                if of_tasks || matches!(w(t, e), "everything" | "what" | "which") {
+                    return Some((e, "show me".into()));
+                }
+            }
+            if seq(t, i + 1, &["would", "like", "a", "list", "of"])
+                || seq(t, i + 1, &["like", "a", "list", "of"])
+            {
+                let e = if w(t, i) == "i" { i + 6 } else { i + 5 };
+                return Some((e, "list".into()));
+            }
+        }
+        // "the tax office task is of great importance for me".
+        "of" if matches!(w(t, i + 1), "great" | "high" | "utmost" | "top" | "big")
+            && w(t, i + 2) == "importance" =>
+        {
+            return Some((i + 3, "important".into()))
+        }
+        // "throw this away", "bin it": away with the task.
+        "throw"
+            if matches!(w(t, i + 1), "it" | "this" | "that")
+                && matches!(w(t, i + 2), "away" | "out") =>
+        {
+            return Some((i + 3, format!("delete {}", w(t, i + 1))))
+        }
         "shaping" if w(t, i + 1) == "up" => return Some((i + 2, "looking".into())),
         // Late: "slipped through the cracks", "dropped the ball", "let slide".
         "slipped" | "slip" if seq(t, i + 1, &["through", "the", "cracks"]) => {
