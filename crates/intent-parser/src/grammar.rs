@@ -3040,7 +3040,102 @@ impl Parser<'_> {
             &["new", "task"],
             &["new", "todo", ":"],
             &["new", "todo"],
+            // Notes to self: "mental note - …", "idea: …", "memo: …".
+            &["mental", "note", "-"],
+            &["mental", "note", ":"],
+            &["mental", "note", ","],
+            &["reminder", "to", "self", ":"],
+            &["reminder", "to", "self", "-"],
+            &["idea", ":"],
+            &["memo", ":"],
+            &["note", ":"],
+            &["my", "plan", ":"],
+            &["plan", ":"],
+            // Intentions: "I'm supposed to …", "we need to …", "I promised
+            // to …".
+            &["i'm", "supposed", "to"],
+            &["im", "supposed", "to"],
+            &["i", "am", "supposed", "to"],
+            &["i'm", "meant", "to"],
+            &["i", "am", "meant", "to"],
+            &["i'm", "planning", "to"],
+            &["i", "am", "planning", "to"],
+            &["i", "plan", "to"],
+            &["i", "promised", "to"],
+            &["i", "should", "really"],
+            &["i", "really", "should"],
+            &["i'm", "going", "to"],
+            &["i'm", "gonna"],
+            &["we", "need", "to"],
+            &["we", "have", "to"],
+            &["we", "must"],
+            &["we", "should"],
+            &["we've", "got", "to"],
+            &["we", "gotta"],
         ];
+        // "could there be a task to …", "how about a task to …", "could I
+        // have a task to …", "any chance of a task for …", "is it possible
+        // to put …": a new task asked for as a question.
+        let asked_at = {
+            let mut k = 0;
+            let opener = if seq_any(
+                t,
+                &[
+                    &["could", "there", "be"],
+                    &["can", "there", "be"],
+                    &["would", "there", "be"],
+                ],
+            ) {
+                3
+            } else if seq_any(t, &[&["how", "about"], &["what", "about"]]) {
+                2
+            } else if seq(t, 0, &["any", "chance", "of"])
+                || matches!(w(t, 0), "could" | "can" | "may")
+                    && matches!(w(t, 1), "i" | "we")
+                    && matches!(w(t, 2), "have" | "get")
+            {
+                3
+            } else if matches!(w(t, 0), "have" | "get")
+                && matches!(w(t, 1), "a" | "an")
+                && matches!(w(t, 2), "task" | "todo" | "to-do")
+            {
+                // (After "can I", which is read as politeness.)
+                1
+            } else {
+                0
+            };
+            if opener > 0 {
+                k = opener;
+                if matches!(w(t, k), "a" | "an") {
+                    k += 1;
+                }
+                if matches!(w(t, k), "task" | "todo" | "to-do" | "new")
+                    && matches!(w(t, k + 1), "to" | "for" | ":")
+                {
+                    k += 2;
+                } else if w(t, k) == "new"
+                    && w(t, k + 1) == "task"
+                    && matches!(w(t, k + 2), "to" | "for")
+                {
+                    k += 3;
+                } else {
+                    k = 0;
+                }
+            }
+            if seq_any(
+                t,
+                &[
+                    &["is", "it", "possible", "to", "put"],
+                    &["is", "it", "possible", "to", "add"],
+                ],
+            ) {
+                k = 5;
+            }
+            (k > 0 && t.len() > k + 1).then_some(k)
+        };
+        if let Some(k) = asked_at {
+            return Some(self.add_task(&t[k..], false));
+        }
         // "a task for tomorrow 16:00: bring the car to the workshop": the
         // when first, then the task after a colon.
         let k = usize::from(matches!(w(t, 0), "a" | "an" | "one" | "new"));
@@ -3143,7 +3238,14 @@ impl Parser<'_> {
                 continue;
             }
             if seq(t, 0, lead) && t.len() > lead.len() {
-                return Some(self.add_task(&t[lead.len()..], false));
+                // "I should really regrout the shower".
+                let mut k = lead.len();
+                if matches!(w(t, k), "really" | "just" | "definitely" | "actually")
+                    && t.len() > k + 1
+                {
+                    k += 1;
+                }
+                return Some(self.add_task(&t[k..], false));
             }
         }
         // "schedule 'Renew the gym card' for monday 12pm": the quoted

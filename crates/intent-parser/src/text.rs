@@ -310,6 +310,8 @@ const ALIASES: &[(&str, &str)] = &[
     ("wut", "what"),
     ("sho", "show"),
     ("txt", "text"),
+    ("shuold", "should"),
+    ("shoud", "should"),
     ("yas", "yes"),
     ("yass", "yes"),
     ("nono", "no"),
