@@ -3122,6 +3122,11 @@ impl Parser<'_> {
                     k = 0;
                 }
             }
+            // "could I get 'Weekly review' every monday?" (after "could I", read
+            // as politeness): a task asked for by its quoted name.
+            if matches!(w(t, 0), "get" | "have") && matches!(w(t, 1), "'" | "\"" | "“" | "‘") {
+                k = 1;
+            }
             if seq_any(
                 t,
                 &[
@@ -7975,6 +7980,22 @@ impl<'a> Extract<'a> {
                             | "hiya"
                             | "hi"
                             | "hey"
+                            // "I want 'Desk reset' every friday", "can I
+                            // get 'Weekly review' …", "we've got 'Team
+                            // retro' monday": asked for, by name.
+                            | "i"
+                            | "i'd"
+                            | "want"
+                            | "like"
+                            | "get"
+                            | "got"
+                            | "we"
+                            | "we've"
+                            | "have"
+                            | "as"
+                            | "a"
+                            | "task"
+                            | "me"
                             | "?"
                             | ","
                             | "."
