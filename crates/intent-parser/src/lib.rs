@@ -86,6 +86,7 @@
 //! reminder to the task of the previous turn, `remind me about X …` to a task
 //! by name. A reminder in the past is refused.
 
+mod corrections;
 mod eval_impl;
 mod explain;
 mod grammar;
@@ -429,6 +430,8 @@ pub fn parse(message: &str, ctx: &Context) -> Parsed {
     let clock = when::Clock::new(ctx.timezone, ctx.now_utc_ms);
     let plain = idioms::plain_wording(message);
     let message = plain.as_deref().unwrap_or(message);
+    let fixed = corrections::corrected(message, &clock);
+    let message = fixed.as_deref().unwrap_or(message);
     let out = grammar::parse_intent(message, ctx, &clock);
     let explanation = explain::explain(&out.intent, out.recurrence_text.as_deref(), &clock);
     let alternative = out.alternative.map(|intent| {
