@@ -193,6 +193,97 @@ const BACK_FILLER: &[&[&str]] = &[
     &["…"],
 ];
 
+/// Where the message starts after an apology that opens it ("sorry, me
+/// again:", "sorry to bother you again, last one I promise:", "oops,
+/// forgot one -"), in bytes; `None` without one or with nothing after it.
+fn after_apology(t: &[Tok]) -> Option<usize> {
+    const APOLOGY: &[&str] = &[
+        "sorry",
+        "apologies",
+        "oops",
+        "soz",
+        "sry",
+        "my",
+        "bad",
+        "me",
+        "again",
+        "forgot",
+        "one",
+        "more",
+        "another",
+        "last",
+        "i",
+        "promise",
+        "to",
+        "bother",
+        "you",
+        "be",
+        "a",
+        "pain",
+        "for",
+        "spamming",
+        "the",
+        "spam",
+        "tiny",
+        "quick",
+        "small",
+        "thing",
+        "little",
+        "so",
+        "much",
+        "just",
+        "also",
+        "and",
+        "im",
+        "i'm",
+        "being",
+        "annoying",
+        "here",
+        "it",
+        "is",
+        "this",
+        "ok",
+        "okay",
+        "oh",
+        "ugh",
+    ];
+    // ("oops" says what went wrong: "oops, that one's still open".)
+    if !matches!(w(t, 0), "sorry" | "apologies" | "soz" | "sry") {
+        return None;
+    }
+    let sep = |s: &str| matches!(s, "," | ":" | "-" | "." | "!" | "…" | ";");
+    let mut k = 0;
+    let mut end = None;
+    while k < t.len() {
+        let Some(s) = (k..t.len()).find(|&j| sep(w(t, j))) else {
+            break;
+        };
+        if s == k || !t[k..s].iter().all(|x| APOLOGY.contains(&x.low.as_str())) {
+            break;
+        }
+        let mut next = s + 1;
+        while next < t.len() && sep(w(t, next)) {
+            next += 1;
+        }
+        end = Some(next);
+        k = next;
+    }
+    let e = end?;
+    // Something of substance after it ("sorry, no" is an answer).
+    let rest: Vec<&str> = t[e..]
+        .iter()
+        .filter(|x| !text::is_punct(&x.low))
+        .map(|x| x.low.as_str())
+        .collect();
+    // ("Sorry, I do not understand": a statement about oneself is what the
+    // apology is for.)
+    let about_me = matches!(
+        rest.first().copied(),
+        Some("i" | "i'm" | "im" | "i've" | "i'd")
+    );
+    (rest.len() >= 2 && !about_me).then(|| t[e].start)
+}
+
 /// "Would you mind deleting the yoga task?", "do you mind moving it to
 /// friday": the request in the imperative ("delete the yoga task?").
 fn polite_gerund(mut all: Vec<Tok>) -> Vec<Tok> {
@@ -790,6 +881,16 @@ fn read_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
     // say, so they are read as if quoted.
     if let Some(quoted) = quote_task_name(message) {
         return parse_intent(&quoted, ctx, clk);
+    }
+    // "sorry, me again: watch …", "sorry for spamming - get new fairy
+    // lights", "sorry sorry sorry - rent transfer !!!": an apology before
+    // the message is not part of it.
+    if let Some(k) = after_apology(&text::tokenize(message)) {
+        let out = parse_intent(&message[k..], ctx, clk);
+        // ("Sorry, I didn't get that": the apology was the message.)
+        if !matches!(out.intent, Intent::Unknown { .. }) {
+            return out;
+        }
     }
     let all = polite_gerund(text::tokenize(message));
     // "Qué tengo hoy? I mean, what's for today": the message says itself

@@ -916,6 +916,13 @@ pub(super) fn is_chat(whole: &str) -> bool {
     let said = words.join(" ");
     if [
         "let me think",
+        "didn't get that",
+        "didnt get that",
+        "don't understand",
+        "dont understand",
+        "do not understand",
+        "don't get it",
+        "what do you mean",
         "catch you later",
         "good stuff",
         "just installed",
