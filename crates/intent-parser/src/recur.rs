@@ -67,6 +67,11 @@ impl Rule {
                 self.by_month_day.push(*d);
             }
         }
+        // In the week's and the month's order, however they were said.
+        self.by_day
+            .sort_by_key(|&(n, d)| (d.num_days_from_monday(), n));
+        self.by_month_day
+            .sort_by_key(|&d| if d < 0 { 100 + d } else { d });
         self.interval = self.interval.max(more.interval);
         self.default_time = self.default_time.or(more.default_time);
         true

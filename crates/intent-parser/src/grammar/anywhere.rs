@@ -1335,7 +1335,7 @@ fn level_in(t: &[Tok]) -> Option<Priority> {
         return Some(p);
     }
     let negated = words.windows(2).any(|p| {
-        matches!(p[0], "not" | "isn't" | "isnt" | "really" | "no" | "never")
+        matches!(p[0], "not" | "isn't" | "isnt" | "no" | "never")
             && matches!(p[1], "urgent" | "important")
     }) || words.windows(3).any(|p| {
         matches!(p[0], "not" | "isn't" | "isnt")
