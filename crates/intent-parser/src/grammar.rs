@@ -2875,9 +2875,30 @@ impl Parser<'_> {
             && !any_word(t, &["task", "todo", "is", "isn't", "isnt", "was", "are"]);
         let felt = t.iter().any(|x| x.low == "feeling")
             || seq_any(t, &[&["so", "proud"], &["too", "many", "tasks"]]);
+        // "I really need a holiday": a wish, not a task.
+        let wish = |i: usize| {
+            matches!(w(t, i), "need" | "want")
+                && matches!(w(t, i + 1), "a" | "some")
+                && matches!(
+                    w(t, i + 2),
+                    "holiday"
+                        | "vacation"
+                        | "break"
+                        | "nap"
+                        | "coffee"
+                        | "rest"
+                        | "drink"
+                        | "hug"
+                        | "beer"
+                        | "wine"
+                        | "sleep"
+                        | "day"
+                )
+        };
         let asks = seq_any(t, &[&["through", "with"]])
-            || t.iter().any(|x| {
+            || t.iter().enumerate().any(|(i, x)| {
                 (ASKS.contains(&x.low.as_str())
+                    && !wish(i)
                     && !((story || felt)
                         && matches!(
                             x.low.as_str(),
@@ -3198,7 +3219,7 @@ impl Parser<'_> {
                 3
             } else if matches!(w(t, 0), "have" | "get")
                 && matches!(w(t, 1), "a" | "an")
-                && matches!(w(t, 2), "task" | "todo" | "to-do")
+                && (2..5).any(|j| matches!(w(t, j), "task" | "todo" | "to-do"))
             {
                 // (After "can I", which is read as politeness.)
                 1
@@ -3210,6 +3231,21 @@ impl Parser<'_> {
                 if matches!(w(t, k), "a" | "an") {
                     k += 1;
                 }
+                // "a yearly to-do", "a quick task".
+                while matches!(
+                    w(t, k),
+                    "yearly"
+                        | "monthly"
+                        | "weekly"
+                        | "daily"
+                        | "recurring"
+                        | "repeating"
+                        | "quick"
+                        | "small"
+                        | "little"
+                ) {
+                    k += 1;
+                }
                 if matches!(w(t, k), "task" | "todo" | "to-do" | "new")
                     && matches!(w(t, k + 1), "to" | "for" | ":")
                 {
@@ -3219,6 +3255,10 @@ impl Parser<'_> {
                     && matches!(w(t, k + 2), "to" | "for")
                 {
                     k += 3;
+                } else if matches!(w(t, k), "task" | "todo" | "to-do") && opener < k {
+                    // "can I get a yearly to-do on December 1 to renew the
+                    // vignette": the task reader takes what the to-do is for.
+                    k = opener;
                 } else {
                     k = 0;
                 }
@@ -4804,6 +4844,10 @@ impl Parser<'_> {
             } else {
                 split_outside_quotes(t, 1, seps)?
             };
+            // "rename the project files in 3 days": a to-do with its day.
+            if w(t, k) == "in" && when::parse_when(t, k, self.clk).is_some() {
+                return None;
+            }
             if k == 1 {
                 // "rename to Hairdresser w/ Anna": the task of the previous turn.
                 let new_title = quoted_or_text(t, 2, n);
@@ -8116,6 +8160,39 @@ impl<'a> Extract<'a> {
         };
         if intro > 0 && idx.len() > intro && idx[..intro].iter().all(|&i| !self.locked[i]) {
             idx.drain(..intro);
+        }
+        // "a yearly to-do on December 1 to renew the vignette", once the
+        // rule took "yearly to-do on December 1": "a … to" only led in.
+        if chat {
+            let lead = (0..idx.len().saturating_sub(2).min(6)).find(|&k| {
+                matches!(self.t[idx[k]].low.as_str(), "a" | "an")
+                    && self.t[idx[k + 1]].low == "to"
+                    && idx[..k + 2].iter().all(|&i| {
+                        !self.locked[i]
+                            && matches!(
+                                self.t[i].low.as_str(),
+                                "a" | "an"
+                                    | "to"
+                                    | "make"
+                                    | "get"
+                                    | "have"
+                                    | "can"
+                                    | "could"
+                                    | "i"
+                                    | "you"
+                                    | "u"
+                                    | "me"
+                                    | "please"
+                                    | "create"
+                                    | "set"
+                                    | "up"
+                                    | "add"
+                            )
+                    })
+            });
+            if let Some(k) = lead {
+                idx.drain(..k + 2);
+            }
         }
         // "Could you add the parent-teacher conference": a title never opens
         // with "the" in chat.

@@ -423,6 +423,14 @@ fn idiom(t: &[Tok], i: usize) -> Option<(usize, String)> {
         // Renamed in other words: "relabel 'X' as Y", "fix the wording to
         // 'Y'", "shorten it to just Y".
         "relabel" => return Some((i + 1, "rename".into())),
+        // "in half hour", "half hour before": without its article.
+        "half" if w(t, i + 1) == "hour" && !matches!(prev, "a" | "an" | "the") => {
+            return Some((i + 2, "30 minutes".into()))
+        }
+        // "give me reminder …", "make me reminder …": without the article.
+        "give" | "make" | "send" | "set" if w(t, i + 1) == "me" && w(t, i + 2) == "reminder" => {
+            return Some((i + 3, "remind me".into()))
+        }
         // "dont forgot to …": never meant as the past tense.
         "don't" | "dont" if w(t, i + 1) == "forgot" => return Some((i + 2, "don't forget".into())),
         "fix" if seq(t, i + 1, &["the", "wording", "to"]) => {

@@ -301,12 +301,24 @@ pub(crate) fn parse_recurrence(t: &[Tok], i: usize) -> Read {
             w(t, r.0).contains(':') || w(t, r.0).starts_with(|c: char| c.is_ascii_digit());
         // "monthly on the 27th refill the meds": an adverb with its "on
         // …" is a rule, whatever follows.
-        let with_on = r.0 > i + 2 && w(t, i + 1) == "on";
-        if article || !(crate::when::date_boundary(t, r.0) || numbered || with_on) {
+        let with_on = r.0 > i + 2 && w(t, after_task_word(t, i + 1)) == "on";
+        // ("a yearly task on December 1" asks for the rule.)
+        let task_on = after_task_word(t, i + 1) > i + 1 && r.0 > i + 3;
+        if article && !task_on || !(crate::when::date_boundary(t, r.0) || numbered || with_on) {
             return None;
         }
     }
     Some(r)
+}
+
+/// "a yearly task on December 1", "a monthly to-do on the 3rd": the
+/// adverb's "on …" after the word for the task.
+fn after_task_word(t: &[Tok], i: usize) -> usize {
+    if matches!(w(t, i), "task" | "to-do" | "todo" | "reminder" | "thing") && w(t, i + 1) == "on" {
+        i + 1
+    } else {
+        i
+    }
 }
 
 fn parse_at(t: &[Tok], i: usize) -> Read {
@@ -317,14 +329,26 @@ fn parse_at(t: &[Tok], i: usize) -> Read {
             None => (i + 1, Ok(Rule::new(Freq::Daily))),
         }),
         "hourly" => Some((i + 1, Ok(Rule::new(Freq::Hourly)))),
-        "weekly" => Some(on_clause(t, i + 1, Rule::new(Freq::Weekly))),
+        "weekly" => Some(on_clause(
+            t,
+            after_task_word(t, i + 1),
+            Rule::new(Freq::Weekly),
+        )),
         "biweekly" | "fortnightly" => {
             let mut r = Rule::new(Freq::Weekly);
             r.interval = 2;
             Some(on_clause(t, i + 1, r))
         }
-        "monthly" => Some(on_clause(t, i + 1, Rule::new(Freq::Monthly))),
-        "yearly" | "annually" => Some(on_clause(t, i + 1, Rule::new(Freq::Yearly))),
+        "monthly" => Some(on_clause(
+            t,
+            after_task_word(t, i + 1),
+            Rule::new(Freq::Monthly),
+        )),
+        "yearly" | "annually" => Some(on_clause(
+            t,
+            after_task_word(t, i + 1),
+            Rule::new(Freq::Yearly),
+        )),
         "quarterly" => {
             let mut r = Rule::new(Freq::Monthly);
             r.interval = 3;
