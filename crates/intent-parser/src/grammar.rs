@@ -7468,7 +7468,9 @@ impl Parser<'_> {
                         | "named"
                 ) || (l[i] == "related" && w(t, i + 1) == "to")
             })
-            .or_else(|| (matches!(l[0], "find" | "search")).then_some(0));
+            .or_else(|| (matches!(l[0], "find" | "search")).then_some(0))
+            // "look up electrician in my finished tasks".
+            .or_else(|| (l[0] == "look" && matches!(w(t, 1), "up" | "for")).then_some(1));
         if let Some(found) = searched_words(t) {
             // "tagged 'uni'": the quoted word was the tag.
             if f.tag.as_deref() != Some(found.to_lowercase().as_str()) {
@@ -7530,6 +7532,10 @@ impl Parser<'_> {
             {
                 b += 1;
             }
+            // ("the notary for today": the words of time leave with it.)
+            while b > a + 1 && matches!(l[b - 1], "for" | "on" | "in" | "at" | "by" | "from") {
+                b -= 1;
+            }
             if b > a {
                 let s = name_text(t, a, b);
                 if !s.is_empty() {
@@ -7582,7 +7588,13 @@ fn searched_words(t: &[Tok]) -> Option<String> {
             while matches!(w(t, a), "the" | "my" | "a") {
                 a += 1;
             }
-            let b = (a..n).find(|&i| text::is_punct(&t[i].low)).unwrap_or(n);
+            // ("… for the kitchen which is overdue": what it is, not when.)
+            let b = (a..n)
+                .find(|&i| {
+                    text::is_punct(&t[i].low)
+                        || matches!(w(t, i), "which" | "that" | "due" | "overdue")
+                })
+                .unwrap_or(n);
             if a < b {
                 return Some(name_text(t, a, b));
             }
