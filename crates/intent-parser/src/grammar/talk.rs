@@ -914,6 +914,41 @@ pub(super) fn is_chat(whole: &str) -> bool {
     }
     // "let me think", "that's all for now", "knock knock".
     let said = words.join(" ");
+    // "oops, my cat walked on the keyboard", "I typed that by accident",
+    // "brb, coffee", "Merry Christmas in advance!", "I just got promoted!!":
+    // talk at any length, unless it asks for something.
+    const COMMANDS: &[&str] = &[
+        "add", "remind", "reminder", "delete", "remove", "move", "reopen", "restore", "undo",
+        "complete", "mark", "done", "task", "tasks", "list", "show", "rename", "snooze", "put",
+        "set", "create", "schedule", "cancel", "stop", "resume", "un-done", "undone", "un-do",
+        "post", "share", "tweet", "send", "text",
+    ];
+    let asks = words.iter().any(|w| COMMANDS.contains(w));
+    if !asks
+        && [
+            "walked on the keyboard",
+            "walked on my keyboard",
+            "by accident",
+            "by mistake",
+            "brb",
+            "be right back",
+            "merry christmas",
+            "happy new year",
+            "happy holidays",
+            "happy easter",
+            "got promoted",
+            "grab a pen",
+            "only thing keeping me",
+            "ignore that",
+            "ignore this",
+            "ignore me",
+            "wrong chat",
+        ]
+        .iter()
+        .any(|p| said.contains(p))
+    {
+        return true;
+    }
     if [
         "let me think",
         "didn't get that",
@@ -1284,7 +1319,44 @@ fn cannot_do_here(all: &[Tok], p: &Parser) -> Option<Out> {
         && words
             .iter()
             .any(|w| matches!(*w, "flight" | "flights" | "hotel" | "hotels" | "airbnb"));
-    if !of_tasks && (converted || result || inbox || summed || search) {
+    // "take a screenshot of this", "set my phone to silent mode", "switch
+    // the tv to channel 5": the device in hand; "check for me the grammar
+    // in my cover letter", "solve 3x + 5 = 20", "record a voice memo for
+    // me": work done here and now; "a good recipe for lasagna", "my
+    // horoscope", "is the pharmacy open now": facts the assistant has not.
+    let undated = !p.has_task_details(t, true);
+    let device = undated
+        && (first == "take"
+            && words
+                .iter()
+                .take(4)
+                .any(|w| matches!(*w, "screenshot" | "photo" | "picture" | "selfie"))
+            || matches!(first, "set" | "put" | "switch" | "turn")
+                && words
+                    .iter()
+                    .any(|w| matches!(*w, "phone" | "tv" | "television"))
+                && words
+                    .iter()
+                    .any(|w| matches!(*w, "silent" | "mode" | "channel" | "volume" | "mute")));
+    let edits = matches!(
+        first,
+        "check" | "correct" | "fix" | "proofread" | "improve" | "edit"
+    ) && words
+        .iter()
+        .any(|w| matches!(*w, "grammar" | "spelling" | "typos"))
+        || matches!(first, "solve" | "record")
+            && (words.windows(2).any(|p| p == ["for", "me"]) || first == "solve" && undated);
+    // (Asked of the assistant: "look up the recipe for the plum cake" is a
+    // to-do.)
+    let asked_me =
+        asked || has("me") || is_question_word(first) || matches!(first, "what's" | "whats");
+    let facts = asked_me
+        && words
+            .iter()
+            .any(|w| matches!(*w, "recipe" | "recipes" | "horoscope"))
+        || words.windows(2).any(|p| p == ["open", "now"])
+            && words.iter().any(|w| matches!(*w, "is" | "are" | "if"));
+    if !of_tasks && (converted || result || inbox || summed || search || device || edits || facts) {
         return Some(refuse(reason));
     }
     // "find me", "get me", "read me", "write for me", "buy for me".
