@@ -1091,6 +1091,9 @@ fn read_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
         return Intent::Confirm { accepted: false }.into();
     }
     // "lol I've been slacking, can you add …": the request after a preamble.
+    if let Some(out) = p.add_after_title(t) {
+        return out;
+    }
     // "urgent - please add call the bank": a level said first stays with
     // the request, said after it.
     let level_first: Vec<Tok>;
@@ -2258,6 +2261,57 @@ impl Parser<'_> {
         listed(t)
     }
 
+    /// "Cleaning of the gutters, please add for saturday", "… I pay the
+    /// kindergarten fee, please do a task for it with reminder the day
+    /// before": the request after the task, then only its details.
+    fn add_after_title(&self, t: &[Tok]) -> Option<Out> {
+        const ADD_AFTER: &[&[&str]] = &[
+            &["please", "add", "it"],
+            &["please", "add", "this"],
+            &["please", "add"],
+            &["pls", "add"],
+            &["add", "please"],
+            &["add", "it", "please"],
+            &["please", "do", "a", "task", "for", "it"],
+            &["please", "make", "a", "task", "for", "it"],
+            &["please", "make", "a", "task"],
+            &["please", "note", "it"],
+            &["please", "put", "it", "in"],
+        ];
+        let quoted = quoted_tokens(t);
+        for c in 2..t.len() {
+            if quoted[c] || !matches!(w(t, c - 1), "," | "-") {
+                continue;
+            }
+            let Some(r) = ADD_AFTER.iter().find(|p| seq(t, c, p)) else {
+                continue;
+            };
+            let e = c + r.len();
+            // (Not "please add as repeating" or "please add: …", which the
+            // other readers take as said.)
+            let details = matches!(
+                w(t, e),
+                "for"
+                    | "on"
+                    | "by"
+                    | "at"
+                    | "in"
+                    | "with"
+                    | "next"
+                    | "this"
+                    | "tomorrow"
+                    | "today"
+                    | "tonight"
+                    | "every"
+            ) || w(t, e) == "," && e + 1 < t.len();
+            if details {
+                let body: Vec<Tok> = t[..c - 1].iter().chain(&t[e..]).cloned().collect();
+                return Some(self.add_task(&body, false));
+            }
+        }
+        None
+    }
+
     /// "remind me 30 minutes before: job interview on thursday at 2pm",
     /// "reminder 15m b4 + spin class sat 8am": the reminder said first, then
     /// the new task it is for. Read as the task with its reminder after it.
@@ -3282,6 +3336,7 @@ impl Parser<'_> {
         if let Some(k) = asked_at {
             return Some(self.add_task(&t[k..], false));
         }
+
         // "a task for tomorrow 16:00: bring the car to the workshop": the
         // when first, then the task after a colon.
         let k = usize::from(matches!(w(t, 0), "a" | "an" | "one" | "new"));
