@@ -1235,6 +1235,24 @@ fn read_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
         }
         return out;
     }
+    // "Finished tasks mentioning 'passport'?", "open tasks about the
+    // move": tasks of a kind asked for, a list.
+    if matches!(
+        w(t, 0),
+        "finished" | "completed" | "done" | "open" | "overdue" | "pending"
+    ) && matches!(w(t, 1), "tasks" | "ones" | "to-dos" | "todos" | "items")
+    {
+        let show = Tok {
+            text: "show".into(),
+            low: "show".into(),
+            start: t[0].start,
+            end: t[0].start,
+        };
+        let said: Vec<Tok> = std::iter::once(show).chain(t.iter().cloned()).collect();
+        if let Some(out) = p.list(&said) {
+            return out;
+        }
+    }
     let found = p
         .snooze(t)
         .or_else(|| p.reminder_for_named(t))
@@ -3186,6 +3204,8 @@ impl Parser<'_> {
             &["i", "mustn't", "forget", "to"],
             &["don't", "let", "me", "forget", "to"],
             &["remember", "me", "to"],
+            &["i'd", "love", "to"],
+            &["i", "would", "love", "to"],
             &["i'd", "like", "to", "add"],
             &["i", "would", "like", "to", "add"],
             &["i", "want", "to", "add"],
@@ -5033,6 +5053,36 @@ impl Parser<'_> {
     /// "move X to Friday", "change the due date of X to …", "X is now due …".
     fn reschedule(&self, t: &[Tok]) -> Option<Out> {
         let n = t.len();
+        // "due date of the budget memo: 12/21 first thing", "new deadline
+        // for 'Renew the passport' - 1/9": read as "move X to D".
+        let mut a = usize::from(matches!(w(t, 0), "the" | "new" | "a"));
+        if matches!(w(t, a), "new") {
+            a += 1;
+        }
+        let lead = if seq(t, a, &["due", "date"]) {
+            2
+        } else {
+            usize::from(w(t, a) == "deadline")
+        };
+        if lead > 0 && matches!(w(t, a + lead), "of" | "for") {
+            let name = a + lead + 1;
+            if let Some(k) = (name + 1..n).find(|&k| matches!(w(t, k), ":" | "-" | "->" | "is")) {
+                let word = |s: &str| Tok {
+                    text: s.into(),
+                    low: s.into(),
+                    start: t[k].start,
+                    end: t[k].end,
+                };
+                let said: Vec<Tok> = std::iter::once(word("move"))
+                    .chain(t[name..k].iter().cloned())
+                    .chain(std::iter::once(word("to")))
+                    .chain(t[k + 1..].iter().cloned())
+                    .collect();
+                if let Some(out) = self.reschedule(&said) {
+                    return Some(out);
+                }
+            }
+        }
         let v = w(t, 0);
         // "switch off the office lights at 6:30pm monday to friday": a
         // repeating chore, not a task moved.
@@ -6147,6 +6197,12 @@ impl Parser<'_> {
 
     fn complete(&self, t: &[Tok]) -> Option<Out> {
         let n = t.len();
+        // "Finished tasks mentioning 'passport'?": which ones, a list.
+        if matches!(w(t, 0), "finished" | "completed" | "done")
+            && matches!(w(t, 1), "tasks" | "ones" | "to-dos" | "todos" | "items")
+        {
+            return None;
+        }
         // "did that this morning actually, check it off", "✔ got it done
         // this morning": done, said of the task under discussion.
         let pronoun_done = seq_any(
@@ -7573,6 +7629,7 @@ impl Parser<'_> {
                 && !matches!(
                     l[b],
                     "that"
+                        | "that's"
                         | "which"
                         | "due"
                         | "tagged"
@@ -7647,7 +7704,19 @@ fn searched_words(t: &[Tok]) -> Option<String> {
             let b = (a..n)
                 .find(|&i| {
                     text::is_punct(&t[i].low)
-                        || matches!(w(t, i), "which" | "that" | "due" | "overdue")
+                        || matches!(
+                            w(t, i),
+                            "which"
+                                | "that"
+                                | "that's"
+                                | "due"
+                                | "overdue"
+                                | "this"
+                                | "today"
+                                | "tomorrow"
+                                | "tonight"
+                                | "next"
+                        )
                 })
                 .unwrap_or(n);
             if a < b {
@@ -8077,6 +8146,10 @@ impl<'a> Extract<'a> {
                 &["note", "it"],
                 &["deadline's"],
                 &["deadline", "is"],
+                // What is left of "… and make it urgent".
+                &["and", "make", "it"],
+                &["and", "mark", "it", "as"],
+                &["and", "set", "it", "to"],
                 // What is left of "…, could you write that down?".
                 &["could", "you"],
                 &["can", "you"],

@@ -571,6 +571,8 @@ pub(super) fn without_asides(t: &[Tok], locked: &[bool], idx: Vec<usize>) -> Vec
         &["we", "need"],
         &["i", "would", "like", "to"],
         &["i'd", "like", "to"],
+        &["i", "would", "love", "to"],
+        &["i'd", "love", "to"],
         &["i", "have", "to"],
         &["i", "need", "to"],
         &["i", "want", "to"],
