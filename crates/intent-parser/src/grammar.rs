@@ -3480,9 +3480,16 @@ impl Parser<'_> {
         }
         // "not urgent task: delete the old screenshots": a level, then the
         // task.
-        if let Some(k) = (1..5)
-            .find(|&k| matches!(w(t, k), "task" | "one" | "thing" | "item") && w(t, k + 1) == ":")
-        {
+        // ("Urgent task please, remove the wasp nest": the same, with a
+        // please and a comma or a dash.)
+        let please = |k: usize| usize::from(matches!(w(t, k), "please" | "pls" | "plz"));
+        if let Some(k) = (1..5).find(|&k| {
+            matches!(w(t, k), "task" | "one" | "thing" | "item")
+                && (w(t, k + 1) == ":"
+                    || matches!(w(t, k + 1 + please(k + 1)), "," | "-" | ":")
+                        && t.len() > k + 3 + please(k + 1))
+        }) {
+            let sep = k + 1 + please(k + 1);
             let levels = t[..k].iter().all(|x| {
                 matches!(
                     x.low.as_str(),
@@ -3505,8 +3512,8 @@ impl Parser<'_> {
                         | "a"
                 )
             });
-            if levels && t.len() > k + 2 {
-                let body: Vec<Tok> = t[k + 2..].iter().chain(&t[..k]).cloned().collect();
+            if levels && t.len() > sep + 1 {
+                let body: Vec<Tok> = t[sep + 1..].iter().chain(&t[..k]).cloned().collect();
                 return Some(self.add_task(&body, false));
             }
         }
