@@ -3442,7 +3442,11 @@ impl Parser<'_> {
             if matches!(lead, [.., "want", "to"] | [.., "like", "to"])
                 && matches!(
                     w(t, lead.len()),
-                    "see"
+                    "say"
+                        | "tell"
+                        | "report"
+                        | "let"
+                        | "see"
                         | "know"
                         | "view"
                         | "retitle"

@@ -230,6 +230,22 @@ fn minutes_word(s: &str) -> Option<u32> {
 fn idiom(t: &[Tok], i: usize) -> Option<(usize, String)> {
     let s = w(t, i);
     let prev = if i > 0 { w(t, i - 1) } else { "" };
+    // "a 30-minute reminder", "a 2-hour warning": the amount and its unit.
+    if let Some((n, unit)) = s.split_once('-') {
+        if !n.is_empty()
+            && n.len() <= 3
+            && n.bytes().all(|b| b.is_ascii_digit())
+            && matches!(unit, "minute" | "min" | "hour" | "day" | "week")
+            // (Only of a reminder: "a 7-day metro pass" is a thing.)
+            && matches!(
+                w(t, i + 1),
+                "reminder" | "warning" | "heads-up" | "alert" | "notice" | "nudge" | "ping"
+                    | "snooze" | "before" | "ahead" | "earlier" | "beforehand"
+            )
+        {
+            return Some((i + 1, format!("{n} {unit}")));
+        }
+    }
     // "11.00", "at 6.30pm", "Thurs 11.00": a time written with a dot.
     if let Some((h, rest)) = s.split_once('.') {
         // (Split on the digits: a byte count could cut a character.)
