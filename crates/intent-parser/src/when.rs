@@ -562,6 +562,13 @@ pub(crate) fn date_boundary(t: &[Tok], k: usize) -> bool {
         || clock(t, k).is_some()
 }
 
+/// Words that open what happens on a day said before them ("for the
+/// Friday I have to …").
+const SUBJECTS: &[&str] = &[
+    "i", "i'm", "i've", "i'll", "we", "we're", "we'll", "you", "he", "she", "they", "there's",
+    "there", "it's",
+];
+
 fn piece(t: &[Tok], j: usize, clk: &Clock, trig: bool, at: bool) -> Option<(usize, Piece)> {
     let w = |k: usize| t.get(k).map(|x| x.low.as_str()).unwrap_or("");
     let today = clk.today;
@@ -675,6 +682,18 @@ fn piece(t: &[Tok], j: usize, clk: &Clock, trig: bool, at: bool) -> Option<(usiz
         // "for the Friday": the weekday.
         "the" if trig && text::weekday(w(j + 1)).is_some_and(|(_, plural, _)| !plural) => {
             let (wd, _, _) = text::weekday(w(j + 1))?;
+            // "eggs for the sunday brunch": the day names the brunch.
+            // ("for the Friday I have to …": the day, then what happens.)
+            let next = w(j + 2);
+            if !next.is_empty()
+                && !text::is_punct(next)
+                && day_part(next).is_none()
+                && clock(t, j + 2).is_none()
+                && !date_boundary(t, j + 2)
+                && !SUBJECTS.contains(&next)
+            {
+                return None;
+            }
             return Some(with_part(t, j + 2, clk.next_weekday(wd)));
         }
         "the" => return the_forms(t, j, clk, trig),
