@@ -4931,7 +4931,7 @@ impl Parser<'_> {
                 split_outside_quotes(t, 1, seps)?
             };
             // "rename the project files in 3 days": a to-do with its day.
-            if w(t, k) == "in" && when::parse_when(t, k, self.clk).is_some() {
+            if w(t, k) == "in" && (k..n).any(|j| when::parse_when(t, j, self.clk).is_some()) {
                 return None;
             }
             if k == 1 {
@@ -6208,6 +6208,12 @@ impl Parser<'_> {
 
     fn complete(&self, t: &[Tok]) -> Option<Out> {
         let n = t.len();
+        // "anything called 'rent' that's done already?": a question about
+        // the list.
+        if matches!(w(t, 0), "anything" | "any" | "which" | "what") && !any_word(t, &["it", "mark"])
+        {
+            return None;
+        }
         // "Finished tasks mentioning 'passport'?": which ones, a list.
         if matches!(w(t, 0), "finished" | "completed" | "done")
             && matches!(w(t, 1), "tasks" | "ones" | "to-dos" | "todos" | "items")
@@ -7633,7 +7639,11 @@ impl Parser<'_> {
             let mut b = a;
             // "find electrician in my to-dos": where to look is not what.
             let where_said = |b: usize| {
-                matches!(l[b], "in" | "on" | "among") && matches!(w(t, b + 1), "my" | "the")
+                matches!(l[b], "in" | "on" | "among")
+                    && matches!(
+                        w(t, b + 1),
+                        "my" | "the" | "today's" | "tomorrow's" | "this" | "all" | "your"
+                    )
             };
             while b < n
                 && !where_said(b)
@@ -8157,6 +8167,9 @@ impl<'a> Extract<'a> {
                 &["note", "it"],
                 &["deadline's"],
                 &["deadline", "is"],
+                // "… sometime next week", "…, so it must be done before 1/8".
+                &["sometime"],
+                &["so", "it"],
                 // What is left of "… and make it urgent".
                 &["and", "make", "it"],
                 &["and", "mark", "it", "as"],

@@ -319,6 +319,8 @@ const ALIASES: &[(&str, &str)] = &[
     ("finishd", "finished"),
     ("remembering", "reminder"),
     ("tagd", "tagged"),
+    ("taged", "tagged"),
+    ("shwo", "show"),
     ("swtich", "switch"),
     ("convrt", "convert"),
     ("shuold", "should"),

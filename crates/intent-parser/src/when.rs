@@ -996,7 +996,11 @@ fn the_forms(t: &[Tok], j: usize, clk: &Clock, trig: bool) -> Option<(usize, Pie
     // "on the 7th I have …": a date that opens a sentence about it.
     let opening_deadline = j == 1
         && (matches!(w(0), "by" | "before" | "until" | "till")
-            || w(0) == "on" && matches!(w(j + 2), "i" | "we" | "i've" | "i'm" | "there's"));
+            || w(0) == "on"
+                && matches!(
+                    w(j + 2),
+                    "i" | "we" | "i've" | "i'm" | "there's" | "don't" | "dont" | "remind"
+                ));
     if !(date_boundary(t, j + 2) || w(j + 2) == "of" || opening_deadline) {
         return None;
     }

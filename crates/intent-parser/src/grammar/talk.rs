@@ -937,6 +937,10 @@ pub(super) fn is_chat(whole: &str) -> bool {
             "happy holidays",
             "happy easter",
             "got promoted",
+            "got a promotion",
+            "happy thanksgiving",
+            "didn't expect that",
+            "did not expect that",
             "grab a pen",
             "only thing keeping me",
             "ignore that",
@@ -1350,10 +1354,22 @@ fn cannot_do_here(all: &[Tok], p: &Parser) -> Option<Out> {
     // to-do.)
     let asked_me =
         asked || has("me") || is_question_word(first) || matches!(first, "what's" | "whats");
-    let facts = asked_me
-        && words
-            .iter()
-            .any(|w| matches!(*w, "recipe" | "recipes" | "horoscope"))
+    // "whats a 15% tip on 84 euros", "is my DHL parcel out for delivery
+    // yet?", "show me the doorbell camera".
+    let computed = words.iter().any(|w| w.ends_with('%')) && (money || has("tip"));
+    let tracked = words
+        .iter()
+        .any(|w| matches!(*w, "parcel" | "package" | "delivery" | "shipment"))
+        && (is_question_word(first) || matches!(first, "is" | "has" | "where's" | "track"))
+        && !has("task");
+    let camera = has("camera") && matches!(first, "show" | "open" | "turn" | "switch");
+    let facts = computed
+        || tracked
+        || camera
+        || asked_me
+            && words
+                .iter()
+                .any(|w| matches!(*w, "recipe" | "recipes" | "horoscope"))
         || words.windows(2).any(|p| p == ["open", "now"])
             && words.iter().any(|w| matches!(*w, "is" | "are" | "if"));
     if !of_tasks && (converted || result || inbox || summed || search || device || edits || facts) {
