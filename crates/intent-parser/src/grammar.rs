@@ -111,6 +111,7 @@ const FRONT_FILLER: &[&[&str]] = &[
     &["um"],
     &["umm"],
     &["uh"],
+    &["honestly"],
     &["ah"],
     &["ahh"],
     &["aah"],
@@ -9096,6 +9097,19 @@ fn positional_priority(t: &[Tok], ex: &Extract) -> Option<(usize, usize, Priorit
     }) {
         if let Some(p) = word(w(t, c - 1)).filter(|_| !ex.locked[c - 1] && !ex.used[c - 1]) {
             return Some((c - 1, c, p));
+        }
+    }
+    // "'Update the privacy policy' - 12/2 eod, medium": a level said alone
+    // after a comma or a dash, at the end.
+    if last > 0 && n_free > 2 && !ex.locked[last] && matches!(w(t, last - 1), "," | "-") {
+        let level = match w(t, last) {
+            "high" => Some(Priority::High),
+            "medium" | "normal" => Some(Priority::Medium),
+            "low" => Some(Priority::Low),
+            _ => None,
+        };
+        if let Some(p) = level {
+            return Some((last - 1, last + 1, p));
         }
     }
     if let Some(p) = word(w(t, last)).filter(|_| !ex.locked[last]) {
