@@ -2251,6 +2251,33 @@ impl Parser<'_> {
                 i = e.max(i + 1);
                 continue;
             }
+            // "today's", "this week's": a day said of the tasks.
+            if matches!(s, "today's" | "tomorrow's" | "tonight's") {
+                window = true;
+                i += 1;
+                continue;
+            }
+            if matches!(s, "this" | "next") && matches!(w(t, i + 1), "week's" | "weekend's") {
+                window = true;
+                i += 2;
+                continue;
+            }
+            // "… with the kids tag", "… tagged gym", "#work".
+            if seq(t, i, &["with", "the"]) && w(t, i + 3) == "tag" {
+                noun = true;
+                i += 4;
+                continue;
+            }
+            if s == "tagged" && i + 1 < t.len() {
+                noun = true;
+                i += 2;
+                continue;
+            }
+            if s.starts_with('#') && s.len() > 1 {
+                noun = true;
+                i += 1;
+                continue;
+            }
             if level_word(s.trim_start_matches('!')).is_some() || p_code(s).is_some() {
                 level = true;
             } else if NOUNS.contains(&s) {
@@ -5065,6 +5092,33 @@ impl Parser<'_> {
     /// "move X to Friday", "change the due date of X to …", "X is now due …".
     fn reschedule(&self, t: &[Tok]) -> Option<Out> {
         let n = t.len();
+        // "Please this task on tuesday, 2 o'clock in the afternoon", "this
+        // one to friday": the task under discussion and its new day, with
+        // no verb.
+        {
+            let mut a = usize::from(matches!(w(t, 0), "please" | "pls"));
+            if matches!(w(t, a), "this" | "that") && matches!(w(t, a + 1), "task" | "one") {
+                a += 2;
+                if matches!(w(t, a), "please" | "pls") {
+                    a += 1;
+                }
+                if matches!(w(t, a), "on" | "to" | "for") {
+                    if let Some((e, _)) = when::parse_when_after(t, a + 1, self.clk, true) {
+                        let rest_ok = (e..n).all(|j| {
+                            text::is_punct(w(t, j))
+                                || matches!(w(t, j), "please" | "pls" | "instead" | "thanks")
+                        });
+                        if rest_ok {
+                            let wn = when::parse_when_after(t, a + 1, self.clk, true)?.1;
+                            return Some(match self.last_task() {
+                                Ok(target) => self.reschedule_target(target, &wn),
+                                Err(o) => *o,
+                            });
+                        }
+                    }
+                }
+            }
+        }
         // "due date of the budget memo: 12/21 first thing", "new deadline
         // for 'Renew the passport' - 1/9": read as "move X to D".
         let mut a = usize::from(matches!(w(t, 0), "the" | "new" | "a"));
