@@ -8225,6 +8225,15 @@ impl<'a> Extract<'a> {
                 // "… sometime next week", "…, so it must be done before 1/8".
                 &["sometime"],
                 &["so", "it"],
+                // "…, please add as repeating": the rule was read.
+                &["please", "add", "as", "repeating"],
+                &["please", "add", "it", "as", "repeating"],
+                &["add", "as", "repeating"],
+                &["please", "add", "as", "repeating", "task"],
+                &["could", "you", "pop", "it"],
+                &["could", "you", "pop", "it", "in"],
+                &["can", "you", "pop", "it", "in"],
+                &["is"],
                 // What is left of "… and make it urgent".
                 &["and", "make", "it"],
                 &["and", "mark", "it", "as"],

@@ -869,7 +869,12 @@ pub(super) fn asks_to_add(t: &[Tok]) -> bool {
                     && matches!(w(c, i + 2), "task" | "todo" | "to-do")
         });
         let note = (0..c.len()).any(|i| {
-            seq(c, i, &["make", "task"])
+            // "could you pop it in", "put it in".
+            matches!(w(c, i), "pop" | "put" | "stick")
+                && matches!(w(c, i + 1), "it" | "that" | "this")
+                // ("put it on low", "put it on monday" change it.)
+                && matches!(w(c, i + 2), "in" | "down")
+                || seq(c, i, &["make", "task"])
                 || seq(c, i, &["make", "a", "note"])
                 || seq(c, i, &["write", "it", "down"])
                 || seq(c, i, &["note", "it"])
