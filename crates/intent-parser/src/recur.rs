@@ -788,6 +788,22 @@ fn on_clause(t: &[Tok], k: usize, mut r: Rule) -> (usize, Result<Rule, String>) 
                     );
                 }
             }
+            // "every year on 12/31", "a yearly to-do on 12/31": month/day.
+            // (After "on"; "yearly 8/14 bday Kim" is read with its date.)
+            if let Some((m, d)) = w(t, k).split_once('/').filter(|_| k > start) {
+                if let (Ok(m), Ok(d)) = (m.parse::<u32>(), d.parse::<u32>()) {
+                    if (1..=12).contains(&m) && (1..=31).contains(&d) {
+                        let interval = r.interval;
+                        return (
+                            k + 1,
+                            yearly(m, d).map(|mut x| {
+                                x.interval = interval;
+                                x
+                            }),
+                        );
+                    }
+                }
+            }
             // "every year on 14 February", "… on 14th February".
             let d = w(t, k);
             if let Some(day) = d.parse::<u32>().ok().or_else(|| text::ordinal(d)) {
