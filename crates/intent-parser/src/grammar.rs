@@ -5092,6 +5092,23 @@ impl Parser<'_> {
     /// "move X to Friday", "change the due date of X to …", "X is now due …".
     fn reschedule(&self, t: &[Tok]) -> Option<Out> {
         let n = t.len();
+        // "set the polish shoes task for tomorrow at 7pm instead", "set the
+        // laundry for this evening instead": "instead" makes it a move.
+        if matches!(w(t, 0), "set" | "put" | "have" | "make") && any_word(t, &["instead"]) {
+            for k in 2..n {
+                if !matches!(w(t, k), "for" | "to" | "on") {
+                    continue;
+                }
+                if let Some((e, wn)) = when::parse_when_after(t, k + 1, self.clk, true) {
+                    let rest_ok = (e..n).all(|j| {
+                        text::is_punct(w(t, j)) || matches!(w(t, j), "instead" | "please" | "pls")
+                    });
+                    if rest_ok {
+                        return Some(self.reschedule_to(t, 1, k, &wn));
+                    }
+                }
+            }
+        }
         // "Please this task on tuesday, 2 o'clock in the afternoon", "this
         // one to friday": the task under discussion and its new day, with
         // no verb.
