@@ -886,6 +886,21 @@ fn read_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
     // "sorry, me again: watch …", "sorry for spamming - get new fairy
     // lights", "sorry sorry sorry - rent transfer !!!": an apology before
     // the message is not part of it.
+    // "I would ask you to make the eye doctor appointment high priority".
+    {
+        let t = text::tokenize(message);
+        let lead = [
+            &["i", "would", "ask", "you", "to"][..],
+            &["i'd", "ask", "you", "to"],
+            &["i", "ask", "you", "to"],
+        ]
+        .iter()
+        .find(|p| seq(&t, 0, p))
+        .map(|p| p.len());
+        if let Some(k) = lead.filter(|&k| t.len() > k + 1) {
+            return parse_intent(&message[t[k].start..], ctx, clk);
+        }
+    }
     if let Some(k) = after_apology(&text::tokenize(message)) {
         let out = parse_intent(&message[k..], ctx, clk);
         // ("Sorry, I didn't get that": the apology was the message.)

@@ -439,6 +439,28 @@ fn idiom(t: &[Tok], i: usize) -> Option<(usize, String)> {
         // Renamed in other words: "relabel 'X' as Y", "fix the wording to
         // 'Y'", "shorten it to just Y".
         "relabel" => return Some((i + 1, "rename".into())),
+        // "how's today looking?", "how's my week looking": what is due then.
+        "how's" | "hows"
+            if matches!(w(t, i + 2), "looking" | "look")
+                && matches!(w(t, i + 1), "today" | "tomorrow" | "tonight") =>
+        {
+            return Some((i + 3, format!("what's due {}", w(t, i + 1))))
+        }
+        // "Where do I find the task about garage 7", "look whether some task
+        // mentions the lawyer": a search.
+        "where" if seq(t, i + 1, &["do", "i", "find"]) => return Some((i + 4, "find".into())),
+        "look" if w(t, i + 1) == "whether" || w(t, i + 1) == "if" => {
+            return Some((i + 2, "search whether".into()))
+        }
+        // "could 'Coffee with Ingrid' go to Saturday": moved.
+        "go" if w(t, i + 1) == "to"
+            && matches!(prev, "\"" | "”" | "'" | "’" | "task")
+            && t[..i]
+                .iter()
+                .any(|x| matches!(x.low.as_str(), "could" | "can")) =>
+        {
+            return Some((i + 2, "move to".into()))
+        }
         // "in half hour", "half hour before": without its article.
         "half" if w(t, i + 1) == "hour" && !matches!(prev, "a" | "an" | "the") => {
             return Some((i + 2, "30 minutes".into()))

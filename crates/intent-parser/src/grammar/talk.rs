@@ -1444,11 +1444,18 @@ fn cannot_do_here(all: &[Tok], p: &Parser) -> Option<Out> {
         && matches!(second, "up" | "down" | "on" | "off")
         || matches!(first, "play" | "unlock" | "stream" | "dim") && !p.has_task_details(t, true)
         || text::near(first, "unlock");
-    let now = words.ends_with(&["right", "now"])
-        && matches!(
-            first,
-            "call" | "text" | "email" | "message" | "phone" | "ring"
-        );
+    // "call my mom right now", "call the school office now, kid forgot
+    // his lunch", "please telephone my son Thomas for me".
+    let calls = matches!(
+        first,
+        "call" | "text" | "email" | "message" | "phone" | "ring" | "telephone"
+    );
+    let now = calls
+        && (words.ends_with(&["right", "now"])
+            || t.iter().enumerate().any(|(i, x)| {
+                x.low == "now" && (i + 1 == t.len() || text::is_punct(&t[i + 1].low))
+            }))
+        || calls && words.windows(2).any(|p| p == ["for", "me"]) && !p.has_task_details(t, true);
     // "text Jake that I'm running late": a message to send, now.
     // "write an email to my boss that I am sick today": the message itself.
     let writes = first == "write"
