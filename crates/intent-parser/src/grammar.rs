@@ -577,9 +577,11 @@ fn one_command_said(message: &str, whole: &Out, ctx: &Context, clk: &Clock) -> O
                 ));
         let sentence_end = matches!(prev, "." | "?" | "!" | ";") && !quoted[k - 1] && !abbreviation;
         let asks = prev == ","
-            && (seq_any(
+            && (opens_with_any(
                 &t[k..],
                 &[
+                    &["so", "can", "you"],
+                    &["so", "could", "you"],
                     &["could", "you"],
                     &["can", "you"],
                     &["would", "you"],
@@ -2528,7 +2530,7 @@ impl Parser<'_> {
             b -= 1;
         }
         if let Some(c) = (k + m..b).find(|&i| w(t, i) == "," && !quoted[i]) {
-            if seq_any(
+            if opens_with_any(
                 &t[c + 1..],
                 &[&["can", "you"], &["could", "you"], &["please"], &["pls"]],
             ) {
@@ -3317,7 +3319,7 @@ impl Parser<'_> {
         // to put …": a new task asked for as a question.
         let asked_at = {
             let mut k = 0;
-            let opener = if seq_any(
+            let opener = if opens_with_any(
                 t,
                 &[
                     &["could", "there", "be"],
@@ -3326,7 +3328,7 @@ impl Parser<'_> {
                 ],
             ) {
                 3
-            } else if seq_any(t, &[&["how", "about"], &["what", "about"]]) {
+            } else if opens_with_any(t, &[&["how", "about"], &["what", "about"]]) {
                 2
             } else if seq(t, 0, &["any", "chance", "of"])
                 || matches!(w(t, 0), "could" | "can" | "may")
@@ -3385,7 +3387,7 @@ impl Parser<'_> {
             if matches!(w(t, 0), "get" | "have") && matches!(w(t, 1), "'" | "\"" | "“" | "‘") {
                 k = 1;
             }
-            if seq_any(
+            if opens_with_any(
                 t,
                 &[
                     &["is", "it", "possible", "to", "put"],
@@ -7901,6 +7903,11 @@ fn clause_start(t: &[Tok], end: usize, seps: &[&str]) -> usize {
 
 fn seq_any(t: &[Tok], options: &[&[&str]]) -> bool {
     (0..t.len()).any(|i| options.iter().any(|p| seq(t, i, p)))
+}
+
+/// Whether `t` opens with one of `options` (`seq_any` finds them anywhere).
+fn opens_with_any(t: &[Tok], options: &[&[&str]]) -> bool {
+    options.iter().any(|p| seq(t, 0, p))
 }
 
 /// The first `sep` word at or after `from` that is not inside quotes.

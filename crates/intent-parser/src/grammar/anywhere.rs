@@ -892,29 +892,32 @@ pub(super) fn asks_to_add(t: &[Tok]) -> bool {
         let set_up =
             (seq(c, 0, &["set"]) && matches!(w(c, 1), "that" | "it" | "this") && w(c, 2) == "up")
                 || (0..c.len()).any(|i| {
-                    (0..i).any(|j| {
-                        matches!(
-                            w(c, j),
-                            "make"
-                                | "set"
-                                | "create"
-                                | "add"
-                                | "put"
-                                | "want"
-                                | "like"
-                                | "need"
-                                | "get"
-                        ) || w(c, j) == "have"
-                            // "could I have a monthly task …" (not "do I have a task …?").
-                            && j >= 2
-                            && w(c, j - 1) == "i"
-                            && matches!(w(c, j - 2), "can" | "could" | "may")
-                    }) && matches!(w(c, i), "a" | "an" | "new")
+                    // (The article and the task word first: checking every
+                    // word before each one would be quadratic.)
+                    matches!(w(c, i), "a" | "an" | "new")
                         && (matches!(w(c, i + 1), "task" | "todo" | "to-do")
                             || matches!(
                                 w(c, i + 1),
                                 "repeating" | "recurring" | "monthly" | "weekly" | "daily"
                             ) && matches!(w(c, i + 2), "task" | "todo" | "to-do"))
+                        && (0..i).any(|j| {
+                            matches!(
+                                w(c, j),
+                                "make"
+                                    | "set"
+                                    | "create"
+                                    | "add"
+                                    | "put"
+                                    | "want"
+                                    | "like"
+                                    | "need"
+                                    | "get"
+                            ) || w(c, j) == "have"
+                                // "could I have a monthly task …" (not "do I have a task …?").
+                                && j >= 2
+                                && w(c, j - 1) == "i"
+                                && matches!(w(c, j - 2), "can" | "could" | "may")
+                        })
                 });
         request || set_up
     })

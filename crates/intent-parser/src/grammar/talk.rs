@@ -1172,9 +1172,11 @@ pub(super) fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
     }
     (2..all.len()).find_map(|k| {
         let brk = w(all, k - 1);
-        let asks = seq_any(
+        let asks = opens_with_any(
             &all[k..],
             &[
+                &["so", "can", "you"],
+                &["so", "could", "you"],
                 &["could", "you"],
                 &["would", "you"],
                 &["can", "you"],
@@ -1189,15 +1191,16 @@ pub(super) fn cannot_do(all: &[Tok], p: &Parser) -> Option<Out> {
         );
         // ("…, can you write that down?", "the bus pass task, can you call
         // it …": a part that points back is about the first.)
+        if !text::is_punct(brk) || matches!(brk, "'" | "\"" | "“" | "”" | "‘") || !asks {
+            return None;
+        }
         let points_back = all[k..]
             .iter()
             .any(|x| matches!(x.low.as_str(), "it" | "that" | "this" | "them"));
-        (text::is_punct(brk)
-            && !matches!(brk, "'" | "\"" | "“" | "”" | "‘")
-            && asks
-            && !points_back)
-            .then(|| cannot_do_here(&all[k..], p))
-            .flatten()
+        if points_back {
+            return None;
+        }
+        cannot_do_here(&all[k..], p)
     })
 }
 
@@ -1328,20 +1331,21 @@ fn cannot_do_here(all: &[Tok], p: &Parser) -> Option<Out> {
     // in my cover letter", "solve 3x + 5 = 20", "record a voice memo for
     // me": work done here and now; "a good recipe for lasagna", "my
     // horoscope", "is the pharmacy open now": facts the assistant has not.
-    let undated = !p.has_task_details(t, true);
-    let device = undated
-        && (first == "take"
+    // (Checked only where it decides: reading the details is not cheap.)
+    let undated = || !p.has_task_details(t, true);
+    let device = (first == "take"
+        && words
+            .iter()
+            .take(4)
+            .any(|w| matches!(*w, "screenshot" | "photo" | "picture" | "selfie"))
+        || matches!(first, "set" | "put" | "switch" | "turn")
             && words
                 .iter()
-                .take(4)
-                .any(|w| matches!(*w, "screenshot" | "photo" | "picture" | "selfie"))
-            || matches!(first, "set" | "put" | "switch" | "turn")
-                && words
-                    .iter()
-                    .any(|w| matches!(*w, "phone" | "tv" | "television"))
-                && words
-                    .iter()
-                    .any(|w| matches!(*w, "silent" | "mode" | "channel" | "volume" | "mute")));
+                .any(|w| matches!(*w, "phone" | "tv" | "television"))
+            && words
+                .iter()
+                .any(|w| matches!(*w, "silent" | "mode" | "channel" | "volume" | "mute")))
+        && undated();
     let edits = matches!(
         first,
         "check" | "correct" | "fix" | "proofread" | "improve" | "edit"
@@ -1349,7 +1353,7 @@ fn cannot_do_here(all: &[Tok], p: &Parser) -> Option<Out> {
         .iter()
         .any(|w| matches!(*w, "grammar" | "spelling" | "typos"))
         || matches!(first, "solve" | "record")
-            && (words.windows(2).any(|p| p == ["for", "me"]) || first == "solve" && undated);
+            && (words.windows(2).any(|p| p == ["for", "me"]) || first == "solve" && undated());
     // (Asked of the assistant: "look up the recipe for the plum cake" is a
     // to-do.)
     let asked_me =
@@ -1362,7 +1366,19 @@ fn cannot_do_here(all: &[Tok], p: &Parser) -> Option<Out> {
         .any(|w| matches!(*w, "parcel" | "package" | "delivery" | "shipment"))
         && (is_question_word(first) || matches!(first, "is" | "has" | "where's" | "track"))
         && !has("task");
-    let camera = has("camera") && matches!(first, "show" | "open" | "turn" | "switch");
+    let camera = has("camera") && matches!(first, "show" | "open" | "turn" | "switch")
+        // "reset the wifi router", "top up my phone credit", "make a backup
+        // of my phone photos", "tell me a bedtime story".
+        || (matches!(first, "reset" | "restart" | "reboot")
+            && words
+                .iter()
+                .any(|w| matches!(*w, "router" | "wifi" | "modem" | "phone" | "laptop"))
+            || first == "top" && second == "up" && has("credit")
+            || first == "make" && has("backup") && has("phone")
+            || first == "tell"
+                && second == "me"
+                && words.iter().any(|w| matches!(*w, "story" | "stories")))
+            && undated();
     let facts = computed
         || tracked
         || camera
