@@ -1253,6 +1253,31 @@ fn read_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
         }
         return out;
     }
+    // "high prio tasks with 'contract' in the title": a search.
+    if seq_any(
+        t,
+        &[
+            &["in", "the", "title"],
+            &["in", "the", "name"],
+            &["in", "their", "title"],
+        ],
+    ) && any_word(
+        t,
+        &[
+            "tasks", "task", "todos", "to-dos", "ones", "anything", "any",
+        ],
+    ) {
+        let show = Tok {
+            text: "show".into(),
+            low: "show".into(),
+            start: t[0].start,
+            end: t[0].start,
+        };
+        let said: Vec<Tok> = std::iter::once(show).chain(t.iter().cloned()).collect();
+        if let Some(out) = p.list(&said) {
+            return out;
+        }
+    }
     // "Finished tasks mentioning 'passport'?", "open tasks about the
     // move": tasks of a kind asked for, a list.
     if matches!(
@@ -2321,7 +2346,19 @@ impl Parser<'_> {
         if !(level && (noun || window) || window && noun) {
             return None;
         }
-        listed(t)
+        // ("high + today?": the level said alone is the list's too.)
+        let said_level = t.iter().find_map(|x| {
+            let s = x.low.trim_start_matches('!');
+            level_word(s).or_else(|| p_code(&x.low))
+        });
+        listed(t).map(|mut out| {
+            if let Intent::ListTasks { filter } = &mut out.intent {
+                if filter.priority.is_none() {
+                    filter.priority = said_level;
+                }
+            }
+            out
+        })
     }
 
     /// "Cleaning of the gutters, please add for saturday", "… I pay the

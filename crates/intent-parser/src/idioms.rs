@@ -439,6 +439,21 @@ fn idiom(t: &[Tok], i: usize) -> Option<(usize, String)> {
         // Renamed in other words: "relabel 'X' as Y", "fix the wording to
         // 'Y'", "shorten it to just Y".
         "relabel" => return Some((i + 1, "rename".into())),
+        "slip" | "slipped" | "go" | "gone" | "went"
+            if w(t, i + 1) == "past"
+                && matches!(w(t, i + 2), "its" | "the" | "their" | "my")
+                && w(t, i + 3) == "due"
+                && matches!(w(t, i + 4), "date" | "dates") =>
+        {
+            return Some((i + 5, "overdue".into()))
+        }
+        // "did anything urgent slip past its due date?": overdue.
+        "past"
+            if matches!(w(t, i + 1), "its" | "the" | "their" | "my")
+                && (seq(t, i + 2, &["due", "date"]) || seq(t, i + 2, &["due", "dates"])) =>
+        {
+            return Some((i + 4, "overdue".into()))
+        }
         // "how's today looking?", "how's my week looking": what is due then.
         "how's" | "hows"
             if matches!(w(t, i + 2), "looking" | "look")
