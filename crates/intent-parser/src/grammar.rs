@@ -941,7 +941,12 @@ fn read_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
             .filter(|_| mark.starts_with('!'))
             .or_else(|| bangs(mark))
         {
-            let name = said[..said.len() - 2]
+            // ("budget task !high pls": the word "task" only says what it is.)
+            let mut name_words = &said[..said.len() - 2];
+            if name_words.len() > 1 && name_words[name_words.len() - 1].low == "task" {
+                name_words = &name_words[..name_words.len() - 1];
+            }
+            let name = name_words
                 .iter()
                 .map(|x| x.text.as_str())
                 .collect::<Vec<_>>()

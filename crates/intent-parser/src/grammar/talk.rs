@@ -1366,7 +1366,26 @@ fn cannot_do_here(all: &[Tok], p: &Parser) -> Option<Out> {
         .any(|w| matches!(*w, "parcel" | "package" | "delivery" | "shipment"))
         && (is_question_word(first) || matches!(first, "is" | "has" | "where's" | "track"))
         && !has("task");
-    let camera = has("camera") && matches!(first, "show" | "open" | "turn" | "switch")
+    // "post 'Happy Friday!' on my instagram": a post made now.
+    let posted = matches!(first, "post" | "share" | "tweet")
+        && words.iter().any(|w| {
+            matches!(
+                *w,
+                "instagram" | "insta" | "facebook" | "fb" | "twitter" | "linkedin" | "tiktok"
+            )
+        })
+        && {
+            // (A day inside the quoted post is not the post's day.)
+            let plain: Vec<Tok> = t
+                .iter()
+                .zip(&quoted)
+                .filter(|(_, q)| !**q)
+                .map(|(x, _)| x.clone())
+                .collect();
+            !p.has_task_details(&plain, true)
+        };
+    let camera = posted
+        || has("camera") && matches!(first, "show" | "open" | "turn" | "switch")
         // "reset the wifi router", "top up my phone credit", "make a backup
         // of my phone photos", "tell me a bedtime story".
         || (matches!(first, "reset" | "restart" | "reboot")
@@ -1983,7 +2002,7 @@ fn cannot_do_here(all: &[Tok], p: &Parser) -> Option<Out> {
                         "euros" | "euro" | "dollars" | "usd" | "eur" | "pounds" | "gbp" | "bucks"
                     )
                 })
-            || first == "book"
+            || matches!(first, "book" | "reserve")
                 && !matches!(w(t, 0), "\"" | "“" | "'" | "‘")
                 && words.iter().any(|w| {
                     matches!(
