@@ -106,8 +106,7 @@ fn replaced(before: &[Tok], said: &[Tok], clk: &Clock) -> Option<(usize, usize)>
     }
     // A date or a time for the last one said.
     let lead = usize::from(matches!(w(said, 0), "on" | "by" | "at" | "for"));
-    if let Some((e, _)) = when::parse_when(said, lead, clk).filter(|(e, _)| *e == said.len()) {
-        let _ = e;
+    if when::parse_when(said, lead, clk).is_some_and(|(e, _)| e == said.len()) {
         let mut spans = Vec::new();
         let mut k = 0;
         while k < before.len() {

@@ -1272,14 +1272,7 @@ fn read_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
             "tasks", "task", "todos", "to-dos", "ones", "anything", "any",
         ],
     ) {
-        let show = Tok {
-            text: "show".into(),
-            low: "show".into(),
-            start: t[0].start,
-            end: t[0].start,
-        };
-        let said: Vec<Tok> = std::iter::once(show).chain(t.iter().cloned()).collect();
-        if let Some(out) = p.list(&said) {
+        if let Some(out) = p.list_as_asked(t) {
             return out;
         }
     }
@@ -1290,14 +1283,7 @@ fn read_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
         "finished" | "completed" | "done" | "open" | "overdue" | "pending"
     ) && matches!(w(t, 1), "tasks" | "ones" | "to-dos" | "todos" | "items")
     {
-        let show = Tok {
-            text: "show".into(),
-            low: "show".into(),
-            start: t[0].start,
-            end: t[0].start,
-        };
-        let said: Vec<Tok> = std::iter::once(show).chain(t.iter().cloned()).collect();
-        if let Some(out) = p.list(&said) {
+        if let Some(out) = p.list_as_asked(t) {
             return out;
         }
     }
@@ -2258,23 +2244,29 @@ impl Parser<'_> {
         matches!(out.intent, Intent::ListTasks { .. }).then_some(out)
     }
 
+    /// The list reader on words that say what to show without asking for
+    /// it ("Finished tasks mentioning …", "medium prio ones"): read as if
+    /// they followed "show".
+    fn list_as_asked(&self, t: &[Tok]) -> Option<Out> {
+        let at = t.first()?.start;
+        let show = Tok {
+            text: "show".into(),
+            low: "show".into(),
+            start: at,
+            end: at,
+        };
+        let said: Vec<Tok> = std::iter::once(show).chain(t.iter().cloned()).collect();
+        self.list(&said)
+    }
+
     /// "medium prio ones", "low prio this wk", "this week todo?", "stuff i
     /// ticked off?": what a list should show, said without asking for it.
     fn filters_alone(&self, t: &[Tok]) -> Option<Out> {
         const NOUNS: &[&str] = &[
             "ones", "stuff", "things", "items", "tasks", "todo", "todos", "to-do", "to-dos",
         ];
-        let show = Tok {
-            text: "show".into(),
-            low: "show".into(),
-            start: t.first()?.start,
-            end: t.first()?.start,
-        };
         let listed = |t: &[Tok]| {
-            let said: Vec<Tok> = std::iter::once(show.clone())
-                .chain(t.iter().cloned())
-                .collect();
-            self.list(&said)
+            self.list_as_asked(t)
                 .filter(|out| matches!(out.intent, Intent::ListTasks { .. }))
         };
         // "stuff i ticked off?", "things I finished this week".
