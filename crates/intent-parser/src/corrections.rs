@@ -4,6 +4,7 @@
 //! correction takes the place of what it corrects (a date or time, a level,
 //! or the words it repeats), outside quotes, before the message is read.
 
+use crate::idioms;
 use crate::text::{self, Tok};
 use crate::when::{self, Clock};
 
@@ -40,7 +41,7 @@ fn w(t: &[Tok], k: usize) -> &str {
 /// The message with its correction applied, or `None` when it has none.
 pub(crate) fn corrected(message: &str, clk: &Clock) -> Option<String> {
     let t = text::tokenize(message);
-    let quoted = quoted(&t);
+    let quoted = idioms::quoted(&t);
     // A marker after a dash or a comma, with something said before it.
     let (m, len) = (2..t.len()).find_map(|k| {
         if quoted[k] || !matches!(w(&t, k - 1), "-" | "," | "—" | "–") {
@@ -161,19 +162,6 @@ fn is_clock(s: &str) -> bool {
         && digits.chars().all(|c| c.is_ascii_digit() || c == ':')
         && digits.chars().next().is_some_and(|c| c.is_ascii_digit())
         && (matches!(suffix, "am" | "pm" | "a" | "p" | "h") || digits.contains(':'))
-}
-
-fn quoted(t: &[Tok]) -> Vec<bool> {
-    let mut inside = false;
-    t.iter()
-        .map(|x| {
-            let q = matches!(x.low.as_str(), "\"" | "“" | "”");
-            if q {
-                inside = !inside;
-            }
-            inside || q
-        })
-        .collect()
 }
 
 #[cfg(test)]

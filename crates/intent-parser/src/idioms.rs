@@ -159,7 +159,7 @@ impl Rewritten {
 
 /// Which tokens are inside double quotes (single quotes are read by the
 /// grammar, which knows apostrophes from quotes; idioms inside them are rare).
-fn quoted(t: &[Tok]) -> Vec<bool> {
+pub(crate) fn quoted(t: &[Tok]) -> Vec<bool> {
     let mut inside = false;
     t.iter()
         .map(|x| {
