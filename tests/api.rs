@@ -181,6 +181,8 @@ fn forge(user_id: &str, session_id: &str, expires_at: i64, secret: &[u8]) -> Str
             user_id: user_id.into(),
             session_id: session_id.into(),
             expires_at,
+            audience: None,
+            scope: None,
         },
         secret,
     )
@@ -859,10 +861,11 @@ fn web_serves_the_page(app: &TestApp) {
     let etag = page.header("etag").unwrap();
     let again = app.request("GET", "/", None, &[("if-none-match", &etag)], None);
     assert_eq!(again.status, 304);
-    // Unknown well-known URIs are a JSON 404, not the page.
+    // Unknown well-known URIs are a JSON 404, not the page (the OAuth
+    // metadata this component serves is checked in tests/oauth.rs).
     for path in [
-        "/.well-known/oauth-authorization-server",
-        "/.well-known/oauth-protected-resource/mcp",
+        "/.well-known/openid-configuration",
+        "/.well-known/oauth-protected-resource/other",
     ] {
         assert_eq!(app.get(path, None).error_code(404), "not_found", "{path}");
     }

@@ -77,11 +77,22 @@ fn one_version_back(db: &Db) {
     )
     .unwrap();
     // Each new migration teaches this test how to take it back.
-    let undo = match latest {
-        13 => "ALTER TABLE users DROP COLUMN default_reminder_minutes",
+    let undo: &[&str] = match latest {
+        13 => &["ALTER TABLE users DROP COLUMN default_reminder_minutes"],
+        14 => &[
+            "DROP TABLE mcp_calls",
+            "DROP INDEX sessions_by_grant",
+            "ALTER TABLE sessions DROP COLUMN grant_id",
+            "DROP TABLE oauth_refresh_tokens",
+            "DROP TABLE oauth_codes",
+            "DROP TABLE oauth_grants",
+            "DROP TABLE oauth_clients",
+        ],
         v => panic!("one_version_back cannot undo migration {v} yet: add its undo here"),
     };
-    db.run(undo, &[]).unwrap();
+    for statement in undo {
+        db.run(statement, &[]).unwrap();
+    }
 }
 
 fn check(db: &Db) {

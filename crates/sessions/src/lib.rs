@@ -44,6 +44,8 @@ fn issue(db: &Db, keys: &Keys, user: User, now: i64) -> Result<Issued, Error> {
         user_id: user.id.clone(),
         session_id: new_id(),
         expires_at: now + keys.ttl_ms,
+        audience: None,
+        scope: None,
     };
     store::sessions::insert(db, &claims.session_id, &user.id, now, claims.expires_at)?;
     Ok(Issued {
@@ -135,8 +137,86 @@ pub fn authenticate(db: &Db, keys: &Keys, presented: Option<&str>) -> Result<Pri
 /// `confirm_within`, so a handler cannot forget the check.
 pub struct Presented(Principal);
 
-/// The token's own checks, without the database.
+/// The token's own checks, without the database. A token bound to one
+/// resource (an OAuth access token for MCP) is refused here: the REST API
+/// is not its audience.
 pub fn verify(keys: &Keys, presented: Option<&str>) -> Result<Presented, Error> {
+    let (presented, access) = verify_any(keys, presented)?;
+    if let Access::Bound { audience, .. } = access {
+        return Err(Error::new(
+            ErrorKind::Unauthorized,
+            "invalid_token",
+            format!("this token was issued for {audience} only"),
+        ));
+    }
+    Ok(presented)
+}
+
+/// What a token may do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Access {
+    /// A session from sign-in: everything the user may do.
+    Full,
+    /// An OAuth access token: one resource, these scopes.
+    Bound {
+        audience: String,
+        scopes: Vec<String>,
+    },
+}
+
+impl Access {
+    pub fn allows(&self, scope: &str) -> bool {
+        match self {
+            Access::Full => true,
+            Access::Bound { scopes, .. } => scopes.iter().any(|s| s == scope),
+        }
+    }
+}
+
+/// The token's own checks for a protected resource (`resource`, such as
+/// `https://host/mcp`): a sign-in session, or an OAuth access token whose
+/// audience is exactly this resource.
+pub fn verify_for_resource(
+    keys: &Keys,
+    presented: Option<&str>,
+    resource: &str,
+) -> Result<(Presented, Access), Error> {
+    let (presented, access) = verify_any(keys, presented)?;
+    if let Access::Bound { audience, .. } = &access {
+        if audience != resource {
+            return Err(Error::new(
+                ErrorKind::Unauthorized,
+                "invalid_token",
+                format!("this token was issued for {audience}, not {resource}"),
+            ));
+        }
+    }
+    Ok((presented, access))
+}
+
+/// Mints an access token for a session row already written (by the OAuth
+/// token endpoint): bound to `audience`, limited to `scope`.
+pub fn sign_access_token(
+    keys: &Keys,
+    user_id: &str,
+    session_id: &str,
+    expires_at: i64,
+    audience: &str,
+    scope: &str,
+) -> String {
+    token::sign(
+        &Claims {
+            user_id: user_id.to_string(),
+            session_id: session_id.to_string(),
+            expires_at,
+            audience: Some(audience.to_string()),
+            scope: Some(scope.to_string()),
+        },
+        keys.secret,
+    )
+}
+
+fn verify_any(keys: &Keys, presented: Option<&str>) -> Result<(Presented, Access), Error> {
     let token = presented.ok_or_else(|| {
         Error::unauthorized(
             "sign in first: send Authorization: Bearer <token> or the session cookie",
@@ -156,10 +236,25 @@ pub fn verify(keys: &Keys, presented: Option<&str>) -> Result<Presented, Error> 
             "the session has expired; sign in again",
         ));
     }
-    Ok(Presented(Principal {
-        user_id: claims.user_id,
-        session_id: claims.session_id,
-    }))
+    let access = match claims.audience {
+        None => Access::Full,
+        Some(audience) => Access::Bound {
+            audience,
+            scopes: claims
+                .scope
+                .unwrap_or_default()
+                .split_whitespace()
+                .map(String::from)
+                .collect(),
+        },
+    };
+    Ok((
+        Presented(Principal {
+            user_id: claims.user_id,
+            session_id: claims.session_id,
+        }),
+        access,
+    ))
 }
 
 fn session_ended() -> Error {

@@ -1,4 +1,7 @@
 //! Session tokens: `base64url(json claims) "." base64url(HMAC-SHA256)`.
+//! A token minted for an OAuth client also names its audience (the one
+//! resource it may be used at, RFC 8707) and its scope; the signature
+//! covers both.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -11,6 +14,11 @@ pub struct Claims {
     pub user_id: String,
     pub session_id: String,
     pub expires_at: i64,
+    /// The resource an OAuth access token is bound to; None for a session
+    /// from sign-in, which the whole API accepts.
+    pub audience: Option<String>,
+    /// The OAuth scopes, space-separated; None for a sign-in session.
+    pub scope: Option<String>,
 }
 
 fn mac(secret: &[u8]) -> Hmac<Sha256> {
@@ -18,8 +26,14 @@ fn mac(secret: &[u8]) -> Hmac<Sha256> {
 }
 
 pub fn sign(claims: &Claims, secret: &[u8]) -> String {
-    let payload =
+    let mut payload =
         json!({"sub": claims.user_id, "sid": claims.session_id, "exp": claims.expires_at});
+    if let Some(aud) = &claims.audience {
+        payload["aud"] = json!(aud);
+    }
+    if let Some(scope) = &claims.scope {
+        payload["scope"] = json!(scope);
+    }
     let payload = URL_SAFE_NO_PAD.encode(payload.to_string());
     let mut m = mac(secret);
     m.update(payload.as_bytes());
@@ -30,7 +44,7 @@ pub fn sign(claims: &Claims, secret: &[u8]) -> String {
 /// The claims of a token whose signature is valid; expiry is the caller's
 /// business. The comparison is constant-time.
 pub fn verify(token: &str, secret: &[u8]) -> Option<Claims> {
-    if token.len() > 1024 {
+    if token.len() > 2048 {
         return None;
     }
     let (payload, sig) = token.split_once('.')?;
@@ -44,7 +58,18 @@ pub fn verify(token: &str, secret: &[u8]) -> Option<Claims> {
         user_id: claims["sub"].as_str()?.to_string(),
         session_id: claims["sid"].as_str()?.to_string(),
         expires_at: claims["exp"].as_i64()?,
+        audience: optional_text(&claims["aud"])?,
+        scope: optional_text(&claims["scope"])?,
     })
+}
+
+/// Absent is None; present, it must be a string.
+fn optional_text(v: &serde_json::Value) -> Option<Option<String>> {
+    match v {
+        serde_json::Value::Null => Some(None),
+        serde_json::Value::String(s) => Some(Some(s.clone())),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -56,6 +81,8 @@ mod tests {
             user_id: "u1".into(),
             session_id: "s1".into(),
             expires_at: 99,
+            audience: None,
+            scope: None,
         }
     }
 
@@ -74,5 +101,20 @@ mod tests {
         assert_eq!(verify(&format!("{forged}.{sig}"), b"k"), None);
         assert_eq!(verify("garbage", b"k"), None);
         assert_eq!(verify("a.b.c", b"k"), None);
+    }
+
+    #[test]
+    fn audience_and_scope_are_signed() {
+        let bound = Claims {
+            audience: Some("https://tasks.example/mcp".into()),
+            scope: Some("tasks:read".into()),
+            ..claims()
+        };
+        let t = sign(&bound, b"k");
+        assert_eq!(verify(&t, b"k"), Some(bound));
+        // The same claims without the audience carry another signature.
+        let (_, sig) = t.split_once('.').unwrap();
+        let widened = URL_SAFE_NO_PAD.encode(r#"{"sub":"u1","sid":"s1","exp":99}"#);
+        assert_eq!(verify(&format!("{widened}.{sig}"), b"k"), None);
     }
 }

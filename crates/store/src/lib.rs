@@ -13,6 +13,7 @@ pub mod lists;
 pub mod metrics;
 mod migrations;
 pub mod notifications;
+pub mod oauth;
 pub mod outbox;
 pub mod reminders;
 pub mod retention;

@@ -326,6 +326,71 @@ pub(crate) const MIGRATIONS: &[(i64, &[&str])] = &[
             "ALTER TABLE users ADD COLUMN default_reminder_minutes BIGINT NOT NULL DEFAULT 15",
         ],
     ),
+    (
+        14,
+        &[
+            // OAuth 2.1 for MCP clients (oauth.rs). Clients register
+            // themselves (RFC 7591); a secret, when they asked for one, is
+            // kept as its SHA-256, like every code and refresh token below.
+            "CREATE TABLE oauth_clients (
+            id TEXT PRIMARY KEY,
+            secret_hash TEXT,
+            name TEXT NOT NULL,
+            client_uri TEXT,
+            redirect_uris TEXT NOT NULL,
+            auth_method TEXT NOT NULL,
+            created_at BIGINT NOT NULL)",
+            // What a user approved for a client: revoking it ends every
+            // token minted under it at once.
+            "CREATE TABLE oauth_grants (
+            id TEXT PRIMARY KEY,
+            user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            client_id TEXT NOT NULL REFERENCES oauth_clients(id) ON DELETE CASCADE,
+            scope TEXT NOT NULL,
+            resource TEXT NOT NULL,
+            created_at BIGINT NOT NULL,
+            last_used_at BIGINT,
+            revoked_at BIGINT)",
+            "CREATE INDEX oauth_grants_by_user ON oauth_grants (user_id, client_id)",
+            // Authorization codes: single use, a few minutes long. The grant
+            // is made when the code is exchanged, and named here so that a
+            // second exchange of the same code can end it.
+            "CREATE TABLE oauth_codes (
+            hash TEXT PRIMARY KEY,
+            client_id TEXT NOT NULL REFERENCES oauth_clients(id) ON DELETE CASCADE,
+            user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            redirect_uri TEXT NOT NULL,
+            challenge TEXT NOT NULL,
+            scope TEXT NOT NULL,
+            resource TEXT NOT NULL,
+            expires_at BIGINT NOT NULL,
+            grant_id TEXT)",
+            // Refresh tokens rotate: each is good once; a second use is a
+            // replay, and ends the grant.
+            "CREATE TABLE oauth_refresh_tokens (
+            hash TEXT PRIMARY KEY,
+            grant_id TEXT NOT NULL REFERENCES oauth_grants(id) ON DELETE CASCADE,
+            created_at BIGINT NOT NULL,
+            expires_at BIGINT NOT NULL,
+            used_at BIGINT)",
+            "CREATE INDEX oauth_refresh_tokens_by_grant ON oauth_refresh_tokens (grant_id)",
+            // An access token is a session bound to a grant, so the session
+            // check that every request makes also sees a revoked grant.
+            "ALTER TABLE sessions ADD COLUMN grant_id TEXT",
+            "CREATE INDEX sessions_by_grant ON sessions (grant_id)",
+            // Every MCP tool call, per connected app (NULL: a plain bearer
+            // token from sign-in), for the user to see.
+            "CREATE TABLE mcp_calls (
+            id TEXT PRIMARY KEY,
+            user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            client_id TEXT,
+            tool TEXT NOT NULL,
+            summary TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            at BIGINT NOT NULL)",
+            "CREATE INDEX mcp_calls_by_user ON mcp_calls (user_id, client_id, at)",
+        ],
+    ),
 ];
 
 /// Statements only PostgreSQL runs, after the shared ones of the same version.
