@@ -39,6 +39,9 @@ fn handle(req: IncomingRequest) -> Response {
             .first()
             .map(|v| String::from_utf8_lossy(v).into_owned())
     };
+    if let Some(reply) = oauth_metadata(&req, &method, path) {
+        return reply;
+    }
     let accepts_gzip = header("accept-encoding").is_some_and(|v| v.contains("gzip"));
     respond(
         &method,
@@ -46,6 +49,63 @@ fn handle(req: IncomingRequest) -> Response {
         header("if-none-match").as_deref(),
         accepts_gzip,
     )
+}
+
+/// The OAuth discovery documents for MCP clients (RFC 9728 protected
+/// resource metadata, RFC 8414 authorization server metadata), built from
+/// the public URL or the address the request came to, as the `oauth` and
+/// `mcp` components build theirs.
+fn oauth_metadata(req: &IncomingRequest, method: &str, path: &str) -> Option<Response> {
+    let server = || {
+        let scheme = match req.scheme() {
+            Some(spin_sdk::http::Scheme::Https) => "https",
+            _ => "http",
+        };
+        let public = spin_sdk::variables::get("public_base_url").unwrap_or_default();
+        oauth::Server::new(&public, scheme, &req.authority().unwrap_or_default())
+    };
+    let doc = match path {
+        "/.well-known/oauth-protected-resource" | "/.well-known/oauth-protected-resource/mcp" => {
+            server().protected_resource_metadata()
+        }
+        "/.well-known/oauth-authorization-server" => server().authorization_server_metadata(),
+        _ => return None,
+    };
+    let cors = |b: &mut spin_sdk::http::ResponseBuilder| {
+        b.header("access-control-allow-origin", "*")
+            .header("access-control-allow-headers", "mcp-protocol-version")
+            .build()
+    };
+    match method {
+        "GET" | "HEAD" => {}
+        "OPTIONS" => {
+            return Some(cors(
+                Response::builder()
+                    .status(204)
+                    .header("access-control-allow-methods", "GET, HEAD, OPTIONS")
+                    .body(Vec::new()),
+            ))
+        }
+        _ => {
+            let body = serde_json::json!({ "error": { "code": "method_not_allowed", "message": "metadata is read with GET" } });
+            return Some(
+                Response::builder()
+                    .status(405)
+                    .header("content-type", "application/json")
+                    .header("allow", "GET, HEAD")
+                    .body(body.to_string())
+                    .build(),
+            );
+        }
+    }
+    // Browser-based clients read it from their own origin.
+    Some(cors(
+        Response::builder()
+            .status(200)
+            .header("content-type", "application/json")
+            .header("cache-control", "max-age=300")
+            .body(doc.to_string()),
+    ))
 }
 
 fn respond(method: &str, path: &str, if_none_match: Option<&str>, accepts_gzip: bool) -> Response {

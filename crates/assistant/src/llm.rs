@@ -301,6 +301,10 @@ pub fn converse(
                     Err(CallError::UnknownTool(name)) => json!({
                         "error": { "code": "unknown_tool", "message": format!("there is no tool {name}") }
                     }),
+                    // The chat acts for the signed-in user, who may do anything.
+                    Err(CallError::InsufficientScope(name)) => json!({
+                        "error": { "code": "forbidden", "message": format!("{name} is not allowed here") }
+                    }),
                     Err(CallError::Failed(e)) if !e.is_internal() => json!({
                         "error": { "code": e.code, "message": e.message, "details": e.details }
                     }),

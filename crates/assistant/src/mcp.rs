@@ -13,13 +13,15 @@ use crate::tools::{self, CallError, Output};
 use serde_json::{json, Value};
 
 /// The newest revision first; an `initialize` asking for one of these gets it.
-pub const PROTOCOL_VERSIONS: &[&str] = &["2025-06-18", "2025-03-26", "2024-11-05"];
+pub const PROTOCOL_VERSIONS: &[&str] = &["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"];
 
 pub const PARSE_ERROR: i64 = -32700;
 pub const INVALID_REQUEST: i64 = -32600;
 pub const METHOD_NOT_FOUND: i64 = -32601;
 pub const INVALID_PARAMS: i64 = -32602;
 pub const INTERNAL_ERROR: i64 = -32603;
+/// A tool the caller's token may not call (implementation-defined range).
+pub const FORBIDDEN: i64 = -32003;
 
 /// Messages in one batch. MCP 2025-06-18 dropped batching; older clients
 /// send a few messages at most, and an unbounded batch turns a small body
@@ -52,6 +54,16 @@ pub fn handle_body(
     body: &[u8],
     call: &mut dyn FnMut(&str, &Value) -> Result<Output, CallError>,
 ) -> Answer {
+    handle_body_scoped(body, true, call)
+}
+
+/// `handle_body` for a caller that may or may not call tools that write:
+/// without `writes_allowed`, `tools/list` shows only the tools that read.
+pub fn handle_body_scoped(
+    body: &[u8],
+    writes_allowed: bool,
+    call: &mut dyn FnMut(&str, &Value) -> Result<Output, CallError>,
+) -> Answer {
     let parsed: Value = match serde_json::from_slice(body) {
         Ok(v) => v,
         Err(e) => return malformed(error(Value::Null, PARSE_ERROR, format!("Parse error: {e}"))),
@@ -78,12 +90,12 @@ pub fn handle_body(
         Value::Array(items) => {
             let answers: Vec<Value> = items
                 .iter()
-                .filter_map(|m| handle_message(m, call, &mut initialized))
+                .filter_map(|m| handle_message(m, writes_allowed, call, &mut initialized))
                 .collect();
             (!answers.is_empty()).then_some(Value::Array(answers))
         }
         single => {
-            let answer = handle_message(&single, call, &mut initialized);
+            let answer = handle_message(&single, writes_allowed, call, &mut initialized);
             let invalid = answer
                 .as_ref()
                 .is_some_and(|a| a["error"]["code"].as_i64() == Some(INVALID_REQUEST));
@@ -111,6 +123,7 @@ fn malformed(body: Value) -> Answer {
 /// One message; `None` for notifications and client responses.
 pub fn handle_message(
     msg: &Value,
+    writes_allowed: bool,
     call: &mut dyn FnMut(&str, &Value) -> Result<Output, CallError>,
     initialized: &mut bool,
 ) -> Option<Value> {
@@ -174,7 +187,7 @@ pub fn handle_message(
             Ok(initialize(&params))
         }
         "ping" => Ok(json!({})),
-        "tools/list" => Ok(json!({ "tools": tools::mcp_descriptors() })),
+        "tools/list" => Ok(json!({ "tools": tools::mcp_descriptors(writes_allowed) })),
         "tools/call" => tools_call(&params, call),
         other => Err((METHOD_NOT_FOUND, format!("Method not found: {other}"))),
     };
@@ -234,6 +247,10 @@ fn tools_call(
             "isError": false,
         })),
         Err(CallError::UnknownTool(name)) => Err((INVALID_PARAMS, format!("Unknown tool: {name}"))),
+        Err(CallError::InsufficientScope(name)) => Err((
+            FORBIDDEN,
+            format!("{name} changes tasks; this connection was granted tasks:read only"),
+        )),
         Err(CallError::Failed(e)) if !e.is_internal() => {
             let mut err = json!({ "code": e.code, "message": e.message });
             if let Some(d) = &e.details {

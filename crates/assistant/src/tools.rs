@@ -232,10 +232,18 @@ pub fn all() -> Vec<Tool> {
     ]
 }
 
-/// The tools as MCP's `tools/list` shows them.
-pub fn mcp_descriptors() -> Vec<Value> {
+/// Whether the tool changes anything: calling it needs the `tasks:write`
+/// scope. An unknown name is not a tool, and answered as such.
+pub fn writes(name: &str) -> bool {
+    all().iter().any(|t| t.name == name && !t.read_only)
+}
+
+/// The tools as MCP's `tools/list` shows them; without `writes_allowed`,
+/// only those that read.
+pub fn mcp_descriptors(writes_allowed: bool) -> Vec<Value> {
     all()
         .into_iter()
+        .filter(|t| writes_allowed || t.read_only)
         .map(|t| {
             json!({
                 "name": t.name,
@@ -285,6 +293,9 @@ pub struct Output {
 #[derive(Debug)]
 pub enum CallError {
     UnknownTool(String),
+    /// The caller's token does not allow this tool (an OAuth token without
+    /// the `tasks:write` scope calling a tool that writes).
+    InsufficientScope(String),
     /// The operation's own error: bad input, not found, a rule broken, or
     /// (internal) a server fault.
     Failed(Error),
@@ -564,7 +575,10 @@ mod tests {
             }
         }
         assert_eq!(function_tools()[1]["function"]["name"], "create_task");
-        assert_eq!(mcp_descriptors()[4]["annotations"]["destructiveHint"], true);
+        assert_eq!(
+            mcp_descriptors(true)[4]["annotations"]["destructiveHint"],
+            true
+        );
     }
 
     #[test]
