@@ -36,7 +36,7 @@ import {
 } from './tasks';
 import type { Change, List, Notification, Settings, Suggestion, Task, User } from './types';
 
-export type Route = 'signin' | 'signup' | 'tasks' | 'settings';
+export type Route = 'signin' | 'signup' | 'tasks' | 'settings' | 'connect';
 export type Panel = null | 'notifications' | 'suggestions' | 'assistant';
 
 export interface Toast {
@@ -101,7 +101,13 @@ export const tz = () => store.get().settings?.timezone || browserTimezone();
 
 // ------------------------------------------------------------------ routing
 
-const PATHS: Record<Route, string> = { signin: '/signin', signup: '/signup', tasks: '/', settings: '/settings' };
+const PATHS: Record<Route, string> = {
+  signin: '/signin',
+  signup: '/signup',
+  tasks: '/',
+  settings: '/settings',
+  connect: '/connect',
+};
 
 /** What a tasks URL shows: a view (`/?view=today`), a list (`/?list=<id>`, `/?list=inbox`) or everything (`/`). */
 function placeInUrl(): { view: View; list: string } {
@@ -115,6 +121,7 @@ function routeOf(path: string): Route {
   if (path.startsWith('/signup')) return 'signup';
   if (path.startsWith('/signin')) return 'signin';
   if (path.startsWith('/settings')) return 'settings';
+  if (path === '/connect') return 'connect';
   return 'tasks';
 }
 
@@ -259,7 +266,8 @@ function signedOut(): void {
     chat: EMPTY_CHAT,
   });
   const r = store.get().route;
-  if (r !== 'signin' && r !== 'signup') navigate('signin', true);
+  // The consent page signs the user in where it stands, keeping the app's request.
+  if (r !== 'signin' && r !== 'signup' && r !== 'connect') navigate('signin', true);
 }
 
 export async function signIn(email: string, password: string): Promise<void> {

@@ -12,6 +12,7 @@ import {
 import { useStore } from '../store';
 import { AuthForm } from './Auth';
 import { AssistantPanel } from './Chat';
+import { ConnectPage } from './Connect';
 import { handleShortcut, SHORTCUTS } from './keys';
 import { NotificationsPanel, SuggestionsPanel } from './Side';
 import { SettingsPage } from './Settings';
@@ -36,6 +37,8 @@ export function App() {
           <p class="muted center" aria-busy="true">
             Loading…
           </p>
+        ) : s.route === 'connect' ? (
+          <ConnectPage s={s} />
         ) : s.phase === 'signedOut' ? (
           <AuthForm mode={s.route === 'signup' ? 'signup' : 'signin'} />
         ) : s.route === 'settings' ? (

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, messageOf } from '../api';
 import { api, saveSettings, signOut, toast, type AppState } from '../app';
 import { timezones } from '../dates';
+import { ConnectedApps } from './ConnectedApps';
 import type { Settings } from '../types';
 
 export function SettingsPage({ s }: { s: AppState }) {
@@ -138,6 +139,7 @@ export function SettingsPage({ s }: { s: AppState }) {
         </button>
       </form>
       <CalendarFeed />
+      <ConnectedApps />
     </section>
   );
 }
