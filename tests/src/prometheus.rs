@@ -50,6 +50,26 @@ pub(crate) fn run_python(script: &str, args: &[&str], input: &str) -> std::proce
     child.wait_with_output().unwrap()
 }
 
+/// Runs the Python file `path` with `args`; answers its standard output, and
+/// panics with both outputs when it fails.
+pub fn run_python_file(path: &std::path::Path, args: &[&str]) -> String {
+    let out = Command::new(python())
+        .arg(path)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("the tests' Python starts");
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        out.status.success(),
+        "{} failed ({}):\n{stdout}\n{}",
+        path.display(),
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
 /// The tests' Python (with prometheus_client and icalendar): TEST_PYTHON, else the environment
 /// scripts/test.sh makes.
 fn python() -> String {
