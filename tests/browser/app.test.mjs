@@ -863,7 +863,7 @@ describe('web app', { timeout: 600_000 }, () => {
     const { page: p } = a;
     p.once('dialog', (d) => void d.accept());
     await p.getByRole('button', { name: 'Settings' }).click();
-    const app = p.locator('.connected-apps li', { hasText: 'Claude (test)' });
+    const app = p.locator('.connected-apps .apps li', { hasText: 'Claude (test)' });
     await app.waitFor();
     assert.match(await app.innerText(), /may read and change your tasks/);
     await p.locator('.connected-apps summary').click();
