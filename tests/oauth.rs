@@ -16,6 +16,7 @@ integration_tests::on_both_backends!(
     authorization_requests_are_checked,
     code_flow_tokens_scopes_refresh_and_revocation,
     the_mcp_python_sdk_connects_with_oauth,
+    suggestions_and_reminders_through_mcp,
 );
 
 const REDIRECT: &str = "http://127.0.0.1:9/callback";
@@ -648,7 +649,7 @@ fn authorization_requests_are_checked(backend: Backend) {
         .as_i64()
         .is_some_and(|s| (60..=3600).contains(&s)));
     let access = tokens["access_token"].as_str().unwrap();
-    assert_eq!(tool_names(app, access).len(), 8);
+    assert_eq!(tool_names(app, access).len(), 14);
     let again = exchange(&[
         ("redirect_uri", REDIRECT),
         ("code_verifier", p.verifier.as_str()),
@@ -996,5 +997,187 @@ fn the_mcp_python_sdk_connects_with_oauth(backend: Backend) {
         apps["items"],
         json!([]),
         "revoking ended the app's only grant"
+    );
+}
+
+fn result_of(r: &Resp) -> Value {
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    let body = r.json();
+    assert_eq!(body["result"]["isError"], false, "{body}");
+    body["result"]["structuredContent"].clone()
+}
+
+/// The tools the chat assistant had and MCP lacked: suggestions (list,
+/// accept, dismiss) and reminders (list, snooze, dismiss).
+fn suggestions_and_reminders_through_mcp(backend: Backend) {
+    let app = app(backend);
+    let user = app.sign_up();
+    let client = public_client(app, "Helper");
+    let full = connect(app, &user, &client, None, &[]);
+    let token = full["access_token"].as_str().unwrap().to_string();
+    let ro = connect(app, &user, &client, Some(&["tasks:read"]), &[]);
+    let ro = ro["access_token"].as_str().unwrap().to_string();
+    let now = domain::time::now_ms();
+    let overdue = |title: &str| {
+        app.create_task(
+            &user,
+            json!({"title": title, "dueAt": domain::time::format_ms(now - 3 * 3_600_000)}),
+        )
+    };
+    let taxes = overdue("File taxes");
+    let passport = overdue("Renew passport");
+    let sweep = app.internal("POST", "/cron/overdue-sweep", None);
+    assert_eq!(
+        sweep.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&sweep.body)
+    );
+
+    let open = result_of(&mcp(app, &ro, &call("list_suggestions", json!({}))));
+    let items = open["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{open}");
+    let for_task = |task: &Value| {
+        items
+            .iter()
+            .find(|s| s["taskId"] == task["id"])
+            .and_then(|s| s["id"].as_str())
+            .expect("a suggestion for the task")
+            .to_string()
+    };
+    let (first, second) = (for_task(&taxes), for_task(&passport));
+    // Read-only sees them but cannot act.
+    let refused = mcp(
+        app,
+        &ro,
+        &call("accept_suggestion", json!({"suggestionId": first})),
+    );
+    assert_eq!(refused.status, 403);
+    // Accepting applies the suggested change to the task.
+    let accepted = result_of(&mcp(
+        app,
+        &token,
+        &call("accept_suggestion", json!({"suggestionId": first})),
+    ));
+    assert_eq!(accepted["suggestion"]["status"], "accepted");
+    let moved = app
+        .get(
+            &format!("/api/v1/tasks/{}", taxes["id"].as_str().unwrap()),
+            Some(&user.token),
+        )
+        .json();
+    assert_ne!(moved["dueAt"], taxes["dueAt"], "the due time moved");
+    assert_eq!(accepted["task"]["dueAt"], moved["dueAt"]);
+    let dismissed = result_of(&mcp(
+        app,
+        &token,
+        &call("dismiss_suggestion", json!({"suggestionId": second})),
+    ));
+    assert_eq!(dismissed["status"], "dismissed");
+    let again = mcp(
+        app,
+        &token,
+        &call("dismiss_suggestion", json!({"suggestionId": second})),
+    )
+    .json();
+    assert_eq!(again["result"]["isError"], true);
+    assert_eq!(
+        again["result"]["structuredContent"]["error"]["code"],
+        "suggestion_closed"
+    );
+    let all = result_of(&mcp(
+        app,
+        &token,
+        &call("list_suggestions", json!({"status": "all"})),
+    ));
+    assert_eq!(all["items"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        result_of(&mcp(app, &token, &call("list_suggestions", json!({}))))["items"],
+        json!([])
+    );
+    let bad = mcp(
+        app,
+        &token,
+        &call("list_suggestions", json!({"status": "later"})),
+    )
+    .json();
+    assert_eq!(
+        bad["result"]["structuredContent"]["error"]["code"],
+        "validation_failed"
+    );
+
+    // Reminders: one added, listed, snoozed, then dismissed.
+    let due = domain::time::format_ms(now + 24 * 3_600_000);
+    let task = app.create_task(&user, json!({"title": "Dentist", "dueAt": due}));
+    let task_id = task["id"].as_str().unwrap();
+    let added = result_of(&mcp(
+        app,
+        &token,
+        &call("add_reminder", json!({"taskId": task_id, "before": "1h"})),
+    ));
+    let listed = result_of(&mcp(
+        app,
+        &ro,
+        &call("list_reminders", json!({"taskId": task_id})),
+    ));
+    let reminder = added["id"].as_str().unwrap().to_string();
+    assert!(
+        listed["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["id"] == json!(reminder)),
+        "{listed}"
+    );
+    let snoozed = result_of(&mcp(
+        app,
+        &token,
+        &call(
+            "snooze_reminder",
+            json!({"reminderId": reminder, "minutes": 10}),
+        ),
+    ));
+    assert_eq!(snoozed["status"], "scheduled");
+    let fire = domain::time::parse_instant("t", snoozed["fireAt"].as_str().unwrap()).unwrap();
+    assert!((fire - (now + 10 * 60_000)).abs() < 60_000, "{snoozed}");
+    let too_long = mcp(
+        app,
+        &token,
+        &call(
+            "snooze_reminder",
+            json!({"reminderId": reminder, "minutes": 99999}),
+        ),
+    )
+    .json();
+    assert_eq!(
+        too_long["result"]["structuredContent"]["error"]["code"],
+        "validation_failed"
+    );
+    let done = result_of(&mcp(
+        app,
+        &token,
+        &call("dismiss_reminder", json!({"reminderId": reminder})),
+    ));
+    assert_eq!(done["status"], "dismissed");
+    assert_eq!(
+        mcp(
+            app,
+            &ro,
+            &call("dismiss_reminder", json!({"reminderId": reminder}))
+        )
+        .status,
+        403
+    );
+    // Another user's reminder is not found.
+    let other = app.sign_up();
+    let theirs = mcp(
+        app,
+        &other.token,
+        &call("dismiss_reminder", json!({"reminderId": reminder})),
+    )
+    .json();
+    assert_eq!(
+        theirs["result"]["structuredContent"]["error"]["code"],
+        "not_found"
     );
 }

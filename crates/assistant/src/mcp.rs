@@ -216,7 +216,10 @@ fn initialize(params: &Value) -> Value {
         },
         "instructions": "Manage the signed-in user's tasks: list_tasks to find tasks and their ids, \
                          create_task (with an optional RRULE recurrence), update_task, complete_task, \
-                         add_reminder, and delete_task (ask the user first). Times are RFC 3339.",
+                         add_reminder, list_reminders, snooze_reminder, dismiss_reminder, lists \
+                         (list_lists, create_list), the assistants' suggestions (list_suggestions, \
+                         accept_suggestion, dismiss_suggestion), and delete_task (ask the user \
+                         first). Times are RFC 3339.",
     })
 }
 
@@ -310,8 +313,10 @@ mod tests {
             body["result"]["capabilities"]["tools"]["listChanged"],
             false
         );
-        assert_eq!(negotiate(Some("1999-01-01")), "2025-06-18");
-        assert_eq!(negotiate(None), "2025-06-18");
+        // An unknown version gets the newest this server speaks.
+        assert_eq!(negotiate(Some("1999-01-01")), "2025-11-25");
+        assert_eq!(negotiate(None), "2025-11-25");
+        assert_eq!(negotiate(Some("2025-06-18")), "2025-06-18");
     }
 
     #[test]
@@ -330,7 +335,30 @@ mod tests {
         let list = run(json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"}))
             .body
             .unwrap();
-        assert_eq!(list["result"]["tools"].as_array().unwrap().len(), 8);
+        assert_eq!(list["result"]["tools"].as_array().unwrap().len(), 14);
+        // Without the write scope only the tools that read are listed.
+        let read = handle_body_scoped(
+            json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"})
+                .to_string()
+                .as_bytes(),
+            false,
+            &mut fake,
+        );
+        let names: Vec<String> = read.body.unwrap()["result"]["tools"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["name"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "list_tasks",
+                "list_lists",
+                "list_reminders",
+                "list_suggestions"
+            ]
+        );
         let ok = run(json!({"jsonrpc": "2.0", "id": 3, "method": "tools/call",
             "params": {"name": "create_task", "arguments": {"title": "Buy milk"}}}))
         .body

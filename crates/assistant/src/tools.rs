@@ -8,6 +8,7 @@ use crate::{action, Actor, TaskRef};
 use domain::event::OutboxEvent;
 use domain::query::parse_list_query;
 use domain::reminder::parse_spec;
+use domain::suggestion::Status as SuggestionStatus;
 use domain::task::{parse_new_task, parse_patch};
 use domain::Error;
 use serde_json::{json, Map, Value};
@@ -229,7 +230,112 @@ pub fn all() -> Vec<Tool> {
             destructive: false,
             idempotent: false,
         },
+        Tool {
+            name: "list_reminders",
+            title: "List a task's reminders",
+            description: "A task's reminders with their status (scheduled, due, delivered, snoozed \
+                          ones are scheduled again; dismissed, canceled): {items: [Reminder]}.",
+            input_schema: json!({
+                "type": "object",
+                "properties": { "taskId": task_id() },
+                "required": ["taskId"],
+                "additionalProperties": false
+            }),
+            read_only: true,
+            destructive: false,
+            idempotent: true,
+        },
+        Tool {
+            name: "snooze_reminder",
+            title: "Snooze a reminder",
+            description: "Have a reminder fire again in some minutes (1 to 10080), whatever state it \
+                          reached. Answers the Reminder.",
+            input_schema: json!({
+                "type": "object",
+                "properties": {
+                    "reminderId": reminder_id(),
+                    "minutes": { "type": "integer", "minimum": 1, "maximum": 10080 }
+                },
+                "required": ["reminderId", "minutes"],
+                "additionalProperties": false
+            }),
+            read_only: false,
+            destructive: false,
+            idempotent: false,
+        },
+        Tool {
+            name: "dismiss_reminder",
+            title: "Dismiss a reminder",
+            description: "Stop a reminder: it will not fire (again). Answers the Reminder.",
+            input_schema: json!({
+                "type": "object",
+                "properties": { "reminderId": reminder_id() },
+                "required": ["reminderId"],
+                "additionalProperties": false
+            }),
+            read_only: false,
+            destructive: false,
+            idempotent: true,
+        },
+        Tool {
+            name: "list_suggestions",
+            title: "List suggestions",
+            description: "What the assistants suggest about the user's tasks (an overdue task to move, \
+                          a crowded day to spread out), open ones unless status says otherwise: \
+                          {items: [Suggestion]}, each with its proposed action.",
+            input_schema: json!({
+                "type": "object",
+                "properties": {
+                    "status": {
+                        "type": "string",
+                        "enum": ["open", "dismissed", "accepted", "resolved", "all"],
+                        "default": "open"
+                    }
+                },
+                "additionalProperties": false
+            }),
+            read_only: true,
+            destructive: false,
+            idempotent: true,
+        },
+        Tool {
+            name: "accept_suggestion",
+            title: "Accept a suggestion",
+            description: "Apply an open suggestion's proposed change (such as a new due time) and close \
+                          it. Answers {suggestion, task}.",
+            input_schema: json!({
+                "type": "object",
+                "properties": { "suggestionId": suggestion_id() },
+                "required": ["suggestionId"],
+                "additionalProperties": false
+            }),
+            read_only: false,
+            destructive: false,
+            idempotent: false,
+        },
+        Tool {
+            name: "dismiss_suggestion",
+            title: "Dismiss a suggestion",
+            description: "Close an open suggestion without applying it. Answers the Suggestion.",
+            input_schema: json!({
+                "type": "object",
+                "properties": { "suggestionId": suggestion_id() },
+                "required": ["suggestionId"],
+                "additionalProperties": false
+            }),
+            read_only: false,
+            destructive: false,
+            idempotent: true,
+        },
     ]
+}
+
+fn reminder_id() -> Value {
+    json!({ "type": "string", "description": "The reminder's id, as list_reminders or add_reminder return it." })
+}
+
+fn suggestion_id() -> Value {
+    json!({ "type": "string", "description": "The suggestion's id, as list_suggestions returns it." })
 }
 
 /// Whether the tool changes anything: calling it needs the `tasks:write`
@@ -334,10 +440,18 @@ fn allow_only(obj: &Map<String, Value>, allowed: &[&str]) -> Result<(), Error> {
 
 /// Takes `taskId` out of the arguments.
 fn take_task_id(obj: &mut Map<String, Value>) -> Result<String, Error> {
-    match obj.remove("taskId") {
+    take_id(obj, "taskId")
+}
+
+/// Takes the id named `field` out of the arguments.
+fn take_id(obj: &mut Map<String, Value>, field: &str) -> Result<String, Error> {
+    match obj.remove(field) {
         Some(Value::String(id)) if !id.trim().is_empty() => Ok(id.trim().to_string()),
-        Some(_) => Err(Error::invalid("taskId", "taskId must be a task id string")),
-        None => Err(Error::invalid("taskId", "taskId is required")),
+        Some(_) => Err(Error::invalid(
+            field,
+            format!("{field} must be an id string"),
+        )),
+        None => Err(Error::invalid(field, format!("{field} is required"))),
     }
 }
 
@@ -540,6 +654,83 @@ pub fn call(a: &Actor, name: &str, args: &Value) -> Result<Output, CallError> {
                 task: Some(TaskRef::of(&task)),
             }
         }
+        "list_reminders" => {
+            let id = take_task_id(&mut obj)?;
+            allow_only(&obj, &[])?;
+            let items = task_service::reminders::list(a.db, a.user_id, &id)?;
+            Output {
+                value: json!({ "items": items }),
+                actions: vec![],
+                events: vec![],
+                task: None,
+            }
+        }
+        "snooze_reminder" | "dismiss_reminder" => {
+            let id = take_id(&mut obj, "reminderId")?;
+            let changed = if name == "snooze_reminder" {
+                allow_only(&obj, &["minutes"])?;
+                let minutes = obj.get("minutes").and_then(Value::as_i64).ok_or_else(|| {
+                    Error::invalid("minutes", "minutes must be a whole number from 1 to 10080")
+                })?;
+                task_service::reminders::snooze(a.db, a.user_id, &id, minutes, a.origin)?
+            } else {
+                allow_only(&obj, &[])?;
+                task_service::reminders::dismiss(a.db, a.user_id, &id, a.origin)?
+            };
+            Output {
+                value: serde_json::to_value(&changed.reminder).unwrap_or_default(),
+                actions: vec![],
+                events: changed.events,
+                task: None,
+            }
+        }
+        "list_suggestions" => {
+            allow_only(&obj, &["status"])?;
+            let status = match obj.get("status") {
+                None | Some(Value::Null) => Some(SuggestionStatus::Open),
+                Some(Value::String(s)) if s == "all" => None,
+                Some(Value::String(s)) => Some(SuggestionStatus::parse(s).ok_or_else(|| {
+                    Error::invalid(
+                        "status",
+                        "status must be one of open, dismissed, accepted, resolved, all",
+                    )
+                })?),
+                Some(_) => return Err(Error::invalid("status", "status must be a string").into()),
+            };
+            let items = task_service::suggestions::list(a.db, a.user_id, status)?;
+            Output {
+                value: json!({ "items": items }),
+                actions: vec![],
+                events: vec![],
+                task: None,
+            }
+        }
+        "accept_suggestion" => {
+            let id = take_id(&mut obj, "suggestionId")?;
+            allow_only(&obj, &[])?;
+            let accepted = task_service::suggestions::accept(a.db, a.user_id, &id, a.origin)?;
+            Output {
+                value: json!({ "suggestion": accepted.suggestion, "task": accepted.task }),
+                actions: accepted
+                    .task
+                    .iter()
+                    .map(|t| action("task.updated", t, json!({})))
+                    .collect(),
+                task: accepted.task.as_ref().map(TaskRef::of),
+                events: accepted.events,
+            }
+        }
+        "dismiss_suggestion" => {
+            let id = take_id(&mut obj, "suggestionId")?;
+            allow_only(&obj, &[])?;
+            let closed = task_service::suggestions::dismiss(a.db, a.user_id, &id)?;
+            Output {
+                value: serde_json::to_value(&closed).unwrap_or_default(),
+                actions: vec![],
+                events: vec![],
+                task: None,
+            }
+        }
         other => return Err(CallError::UnknownTool(other.to_string())),
     };
     Ok(out)
@@ -563,7 +754,13 @@ mod tests {
                 "delete_task",
                 "add_reminder",
                 "list_lists",
-                "create_list"
+                "create_list",
+                "list_reminders",
+                "snooze_reminder",
+                "dismiss_reminder",
+                "list_suggestions",
+                "accept_suggestion",
+                "dismiss_suggestion"
             ]
         );
         for t in &tools {

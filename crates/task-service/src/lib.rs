@@ -782,6 +782,96 @@ pub mod reminders {
     }
 }
 
+/// The agents' suggestions as the user acts on them: dismiss, or accept
+/// (which applies the suggested change). The REST API and the assistant's
+/// tools both come here.
+pub mod suggestions {
+    use domain::event::{Origin, OutboxEvent};
+    use domain::suggestion::{Status, Suggestion};
+    use domain::task::{Task, TaskPatch};
+    use domain::time::{now_ms, parse_instant};
+    use domain::{Error, ErrorKind};
+    use store::Db;
+
+    /// How many a listing shows at most.
+    pub const LIST_LIMIT: i64 = 200;
+
+    pub fn list(db: &Db, user_id: &str, status: Option<Status>) -> Result<Vec<Suggestion>, Error> {
+        store::suggestions::list(db, user_id, status, LIST_LIMIT)
+    }
+
+    fn not_open() -> Error {
+        Error::new(
+            ErrorKind::Conflict,
+            "suggestion_closed",
+            "the suggestion is no longer open",
+        )
+    }
+
+    /// Closes an open suggestion as dismissed: unknown or someone else's is
+    /// a 404, one no longer open a 409.
+    pub fn dismiss(db: &Db, user_id: &str, id: &str) -> Result<Suggestion, Error> {
+        match store::suggestions::close(db, user_id, id, Status::Dismissed, now_ms())? {
+            Some(s) => Ok(s),
+            None => match store::suggestions::get(db, user_id, id)? {
+                Some(_) => Err(not_open()),
+                None => Err(Error::not_found("suggestion")),
+            },
+        }
+    }
+
+    pub struct Accepted {
+        pub suggestion: Suggestion,
+        /// The task the suggested change was applied to, if it had one.
+        pub task: Option<Task>,
+        pub events: Vec<OutboxEvent>,
+    }
+
+    /// Applies the suggested change and closes the suggestion in one
+    /// transaction: both happen, or neither (a suggestion closed meanwhile
+    /// leaves the task as it was).
+    pub fn accept(db: &Db, user_id: &str, id: &str, origin: &Origin) -> Result<Accepted, Error> {
+        db.transaction(|db| {
+            let suggestion = store::suggestions::get(db, user_id, id)?
+                .ok_or_else(|| Error::not_found("suggestion"))?;
+            if suggestion.status != Status::Open {
+                return Err(not_open());
+            }
+            let action = suggestion.action.clone().unwrap_or_default();
+            let (task, events) = match action["type"].as_str() {
+                Some("reschedule") => {
+                    let task_id = action["taskId"]
+                        .as_str()
+                        .ok_or_else(|| Error::internal("action without taskId"))?;
+                    let due = parse_instant("dueAt", action["dueAt"].as_str().unwrap_or_default())?;
+                    let patch = TaskPatch {
+                        due_at: Some(Some(due)),
+                        ..Default::default()
+                    };
+                    let changed = super::update(
+                        db,
+                        user_id,
+                        task_id,
+                        &patch,
+                        super::Expected::default(),
+                        origin,
+                    )?;
+                    (Some(changed.task), changed.events)
+                }
+                _ => (None, vec![]),
+            };
+            let suggestion =
+                store::suggestions::close(db, user_id, id, Status::Accepted, now_ms())?
+                    .ok_or_else(not_open)?;
+            Ok(Accepted {
+                suggestion,
+                task,
+                events,
+            })
+        })
+    }
+}
+
 /// Recurring series: the first instance, the next instance when one is
 /// completed, and the edits of the rule.
 pub mod recurring {
