@@ -28,7 +28,8 @@
 # kafka-credentials    brokers, username,   doks: the pubsub component, kafka-exporter
 #                      password, ca.crt     (created by spinkube/kafka.sh)
 # ConfigMap taskmanager-config: db_host, db_port (Spin's outbound allow list),
-#   llm_base_url, llm_model, llm_allowed_host (LLM_BASE_URL, LLM_MODEL, LLM_ALLOWED_HOST)
+#   llm_base_url, llm_model, llm_allowed_host (LLM_BASE_URL, LLM_MODEL, LLM_ALLOWED_HOST),
+#   public_base_url (doks: https://$APP_HOST; local: empty, the request's own address)
 set -euo pipefail
 # shellcheck source=spinkube/lib.sh
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/spinkube/lib.sh"
@@ -53,6 +54,7 @@ local)
     ensure_generated_secret redis-credentials password
     db_host="postgres.$APP_NAMESPACE.svc.cluster.local"
     db_port=5432
+    public_base_url=""
     if ! secret_exists taskmanager-db; then
         password="$(kubectl -n "$APP_NAMESPACE" get secret taskmanager-postgres -o jsonpath='{.data.password}' | base64 -d)"
         printf 'postgres://taskmanager:%s@%s:%s/tasks?sslmode=disable' "$password" "$db_host" "$db_port" > "$work/url"
@@ -73,6 +75,9 @@ doks)
     hostport="${hostport%%/*}"
     db_host="${hostport%:*}"
     db_port="${hostport##*:}"
+    # The gateway terminates TLS, so the app sees http: OAuth clients
+    # compare the issuer and resource with the https address they use.
+    public_base_url="https://${APP_HOST:?set APP_HOST (the public host name)}"
     if ! secret_exists spin-ca-bundle; then
         [ -n "${DB_CA_FILE:-}" ] || die "set DB_CA_FILE (the managed database's CA certificate)"
         system_bundle=/etc/ssl/certs/ca-certificates.crt
@@ -96,6 +101,7 @@ if ! secret_exists taskmanager-llm; then
 fi
 ensure_secret taskmanager-llm "api_key=$work/llm_api_key"
 ensure_configmap taskmanager-config "db_host=$db_host" "db_port=$db_port" \
+    "public_base_url=$public_base_url" \
     "llm_base_url=${LLM_BASE_URL:-https://api.openai.com/v1}" \
     "llm_model=${LLM_MODEL:-gpt-4o-mini}" \
     "llm_allowed_host=${LLM_ALLOWED_HOST:-https://api.openai.com}"
