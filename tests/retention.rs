@@ -370,6 +370,8 @@ fn the_cron_route_answers_the_way_the_sidecar_expects(backend: Backend) {
         "sessions",
         "notifications",
         "notificationAttempts",
+        "oauth",
+        "mcpCalls",
     ] {
         assert!(report[key].is_u64(), "{key} in {report}");
     }

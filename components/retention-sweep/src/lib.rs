@@ -1,7 +1,7 @@
 //! Retention sweep (cron binding, route /cron/retention, hourly): deletes
 //! what the growing tables no longer need (sent outbox rows, old consumer
 //! idempotency keys, old change-feed entries, expired sessions, long-read
-//! notifications). The windows and the batching are in
+//! notifications, spent OAuth codes and refresh tokens, old MCP calls). The windows and the batching are in
 //! `store::retention`; this answers the tick with how many rows went.
 
 use domain::Error;
@@ -21,6 +21,8 @@ async fn handle(req: IncomingRequest, out: ResponseOutparam) {
                 "sessions": p.sessions,
                 "notifications": p.notifications,
                 "notificationAttempts": p.notification_attempts,
+                "oauth": p.oauth,
+                "mcpCalls": p.mcp_calls,
             }),
             vec![],
         ))

@@ -389,6 +389,8 @@ pub(crate) const MIGRATIONS: &[(i64, &[&str])] = &[
             outcome TEXT NOT NULL,
             at BIGINT NOT NULL)",
             "CREATE INDEX mcp_calls_by_user ON mcp_calls (user_id, client_id, at)",
+            // The retention sweep deletes the oldest first.
+            "CREATE INDEX mcp_calls_by_time ON mcp_calls (at)",
         ],
     ),
 ];

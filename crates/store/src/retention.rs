@@ -54,6 +54,14 @@ pub const READ_NOTIFICATIONS_MS: i64 = 45 * DAY_MS;
 /// which a failure still counts: the claim already treats them as absent.
 pub const SIGNIN_THROTTLE_MS: i64 = crate::users::SIGNIN_FORGET_MS;
 
+/// OAuth codes and refresh tokens past their expiry, or spent this long
+/// ago: a spent one is kept a while so that presenting it again is seen as
+/// the replay it is (and ends its grant) rather than as an unknown token.
+pub const SPENT_OAUTH_MS: i64 = 7 * DAY_MS;
+
+/// The MCP audit trail (Settings, Connected apps): a quarter of a year.
+pub const MCP_CALLS_MS: i64 = 90 * DAY_MS;
+
 /// Rows per statement: small enough that one batch takes milliseconds.
 pub const BATCH: i64 = 1_000;
 /// Batches per table per tick (100 000 rows an hour per table at most).
@@ -69,6 +77,9 @@ pub struct Pruned {
     pub notifications: u64,
     pub notification_attempts: u64,
     pub signin_throttle: u64,
+    /// Authorization codes and refresh tokens.
+    pub oauth: u64,
+    pub mcp_calls: u64,
 }
 
 /// Applies every window above at `now`.
@@ -84,6 +95,8 @@ pub fn prune_all(db: &Db, now: i64) -> Result<Pruned, Error> {
         changes: prune_changes(db, now - CHANGES_MS, BATCH, MAX_BATCHES)?,
         sessions: prune_expired_sessions(db, now - EXPIRED_SESSIONS_MS, BATCH, MAX_BATCHES)?,
         signin_throttle: prune_signin_throttle(db, now - SIGNIN_THROTTLE_MS, BATCH, MAX_BATCHES)?,
+        oauth: prune_spent_oauth(db, now - SPENT_OAUTH_MS, BATCH, MAX_BATCHES)?,
+        mcp_calls: prune_mcp_calls(db, now - MCP_CALLS_MS, BATCH, MAX_BATCHES)?,
         ..prune_read_notifications(db, now - READ_NOTIFICATIONS_MS, BATCH, MAX_BATCHES)?
     })
 }
@@ -158,6 +171,41 @@ pub fn prune_expired_sessions(
         db,
         "DELETE FROM sessions WHERE id IN (
            SELECT id FROM sessions WHERE expires_at < $1 ORDER BY expires_at LIMIT $2)",
+        cutoff,
+        batch,
+        max_batches,
+    )
+}
+
+/// Authorization codes that expired before `cutoff` (used or not), and
+/// refresh tokens that expired or were spent before it.
+pub fn prune_spent_oauth(db: &Db, cutoff: i64, batch: i64, max_batches: u32) -> Result<u64, Error> {
+    let codes = in_batches(
+        db,
+        "DELETE FROM oauth_codes WHERE hash IN (
+           SELECT hash FROM oauth_codes WHERE expires_at < $1 ORDER BY expires_at LIMIT $2)",
+        cutoff,
+        batch,
+        max_batches,
+    )?;
+    let tokens = in_batches(
+        db,
+        "DELETE FROM oauth_refresh_tokens WHERE hash IN (
+           SELECT hash FROM oauth_refresh_tokens
+           WHERE expires_at < $1 OR used_at < $1 LIMIT $2)",
+        cutoff,
+        batch,
+        max_batches,
+    )?;
+    Ok(codes + tokens)
+}
+
+/// MCP tool calls recorded before `cutoff`.
+pub fn prune_mcp_calls(db: &Db, cutoff: i64, batch: i64, max_batches: u32) -> Result<u64, Error> {
+    in_batches(
+        db,
+        "DELETE FROM mcp_calls WHERE id IN (
+           SELECT id FROM mcp_calls WHERE at < $1 ORDER BY at LIMIT $2)",
         cutoff,
         batch,
         max_batches,
