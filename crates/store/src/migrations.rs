@@ -352,6 +352,9 @@ pub(crate) const MIGRATIONS: &[(i64, &[&str])] = &[
             last_used_at BIGINT,
             revoked_at BIGINT)",
             "CREATE INDEX oauth_grants_by_user ON oauth_grants (user_id, client_id)",
+            // Deleting a client (the retention sweep, the cascade) looks
+            // up its grants.
+            "CREATE INDEX oauth_grants_by_client ON oauth_grants (client_id)",
             // Authorization codes: single use, a few minutes long. The grant
             // is made when the code is exchanged, and named here so that a
             // second exchange of the same code can end it.

@@ -59,6 +59,11 @@ pub const SIGNIN_THROTTLE_MS: i64 = crate::users::SIGNIN_FORGET_MS;
 /// the replay it is (and ends its grant) rather than as an unknown token.
 pub const SPENT_OAUTH_MS: i64 = 7 * DAY_MS;
 
+/// Registered OAuth clients that no user ever authorized: registration is
+/// open to anyone (RFC 7591), so unused ones must not pile up. A client that
+/// comes back later registers again (its authorization request is told so).
+pub const UNUSED_OAUTH_CLIENTS_MS: i64 = 7 * DAY_MS;
+
 /// The MCP audit trail (Settings, Connected apps): a quarter of a year.
 pub const MCP_CALLS_MS: i64 = 90 * DAY_MS;
 
@@ -77,7 +82,7 @@ pub struct Pruned {
     pub notifications: u64,
     pub notification_attempts: u64,
     pub signin_throttle: u64,
-    /// Authorization codes and refresh tokens.
+    /// Authorization codes, refresh tokens and clients no one approved.
     pub oauth: u64,
     pub mcp_calls: u64,
 }
@@ -95,7 +100,8 @@ pub fn prune_all(db: &Db, now: i64) -> Result<Pruned, Error> {
         changes: prune_changes(db, now - CHANGES_MS, BATCH, MAX_BATCHES)?,
         sessions: prune_expired_sessions(db, now - EXPIRED_SESSIONS_MS, BATCH, MAX_BATCHES)?,
         signin_throttle: prune_signin_throttle(db, now - SIGNIN_THROTTLE_MS, BATCH, MAX_BATCHES)?,
-        oauth: prune_spent_oauth(db, now - SPENT_OAUTH_MS, BATCH, MAX_BATCHES)?,
+        oauth: prune_spent_oauth(db, now - SPENT_OAUTH_MS, BATCH, MAX_BATCHES)?
+            + prune_unused_oauth_clients(db, now - UNUSED_OAUTH_CLIENTS_MS, BATCH, MAX_BATCHES)?,
         mcp_calls: prune_mcp_calls(db, now - MCP_CALLS_MS, BATCH, MAX_BATCHES)?,
         ..prune_read_notifications(db, now - READ_NOTIFICATIONS_MS, BATCH, MAX_BATCHES)?
     })
@@ -198,6 +204,28 @@ pub fn prune_spent_oauth(db: &Db, cutoff: i64, batch: i64, max_batches: u32) -> 
         max_batches,
     )?;
     Ok(codes + tokens)
+}
+
+/// OAuth clients registered before `cutoff` that no user has approved
+/// (no grant, no code).
+pub fn prune_unused_oauth_clients(
+    db: &Db,
+    cutoff: i64,
+    batch: i64,
+    max_batches: u32,
+) -> Result<u64, Error> {
+    in_batches(
+        db,
+        "DELETE FROM oauth_clients WHERE id IN (
+           SELECT c.id FROM oauth_clients c
+           WHERE c.created_at < $1
+             AND NOT EXISTS (SELECT 1 FROM oauth_grants g WHERE g.client_id = c.id)
+             AND NOT EXISTS (SELECT 1 FROM oauth_codes k WHERE k.client_id = c.id)
+           LIMIT $2)",
+        cutoff,
+        batch,
+        max_batches,
+    )
 }
 
 /// MCP tool calls recorded before `cutoff`.
