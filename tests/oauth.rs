@@ -963,8 +963,9 @@ fn the_mcp_python_sdk_connects_with_oauth(backend: Backend) {
     let out = integration_tests::prometheus::run_python_file(&script, &[&app.base, &user.token]);
     let report: Value = serde_json::from_str(out.lines().last().unwrap_or(""))
         .unwrap_or_else(|e| panic!("the client's report ({e}): {out}"));
-    // Discovered, registered, authorized once, and connected.
-    assert_eq!(report["authorizations"], 1, "{report}");
+    // Discovered, registered, authorized (once for each of the two apps),
+    // and connected.
+    assert_eq!(report["authorizations"], 2, "{report}");
     assert!(report["authorization_url"]
         .as_str()
         .unwrap()
@@ -992,12 +993,50 @@ fn the_mcp_python_sdk_connects_with_oauth(backend: Backend) {
     // Revoked: the token stops at once.
     assert_eq!(report["revoke_status"], 200);
     assert_eq!(report["after_revoke_status"], 401);
-    let apps = app.get("/api/v1/connected-apps", Some(&user.token)).json();
+    // A read-only app: it sees only the tools that read; its call to one
+    // that writes answers 403 insufficient_scope, the SDK asks the user for
+    // more (a new authorization request), the user declines, and nothing
+    // is written.
+    assert_eq!(report["read_only_scope"], "tasks:read", "{report}");
     assert_eq!(
-        apps["items"],
-        json!([]),
-        "revoking ended the app's only grant"
+        report["read_only_tools"],
+        json!([
+            "list_lists",
+            "list_reminders",
+            "list_suggestions",
+            "list_tasks"
+        ])
     );
+    assert_eq!(report["read_only_listed"], 1);
+    let step_up = report["step_up_refused"]
+        .as_str()
+        .expect("the SDK asked to step up");
+    assert!(
+        step_up.contains("scope=tasks%3Aread+tasks%3Awrite"),
+        "{step_up}"
+    );
+    assert!(
+        report["read_only_write"]
+            .as_str()
+            .unwrap()
+            .starts_with("refused"),
+        "{report}"
+    );
+    let titles: Vec<Value> = app
+        .list_all(&user, "status=all")
+        .iter()
+        .map(|t| t["title"].clone())
+        .collect();
+    assert_eq!(titles, vec![json!("Added by the SDK client")]);
+    // Revoking ended the first app's grant; the read-only one stays.
+    let apps = app.get("/api/v1/connected-apps", Some(&user.token)).json();
+    let names: Vec<&Value> = apps["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| &a["name"])
+        .collect();
+    assert_eq!(names, vec!["SDK read-only client"]);
 }
 
 fn result_of(r: &Resp) -> Value {

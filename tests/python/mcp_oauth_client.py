@@ -48,13 +48,22 @@ class Memory(TokenStorage):
 
 report: dict = {"authorizations": 0}
 pending: dict = {}
+# What the user approves on the consent page: None for everything asked.
+approve_only: dict = {"scopes": None, "refuse": False}
+
+
+class UserDenied(Exception):
+    pass
 
 
 async def approve_as_the_user(authorization_url: str) -> None:
     """What the browser and the user do: follow the authorization URL to the
     consent page, approve there, and land on the client's redirect URI."""
+    if approve_only["refuse"]:
+        report["step_up_refused"] = authorization_url
+        raise UserDenied("the user declined to grant more")
     report["authorizations"] += 1
-    report["authorization_url"] = authorization_url
+    report.setdefault("authorization_url", authorization_url)
     async with httpx2.AsyncClient() as http:
         first = await http.get(authorization_url)
         assert first.status_code == 302, (first.status_code, first.text)
@@ -63,10 +72,10 @@ async def approve_as_the_user(authorization_url: str) -> None:
         headers = {"authorization": f"Bearer {USER_TOKEN}"}
         view = await http.get(f"{BASE}/api/v1/oauth/authorization", params={"request": consent.query}, headers=headers)
         assert view.status_code == 200, view.text
-        report["consent"] = view.json()
+        report.setdefault("consent", view.json())
         answer = await http.post(
             f"{BASE}/api/v1/oauth/authorization",
-            json={"request": consent.query, "approve": True},
+            json={"request": consent.query, "approve": True, "scopes": approve_only["scopes"]},
             headers=headers,
         )
         assert answer.status_code == 200, answer.text
@@ -132,6 +141,39 @@ async def main() -> None:
         )
         report["after_revoke_status"] = after.status_code
         report["after_revoke_challenge"] = after.headers.get("www-authenticate")
+
+    # A second app the user lets read only: it sees the tools that read,
+    # and a call to one that writes is refused (the SDK asks to step up,
+    # and the user says no).
+    approve_only["scopes"] = ["tasks:read"]
+    storage = Memory()
+    provider = OAuthClientProvider(
+        server_url=f"{BASE}/mcp",
+        client_metadata=OAuthClientMetadata(
+            client_name="SDK read-only client",
+            redirect_uris=[REDIRECT],
+            grant_types=["authorization_code", "refresh_token"],
+            response_types=["code"],
+        ),
+        storage=storage,
+        redirect_handler=approve_as_the_user,
+        callback_handler=callback,
+    )
+    try:
+        async with create_mcp_http_client(auth=provider) as http:
+            async with streamable_http_client(f"{BASE}/mcp", http_client=http) as streams:
+                async with ClientSession(streams[0], streams[1]) as session:
+                    await session.initialize()
+                    report["read_only_scope"] = storage.tokens.scope
+                    tools = await session.list_tools()
+                    report["read_only_tools"] = sorted(t.name for t in tools.tools)
+                    listed = await session.call_tool("list_tasks", {"status": "all"})
+                    report["read_only_listed"] = len(listed.structured_content["items"])
+                    approve_only["refuse"] = True
+                    made = await session.call_tool("create_task", {"title": "Written by a read-only app"})
+                    report["read_only_write"] = f"answered: isError={made.is_error}"
+    except BaseException as e:  # the step-up the user refused ends the connection
+        report.setdefault("read_only_write", f"refused: {type(e).__name__}")
 
     print(json.dumps(report))
 
