@@ -588,7 +588,13 @@ fn model_path_runs_tool_calls_and_falls_back_to_the_parser(backend: Backend) {
             "delete_task",
             "add_reminder",
             "list_lists",
-            "create_list"
+            "create_list",
+            "list_reminders",
+            "snooze_reminder",
+            "dismiss_reminder",
+            "list_suggestions",
+            "accept_suggestion",
+            "dismiss_suggestion"
         ]
     );
     let messages = first.body["messages"].as_array().unwrap();
@@ -782,7 +788,13 @@ fn mcp_session_manages_tasks(backend: Backend) {
             "delete_task",
             "add_reminder",
             "list_lists",
-            "create_list"
+            "create_list",
+            "list_reminders",
+            "snooze_reminder",
+            "dismiss_reminder",
+            "list_suggestions",
+            "accept_suggestion",
+            "dismiss_suggestion"
         ]
     );
     for tool in &tools {
