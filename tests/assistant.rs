@@ -338,6 +338,23 @@ fn recurring_tasks_from_sentences_have_the_right_rule_and_next_date(backend: Bac
     let due = ms(task["dueAt"].as_str().unwrap());
     assert_eq!(due, next_utc(now_ms(), 9, 0, |d| d.day() == 1));
 
+    // A series with an end: a count, or a last day.
+    let course = chat.say("Take the antibiotics every day at 9am, 7 times in total");
+    let task = &one_action(&course, "task.created")["task"];
+    assert_eq!(task["recurrence"]["rrule"], "FREQ=DAILY;COUNT=7");
+    assert_eq!(task["title"], "Take the antibiotics");
+    let standup = chat.say("standup every weekday at 9:30 until 31 December 2099");
+    let task = &one_action(&standup, "task.created")["task"];
+    assert_eq!(
+        task["recurrence"]["rrule"],
+        "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;UNTIL=20991231"
+    );
+    let due = ms(task["dueAt"].as_str().unwrap());
+    assert!(
+        due - now_ms() < 4 * DAY_MS,
+        "starts now, not on the last day"
+    );
+
     // "remind me to X every Monday": a recurring task with a reminder at
     // each occurrence's time.
     let trash = chat.say("remind me to take out the trash every Monday");
@@ -395,9 +412,9 @@ fn recurring_tasks_from_sentences_have_the_right_rule_and_next_date(backend: Bac
         iso(due)
     );
 
-    // The series is listed by the recurrences API.
+    // The series (the two with an end too) are listed by the recurrences API.
     let series = app.get("/api/v1/recurrences", Some(&user.token)).json();
-    assert_eq!(series["items"].as_array().unwrap().len(), 5);
+    assert_eq!(series["items"].as_array().unwrap().len(), 7);
 }
 
 fn conversations_are_kept_private_and_checked(backend: Backend) {

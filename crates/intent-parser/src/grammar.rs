@@ -3964,6 +3964,17 @@ impl Parser<'_> {
                 rule.get_or_insert(r);
             }
         }
+        // Where the series ends ("10 times in total", "until 18 December"),
+        // read before the dates so that the end is not taken for the start.
+        if matches!(rule, Some(Ok(_))) {
+            for (a, e, end) in ex.scan(|s, i| recur::end_of_series(s, i, self.clk)) {
+                if let Some(Ok(r)) = &mut rule {
+                    if r.end(end, self.clk.today) {
+                        ex.claim(a, e, SpanKind::Repeat);
+                    }
+                }
+            }
+        }
 
         // Due date and time.
         let mut when: Option<When> = None;

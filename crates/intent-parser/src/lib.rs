@@ -74,7 +74,10 @@
 //! `after completion` and similar make it [`RecurrenceMode::Completion`]:
 //! the next one is due that long after the previous one is completed.
 //! The first occurrence is left to the recurrence engine unless the message
-//! gives a date (`starting Monday`).
+//! gives a date (`starting Monday`). Where the series ends: `10 times (in
+//! total)`, `for 8 sessions`, `for 10 days` in the rule's unit (`COUNT`);
+//! `until 18 December`, `through Friday`, `last time on 12/18`, `for 3
+//! months` in another unit (`UNTIL`, a date).
 //!
 //! # Reminders
 //!

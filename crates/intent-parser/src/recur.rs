@@ -23,6 +23,20 @@ pub(crate) struct Rule {
     pub by_month: Option<u32>,
     /// A time of day implied by the words ("every morning").
     pub default_time: Option<Hm>,
+    /// How many times in all ("10 times in total"): RRULE `COUNT`.
+    pub count: Option<u32>,
+    /// The last day it may fall on ("until 18 December"): RRULE `UNTIL`.
+    pub until: Option<chrono::NaiveDate>,
+}
+
+/// Where a series ends, said apart from the rule: "10 times", "for 6
+/// weeks", "until 18 December", "last time on the 20th".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum End {
+    Count(u32),
+    Until(chrono::NaiveDate),
+    /// "for 3 weeks": a span from today, in units of `Freq`.
+    For(u32, Freq),
 }
 
 impl Rule {
@@ -34,6 +48,8 @@ impl Rule {
             by_month_day: Vec::new(),
             by_month: None,
             default_time: None,
+            count: None,
+            until: None,
         }
     }
 
@@ -74,6 +90,47 @@ impl Rule {
             .sort_by_key(|&d| if d < 0 { 100 + d } else { d });
         self.interval = self.interval.max(more.interval);
         self.default_time = self.default_time.or(more.default_time);
+        self.count = self.count.or(more.count);
+        self.until = self.until.or(more.until);
+        true
+    }
+
+    /// Takes where the series ends; false when it already has an end. A
+    /// span in the rule's own unit counts occurrences ("daily for 10 days":
+    /// 10 times; "every other week for 6 weeks": 3); in another unit it
+    /// ends that long after `today` ("every Monday for 3 months").
+    pub fn end(&mut self, end: End, today: chrono::NaiveDate) -> bool {
+        if self.count.is_some() || self.until.is_some() {
+            return false;
+        }
+        match end {
+            End::Count(n) => self.count = Some(n),
+            End::Until(d) => self.until = Some(d),
+            End::For(n, unit) => {
+                let per_period = match self.freq {
+                    Freq::Weekly => self.by_day.len().max(1) as u32,
+                    Freq::Monthly => (self.by_month_day.len() + self.by_day.len()).max(1) as u32,
+                    _ => 1,
+                };
+                if unit == self.freq && n >= self.interval {
+                    self.count = Some(n / self.interval * per_period);
+                } else {
+                    let last = match unit {
+                        Freq::Hourly => return false,
+                        Freq::Daily => today.checked_add_days(chrono::Days::new(n as u64)),
+                        Freq::Weekly => today.checked_add_days(chrono::Days::new(7 * n as u64)),
+                        Freq::Monthly => today.checked_add_months(chrono::Months::new(n)),
+                        Freq::Yearly => today.checked_add_months(chrono::Months::new(12 * n)),
+                    };
+                    // The span's last day: "for 3 months" from the 26th ends
+                    // on the 25th.
+                    match last.and_then(|d| d.pred_opt()) {
+                        Some(d) => self.until = Some(d),
+                        None => return false,
+                    }
+                }
+            }
+        }
         true
     }
 
@@ -160,11 +217,25 @@ impl Rule {
                 weekday,
             })
             .collect();
+        parts.count = self.count;
+        parts.until = self.until.map(recurrence::Until::Date);
         recurrence::Rule::from_parts(parts)
     }
 
-    /// English, e.g. "every Monday", "every 3 days", "on the 1st of every month".
+    /// English, e.g. "every Monday", "every 3 days", "on the 1st of every
+    /// month", "every day, 10 times", "every Friday until 18 Dec 2026".
     pub fn describe(&self) -> String {
+        let mut out = self.describe_period();
+        if let Some(n) = self.count {
+            out.push_str(&format!(", {n} time{}", if n == 1 { "" } else { "s" }));
+        }
+        if let Some(d) = self.until {
+            out.push_str(&format!(" until {}", d.format("%-d %b %Y")));
+        }
+        out
+    }
+
+    fn describe_period(&self) -> String {
         let unit = |one: &str, many: &str| -> String {
             match self.interval {
                 1 => format!("every {one}"),
@@ -256,6 +327,81 @@ pub(crate) fn list_and(items: &[&str]) -> String {
 }
 
 type Read = Option<(usize, Result<Rule, String>)>;
+
+/// Where a series ends, said at `i` of a stretch of unclaimed words (with a
+/// comma or "and" before it):
+/// "10 times (in total)", "for 6 weeks", "until/till/through 18 December",
+/// "ending the 20th", "last time on 12/18". Dates are read by
+/// `when::parse_when`; one with a time of day ("until 5pm") is no end date.
+pub(crate) fn end_of_series(t: &[Tok], i: usize, clk: &crate::when::Clock) -> Option<(usize, End)> {
+    let mut k = i;
+    if matches!(w(t, k), "," | "-" | "and" | ";") {
+        k += 1;
+    }
+    // "10 times", "for 10 times", "10 times in total", "ten sessions".
+    let count_at = |k: usize| -> Option<(usize, u32)> {
+        let n = text::number(w(t, k)).filter(|n| (1..=1000).contains(n))?;
+        if !matches!(
+            w(t, k + 1),
+            "times" | "occurrences" | "sessions" | "repetitions" | "reps"
+        ) {
+            return None;
+        }
+        let mut e = k + 2;
+        if matches!(w(t, e), "total" | "altogether" | "overall") {
+            e += 1;
+        } else if w(t, e) == "in" && matches!(w(t, e + 1), "total" | "all") {
+            e += 2;
+        }
+        Some((e, n))
+    };
+    // A count or a span follows the rule or a comma ("every tuesday 10
+    // times", "at 8, 10 times in total"); elsewhere it is part of the story
+    // ("I've paid for ten sessions").
+    let placed = i == 0 || k > i;
+    let first = if w(t, k) == "for" { k + 1 } else { k };
+    if let Some((e, n)) = count_at(first).filter(|_| placed) {
+        // "3 times a week" is a rule, not an end.
+        if matches!(w(t, e), "a" | "an" | "per" | "each" | "every") {
+            return None;
+        }
+        return Some((e, End::Count(n)));
+    }
+    // "for 6 weeks", "for the next 10 days".
+    if w(t, k) == "for" && placed {
+        let mut j = k + 1;
+        if w(t, j) == "the" && matches!(w(t, j + 1), "next" | "coming") {
+            j += 2;
+        }
+        let n = text::number(w(t, j)).filter(|n| (1..=1000).contains(n))?;
+        let unit = match w(t, j + 1).trim_end_matches('s') {
+            "day" => Freq::Daily,
+            "week" => Freq::Weekly,
+            "month" => Freq::Monthly,
+            "year" => Freq::Yearly,
+            _ => return None,
+        };
+        return Some((j + 2, End::For(n, unit)));
+    }
+    // "until 18 December", "through the 20th", "ending friday", "last
+    // time on 12/18", "up to and including 5 Jan".
+    let lead = match (w(t, k), w(t, k + 1), w(t, k + 2)) {
+        ("until" | "till" | "til" | "through" | "thru" | "ending", "and", "including") => 3,
+        ("until" | "till" | "til" | "through" | "thru" | "ending", _, _) => 1,
+        ("up", "to", "and") if w(t, k + 3) == "including" => 4,
+        ("up", "to", _) => 2,
+        ("ends" | "stopping" | "stop", "on", _) => 2,
+        ("last", "time" | "one", "on") => 3,
+        ("last", "time" | "one", _) => 2,
+        ("the", "last", "one" | "time") if w(t, k + 3) == "on" => 4,
+        _ => return None,
+    };
+    let (e, found) = crate::when::parse_when_after(t, k + lead, clk, true)?;
+    if found.time.is_some() || found.invalid.is_some() {
+        return None;
+    }
+    Some((e, End::Until(found.date?)))
+}
 
 fn w(t: &[Tok], k: usize) -> &str {
     t.get(k).map(|x| x.low.as_str()).unwrap_or("")
@@ -1085,6 +1231,73 @@ pub(crate) fn completion(t: &[Tok], i: usize) -> Option<usize> {
 mod tests {
     use super::*;
     use crate::text::tokenize;
+
+    /// The end of a series said by `s`, read at its start, for a rule
+    /// `rule` said before it, on Thursday 26 November 2026.
+    fn ended(rule: &str, s: &str) -> String {
+        let clk = crate::when::Clock::new(chrono_tz::Europe::Berlin, 1_795_683_600_000);
+        let t = tokenize(s);
+        let Some((e, end)) = end_of_series(&t, 0, &clk) else {
+            return "NONE".into();
+        };
+        assert_eq!(e, t.len(), "not all of {s:?} read");
+        let (_, r) = parse_recurrence(&tokenize(rule), 0).unwrap();
+        let mut r = r.unwrap();
+        assert!(r.end(end, clk.today));
+        r.to_rule().unwrap().to_string()
+    }
+
+    #[test]
+    fn where_a_series_ends() {
+        assert_eq!(ended("daily", "10 times"), "FREQ=DAILY;COUNT=10");
+        assert_eq!(
+            ended("daily", ", ten times in total"),
+            "FREQ=DAILY;COUNT=10"
+        );
+        assert_eq!(
+            ended("every tuesday", "for 8 sessions"),
+            "FREQ=WEEKLY;BYDAY=TU;COUNT=8"
+        );
+        // A span in the rule's unit counts occurrences; in another, it ends
+        // that long after today.
+        assert_eq!(ended("daily", "for 10 days"), "FREQ=DAILY;COUNT=10");
+        assert_eq!(
+            ended("every other week", "for 6 weeks"),
+            "FREQ=WEEKLY;INTERVAL=2;COUNT=3"
+        );
+        assert_eq!(
+            ended("every mon and thu", "for 2 weeks"),
+            "FREQ=WEEKLY;BYDAY=MO,TH;COUNT=4"
+        );
+        assert_eq!(
+            ended("every monday", "for 3 months"),
+            "FREQ=WEEKLY;BYDAY=MO;UNTIL=20270225"
+        );
+        assert_eq!(
+            ended("daily", "until 18 december"),
+            "FREQ=DAILY;UNTIL=20261218"
+        );
+        assert_eq!(
+            ended("every weekday", "through friday"),
+            "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;UNTIL=20261127"
+        );
+        assert_eq!(
+            ended("weekly", ", last time on 12/18"),
+            "FREQ=WEEKLY;UNTIL=20261218"
+        );
+        assert_eq!(
+            ended("daily", "up to and including 5 jan"),
+            "FREQ=DAILY;UNTIL=20270105"
+        );
+        // Not an end: a time of day, a rate, no date.
+        assert_eq!(ended("hourly", "until 5pm"), "NONE");
+        assert_eq!(ended("daily", "3 times a week"), "NONE");
+        assert_eq!(ended("daily", "until i finish the book"), "NONE");
+        // A count in the middle of other words is part of the story.
+        let clk = crate::when::Clock::new(chrono_tz::Europe::Berlin, 1_795_683_600_000);
+        let t = tokenize("I paid for ten sessions");
+        assert_eq!(end_of_series(&t, 2, &clk), None);
+    }
 
     fn rr(s: &str) -> String {
         let t = tokenize(s);
