@@ -193,7 +193,14 @@ fn issue(
 ) -> Result<Value, domain::Error> {
     let session_id = uuid::Uuid::new_v4().to_string();
     let expires_at = now + ACCESS_TTL_MS;
-    store::oauth::insert_access_session(db, &session_id, grant, now, expires_at)?;
+    store::sessions::insert(
+        db,
+        &session_id,
+        &grant.user_id,
+        now,
+        expires_at,
+        Some(&grant.id),
+    )?;
     let access = sessions::sign_access_token(
         keys,
         &grant.user_id,

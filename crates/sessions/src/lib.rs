@@ -47,7 +47,14 @@ fn issue(db: &Db, keys: &Keys, user: User, now: i64) -> Result<Issued, Error> {
         audience: None,
         scope: None,
     };
-    store::sessions::insert(db, &claims.session_id, &user.id, now, claims.expires_at)?;
+    store::sessions::insert(
+        db,
+        &claims.session_id,
+        &user.id,
+        now,
+        claims.expires_at,
+        None,
+    )?;
     Ok(Issued {
         token: token::sign(&claims, keys.secret),
         expires_at: claims.expires_at,

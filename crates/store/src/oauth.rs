@@ -301,27 +301,6 @@ pub fn refresh_token_grant(db: &Db, hash: &str) -> Result<Option<String>, Error>
     rows.first().map(|r| r.text(0)).transpose()
 }
 
-/// A session minted as an access token under a grant.
-pub fn insert_access_session(
-    db: &Db,
-    session_id: &str,
-    grant: &Grant,
-    now: i64,
-    expires_at: i64,
-) -> Result<(), Error> {
-    db.run(
-        "INSERT INTO sessions (id, user_id, created_at, expires_at, revoked_at, grant_id)
-         VALUES ($1, $2, $3, $4, NULL, $5)",
-        &[
-            session_id.into(),
-            (&grant.user_id).into(),
-            Value::Int(now),
-            Value::Int(expires_at),
-            (&grant.id).into(),
-        ],
-    )
-}
-
 /// The grant an access token's session belongs to, and the grant's client.
 pub fn session_grant(db: &Db, session_id: &str) -> Result<Option<(String, String)>, Error> {
     let rows = db.query(

@@ -5,15 +5,25 @@ use crate::db::{is_missing_schema, Db, Value};
 use crate::migrations;
 use domain::Error;
 
-pub fn insert(db: &Db, id: &str, user_id: &str, now: i64, expires_at: i64) -> Result<(), Error> {
+/// A session from sign-in (`grant_id` None), or one minted as an OAuth
+/// access token under a grant (`store::oauth`), which ends with the grant.
+pub fn insert(
+    db: &Db,
+    id: &str,
+    user_id: &str,
+    now: i64,
+    expires_at: i64,
+    grant_id: Option<&str>,
+) -> Result<(), Error> {
     db.run(
-        "INSERT INTO sessions (id, user_id, created_at, expires_at, revoked_at)
-         VALUES ($1, $2, $3, $4, NULL)",
+        "INSERT INTO sessions (id, user_id, created_at, expires_at, revoked_at, grant_id)
+         VALUES ($1, $2, $3, $4, NULL, $5)",
         &[
             id.into(),
             user_id.into(),
             Value::Int(now),
             Value::Int(expires_at),
+            grant_id.into(),
         ],
     )
 }
