@@ -24,6 +24,24 @@ integration_tests::on_both_backends!(
     a_message_naming_a_list_adds_into_it,
 );
 
+/// Every tool, in the order MCP's tools/list and the model's request give them.
+const TOOLS: [&str; 14] = [
+    "list_tasks",
+    "create_task",
+    "update_task",
+    "complete_task",
+    "delete_task",
+    "add_reminder",
+    "list_lists",
+    "create_list",
+    "list_reminders",
+    "snooze_reminder",
+    "dismiss_reminder",
+    "list_suggestions",
+    "accept_suggestion",
+    "dismiss_suggestion",
+];
+
 const HOUR_MS: i64 = 3_600_000;
 const DAY_MS: i64 = 24 * HOUR_MS;
 
@@ -595,25 +613,7 @@ fn model_path_runs_tool_calls_and_falls_back_to_the_parser(backend: Backend) {
         .iter()
         .map(|t| t["function"]["name"].as_str().unwrap())
         .collect();
-    assert_eq!(
-        tools,
-        [
-            "list_tasks",
-            "create_task",
-            "update_task",
-            "complete_task",
-            "delete_task",
-            "add_reminder",
-            "list_lists",
-            "create_list",
-            "list_reminders",
-            "snooze_reminder",
-            "dismiss_reminder",
-            "list_suggestions",
-            "accept_suggestion",
-            "dismiss_suggestion"
-        ]
-    );
+    assert_eq!(tools, TOOLS);
     let messages = first.body["messages"].as_array().unwrap();
     assert_eq!(messages[0]["role"], "system");
     assert!(messages[0]["content"].as_str().unwrap().contains("UTC"));
@@ -795,25 +795,7 @@ fn mcp_session_manages_tasks(backend: Backend) {
     assert_eq!(list.status, 200);
     let tools = list.json()["result"]["tools"].as_array().unwrap().clone();
     let names: Vec<&str> = tools.iter().map(|t| t["name"].as_str().unwrap()).collect();
-    assert_eq!(
-        names,
-        [
-            "list_tasks",
-            "create_task",
-            "update_task",
-            "complete_task",
-            "delete_task",
-            "add_reminder",
-            "list_lists",
-            "create_list",
-            "list_reminders",
-            "snooze_reminder",
-            "dismiss_reminder",
-            "list_suggestions",
-            "accept_suggestion",
-            "dismiss_suggestion"
-        ]
-    );
+    assert_eq!(names, TOOLS);
     for tool in &tools {
         assert_eq!(tool["inputSchema"]["type"], "object", "{tool}");
         assert!(tool["inputSchema"]["properties"].is_object(), "{tool}");

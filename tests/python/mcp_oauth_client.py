@@ -88,12 +88,13 @@ async def callback() -> AuthorizationCodeResult:
     return pending.pop("result")
 
 
-async def main() -> None:
-    storage = Memory()
-    provider = OAuthClientProvider(
+def oauth_client(name: str, storage: Memory) -> OAuthClientProvider:
+    """The SDK's OAuth client for /mcp, registering as `name`, with the
+    user's part played by approve_as_the_user."""
+    return OAuthClientProvider(
         server_url=f"{BASE}/mcp",
         client_metadata=OAuthClientMetadata(
-            client_name="SDK test client",
+            client_name=name,
             redirect_uris=[REDIRECT],
             grant_types=["authorization_code", "refresh_token"],
             response_types=["code"],
@@ -102,6 +103,11 @@ async def main() -> None:
         redirect_handler=approve_as_the_user,
         callback_handler=callback,
     )
+
+
+async def main() -> None:
+    storage = Memory()
+    provider = oauth_client("SDK test client", storage)
     async with create_mcp_http_client(auth=provider) as http:
         async with streamable_http_client(f"{BASE}/mcp", http_client=http) as streams:
             read, write = streams[0], streams[1]
@@ -147,18 +153,7 @@ async def main() -> None:
     # and the user says no).
     approve_only["scopes"] = ["tasks:read"]
     storage = Memory()
-    provider = OAuthClientProvider(
-        server_url=f"{BASE}/mcp",
-        client_metadata=OAuthClientMetadata(
-            client_name="SDK read-only client",
-            redirect_uris=[REDIRECT],
-            grant_types=["authorization_code", "refresh_token"],
-            response_types=["code"],
-        ),
-        storage=storage,
-        redirect_handler=approve_as_the_user,
-        callback_handler=callback,
-    )
+    provider = oauth_client("SDK read-only client", storage)
     try:
         async with create_mcp_http_client(auth=provider) as http:
             async with streamable_http_client(f"{BASE}/mcp", http_client=http) as streams:
