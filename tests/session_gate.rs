@@ -88,6 +88,15 @@ fn one_version_back(db: &Db) {
             "DROP TABLE oauth_grants",
             "DROP TABLE oauth_clients",
         ],
+        15 => &[
+            "DROP INDEX users_by_unsubscribe_token",
+            "DROP INDEX users_by_email_confirm",
+            "ALTER TABLE users DROP COLUMN email_unsubscribe_token",
+            "ALTER TABLE users DROP COLUMN email_confirm_expires",
+            "ALTER TABLE users DROP COLUMN email_confirm_hash",
+            "ALTER TABLE users DROP COLUMN email_confirmed",
+            "ALTER TABLE users DROP COLUMN email_reminders",
+        ],
         v => panic!("one_version_back cannot undo migration {v} yet: add its undo here"),
     };
     for statement in undo {

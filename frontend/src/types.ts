@@ -53,6 +53,12 @@ export interface Settings {
   webhookSecret: string | null;
   /** Minutes before the due time of the reminder a task gets with its due time; null for none. */
   defaultReminderMinutes?: number | null;
+  /** Reminders by email too; sent only once the address is confirmed by the link mailed to it. */
+  emailReminders?: boolean;
+  /** The account's address was confirmed through that link (read-only). */
+  emailConfirmed?: boolean;
+  /** In the answer to a change that asked for email reminders before confirmation. */
+  emailConfirmation?: 'sent' | 'not_sent';
 }
 
 export interface Suggestion {

@@ -82,6 +82,7 @@ fn main() {
             resources: bench_resources(),
             app_ids: vec!["overdue-agent".into()],
             clock: None,
+            smtp_url: None,
         };
         let system = System::start_with(*backend, true, setup);
         let name = if *backend == Backend::Postgres {

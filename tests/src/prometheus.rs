@@ -72,7 +72,7 @@ pub fn run_python_file(path: &std::path::Path, args: &[&str]) -> String {
 
 /// The tests' Python (with prometheus_client and icalendar): TEST_PYTHON, else the environment
 /// scripts/test.sh makes.
-fn python() -> String {
+pub fn python() -> String {
     std::env::var("TEST_PYTHON").unwrap_or_else(|_| {
         let venv = crate::repo_root().join("target/test-venv/bin/python");
         assert!(

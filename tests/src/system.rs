@@ -32,6 +32,9 @@ pub struct SidecarSetup {
     pub app_ids: Vec<String>,
     /// A test clock for jobs and cron; real time when None.
     pub clock: Option<std::sync::Arc<dyn dapr_sidecar::Clock>>,
+    /// Where the email binding sends mail (`SMTP_URL`); None: the dev
+    /// mailbox in the sidecar's state directory.
+    pub smtp_url: Option<String>,
 }
 
 impl Default for SidecarSetup {
@@ -40,6 +43,7 @@ impl Default for SidecarSetup {
             resources: repo_root().join("dapr"),
             app_ids: APP_IDS.iter().map(|s| s.to_string()).collect(),
             clock: None,
+            smtp_url: None,
         }
     }
 }
@@ -256,6 +260,12 @@ async fn launch(
         broker_redelivery_backoff: Some(Duration::from_millis(200)),
         start_later,
         log_deliveries: std::env::var_os("TEST_LOG_DELIVERIES").is_some(),
+        configure: setup
+            .smtp_url
+            .clone()
+            .map(|url| -> spinhost::system::ConfigureSidecar {
+                Box::new(move |c| c.smtp_url = Some(url))
+            }),
         ..Default::default()
     };
     let options = SystemOptions {

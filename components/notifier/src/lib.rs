@@ -6,7 +6,10 @@
 //!   sha256=<hex>`, key = the user's webhook secret), tried up to three times
 //!   per delivery with backoff, every attempt recorded. Still failing, the
 //!   event is handed back to the sidecar (RETRY) until `MAX_ATTEMPTS`
-//!   attempts in all, then the reminder is marked failed.
+//!   attempts in all, then the reminder is marked failed;
+//! - email: through Dapr's SMTP binding (`events::mail`), only to an
+//!   address its owner confirmed, with a plain-text part and a one-click
+//!   unsubscribe; tried and recorded like the webhook.
 //!
 //! Route: /events/notifier (topic reminders).
 
@@ -105,58 +108,61 @@ async fn run(event: &Event) -> Result<(Db, &'static str, Vec<event::OutboxEvent>
         }
         Ok(id)
     })?;
-    // Webhook: signed, retried, each attempt recorded.
+    // Outside channels: each tried until delivered, every attempt recorded;
+    // a channel delivered before (a redelivery) is not tried again.
     let mut failed = false;
+    let mut pending = false;
     if let (Some(url), Some(secret)) = (&settings.webhook_url, &settings.webhook_secret) {
-        if !notifications::delivered(&db, &notification_id, "webhook")? {
-            let body = json!({
-                "type": REMINDER_DUE, "notificationId": notification_id, "reminderId": reminder_id,
-                "taskId": task_id, "title": title, "fireAt": fire_at,
-            })
-            .to_string();
-            let mut attempt = notifications::attempts_so_far(&db, &notification_id, "webhook")?;
-            let mut delivered = false;
-            // The rule is checked again at every delivery: a URL saved before
-            // it (or a trusted host since removed) gets no request.
-            let target =
-                domain::webhook::check_target(url, &http_api::config::webhook_trusted_hosts());
-            for i in 0..TRIES_PER_DELIVERY {
-                if attempt >= MAX_ATTEMPTS {
-                    break;
-                }
-                if i > 0 {
-                    std::thread::sleep(BACKOFF * 2u32.pow(i as u32 - 1));
-                }
-                attempt += 1;
-                let (outcome, code, error) = match &target {
-                    Ok(target) => post_signed(target, secret, &notification_id, &body).await,
-                    Err(e) => ("failed", None, Some(e.message.clone())),
-                };
-                if outcome == "failed" {
-                    applog::warn(
-                        "webhook attempt failed",
-                        json!({ "notificationId": notification_id, "httpStatus": code, "error": error }),
-                    );
-                }
-                let record = Attempt {
-                    notification_id: &notification_id,
-                    channel: "webhook",
-                    attempt,
-                    status: outcome,
-                    http_status: code,
-                    error: error.as_deref(),
-                };
-                notifications::record_attempt(&db, &record, now_ms())?;
-                if outcome == "delivered" {
-                    delivered = true;
-                    break;
-                }
+        let body = json!({
+            "type": REMINDER_DUE, "notificationId": notification_id, "reminderId": reminder_id,
+            "taskId": task_id, "title": title, "fireAt": fire_at,
+        })
+        .to_string();
+        // The rule is checked again at every delivery: a URL saved before
+        // it (or a trusted host since removed) gets no request.
+        let target = domain::webhook::check_target(url, &http_api::config::webhook_trusted_hosts());
+        let outcome = try_channel(&db, &notification_id, "webhook", || async {
+            match &target {
+                Ok(target) => post_signed(target, secret, &notification_id, &body).await,
+                Err(e) => ("failed", None, Some(e.message.clone())),
             }
-            if !delivered && attempt < MAX_ATTEMPTS {
-                return Err(Error::internal("webhook not delivered yet; retrying"));
+        })
+        .await?;
+        failed |= outcome == Channel::Failed;
+        pending |= outcome == Channel::Pending;
+    }
+    // Email: only to an address its owner confirmed, while they want it.
+    if let Some((to, unsubscribe_token)) = store::users::email_recipient(&db, user_id)? {
+        let base = domain::email::base_url(&http_api::config::var_or_empty("public_base_url"));
+        let tz = settings.timezone.tz();
+        let due = store::tasks::get(&db, user_id, task_id)?
+            .and_then(|t| t.due_at)
+            .map(|ms| {
+                domain::time::utc(ms)
+                    .with_timezone(&tz)
+                    .format("%a %-d %b %Y, %H:%M")
+                    .to_string()
+            });
+        let mail = domain::email::reminder(
+            &to,
+            title,
+            due.as_deref(),
+            &base,
+            &domain::email::unsubscribe_url(&base, &unsubscribe_token),
+        );
+        let publisher = events::Publisher::from_variables();
+        let outcome = try_channel(&db, &notification_id, "email", || async {
+            match publisher.send_mail(&mail).await {
+                Ok(()) => ("delivered", None, None),
+                Err(e) => ("failed", None, Some(e.message)),
             }
-            failed = !delivered;
-        }
+        })
+        .await?;
+        failed |= outcome == Channel::Failed;
+        pending |= outcome == Channel::Pending;
+    }
+    if pending {
+        return Err(Error::internal("a channel is not delivered yet; retrying"));
     }
     // Done: mark the event processed and the reminder delivered (or failed).
     let events = db.transaction(|db| {
@@ -192,12 +198,73 @@ async fn run(event: &Event) -> Result<(Db, &'static str, Vec<event::OutboxEvent>
     Ok((
         db,
         if failed {
-            "webhook_failed"
+            "channel_failed"
         } else {
             "delivered"
         },
         events,
     ))
+}
+
+/// Where one outside channel stands after this delivery.
+#[derive(Debug, PartialEq)]
+enum Channel {
+    Delivered,
+    /// Not yet: the event comes back (RETRY) and the channel is tried again.
+    Pending,
+    /// Given up after `MAX_ATTEMPTS` attempts in all.
+    Failed,
+}
+
+/// Up to `TRIES_PER_DELIVERY` attempts of one channel with backoff, each
+/// recorded; `attempt` returns (outcome, HTTP status, error).
+async fn try_channel<F, Fut>(
+    db: &Db,
+    notification_id: &str,
+    channel: &str,
+    mut attempt_once: F,
+) -> Result<Channel, Error>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = (&'static str, Option<i64>, Option<String>)>,
+{
+    if notifications::delivered(db, notification_id, channel)? {
+        return Ok(Channel::Delivered);
+    }
+    let mut attempt = notifications::attempts_so_far(db, notification_id, channel)?;
+    for i in 0..TRIES_PER_DELIVERY {
+        if attempt >= MAX_ATTEMPTS {
+            break;
+        }
+        if i > 0 {
+            std::thread::sleep(BACKOFF * 2u32.pow(i as u32 - 1));
+        }
+        attempt += 1;
+        let (outcome, code, error) = attempt_once().await;
+        if outcome == "failed" {
+            applog::warn(
+                "notification attempt failed",
+                json!({ "notificationId": notification_id, "channel": channel, "httpStatus": code, "error": error }),
+            );
+        }
+        let record = Attempt {
+            notification_id,
+            channel,
+            attempt,
+            status: outcome,
+            http_status: code,
+            error: error.as_deref(),
+        };
+        notifications::record_attempt(db, &record, now_ms())?;
+        if outcome == "delivered" {
+            return Ok(Channel::Delivered);
+        }
+    }
+    Ok(if attempt < MAX_ATTEMPTS {
+        Channel::Pending
+    } else {
+        Channel::Failed
+    })
 }
 
 /// One webhook attempt: (outcome, HTTP status, error).

@@ -1,5 +1,5 @@
-//! Bindings: cron input bindings (events into the app) and the HTTP output
-//! binding (`POST /v1.0/bindings/{name}`, used for webhooks).
+//! Bindings: cron input bindings (events into the app) and the HTTP and
+//! SMTP output bindings (`POST /v1.0/bindings/{name}`; SMTP in `smtp.rs`).
 //!
 //! Input bindings are read per hosted app id, as each app id's daprd would:
 //! a cron binding in scope for two hosted app ids is probed by both and
@@ -223,6 +223,32 @@ pub(crate) async fn invoke_output(
         metadata: BTreeMap::new(),
         outcome: Err(e),
     };
+    // Mail: the binding may be scoped to hosted app ids other than the
+    // sidecar's own (the app ids that send mail).
+    let smtp = std::iter::once(&rt.resources)
+        .chain(rt.groups.iter().map(|g| &g.resources))
+        .find_map(|r| r.smtp_bindings.get(name));
+    if let Some(b) = smtp {
+        if req.operation.is_empty() {
+            return no_md(errors::output_binding(
+                name,
+                "operation field is missing from request",
+            ));
+        }
+        let md = req.metadata.unwrap_or_default();
+        return OutputResult {
+            metadata: BTreeMap::new(),
+            outcome: crate::smtp::invoke(
+                b,
+                &req.operation,
+                &req.data,
+                &md,
+                rt.cfg.smtp_url.as_deref(),
+                &rt.cfg.state_dir,
+            )
+            .await,
+        };
+    }
     let Some(binding) = rt.resources.http_bindings.get(name) else {
         return no_md(errors::output_binding(
             name,

@@ -53,6 +53,7 @@ mod publish;
 mod runtime;
 pub mod schedule;
 mod server;
+mod smtp;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -327,6 +327,11 @@ fn metadata(rt: &Runtime) -> Resp {
                 res.http_bindings
                     .values()
                     .map(|b| (b.name.as_str(), "bindings.http")),
+            )
+            .chain(
+                res.smtp_bindings
+                    .values()
+                    .map(|b| (b.name.as_str(), "bindings.smtp")),
             );
         for (name, ty) in all {
             if seen.insert(name.to_string()) {

@@ -2,12 +2,14 @@
 //! query reads, and which events a change produces. Pure functions only, so
 //! every rule is unit-tested natively and shared by every component.
 
+pub mod email;
 pub mod error;
 pub mod event;
 pub mod limits;
 pub mod list;
 pub mod query;
 pub mod reminder;
+pub mod secret;
 pub mod suggestion;
 pub mod task;
 pub mod time;

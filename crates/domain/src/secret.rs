@@ -1,5 +1,5 @@
-//! Unguessable values (codes, refresh tokens, client secrets) and the
-//! hashes they are stored as.
+//! Unguessable values (OAuth codes, refresh tokens, client secrets, email
+//! confirmation and unsubscribe tokens) and the hashes they are stored as.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -7,10 +7,10 @@ use sha2::{Digest, Sha256};
 
 /// 256 random bits, base64url, after `prefix` (which tells a leaked value's
 /// kind at a glance, as secret scanners look for).
-pub fn new(prefix: &str) -> Result<String, domain::Error> {
+pub fn new(prefix: &str) -> Result<String, crate::Error> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes)
-        .map_err(|e| domain::Error::internal(format!("no randomness: {e}")))?;
+        .map_err(|e| crate::Error::internal(format!("no randomness: {e}")))?;
     Ok(format!("{prefix}{}", URL_SAFE_NO_PAD.encode(bytes)))
 }
 

@@ -86,6 +86,12 @@ pub struct Settings {
     /// a due time (any way: the API, quick add, the assistant, MCP, the next
     /// instance of a repeating task); `None`: no default reminder.
     pub default_reminder_minutes: Option<i64>,
+    /// The user wants reminders by email. Mail is sent only while
+    /// `email_confirmed` holds too.
+    pub email_reminders: bool,
+    /// The account's address was confirmed through the link mailed to it
+    /// (read-only: set by following the link, never by a PATCH).
+    pub email_confirmed: bool,
 }
 
 /// The default reminder of a new account: 15 minutes before.
@@ -100,6 +106,8 @@ impl Default for Settings {
             webhook_url: None,
             webhook_secret: None,
             default_reminder_minutes: Some(DEFAULT_REMINDER_MINUTES),
+            email_reminders: false,
+            email_confirmed: false,
         }
     }
 }
@@ -232,6 +240,7 @@ pub fn apply_settings_patch(
             "inAppNotifications",
             "webhookUrl",
             "defaultReminderMinutes",
+            "emailReminders",
         ],
     )?;
     if obj.is_empty() {
@@ -276,6 +285,11 @@ pub fn apply_settings_patch(
                     })?,
             ),
         };
+    }
+    if let Some(v) = obj.get("emailReminders") {
+        settings.email_reminders = v.as_bool().ok_or_else(|| {
+            Error::invalid("emailReminders", "emailReminders must be true or false")
+        })?;
     }
     if let Some(v) = obj.get("webhookUrl") {
         settings.webhook_url = match v {
@@ -363,5 +377,10 @@ mod tests {
             assert!(e.is_err(), "{bad}");
         }
         assert_eq!(s.default_reminder_minutes, Some(0));
+        // Email: the wish is the user's; the confirmation is not theirs to set.
+        apply_settings_patch(&mut s, &json!({"emailReminders": true}), &[]).unwrap();
+        assert!(s.email_reminders && !s.email_confirmed);
+        assert!(apply_settings_patch(&mut s, &json!({"emailReminders": "yes"}), &[]).is_err());
+        assert!(apply_settings_patch(&mut s, &json!({"emailConfirmed": true}), &[]).is_err());
     }
 }

@@ -6,6 +6,7 @@
 //! request never fails because the sidecar or the broker is down.
 
 pub mod jobs;
+pub mod mail;
 
 use domain::event::OutboxEvent;
 use domain::Error;

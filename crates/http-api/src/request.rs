@@ -121,6 +121,24 @@ impl Request {
         })
     }
 
+    /// Refuses a query parameter not in `allowed` (`unknown_parameter`).
+    pub fn only_query_params(&self, allowed: &[&str]) -> Result<(), Error> {
+        match self
+            .query
+            .iter()
+            .find(|(k, _)| !allowed.contains(&k.as_str()))
+        {
+            Some((k, _)) => Err(Error::bad_request(
+                "unknown_parameter",
+                format!(
+                    "unknown query parameter `{k}`; expected {}",
+                    allowed.join(", ")
+                ),
+            )),
+            None => Ok(()),
+        }
+    }
+
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()

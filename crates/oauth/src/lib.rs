@@ -19,7 +19,7 @@
 
 pub mod authorize;
 pub mod client;
-pub mod secret;
+pub use domain::secret;
 pub mod token;
 
 use serde_json::{json, Value};

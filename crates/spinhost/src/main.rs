@@ -94,6 +94,12 @@ struct DaprArgs {
     /// `sidecar`: in the current directory), if it exists.
     #[arg(long = "resources-path", value_name = "DIR")]
     resources_paths: Vec<PathBuf>,
+    /// Where mail sent through a bindings.smtp component whose server comes
+    /// from a Kubernetes secret goes, e.g. smtp://127.0.0.1:2525 (smtps://
+    /// for TLS from the start). Unset: the dev mailbox, one .eml file per
+    /// mail in the sidecar's state directory (.spin/dapr/mailbox/).
+    #[arg(long, env = "SMTP_URL", value_name = "smtp://HOST:PORT")]
+    smtp_url: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -389,6 +395,12 @@ fn up_sidecar_settings(dapr: &DaprArgs, quiet: bool) -> SidecarSettings {
         resources_dirs: dapr.resources_paths.clone(),
         point_app_at_sidecar: false,
         log_deliveries: !quiet,
+        configure: dapr
+            .smtp_url
+            .clone()
+            .map(|url| -> spinhost::system::ConfigureSidecar {
+                Box::new(move |c| c.smtp_url = Some(url))
+            }),
         ..SidecarSettings::default()
     }
 }
@@ -455,6 +467,7 @@ fn sidecar_config(args: &SidecarArgs) -> SidecarConfig {
     config.app_api_token = non_empty(args.app_api_token.clone());
     config.dapr_api_token = non_empty(args.dapr_api_token.clone());
     config.log_deliveries = !args.quiet;
+    config.smtp_url = args.dapr.smtp_url.clone();
     config
 }
 

@@ -396,6 +396,24 @@ pub(crate) const MIGRATIONS: &[(i64, &[&str])] = &[
             "CREATE INDEX mcp_calls_by_time ON mcp_calls (at)",
         ],
     ),
+    (
+        15,
+        &[
+            // Email reminders (users.rs, email.rs): the user's wish, and the
+            // address they confirmed through a link. Mail goes out only
+            // while both hold and the confirmed address is still the
+            // account's. A pending confirmation is its token's SHA-256 and
+            // when it stops working. The unsubscribe token is kept as it is:
+            // every reminder mail carries it, and all it can do is stop mail.
+            "ALTER TABLE users ADD COLUMN email_reminders BIGINT NOT NULL DEFAULT 0",
+            "ALTER TABLE users ADD COLUMN email_confirmed TEXT",
+            "ALTER TABLE users ADD COLUMN email_confirm_hash TEXT",
+            "ALTER TABLE users ADD COLUMN email_confirm_expires BIGINT",
+            "ALTER TABLE users ADD COLUMN email_unsubscribe_token TEXT",
+            "CREATE UNIQUE INDEX users_by_email_confirm ON users (email_confirm_hash)",
+            "CREATE UNIQUE INDEX users_by_unsubscribe_token ON users (email_unsubscribe_token)",
+        ],
+    ),
 ];
 
 /// Statements only PostgreSQL runs, after the shared ones of the same version.

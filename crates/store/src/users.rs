@@ -7,7 +7,8 @@ use domain::{Error, ErrorKind};
 const USER_COLUMNS: &str = "id, email, name, created_at";
 const SETTINGS_COLUMNS: &str =
     "timezone, agents_enabled, in_app_notifications, webhook_url, webhook_secret, \
-     default_reminder_minutes";
+     default_reminder_minutes, email_reminders, \
+     CASE WHEN email_confirmed = email THEN 1 ELSE 0 END";
 
 /// `default_reminder_minutes` for "no default reminder" (the column is NOT
 /// NULL so that existing accounts got the default when it was added).
@@ -30,6 +31,8 @@ fn settings_from(row: &Row, at: usize) -> Result<Settings, Error> {
         webhook_url: row.opt_text(at + 3)?,
         webhook_secret: row.opt_text(at + 4)?,
         default_reminder_minutes: Some(row.int(at + 5)?).filter(|m| *m >= 0),
+        email_reminders: row.int(at + 6)? != 0,
+        email_confirmed: row.int(at + 7)? != 0,
     })
 }
 
@@ -88,7 +91,7 @@ pub fn update_settings(db: &Db, user_id: &str, s: &Settings, now: i64) -> Result
     db.run(
         "UPDATE users SET timezone = $2, agents_enabled = $3, in_app_notifications = $4,
             webhook_url = $5, webhook_secret = $6, updated_at = $7,
-            default_reminder_minutes = $8 WHERE id = $1",
+            default_reminder_minutes = $8, email_reminders = $9 WHERE id = $1",
         &[
             user_id.into(),
             s.timezone.name().into(),
@@ -98,8 +101,86 @@ pub fn update_settings(db: &Db, user_id: &str, s: &Settings, now: i64) -> Result
             s.webhook_secret.as_deref().into(),
             Value::Int(now),
             Value::Int(s.default_reminder_minutes.unwrap_or(NO_DEFAULT_REMINDER)),
+            Value::Int(s.email_reminders.into()),
         ],
     )
+}
+
+/// A new confirmation link for the account's address: its token's hash and
+/// when it stops working (replacing any earlier link).
+pub fn start_email_confirmation(
+    db: &Db,
+    user_id: &str,
+    token_hash: &str,
+    expires_at: i64,
+) -> Result<(), Error> {
+    db.run(
+        "UPDATE users SET email_confirm_hash = $2, email_confirm_expires = $3 WHERE id = $1",
+        &[user_id.into(), token_hash.into(), Value::Int(expires_at)],
+    )
+}
+
+/// Follows a confirmation link: the account whose live link it is gets its
+/// current address confirmed and email reminders on, and the link is spent.
+/// `None` for an unknown, spent or expired link.
+///
+/// `unsubscribe_token` becomes the account's unsubscribe token unless it
+/// has one already (a link from an older mail keeps working).
+pub fn confirm_email(
+    db: &Db,
+    token_hash: &str,
+    unsubscribe_token: &str,
+    now: i64,
+) -> Result<Option<String>, Error> {
+    db.transaction(|db| {
+        let rows = db.query(
+            "SELECT id FROM users WHERE email_confirm_hash = $1 AND email_confirm_expires > $2",
+            &[token_hash.into(), Value::Int(now)],
+        )?;
+        let Some(id) = rows.first().map(|r| r.text(0)).transpose()? else {
+            return Ok(None);
+        };
+        db.run(
+            "UPDATE users SET email_confirmed = email, email_reminders = 1,
+                email_confirm_hash = NULL, email_confirm_expires = NULL, updated_at = $2,
+                email_unsubscribe_token = COALESCE(email_unsubscribe_token, $3)
+             WHERE id = $1",
+            &[(&id).into(), Value::Int(now), unsubscribe_token.into()],
+        )?;
+        Ok(Some(id))
+    })
+}
+
+/// Where a reminder mail goes: the confirmed address and its unsubscribe
+/// token, while the user wants email reminders and the account's address
+/// is still the one confirmed. `None` otherwise: nothing is sent.
+pub fn email_recipient(db: &Db, user_id: &str) -> Result<Option<(String, String)>, Error> {
+    let rows = db.query(
+        "SELECT email, email_unsubscribe_token FROM users
+         WHERE id = $1 AND email_reminders = 1 AND email_confirmed = email
+           AND email_unsubscribe_token IS NOT NULL",
+        &[user_id.into()],
+    )?;
+    rows.first()
+        .map(|r| Ok((r.text(0)?, r.text(1)?)))
+        .transpose()
+}
+
+/// Turns email reminders off for the account with this unsubscribe token
+/// (the link in every reminder mail). False for an unknown token.
+pub fn unsubscribe_email(db: &Db, token: &str, now: i64) -> Result<bool, Error> {
+    let rows = db.query(
+        "SELECT id FROM users WHERE email_unsubscribe_token = $1",
+        &[token.into()],
+    )?;
+    let Some(id) = rows.first().map(|r| r.text(0)).transpose()? else {
+        return Ok(false);
+    };
+    db.run(
+        "UPDATE users SET email_reminders = 0, updated_at = $2 WHERE id = $1",
+        &[(&id).into(), Value::Int(now)],
+    )?;
+    Ok(true)
 }
 
 /// The `client` of a throttle row that counts the account's failures from

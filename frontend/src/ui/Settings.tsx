@@ -10,6 +10,7 @@ export function SettingsPage({ s }: { s: AppState }) {
   const [timezone, setTimezone] = useState(current.timezone);
   const [agents, setAgents] = useState(current.agentsEnabled);
   const [inApp, setInApp] = useState(current.inAppNotifications);
+  const [mail, setMail] = useState(current.emailReminders ?? false);
   const [webhook, setWebhook] = useState(current.webhookUrl ?? '');
   const [remind, setRemind] = useState(reminderValue(current.defaultReminderMinutes));
   const [error, setError] = useState<{ message: string; field?: string } | null>(null);
@@ -27,6 +28,7 @@ export function SettingsPage({ s }: { s: AppState }) {
     if (timezone !== current.timezone) patch.timezone = timezone;
     if (agents !== current.agentsEnabled) patch.agentsEnabled = agents;
     if (inApp !== current.inAppNotifications) patch.inAppNotifications = inApp;
+    if (mail !== (current.emailReminders ?? false)) patch.emailReminders = mail;
     if (webhook.trim() !== (current.webhookUrl ?? '')) patch.webhookUrl = webhook.trim() || null;
     if (remind !== reminderValue(current.defaultReminderMinutes)) {
       patch.defaultReminderMinutes = remind === 'none' ? null : Number(remind);
@@ -37,9 +39,17 @@ export function SettingsPage({ s }: { s: AppState }) {
     }
     setBusy(true);
     try {
-      await saveSettings(patch);
-      // One toast however often Save is pressed.
-      toast('Settings saved', { id: 'settings-saved' });
+      const saved = await saveSettings(patch);
+      if (saved?.emailConfirmation === 'sent') {
+        toast(`Check ${s.user?.email ?? 'your inbox'}: follow the link in the mail to get reminders by email`, {
+          id: 'settings-saved',
+        });
+      } else if (saved?.emailConfirmation === 'not_sent') {
+        toast('Saved, but the confirmation mail could not be sent; try again later', { id: 'settings-saved', kind: 'error' });
+      } else {
+        // One toast however often Save is pressed.
+        toast('Settings saved', { id: 'settings-saved' });
+      }
     } catch (err) {
       setError({ message: messageOf(err), field: err instanceof ApiError ? err.field : undefined });
     } finally {
@@ -91,6 +101,39 @@ export function SettingsPage({ s }: { s: AppState }) {
           <input type="checkbox" checked={inApp} onChange={(e) => setInApp(e.currentTarget.checked)} />
           Reminders in the inbox
         </label>
+        <label class="check-label">
+          <input
+            type="checkbox"
+            checked={mail}
+            aria-describedby="email-hint"
+            onChange={(e) => setMail(e.currentTarget.checked)}
+          />
+          Reminders by email
+        </label>
+        <p id="email-hint" class="hint" data-testid="email-status">
+          {!current.emailReminders
+            ? `Sent to ${s.user?.email ?? 'your address'} once you confirm it; every mail has an unsubscribe link.`
+            : current.emailConfirmed
+              ? `On: reminders also go to ${s.user?.email ?? 'your address'}.`
+              : `Waiting for you to follow the link mailed to ${s.user?.email ?? 'your address'}.`}
+          {current.emailReminders && !current.emailConfirmed && (
+            <button
+              type="button"
+              class="small"
+              onClick={() =>
+                void saveSettings({ emailReminders: true }).then(
+                  (r) =>
+                    toast(r.emailConfirmation === 'sent' ? 'A new link is on its way' : 'The mail could not be sent; try again later', {
+                      kind: r.emailConfirmation === 'sent' ? undefined : 'error',
+                    }),
+                  (e) => toast(messageOf(e), { kind: 'error' }),
+                )
+              }
+            >
+              Send the link again
+            </button>
+          )}
+        </p>
 
         <label for="webhook">Webhook URL</label>
         <input

@@ -58,6 +58,10 @@ pub struct SidecarConfig {
     pub not_found_to_dead_letter: bool,
     /// One JSON line per delivery, job trigger and cron tick on stderr.
     pub log_deliveries: bool,
+    /// Where `bindings.smtp` components whose server comes from a secret
+    /// send mail (`smtp://host:port`; the `SMTP_URL` of a local run).
+    /// `None`: the dev mailbox, `<state_dir>/mailbox/`.
+    pub smtp_url: Option<String>,
 }
 
 impl SidecarConfig {
@@ -84,6 +88,7 @@ impl SidecarConfig {
             programmatic_subscriptions: true,
             not_found_to_dead_letter: false,
             log_deliveries: true,
+            smtp_url: None,
         }
     }
 

@@ -36,6 +36,7 @@ pub struct Resources {
     pub pubsubs: BTreeMap<String, PubsubComponent>,
     pub cron_bindings: BTreeMap<String, CronBinding>,
     pub http_bindings: BTreeMap<String, HttpBinding>,
+    pub smtp_bindings: BTreeMap<String, SmtpBinding>,
     /// Declarative subscriptions in load order (the first one for a given
     /// pubsub and topic wins).
     pub subscriptions: Vec<SubscriptionDef>,
@@ -107,6 +108,52 @@ pub struct HttpBinding {
     /// `securityTokenHeader` and `securityToken`.
     pub security_token: Option<(String, String)>,
     pub response_timeout: Option<Duration>,
+}
+
+/// A `bindings.smtp` output binding: the component's metadata, as Dapr's
+/// `bindings/smtp` reads it.
+#[derive(Debug, Clone, Default)]
+pub struct SmtpBinding {
+    pub name: String,
+    /// `host`, `port`, `user`, `password`, `skipTLSVerify`; `None` when the
+    /// server comes from a Kubernetes secret, which is not read locally:
+    /// the sidecar's `smtp_url`, else its dev mailbox, stands in for it.
+    pub server: Option<SmtpServer>,
+    pub email_from: String,
+    pub email_to: String,
+    pub email_cc: String,
+    pub email_bcc: String,
+    pub subject: String,
+    /// 1 (highest) to 5 (lowest); 3 when not set.
+    pub priority: u8,
+}
+
+/// The sender of mail whose `emailFrom` comes from a secret, locally.
+pub const LOCAL_SENDER: &str = "Task Manager <tasks@localhost>";
+
+/// Where an SMTP binding sends mail.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SmtpServer {
+    pub host: String,
+    pub port: u16,
+    pub user: String,
+    pub password: String,
+    pub skip_tls_verify: bool,
+}
+
+/// Dapr's SMTP priority: 1 to 5, 3 when empty.
+pub fn smtp_priority(value: Option<&str>) -> Result<u8, String> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(3),
+        Some(v) => match v.parse::<u8>() {
+            Ok(p) if (1..=5).contains(&p) => Ok(p),
+            Ok(_) => Err(
+                "smtp binding error:  priority value must be between 1 (highest) and 5 (lowest)"
+                    .into(),
+            ),
+            Err(e) => Err(format!("strconv.Atoi: parsing {v:?}: {e}")),
+        },
+    }
 }
 
 /// One routing rule: an optional CEL match and the app path.
@@ -694,7 +741,8 @@ impl Resources {
         };
         let duplicate = self.pubsubs.contains_key(&name)
             || self.cron_bindings.contains_key(&name)
-            || self.http_bindings.contains_key(&name);
+            || self.http_bindings.contains_key(&name)
+            || self.smtp_bindings.contains_key(&name);
         if duplicate {
             bail!("{where_}: component {name} is defined twice");
         }
@@ -778,6 +826,53 @@ impl Resources {
                     error_if_not_2xx,
                     security_token,
                     response_timeout,
+                },
+            );
+        } else if ty == "bindings.smtp" {
+            let get = |k: &str| meta_get(&metadata, k).unwrap_or("").to_string();
+            let from_secret = ["host", "port", "user", "password"]
+                .iter()
+                .any(|k| secret_refs.contains(*k));
+            let server = if from_secret {
+                None
+            } else {
+                let (host, port) = (get("host"), get("port"));
+                let port: u16 = port.trim().parse().unwrap_or(0);
+                anyhow::ensure!(
+                    !host.is_empty() && port != 0,
+                    "{where_}: component {name}: smtp binding error: host and port fields are required in metadata"
+                );
+                let (user, password) = (get("user"), get("password"));
+                anyhow::ensure!(
+                    user.is_empty() == password.is_empty(),
+                    "{where_}: component {name}: smtp binding error: both user and password fields are required in metadata"
+                );
+                Some(SmtpServer {
+                    host,
+                    port,
+                    user,
+                    password,
+                    skip_tls_verify: meta_get(&metadata, "skipTLSVerify").is_some_and(is_truthy),
+                })
+            };
+            let priority = smtp_priority(meta_get(&metadata, "priority"))
+                .map_err(|e| anyhow!("{where_}: component {name}: {e}"))?;
+            self.smtp_bindings.insert(
+                name.clone(),
+                SmtpBinding {
+                    name,
+                    server,
+                    // A sender from a secret is not read locally either.
+                    email_from: if secret_refs.contains("emailfrom") {
+                        LOCAL_SENDER.to_string()
+                    } else {
+                        get("emailFrom")
+                    },
+                    email_to: get("emailTo"),
+                    email_cc: get("emailCC"),
+                    email_bcc: get("emailBCC"),
+                    subject: get("subject"),
+                    priority,
                 },
             );
         } else {

@@ -1,0 +1,234 @@
+//! Reminders by email, end to end: the compiled components, the embedded
+//! sidecar's `bindings.smtp` speaking SMTP to a real server process
+//! (aiosmtpd, `tests/python/smtp_sink.py`), the confirmation link and the
+//! one-click unsubscribe.
+
+use dapr_sidecar::TestClock;
+use integration_tests::smtp::SmtpSink;
+use integration_tests::system::{SidecarSetup, System};
+use integration_tests::{Backend, TestApp, User};
+use serde_json::{json, Value};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+integration_tests::on_both_backends!(
+    mail_reaches_a_confirmed_address_only,
+    a_server_that_refuses_then_accepts_gets_the_mail_once,
+);
+
+const HOUR: i64 = 3_600_000;
+
+fn start(backend: Backend, sink: &SmtpSink) -> (System, Arc<TestClock>) {
+    let clock = Arc::new(TestClock::starting_now());
+    let setup = SidecarSetup {
+        clock: Some(clock.clone()),
+        smtp_url: Some(sink.url.clone()),
+        ..Default::default()
+    };
+    (System::start_with(backend, true, setup), clock)
+}
+
+fn settings(app: &TestApp, user: &User, patch: Value) -> Value {
+    let r = app.send_json("PATCH", "/api/v1/settings", Some(&user.token), &patch);
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    r.json()
+}
+
+/// The path and query of the first link in `text` that goes to `path`.
+fn link_to(text: &str, path: &str) -> String {
+    let at = text
+        .find(path)
+        .unwrap_or_else(|| panic!("no {path} link in {text}"));
+    text[at..]
+        .split(|c: char| c.is_whitespace() || c == '"' || c == '>')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+/// A task due in three hours with a reminder in one; the clock is moved
+/// past the reminder's time. Answers the wall-clock instant of the move.
+fn fire_a_reminder(system: &System, clock: &TestClock, user: &User, title: &str) -> Instant {
+    let app = &system.app;
+    let now = domain::time::now_ms();
+    let task = app.create_task(
+        user,
+        json!({"title": title, "dueAt": domain::time::format_ms(now + 3 * HOUR)}),
+    );
+    let id = task["id"].as_str().unwrap();
+    let r = app.send_json(
+        "POST",
+        &format!("/api/v1/tasks/{id}/reminders"),
+        Some(&user.token),
+        &json!({"at": domain::time::format_ms(now + HOUR)}),
+    );
+    assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.body));
+    system.settle();
+    clock.set(chrono::DateTime::from_timestamp_millis(now + HOUR + 1000).unwrap());
+    Instant::now()
+}
+
+fn notifications(app: &TestApp, user: &User) -> Vec<Value> {
+    app.get("/api/v1/notifications", Some(&user.token)).json()["items"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+fn reminder_mails(sink: &SmtpSink) -> Vec<Value> {
+    sink.mails()
+        .into_iter()
+        .filter(|m| m["subject"].as_str().unwrap().starts_with("Reminder:"))
+        .collect()
+}
+
+fn mail_reaches_a_confirmed_address_only(backend: Backend) {
+    let sink = SmtpSink::start(0, "");
+    let (system, clock) = start(backend, &sink);
+    let app = &system.app;
+    let user = app.sign_up();
+    settings(app, &user, json!({"defaultReminderMinutes": null}));
+
+    // Asking for email reminders mails a confirmation link, nothing else.
+    let s = settings(app, &user, json!({"emailReminders": true}));
+    assert_eq!(s["emailReminders"], true);
+    assert_eq!(s["emailConfirmed"], false);
+    assert_eq!(s["emailConfirmation"], "sent");
+    let mails = sink.mails();
+    assert_eq!(mails.len(), 1, "{mails:?}");
+    let confirm = &mails[0];
+    assert_eq!(confirm["rcpt_tos"], json!([user.email]));
+    assert!(confirm["list_unsubscribe"].is_null());
+    let link = link_to(
+        confirm["text"].as_str().unwrap(),
+        domain::email::CONFIRM_PATH,
+    );
+
+    // Unconfirmed: the reminder reaches the inbox, not the mailbox.
+    fire_a_reminder(&system, &clock, &user, "Water the plants");
+    system.wait_for(Duration::from_secs(5), || {
+        (notifications(app, &user).len() == 1).then_some(())
+    });
+    system.settle();
+    assert!(
+        reminder_mails(&sink).is_empty(),
+        "no mail to an unconfirmed address"
+    );
+
+    // The link confirms the address (once).
+    let page = app.get(&link, None);
+    assert_eq!(page.status, 200, "{}", String::from_utf8_lossy(&page.body));
+    assert_eq!(app.get(&link, None).status, 400, "a link works once");
+    let s = app.get("/api/v1/settings", Some(&user.token)).json();
+    assert_eq!(
+        (s["emailReminders"].clone(), s["emailConfirmed"].clone()),
+        (json!(true), json!(true))
+    );
+
+    // Confirmed: the next reminder arrives by mail within 5 s of its time.
+    let fired = fire_a_reminder(&system, &clock, &user, "Pay the <rent> & bills");
+    let (mail, took) = system.wait_for(Duration::from_secs(5), || reminder_mails(&sink).pop());
+    assert!(
+        took < Duration::from_secs(5),
+        "mailed {:?} after its time",
+        fired.elapsed()
+    );
+    assert_eq!(mail["rcpt_tos"], json!([user.email]));
+    assert_eq!(mail["to"], user.email.as_str());
+    assert_eq!(mail["subject"], "Reminder: Pay the <rent> & bills");
+    assert_eq!(mail["content_type"], "multipart/alternative");
+    let text = mail["text"].as_str().expect("a plain-text part");
+    assert!(text.contains("Pay the <rent> & bills"), "{text}");
+    assert!(mail["html"]
+        .as_str()
+        .unwrap()
+        .contains("Pay the &lt;rent&gt; &amp; bills"));
+    assert_eq!(mail["list_unsubscribe_post"], "List-Unsubscribe=One-Click");
+    let header = mail["list_unsubscribe"].as_str().unwrap();
+    assert!(header.starts_with('<') && header.ends_with('>'), "{header}");
+    let unsubscribe = link_to(header, domain::email::UNSUBSCRIBE_PATH);
+    assert_eq!(unsubscribe, link_to(text, domain::email::UNSUBSCRIBE_PATH));
+    let n = &notifications(app, &user)[0];
+    assert!(n["deliveries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["channel"] == "email" && d["status"] == "delivered"));
+
+    // Opening the unsubscribe link changes nothing; the one-click POST
+    // (RFC 8058) turns email reminders off, and no more mail is sent.
+    assert_eq!(app.get(&unsubscribe, None).status, 200);
+    assert_eq!(
+        app.get("/api/v1/settings", Some(&user.token)).json()["emailReminders"],
+        true
+    );
+    let r = app.request(
+        "POST",
+        &unsubscribe,
+        None,
+        &[],
+        Some((
+            "application/x-www-form-urlencoded",
+            b"List-Unsubscribe=One-Click".to_vec(),
+        )),
+    );
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    assert_eq!(
+        app.get("/api/v1/settings", Some(&user.token)).json()["emailReminders"],
+        false
+    );
+    fire_a_reminder(&system, &clock, &user, "After unsubscribing");
+    system.wait_for(Duration::from_secs(5), || {
+        (notifications(app, &user).len() == 3).then_some(())
+    });
+    system.settle();
+    assert_eq!(
+        reminder_mails(&sink).len(),
+        1,
+        "nothing after unsubscribing"
+    );
+    let bad = app.request(
+        "POST",
+        &format!("{}?token=emu_nope", domain::email::UNSUBSCRIBE_PATH),
+        None,
+        &[],
+        None,
+    );
+    assert_eq!(bad.error_code(404), "not_found");
+}
+
+fn a_server_that_refuses_then_accepts_gets_the_mail_once(backend: Backend) {
+    let sink = SmtpSink::start(2, "Reminder:");
+    let (system, clock) = start(backend, &sink);
+    let app = &system.app;
+    let user = app.sign_up();
+    settings(app, &user, json!({"defaultReminderMinutes": null}));
+    settings(app, &user, json!({"emailReminders": true}));
+    let link = link_to(
+        sink.mails()[0]["text"].as_str().unwrap(),
+        domain::email::CONFIRM_PATH,
+    );
+    assert_eq!(app.get(&link, None).status, 200);
+
+    fire_a_reminder(&system, &clock, &user, "Flaky mail server");
+    system.wait_for(Duration::from_secs(10), || reminder_mails(&sink).pop());
+    system.settle();
+    assert_eq!(reminder_mails(&sink).len(), 1, "delivered once");
+    let n = &notifications(app, &user)[0];
+    let attempts: Vec<(i64, &str)> = n["deliveries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["channel"] == "email")
+        .map(|d| {
+            (
+                d["attempt"].as_i64().unwrap(),
+                d["status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        attempts,
+        vec![(1, "failed"), (2, "failed"), (3, "delivered")]
+    );
+}
