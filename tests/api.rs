@@ -290,7 +290,8 @@ fn settings_read_and_update(app: &TestApp) {
     assert_eq!(
         s,
         json!({"timezone": "UTC", "agentsEnabled": true, "inAppNotifications": true, "webhookUrl": null,
-               "webhookSecret": null, "defaultReminderMinutes": 15})
+               "webhookSecret": null, "defaultReminderMinutes": 15, "emailReminders": false,
+               "emailConfirmed": false})
     );
     let updated = app.send_json(
         "PATCH",

@@ -6,7 +6,7 @@
 use dapr_sidecar::TestClock;
 use integration_tests::smtp::SmtpSink;
 use integration_tests::system::{SidecarSetup, System};
-use integration_tests::{Backend, TestApp, User};
+use integration_tests::{delivery_attempts, Backend, TestApp, User};
 use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -68,13 +68,6 @@ fn fire_a_reminder(system: &System, clock: &TestClock, user: &User, title: &str)
     Instant::now()
 }
 
-fn notifications(app: &TestApp, user: &User) -> Vec<Value> {
-    app.get("/api/v1/notifications", Some(&user.token)).json()["items"]
-        .as_array()
-        .unwrap()
-        .clone()
-}
-
 fn reminder_mails(sink: &SmtpSink) -> Vec<Value> {
     sink.mails()
         .into_iter()
@@ -107,7 +100,7 @@ fn mail_reaches_a_confirmed_address_only(backend: Backend) {
     // Unconfirmed: the reminder reaches the inbox, not the mailbox.
     fire_a_reminder(&system, &clock, &user, "Water the plants");
     system.wait_for(Duration::from_secs(5), || {
-        (notifications(app, &user).len() == 1).then_some(())
+        (app.notifications(&user).len() == 1).then_some(())
     });
     system.settle();
     assert!(
@@ -148,7 +141,7 @@ fn mail_reaches_a_confirmed_address_only(backend: Backend) {
     assert!(header.starts_with('<') && header.ends_with('>'), "{header}");
     let unsubscribe = link_to(header, domain::email::UNSUBSCRIBE_PATH);
     assert_eq!(unsubscribe, link_to(text, domain::email::UNSUBSCRIBE_PATH));
-    let n = &notifications(app, &user)[0];
+    let n = &app.notifications(&user)[0];
     assert!(n["deliveries"]
         .as_array()
         .unwrap()
@@ -179,7 +172,7 @@ fn mail_reaches_a_confirmed_address_only(backend: Backend) {
     );
     fire_a_reminder(&system, &clock, &user, "After unsubscribing");
     system.wait_for(Duration::from_secs(5), || {
-        (notifications(app, &user).len() == 3).then_some(())
+        (app.notifications(&user).len() == 3).then_some(())
     });
     system.settle();
     assert_eq!(
@@ -214,21 +207,9 @@ fn a_server_that_refuses_then_accepts_gets_the_mail_once(backend: Backend) {
     system.wait_for(Duration::from_secs(10), || reminder_mails(&sink).pop());
     system.settle();
     assert_eq!(reminder_mails(&sink).len(), 1, "delivered once");
-    let n = &notifications(app, &user)[0];
-    let attempts: Vec<(i64, &str)> = n["deliveries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|d| d["channel"] == "email")
-        .map(|d| {
-            (
-                d["attempt"].as_i64().unwrap(),
-                d["status"].as_str().unwrap(),
-            )
-        })
-        .collect();
+    let n = &app.notifications(&user)[0];
     assert_eq!(
-        attempts,
-        vec![(1, "failed"), (2, "failed"), (3, "delivered")]
+        delivery_attempts(n, "email"),
+        [(1, "failed"), (2, "failed"), (3, "delivered")].map(|(a, s)| (a, s.to_string()))
     );
 }

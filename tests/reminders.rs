@@ -6,7 +6,7 @@ use dapr_sidecar::TestClock;
 use hmac::{Hmac, Mac};
 use integration_tests::system::{SidecarSetup, System};
 use integration_tests::webhook::Receiver;
-use integration_tests::{Backend, TestApp, User};
+use integration_tests::{delivery_attempts, Backend, TestApp, User};
 use serde_json::{json, Value};
 use sha2::Sha256;
 use std::sync::Arc;
@@ -52,13 +52,6 @@ fn reminders_of(app: &TestApp, user: &User, task_id: &str) -> Vec<Value> {
     );
     assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
     r.json()["items"].as_array().unwrap().clone()
-}
-
-fn notifications(app: &TestApp, user: &User) -> Vec<Value> {
-    app.get("/api/v1/notifications", Some(&user.token)).json()["items"]
-        .as_array()
-        .unwrap()
-        .clone()
 }
 
 fn add_reminder(app: &TestApp, user: &User, task_id: &str, body: Value) -> Value {
@@ -150,14 +143,14 @@ fn reminder_fires_in_app_and_to_the_webhook(backend: Backend) {
     // Its time comes.
     pass_fire_time(&clock, &reminder);
     let (_, took) = system.wait_for(Duration::from_secs(2), || {
-        let n = notifications(app, &user);
+        let n = app.notifications(&user);
         (n.len() == 1 && !hook.requests().is_empty()).then_some(())
     });
     assert!(
         took < Duration::from_secs(2),
         "delivered {took:?} after its time"
     );
-    let n = &notifications(app, &user)[0];
+    let n = &app.notifications(&user)[0];
     assert_eq!(n["taskId"], id);
     assert!(n["body"].as_str().unwrap().contains("Call the bank"));
     let hook_request = &hook.requests()[0];
@@ -257,7 +250,7 @@ fn completing_first_cancels_the_reminder(backend: Backend) {
     clock.advance(Duration::from_secs(2 * 3600));
     std::thread::sleep(Duration::from_millis(300));
     system.settle();
-    assert!(notifications(app, &user).is_empty());
+    assert!(app.notifications(&user).is_empty());
 }
 
 fn moving_the_due_date_moves_the_reminder(backend: Backend) {
@@ -308,7 +301,7 @@ fn webhook_failing_twice_then_succeeding_is_delivered_once(backend: Backend) {
     system.settle();
     pass_fire_time(&clock, &reminder);
     system.wait_for(Duration::from_secs(5), || {
-        let n = notifications(app, &user);
+        let n = app.notifications(&user);
         let d = n.first()?["deliveries"].as_array()?.clone();
         d.iter()
             .any(|a| a["channel"] == "webhook" && a["status"] == "delivered")
@@ -322,24 +315,12 @@ fn webhook_failing_twice_then_succeeding_is_delivered_once(backend: Backend) {
         1,
         "delivered once"
     );
-    let n = &notifications(app, &user)[0];
-    let attempts: Vec<(i64, &str)> = n["deliveries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|d| d["channel"] == "webhook")
-        .map(|d| {
-            (
-                d["attempt"].as_i64().unwrap(),
-                d["status"].as_str().unwrap(),
-            )
-        })
-        .collect();
+    let n = &app.notifications(&user)[0];
     assert_eq!(
-        attempts,
-        vec![(1, "failed"), (2, "failed"), (3, "delivered")]
+        delivery_attempts(n, "webhook"),
+        [(1, "failed"), (2, "failed"), (3, "delivered")].map(|(a, s)| (a, s.to_string()))
     );
-    assert_eq!(notifications(app, &user).len(), 1);
+    assert_eq!(app.notifications(&user).len(), 1);
     assert_eq!(reminders_of(app, &user, id)[0]["status"], "delivered");
 }
 
@@ -362,7 +343,7 @@ fn a_restart_between_scheduling_and_firing_still_fires(backend: Backend) {
     );
     pass_fire_time(&clock, &reminder);
     system.wait_for(Duration::from_secs(3), || {
-        (notifications(&system.app, &user).len() == 1).then_some(())
+        (system.app.notifications(&user).len() == 1).then_some(())
     });
     system.settle();
     assert_eq!(

@@ -361,6 +361,14 @@ impl TestApp {
         done.json()
     }
 
+    /// The user's notification inbox, newest first.
+    pub fn notifications(&self, user: &User) -> Vec<Value> {
+        self.get("/api/v1/notifications", Some(&user.token)).json()["items"]
+            .as_array()
+            .unwrap()
+            .clone()
+    }
+
     /// Every task of the user, following cursors.
     pub fn list_all(&self, user: &User, query: &str) -> Vec<Value> {
         let mut items = Vec::new();
@@ -380,4 +388,20 @@ impl TestApp {
             }
         }
     }
+}
+
+/// A notification's delivery attempts on one channel: (attempt, status).
+pub fn delivery_attempts(notification: &Value, channel: &str) -> Vec<(i64, String)> {
+    notification["deliveries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["channel"] == channel)
+        .map(|d| {
+            (
+                d["attempt"].as_i64().unwrap(),
+                d["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
 }

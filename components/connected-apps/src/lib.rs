@@ -70,12 +70,7 @@ fn revoke(req: &Request) -> Result<Reply, Error> {
 }
 
 fn activity(req: &Request) -> Result<Reply, Error> {
-    if let Some((name, _)) = req.query.iter().find(|(k, _)| k != "clientId") {
-        return Err(Error::bad_request(
-            "unknown_parameter",
-            format!("unknown query parameter `{name}`; expected clientId"),
-        ));
-    }
+    req.only_query_params(&["clientId"])?;
     let (db, who) = open_authenticated(req)?;
     let client = req
         .query

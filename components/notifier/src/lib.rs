@@ -154,7 +154,19 @@ async fn run(event: &Event) -> Result<(Db, &'static str, Vec<event::OutboxEvent>
         let outcome = try_channel(&db, &notification_id, "email", || async {
             match publisher.send_mail(&mail).await {
                 Ok(()) => ("delivered", None, None),
-                Err(e) => ("failed", None, Some(e.message)),
+                Err(e) => {
+                    // The details (the sidecar's and the mail server's
+                    // answers) are for operators, not the user's inbox.
+                    applog::warn(
+                        "mail not sent",
+                        json!({ "notificationId": notification_id, "error": e.message }),
+                    );
+                    (
+                        "failed",
+                        None,
+                        Some("the mail server did not take the mail".to_string()),
+                    )
+                }
             }
         })
         .await?;

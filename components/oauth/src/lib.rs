@@ -213,12 +213,7 @@ fn refused(e: Refusal) -> Error {
 
 /// What the consent page shows: the app and what it asks for.
 fn consent_view(req: &Request, server: &Server) -> Result<Reply, Error> {
-    if let Some((name, _)) = req.query.iter().find(|(k, _)| k != "request") {
-        return Err(Error::bad_request(
-            "unknown_parameter",
-            format!("unknown query parameter `{name}`; expected request"),
-        ));
-    }
+    req.only_query_params(&["request"])?;
     let (db, _who) = open_authenticated(req)?;
     let query: Vec<(String, String)> = req
         .query

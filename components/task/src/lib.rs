@@ -52,12 +52,7 @@ fn update(req: &Request) -> Result<Outcome, Error> {
 /// `scope=following`, the series ends with it.
 fn delete(req: &Request) -> Result<Outcome, Error> {
     let id = req.path_param(http_api::TASK_ROUTE, "id")?;
-    if let Some((k, _)) = req.query.iter().find(|(k, _)| k != "scope") {
-        return Err(Error::bad_request(
-            "unknown_parameter",
-            format!("unknown query parameter `{k}`; expected scope"),
-        ));
-    }
+    req.only_query_params(&["scope"])?;
     match req
         .query
         .iter()
