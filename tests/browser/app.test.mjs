@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchBrowser, screenshotDir, startHost, uniqueEmail } from './helpers.mjs';
 
@@ -557,7 +558,7 @@ describe('web app', { timeout: 600_000 }, () => {
     await page.keyboard.press('Escape');
   });
 
-  test('settings: timezone, agents, webhook and its secret', async () => {
+  test('settings: timezone, agents, webhook and its secret, email reminders confirmed from the dev mailbox', async () => {
     const { page } = a;
     await page.getByRole('button', { name: 'Settings' }).click();
     await page.waitForSelector('#timezone');
@@ -587,6 +588,29 @@ describe('web app', { timeout: 600_000 }, () => {
     assert.match(ics, /^BEGIN:VCALENDAR\r\n[\s\S]*SUMMARY:Write report/);
     await page.getByRole('button', { name: 'Turn off' }).click();
     await page.getByRole('button', { name: 'Turn on the calendar feed' }).waitFor();
+
+    // Email reminders: asking mails a link (locally into the dev mailbox);
+    // following it turns them on, and Settings says so.
+    await page.getByLabel('Reminders by email').check();
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.locator('.toast', { hasText: 'follow the link in the mail' }).waitFor();
+    await page.locator('[data-testid=email-status]', { hasText: 'Waiting for you to follow the link' }).waitFor();
+    let confirmPath = null;
+    for (let i = 0; i < 40 && !confirmPath; i++) {
+      const files = existsSync(host.mailbox) ? readdirSync(host.mailbox) : [];
+      for (const f of files) {
+        // 7bit or quoted-printable: undo soft line breaks and the escaped '='.
+        const raw = readFileSync(join(host.mailbox, f), 'utf8').replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+        confirmPath = raw.match(/\/api\/v1\/auth\/email\/confirm\?token=[\w-]+/)?.[0] ?? confirmPath;
+      }
+      if (!confirmPath) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(confirmPath, 'the confirmation mail is in the dev mailbox');
+    const confirmTab = await page.context().newPage();
+    await confirmTab.goto(host.url + confirmPath);
+    await confirmTab.getByRole('heading', { name: 'Email reminders are on' }).waitFor();
+    await confirmTab.close();
+    assert.equal((await api(page, '/settings')).body.emailConfirmed, true);
 
     // Due times follow the timezone setting.
     await page.selectOption('#timezone', 'America/New_York');

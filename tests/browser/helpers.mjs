@@ -114,6 +114,8 @@ export async function startHost({ timeoutMs = 180_000 } = {}) {
   return {
     url,
     appApiToken,
+    /** The dev mailbox: mail the app sends lands here, one .eml file each. */
+    mailbox: join(stateDir, 'dapr', 'mailbox'),
     output: () => child.output,
     async stop() {
       child.stopping = true;
