@@ -131,8 +131,14 @@ async fn run(event: &Event) -> Result<(Db, &'static str, Vec<event::OutboxEvent>
         failed |= outcome == Channel::Failed;
         pending |= outcome == Channel::Pending;
     }
-    // Email: only to an address its owner confirmed, while they want it.
-    if let Some((to, unsubscribe_token)) = store::users::email_recipient(&db, user_id)? {
+    // Email: only to an address its owner confirmed, while they want it
+    // (the settings say so without another query for everyone else).
+    let recipient = if settings.email_reminders && settings.email_confirmed {
+        store::users::email_recipient(&db, user_id)?
+    } else {
+        None
+    };
+    if let Some((to, unsubscribe_token)) = recipient {
         let base = domain::email::base_url(&http_api::config::var_or_empty("public_base_url"));
         let tz = settings.timezone.tz();
         let due = store::tasks::get(&db, user_id, task_id)?

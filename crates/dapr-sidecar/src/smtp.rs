@@ -68,77 +68,49 @@ pub fn destination(
 
 /// `smtp://[user:password@]host[:port]` (port 25 by default; STARTTLS when
 /// offered) or `smtps://…` (TLS from the start; port 465 by default).
-pub fn parse_smtp_url(url: &str) -> Result<Destination, String> {
-    let (implicit_tls, rest) = if let Some(r) = url.strip_prefix("smtps://") {
-        (true, r)
-    } else if let Some(r) = url.strip_prefix("smtp://") {
-        (false, r)
-    } else {
-        return Err(format!(
-            "SMTP_URL must start with smtp:// or smtps://: {url}"
-        ));
-    };
-    let rest = rest.trim_end_matches('/');
-    let (auth, hostport) = match rest.rsplit_once('@') {
-        Some((a, h)) => (Some(a), h),
-        None => (None, rest),
-    };
-    let (user, password) = match auth {
-        Some(a) => {
-            let (u, p) = a.split_once(':').unwrap_or((a, ""));
-            (percent_decode(u), percent_decode(p))
+pub fn parse_smtp_url(text: &str) -> Result<Destination, String> {
+    let url = url::Url::parse(text).map_err(|e| format!("SMTP_URL is not a URL ({e}): {text}"))?;
+    let implicit_tls = match url.scheme() {
+        "smtps" => true,
+        "smtp" => false,
+        _ => {
+            return Err(format!(
+                "SMTP_URL must start with smtp:// or smtps://: {text}"
+            ))
         }
-        None => (String::new(), String::new()),
     };
-    let default_port = if implicit_tls { 465 } else { 25 };
-    let (host, port) = match hostport.rsplit_once(':') {
-        Some((h, p)) if !h.ends_with(']') || hostport.starts_with('[') => (
-            h.trim_start_matches('[').trim_end_matches(']').to_string(),
-            p.parse::<u16>()
-                .map_err(|_| format!("SMTP_URL has a bad port: {url}"))?,
-        ),
-        _ => (hostport.to_string(), default_port),
+    let host = url
+        .host_str()
+        .filter(|h| !h.is_empty())
+        .ok_or_else(|| format!("SMTP_URL names no host: {text}"))?;
+    let decode = |s: &str| {
+        percent_encoding::percent_decode_str(s)
+            .decode_utf8_lossy()
+            .into_owned()
     };
-    if host.is_empty() {
-        return Err(format!("SMTP_URL names no host: {url}"));
-    }
     Ok(Destination::Server {
         server: SmtpServer {
-            host,
-            port,
-            user,
-            password,
+            // Brackets belong to the URL, not to the address.
+            host: host
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .to_string(),
+            port: url.port().unwrap_or(if implicit_tls { 465 } else { 25 }),
+            user: decode(url.username()),
+            password: decode(url.password().unwrap_or("")),
             skip_tls_verify: false,
         },
         implicit_tls,
     })
 }
 
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// The body Dapr's binding sends: Go's `strconv.Unquote` of the data
 /// (daprd passes `data` re-encoded as JSON, so a JSON string arrives
 /// quoted), falling back to the raw text.
-fn body_of(data: &serde_json::Value, raw: &[u8]) -> String {
+fn body_of(data: &serde_json::Value) -> String {
     match data {
         serde_json::Value::String(s) => s.clone(),
-        _ => String::from_utf8_lossy(raw).into_owned(),
+        other => String::from_utf8_lossy(&crate::cloudevent::to_go_json(other)).into_owned(),
     }
 }
 
@@ -146,7 +118,6 @@ fn body_of(data: &serde_json::Value, raw: &[u8]) -> String {
 pub fn build_message(
     b: &SmtpBinding,
     data: &serde_json::Value,
-    raw: &[u8],
     md: &BTreeMap<String, String>,
 ) -> Result<Message, String> {
     let pick = |key: &str, component: &str| -> String {
@@ -205,7 +176,7 @@ pub fn build_message(
     }
     let html = SinglePart::builder()
         .header(ContentType::TEXT_HTML)
-        .body(body_of(data, raw));
+        .body(body_of(data));
     let message = match md.get("bodyText").filter(|v| !v.is_empty()) {
         Some(text) => m.multipart(
             MultiPart::alternative()
@@ -285,9 +256,7 @@ pub(crate) async fn invoke(
             ),
         ));
     }
-    let raw = crate::cloudevent::to_go_json(data);
-    let message =
-        build_message(b, data, &raw, md).map_err(|e| errors::output_binding(&b.name, e))?;
+    let message = build_message(b, data, md).map_err(|e| errors::output_binding(&b.name, e))?;
     let dest =
         destination(b, smtp_url, state_dir).map_err(|e| errors::output_binding(&b.name, e))?;
     send(&dest, message).await.map_err(|e| {
@@ -342,6 +311,10 @@ mod tests {
             ("me@x.org", "p:ss", 465, true)
         );
         assert!(parse_smtp_url("http://x").is_err());
+        let Destination::Server { server, .. } = parse_smtp_url("smtp://[::1]").unwrap() else {
+            panic!()
+        };
+        assert_eq!((server.host.as_str(), server.port), ("::1", 25));
         assert_eq!(
             destination(&binding(), None, Path::new("/s")).unwrap(),
             Destination::Mailbox("/s/mailbox".into())
@@ -361,7 +334,7 @@ mod tests {
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
         let data = serde_json::json!("<p>Reminder</p>");
-        let m = build_message(&binding(), &data, b"", &md).unwrap();
+        let m = build_message(&binding(), &data, &md).unwrap();
         let text = String::from_utf8(m.formatted()).unwrap();
         assert!(text.contains("To: ana@example.com"), "{text}");
         assert!(text.contains("X-priority: 3"));
@@ -374,15 +347,11 @@ mod tests {
             .into_iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        let text = String::from_utf8(
-            build_message(&binding(), &data, b"", &md)
-                .unwrap()
-                .formatted(),
-        )
-        .unwrap();
+        let text =
+            String::from_utf8(build_message(&binding(), &data, &md).unwrap().formatted()).unwrap();
         assert!(!text.contains("multipart") && text.contains("text/html"));
         let md: BTreeMap<String, String> = [("emailTo".to_string(), "a@b.co".to_string())].into();
-        assert!(build_message(&binding(), &data, b"", &md)
+        assert!(build_message(&binding(), &data, &md)
             .unwrap_err()
             .contains("subject"));
     }

@@ -70,18 +70,12 @@ impl Publisher {
             builder.header("traceparent", tp);
         }
         let request = builder.body(envelope.as_bytes().to_vec()).build();
-        let response: Response = spin_sdk::http::send(request)
-            .await
-            .map_err(|e| Error::internal(format!("publish to sidecar failed: {e}")))?;
-        let status = *response.status();
-        if (200..300).contains(&status) {
-            Ok(())
-        } else {
-            Err(Error::internal(format!(
-                "sidecar refused the event: {status} {}",
-                String::from_utf8_lossy(response.body())
-            )))
-        }
+        send_expecting_2xx(
+            request,
+            "publish to sidecar failed",
+            "sidecar refused the event",
+        )
+        .await
     }
 
     /// Publishes events just written to the outbox and marks the ones the
@@ -154,6 +148,28 @@ fn encode_query_value(v: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// Sends one request to the sidecar; Ok only on a 2xx answer. The errors
+/// start with `unreachable` (no answer) or `refused` (then the status and
+/// the sidecar's body).
+async fn send_expecting_2xx(
+    request: Request,
+    unreachable: &str,
+    refused: &str,
+) -> Result<(), Error> {
+    let response: Response = spin_sdk::http::send(request)
+        .await
+        .map_err(|e| Error::internal(format!("{unreachable}: {e}")))?;
+    let status = *response.status();
+    if (200..300).contains(&status) {
+        Ok(())
+    } else {
+        Err(Error::internal(format!(
+            "{refused}: {status} {}",
+            String::from_utf8_lossy(response.body())
+        )))
+    }
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@
 use domain::email::Mail;
 use domain::Error;
 use serde_json::json;
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{Method, Request};
 
 /// The binding's name when the component declares no `email_binding`.
 pub const DEFAULT_BINDING: &str = "email";
@@ -55,18 +55,7 @@ impl super::Publisher {
             builder.header("dapr-api-token", self.api_token.clone());
         }
         let request = builder.body(binding_request(mail).to_string()).build();
-        let response: Response = spin_sdk::http::send(request)
-            .await
-            .map_err(|e| Error::internal(format!("mail binding unreachable: {e}")))?;
-        let status = *response.status();
-        if (200..300).contains(&status) {
-            Ok(())
-        } else {
-            Err(Error::internal(format!(
-                "mail not sent: {status} {}",
-                String::from_utf8_lossy(response.body())
-            )))
-        }
+        super::send_expecting_2xx(request, "mail binding unreachable", "mail not sent").await
     }
 }
 

@@ -7,6 +7,7 @@ import type { Settings } from '../types';
 
 export function SettingsPage({ s }: { s: AppState }) {
   const current = s.settings!;
+  const address = s.user?.email ?? 'your address';
   const [timezone, setTimezone] = useState(current.timezone);
   const [agents, setAgents] = useState(current.agentsEnabled);
   const [inApp, setInApp] = useState(current.inAppNotifications);
@@ -41,7 +42,7 @@ export function SettingsPage({ s }: { s: AppState }) {
     try {
       const saved = await saveSettings(patch);
       if (saved?.emailConfirmation === 'sent') {
-        toast(`Check ${s.user?.email ?? 'your inbox'}: follow the link in the mail to get reminders by email`, {
+        toast(`Check ${address}: follow the link in the mail to get reminders by email`, {
           id: 'settings-saved',
         });
       } else if (saved?.emailConfirmation === 'not_sent') {
@@ -112,10 +113,10 @@ export function SettingsPage({ s }: { s: AppState }) {
         </label>
         <p id="email-hint" class="hint" data-testid="email-status">
           {!current.emailReminders
-            ? `Sent to ${s.user?.email ?? 'your address'} once you confirm it; every mail has an unsubscribe link.`
+            ? `Sent to ${address} once you confirm it; every mail has an unsubscribe link.`
             : current.emailConfirmed
-              ? `On: reminders also go to ${s.user?.email ?? 'your address'}.`
-              : `Waiting for you to follow the link mailed to ${s.user?.email ?? 'your address'}.`}
+              ? `On: reminders also go to ${address}.`
+              : `Waiting for you to follow the link mailed to ${address}.`}
           {current.emailReminders && !current.emailConfirmed && (
             <button
               type="button"
