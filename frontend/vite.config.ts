@@ -13,8 +13,11 @@ export default defineConfig({
     target: 'es2020',
     modulePreload: { polyfill: false },
     rollupOptions: {
+      // The service worker is its own entry, at /sw.js: a worker's scope is
+      // its own path, and its URL must not change between versions.
+      input: { main: 'index.html', sw: 'src/sw.ts' },
       output: {
-        entryFileNames: 'assets/[name]-[hash].js',
+        entryFileNames: (chunk) => (chunk.name === 'sw' ? 'sw.js' : 'assets/[name]-[hash].js'),
         chunkFileNames: 'assets/[name]-[hash].js',
         assetFileNames: 'assets/[name]-[hash][extname]',
       },

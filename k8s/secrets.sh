@@ -17,6 +17,8 @@
 # taskmanager-auth     secret               SpinApp variable auth_secret
 # taskmanager-admin    token                SpinApp variable admin_api_token (/admin/dead-letters)
 # taskmanager-metrics  token                SpinApp variable metrics_api_token, the app's PodMonitor (/metrics)
+# taskmanager-vapid    private_key          SpinApp variable vapid_private_key (Web Push; keep it: a new key
+#                                           voids every browser's subscription)
 # alert-receiver       url                  doks: the on-call webhook alerts go to (ALERT_WEBHOOK_URL)
 # taskmanager-db       url                  SpinApp variable db_url
 # taskmanager-llm      api_key              SpinApp variable llm_api_key (LLM_API_KEY; empty: parser only)
@@ -44,6 +46,7 @@ ensure_namespace "$APP_NAMESPACE"
 ensure_generated_secret taskmanager-auth secret
 ensure_generated_secret taskmanager-admin token
 ensure_generated_secret taskmanager-metrics token
+ensure_generated_secret taskmanager-vapid private_key
 ensure_generated_secret dapr-api-token token
 ensure_generated_secret dapr-app-token token
 

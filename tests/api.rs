@@ -803,6 +803,13 @@ fn method_and_route_errors(app: &TestApp) {
         .error_code(405);
     app.get("/api/v1/no-such-endpoint", t).error_code(404);
     app.get("/api/v1/auth/whoami", t).error_code(404);
+    // A server without a VAPID key says push is not set up.
+    assert_eq!(
+        app.get("/api/v1/push/key", t).error_code(404),
+        "push_unavailable"
+    );
+    app.request("PUT", "/api/v1/push/subscriptions", t, &[], None)
+        .error_code(405);
     // Unauthenticated requests to protected endpoints.
     assert_eq!(
         app.get("/api/v1/tasks", None).error_code(401),

@@ -9,14 +9,12 @@ use integration_tests::system::{SidecarSetup, System};
 use integration_tests::{delivery_attempts, Backend, TestApp, User};
 use serde_json::{json, Value};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 integration_tests::on_both_backends!(
     mail_reaches_a_confirmed_address_only,
     a_server_that_refuses_then_accepts_gets_the_mail_once,
 );
-
-const HOUR: i64 = 3_600_000;
 
 fn start(backend: Backend, sink: &SmtpSink) -> (System, Arc<TestClock>) {
     let clock = Arc::new(TestClock::starting_now());
@@ -44,28 +42,6 @@ fn link_to(text: &str, path: &str) -> String {
         .next()
         .unwrap()
         .to_string()
-}
-
-/// A task due in three hours with a reminder in one; the clock is moved
-/// past the reminder's time. Answers the wall-clock instant of the move.
-fn fire_a_reminder(system: &System, clock: &TestClock, user: &User, title: &str) -> Instant {
-    let app = &system.app;
-    let now = domain::time::now_ms();
-    let task = app.create_task(
-        user,
-        json!({"title": title, "dueAt": domain::time::format_ms(now + 3 * HOUR)}),
-    );
-    let id = task["id"].as_str().unwrap();
-    let r = app.send_json(
-        "POST",
-        &format!("/api/v1/tasks/{id}/reminders"),
-        Some(&user.token),
-        &json!({"at": domain::time::format_ms(now + HOUR)}),
-    );
-    assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.body));
-    system.settle();
-    clock.set(chrono::DateTime::from_timestamp_millis(now + HOUR + 1000).unwrap());
-    Instant::now()
 }
 
 fn reminder_mails(sink: &SmtpSink) -> Vec<Value> {
@@ -98,7 +74,7 @@ fn mail_reaches_a_confirmed_address_only(backend: Backend) {
     );
 
     // Unconfirmed: the reminder reaches the inbox, not the mailbox.
-    fire_a_reminder(&system, &clock, &user, "Water the plants");
+    system.fire_a_reminder(&clock, &user, "Water the plants");
     system.wait_for(Duration::from_secs(5), || {
         (app.notifications(&user).len() == 1).then_some(())
     });
@@ -119,7 +95,7 @@ fn mail_reaches_a_confirmed_address_only(backend: Backend) {
     );
 
     // Confirmed: the next reminder arrives by mail within 5 s of its time.
-    let fired = fire_a_reminder(&system, &clock, &user, "Pay the <rent> & bills");
+    let fired = system.fire_a_reminder(&clock, &user, "Pay the <rent> & bills");
     let (mail, took) = system.wait_for(Duration::from_secs(5), || reminder_mails(&sink).pop());
     assert!(
         took < Duration::from_secs(5),
@@ -170,7 +146,7 @@ fn mail_reaches_a_confirmed_address_only(backend: Backend) {
         app.get("/api/v1/settings", Some(&user.token)).json()["emailReminders"],
         false
     );
-    fire_a_reminder(&system, &clock, &user, "After unsubscribing");
+    system.fire_a_reminder(&clock, &user, "After unsubscribing");
     system.wait_for(Duration::from_secs(5), || {
         (app.notifications(&user).len() == 3).then_some(())
     });
@@ -203,7 +179,7 @@ fn a_server_that_refuses_then_accepts_gets_the_mail_once(backend: Backend) {
     );
     assert_eq!(app.get(&link, None).status, 200);
 
-    fire_a_reminder(&system, &clock, &user, "Flaky mail server");
+    system.fire_a_reminder(&clock, &user, "Flaky mail server");
     system.wait_for(Duration::from_secs(10), || reminder_mails(&sink).pop());
     system.settle();
     assert_eq!(reminder_mails(&sink).len(), 1, "delivered once");

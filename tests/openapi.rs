@@ -2064,3 +2064,39 @@ fn notifications_match() {
         "{feed}"
     );
 }
+
+#[test]
+fn push_matches() {
+    let push = integration_tests::push::PushService::start();
+    let setup = SidecarSetup {
+        app_variables: vec![
+            ("push_services".into(), push.origin.clone()),
+            (
+                "vapid_private_key".into(),
+                "6b2f0d9c8e7a1b3c5d4e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4".into(),
+            ),
+        ],
+        ..Default::default()
+    };
+    let system = System::start_with(Backend::Sqlite, false, setup);
+    let app = &system.app;
+    let user = sign_up(app);
+    let token = Some(user.token.as_str());
+    call(app, "GET", "/api/v1/push/key", token, None, 200);
+    let browser = push.browser("");
+    let device = call(app, "POST", "/api/v1/push/subscriptions", token, Some(&browser), 201);
+    let listed = call(app, "GET", "/api/v1/push/subscriptions", token, None, 200);
+    assert_eq!(listed["items"][0], device);
+    refused(
+        app,
+        "POST",
+        "/api/v1/push/subscriptions",
+        token,
+        json!({"endpoint": browser["endpoint"]}),
+        400,
+        "validation_failed",
+    );
+    let path = format!("/api/v1/push/subscriptions/{}", id_of(&device));
+    call(app, "DELETE", &path, token, None, 204);
+    call(app, "DELETE", &path, token, None, 404);
+}

@@ -97,6 +97,10 @@ fn one_version_back(db: &Db) {
             "ALTER TABLE users DROP COLUMN email_confirmed",
             "ALTER TABLE users DROP COLUMN email_reminders",
         ],
+        16 => &[
+            "DROP INDEX push_subscriptions_by_user",
+            "DROP TABLE push_subscriptions",
+        ],
         v => panic!("one_version_back cannot undo migration {v} yet: add its undo here"),
     };
     for statement in undo {

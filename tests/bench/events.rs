@@ -81,8 +81,7 @@ fn main() {
         let setup = SidecarSetup {
             resources: bench_resources(),
             app_ids: vec!["overdue-agent".into()],
-            clock: None,
-            smtp_url: None,
+            ..Default::default()
         };
         let system = System::start_with(*backend, true, setup);
         let name = if *backend == Backend::Postgres {

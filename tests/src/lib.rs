@@ -12,6 +12,7 @@ pub mod ical;
 pub mod native;
 pub mod pg;
 pub mod prometheus;
+pub mod push;
 pub mod smtp;
 pub mod system;
 pub mod webhook;

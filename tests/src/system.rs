@@ -4,8 +4,10 @@
 //! behind a blocking API for tests. The sidecar can be started late or
 //! stopped, to test outages.
 
-use crate::{repo_root, Backend, HostSetup, TestApp};
+use crate::{repo_root, Backend, HostSetup, TestApp, User};
 use dapr_sidecar::SidecarHandle;
+use dapr_sidecar::TestClock;
+use serde_json::json;
 use spinhost::{SidecarSettings, SystemOptions};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
@@ -35,6 +37,8 @@ pub struct SidecarSetup {
     /// Where the email binding sends mail (`SMTP_URL`); None: the dev
     /// mailbox in the sidecar's state directory.
     pub smtp_url: Option<String>,
+    /// Spin variables for the app beyond the tests' defaults.
+    pub app_variables: Vec<(String, String)>,
 }
 
 impl Default for SidecarSetup {
@@ -44,6 +48,7 @@ impl Default for SidecarSetup {
             app_ids: APP_IDS.iter().map(|s| s.to_string()).collect(),
             clock: None,
             smtp_url: None,
+            app_variables: vec![],
         }
     }
 }
@@ -77,7 +82,10 @@ impl System {
             Backend::Sqlite => String::new(),
         };
         // The host points the app's `dapr_http_endpoint` at its sidecar.
-        let host_setup = HostSetup::new(backend, &db_url);
+        let mut host_setup = HostSetup::new(backend, &db_url);
+        host_setup
+            .variables
+            .extend(sidecar_setup.app_variables.iter().cloned());
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -185,6 +193,30 @@ impl System {
             .expect("sidecar answers")
             .status()
             .as_u16()
+    }
+
+    /// A task due in three hours with a reminder in one; the test clock is
+    /// moved past the reminder's time. Answers the wall-clock instant of
+    /// the move.
+    pub fn fire_a_reminder(&self, clock: &TestClock, user: &User, title: &str) -> Instant {
+        const HOUR: i64 = 3_600_000;
+        let app = &self.app;
+        let now = domain::time::now_ms();
+        let task = app.create_task(
+            user,
+            json!({"title": title, "dueAt": domain::time::format_ms(now + 3 * HOUR)}),
+        );
+        let id = task["id"].as_str().unwrap();
+        let r = app.send_json(
+            "POST",
+            &format!("/api/v1/tasks/{id}/reminders"),
+            Some(&user.token),
+            &json!({"at": domain::time::format_ms(now + HOUR)}),
+        );
+        assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.body));
+        self.settle();
+        clock.set(chrono::DateTime::from_timestamp_millis(now + HOUR + 1000).unwrap());
+        Instant::now()
     }
 
     /// Polls `check` every 20 ms until it returns Some or `limit` passes;

@@ -9,9 +9,14 @@
 //!   attempts in all, then the reminder is marked failed;
 //! - email: through Dapr's SMTP binding (`events::mail`), only to an
 //!   address its owner confirmed, with a plain-text part and a one-click
-//!   unsubscribe; tried and recorded like the webhook.
+//!   unsubscribe; tried and recorded like the webhook;
+//! - push: to every browser the user subscribed (`push`), encrypted and
+//!   signed for its push service; tried and recorded like the webhook, with
+//!   the push service's 429 `Retry-After` honoured.
 //!
 //! Route: /events/notifier (topic reminders).
+
+mod push;
 
 use consumer::Event;
 use domain::event::{self, Origin, REMINDER_DELIVERED, REMINDER_DUE};
@@ -32,6 +37,9 @@ const NAME: &str = "notifier";
 const TRIES_PER_DELIVERY: i64 = 3;
 const MAX_ATTEMPTS: i64 = 9;
 const BACKOFF: Duration = Duration::from_millis(200);
+/// The longest pause a receiver may ask for (429 Retry-After) that this
+/// delivery waits out itself; a longer one hands the event back.
+const MAX_INLINE_WAIT: Duration = Duration::from_secs(5);
 
 #[http_component]
 async fn handle(req: IncomingRequest, out: ResponseOutparam) {
@@ -124,7 +132,7 @@ async fn run(event: &Event) -> Result<(Db, &'static str, Vec<event::OutboxEvent>
         let outcome = try_channel(&db, &notification_id, "webhook", || async {
             match &target {
                 Ok(target) => post_signed(target, secret, &notification_id, &body).await,
-                Err(e) => ("failed", None, Some(e.message.clone())),
+                Err(e) => Try::failed(None, &e.message),
             }
         })
         .await?;
@@ -138,17 +146,27 @@ async fn run(event: &Event) -> Result<(Db, &'static str, Vec<event::OutboxEvent>
     } else {
         None
     };
-    if let Some((to, unsubscribe_token)) = recipient {
-        let base = domain::email::base_url(&http_api::config::var_or_empty("public_base_url"));
+    let push_sender = push::Sender::from_variables()?;
+    let browsers = match &push_sender {
+        Some(_) => store::push::list(&db, user_id)?,
+        None => vec![],
+    };
+    // The due time in the user's zone, for the mail and the push message.
+    let due = if recipient.is_some() || !browsers.is_empty() {
         let tz = settings.timezone.tz();
-        let due = store::tasks::get(&db, user_id, task_id)?
+        store::tasks::get(&db, user_id, task_id)?
             .and_then(|t| t.due_at)
             .map(|ms| {
                 domain::time::utc(ms)
                     .with_timezone(&tz)
                     .format("%a %-d %b %Y, %H:%M")
                     .to_string()
-            });
+            })
+    } else {
+        None
+    };
+    if let Some((to, unsubscribe_token)) = recipient {
+        let base = domain::email::base_url(&http_api::config::var_or_empty("public_base_url"));
         let mail = domain::email::reminder(
             &to,
             title,
@@ -159,7 +177,7 @@ async fn run(event: &Event) -> Result<(Db, &'static str, Vec<event::OutboxEvent>
         let publisher = events::Publisher::from_variables();
         let outcome = try_channel(&db, &notification_id, "email", || async {
             match publisher.send_mail(&mail).await {
-                Ok(()) => ("delivered", None, None),
+                Ok(()) => Try::delivered(None),
                 Err(e) => {
                     // The details (the sidecar's and the mail server's
                     // answers) are for operators, not the user's inbox.
@@ -167,17 +185,36 @@ async fn run(event: &Event) -> Result<(Db, &'static str, Vec<event::OutboxEvent>
                         "mail not sent",
                         json!({ "notificationId": notification_id, "error": e.message }),
                     );
-                    (
-                        "failed",
-                        None,
-                        Some("the mail server did not take the mail".to_string()),
-                    )
+                    Try::failed(None, "the mail server did not take the mail")
                 }
             }
         })
         .await?;
         failed |= outcome == Channel::Failed;
         pending |= outcome == Channel::Pending;
+    }
+    // Push: every subscribed browser; one asked to wait (429) sits this
+    // delivery out, and the event comes back for it.
+    if let (Some(sender), false) = (&push_sender, browsers.is_empty()) {
+        let ready = push::ready(browsers, now);
+        if ready.is_empty() {
+            pending = true;
+        } else {
+            let message = push::Message {
+                notification_id: notification_id.clone(),
+                reminder_id: reminder_id.to_string(),
+                task_id: task_id.to_string(),
+                title: title.to_string(),
+                due: due.clone(),
+            };
+            let served = std::cell::RefCell::new(push::Served::default());
+            let outcome = try_channel(&db, &notification_id, "push", || async {
+                push::attempt(&db, sender, &message, &ready, &served).await
+            })
+            .await?;
+            failed |= outcome == Channel::Failed;
+            pending |= outcome == Channel::Pending;
+        }
     }
     if pending {
         return Err(Error::internal("a channel is not delivered yet; retrying"));
@@ -235,7 +272,7 @@ enum Channel {
 }
 
 /// Up to `TRIES_PER_DELIVERY` attempts of one channel with backoff, each
-/// recorded; `attempt` returns (outcome, HTTP status, error).
+/// recorded.
 async fn try_channel<F, Fut>(
     db: &Db,
     notification_id: &str,
@@ -244,21 +281,28 @@ async fn try_channel<F, Fut>(
 ) -> Result<Channel, Error>
 where
     F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = (&'static str, Option<i64>, Option<String>)>,
+    Fut: std::future::Future<Output = Try>,
 {
     if notifications::delivered(db, notification_id, channel)? {
         return Ok(Channel::Delivered);
     }
     let mut attempt = notifications::attempts_so_far(db, notification_id, channel)?;
+    let mut pause = None;
     for i in 0..TRIES_PER_DELIVERY {
         if attempt >= MAX_ATTEMPTS {
             break;
         }
         if i > 0 {
-            std::thread::sleep(BACKOFF * 2u32.pow(i as u32 - 1));
+            std::thread::sleep(pause.unwrap_or(BACKOFF * 2u32.pow(i as u32 - 1)));
         }
         attempt += 1;
-        let (outcome, code, error) = attempt_once().await;
+        let tried = attempt_once().await;
+        let outcome = if tried.delivered {
+            "delivered"
+        } else {
+            "failed"
+        };
+        let (code, error) = (tried.http_status, tried.error);
         if outcome == "failed" {
             applog::warn(
                 "notification attempt failed",
@@ -274,8 +318,17 @@ where
             error: error.as_deref(),
         };
         notifications::record_attempt(db, &record, now_ms())?;
-        if outcome == "delivered" {
+        if tried.delivered {
             return Ok(Channel::Delivered);
+        }
+        if tried.last {
+            return Ok(Channel::Failed);
+        }
+        // A pause the receiver asked for is kept; one longer than this
+        // delivery can wait ends it, and the event comes back later.
+        match tried.wait {
+            Some(w) if w > MAX_INLINE_WAIT => return Ok(Channel::Pending),
+            w => pause = w,
         }
     }
     Ok(if attempt < MAX_ATTEMPTS {
@@ -285,13 +338,60 @@ where
     })
 }
 
-/// One webhook attempt: (outcome, HTTP status, error).
-async fn post_signed(
-    url: &str,
-    secret: &str,
-    id: &str,
-    body: &str,
-) -> (&'static str, Option<i64>, Option<String>) {
+/// One attempt's result, as recorded.
+pub(crate) struct Try {
+    delivered: bool,
+    http_status: Option<i64>,
+    error: Option<String>,
+    /// The receiver asked for a pause before the next attempt (429).
+    wait: Option<Duration>,
+    /// No attempt can succeed (the browser unsubscribed): give up now.
+    last: bool,
+}
+
+impl Try {
+    pub(crate) fn delivered(http_status: Option<i64>) -> Try {
+        Try {
+            delivered: true,
+            http_status,
+            error: None,
+            wait: None,
+            last: false,
+        }
+    }
+
+    pub(crate) fn failed(http_status: Option<i64>, error: &str) -> Try {
+        Try {
+            delivered: false,
+            http_status,
+            error: Some(error.to_string()),
+            wait: None,
+            last: false,
+        }
+    }
+
+    /// An answer that says it all: the status, no further words.
+    pub(crate) fn refused(http_status: i64) -> Try {
+        Try {
+            error: None,
+            ..Try::failed(Some(http_status), "")
+        }
+    }
+
+    pub(crate) fn wait(self, pause: Duration) -> Try {
+        Try {
+            wait: Some(pause),
+            ..self
+        }
+    }
+
+    pub(crate) fn last(self) -> Try {
+        Try { last: true, ..self }
+    }
+}
+
+/// One webhook attempt.
+async fn post_signed(url: &str, secret: &str, id: &str, body: &str) -> Try {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
     mac.update(body.as_bytes());
     let signature: String = mac
@@ -311,9 +411,9 @@ async fn post_signed(
         .build();
     match spin_sdk::http::send::<_, spin_sdk::http::Response>(request).await {
         Ok(resp) if (200..300).contains(resp.status()) => {
-            ("delivered", Some(i64::from(*resp.status())), None)
+            Try::delivered(Some(i64::from(*resp.status())))
         }
-        Ok(resp) => ("failed", Some(i64::from(*resp.status())), None),
-        Err(e) => ("failed", None, Some(e.to_string())),
+        Ok(resp) => Try::refused(i64::from(*resp.status())),
+        Err(e) => Try::failed(None, &e.to_string()),
     }
 }

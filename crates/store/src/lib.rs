@@ -15,6 +15,7 @@ mod migrations;
 pub mod notifications;
 pub mod oauth;
 pub mod outbox;
+pub mod push;
 pub mod reminders;
 pub mod retention;
 pub mod series;

@@ -414,6 +414,25 @@ pub(crate) const MIGRATIONS: &[(i64, &[&str])] = &[
             "CREATE UNIQUE INDEX users_by_unsubscribe_token ON users (email_unsubscribe_token)",
         ],
     ),
+    (
+        16,
+        &[
+            // Web Push (push.rs): one row per browser that subscribed. The
+            // endpoint is the push service's URL for that browser, so it is
+            // unique; the keys are what the payload is encrypted for.
+            // retry_at: the push service asked to wait (429 Retry-After).
+            "CREATE TABLE push_subscriptions (
+            id TEXT PRIMARY KEY,
+            user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            endpoint TEXT NOT NULL UNIQUE,
+            p256dh TEXT NOT NULL,
+            auth TEXT NOT NULL,
+            label TEXT NOT NULL,
+            created_at BIGINT NOT NULL,
+            retry_at BIGINT)",
+            "CREATE INDEX push_subscriptions_by_user ON push_subscriptions (user_id, created_at)",
+        ],
+    ),
 ];
 
 /// Statements only PostgreSQL runs, after the shared ones of the same version.

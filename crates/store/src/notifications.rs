@@ -104,12 +104,17 @@ pub fn attempts_so_far(db: &Db, notification_id: &str, channel: &str) -> Result<
     rows.first().map(|r| r.int(0)).unwrap_or(Ok(0))
 }
 
-/// The attempts as the user sees them: delivered or failed, never the
-/// target's answer or the network error, which would make the webhook a
-/// probe of whatever the URL reaches (they stay in the table and the logs).
+/// The attempts as the user sees them: delivered or failed. A webhook's
+/// answer and network errors are never shown, which would make the webhook
+/// a probe of whatever the URL reaches (they stay in the table and the
+/// logs); email and push reach only the mail server and the listed push
+/// services, and their errors are the notifier's own words.
 fn attempts_json(db: &Db, notification_id: &str) -> Result<Json, Error> {
     let rows = db.query(
-        "SELECT channel, attempt, status, CAST(NULL AS BIGINT), CAST(NULL AS TEXT), at FROM notification_attempts
+        "SELECT channel, attempt, status,
+                CASE WHEN channel IN ('email', 'push') THEN http_status END,
+                CASE WHEN channel IN ('email', 'push') THEN error END, at
+         FROM notification_attempts
          WHERE notification_id = $1 ORDER BY channel, attempt",
         &[notification_id.into()],
     )?;

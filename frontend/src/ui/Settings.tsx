@@ -3,6 +3,7 @@ import { ApiError, messageOf } from '../api';
 import { api, saveSettings, signOut, toast, type AppState } from '../app';
 import { timezones } from '../dates';
 import { ConnectedApps } from './ConnectedApps';
+import { pushStatus, removeDevice, subscribeDevice, type PushDevice, type PushStatus } from '../push';
 import type { Settings } from '../types';
 
 export function SettingsPage({ s }: { s: AppState }) {
@@ -182,6 +183,7 @@ export function SettingsPage({ s }: { s: AppState }) {
           Save settings
         </button>
       </form>
+      <PushOnThisDevice />
       <CalendarFeed />
       <ConnectedApps />
     </section>
@@ -266,6 +268,75 @@ function CalendarFeed() {
             Turn on the calendar feed
           </button>
         )
+      )}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}
+
+const PUSH_HINTS: Record<PushStatus, string> = {
+  unsupported: 'This browser cannot show notifications from a web page.',
+  unavailable: 'This server is not set up to send push notifications.',
+  denied: 'Notifications are blocked for this site: allow them in the browser’s site settings.',
+  off: 'Reminders pop up on this device even when the app is closed, with Done and Snooze buttons.',
+  on: 'On: reminders pop up on this device even when the app is closed.',
+};
+
+/** The switch for push notifications on this device, and the account's other subscribed devices. */
+function PushOnThisDevice() {
+  const [state, setState] = useState<{ status: PushStatus; devices: PushDevice[]; endpoint?: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const refresh = () => pushStatus(api).then(setState, (e) => setError(messageOf(e)));
+  useEffect(() => {
+    void refresh();
+  }, []);
+  const act = (work: Promise<void>) => {
+    setBusy(true);
+    setError('');
+    work
+      .then(refresh, (e) => setError(messageOf(e)))
+      .finally(() => setBusy(false));
+  };
+  if (!state) return null;
+  const others = state.devices.filter((d) => d.endpoint !== state.endpoint);
+  const mine = state.devices.find((d) => d.endpoint === state.endpoint);
+  const switchable = state.status === 'on' || state.status === 'off';
+  return (
+    <section class="push-devices" aria-labelledby="push-title">
+      <h2 id="push-title">Notifications on this device</h2>
+      <label class="check-label">
+        <input
+          type="checkbox"
+          data-testid="push-device"
+          checked={state.status === 'on'}
+          disabled={busy || !switchable}
+          aria-describedby="push-hint"
+          onChange={(e) => act(e.currentTarget.checked ? subscribeDevice(api) : mine ? removeDevice(api, mine) : Promise.resolve())}
+        />
+        Reminders on this device
+      </label>
+      <p id="push-hint" class="hint" data-testid="push-status">
+        {PUSH_HINTS[state.status]}
+      </p>
+      {others.length > 0 && (
+        <>
+          <p class="muted">Also on:</p>
+          <ul class="devices">
+            {others.map((d) => (
+              <li key={d.id}>
+                {d.label || 'A browser'}
+                <button type="button" class="small" disabled={busy} onClick={() => act(removeDevice(api, d))}>
+                  Remove
+                </button>
+              </li>
+            ))}
+          </ul>
+        </>
       )}
       {error && (
         <p class="error" role="alert">
