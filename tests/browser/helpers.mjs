@@ -52,7 +52,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * recurrences react to events as they do for a user.
  * Answers { url, stop() }.
  */
-export async function startHost({ timeoutMs = 180_000 } = {}) {
+export async function startHost({ timeoutMs = 180_000, variables = {} } = {}) {
   const bin = join(ROOT, 'target/release/spinhost');
   if (!existsSync(bin)) throw new Error(`${bin} is missing: build it with cargo build --release -p spinhost`);
   const port = await freePort();
@@ -85,6 +85,7 @@ export async function startHost({ timeoutMs = 180_000 } = {}) {
     `dapr_api_token=${randomBytes(24).toString('hex')}`,
     '--variable',
     `dapr_http_endpoint=http://localhost:${daprPort}`,
+    ...Object.entries(variables).flatMap(([name, value]) => ['--variable', `${name}=${value}`]),
     '--quiet',
   ]);
   const url = `http://127.0.0.1:${port}`;

@@ -289,18 +289,20 @@ const PUSH_HINTS: Record<PushStatus, string> = {
 /** The switch for push notifications on this device, and the account's other subscribed devices. */
 function PushOnThisDevice() {
   const [state, setState] = useState<{ status: PushStatus; devices: PushDevice[]; endpoint?: string } | null>(null);
-  const [busy, setBusy] = useState(false);
+  // While a change is under way the switch shows where it is going.
+  const [pending, setPending] = useState<boolean | null>(null);
   const [error, setError] = useState('');
+  const busy = pending !== null;
   const refresh = () => pushStatus(api).then(setState, (e) => setError(messageOf(e)));
   useEffect(() => {
     void refresh();
   }, []);
-  const act = (work: Promise<void>) => {
-    setBusy(true);
+  const act = (to: boolean, work: () => Promise<void>) => {
+    setPending(to);
     setError('');
-    work
+    work()
       .then(refresh, (e) => setError(messageOf(e)))
-      .finally(() => setBusy(false));
+      .finally(() => setPending(null));
   };
   if (!state) return null;
   const others = state.devices.filter((d) => d.endpoint !== state.endpoint);
@@ -313,10 +315,13 @@ function PushOnThisDevice() {
         <input
           type="checkbox"
           data-testid="push-device"
-          checked={state.status === 'on'}
+          checked={pending ?? state.status === 'on'}
           disabled={busy || !switchable}
           aria-describedby="push-hint"
-          onChange={(e) => act(e.currentTarget.checked ? subscribeDevice(api) : mine ? removeDevice(api, mine) : Promise.resolve())}
+          onChange={(e) => {
+            const on = e.currentTarget.checked;
+            act(on, () => (on ? subscribeDevice(api) : mine ? removeDevice(api, mine) : Promise.resolve()));
+          }}
         />
         Reminders on this device
       </label>
@@ -330,7 +335,7 @@ function PushOnThisDevice() {
             {others.map((d) => (
               <li key={d.id}>
                 {d.label || 'A browser'}
-                <button type="button" class="small" disabled={busy} onClick={() => act(removeDevice(api, d))}>
+                <button type="button" class="small" disabled={busy} onClick={() => act(state.status === 'on', () => removeDevice(api, d))}>
                   Remove
                 </button>
               </li>
