@@ -2084,7 +2084,14 @@ fn push_matches() {
     let token = Some(user.token.as_str());
     call(app, "GET", "/api/v1/push/key", token, None, 200);
     let browser = push.browser("");
-    let device = call(app, "POST", "/api/v1/push/subscriptions", token, Some(&browser), 201);
+    let device = call(
+        app,
+        "POST",
+        "/api/v1/push/subscriptions",
+        token,
+        Some(&browser),
+        201,
+    );
     let listed = call(app, "GET", "/api/v1/push/subscriptions", token, None, 200);
     assert_eq!(listed["items"][0], device);
     refused(

@@ -187,7 +187,12 @@ fn a_push_service_that_asks_to_wait_is_waited_for(backend: Backend) {
         vec![(1, "failed".to_string()), (2, "delivered".to_string())]
     );
     // The push service's answer is shown: it is a listed service, not a probe.
-    let first = &n["deliveries"].as_array().unwrap().iter().find(|d| d["channel"] == "push").unwrap();
+    let first = &n["deliveries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["channel"] == "push")
+        .unwrap();
     assert_eq!(first["httpStatus"], 429, "{first}");
     assert_eq!(first["error"], "the push service asked to wait 1s");
 }
