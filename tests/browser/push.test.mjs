@@ -31,7 +31,7 @@ describe('push notifications', { timeout: 300_000 }, () => {
     await push?.stop();
   });
 
-  test('subscribe in Settings; a pushed reminder shows with the app closed, and Done completes the task', async () => {
+  test('subscribe in Settings; a pushed reminder shows with the app closed; Snooze and Done work from the notification', async () => {
     const keys = browserKeys();
     const endpoint = `${push.origin}/push/${randomUUID()}`;
     const ctx = await browser.newContext({ timezoneId: 'Europe/Berlin', locale: 'en-US', permissions: ['notifications'] });
@@ -150,29 +150,54 @@ describe('push notifications', { timeout: 300_000 }, () => {
 
     const worker = ctx.serviceWorkers().find((w) => w.url() === host.url + '/sw.js') ?? (await ctx.waitForEvent('serviceworker'));
     const tag = JSON.parse(payload).notificationId;
-    let shown = [];
-    for (let i = 0; i < 50 && !shown.length; i++) {
-      shown = await worker.evaluate(
-        async (tag) =>
-          (await self.registration.getNotifications({ tag })).map((n) => ({
-            title: n.title,
-            body: n.body,
-            actions: n.actions.map((a) => a.title),
-          })),
-        tag,
-      );
-      if (!shown.length) await new Promise((r) => setTimeout(r, 100));
-    }
+    const waitShown = async () => {
+      for (let i = 0; i < 50; i++) {
+        const shown = await worker.evaluate(
+          async (tag) =>
+            (await self.registration.getNotifications({ tag })).map((n) => ({
+              title: n.title,
+              body: n.body,
+              actions: n.actions.map((a) => a.title),
+            })),
+          tag,
+        );
+        if (shown.length) return shown;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return [];
+    };
+    const shown = await waitShown();
     assert.equal(shown.length, 1, 'the notification is shown');
     assert.equal(shown[0].title, 'Water the plants');
     assert.match(shown[0].body, /^Due /);
     assert.deepEqual(shown[0].actions, ['Done', 'Snooze 10 min']);
 
-    // "Done" on the notification: the worker completes the task itself.
-    await worker.evaluate(async (tag) => {
-      const [notification] = await self.registration.getNotifications({ tag });
-      self.dispatchEvent(new NotificationEvent('notificationclick', { notification, action: 'done' }));
-    }, tag);
+    // A button on the notification, as the person presses it. (Dispatched
+    // by script, the event's waitUntil throws, but the work has started.)
+    const press = (action) =>
+      worker.evaluate(
+        async ([tag, action]) => {
+          const [notification] = await self.registration.getNotifications({ tag });
+          self.dispatchEvent(new NotificationEvent('notificationclick', { notification, action }));
+        },
+        [tag, action],
+      );
+
+    // "Snooze 10 min": the worker moves the reminder itself.
+    await press('snooze');
+    let snoozed = null;
+    for (let i = 0; i < 50 && !snoozed; i++) {
+      const r = (await call('GET', `/tasks/${task.id}/reminders`)).body.items.find((r) => r.id === reminder.id);
+      const inMinutes = (Date.parse(r.fireAt) - Date.now()) / 60_000;
+      if (inMinutes > 9 && inMinutes <= 10) snoozed = r;
+      else await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(snoozed, 'Snooze moved the reminder 10 minutes on');
+
+    // The reminder comes again; "Done" completes the task.
+    await cdp.send('ServiceWorker.deliverPushMessage', { origin: host.url, registrationId, data: payload });
+    await waitShown();
+    await press('done');
     let completed = null;
     for (let i = 0; i < 50 && !completed; i++) {
       completed = (await call('GET', `/tasks/${task.id}`)).body.completedAt;
