@@ -291,7 +291,7 @@ fn settings_read_and_update(app: &TestApp) {
         s,
         json!({"timezone": "UTC", "agentsEnabled": true, "inAppNotifications": true, "webhookUrl": null,
                "webhookSecret": null, "defaultReminderMinutes": 15, "emailReminders": false,
-               "emailConfirmed": false})
+               "emailConfirmed": false, "quietHours": null})
     );
     let updated = app.send_json(
         "PATCH",
@@ -308,6 +308,26 @@ fn settings_read_and_update(app: &TestApp) {
         s["webhookSecret"].as_str().unwrap().starts_with("whsec_"),
         "a signing key is made for the webhook"
     );
+    // Quiet hours: a window in the user's zone, possibly over midnight.
+    let quiet = json!({"start": "22:30", "end": "07:00"});
+    let r = app.send_json(
+        "PATCH",
+        "/api/v1/settings",
+        t,
+        &json!({ "quietHours": quiet }),
+    );
+    assert_eq!(r.json()["quietHours"], quiet);
+    assert_eq!(app.get("/api/v1/settings", t).json()["quietHours"], quiet);
+    for bad in [
+        json!({"quietHours": {"start": "22:00", "end": "22:00"}}),
+        json!({"quietHours": {"start": "25:00", "end": "07:00"}}),
+        json!({"quietHours": "22-7"}),
+    ] {
+        let r = app.send_json("PATCH", "/api/v1/settings", t, &bad);
+        assert_eq!(r.json()["error"]["details"]["field"], "quietHours", "{bad}");
+    }
+    let r = app.send_json("PATCH", "/api/v1/settings", t, &json!({"quietHours": null}));
+    assert_eq!(r.json()["quietHours"], Value::Null);
     for bad in [
         json!({"timezone": "not a zone"}),
         // Shaped like a zone, unknown to the IANA database.

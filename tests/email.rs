@@ -6,7 +6,7 @@
 use dapr_sidecar::TestClock;
 use integration_tests::smtp::SmtpSink;
 use integration_tests::system::{SidecarSetup, System};
-use integration_tests::{delivery_attempts, Backend, TestApp, User};
+use integration_tests::{delivery_attempts, link_to, Backend, TestApp, User};
 use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::Duration;
@@ -30,18 +30,6 @@ fn settings(app: &TestApp, user: &User, patch: Value) -> Value {
     let r = app.send_json("PATCH", "/api/v1/settings", Some(&user.token), &patch);
     assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
     r.json()
-}
-
-/// The path and query of the first link in `text` that goes to `path`.
-fn link_to(text: &str, path: &str) -> String {
-    let at = text
-        .find(path)
-        .unwrap_or_else(|| panic!("no {path} link in {text}"));
-    text[at..]
-        .split(|c: char| c.is_whitespace() || c == '"' || c == '>')
-        .next()
-        .unwrap()
-        .to_string()
 }
 
 fn reminder_mails(sink: &SmtpSink) -> Vec<Value> {

@@ -5,8 +5,9 @@
 
 use dapr_sidecar::TestClock;
 use integration_tests::push::PushService;
+use integration_tests::smtp::SmtpSink;
 use integration_tests::system::{SidecarSetup, System};
-use integration_tests::{delivery_attempts, Backend, TestApp, User};
+use integration_tests::{delivery_attempts, link_to, Backend, TestApp, User};
 use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,6 +15,7 @@ use std::time::Duration;
 integration_tests::on_both_backends!(
     a_reminder_reaches_every_subscribed_browser,
     a_push_service_that_asks_to_wait_is_waited_for,
+    quiet_hours_hold_email_and_push_for_one_digest,
 );
 
 #[test]
@@ -289,4 +291,125 @@ fn subscriptions_are_checked(backend: Backend) {
     assert_eq!(kept.len(), 20);
     assert!(!kept.contains(&endpoint(&browsers[0]).to_string()));
     assert!(kept.contains(&endpoint(&browsers[20]).to_string()));
+}
+
+/// Reminders that fall in the user's quiet hours reach the inbox at once;
+/// their email and push wait for the end of the window and go out together,
+/// one mail and one push message, on the test clock.
+fn quiet_hours_hold_email_and_push_for_one_digest(backend: Backend) {
+    let push = PushService::start();
+    let sink = SmtpSink::start(0, "");
+    let clock = Arc::new(TestClock::starting_now());
+    let setup = SidecarSetup {
+        clock: Some(clock.clone()),
+        smtp_url: Some(sink.url.clone()),
+        app_variables: vec![
+            ("push_services".into(), push.origin.clone()),
+            ("vapid_private_key".into(), VAPID_KEY.into()),
+        ],
+        ..Default::default()
+    };
+    let system = System::start_with(backend, true, setup);
+    let app = &system.app;
+    let user = app.sign_up();
+    let patch = |body: Value| {
+        let r = app.send_json("PATCH", "/api/v1/settings", Some(&user.token), &body);
+        assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+        r.json()
+    };
+    // Mail confirmed, a browser subscribed.
+    patch(json!({"defaultReminderMinutes": null, "emailReminders": true}));
+    let confirm = link_to(
+        sink.mails()[0]["text"].as_str().unwrap(),
+        domain::email::CONFIRM_PATH,
+    );
+    assert_eq!(app.get(&confirm, None).status, 200);
+    let browser = push.browser("");
+    subscribe(app, &user, &browser);
+
+    // Quiet hours around the present (UTC, the account's zone): from an
+    // hour ago to two hours on.
+    let now = domain::time::now_ms();
+    let minute = |offset: i64| {
+        let m = (now / 60_000 + offset).rem_euclid(24 * 60);
+        format!("{:02}:{:02}", m / 60, m % 60)
+    };
+    let window = json!({"start": minute(-60), "end": minute(120)});
+    assert_eq!(patch(json!({ "quietHours": window }))["quietHours"], window);
+    let release_at = domain::quiet::QuietHours::parse(&window)
+        .unwrap()
+        .unwrap()
+        .release_at(now, domain::user::Timezone::UTC.tz())
+        .expect("now is in the window");
+
+    // Two reminders fire: both in the inbox at once, nothing else yet.
+    system.fire_a_reminder(&clock, &user, "Pay the rent");
+    system.fire_a_reminder(&clock, &user, "Call Ana");
+    let (inbox, _) = system.wait_for(Duration::from_secs(5), || {
+        let n = app.notifications(&user);
+        (n.len() == 2 && n.iter().all(|n| !n["heldUntil"].is_null())).then_some(n)
+    });
+    assert_eq!(inbox[0]["heldUntil"], domain::time::format_ms(release_at));
+    system.settle();
+    assert_eq!(sink.mails().len(), 1, "only the confirmation");
+    assert!(push.messages(endpoint(&browser)).is_empty());
+    assert!(delivery_attempts(&inbox[0], "email").is_empty());
+
+    // The window ends: one digest mail and one push message carry both.
+    clock.set(chrono::DateTime::from_timestamp_millis(release_at + 1000).unwrap());
+    let (mail, _) = system.wait_for(Duration::from_secs(5), || sink.mails().get(1).cloned());
+    assert_eq!(mail["subject"], "2 reminders from your quiet hours");
+    let text = mail["text"].as_str().unwrap();
+    assert!(
+        text.contains("- Pay the rent") && text.contains("- Call Ana"),
+        "{text}"
+    );
+    assert_eq!(mail["list_unsubscribe_post"], "List-Unsubscribe=One-Click");
+    let (message, _) = system.wait_for(Duration::from_secs(5), || {
+        push.messages(endpoint(&browser)).pop()
+    });
+    assert_eq!(message["vapid_verified"], true);
+    let payload: Value = serde_json::from_str(message["payload"].as_str().unwrap()).unwrap();
+    assert_eq!(payload["kind"], "digest");
+    assert_eq!(payload["title"], "2 reminders from your quiet hours");
+    assert_eq!(payload["body"], "Pay the rent\nCall Ana");
+    let (inbox, _) = system.wait_for(Duration::from_secs(5), || {
+        let n = app.notifications(&user);
+        n.iter().all(|n| n["heldUntil"].is_null()).then_some(n)
+    });
+    for n in &inbox {
+        for channel in ["email", "push"] {
+            assert_eq!(
+                delivery_attempts(n, channel)
+                    .last()
+                    .map(|(_, s)| s.as_str()),
+                Some("delivered"),
+                "{channel}: {n}"
+            );
+        }
+    }
+
+    // Once: nothing more goes out.
+    system.settle();
+    assert_eq!(sink.mails().len(), 2);
+    assert_eq!(push.messages(endpoint(&browser)).len(), 1);
+
+    // Outside the window a reminder goes out at once, as itself.
+    patch(json!({ "quietHours": null }));
+    let task = app.create_task(
+        &user,
+        json!({"title": "Water the plants", "dueAt": domain::time::format_ms(now + 300 * 60_000)}),
+    );
+    let fire_at = release_at + 30 * 60_000;
+    let r = app.send_json(
+        "POST",
+        &format!("/api/v1/tasks/{}/reminders", task["id"].as_str().unwrap()),
+        Some(&user.token),
+        &json!({"at": domain::time::format_ms(fire_at)}),
+    );
+    assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.body));
+    system.settle();
+    clock.set(chrono::DateTime::from_timestamp_millis(fire_at + 1000).unwrap());
+    let (mail, _) = system.wait_for(Duration::from_secs(5), || sink.mails().get(2).cloned());
+    assert_eq!(mail["subject"], "Reminder: Water the plants");
 }

@@ -101,6 +101,12 @@ fn one_version_back(db: &Db) {
             "DROP INDEX push_subscriptions_by_user",
             "DROP TABLE push_subscriptions",
         ],
+        17 => &[
+            "DROP INDEX held_notifications_by_user",
+            "DROP TABLE held_notifications",
+            "ALTER TABLE users DROP COLUMN quiet_end",
+            "ALTER TABLE users DROP COLUMN quiet_start",
+        ],
         v => panic!("one_version_back cannot undo migration {v} yet: add its undo here"),
     };
     for statement in undo {

@@ -4,7 +4,7 @@
 // the page's modules so the worker's bundle holds only this.
 
 /** A reminder as the notifier sends it (components/notifier/src/push.rs). */
-export interface PushMessage {
+export interface ReminderMessage {
   kind: 'reminder';
   notificationId: string;
   reminderId: string;
@@ -14,6 +14,17 @@ export interface PushMessage {
   url: string;
 }
 
+/** Several reminders held during quiet hours, sent when they end. */
+export interface DigestMessage {
+  kind: 'digest';
+  notificationId: string;
+  title: string;
+  body: string;
+  url: string;
+}
+
+export type PushMessage = ReminderMessage | DigestMessage;
+
 export const SNOOZE_MINUTES = 10;
 
 /** The message, or null when it is not one this app sent. */
@@ -21,19 +32,16 @@ export function readMessage(raw: unknown): PushMessage | null {
   if (!raw || typeof raw !== 'object') return null;
   const m = raw as Record<string, unknown>;
   const text = (k: string) => (typeof m[k] === 'string' ? (m[k] as string) : null);
-  const [id, reminderId, taskId, title] = [text('notificationId'), text('reminderId'), text('taskId'), text('title')];
-  if (m.kind !== 'reminder' || !id || !reminderId || !taskId || title === null) return null;
+  const id = text('notificationId');
+  const title = text('title');
+  if (!id || title === null) return null;
   const url = text('url') ?? '/';
-  return {
-    kind: 'reminder',
-    notificationId: id,
-    reminderId,
-    taskId,
-    title,
-    body: text('body') ?? '',
-    // Only a path of this app: a message must not send anyone elsewhere.
-    url: url.startsWith('/') && !url.startsWith('//') ? url : '/',
-  };
+  // Only a path of this app: a message must not send anyone elsewhere.
+  const common = { notificationId: id, title, body: text('body') ?? '', url: url.startsWith('/') && !url.startsWith('//') ? url : '/' };
+  if (m.kind === 'digest') return { kind: 'digest', ...common };
+  const [reminderId, taskId] = [text('reminderId'), text('taskId')];
+  if (m.kind !== 'reminder' || !reminderId || !taskId) return null;
+  return { kind: 'reminder', reminderId, taskId, ...common };
 }
 
 export interface NotificationAction {
@@ -41,7 +49,7 @@ export interface NotificationAction {
   title: string;
 }
 
-/** The notification for a message: one per reminder (its tag), with Done and Snooze. */
+/** The notification for a message: one per reminder (its tag), with Done and Snooze; a digest has no buttons. */
 export function notificationFor(m: PushMessage): { title: string; options: NotificationOptions & { actions: NotificationAction[] } } {
   return {
     title: m.title || 'Reminder',
@@ -49,10 +57,13 @@ export function notificationFor(m: PushMessage): { title: string; options: Notif
       body: m.body,
       tag: m.notificationId,
       data: m,
-      actions: [
-        { action: 'done', title: 'Done' },
-        { action: 'snooze', title: `Snooze ${SNOOZE_MINUTES} min` },
-      ],
+      actions:
+        m.kind === 'reminder'
+          ? [
+              { action: 'done', title: 'Done' },
+              { action: 'snooze', title: `Snooze ${SNOOZE_MINUTES} min` },
+            ]
+          : [],
     },
   };
 }
@@ -65,6 +76,7 @@ export interface ActionRequest {
 
 /** The API call behind a notification button; null for a click on the notification itself. */
 export function actionRequest(m: PushMessage, action: string): ActionRequest | null {
+  if (m.kind !== 'reminder') return null;
   switch (action) {
     case 'done':
       return { method: 'POST', path: `/tasks/${encodeURIComponent(m.taskId)}/complete` };

@@ -57,6 +57,8 @@ export interface Settings {
   emailReminders?: boolean;
   /** The account's address was confirmed through that link (read-only). */
   emailConfirmed?: boolean;
+  /** A daily window (HH:MM, the user's zone) in which email and push wait, to go out in one digest at its end. */
+  quietHours?: { start: string; end: string } | null;
   /** In the answer to a change that asked for email reminders before confirmation. */
   emailConfirmation?: 'sent' | 'not_sent';
 }

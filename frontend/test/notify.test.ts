@@ -32,6 +32,14 @@ describe('push messages', () => {
     expect(options.actions.map((a) => a.action)).toEqual(['done', 'snooze']);
   });
 
+  it('shows a digest without buttons', () => {
+    const digest = { kind: 'digest', notificationId: 'n-2', title: '3 reminders from your quiet hours', body: 'A\nB\nC', url: '/' };
+    const m = readMessage(digest)!;
+    expect(m).toEqual(digest);
+    expect(notificationFor(m).options.actions).toEqual([]);
+    expect(actionRequest(m, 'done')).toBeNull();
+  });
+
   it('turns the buttons into API calls', () => {
     const m = readMessage(message)!;
     expect(actionRequest(m, 'done')).toEqual({ method: 'POST', path: '/tasks/t-1/complete' });

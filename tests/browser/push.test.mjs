@@ -86,9 +86,27 @@ describe('push notifications', { timeout: 300_000 }, () => {
       return { status: res.status, body: text ? JSON.parse(text) : null };
     };
 
-    // Settings: the switch is off, then on for this device.
     await page.reload();
     await page.getByRole('button', { name: 'Settings' }).click();
+
+    // Quiet hours: a window saved with the other settings, then off again
+    // (a test run at night must not have its push held).
+    await page.getByLabel('Quiet hours', { exact: true }).check();
+    await page.getByLabel('Quiet hours start').fill('22:30');
+    await page.getByLabel('Quiet hours end').fill('06:45');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.locator('.toast', { hasText: 'Settings saved' }).waitFor();
+    assert.deepEqual((await call('GET', '/settings')).body.quietHours, { start: '22:30', end: '06:45' });
+    await page.getByLabel('Quiet hours', { exact: true }).uncheck();
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    let quiet;
+    for (let i = 0; i < 50 && quiet !== null; i++) {
+      quiet = (await call('GET', '/settings')).body.quietHours;
+      if (quiet !== null) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(quiet, null, 'quiet hours off');
+
+    // The push switch is off, then on for this device.
     const status = page.locator('[data-testid=push-status]');
     await status.filter({ hasText: 'even when the app is closed, with Done and Snooze' }).waitFor();
     await page.getByLabel('Reminders on this device').check();

@@ -391,6 +391,18 @@ impl TestApp {
     }
 }
 
+/// The path and query of the first link in `text` that goes to `path`.
+pub fn link_to(text: &str, path: &str) -> String {
+    let at = text
+        .find(path)
+        .unwrap_or_else(|| panic!("no {path} link in {text}"));
+    text[at..]
+        .split(|c: char| c.is_whitespace() || c == '"' || c == '>')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
 /// A notification's delivery attempts on one channel: (attempt, status).
 pub fn delivery_attempts(notification: &Value, channel: &str) -> Vec<(i64, String)> {
     notification["deliveries"]

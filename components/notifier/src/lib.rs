@@ -19,9 +19,11 @@
 mod push;
 
 use consumer::Event;
-use domain::event::{self, Origin, REMINDER_DELIVERED, REMINDER_DUE};
+use domain::event::{self, Origin, REMINDERS_RELEASED, REMINDER_DELIVERED, REMINDER_DUE};
+use domain::quiet::QuietHoursJobData;
 use domain::reminder::Status;
 use domain::time::now_ms;
+use domain::user::Settings;
 use domain::Error;
 use hmac::{Hmac, Mac};
 use http_api::{Outcome, Reply, Request};
@@ -62,11 +64,15 @@ async fn deliver(req: Request) -> Result<Outcome, Error> {
         Ok(e) => e,
         Err(answer) => return Ok(answer),
     };
-    if event.kind != REMINDER_DUE {
-        consumer::log_event(NAME, Some(&event), "SUCCESS", "ignored", started);
-        return status("SUCCESS");
-    }
-    match run(&event).await {
+    let handled = match event.kind.as_str() {
+        REMINDER_DUE => run(&event).await,
+        REMINDERS_RELEASED => release(&event).await,
+        _ => {
+            consumer::log_event(NAME, Some(&event), "SUCCESS", "ignored", started);
+            return status("SUCCESS");
+        }
+    };
+    match handled {
         Ok((db, verdict, events)) => {
             consumer::log_event(NAME, Some(&event), "SUCCESS", verdict, started);
             Ok(Outcome::with_events(
@@ -139,81 +145,49 @@ async fn run(event: &Event) -> Result<(Db, &'static str, Vec<event::OutboxEvent>
         failed |= outcome == Channel::Failed;
         pending |= outcome == Channel::Pending;
     }
-    // Email: only to an address its owner confirmed, while they want it
-    // (the settings say so without another query for everyone else).
-    let recipient = if settings.email_reminders && settings.email_confirmed {
-        store::users::email_recipient(&db, user_id)?
-    } else {
-        None
-    };
-    let push_sender = push::Sender::from_variables()?;
-    let browsers = match &push_sender {
-        Some(_) => store::push::list(&db, user_id)?,
-        None => vec![],
-    };
-    // The due time in the user's zone, for the mail and the push message.
-    let due = if recipient.is_some() || !browsers.is_empty() {
-        let tz = settings.timezone.tz();
-        store::tasks::get(&db, user_id, task_id)?
-            .and_then(|t| t.due_at)
-            .map(|ms| {
-                domain::time::utc(ms)
-                    .with_timezone(&tz)
-                    .format("%a %-d %b %Y, %H:%M")
-                    .to_string()
-            })
-    } else {
-        None
-    };
-    if let Some((to, unsubscribe_token)) = recipient {
-        let base = domain::email::base_url(&http_api::config::var_or_empty("public_base_url"));
-        let mail = domain::email::reminder(
-            &to,
-            title,
-            due.as_deref(),
-            &base,
-            &domain::email::unsubscribe_url(&base, &unsubscribe_token),
-        );
-        let publisher = events::Publisher::from_variables();
-        let outcome = try_channel(&db, &notification_id, "email", || async {
-            match publisher.send_mail(&mail).await {
-                Ok(()) => Try::delivered(None),
-                Err(e) => {
-                    // The details (the sidecar's and the mail server's
-                    // answers) are for operators, not the user's inbox.
-                    applog::warn(
-                        "mail not sent",
-                        json!({ "notificationId": notification_id, "error": e.message }),
-                    );
-                    Try::failed(None, "the mail server did not take the mail")
-                }
-            }
-        })
-        .await?;
-        failed |= outcome == Channel::Failed;
-        pending |= outcome == Channel::Pending;
-    }
-    // Push: every subscribed browser; one asked to wait (429) sits this
-    // delivery out, and the event comes back for it.
-    if let (Some(sender), false) = (&push_sender, browsers.is_empty()) {
-        let ready = push::ready(browsers, now);
-        if ready.is_empty() {
-            pending = true;
+    // Email and push: at once, or held for the digest at the end of the
+    // user's quiet hours (the inbox above already has it).
+    let outside = Outside::load(&db, user_id, &settings)?;
+    if outside.any() {
+        let quiet_until = settings
+            .quiet_hours
+            .and_then(|q| q.release_at(now, settings.timezone.tz()));
+        let held = if let Some(release_at) = quiet_until {
+            // The job first: a hold whose job failed to be scheduled would
+            // wait forever; the event comes back and tries both again.
+            let job = QuietHoursJobData {
+                user_id: user_id.to_string(),
+                release_at,
+            };
+            events::Publisher::from_variables()
+                .schedule_quiet_hours_end(&job)
+                .await?;
+            notifications::hold(&db, &notification_id, user_id, release_at)?;
+            true
         } else {
-            let message = push::Message {
+            // Held before and not released yet: the release sends it.
+            notifications::is_held(&db, &notification_id)?
+        };
+        if !held {
+            let due = due_text(&db, user_id, task_id, &settings)?;
+            let item = push::Item {
                 notification_id: notification_id.clone(),
                 reminder_id: reminder_id.to_string(),
                 task_id: task_id.to_string(),
                 title: title.to_string(),
                 due: due.clone(),
             };
-            let served = std::cell::RefCell::new(push::Served::default());
-            let outcome = try_channel(&db, &notification_id, "push", || async {
-                push::attempt(&db, sender, &message, &ready, &served).await
-            })
-            .await?;
-            failed |= outcome == Channel::Failed;
-            pending |= outcome == Channel::Pending;
+            let mail = |to: &str, base: &str, unsubscribe: &str| {
+                domain::email::reminder(to, title, due.as_deref(), base, unsubscribe)
+            };
+            let message = push::Message::Reminder(item);
+            for outcome in outside
+                .send(&db, &notification_id, mail, &message, now)
+                .await?
+            {
+                failed |= outcome == Channel::Failed;
+                pending |= outcome == Channel::Pending;
+            }
         }
     }
     if pending {
@@ -259,6 +233,170 @@ async fn run(event: &Event) -> Result<(Db, &'static str, Vec<event::OutboxEvent>
         },
         events,
     ))
+}
+
+/// The end of the user's quiet hours: everything held goes out in one
+/// digest per channel (a single held reminder as itself, with its buttons).
+/// The attempts are recorded on the first held notification and copied to
+/// the others, so a redelivered event, or a redelivered reminder, sends
+/// nothing twice.
+async fn release(event: &Event) -> Result<(Db, &'static str, Vec<event::OutboxEvent>), Error> {
+    let data = event.release_data()?;
+    let user_id = data.user_id.as_str();
+    let db = Db::open(&http_api::config::var("db_url")?)?;
+    if store::consumers::was_processed(&db, NAME, &event.id)? {
+        return Ok((db, "duplicate", vec![]));
+    }
+    let now = now_ms();
+    let held = notifications::held(&db, user_id)?;
+    let settings = store::users::get_user(&db, user_id)?.map(|(_, s)| s);
+    let (Some(first), Some(settings)) = (held.first(), settings) else {
+        store::consumers::mark_processed(&db, NAME, &event.id, now)?;
+        return Ok((db, "nothing_held", vec![]));
+    };
+    let mut items = Vec::with_capacity(held.len());
+    for h in &held {
+        items.push((h, due_text(&db, user_id, &h.task_id, &settings)?));
+    }
+    let message = match items.as_slice() {
+        [(h, due)] => push::Message::Reminder(push::Item {
+            notification_id: h.id.clone(),
+            reminder_id: h.reminder_id.clone(),
+            task_id: h.task_id.clone(),
+            title: h.title.clone(),
+            due: due.clone(),
+        }),
+        _ => push::Message::Digest {
+            notification_id: first.id.clone(),
+            titles: held.iter().map(|h| h.title.clone()).collect(),
+        },
+    };
+    let lines: Vec<(String, Option<String>)> = items
+        .iter()
+        .map(|(h, due)| (h.title.clone(), due.clone()))
+        .collect();
+    let mail = |to: &str, base: &str, unsubscribe: &str| {
+        domain::email::digest(to, &lines, base, unsubscribe)
+    };
+    let outside = Outside::load(&db, user_id, &settings)?;
+    let outcomes = outside.send(&db, &first.id, mail, &message, now).await?;
+    if outcomes.contains(&Channel::Pending) {
+        return Err(Error::internal("the digest is not delivered yet; retrying"));
+    }
+    let ids: Vec<String> = held.iter().map(|h| h.id.clone()).collect();
+    db.transaction(|db| {
+        for other in &ids[1..] {
+            notifications::copy_attempts(db, &ids[0], other, now)?;
+        }
+        notifications::release(db, &ids)?;
+        store::consumers::mark_processed(db, NAME, &event.id, now)
+    })?;
+    Ok((db, "released", vec![]))
+}
+
+/// A task's due time in the user's zone, for mail and push.
+fn due_text(
+    db: &Db,
+    user_id: &str,
+    task_id: &str,
+    settings: &Settings,
+) -> Result<Option<String>, Error> {
+    let tz = settings.timezone.tz();
+    Ok(store::tasks::get(db, user_id, task_id)?
+        .and_then(|t| t.due_at)
+        .map(|ms| {
+            domain::time::utc(ms)
+                .with_timezone(&tz)
+                .format("%a %-d %b %Y, %H:%M")
+                .to_string()
+        }))
+}
+
+/// The channels that reach the user outside the app: their confirmed
+/// address (while they want mail) and their subscribed browsers (while the
+/// server has a VAPID key).
+struct Outside {
+    recipient: Option<(String, String)>,
+    push: Option<(push::Sender, Vec<store::push::PushSubscription>)>,
+}
+
+impl Outside {
+    fn load(db: &Db, user_id: &str, settings: &Settings) -> Result<Outside, Error> {
+        // The settings say whether mail is wanted, without another query
+        // for everyone else.
+        let recipient = if settings.email_reminders && settings.email_confirmed {
+            store::users::email_recipient(db, user_id)?
+        } else {
+            None
+        };
+        let push = match push::Sender::from_variables()? {
+            Some(sender) => {
+                let browsers = store::push::list(db, user_id)?;
+                (!browsers.is_empty()).then_some((sender, browsers))
+            }
+            None => None,
+        };
+        Ok(Outside { recipient, push })
+    }
+
+    fn any(&self) -> bool {
+        self.recipient.is_some() || self.push.is_some()
+    }
+
+    /// Sends the mail (made from the address, the app's URL and the
+    /// unsubscribe link) and the push message, recording the attempts on
+    /// `carrier`; answers where each channel stands.
+    async fn send(
+        &self,
+        db: &Db,
+        carrier: &str,
+        mail: impl Fn(&str, &str, &str) -> domain::email::Mail,
+        message: &push::Message,
+        now: i64,
+    ) -> Result<Vec<Channel>, Error> {
+        let mut outcomes = vec![];
+        if let Some((to, unsubscribe_token)) = &self.recipient {
+            let base = domain::email::base_url(&http_api::config::var_or_empty("public_base_url"));
+            let mail = mail(
+                to,
+                &base,
+                &domain::email::unsubscribe_url(&base, unsubscribe_token),
+            );
+            let publisher = events::Publisher::from_variables();
+            let outcome = try_channel(db, carrier, "email", || async {
+                match publisher.send_mail(&mail).await {
+                    Ok(()) => Try::delivered(None),
+                    Err(e) => {
+                        // The details (the sidecar's and the mail server's
+                        // answers) are for operators, not the user's inbox.
+                        applog::warn(
+                            "mail not sent",
+                            json!({ "notificationId": carrier, "error": e.message }),
+                        );
+                        Try::failed(None, "the mail server did not take the mail")
+                    }
+                }
+            })
+            .await?;
+            outcomes.push(outcome);
+        }
+        // Push: every subscribed browser; one asked to wait (429) sits this
+        // delivery out, and the event comes back for it.
+        if let Some((sender, browsers)) = &self.push {
+            let ready = push::ready(browsers.clone(), now);
+            if ready.is_empty() {
+                outcomes.push(Channel::Pending);
+            } else {
+                let served = std::cell::RefCell::new(push::Served::default());
+                let outcome = try_channel(db, carrier, "push", || async {
+                    push::attempt(db, sender, message, &ready, &served).await
+                })
+                .await?;
+                outcomes.push(outcome);
+            }
+        }
+        Ok(outcomes)
+    }
 }
 
 /// Where one outside channel stands after this delivery.

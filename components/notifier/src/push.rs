@@ -22,8 +22,8 @@ const TTL_SECONDS: u32 = 12 * 3600;
 /// When 429 comes without a usable Retry-After.
 const DEFAULT_WAIT: Duration = Duration::from_secs(60);
 
-/// What the message says; the service worker shows it (frontend/src/sw.ts).
-pub struct Message {
+/// One reminder, as the service worker shows it (frontend/src/notify.ts).
+pub struct Item {
     pub notification_id: String,
     pub reminder_id: String,
     pub task_id: String,
@@ -31,26 +31,74 @@ pub struct Message {
     pub due: Option<String>,
 }
 
+/// What a push message says.
+pub enum Message {
+    /// A reminder, with Done and Snooze buttons.
+    Reminder(Item),
+    /// Several reminders held during quiet hours, in one notification
+    /// (tagged with the first one's notification).
+    Digest {
+        notification_id: String,
+        titles: Vec<String>,
+    },
+}
+
+fn short(title: &str) -> String {
+    title.chars().take(200).collect()
+}
+
 impl Message {
+    fn notification_id(&self) -> &str {
+        match self {
+            Message::Reminder(item) => &item.notification_id,
+            Message::Digest {
+                notification_id, ..
+            } => notification_id,
+        }
+    }
+
     /// The JSON the browser decrypts, kept under the 4 KiB a push message
-    /// may carry whatever the title.
+    /// may carry whatever the titles.
     fn payload(&self) -> Vec<u8> {
-        let title: String = self.title.chars().take(200).collect();
-        let body = match &self.due {
-            Some(due) => format!("Due {due}"),
-            None => "Reminder".to_string(),
+        let value = match self {
+            Message::Reminder(item) => json!({
+                "kind": "reminder",
+                "notificationId": item.notification_id,
+                "reminderId": item.reminder_id,
+                "taskId": item.task_id,
+                "title": short(&item.title),
+                "body": match &item.due {
+                    Some(due) => format!("Due {due}"),
+                    None => "Reminder".to_string(),
+                },
+                "url": "/",
+            }),
+            Message::Digest {
+                notification_id,
+                titles,
+            } => {
+                // Titles until about 1 KiB; the app shows the rest.
+                let mut body = String::new();
+                for (i, t) in titles.iter().enumerate() {
+                    if body.len() > 1000 {
+                        body.push_str(&format!("\n… and {} more", titles.len() - i));
+                        break;
+                    }
+                    if !body.is_empty() {
+                        body.push('\n');
+                    }
+                    body.push_str(&short(t));
+                }
+                json!({
+                    "kind": "digest",
+                    "notificationId": notification_id,
+                    "title": format!("{} reminders from your quiet hours", titles.len()),
+                    "body": body,
+                    "url": "/",
+                })
+            }
         };
-        json!({
-            "kind": "reminder",
-            "notificationId": self.notification_id,
-            "reminderId": self.reminder_id,
-            "taskId": self.task_id,
-            "title": title,
-            "body": body,
-            "url": "/",
-        })
-        .to_string()
-        .into_bytes()
+        value.to_string().into_bytes()
     }
 }
 
@@ -201,7 +249,7 @@ async fn send(
     // push service still holds for an offline browser (a uuid without its
     // dashes is 32 base64url characters, the most Topic allows).
     let topic: String = message
-        .notification_id
+        .notification_id()
         .chars()
         .filter(|c| *c != '-')
         .take(32)
@@ -255,13 +303,21 @@ mod tests {
 
     #[test]
     fn payload_stays_small() {
-        let m = Message {
+        let m = Message::Reminder(Item {
             notification_id: "n".into(),
             reminder_id: "r".into(),
             task_id: "t".into(),
-            title: "x".repeat(10_000),
+            title: "\"".repeat(10_000),
             due: Some("Mon 7 Dec 2026, 09:00".into()),
-        };
+        });
         assert!(m.payload().len() < webpush::MAX_PAYLOAD);
+        let d = Message::Digest {
+            notification_id: "n".into(),
+            titles: vec!["\"".repeat(200); 500],
+        };
+        let payload: serde_json::Value = serde_json::from_slice(&d.payload()).unwrap();
+        assert!(d.payload().len() < webpush::MAX_PAYLOAD);
+        assert_eq!(payload["title"], "500 reminders from your quiet hours");
+        assert!(payload["body"].as_str().unwrap().ends_with("more"));
     }
 }

@@ -1,11 +1,15 @@
-//! Dapr job callback: a reminder's time has come. Dapr calls
-//! `POST /job/reminder-<id>` with the job's data; the reminder becomes due
-//! and `reminders.due` is published to the `reminders` topic for the
-//! notifier. A job that no longer matches its reminder (moved, cancelled,
-//! already fired) is acknowledged and ignored: 2xx tells Dapr not to retry.
+//! Dapr job callbacks. Dapr calls `POST /job/<name>` with the job's data:
+//! - `reminder-<id>`: a reminder's time has come; it becomes due and
+//!   `reminders.due` is published to the `reminders` topic for the
+//!   notifier. A job that no longer matches its reminder (moved, cancelled,
+//!   already fired) is acknowledged and ignored: 2xx tells Dapr not to retry.
+//! - `quiet-hours-<userId>`: the user's quiet hours ended;
+//!   `reminders.released` tells the notifier to send what it held.
+//!
 //! Route: /job/... .
 
 use domain::event::{self, Origin, REMINDER_DUE};
+use domain::quiet::QuietHoursJobData;
 use domain::reminder::{ReminderJobData, Status};
 use domain::time::now_ms;
 use domain::Error;
@@ -25,6 +29,9 @@ fn fire(req: &Request) -> Result<Outcome, Error> {
         return Err(http_api::method_not_allowed("POST"));
     }
     http_api::check_app_token(req)?;
+    if let Ok(quiet) = serde_json::from_slice::<QuietHoursJobData>(&req.body) {
+        return release(req, &quiet);
+    }
     let data: ReminderJobData = serde_json::from_slice(&req.body).map_err(|e| {
         Error::bad_request(
             "invalid_job_data",
@@ -82,5 +89,32 @@ fn fire(req: &Request) -> Result<Outcome, Error> {
         Reply::json(200, &outcome.0),
         db,
         outcome.1,
+    ))
+}
+
+/// The end of a user's quiet hours: `reminders.released`, through the outbox.
+fn release(req: &Request, job: &QuietHoursJobData) -> Result<Outcome, Error> {
+    let db = Db::open(&http_api::config::var("db_url")?)?;
+    let origin = Origin {
+        source: "reminder-due".into(),
+        correlation_id: format!("quiet-hours-{}", job.user_id),
+        traceparent: req.traceparent.clone(),
+    };
+    let now = now_ms();
+    let e = event::release_event(
+        &uuid::Uuid::new_v4().to_string(),
+        &job.user_id,
+        job.release_at,
+        &origin,
+        now,
+    );
+    db.transaction(|db| store::outbox::insert(db, &e))?;
+    applog::emit(
+        &json!({ "level": "info", "msg": "quiet hours job", "job": req.path, "userId": job.user_id }),
+    );
+    Ok(Outcome::with_events(
+        Reply::json(200, &json!({ "result": "released", "userId": job.user_id })),
+        db,
+        vec![e],
     ))
 }

@@ -73,6 +73,11 @@ impl Event {
         self.data_as()
     }
 
+    /// The data of `reminders.released`.
+    pub fn release_data(&self) -> Result<domain::event::ReleaseEventData, Error> {
+        self.data_as()
+    }
+
     /// For logs, also of events that are not ours (dead letters).
     pub fn correlation_id(&self) -> &str {
         self.data

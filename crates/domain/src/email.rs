@@ -98,6 +98,51 @@ pub fn reminder(
     }
 }
 
+/// The reminders held during quiet hours, in one mail: each title with its
+/// due time (already in the user's zone).
+pub fn digest(
+    to: &str,
+    items: &[(String, Option<String>)],
+    app_url: &str,
+    unsubscribe: &str,
+) -> Mail {
+    let line = |(title, due): &(String, Option<String>)| match due {
+        Some(d) => format!("{title} (due {d})"),
+        None => title.clone(),
+    };
+    let list_text: String = items.iter().map(|i| format!("- {}\n", line(i))).collect();
+    let list_html: String = items
+        .iter()
+        .map(|i| format!("<li>{}</li>", escape(&line(i))))
+        .collect();
+    let count = match items.len() {
+        1 => "1 reminder".to_string(),
+        n => format!("{n} reminders"),
+    };
+    let text = format!(
+        "{count} from your quiet hours:\n\n{list_text}\nOpen your tasks: {app_url}\n\n\
+         You get this because email reminders are on. Stop them: {unsubscribe}\n"
+    );
+    let html = format!(
+        "<p><strong>{count}</strong> from your quiet hours:</p><ul>{list_html}</ul>\
+         <p><a href=\"{app}\">Open your tasks</a></p>\
+         <p style=\"color:#666;font-size:small\">You get this because email reminders are on. \
+         <a href=\"{unsub}\">Unsubscribe</a></p>",
+        app = escape(app_url),
+        unsub = escape(unsubscribe)
+    );
+    Mail {
+        to: to.to_string(),
+        subject: match items {
+            [(title, _)] => format!("Reminder: {}", one_line(title)),
+            _ => format!("{count} from your quiet hours"),
+        },
+        html,
+        text,
+        unsubscribe_url: Some(unsubscribe.to_string()),
+    }
+}
+
 /// A subject is one header line: no line breaks, at most 150 characters.
 fn one_line(s: &str) -> String {
     let flat: String = s
@@ -123,6 +168,41 @@ fn escape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_digest_lists_every_held_reminder() {
+        let items = vec![
+            (
+                "Pay <rent>".to_string(),
+                Some("Tue 8 Dec 2026, 09:00".to_string()),
+            ),
+            ("Call Ana".to_string(), None),
+        ];
+        let m = digest(
+            "ana@example.com",
+            &items,
+            "https://app",
+            "https://app/u?token=x",
+        );
+        assert_eq!(m.subject, "2 reminders from your quiet hours");
+        assert!(
+            m.text
+                .contains("- Pay <rent> (due Tue 8 Dec 2026, 09:00)\n- Call Ana\n"),
+            "{}",
+            m.text
+        );
+        assert!(m
+            .html
+            .contains("<li>Pay &lt;rent&gt; (due Tue 8 Dec 2026, 09:00)</li>"));
+        assert_eq!(m.unsubscribe_url.as_deref(), Some("https://app/u?token=x"));
+        let one = digest(
+            "ana@example.com",
+            &items[1..],
+            "https://app",
+            "https://app/u",
+        );
+        assert_eq!(one.subject, "Reminder: Call Ana");
+    }
 
     #[test]
     fn a_reminder_escapes_the_title_and_keeps_the_subject_on_one_line() {

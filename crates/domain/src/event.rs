@@ -305,6 +305,49 @@ pub fn reminder_event(
     )
 }
 
+/// On the reminders topic: a user's quiet hours ended, so the notifier
+/// sends the email and push it held for them, in one digest.
+pub const REMINDERS_RELEASED: &str = "reminders.released";
+
+/// The data of `reminders.released`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ReleaseEventData {
+    pub user_id: String,
+    /// What was held until this instant goes out.
+    #[serde(with = "serde_ms")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    pub release_at: i64,
+    #[serde(default)]
+    pub correlation_id: String,
+}
+
+/// `reminders.released`, about the user (its subject and partition key).
+pub fn release_event(
+    id: &str,
+    user_id: &str,
+    release_at: i64,
+    origin: &Origin,
+    now: i64,
+) -> OutboxEvent {
+    let data = ReleaseEventData {
+        user_id: user_id.to_string(),
+        release_at,
+        correlation_id: origin.correlation_id.clone(),
+    };
+    outbox_event(
+        id,
+        TOPIC_REMINDERS,
+        REMINDERS_RELEASED,
+        user_id,
+        user_id,
+        origin,
+        now,
+        data,
+    )
+}
+
 pub const TOPIC_LISTS: &str = "lists";
 pub const LIST_CREATED: &str = "lists.created";
 pub const LIST_UPDATED: &str = "lists.updated";

@@ -8,6 +8,7 @@ pub mod event;
 pub mod limits;
 pub mod list;
 pub mod query;
+pub mod quiet;
 pub mod reminder;
 pub mod secret;
 pub mod suggestion;

@@ -92,6 +92,9 @@ pub struct Settings {
     /// The account's address was confirmed through the link mailed to it
     /// (read-only: set by following the link, never by a PATCH).
     pub email_confirmed: bool,
+    /// A daily window in which email and push are held for one digest at
+    /// its end (the inbox still gets every reminder at once); None: none.
+    pub quiet_hours: Option<crate::quiet::QuietHours>,
 }
 
 /// The default reminder of a new account: 15 minutes before.
@@ -108,6 +111,7 @@ impl Default for Settings {
             default_reminder_minutes: Some(DEFAULT_REMINDER_MINUTES),
             email_reminders: false,
             email_confirmed: false,
+            quiet_hours: None,
         }
     }
 }
@@ -241,6 +245,7 @@ pub fn apply_settings_patch(
             "webhookUrl",
             "defaultReminderMinutes",
             "emailReminders",
+            "quietHours",
         ],
     )?;
     if obj.is_empty() {
@@ -285,6 +290,9 @@ pub fn apply_settings_patch(
                     })?,
             ),
         };
+    }
+    if let Some(v) = obj.get("quietHours") {
+        settings.quiet_hours = crate::quiet::QuietHours::parse(v)?;
     }
     if let Some(v) = obj.get("emailReminders") {
         settings.email_reminders = v.as_bool().ok_or_else(|| {

@@ -10,9 +10,11 @@
 //! consumer of the old shape would break.
 
 use domain::event::{
-    self, CloudEvent, ListEventData, Origin, ReminderEventData, TaskEventData, SCHEMA_VERSION,
+    self, CloudEvent, ListEventData, Origin, ReleaseEventData, ReminderEventData, TaskEventData,
+    SCHEMA_VERSION,
 };
 use domain::list::TaskList;
+use domain::quiet::QuietHoursJobData;
 use domain::reminder::{Reminder, ReminderJobData, Status};
 use domain::task::{Priority, Task};
 use serde::de::DeserializeOwned;
@@ -211,6 +213,27 @@ fn checked_in_schemas_and_examples_match_the_types() {
     for t in event::LIST_EVENT_TYPES {
         check_event_type::<ListEventData>(t, &list_example(t), &mut problems);
     }
+    let released = event::release_event("e-4", "u-1", NOW, &origin(), NOW).envelope;
+    check_event_type::<ReleaseEventData>(event::REMINDERS_RELEASED, &released, &mut problems);
+    let mut job = schemars::schema_for!(QuietHoursJobData).to_value();
+    job["$id"] = json!(format!("urn:task-manager:jobs:quiet-hours:v{v}"));
+    check(
+        &format!("jobs/quiet-hours.v{v}.schema.json"),
+        &job,
+        &mut problems,
+    );
+    let example = serde_json::to_value(QuietHoursJobData {
+        user_id: "u-1".into(),
+        release_at: NOW,
+    })
+    .unwrap();
+    assert!(round_trips::<QuietHoursJobData>(&example));
+    assert!(follows(&job, &example));
+    check(
+        &format!("jobs/quiet-hours.v{v}.example.json"),
+        &example,
+        &mut problems,
+    );
     let mut job = schemars::schema_for!(ReminderJobData).to_value();
     job["$id"] = json!(format!("urn:task-manager:jobs:reminder:v{v}"));
     check(

@@ -1,7 +1,8 @@
 //! The Dapr Jobs API client (`/v1.0-alpha1/jobs/<name>`): one job per
-//! reminder. Scheduling overwrites a job of the same name, so moving a
+//! reminder, and one per user whose quiet hours hold reminders. Scheduling overwrites a job of the same name, so moving a
 //! reminder is scheduling it again; deleting a missing job is fine.
 
+use domain::quiet::QuietHoursJobData;
 use domain::reminder::ReminderJobData;
 use domain::Error;
 use serde_json::{json, Value};
@@ -51,22 +52,36 @@ impl super::Publisher {
         Ok(*response.status())
     }
 
+    /// Schedules (or moves) the job `name` to fire once at `due_at`,
+    /// handing `data` back to its callback.
+    async fn schedule(&self, name: &str, due_at: i64, data: Value) -> Result<(), Error> {
+        let body = json!({
+            "dueTime": domain::time::format_ms(due_at),
+            "data": data,
+            "overwrite": true,
+        });
+        let status = self.jobs_call(Method::Post, name, Some(body)).await?;
+        if (200..300).contains(&status) {
+            Ok(())
+        } else {
+            Err(Error::internal(format!(
+                "scheduling job {name}: status {status}"
+            )))
+        }
+    }
+
+    /// The job that ends a user's quiet hours (`domain::quiet`).
+    pub async fn schedule_quiet_hours_end(&self, data: &QuietHoursJobData) -> Result<(), Error> {
+        let name = domain::quiet::job_name(&data.user_id);
+        let value = serde_json::to_value(data).unwrap_or(Value::Null);
+        self.schedule(&name, data.release_at, value).await
+    }
+
     pub async fn run_job_command(&self, command: &JobCommand) -> Result<(), Error> {
         match command {
             JobCommand::Schedule { name, due_at, data } => {
-                let body = json!({
-                    "dueTime": domain::time::format_ms(*due_at),
-                    "data": data,
-                    "overwrite": true,
-                });
-                let status = self.jobs_call(Method::Post, name, Some(body)).await?;
-                if (200..300).contains(&status) {
-                    Ok(())
-                } else {
-                    Err(Error::internal(format!(
-                        "scheduling job {name}: status {status}"
-                    )))
-                }
+                let value = serde_json::to_value(data).unwrap_or(Value::Null);
+                self.schedule(name, *due_at, value).await
             }
             JobCommand::Delete { name } => {
                 // Dapr answers 204 for a deleted job; a job that already

@@ -433,6 +433,22 @@ pub(crate) const MIGRATIONS: &[(i64, &[&str])] = &[
             "CREATE INDEX push_subscriptions_by_user ON push_subscriptions (user_id, created_at)",
         ],
     ),
+    (
+        17,
+        &[
+            // Quiet hours (domain::quiet): minutes after local midnight,
+            // both NULL for none.
+            "ALTER TABLE users ADD COLUMN quiet_start BIGINT",
+            "ALTER TABLE users ADD COLUMN quiet_end BIGINT",
+            // A notification whose email and push wait for the end of the
+            // user's quiet hours, when one digest carries them all.
+            "CREATE TABLE held_notifications (
+            notification_id TEXT PRIMARY KEY REFERENCES notifications(id) ON DELETE CASCADE,
+            user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            release_at BIGINT NOT NULL)",
+            "CREATE INDEX held_notifications_by_user ON held_notifications (user_id, release_at)",
+        ],
+    ),
 ];
 
 /// Statements only PostgreSQL runs, after the shared ones of the same version.

@@ -134,8 +134,10 @@ fn attempts_json(db: &Db, notification_id: &str) -> Result<Json, Error> {
 /// The inbox, newest first, each with its delivery attempts.
 pub fn list(db: &Db, user_id: &str, limit: i64) -> Result<Vec<Json>, Error> {
     let rows = db.query(
-        "SELECT id, reminder_id, task_id, title, body, created_at, read_at FROM notifications
-         WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
+        "SELECT n.id, n.reminder_id, n.task_id, n.title, n.body, n.created_at, n.read_at,
+                h.release_at
+         FROM notifications n LEFT JOIN held_notifications h ON h.notification_id = n.id
+         WHERE n.user_id = $1 ORDER BY n.created_at DESC, n.id DESC LIMIT $2",
         &[user_id.into(), Value::Int(limit)],
     )?;
     rows.iter()
@@ -145,6 +147,7 @@ pub fn list(db: &Db, user_id: &str, limit: i64) -> Result<Vec<Json>, Error> {
                 "id": id, "reminderId": r.text(1)?, "taskId": r.text(2)?, "title": r.text(3)?,
                 "body": r.text(4)?, "createdAt": domain::time::format_ms(r.int(5)?),
                 "readAt": r.opt_int(6)?.map(domain::time::format_ms),
+                "heldUntil": r.opt_int(7)?.map(domain::time::format_ms),
                 "deliveries": attempts_json(db, &id)?,
             }))
         })
@@ -177,4 +180,83 @@ pub fn mark_read(db: &Db, user_id: &str, id: &str, now: i64) -> Result<bool, Err
         )?;
         Ok(!exists.is_empty())
     })
+}
+
+/// Holds a notification's email and push until the user's quiet hours end.
+pub fn hold(db: &Db, notification_id: &str, user_id: &str, release_at: i64) -> Result<(), Error> {
+    db.run(
+        "INSERT INTO held_notifications (notification_id, user_id, release_at) VALUES ($1, $2, $3)
+         ON CONFLICT (notification_id) DO NOTHING",
+        &[
+            notification_id.into(),
+            user_id.into(),
+            Value::Int(release_at),
+        ],
+    )
+}
+
+/// Whether the notification waits for the end of quiet hours.
+pub fn is_held(db: &Db, notification_id: &str) -> Result<bool, Error> {
+    Ok(!db
+        .query(
+            "SELECT 1 FROM held_notifications WHERE notification_id = $1",
+            &[notification_id.into()],
+        )?
+        .is_empty())
+}
+
+/// A notification held for the digest.
+pub struct Held {
+    pub id: String,
+    pub reminder_id: String,
+    pub task_id: String,
+    pub title: String,
+}
+
+/// Everything held for the user, oldest first. The release takes it all,
+/// whatever window it was held for: the job that releases is the one of
+/// the latest hold, so nothing is left behind when the window changes.
+pub fn held(db: &Db, user_id: &str) -> Result<Vec<Held>, Error> {
+    db.query(
+        "SELECT n.id, n.reminder_id, n.task_id, n.title FROM held_notifications h
+         JOIN notifications n ON n.id = h.notification_id
+         WHERE h.user_id = $1
+         ORDER BY n.created_at, n.id",
+        &[user_id.into()],
+    )?
+    .iter()
+    .map(|r| {
+        Ok(Held {
+            id: r.text(0)?,
+            reminder_id: r.text(1)?,
+            task_id: r.text(2)?,
+            title: r.text(3)?,
+        })
+    })
+    .collect()
+}
+
+/// The digest's outcome on each outside channel, recorded on every other
+/// notification it carried (one attempt each: they had none while held).
+pub fn copy_attempts(db: &Db, from: &str, to: &str, now: i64) -> Result<(), Error> {
+    db.run(
+        "INSERT INTO notification_attempts (notification_id, channel, attempt, status, http_status, error, at)
+         SELECT $2, a.channel, 1, a.status, a.http_status, a.error, $3 FROM notification_attempts a
+         WHERE a.notification_id = $1 AND a.channel IN ('email', 'push')
+           AND a.attempt = (SELECT MAX(b.attempt) FROM notification_attempts b
+                            WHERE b.notification_id = $1 AND b.channel = a.channel)
+         ON CONFLICT (notification_id, channel, attempt) DO NOTHING",
+        &[from.into(), to.into(), Value::Int(now)],
+    )
+}
+
+/// The digest went out (or gave up): nothing is held for these any more.
+pub fn release(db: &Db, ids: &[String]) -> Result<(), Error> {
+    for id in ids {
+        db.run(
+            "DELETE FROM held_notifications WHERE notification_id = $1",
+            &[id.into()],
+        )?;
+    }
+    Ok(())
 }

@@ -8,7 +8,7 @@ const USER_COLUMNS: &str = "id, email, name, created_at";
 const SETTINGS_COLUMNS: &str =
     "timezone, agents_enabled, in_app_notifications, webhook_url, webhook_secret, \
      default_reminder_minutes, email_reminders, \
-     CASE WHEN email_confirmed = email THEN 1 ELSE 0 END";
+     CASE WHEN email_confirmed = email THEN 1 ELSE 0 END, quiet_start, quiet_end";
 
 /// `default_reminder_minutes` for "no default reminder" (the column is NOT
 /// NULL so that existing accounts got the default when it was added).
@@ -33,6 +33,10 @@ fn settings_from(row: &Row, at: usize) -> Result<Settings, Error> {
         default_reminder_minutes: Some(row.int(at + 5)?).filter(|m| *m >= 0),
         email_reminders: row.int(at + 6)? != 0,
         email_confirmed: row.int(at + 7)? != 0,
+        quiet_hours: domain::quiet::QuietHours::from_stored(
+            row.opt_int(at + 8)?,
+            row.opt_int(at + 9)?,
+        ),
     })
 }
 
@@ -91,7 +95,8 @@ pub fn update_settings(db: &Db, user_id: &str, s: &Settings, now: i64) -> Result
     db.run(
         "UPDATE users SET timezone = $2, agents_enabled = $3, in_app_notifications = $4,
             webhook_url = $5, webhook_secret = $6, updated_at = $7,
-            default_reminder_minutes = $8, email_reminders = $9 WHERE id = $1",
+            default_reminder_minutes = $8, email_reminders = $9, quiet_start = $10,
+            quiet_end = $11 WHERE id = $1",
         &[
             user_id.into(),
             s.timezone.name().into(),
@@ -102,6 +107,8 @@ pub fn update_settings(db: &Db, user_id: &str, s: &Settings, now: i64) -> Result
             Value::Int(now),
             Value::Int(s.default_reminder_minutes.unwrap_or(NO_DEFAULT_REMINDER)),
             Value::Int(s.email_reminders.into()),
+            s.quiet_hours.map(|q| i64::from(q.start)).into(),
+            s.quiet_hours.map(|q| i64::from(q.end)).into(),
         ],
     )
 }

@@ -15,6 +15,9 @@ export function SettingsPage({ s }: { s: AppState }) {
   const [mail, setMail] = useState(current.emailReminders ?? false);
   const [webhook, setWebhook] = useState(current.webhookUrl ?? '');
   const [remind, setRemind] = useState(reminderValue(current.defaultReminderMinutes));
+  const [quiet, setQuiet] = useState(!!current.quietHours);
+  const [quietStart, setQuietStart] = useState(current.quietHours?.start ?? '22:00');
+  const [quietEnd, setQuietEnd] = useState(current.quietHours?.end ?? '07:00');
   const [error, setError] = useState<{ message: string; field?: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const [showSecret, setShowSecret] = useState(false);
@@ -35,6 +38,8 @@ export function SettingsPage({ s }: { s: AppState }) {
     if (remind !== reminderValue(current.defaultReminderMinutes)) {
       patch.defaultReminderMinutes = remind === 'none' ? null : Number(remind);
     }
+    const wantedQuiet = quiet ? { start: quietStart, end: quietEnd } : null;
+    if (JSON.stringify(wantedQuiet) !== JSON.stringify(current.quietHours ?? null)) patch.quietHours = wantedQuiet;
     if (!Object.keys(patch).length) {
       toast('Nothing to save');
       return;
@@ -135,6 +140,39 @@ export function SettingsPage({ s }: { s: AppState }) {
               Send the link again
             </button>
           )}
+        </p>
+
+        <label class="check-label">
+          <input type="checkbox" checked={quiet} aria-describedby="quiet-hint" onChange={(e) => setQuiet(e.currentTarget.checked)} />
+          Quiet hours
+        </label>
+        {quiet && (
+          <div class="row quiet-hours">
+            <label>
+              From{' '}
+              <input
+                type="time"
+                value={quietStart}
+                aria-label="Quiet hours start"
+                aria-invalid={error?.field === 'quietHours' ? true : undefined}
+                onInput={(e) => setQuietStart(e.currentTarget.value)}
+              />
+            </label>
+            <label>
+              to{' '}
+              <input
+                type="time"
+                value={quietEnd}
+                aria-label="Quiet hours end"
+                aria-invalid={error?.field === 'quietHours' ? true : undefined}
+                onInput={(e) => setQuietEnd(e.currentTarget.value)}
+              />
+            </label>
+          </div>
+        )}
+        <p id="quiet-hint" class="hint">
+          Email and push reminders that fall in this window wait for its end and come together in one message; the inbox
+          still shows them at once.
         </p>
 
         <label for="webhook">Webhook URL</label>
