@@ -62,6 +62,19 @@ fn subscribed(app: &TestApp, user: &User) -> Vec<String> {
         .collect()
 }
 
+/// A new account whose tasks get only the reminders a test gives them.
+fn without_default_reminder(app: &TestApp) -> User {
+    let user = app.sign_up();
+    let r = app.send_json(
+        "PATCH",
+        "/api/v1/settings",
+        Some(&user.token),
+        &json!({"defaultReminderMinutes": null}),
+    );
+    assert_eq!(r.status, 200);
+    user
+}
+
 fn endpoint(browser: &Value) -> &str {
     browser["endpoint"].as_str().unwrap()
 }
@@ -70,13 +83,7 @@ fn a_reminder_reaches_every_subscribed_browser(backend: Backend) {
     let push = PushService::start();
     let (system, clock) = start(backend, &push);
     let app = &system.app;
-    let user = app.sign_up();
-    app.send_json(
-        "PATCH",
-        "/api/v1/settings",
-        Some(&user.token),
-        &json!({"defaultReminderMinutes": null}),
-    );
+    let user = without_default_reminder(app);
 
     // The browser subscribes with the server's public key.
     let key = app.get("/api/v1/push/key", Some(&user.token)).json();
@@ -156,13 +163,7 @@ fn a_push_service_that_asks_to_wait_is_waited_for(backend: Backend) {
     let push = PushService::start();
     let (system, clock) = start(backend, &push);
     let app = &system.app;
-    let user = app.sign_up();
-    app.send_json(
-        "PATCH",
-        "/api/v1/settings",
-        Some(&user.token),
-        &json!({"defaultReminderMinutes": null}),
-    );
+    let user = without_default_reminder(app);
     let phone = push.browser("429:1,201");
     subscribe(app, &user, &phone);
 

@@ -391,6 +391,31 @@ impl TestApp {
     }
 }
 
+/// Starts one of `tests/python/`'s servers in the tests' Python; it prints
+/// the port it listens on as its first line and runs until its standard
+/// input closes.
+pub fn start_python_server(script: &str, args: &[&str]) -> (std::process::Child, u16) {
+    use std::io::BufRead;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(prometheus::python())
+        .arg(repo_root().join("tests/python").join(script))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("the tests' Python starts");
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let port = line
+        .trim()
+        .parse()
+        .unwrap_or_else(|_| panic!("{script} prints its port, not {line:?}"));
+    (child, port)
+}
+
 /// The path and query of the first link in `text` that goes to `path`.
 pub fn link_to(text: &str, path: &str) -> String {
     let at = text

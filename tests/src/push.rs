@@ -3,9 +3,9 @@
 //! decrypts its payload with `http_ece`, the reference implementations.
 
 use serde_json::Value;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 
 pub struct PushService {
     child: Child,
@@ -16,22 +16,7 @@ pub struct PushService {
 
 impl PushService {
     pub fn start() -> PushService {
-        let script = crate::repo_root().join("tests/python/push_service.py");
-        let mut child = Command::new(crate::prometheus::python())
-            .arg(&script)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("the tests' Python starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let port: u16 = line
-            .trim()
-            .parse()
-            .expect("the push service prints its port");
+        let (child, port) = crate::start_python_server("push_service.py", &[]);
         PushService {
             child,
             port,

@@ -3,9 +3,8 @@
 //! Python's email package and leaves it as JSON in a directory.
 
 use serde_json::Value;
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 
 pub struct SmtpSink {
     child: Child,
@@ -19,26 +18,12 @@ impl SmtpSink {
     /// `matching` get a temporary error.
     pub fn start(refuse: u32, matching: &str) -> SmtpSink {
         let dir = tempfile::tempdir().unwrap();
-        let script = crate::repo_root().join("tests/python/smtp_sink.py");
-        let mut child = Command::new(crate::prometheus::python())
-            .arg(&script)
-            .arg(dir.path())
-            .args([
-                "--refuse",
-                &refuse.to_string(),
-                "--refuse-matching",
-                matching,
-            ])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("the tests' Python starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let port: u16 = line.trim().parse().expect("the sink prints its port");
+        let refuse = refuse.to_string();
+        let path = dir.path().display().to_string();
+        let (child, port) = crate::start_python_server(
+            "smtp_sink.py",
+            &[&path, "--refuse", &refuse, "--refuse-matching", matching],
+        );
         SmtpSink {
             child,
             dir,
