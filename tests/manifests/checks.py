@@ -188,7 +188,9 @@ def workloads_of(objects) -> list:
 
 def placement_problems(spin: Spin, spinapps: list) -> list:
     """Each component of spin.toml runs in exactly one SpinApp (the shared
-    health component in all of them); SpinApps name only real components."""
+    health component in all of them; a job callback in every SpinApp that
+    schedules jobs, since Dapr delivers a job to the app id that scheduled
+    it: `job_problems`); SpinApps name only real components."""
     problems = []
     where = {c: [] for c in spin.components}
     for app in spinapps:
@@ -204,8 +206,11 @@ def placement_problems(spin: Spin, spinapps: list) -> list:
         for shared in SHARED_COMPONENTS:
             if shared not in comps:
                 problems.append(f"SpinApp {name_of(app)} lacks the {shared!r} component its probes call")
+    job_callbacks = {c for r, c in spin.routes if r == "/job" or r.startswith("/job/")}
     for c, apps in where.items():
         if c in SHARED_COMPONENTS:
+            continue
+        if c in job_callbacks and apps:
             continue
         if len(apps) != 1:
             problems.append(f"component {c!r} runs in {len(apps)} SpinApps ({', '.join(apps) or 'none'}); expected exactly one")

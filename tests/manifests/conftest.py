@@ -4,6 +4,7 @@ schemas, and every overlay rendered once with k8s/render.sh."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import tomllib
@@ -87,10 +88,12 @@ def provided():
 
 @pytest.fixture(scope="session")
 def job_schedulers(spin):
-    """Components whose source uses the Dapr Jobs API client."""
+    """Components whose source uses the Dapr Jobs API client
+    (crates/events/src/jobs.rs: its module, or its methods on Publisher)."""
+    uses_jobs = re.compile(r"jobs::|\.run_job_command\(|\.schedule_[a-z_]+\(")
     out = set()
     for name in spin.components:
         src = ROOT / "components" / name / "src"
-        if src.is_dir() and any("jobs::" in p.read_text() for p in src.rglob("*.rs")):
+        if src.is_dir() and any(uses_jobs.search(p.read_text()) for p in src.rglob("*.rs")):
             out.add(name)
     return out
