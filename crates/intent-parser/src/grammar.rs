@@ -576,6 +576,9 @@ fn one_command_said(message: &str, whole: &Out, ctx: &Context, clk: &Clock) -> O
                         | "dept"
                 ));
         let sentence_end = matches!(prev, "." | "?" | "!" | ";") && !quoted[k - 1] && !abbreviation;
+        // "not asking you to add anything, just: what's due today?".
+        let after_denial =
+            matches!(prev, "," | ":" | "-") && denies_adding(&t[*cuts.last().unwrap_or(&0)..k - 1]);
         let asks = prev == ","
             && (opens_with_any(
                 &t[k..],
@@ -591,7 +594,7 @@ fn one_command_said(message: &str, whole: &Out, ctx: &Context, clk: &Clock) -> O
                     &["lets"],
                 ],
             ));
-        if (sentence_end || asks) && !text::is_punct(s) {
+        if (sentence_end || asks || after_denial) && !text::is_punct(s) {
             cuts.push(k);
         }
     }
@@ -613,6 +616,10 @@ fn one_command_said(message: &str, whole: &Out, ctx: &Context, clk: &Clock) -> O
     for p in cuts.windows(2) {
         let (a, b) = (p[0], p[1]);
         if a >= b {
+            continue;
+        }
+        // "don't add anything": a part that says what not to do.
+        if denies_adding(&t[a..b]) {
             continue;
         }
         // A part that asks to add makes the message a new task ("could
@@ -672,6 +679,45 @@ fn one_command_said(message: &str, whole: &Out, ctx: &Context, clk: &Clock) -> O
         }
     }
     Some(part)
+}
+
+/// "don't add anything", "not asking you to add anything", "no need to
+/// add it": a part that says not to add, and nothing else.
+fn denies_adding(t: &[Tok]) -> bool {
+    let t = strip_filler(t);
+    let Some(add) = t
+        .iter()
+        .position(|x| matches!(x.low.as_str(), "add" | "create"))
+    else {
+        return false;
+    };
+    let negated = t[..add].iter().any(|x| {
+        matches!(
+            x.low.as_str(),
+            "don't" | "dont" | "do" | "not" | "no" | "never" | "without"
+        )
+    }) && !any_word(&t[..add], &["also", "and"]);
+    let rest_is_nothing = t[add + 1..].iter().all(|x| {
+        text::is_punct(&x.low)
+            || matches!(
+                x.low.as_str(),
+                "anything"
+                    | "it"
+                    | "that"
+                    | "this"
+                    | "a"
+                    | "task"
+                    | "tasks"
+                    | "new"
+                    | "any"
+                    | "yet"
+                    | "just"
+                    | "please"
+                    | "pls"
+                    | "thanks"
+            )
+    });
+    negated && rest_is_nothing && add <= 5
 }
 
 /// The words of "the <name> series" (one to four, none quoted or a
@@ -902,6 +948,30 @@ fn read_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
         if let Some(k) = lead.filter(|&k| t.len() > k + 1) {
             return parse_intent(&message[t[k].start..], ctx, clk);
         }
+        // "do you know what's left for this week?", "any idea what I have
+        // tomorrow?": the question is what follows.
+        let asking = [
+            &["do", "you", "know"][..],
+            &["d'you", "know"],
+            &["any", "idea"],
+            &["can", "you", "tell", "me"],
+            &["could", "you", "tell", "me"],
+        ]
+        .iter()
+        .find(|p| seq(&t, 0, p))
+        .map(|p| p.len());
+        if let Some(k) = asking.filter(|&k| {
+            t.len() > k + 2
+                && matches!(
+                    w(&t, k),
+                    "what" | "what's" | "whats" | "which" | "when" | "how" | "if" | "whether"
+                )
+        }) {
+            let out = parse_intent(&message[t[k].start..], ctx, clk);
+            if matches!(out.intent, Intent::ListTasks { .. }) {
+                return out;
+            }
+        }
     }
     if let Some(k) = after_apology(&text::tokenize(message)) {
         let out = parse_intent(&message[k..], ctx, clk);
@@ -1123,6 +1193,7 @@ fn read_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
     let t = match p
         .request_after_preamble(t)
         .or_else(|| p.request_after_remark(t))
+        .or_else(|| command_after_story(t))
     {
         Some(k) => match priority_opener(t).filter(|&(e, _)| e > 0 && e <= k) {
             Some((e, _)) => {
@@ -1431,6 +1502,52 @@ fn no_longer_repeats(t: &[Tok]) -> Option<usize> {
     })
 }
 
+/// "my sister says the flight isn't booked, so please reopen the flights
+/// task", "finally cleaned the guest room! mark the guest room task as
+/// done": a story, a break, then a command about a task it names. The
+/// story only explains; where the command starts, if the message has that
+/// shape.
+fn command_after_story(t: &[Tok]) -> Option<usize> {
+    let quoted = quoted_tokens(t);
+    for k in 2..t.len() {
+        if quoted[k - 1] || !matches!(w(t, k - 1), "," | "." | "!" | "!!" | "?" | ";" | ":") {
+            continue;
+        }
+        let c = strip_filler(&t[k..]);
+        let verb = matches!(
+            w(c, 0),
+            "mark" | "reopen" | "re-open" | "unmark" | "uncheck" | "untick" | "delete" | "rename"
+        );
+        // The command names its task itself, before any further clause:
+        // "the guest room task", "'kitchen tiles'"; not "that task" (the
+        // story named it then), nor a "task" in a clause after a comma.
+        let clause = c
+            .iter()
+            .take_while(|x| !matches!(x.low.as_str(), "," | ";"))
+            .collect::<Vec<_>>();
+        let quotes = clause
+            .iter()
+            .any(|x| matches!(x.low.as_str(), "\"" | "“" | "'" | "‘"));
+        let named = clause
+            .iter()
+            .position(|x| matches!(x.low.as_str(), "task" | "todo" | "to-do"))
+            .is_some_and(|at| {
+                clause.get(1..at).unwrap_or_default().iter().any(|x| {
+                    !matches!(
+                        x.low.as_str(),
+                        "the" | "that" | "this" | "my" | "a" | "same" | "last" | "other"
+                    )
+                })
+            });
+        let names_task = quotes || named;
+        if verb && names_task && c.len() >= 3 {
+            // Where `c` starts within `t` (filler stripped from its front).
+            return Some((c.as_ptr() as usize - t.as_ptr() as usize) / std::mem::size_of::<Tok>());
+        }
+    }
+    None
+}
+
 fn strip_filler(all: &[Tok]) -> &[Tok] {
     let mut a = 0;
     let mut b = all.len();
@@ -1587,6 +1704,8 @@ const PRONOUNS: &[&str] = &[
     "this",
     "this one",
     "that one",
+    "this 1",
+    "that 1",
     "this task",
     "that task",
     "the task",
@@ -1920,6 +2039,20 @@ impl Parser<'_> {
             && matches!(w(t, a + 1), "the" | "my" | "a")
         {
             a += 1;
+        }
+        // "close that one, it's finished": the verb and a pointer at the
+        // task under discussion, no name.
+        if a + 1 < b
+            && matches!(
+                w(t, a),
+                "close" | "complete" | "finish" | "mark" | "delete" | "remove" | "reopen"
+            )
+            && matches!(w(t, a + 1), "it" | "that" | "this")
+            && t[a + 2..b]
+                .iter()
+                .all(|x| matches!(x.low.as_str(), "one" | "1" | "task" | "thing" | "item"))
+        {
+            return self.last_task();
         }
         let whole = words_of(&t[a..b]);
         // "finished it!!": the exclamation is not part of the name.
@@ -3954,6 +4087,19 @@ impl Parser<'_> {
         // Recurrence, said in one piece or in two that agree ("tue+fri …
         // weekly", "sundays … every week").
         for (a, e, r) in ex.scan(recur::parse_recurrence) {
+            // "fix the tap that drips every night", "the laptop that dies
+            // every hour": how often something in the title happens, not
+            // when the task repeats ("a task that repeats every day" does).
+            if a >= 2
+                && matches!(w(ex.t, a - 2), "that" | "which" | "who")
+                && !text::is_punct(w(ex.t, a - 1))
+                && !matches!(
+                    w(ex.t, a - 1),
+                    "repeats" | "recurs" | "happens" | "is" | "runs" | "goes" | "should" | "must"
+                )
+            {
+                continue;
+            }
             let take = match (&mut rule, &r) {
                 (None, _) => true,
                 (Some(Ok(cur)), Ok(more)) => cur.absorb(more),
