@@ -1194,6 +1194,7 @@ fn read_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
         .request_after_preamble(t)
         .or_else(|| p.request_after_remark(t))
         .or_else(|| command_after_story(t))
+        .or_else(|| p.request_after_chatter(t))
     {
         Some(k) => match priority_opener(t).filter(|&(e, _)| e > 0 && e <= k) {
             Some((e, _)) => {
@@ -1546,6 +1547,34 @@ fn command_after_story(t: &[Tok]) -> Option<usize> {
         }
     }
     None
+}
+
+/// Laughter, a sigh or a face: "lol", "ugh", "🙈".
+fn is_laughter(x: &Tok) -> bool {
+    let s = x.low.as_str();
+    matches!(
+        s,
+        "lol"
+            | "lmao"
+            | "rofl"
+            | "yay"
+            | "omg"
+            | "smh"
+            | "ugh"
+            | "yikes"
+            | "phew"
+            | "woohoo"
+            | "hehe"
+            | "lolol"
+            | "haha"
+            | "hahaha"
+            | "hahahaha"
+            | "ahaha"
+    ) || s.starts_with("hahah")
+        || s.contains([
+            '😂', '🤣', '😅', '😭', '😩', '🙈', '🙃', '🥳', '😴', '🙄', '😫', '😤', '🥲', '😬',
+            '🤦', '😆', '😄', '😁', '🎉',
+        ])
 }
 
 fn strip_filler(all: &[Tok]) -> &[Tok] {
@@ -2836,32 +2865,7 @@ impl Parser<'_> {
         // "Noah lost another tooth today haha", "I finished work early
         // today yay": laughter or a face says it is chat, unless the
         // message asks for something (below).
-        let laughs = t.iter().any(|x| {
-            let s = x.low.as_str();
-            matches!(
-                s,
-                "lol"
-                    | "lmao"
-                    | "rofl"
-                    | "yay"
-                    | "omg"
-                    | "smh"
-                    | "ugh"
-                    | "yikes"
-                    | "phew"
-                    | "woohoo"
-                    | "hehe"
-                    | "lolol"
-                    | "haha"
-                    | "hahaha"
-                    | "hahahaha"
-                    | "ahaha"
-            ) || s.starts_with("hahah")
-                || s.contains([
-                    '😂', '🤣', '😅', '😭', '😩', '🙈', '🙃', '🥳', '😴', '🙄', '😫', '😤', '🥲',
-                    '😬', '🤦', '😆', '😄', '😁', '🎉',
-                ])
-        });
+        let laughs = t.iter().any(is_laughter);
         // (Only of a sentence about someone or something: "buy milk lol"
         // still asks for milk.)
         let first = t
@@ -3337,6 +3341,24 @@ impl Parser<'_> {
             return Some(start);
         }
         None
+    }
+
+    /// "adding culture to my life lol: borrow the book", "sorry, me again
+    /// 🙈 one more for the shop: batteries": chat (a laugh, a face, an
+    /// apology) with nothing of the task in it, then a colon or a dash, then
+    /// the request. Where the request starts, if the message has that shape.
+    fn request_after_chatter(&self, t: &[Tok]) -> Option<usize> {
+        let quoted = quoted_tokens(t);
+        let k = (1..t.len().min(16))
+            .find(|&k| !quoted[k] && matches!(w(t, k), ":" | "-" | "—" | "–"))?;
+        let before = &t[..k];
+        let chat = before.iter().any(is_laughter) || matches!(w(t, 0), "sorry" | "soz");
+        let rest = &t[k + 1..];
+        let words = rest.iter().filter(|x| !text::is_punct(&x.low)).count();
+        if !chat || words < 2 || self.has_task_details(before, true) {
+            return None;
+        }
+        Some(k + 1)
     }
 
     /// "long day, my feet are killing me. anyway: pick up the parcel
