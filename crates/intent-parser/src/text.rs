@@ -550,9 +550,11 @@ pub(crate) fn join(toks: &[Tok], idx: &[usize]) -> String {
             let opening = matches!(p.text.as_str(), "(" | "“" | "[" | "‘");
             // Neighbours in the message keep the spacing they were typed
             // with; where words were taken out between two tokens, no space
-            // goes before closing or after opening punctuation.
+            // goes before closing or after opening punctuation. Tokens put
+            // in another order than typed are words apart.
             let neighbours = pi + 1 == i;
-            if t.start > p.end && (neighbours || (!closing && !opening)) {
+            let apart = t.start > p.end || t.start < p.start;
+            if apart && (neighbours || (!closing && !opening)) {
                 out.push(' ');
             }
         }
@@ -835,6 +837,12 @@ mod tests {
         let t = tokenize("Call mom (about the party), then rest");
         let idx: Vec<usize> = (0..t.len()).collect();
         assert_eq!(join(&t, &idx), "Call mom (about the party), then rest");
+    }
+
+    #[test]
+    fn words_put_in_another_order_stay_apart() {
+        let t = tokenize("boss pinging - any task w/ Q1 forecast?");
+        assert_eq!(join(&t, &[6, 7, 0, 1]), "Q1 forecast boss pinging");
     }
 
     #[test]

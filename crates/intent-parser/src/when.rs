@@ -671,6 +671,12 @@ fn piece(t: &[Tok], j: usize, clk: &Clock, trig: bool, at: bool) -> Option<(usiz
                 }
             }
             let (e, n, u) = duration(t, j + 1)?;
+            // "in two days' time", "in a week's time", "in 3 weeks time".
+            let e = match (w(e), w(e + 1)) {
+                ("'" | "’", "time") => e + 2,
+                ("time", _) => e + 1,
+                _ => e,
+            };
             return Some((e, after(clk, n, u)));
         }
         "within" => {
@@ -759,7 +765,17 @@ fn piece(t: &[Tok], j: usize, clk: &Clock, trig: bool, at: bool) -> Option<(usiz
                 return None;
             }
         }
-        let (e, p) = with_part(t, j + 1, clk.next_weekday(wd));
+        // "friday next week": that day of next week; "by friday this
+        // week": this week's.
+        let (after_day, day) = match (w(j + 1), w(j + 2)) {
+            ("next", "week") => (
+                j + 3,
+                clk.monday() + Duration::days(7 + wd.num_days_from_monday() as i64),
+            ),
+            ("this", "week") => (j + 3, clk.this_weekday(wd)),
+            _ => (j + 1, clk.next_weekday(wd)),
+        };
+        let (e, p) = with_part(t, after_day, day);
         // "the Friday team": a date word used as an adjective. One that
         // opens the message is its date ("Wednesday I take the car in"),
         // and so is an abbreviation with its part of the day ("sat
@@ -1255,6 +1271,17 @@ pub(crate) struct ClockTime {
 
 /// A time of day token (plus a separate "pm" or "o'clock").
 pub(crate) fn clock(t: &[Tok], j: usize) -> Option<(usize, Result<ClockTime, String>)> {
+    // "8:00 sharp", "at 6 sharp": the time, said firmly.
+    let (e, c) = clock_time(t, j)?;
+    let e = if t.get(e).is_some_and(|x| x.low == "sharp") && c.is_ok() {
+        e + 1
+    } else {
+        e
+    };
+    Some((e, c))
+}
+
+fn clock_time(t: &[Tok], j: usize) -> Option<(usize, Result<ClockTime, String>)> {
     let w = |k: usize| t.get(k).map(|x| x.low.as_str()).unwrap_or("");
     // "half past 4", "quarter past 9", "quarter to 6": the hour read as a
     // bare one would be ("half past 4" in the afternoon), minutes kept.
