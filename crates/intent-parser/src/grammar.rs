@@ -1264,7 +1264,22 @@ fn read_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
                 && t.len() > e + 2
         })
         .filter(|_| time_said_first.is_none());
+    // "#pets: what slipped past its deadline?": the tags said before the
+    // question still filter it.
+    let tagged_question: Vec<Tok>;
     let t = match asked_after_colon {
+        Some(e)
+            if t[..e]
+                .iter()
+                .any(|x| x.low.starts_with('#') && x.low.len() > 1) =>
+        {
+            tagged_question = t[e + 1..]
+                .iter()
+                .chain(t[..e].iter().filter(|x| x.low.starts_with('#')))
+                .cloned()
+                .collect();
+            &tagged_question[..]
+        }
         Some(e) => &t[e + 1..],
         None => t,
     };

@@ -230,6 +230,15 @@ fn minutes_word(s: &str) -> Option<u32> {
 fn idiom(t: &[Tok], i: usize) -> Option<(usize, String)> {
     let s = w(t, i);
     let prev = if i > 0 { w(t, i - 1) } else { "" };
+    // "run me through today", "walk me through next week": show me.
+    if matches!(s, "run" | "walk" | "talk" | "take")
+        && w(t, i + 1) == "me"
+        && w(t, i + 2) == "through"
+        && (i == 0 || text::is_punct(prev))
+        && i + 3 < t.len()
+    {
+        return Some((i + 3, "show me".to_string()));
+    }
     // "a 30-minute reminder", "a 2-hour warning": the amount and its unit.
     if let Some((n, unit)) = s.split_once('-') {
         if !n.is_empty()
