@@ -200,9 +200,28 @@ where
     );
 }
 
+/// Checks one Dapr job's data: its schema and example files, the example
+/// against the schema, and the example read back into the type.
+fn check_job<J>(name: &str, example: &J, problems: &mut Vec<String>)
+where
+    J: schemars::JsonSchema + Serialize + DeserializeOwned,
+{
+    let v = SCHEMA_VERSION;
+    let mut job = schemars::schema_for!(J).to_value();
+    job["$id"] = json!(format!("urn:task-manager:jobs:{name}:v{v}"));
+    check(&format!("jobs/{name}.v{v}.schema.json"), &job, problems);
+    let example = serde_json::to_value(example).unwrap();
+    assert!(round_trips::<J>(&example), "{name}");
+    assert!(follows(&job, &example), "{name}");
+    check(
+        &format!("jobs/{name}.v{v}.example.json"),
+        &example,
+        problems,
+    );
+}
+
 #[test]
 fn checked_in_schemas_and_examples_match_the_types() {
-    let v = SCHEMA_VERSION;
     let mut problems = vec![];
     for t in event::TASK_EVENT_TYPES {
         check_event_type::<TaskEventData>(t, &task_example(t), &mut problems);
@@ -215,44 +234,16 @@ fn checked_in_schemas_and_examples_match_the_types() {
     }
     let released = event::release_event("e-4", "u-1", NOW, &origin(), NOW).envelope;
     check_event_type::<ReleaseEventData>(event::REMINDERS_RELEASED, &released, &mut problems);
-    let mut job = schemars::schema_for!(QuietHoursJobData).to_value();
-    job["$id"] = json!(format!("urn:task-manager:jobs:quiet-hours:v{v}"));
-    check(
-        &format!("jobs/quiet-hours.v{v}.schema.json"),
-        &job,
-        &mut problems,
-    );
-    let example = serde_json::to_value(QuietHoursJobData {
+    let quiet = QuietHoursJobData {
         user_id: "u-1".into(),
         release_at: NOW,
-    })
-    .unwrap();
-    assert!(round_trips::<QuietHoursJobData>(&example));
-    assert!(follows(&job, &example));
-    check(
-        &format!("jobs/quiet-hours.v{v}.example.json"),
-        &example,
-        &mut problems,
-    );
-    let mut job = schemars::schema_for!(ReminderJobData).to_value();
-    job["$id"] = json!(format!("urn:task-manager:jobs:reminder:v{v}"));
-    check(
-        &format!("jobs/reminder.v{v}.schema.json"),
-        &job,
-        &mut problems,
-    );
-    let example = serde_json::to_value(ReminderJobData {
+    };
+    check_job("quiet-hours", &quiet, &mut problems);
+    let reminder = ReminderJobData {
         reminder_id: "r-1".into(),
         fire_at: Some(NOW),
-    })
-    .unwrap();
-    assert!(round_trips::<ReminderJobData>(&example));
-    assert!(follows(&job, &example));
-    check(
-        &format!("jobs/reminder.v{v}.example.json"),
-        &example,
-        &mut problems,
-    );
+    };
+    check_job("reminder", &reminder, &mut problems);
     assert!(
         problems.is_empty(),
         "the checked-in contracts disagree with the types (rerun with UPDATE_SCHEMAS=1 after a \
