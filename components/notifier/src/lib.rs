@@ -511,8 +511,11 @@ impl Try {
     /// An answer that says it all: the status, no further words.
     pub(crate) fn refused(http_status: i64) -> Try {
         Try {
+            delivered: false,
+            http_status: Some(http_status),
             error: None,
-            ..Try::failed(Some(http_status), "")
+            wait: None,
+            last: false,
         }
     }
 

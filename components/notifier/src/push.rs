@@ -111,11 +111,11 @@ impl Sender {
     /// The server's key and contact, or None when push is not set up.
     pub fn from_variables() -> Result<Option<Sender>, domain::Error> {
         let key = http_api::config::var_or_empty("vapid_private_key");
-        if key.trim().is_empty() {
+        let Some(vapid) = webpush::Vapid::configured(&key)
+            .map_err(|e| domain::Error::internal(format!("vapid_private_key: {e}")))?
+        else {
             return Ok(None);
-        }
-        let vapid = webpush::Vapid::from_private(&key)
-            .map_err(|e| domain::Error::internal(format!("vapid_private_key: {e}")))?;
+        };
         let configured = http_api::config::var_or_empty("vapid_subject");
         let base = http_api::config::var_or_empty("public_base_url");
         let subject = if !configured.trim().is_empty() {
@@ -163,6 +163,8 @@ pub async fn attempt(
     let services = http_api::config::var_or_empty("push_services");
     let mut failure: Option<(Option<i64>, String)> = None;
     let mut wait: Option<Duration> = None;
+    // The push service's own 2xx answer, recorded with the delivery.
+    let mut accepted: Option<i64> = None;
     let waiting: Vec<&PushSubscription> = {
         let served = served.borrow();
         subscriptions
@@ -180,6 +182,7 @@ pub async fn attempt(
         let answer = send(sender, message, s, &payload).await;
         match answer {
             Ok((status, _)) if (200..300).contains(&status) => {
+                accepted = Some(status);
                 served.borrow_mut().delivered.insert(s.id.clone());
             }
             Ok((404 | 410, _)) => {
@@ -210,7 +213,7 @@ pub async fn attempt(
         .filter(|s| !served.contains(&s.id))
         .count();
     match failure {
-        _ if left == 0 && !served.delivered.is_empty() => Try::delivered(Some(201)),
+        _ if left == 0 && !served.delivered.is_empty() => Try::delivered(accepted),
         _ if left == 0 => Try::failed(
             Some(410),
             "the browser unsubscribed; its subscription was removed",

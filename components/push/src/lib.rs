@@ -51,16 +51,16 @@ fn route(req: &Request) -> Result<Outcome, Error> {
 }
 
 fn key() -> Result<Reply, Error> {
-    let configured = http_api::config::var_or_empty("vapid_private_key");
-    if configured.trim().is_empty() {
+    let key = http_api::config::var_or_empty("vapid_private_key");
+    let Some(vapid) = webpush::Vapid::configured(&key)
+        .map_err(|e| Error::internal(format!("vapid_private_key: {e}")))?
+    else {
         return Err(Error::new(
             domain::ErrorKind::NotFound,
             "push_unavailable",
             "this server is not set up to send push notifications",
         ));
-    }
-    let vapid = webpush::Vapid::from_private(&configured)
-        .map_err(|e| Error::internal(format!("vapid_private_key: {e}")))?;
+    };
     Ok(Reply::json(
         200,
         &json!({ "publicKey": vapid.public_key() }),

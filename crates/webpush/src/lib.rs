@@ -237,6 +237,15 @@ impl Vapid {
         })
     }
 
+    /// The key as configured (the `vapid_private_key` variable): None when
+    /// it is blank, which means the server sends no push messages.
+    pub fn configured(text: &str) -> Result<Option<Vapid>, Invalid> {
+        if text.trim().is_empty() {
+            return Ok(None);
+        }
+        Vapid::from_private(text).map(Some)
+    }
+
     /// The public key browsers subscribe with (`applicationServerKey`):
     /// the uncompressed point, base64url.
     pub fn public_key(&self) -> String {
@@ -405,6 +414,8 @@ mod tests {
             65
         );
         assert!(Vapid::from_private("").is_err());
+        assert!(Vapid::configured("  ").unwrap().is_none(), "blank: no push");
+        assert!(Vapid::configured("not a key").is_err());
         assert!(
             Vapid::from_private(&"0".repeat(64)).is_err(),
             "zero is not a key"
