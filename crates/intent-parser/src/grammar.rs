@@ -1529,6 +1529,7 @@ fn command_after_story(t: &[Tok]) -> Option<usize> {
         if quoted[k - 1] || !matches!(w(t, k - 1), "," | "." | "!" | "!!" | "?" | ";" | ":") {
             continue;
         }
+        let start = k + filler_bounds(&t[k..]).0;
         let c = strip_filler(&t[k..]);
         let verb = matches!(
             w(c, 0),
@@ -1557,8 +1558,7 @@ fn command_after_story(t: &[Tok]) -> Option<usize> {
             });
         let names_task = quotes || named;
         if verb && names_task && c.len() >= 3 {
-            // Where `c` starts within `t` (filler stripped from its front).
-            return Some((c.as_ptr() as usize - t.as_ptr() as usize) / std::mem::size_of::<Tok>());
+            return Some(start);
         }
     }
     None
@@ -1593,6 +1593,13 @@ fn is_laughter(x: &Tok) -> bool {
 }
 
 fn strip_filler(all: &[Tok]) -> &[Tok] {
+    let (a, b) = filler_bounds(all);
+    &all[a..b]
+}
+
+/// Where what is said starts and ends once greetings, please and thanks
+/// around it are left out.
+fn filler_bounds(all: &[Tok]) -> (usize, usize) {
     let mut a = 0;
     let mut b = all.len();
     'front: loop {
@@ -1617,7 +1624,7 @@ fn strip_filler(all: &[Tok]) -> &[Tok] {
         }
         break;
     }
-    &all[a..b]
+    (a, b)
 }
 
 struct Parser<'a> {
@@ -3322,7 +3329,7 @@ impl Parser<'_> {
                 continue;
             }
             let c = strip_filler(&t[k..]);
-            let start = t.len() - c.len();
+            let start = k + filler_bounds(&t[k..]).0;
             let asks = matches!(w(c, 0), "add" | "create" | "note" | "jot")
                 || seq(c, 0, &["i'd", "like", "to", "add"])
                 || seq(c, 0, &["i", "want", "to", "add"])
