@@ -504,6 +504,9 @@ pub(crate) fn parse_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
     if let Some(swapped) = swapped_reading(message, &out, ctx, clk) {
         out = swapped;
     }
+    if let Some(asked) = question_inside(message, &out, ctx, clk) {
+        out = asked;
+    }
     // "it's not low priority at all, it's urgent", "never mind urgent, high
     // will do": of the levels said, the one not denied is the one meant.
     if let Intent::SetPriority { priority, .. } = &mut out.intent {
@@ -679,6 +682,65 @@ fn one_command_said(message: &str, whole: &Out, ctx: &Context, clk: &Clock) -> O
         }
     }
     Some(part)
+}
+
+/// "Hello dear, can you please read me what I have to do today?", "up
+/// since 5 w/ the baby what do i have today", "ok hit me, is anything
+/// overdue?": a question about the list said after a greeting, a remark
+/// or a request to be told. When the whole reads as a new task or as
+/// nothing, the question (from its question word on) is the reading,
+/// unless what comes before makes the question part of a task: a word
+/// that asks to add, or a verb whose object it is ("ask Tom what's due",
+/// "find out which forms are due", "remember to check what's due").
+fn question_inside(message: &str, whole: &Out, ctx: &Context, clk: &Clock) -> Option<Out> {
+    if !matches!(
+        whole.intent,
+        Intent::AddTask { .. } | Intent::Unknown { .. }
+    ) {
+        return None;
+    }
+    let t = text::tokenize(message);
+    let quoted = quoted_tokens(&t);
+    const TASK_VERBS: &[&str] = &[
+        "add", "create", "note", "jot", "put", "task", "todo", "to-do", "to", "ask", "asking",
+        "tell", "find", "figure", "decide", "discuss", "research", "google", "learn", "write",
+        "email", "text", "call", "message", "plan", "work", "sort", "choose", "pick", "agree",
+        "confirm", "check", "look", "see", "about", "remember",
+    ];
+    let starts = |k: usize| {
+        matches!(w(&t, k), "what" | "what's" | "whats" | "which")
+            || matches!(w(&t, k), "is" | "are") && matches!(w(&t, k + 1), "anything" | "there")
+            || w(&t, k) == "anything" && k > 0 && text::is_punct(w(&t, k - 1))
+    };
+    // The question starts a part of its own: after punctuation or an
+    // emoji, after "… me" or "but", or after a greeting ("MORNING what
+    // have I got on today"). "bring what's left of the cake" and "cook
+    // what we have tonight" say what to bring and cook.
+    let apart = |k: usize| {
+        text::is_punct(w(&t, k - 1))
+            || !message[t[k - 1].end..t[k].start].trim().is_empty()
+            || matches!(w(&t, k - 1), "me" | "but" | "so")
+            || is_chat(&words_of(&t[..k]))
+    };
+    let k = (1..t.len()).find(|&k| !quoted[k] && starts(k) && apart(k))?;
+    let before = &t[..k];
+    // "tell me what's due" asks to be told; "tell Tom what's due" is a task.
+    let told = |i: usize| {
+        matches!(w(before, i), "tell" | "check" | "see") && w(before, i + 1) == "me"
+            || matches!(w(before, i), "check" | "see" | "look") && i + 1 == before.len()
+    };
+    if (0..before.len())
+        .any(|i| TASK_VERBS.contains(&w(before, i)) && !told(i) || before[i].low.starts_with('#'))
+    {
+        return None;
+    }
+    // ("… capture what went well: write the summary": a colon starts what
+    // is asked.)
+    if t[k..].iter().any(|x| x.low == ":") {
+        return None;
+    }
+    let asked = read_intent(&message[t[k].start..], ctx, clk);
+    matches!(asked.intent, Intent::ListTasks { .. }).then_some(asked)
 }
 
 /// "don't add anything", "not asking you to add anything", "no need to
