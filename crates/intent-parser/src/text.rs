@@ -349,6 +349,9 @@ const ALIASES: &[(&str, &str)] = &[
     ("mornin", "morning"),
     ("evenin", "evening"),
     ("w/", "with"),
+    // Texting and shell shorthands: "mv that to sat", "dun w/ that".
+    ("mv", "move"),
+    ("dun", "done"),
     ("tmorrow's", "tomorrow's"),
     ("tomorows", "tomorrow's"),
 ];
