@@ -1162,7 +1162,8 @@ fn read_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
         return out;
     }
     let t = strip_filler(&all);
-    if p.is_remark(t) || p.asks_about_the_app(t) {
+    // ("so tired lol: water the tomatoes": a remark, then the request.)
+    if p.is_remark(t) && p.request_after_chatter(t).is_none() || p.asks_about_the_app(t) {
         return unknown(HELP);
     }
     // Other languages: the assistant reads English ("kannst du bitte jetzt

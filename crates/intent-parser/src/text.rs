@@ -351,6 +351,8 @@ const ALIASES: &[(&str, &str)] = &[
     ("w/", "with"),
     // Texting and shell shorthands: "mv that to sat", "dun w/ that".
     ("mv", "move"),
+    ("nite", "night"),
+    ("arvo", "afternoon"),
     ("dun", "done"),
     ("tmorrow's", "tomorrow's"),
     ("tomorows", "tomorrow's"),
@@ -382,6 +384,15 @@ fn normalize(low: String) -> String {
     if let Some((_, to)) = ALIASES.iter().find(|(a, _)| *a == low) {
         return to.to_string();
     }
+    if let Some(stem) = low.strip_suffix("'s").or(Some(&low)) {
+        if spells_tomorrow(stem) {
+            return if stem.len() < low.len() {
+                "tomorrow's".to_string()
+            } else {
+                "tomorrow".to_string()
+            };
+        }
+    }
     // "this wk's tasks": a shorthand's possessive is the word's.
     if let Some(stem) = low.strip_suffix("'s") {
         if let Some((_, to)) = ALIASES
@@ -404,6 +415,27 @@ fn normalize(low: String) -> String {
         }
     }
     low
+}
+
+/// "tmrow", "2mrw", "2mro", "tmrrw", "tommorow": the ways "tomorrow" is
+/// shortened or misspelt in chat. Such a word is made of the letters of
+/// "tomorrow" (a leading "2" for "to"), its only vowel is "o", and its
+/// consonants, each run said once, are t-m-r or t-m-r-w. ("tom" is a name,
+/// and "timer" or "tumor" have other vowels.)
+fn spells_tomorrow(s: &str) -> bool {
+    let s = s
+        .strip_prefix('2')
+        .map_or_else(|| s.to_string(), |r| format!("to{r}"));
+    if s.len() < 4 || s.len() > 10 || !s.chars().all(|c| "tomrw".contains(c)) {
+        return false;
+    }
+    let mut skeleton = String::new();
+    for c in s.chars().filter(|&c| c != 'o') {
+        if !skeleton.ends_with(c) {
+            skeleton.push(c);
+        }
+    }
+    matches!(skeleton.as_str(), "tmr" | "tmrw")
 }
 
 fn has_drawn_out_letter(s: &str) -> bool {
@@ -801,6 +833,21 @@ mod tests {
 
     fn lows(s: &str) -> Vec<String> {
         tokenize(s).into_iter().map(|t| t.low).collect()
+    }
+
+    #[test]
+    fn tomorrow_shortened_or_misspelt() {
+        for s in [
+            "tmrow", "2mrw", "2mro", "tmrrw", "tommorow", "tomoro", "2moro", "tmro",
+        ] {
+            assert!(spells_tomorrow(s), "{s}");
+        }
+        for s in [
+            "tom", "timer", "tumor", "tram", "mtrw", "tomato", "tow", "motor",
+        ] {
+            assert!(!spells_tomorrow(s), "{s}");
+        }
+        assert_eq!(lows("gym 2mrw's plan"), ["gym", "tomorrow's", "plan"]);
     }
 
     /// `m - 1` underflowed for 0 (a panic in debug builds); a month outside

@@ -1,5 +1,7 @@
-//! The whole phrase set must be read as expected at least 95% of the time,
-//! and every seed sentence of the issue must pass.
+//! Every line of the phrase set must be read as expected: it is the set the
+//! rules are written against, so a line that fails is a rule broken by a
+//! later one (the development and locked sets measure generalisation).
+//! Every seed sentence of the issue must be in it.
 
 use intent_parser::eval;
 
@@ -18,15 +20,15 @@ const SEEDS: &[&str] = &[
 ];
 
 #[test]
-fn phrase_set_accuracy_is_at_least_95_percent() {
+fn every_phrase_is_read_as_expected() {
     let cases = eval::load_cases(PHRASES).expect("phrase set parses");
     assert!(cases.len() >= 160, "only {} phrases", cases.len());
     let report = eval::run(&cases);
     let text = report.render();
     println!("{text}");
     assert!(
-        report.accuracy() >= 0.95,
-        "accuracy {:.1}% is below 95%:\n{text}",
+        report.results.iter().all(|r| r.passed()),
+        "accuracy {:.1}%, and every line must pass:\n{text}",
         report.accuracy() * 100.0
     );
 }
