@@ -1110,6 +1110,9 @@ fn read_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
     if whole.is_empty() {
         return unknown(HELP);
     }
+    if signs_off(&whole) {
+        return unknown(HELP);
+    }
     // "tomorrow instead", "nah, friday", "meh, low priority": a reply that
     // only says what changes about the task under discussion.
     if ctx.last_task.is_some() {

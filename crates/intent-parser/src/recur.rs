@@ -409,7 +409,26 @@ fn w(t: &[Tok], k: usize) -> &str {
 
 /// A recurrence phrase starting at `i`.
 pub(crate) fn parse_recurrence(t: &[Tok], i: usize) -> Read {
-    let r = parse_at(t, i)?;
+    let mut r = parse_at(t, i)?;
+    // "weekdays except wed", "mon to sat but not on thursday": days left
+    // out of a set of weekdays. (A daily rule reads its own exception.)
+    if let (e, Ok(rule)) = &mut r {
+        let every_such_day = rule.freq == Freq::Weekly
+            && !rule.by_day.is_empty()
+            && rule.by_day.iter().all(|&(n, _)| n == 0);
+        if let Some((end, skip)) = excepted(t, *e).filter(|_| every_such_day) {
+            let kept: Vec<(i32, Weekday)> = rule
+                .by_day
+                .iter()
+                .copied()
+                .filter(|(_, d)| !skip.contains(d))
+                .collect();
+            if !kept.is_empty() && kept.len() < rule.by_day.len() {
+                rule.by_day = kept;
+                *e = end;
+            }
+        }
+    }
     // "the weekly report", "quarterly slides": an adjective, not a rule.
     let adverb = matches!(
         w(t, i),
@@ -448,9 +467,14 @@ pub(crate) fn parse_recurrence(t: &[Tok], i: usize) -> Read {
         // "monthly on the 27th refill the meds": an adverb with its "on
         // …" is a rule, whatever follows.
         let with_on = r.0 > i + 2 && w(t, after_task_word(t, i + 1)) == "on";
+        // "daily except weekends check the mail": so is one with its
+        // exception.
+        let with_except = excepted(t, i + 1).is_some_and(|(e, _)| e <= r.0);
         // ("a yearly task on December 1" asks for the rule.)
         let task_on = after_task_word(t, i + 1) > i + 1 && r.0 > i + 3;
-        if article && !task_on || !(crate::when::date_boundary(t, r.0) || numbered || with_on) {
+        if article && !task_on
+            || !(crate::when::date_boundary(t, r.0) || numbered || with_on || with_except)
+        {
             return None;
         }
     }
@@ -597,6 +621,17 @@ fn several_weekdays(t: &[Tok], i: usize) -> Read {
 /// "except weekends", "but not on Sundays", "excluding Saturday and
 /// Sunday" after a daily rule: every other day of the week.
 fn except_days(t: &[Tok], k: usize) -> Option<(usize, Vec<Weekday>)> {
+    use Weekday::*;
+    let (e, skip) = excepted(t, k)?;
+    let days: Vec<Weekday> = [Mon, Tue, Wed, Thu, Fri, Sat, Sun]
+        .into_iter()
+        .filter(|d| !skip.contains(d))
+        .collect();
+    (!days.is_empty()).then_some((e, days))
+}
+
+/// The days an "except …" clause at `k` leaves out, and where it ends.
+fn excepted(t: &[Tok], k: usize) -> Option<(usize, Vec<Weekday>)> {
     let mut j = k;
     if w(t, j) == "," {
         j += 1;
@@ -611,16 +646,11 @@ fn except_days(t: &[Tok], k: usize) -> Option<(usize, Vec<Weekday>)> {
         j += 1;
     }
     use Weekday::*;
-    let (e, skip) = match w(t, j) {
+    Some(match w(t, j) {
         "weekends" | "weekend" => (j + 1, vec![Sat, Sun]),
         "weekdays" | "weekday" => (j + 1, vec![Mon, Tue, Wed, Thu, Fri]),
         _ => weekday_list(t, j)?,
-    };
-    let days: Vec<Weekday> = [Mon, Tue, Wed, Thu, Fri, Sat, Sun]
-        .into_iter()
-        .filter(|d| !skip.contains(d))
-        .collect();
-    (!days.is_empty()).then_some((e, days))
+    })
 }
 
 /// "Mondays and Thursdays" (plural names only), "Sunday evenings".

@@ -549,6 +549,75 @@ pub(super) fn answer_in_words(whole: &str) -> Option<bool> {
     None
 }
 
+/// "that's it for today", "that's everything for now, thanks", "ok that's
+/// all from me": the user is finished. Said with a task under discussion it
+/// does not move that task to today, and it asks for no list.
+pub(super) fn signs_off(whole: &str) -> bool {
+    let words: Vec<&str> = whole.split(' ').collect();
+    let start = words
+        .iter()
+        .position(|w| {
+            !matches!(
+                *w,
+                "ok" | "okay"
+                    | "alright"
+                    | "right"
+                    | "so"
+                    | "well"
+                    | "i"
+                    | "think"
+                    | "thanks"
+                    | "thank"
+                    | "you"
+                    | "thx"
+                    | "cheers"
+                    | "great"
+                    | "perfect"
+                    | "cool"
+                    | "good"
+            )
+        })
+        .unwrap_or(0);
+    let rest = &words[start..];
+    let (what, tail) = match rest {
+        ["that's" | "thats", what, tail @ ..] => (*what, tail),
+        ["that", "is" | "was" | "'s", what, tail @ ..] => (*what, tail),
+        ["that'll" | "thatll", "be", what, tail @ ..] => (*what, tail),
+        _ => return false,
+    };
+    // (A bare "right, that's it" answers "is this the task?".)
+    let done = matches!(what, "all" | "everything") || what == "it" && !tail.is_empty();
+    done && tail.iter().all(|w| {
+        matches!(
+            *w,
+            "for"
+                | "now"
+                | "today"
+                | "tonight"
+                | "the"
+                | "day"
+                | "week"
+                | "from"
+                | "me"
+                | "then"
+                | "thanks"
+                | "thank"
+                | "you"
+                | "thx"
+                | "ty"
+                | "cheers"
+                | "bye"
+                | "ok"
+                | "okay"
+                | "i"
+                | "think"
+                | "guess"
+                | "really"
+                | "folks"
+        )
+    })
+}
+
 /// Small talk: every word is an interjection, greeting, thanks or the
 /// like, a bare number, or one keyboard-mash word ("asdf").
 pub(super) fn is_chat(whole: &str) -> bool {
