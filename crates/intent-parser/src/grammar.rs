@@ -4259,19 +4259,35 @@ impl Parser<'_> {
                 dates.insert(0, deadline);
             }
         }
+        // "remind me thursday at 6pm and friday at 9 to call the garage":
+        // a reminder asked for at each of the times joined by "and".
+        let mut more_reminders: Vec<When> = Vec::new();
+        let mut said_until = 0;
         for (a, e, found) in dates {
             match &mut when {
                 None => {
                     when = Some(found);
                     ex.claim(a, e, SpanKind::Date);
                     when_words.extend(a..e);
+                    said_until = e;
                 }
                 Some(cur) => {
                     // "monday end of day": the end of that day.
                     let eod = (a..e).any(|i| matches!(w(t, i), "eod" | "end" | "cob" | "close"));
+                    let joined = a == said_until + 1 && matches!(w(t, said_until), "and" | "&");
                     if cur.fold(&found, eod) {
                         ex.claim(a, e, SpanKind::Date);
                         when_words.extend(a..e);
+                    } else if remind && joined && found.instant.is_none() {
+                        ex.claim(said_until, e, SpanKind::Date);
+                        when_words.extend(said_until..e);
+                        said_until = e;
+                        // ("friday at 9 and at 5": both on friday.)
+                        let mut more = found;
+                        if more.date.is_none() {
+                            more.date = cur.date;
+                        }
+                        more_reminders.push(more);
                     }
                 }
             }
@@ -4471,6 +4487,18 @@ impl Parser<'_> {
                         utc_ms: at.timestamp_millis(),
                     },
                 );
+                for (k, more) in more_reminders.iter().enumerate() {
+                    let at = match more.reminder_instant(self.clk) {
+                        Ok(x) => x,
+                        Err(r) => return refuse(r),
+                    };
+                    reminders.insert(
+                        k + 1,
+                        ReminderSpec::At {
+                            utc_ms: at.timestamp_millis(),
+                        },
+                    );
+                }
             }
         }
         if let Some(d) = due {
