@@ -1,0 +1,390 @@
+//! Reminders: "remind me …" and its variants, reminders on a named task, snoozing.
+
+use super::*;
+
+impl Parser<'_> {
+    pub(super) fn remind(&self, t: &[Tok]) -> Option<Out> {
+        const STARTS: &[&[&str]] = &[
+            &["give", "me", "a", "heads", "up"],
+            &["give", "me", "a", "heads-up"],
+            &["give", "me", "a", "reminder"],
+            &["put", "a", "reminder"],
+            &["remind", "me"],
+            &["set", "a", "reminder"],
+            &["set", "reminder"],
+            &["add", "a", "reminder"],
+            &["add", "reminder"],
+            &["create", "a", "reminder"],
+            &["make", "a", "reminder"],
+            &["ping", "me"],
+            &["notify", "me"],
+            &["alert", "me"],
+            &["nudge", "me"],
+            &["buzz", "me"],
+            &["give", "me", "a", "shout"],
+            &["give", "me", "a", "nudge"],
+            &["give", "me", "a", "ping"],
+            &["reminder", ":"],
+            &["reminder"],
+        ];
+        // "I'd like to be reminded about it tonight".
+        let lead = [
+            &["i'd", "like", "to", "be", "reminded"][..],
+            &["i", "want", "to", "be", "reminded"],
+            &["i", "would", "like", "to", "be", "reminded"],
+            &["i", "need", "to", "be", "reminded"],
+        ]
+        .iter()
+        .find(|s| seq(t, 0, s))
+        .map_or(0, |s| s.len());
+        if lead > 0 {
+            let mut again: Vec<Tok> = vec![t[0].clone(), t[0].clone()];
+            again[0].low = "remind".into();
+            again[0].text = "remind".into();
+            again[1].low = "me".into();
+            again[1].text = "me".into();
+            again.extend_from_slice(&t[lead..]);
+            return self.remind(&again);
+        }
+        // "tomorrow evening remind me about that please": the time said first.
+        if let Some((e, _)) = when::parse_when(t, 0, self.clk) {
+            if seq(t, e, &["remind", "me"]) && e > 0 {
+                let turned: Vec<Tok> = t[e..].iter().chain(t[..e].iter()).cloned().collect();
+                return self.remind(&turned);
+            }
+        }
+        let start = STARTS.iter().find(|s| seq(t, 0, s))?;
+        let rest = &t[start.len()..];
+        // "ping me about this again in 20 min": the reminder once more.
+        if let Some(k) = (0..rest.len()).find(|&k| w(rest, k) == "again" && w(rest, k + 1) == "in")
+        {
+            if let Some((_, n, u)) = when::duration(rest, k + 2) {
+                if let Some(per) = u.minutes() {
+                    let target = match self.target(rest, 0, k, &[&["about"]]) {
+                        Ok(x) => x,
+                        Err(o) => return Some(*o),
+                    };
+                    return Some(
+                        Intent::Snooze {
+                            target,
+                            minutes: (n as i64 * per).clamp(1, u32::MAX as i64) as u32,
+                        }
+                        .into(),
+                    );
+                }
+            }
+        }
+        if rest.is_empty() {
+            return Some(unknown(
+                "When should I remind you, and about what? E.g. “remind me to call mom at 5pm” or “remind me 15 minutes before”.",
+            ));
+        }
+        // "add a reminder to “Sprint demo” 15 minutes before": to a task
+        // named, not a new one.
+        let noun_start = start.contains(&"reminder");
+        if noun_start {
+            if let Some(out) = self.reminder_on_named_task(rest) {
+                return Some(out);
+            }
+        }
+        let names_task = quoted_tokens(rest).get(2).copied().unwrap_or(false)
+            || rest.iter().any(|x| x.low == "task");
+        if noun_start && matches!(w(rest, 0), "to" | "for" | "on") && names_task {
+            let mut ex = Extract::new(rest, &[]);
+            if let Some((a, e, m)) = ex.scan(before_spec).into_iter().next() {
+                ex.take(a, e);
+                let left = ex.free_words();
+                if let (Some(&a), Some(&b)) = (left.get(1), left.last()) {
+                    return Some(match self.target(rest, a, b + 1, &[]) {
+                        Ok(target) => Intent::AddReminder {
+                            target,
+                            spec: ReminderSpec::Before { minutes: m },
+                        }
+                        .into(),
+                        Err(o) => *o,
+                    });
+                }
+            }
+        }
+        if w(rest, 0) == "to" && rest.len() > 1 {
+            return Some(self.add_task(&rest[1..], true));
+        }
+        if seq(rest, 0, &["that", "i", "need", "to"]) || seq(rest, 0, &["that", "i", "have", "to"])
+        {
+            return Some(self.add_task(&rest[4..], true));
+        }
+        let mut ex = Extract::new(rest, &[]);
+        let mut before: Option<u32> = None;
+        if let Some((a, e, m)) = ex.scan(before_spec).into_iter().next() {
+            ex.take(a, e);
+            before = Some(m);
+        }
+        let mut when: Option<When> = None;
+        if before.is_none() {
+            if let Some((a, e, found)) = ex
+                .scan(|s, i| when::parse_when(s, i, self.clk))
+                .into_iter()
+                .next()
+            {
+                ex.take(a, e);
+                when = Some(found);
+            }
+        }
+        if let Some((_, _, _)) = ex.scan(recur::parse_recurrence).into_iter().next() {
+            return Some(self.add_task(&without_first_to(rest, &ex), true));
+        }
+        let left = ex.free_words();
+        let first = left.first().map(|&i| w(rest, i)).unwrap_or("");
+        let target = if left.is_empty() {
+            self.last_task()
+        } else if matches!(first, "about" | "of" | "for" | "regarding" | "re") {
+            let a = left[0] + 1;
+            let b = left[left.len() - 1] + 1;
+            self.target(rest, a, b, &[&["again"]])
+        } else if first == "to" {
+            return Some(self.add_task(&without_first_to(rest, &ex), true));
+        } else if before.is_some() {
+            let (a, b) = (left[0], left[left.len() - 1] + 1);
+            self.target(rest, a, b, &[])
+        } else {
+            return Some(self.add_task(rest, true));
+        };
+        let spec = if let Some(m) = before {
+            ReminderSpec::Before { minutes: m }
+        } else if let Some(wn) = when {
+            match self.reminder_at(&wn) {
+                Ok(spec) => spec,
+                Err(o) => return Some(*o),
+            }
+        } else {
+            return Some(unknown(
+                "When should I remind you? E.g. “remind me about the report at 9am tomorrow” or “15 minutes before”.",
+            ));
+        };
+        let target = match target {
+            Ok(x) => x,
+            Err(_) => {
+                return Some(unknown(
+                    "Which task is the reminder for? E.g. “remind me about the report at 9am tomorrow”.",
+                ))
+            }
+        };
+        Some(Intent::AddReminder { target, spec }.into())
+    }
+
+    pub(super) fn snooze(&self, t: &[Tok]) -> Option<Out> {
+        // "not now, in 25 min", "zzz, 15 minutes", "come back to me in 90
+        // mins", "give me 10 more minutes": only a stretch of time asked for.
+        let mut k0 = 0;
+        while matches!(
+            w(t, k0),
+            "not"
+                | "now"
+                | "later"
+                | "zzz"
+                | "zz"
+                | "come"
+                | "back"
+                | "to"
+                | "me"
+                | "ask"
+                | "again"
+                | "give"
+                | "please"
+                | "pls"
+                | "ok"
+                | "in"
+                | "after"
+                | "for"
+                | "another"
+                | "just"
+                | ","
+                | "bug"
+                | "ping"
+                | "nudge"
+                | "remind"
+                | "push"
+                | "the"
+                | "reminder"
+                | "it"
+                | "this"
+                | "by"
+        ) {
+            k0 += 1;
+        }
+        {
+            if let Some((e, n, u)) = when::duration(t, k0) {
+                let rest_ok = (e..t.len()).all(|i| {
+                    matches!(
+                        w(t, i),
+                        "please" | "pls" | "more" | "back" | "later" | "." | "!" | "?"
+                    )
+                });
+                let said_again_or_later = k0 == 0
+                    || t.iter().any(|x| {
+                        matches!(
+                            x.low.as_str(),
+                            "again"
+                                | "later"
+                                | "zzz"
+                                | "zz"
+                                | "not"
+                                | "give"
+                                | "back"
+                                | "come"
+                                | "more"
+                        )
+                    });
+                if rest_ok && said_again_or_later {
+                    if let (Some(per), Ok(target)) = (u.minutes(), self.last_task()) {
+                        return Some(
+                            Intent::Snooze {
+                                target,
+                                minutes: (n as i64 * per).clamp(1, u32::MAX as i64) as u32,
+                            }
+                            .into(),
+                        );
+                    }
+                }
+            }
+        }
+        // "⏰ 10 more minutes", "5 more min": more time on the reminder.
+        if let Some((e, n, u)) = when::duration(t, 0) {
+            if e == t.len() && t.iter().any(|x| matches!(x.low.as_str(), "more" | "extra")) {
+                if let (Some(per), Ok(target)) = (u.minutes(), self.last_task()) {
+                    return Some(
+                        Intent::Snooze {
+                            target,
+                            minutes: (n as i64 * per).clamp(1, u32::MAX as i64) as u32,
+                        }
+                        .into(),
+                    );
+                }
+            }
+        }
+        let k = if w(t, 0) == "snooze" {
+            1
+        } else if w(t, 0) == "later" && t.len() > 1 {
+            // "later pls, in 25 minutes".
+            1
+        } else if seq(t, 0, &["remind", "me", "again"])
+            || (seq(t, 0, &["remind", "me", "later"]) && t.len() == 3)
+        {
+            3
+        } else {
+            return None;
+        };
+        let mut minutes: Option<i64> = None;
+        let mut name_end = t.len();
+        let mut j = k;
+        while j < t.len() {
+            let s = w(t, j);
+            let (skip, until) = match s {
+                "for" | "by" | "in" => (1, false),
+                "until" | "till" | "'til" | "til" => (1, true),
+                _ => (0, false),
+            };
+            if until {
+                if let Some((_, wn)) = when::parse_when(t, j + 1, self.clk) {
+                    match wn.resolve(self.clk) {
+                        Ok(m) => {
+                            let at = if m.has_time {
+                                m.utc
+                            } else {
+                                self.clk.at(m.date, (9, 0))
+                            };
+                            let diff = (at - self.clk.now).num_seconds();
+                            if diff <= 0 {
+                                return Some(refuse("I can't snooze a reminder until a time that has already passed."));
+                            }
+                            minutes = Some((diff + 59) / 60);
+                        }
+                        Err(r) => return Some(refuse(r)),
+                    }
+                    name_end = j;
+                    break;
+                }
+            }
+            if let Some((_, n, u)) = when::duration(t, j + skip) {
+                match u.minutes() {
+                    Some(per) => minutes = Some(n as i64 * per),
+                    None => {
+                        return Some(refuse(
+                            "I can snooze a reminder by minutes, hours, days or weeks.",
+                        ))
+                    }
+                }
+                name_end = j;
+                break;
+            }
+            if s == "later" {
+                name_end = j;
+                break;
+            }
+            j += 1;
+        }
+        // "snooze it till later, like 90 minutes", "snooze, give me 5 more
+        // minutes": a duration further on; "snooze 15": minutes.
+        if minutes.is_none() {
+            minutes = (name_end..t.len()).find_map(|i| {
+                let (_, n, u) = when::duration(t, i)?;
+                u.minutes().map(|per| n as i64 * per)
+            });
+            if minutes.is_none() && k < t.len() {
+                if let Ok(n) = w(t, k).parse::<i64>() {
+                    if (1..=1440).contains(&n) && k + 1 == t.len() {
+                        minutes = Some(n);
+                        name_end = k;
+                    }
+                }
+            }
+        }
+        if let Some(cut) = (k..name_end).find(|&i| matches!(w(t, i), "," | "?" | ";")) {
+            name_end = cut;
+        }
+        let minutes = minutes.unwrap_or(10);
+        if minutes <= 0 {
+            return Some(refuse("A snooze must be at least a minute long."));
+        }
+        let target = match self.target(t, k, name_end, SERIES_TAIL) {
+            Ok(x) => x,
+            Err(_) => {
+                return Some(unknown(
+                    "Which reminder should I snooze? E.g. “snooze the exercise reminder for 10 minutes”.",
+                ))
+            }
+        };
+        Some(
+            Intent::Snooze {
+                target,
+                minutes: minutes.min(u32::MAX as i64) as u32,
+            }
+            .into(),
+        )
+    }
+
+    /// "for the handover of the keys: alert me one hour before", "for the
+    /// dentist, remind me the day before": a reminder on the task named
+    /// first.
+    pub(super) fn reminder_for_named(&self, t: &[Tok]) -> Option<Out> {
+        if !matches!(w(t, 0), "for" | "regarding" | "about") {
+            return None;
+        }
+        let k = (1..t.len()).find(|&i| matches!(w(t, i), "," | ":" | "-"))?;
+        let rest = strip_filler(&t[k + 1..]);
+        if k < 2 || rest.is_empty() {
+            return None;
+        }
+        let mut out = self.remind(rest)?;
+        if let Intent::AddReminder { target, .. } = &mut out.intent {
+            if matches!(target, TaskTarget::LastTask(_)) {
+                *target = match self.target(t, 1, k, &[]) {
+                    Ok(named) => named,
+                    Err(o) => return Some(*o),
+                };
+            }
+            return Some(out);
+        }
+        None
+    }
+}
