@@ -239,6 +239,51 @@ fn idiom(t: &[Tok], i: usize) -> Option<(usize, String)> {
     {
         return Some((i + 3, "show me".to_string()));
     }
+    // "at 8 evening", "7pm in the evening", "9 am in the morning": a part of
+    // the day said after a time. After a bare hour it says which half of the
+    // day ("8 in the evening"); after am or pm it only repeats it, and goes.
+    let part = |k: usize| {
+        let k = if seq(t, k, &["in", "the"]) { k + 2 } else { k };
+        matches!(w(t, k), "morning" | "afternoon" | "evening" | "night").then(|| (k + 1, w(t, k)))
+    };
+    let clock = |s: &str| {
+        hour(s).is_some()
+            || s.split_once(':').is_some_and(|(h, m)| {
+                hour(h).is_some() && m.len() == 2 && m.bytes().all(|b| b.is_ascii_digit())
+            })
+    };
+    if prev == "at" && clock(s) && !seq(t, i + 1, &["in", "the"]) {
+        if let Some((e, p)) = part(i + 1) {
+            return Some((e, format!("{s} in the {p}")));
+        }
+    }
+    let meridiem = |k: usize| -> Option<(usize, &str)> {
+        let x = w(t, k);
+        if clock(x) && matches!(w(t, k + 1), "am" | "pm") {
+            return Some((k + 2, w(t, k + 1)));
+        }
+        let half = x
+            .strip_suffix("am")
+            .map(|h| (h, "am"))
+            .or_else(|| x.strip_suffix("pm").map(|h| (h, "pm")));
+        half.filter(|(h, _)| clock(h)).map(|(_, m)| (k + 1, m))
+    };
+    // ("the 9am morning meeting": a bare part after an unasked time may
+    // name the thing.)
+    if let Some((e, m)) =
+        meridiem(i).filter(|&(e, _)| matches!(prev, "at" | "@" | "by") || seq(t, e, &["in", "the"]))
+    {
+        if let Some((end, p)) = part(e) {
+            let agrees = if m == "am" {
+                p == "morning"
+            } else {
+                p != "morning"
+            };
+            if agrees {
+                return Some((end, text::join(t, &(i..e).collect::<Vec<_>>())));
+            }
+        }
+    }
     // "a 30-minute reminder", "a 2-hour warning": the amount and its unit.
     if let Some((n, unit)) = s.split_once('-') {
         if !n.is_empty()
