@@ -1117,7 +1117,7 @@ fn read_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
     if whole.is_empty() {
         return unknown(HELP);
     }
-    if signs_off(&whole) {
+    if signs_off(&whole) || waves(message, &whole) {
         return unknown(HELP);
     }
     // "tomorrow instead", "nah, friday", "meh, low priority": a reply that

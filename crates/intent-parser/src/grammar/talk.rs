@@ -618,6 +618,34 @@ pub(super) fn signs_off(whole: &str) -> bool {
     })
 }
 
+/// Words that ask for something: talk that says one is no longer only talk.
+const COMMANDS: &[&str] = &[
+    "add", "remind", "reminder", "delete", "remove", "move", "reopen", "restore", "undo",
+    "complete", "mark", "done", "task", "tasks", "list", "show", "rename", "snooze", "put", "set",
+    "create", "schedule", "cancel", "stop", "resume", "un-done", "undone", "un-do", "post",
+    "share", "tweet", "send", "text",
+];
+
+/// "first time here 👋", "see you on monday 👋", "ttyl 👋 gotta get the
+/// kids": a wave that ends the message, or follows a goodbye, greets or
+/// takes leave, whatever else is said, unless a request is made too ("Hiii
+/// 👋 could you add …"). ("hi 👋 buy milk tomorrow" greets, then asks.)
+pub(super) fn waves(message: &str, whole: &str) -> bool {
+    let Some(at) = message.find('👋') else {
+        return false;
+    };
+    let ends = message[at..].chars().all(|c| !c.is_alphanumeric());
+    let leaving = message[..at]
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| {
+            matches!(
+                w.to_lowercase().as_str(),
+                "bye" | "ttyl" | "cya" | "later" | "goodbye" | "gtg" | "night" | "tschüss" | "ciao"
+            )
+        });
+    (ends || leaving) && !whole.split(' ').any(|w| COMMANDS.contains(&w))
+}
+
 /// Small talk: every word is an interjection, greeting, thanks or the
 /// like, a bare number, or one keyboard-mash word ("asdf").
 pub(super) fn is_chat(whole: &str) -> bool {
@@ -986,12 +1014,6 @@ pub(super) fn is_chat(whole: &str) -> bool {
     // "oops, my cat walked on the keyboard", "I typed that by accident",
     // "brb, coffee", "Merry Christmas in advance!", "I just got promoted!!":
     // talk at any length, unless it asks for something.
-    const COMMANDS: &[&str] = &[
-        "add", "remind", "reminder", "delete", "remove", "move", "reopen", "restore", "undo",
-        "complete", "mark", "done", "task", "tasks", "list", "show", "rename", "snooze", "put",
-        "set", "create", "schedule", "cancel", "stop", "resume", "un-done", "undone", "un-do",
-        "post", "share", "tweet", "send", "text",
-    ];
     let asks = words.iter().any(|w| COMMANDS.contains(w));
     if !asks
         && [
