@@ -194,6 +194,9 @@ const BACK_FILLER: &[&[&str]] = &[
     &["thanks", "so", "much"],
     &["thank", "you", "so", "much"],
     &["thanks", "a", "lot"],
+    // "descale the kettle the day after tomorrow I guess?": a shrug.
+    &["i", "guess"],
+    &["i", "suppose"],
     &["?"],
     &["."],
     &["!"],
@@ -322,13 +325,21 @@ fn polite_gerund(mut all: Vec<Tok>) -> Vec<Tok> {
                 "hi" | "hello" | "hey" | "hiya" | "ok" | "okay" | "so" | "oh" | "and" | "also"
             )
     };
-    let Some(s) = (0..all.len().min(4)).find(|&s| {
-        (seq(&all, s, &["would", "you", "mind"]) || seq(&all, s, &["do", "you", "mind"]))
-            && all[..s].iter().all(greeting)
+    // ("hey, mind adding …": the question said short.)
+    let Some((s, said)) = (0..all.len().min(4)).find_map(|s| {
+        let said =
+            if seq(&all, s, &["would", "you", "mind"]) || seq(&all, s, &["do", "you", "mind"]) {
+                3
+            } else if w(&all, s) == "mind" && w(&all, s + 1).ends_with("ing") {
+                1
+            } else {
+                return None;
+            };
+        all[..s].iter().all(greeting).then_some((s, said))
     }) else {
         return all;
     };
-    let lead = s + 3;
+    let lead = s + said;
     let Some(g) = all.get(lead).and_then(|x| x.low.strip_suffix("ing")) else {
         return all;
     };

@@ -239,6 +239,19 @@ fn idiom(t: &[Tok], i: usize) -> Option<(usize, String)> {
     {
         return Some((i + 3, "show me".to_string()));
     }
+    // "renew the registration, is important", "…, is not urgent": "it"
+    // left out before a level, as other languages leave it out. (A message
+    // that opens "Is urgent: …" is read as such already.)
+    if s == "is"
+        && matches!(prev, "," | "-" | "but" | "and")
+        && (matches!(
+            w(t, i + 1),
+            "urgent" | "important" | "not" | "very" | "really" | "super"
+        ) || seq(t, i + 1, &["high", "priority"])
+            || seq(t, i + 1, &["low", "priority"]))
+    {
+        return Some((i + 1, "it's".into()));
+    }
     // "at 8 evening", "7pm in the evening", "9 am in the morning": a part of
     // the day said after a time. After a bare hour it says which half of the
     // day ("8 in the evening"); after am or pm it only repeats it, and goes.
