@@ -239,6 +239,12 @@ fn idiom(t: &[Tok], i: usize) -> Option<(usize, String)> {
     {
         return Some((i + 3, "show me".to_string()));
     }
+    // "uni-tagged tasks", "work-tagged stuff": the tag said before the word.
+    if let Some(tag) = s.strip_suffix("-tagged") {
+        if !tag.is_empty() && tag.chars().all(|c| c.is_alphanumeric() || c == '_') {
+            return Some((i + 1, format!("tagged {tag}")));
+        }
+    }
     // "renew the registration, is important", "…, is not urgent": "it"
     // left out before a level, as other languages leave it out. (A message
     // that opens "Is urgent: …" is read as such already.)

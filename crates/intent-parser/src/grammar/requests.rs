@@ -335,6 +335,12 @@ impl Parser<'_> {
         let mut level = false;
         let mut noun = false;
         let mut window = false;
+        // "completed #fitness", "open ones this week", "the whole list,
+        // finished ones included": which tasks, by whether they are done.
+        let mut status = false;
+        // "uni-tagged tasks", "#work stuff": a tag and a word for tasks.
+        let mut tag = false;
+        let mut tasks_word = false;
         let mut i = 0;
         while i < t.len() {
             let s = w(t, i);
@@ -357,23 +363,45 @@ impl Parser<'_> {
             // "… with the kids tag", "… tagged gym", "#work".
             if seq(t, i, &["with", "the"]) && w(t, i + 3) == "tag" {
                 noun = true;
+                tag = true;
                 i += 4;
                 continue;
             }
             if s == "tagged" && i + 1 < t.len() {
                 noun = true;
+                tag = true;
                 i += 2;
                 continue;
             }
-            if s.starts_with('#') && s.len() > 1 {
+            // ("uni-tagged tasks".)
+            if s.starts_with('#') && s.len() > 1
+                || s.strip_suffix("-tagged").is_some_and(|tag| !tag.is_empty())
+            {
                 noun = true;
+                tag = true;
                 i += 1;
                 continue;
             }
             if level_word(s.trim_start_matches('!')).is_some() || p_code(s).is_some() {
                 level = true;
+            } else if matches!(
+                s,
+                "completed"
+                    | "finished"
+                    | "done"
+                    | "open"
+                    | "pending"
+                    | "unfinished"
+                    | "outstanding"
+            ) {
+                status = true;
+            } else if seq(t, i, &["whole", "list"]) {
+                noun = true;
+                i += 2;
+                continue;
             } else if NOUNS.contains(&s) {
                 noun = true;
+                tasks_word = true;
             } else if !(text::is_punct(s)
                 || matches!(
                     s,
@@ -387,13 +415,23 @@ impl Parser<'_> {
                         | "pls"
                         | "please"
                         | "overdue"
+                        | "included"
+                        | "including"
+                        | "too"
+                        | "all"
+                        | "coming"
+                        | "up"
                 ))
             {
                 return None;
             }
             i += 1;
         }
-        if !(level && (noun || window) || window && noun) {
+        if !((level || status) && (noun || window)
+            || window && noun
+            || status && level
+            || tag && tasks_word)
+        {
             return None;
         }
         // ("high + today?": the level said alone is the list's too.)
