@@ -410,22 +410,30 @@ fn w(t: &[Tok], k: usize) -> &str {
 /// A recurrence phrase starting at `i`.
 pub(crate) fn parse_recurrence(t: &[Tok], i: usize) -> Read {
     let mut r = parse_at(t, i)?;
-    // "weekdays except wed", "mon to sat but not on thursday": days left
-    // out of a set of weekdays. (A daily rule reads its own exception.)
+    // "daily except weekends", "every day but not on Sundays", "weekdays
+    // except wed", "mon to sat but not on thursday": days left out of every
+    // day, or of a set of weekdays.
+    let mut with_except = false;
     if let (e, Ok(rule)) = &mut r {
-        let every_such_day = rule.freq == Freq::Weekly
-            && !rule.by_day.is_empty()
-            && rule.by_day.iter().all(|&(n, _)| n == 0);
-        if let Some((end, skip)) = excepted(t, *e).filter(|_| every_such_day) {
-            let kept: Vec<(i32, Weekday)> = rule
-                .by_day
-                .iter()
-                .copied()
-                .filter(|(_, d)| !skip.contains(d))
-                .collect();
-            if !kept.is_empty() && kept.len() < rule.by_day.len() {
-                rule.by_day = kept;
+        use Weekday::*;
+        let every_day = *rule == Rule::new(Freq::Daily);
+        let days: Vec<Weekday> = if every_day {
+            vec![Mon, Tue, Wed, Thu, Fri, Sat, Sun]
+        } else if rule.freq == Freq::Weekly && rule.by_day.iter().all(|&(n, _)| n == 0) {
+            rule.by_day.iter().map(|&(_, d)| d).collect()
+        } else {
+            Vec::new()
+        };
+        if let Some((end, skip)) = excepted(t, *e).filter(|_| !days.is_empty()) {
+            let kept: Vec<Weekday> = days.iter().copied().filter(|d| !skip.contains(d)).collect();
+            if !kept.is_empty() && kept.len() < days.len() {
+                if every_day {
+                    *rule = Rule::weekly(&kept);
+                } else {
+                    rule.by_day = kept.into_iter().map(|d| (0, d)).collect();
+                }
                 *e = end;
+                with_except = true;
             }
         }
     }
@@ -467,9 +475,8 @@ pub(crate) fn parse_recurrence(t: &[Tok], i: usize) -> Read {
         // "monthly on the 27th refill the meds": an adverb with its "on
         // …" is a rule, whatever follows.
         let with_on = r.0 > i + 2 && w(t, after_task_word(t, i + 1)) == "on";
-        // "daily except weekends check the mail": so is one with its
-        // exception.
-        let with_except = excepted(t, i + 1).is_some_and(|(e, _)| e <= r.0);
+        // ("daily except weekends check the mail": so is one with its
+        // exception, read above.)
         // ("a yearly task on December 1" asks for the rule.)
         let task_on = after_task_word(t, i + 1) > i + 1 && r.0 > i + 3;
         if article && !task_on
@@ -494,10 +501,7 @@ fn after_task_word(t: &[Tok], i: usize) -> usize {
 fn parse_at(t: &[Tok], i: usize) -> Read {
     match w(t, i) {
         "every" | "each" => every(t, i + 1),
-        "daily" => Some(match except_days(t, i + 1) {
-            Some((e, days)) => (e, Ok(Rule::weekly(&days))),
-            None => (i + 1, Ok(Rule::new(Freq::Daily))),
-        }),
+        "daily" => Some((i + 1, Ok(Rule::new(Freq::Daily)))),
         "hourly" => Some((i + 1, Ok(Rule::new(Freq::Hourly)))),
         "weekly" => Some(on_clause(
             t,
@@ -619,18 +623,7 @@ fn several_weekdays(t: &[Tok], i: usize) -> Read {
 }
 
 /// "except weekends", "but not on Sundays", "excluding Saturday and
-/// Sunday" after a daily rule: every other day of the week.
-fn except_days(t: &[Tok], k: usize) -> Option<(usize, Vec<Weekday>)> {
-    use Weekday::*;
-    let (e, skip) = excepted(t, k)?;
-    let days: Vec<Weekday> = [Mon, Tue, Wed, Thu, Fri, Sat, Sun]
-        .into_iter()
-        .filter(|d| !skip.contains(d))
-        .collect();
-    (!days.is_empty()).then_some((e, days))
-}
-
-/// The days an "except …" clause at `k` leaves out, and where it ends.
+/// Sunday": the days such a clause at `k` leaves out, and where it ends.
 fn excepted(t: &[Tok], k: usize) -> Option<(usize, Vec<Weekday>)> {
     let mut j = k;
     if w(t, j) == "," {
@@ -784,11 +777,6 @@ fn every(t: &[Tok], j: usize) -> Read {
     if let Some(f) = unit_freq(s) {
         if s.ends_with('s') {
             return None;
-        }
-        if f == Freq::Daily {
-            if let Some((e, days)) = except_days(t, j + 1) {
-                return Some((e, Ok(Rule::weekly(&days))));
-            }
         }
         return Some(on_clause(t, j + 1, Rule::new(f)));
     }

@@ -384,17 +384,15 @@ fn normalize(low: String) -> String {
     if let Some((_, to)) = ALIASES.iter().find(|(a, _)| *a == low) {
         return to.to_string();
     }
-    if let Some(stem) = low.strip_suffix("'s").or(Some(&low)) {
-        if spells_tomorrow(stem) {
-            return if stem.len() < low.len() {
-                "tomorrow's".to_string()
-            } else {
-                "tomorrow".to_string()
-            };
-        }
+    // "this wk's tasks", "tmrow's plan": a shorthand's possessive is the
+    // word's.
+    let (stem, possessive) = low
+        .strip_suffix("'s")
+        .map_or((low.as_str(), ""), |stem| (stem, "'s"));
+    if spells_tomorrow(stem) {
+        return format!("tomorrow{possessive}");
     }
-    // "this wk's tasks": a shorthand's possessive is the word's.
-    if let Some(stem) = low.strip_suffix("'s") {
+    if !possessive.is_empty() {
         if let Some((_, to)) = ALIASES
             .iter()
             .find(|(a, to)| *a == stem && !to.contains('\''))
