@@ -775,7 +775,8 @@ impl Parser<'_> {
             }
         }
         // "remind me thursday at 6pm and friday at 9 to call the garage":
-        // a reminder asked for at each of the times joined by "and".
+        // a reminder asked for at each of the times joined by "and" (a
+        // repeating task has one reminder, at each occurrence).
         let mut more_reminders: Vec<When> = Vec::new();
         let mut said_until = 0;
         for (a, e, found) in dates {
@@ -793,7 +794,7 @@ impl Parser<'_> {
                     if cur.fold(&found, eod) {
                         ex.claim(a, e, SpanKind::Date);
                         when_words.extend(a..e);
-                    } else if remind && joined && found.instant.is_none() {
+                    } else if remind && joined && found.instant.is_none() && rule.is_none() {
                         ex.claim(said_until, e, SpanKind::Date);
                         when_words.extend(said_until..e);
                         said_until = e;
@@ -989,26 +990,19 @@ impl Parser<'_> {
                 has_time: m.has_time,
             });
             if remind {
-                let at = match wn.reminder_instant(self.clk) {
-                    Ok(x) => x,
-                    Err(r) => return refuse(r),
-                };
-                if at < self.clk.now {
-                    return refuse(past_reminder(self.clk, at, m.has_time));
-                }
-                reminders.insert(
-                    0,
-                    ReminderSpec::At {
-                        utc_ms: at.timestamp_millis(),
-                    },
-                );
-                for (k, more) in more_reminders.iter().enumerate() {
-                    let at = match more.reminder_instant(self.clk) {
+                // The first time said, then any joined to it by "and".
+                for (k, said) in std::iter::once(wn).chain(&more_reminders).enumerate() {
+                    let at = match said.reminder_instant(self.clk) {
                         Ok(x) => x,
                         Err(r) => return refuse(r),
                     };
+                    // (Later ones in the past are refused below, with the
+                    // other reminders.)
+                    if k == 0 && at < self.clk.now {
+                        return refuse(past_reminder(self.clk, at, m.has_time));
+                    }
                     reminders.insert(
-                        k + 1,
+                        k,
                         ReminderSpec::At {
                             utc_ms: at.timestamp_millis(),
                         },
