@@ -242,6 +242,13 @@ impl Unit {
             _ => None,
         }
     }
+
+    /// `n` of this unit in minutes, at least one and at most `u32::MAX`
+    /// (a snooze); `None` for months and years.
+    pub fn count_in_minutes(self, n: u32) -> Option<u32> {
+        self.minutes()
+            .map(|per| (n as i64 * per).clamp(1, u32::MAX as i64) as u32)
+    }
 }
 
 /// "15 minutes", "an hour", "half an hour", "2h", "a couple of days".

@@ -59,18 +59,12 @@ impl Parser<'_> {
         if let Some(k) = (0..rest.len()).find(|&k| w(rest, k) == "again" && w(rest, k + 1) == "in")
         {
             if let Some((_, n, u)) = when::duration(rest, k + 2) {
-                if let Some(per) = u.minutes() {
+                if let Some(minutes) = u.count_in_minutes(n) {
                     let target = match self.target(rest, 0, k, &[&["about"]]) {
                         Ok(x) => x,
                         Err(o) => return Some(*o),
                     };
-                    return Some(
-                        Intent::Snooze {
-                            target,
-                            minutes: (n as i64 * per).clamp(1, u32::MAX as i64) as u32,
-                        }
-                        .into(),
-                    );
+                    return Some(Intent::Snooze { target, minutes }.into());
                 }
             }
         }
@@ -236,14 +230,8 @@ impl Parser<'_> {
                         )
                     });
                 if rest_ok && said_again_or_later {
-                    if let (Some(per), Ok(target)) = (u.minutes(), self.last_task()) {
-                        return Some(
-                            Intent::Snooze {
-                                target,
-                                minutes: (n as i64 * per).clamp(1, u32::MAX as i64) as u32,
-                            }
-                            .into(),
-                        );
+                    if let (Some(minutes), Ok(target)) = (u.count_in_minutes(n), self.last_task()) {
+                        return Some(Intent::Snooze { target, minutes }.into());
                     }
                 }
             }
@@ -251,14 +239,8 @@ impl Parser<'_> {
         // "⏰ 10 more minutes", "5 more min": more time on the reminder.
         if let Some((e, n, u)) = when::duration(t, 0) {
             if e == t.len() && t.iter().any(|x| matches!(x.low.as_str(), "more" | "extra")) {
-                if let (Some(per), Ok(target)) = (u.minutes(), self.last_task()) {
-                    return Some(
-                        Intent::Snooze {
-                            target,
-                            minutes: (n as i64 * per).clamp(1, u32::MAX as i64) as u32,
-                        }
-                        .into(),
-                    );
+                if let (Some(minutes), Ok(target)) = (u.count_in_minutes(n), self.last_task()) {
+                    return Some(Intent::Snooze { target, minutes }.into());
                 }
             }
         }

@@ -76,8 +76,7 @@ impl Parser<'_> {
                     text::is_punct(&x.low)
                         || matches!(x.low.as_str(), "can't" | "cant" | "right" | "now" | "busy")
                 });
-                if let (Some(per), true) = (unit.minutes(), tail_ok) {
-                    let minutes = (i64::from(amount) * per).clamp(1, i64::from(u32::MAX)) as u32;
+                if let (Some(minutes), true) = (unit.count_in_minutes(amount), tail_ok) {
                     return run(target().map(|target| Intent::Snooze { target, minutes }));
                 }
             }
@@ -141,8 +140,7 @@ impl Parser<'_> {
                                 | "reminder"
                         )
                 });
-                if let (Some(per), true) = (unit.minutes(), words_ok) {
-                    let minutes = (i64::from(amount) * per).clamp(1, i64::from(u32::MAX)) as u32;
+                if let (Some(minutes), true) = (unit.count_in_minutes(amount), words_ok) {
                     return run(target().map(|target| Intent::Snooze { target, minutes }));
                 }
             }
@@ -333,12 +331,11 @@ impl Parser<'_> {
             return listed(t);
         }
         let mut level = false;
-        let mut noun = false;
         let mut window = false;
         // "completed #fitness", "open ones this week", "the whole list,
         // finished ones included": which tasks, by whether they are done.
         let mut status = false;
-        // "uni-tagged tasks", "#work stuff": a tag and a word for tasks.
+        // A tag, and a word for tasks ("ones", "stuff", "the whole list").
         let mut tag = false;
         let mut tasks_word = false;
         let mut i = 0;
@@ -362,13 +359,11 @@ impl Parser<'_> {
             }
             // "… with the kids tag", "… tagged gym", "#work".
             if seq(t, i, &["with", "the"]) && w(t, i + 3) == "tag" {
-                noun = true;
                 tag = true;
                 i += 4;
                 continue;
             }
             if s == "tagged" && i + 1 < t.len() {
-                noun = true;
                 tag = true;
                 i += 2;
                 continue;
@@ -377,7 +372,6 @@ impl Parser<'_> {
             if s.starts_with('#') && s.len() > 1
                 || s.strip_suffix("-tagged").is_some_and(|tag| !tag.is_empty())
             {
-                noun = true;
                 tag = true;
                 i += 1;
                 continue;
@@ -396,11 +390,10 @@ impl Parser<'_> {
             ) {
                 status = true;
             } else if seq(t, i, &["whole", "list"]) {
-                noun = true;
+                tasks_word = true;
                 i += 2;
                 continue;
             } else if NOUNS.contains(&s) {
-                noun = true;
                 tasks_word = true;
             } else if !(text::is_punct(s)
                 || matches!(
@@ -427,6 +420,8 @@ impl Parser<'_> {
             }
             i += 1;
         }
+        // ("uni-tagged tasks", "#work stuff": a tag and a word for tasks.)
+        let noun = tag || tasks_word;
         if !((level || status) && (noun || window)
             || window && noun
             || status && level
