@@ -110,7 +110,7 @@ impl SqliteDatabases {
             // when many first connections race for it. Do it once, here,
             // before any request; the mode is kept in the file.
             let first = default.open_connection().map_err(std::io::Error::other)?;
-            default.idle.lock().unwrap().push(first);
+            default.give_back(first);
         }
         Ok(Self { default })
     }
