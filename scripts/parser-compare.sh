@@ -23,19 +23,22 @@ cargo build --locked --release -q -p intent-parser --example accuracy
 old="$ROOT/target/parser-compare/target/release/examples/accuracy"
 new="$ROOT/target/release/examples/accuracy"
 
-score() { "$1" "$2" | awk '/^overall/ { split($2, a, "/"); print a[1], a[2] }'; }
-failures() { "$1" "$2" | grep '^- line' | sort; }
+# Each reads the report `accuracy` printed for one set.
+score() { awk '/^overall/ { split($2, a, "/"); print a[1], a[2] }' <<<"$1"; }
+failures() { grep '^- line' <<<"$1" | sort || true; }
 
 total_old=0 total_new=0 total=0
 for set in crates/intent-parser/eval/dev*.jsonl; do
     name="$(basename "$set")"
-    diff <(failures "$old" "$set") <(failures "$new" "$set") \
+    before="$("$old" "$set")"
+    after="$("$new" "$set")"
+    diff <(failures "$before") <(failures "$after") \
         | sed -n -e "s/^< /  gained  $name /p" -e "s/^> /  lost    $name /p" || true
-    read -r p n < <(score "$old" "$set"); total_old=$((total_old + p)); total=$((total + n))
-    read -r p _ < <(score "$new" "$set"); total_new=$((total_new + p))
+    read -r p n < <(score "$before"); total_old=$((total_old + p)); total=$((total + n))
+    read -r p _ < <(score "$after"); total_new=$((total_new + p))
 done
 echo "development sets: $total_old -> $total_new of $total"
 locked=crates/intent-parser/eval/locked.jsonl
-read -r p n < <(score "$old" "$locked")
-read -r q _ < <(score "$new" "$locked")
+read -r p n < <(score "$("$old" "$locked")")
+read -r q _ < <(score "$("$new" "$locked")")
 echo "locked set: $p -> $q of $n"
