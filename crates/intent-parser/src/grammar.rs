@@ -432,12 +432,7 @@ fn told_of_someone(t: &[Tok]) -> bool {
 /// order the task reader knows, for a reminder said before its task. The
 /// added words take the place of `last` (they are never part of a title).
 fn task_then_reminder(task: &[Tok], reminder: &[Tok], last: &Tok) -> Vec<Tok> {
-    let word = |s: &str| Tok {
-        text: s.to_string(),
-        low: s.to_string(),
-        start: last.start,
-        end: last.end,
-    };
+    let word = |s: &str| text::word_at(s, last);
     task.iter()
         .cloned()
         .chain([word(","), word("remind"), word("me")])
@@ -1179,7 +1174,7 @@ fn read_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
         return unknown(HELP);
     }
     let p = Parser { ctx, clk };
-    if let Some(out) = cannot_do(&all, &p) {
+    if let Some(out) = p.asks_if_listed(&all).or_else(|| cannot_do(&all, &p)) {
         return out;
     }
     let t = strip_filler(&all);

@@ -710,6 +710,32 @@ fn word_ordinal(s: &str) -> Option<u32> {
     })
 }
 
+/// A word the parser adds to a message when it reads it in another order
+/// ("look for X in my tasks"), placed where `at` stands.
+pub(crate) fn word_at(s: &str, at: &Tok) -> Tok {
+    Tok {
+        text: s.to_string(),
+        low: s.to_string(),
+        start: at.start,
+        end: at.end,
+    }
+}
+
+/// A verb a terse to-do commonly opens with ("pay rent", "call the
+/// plumber"): after an abbreviated weekday that could be a word ("wed",
+/// "mon", "sat", "sun"), it shows the abbreviation dates the to-do.
+pub(crate) fn is_chore_verb(s: &str) -> bool {
+    const VERBS: &[&str] = &[
+        "call", "ring", "phone", "text", "email", "mail", "message", "buy", "get", "pay", "order",
+        "book", "pick", "drop", "collect", "bring", "take", "return", "send", "post", "ship",
+        "fix", "repair", "clean", "wash", "tidy", "mow", "water", "feed", "walk", "cook", "bake",
+        "pack", "mark", "check", "finish", "submit", "file", "print", "sign", "renew", "cancel",
+        "meet", "visit", "see", "go", "write", "read", "review", "prepare", "prep", "plan",
+        "update", "sort", "change", "replace", "paint", "install", "study", "practice", "practise",
+    ];
+    VERBS.contains(&s)
+}
+
 /// A weekday name: (day, plural, abbreviated).
 pub(crate) fn weekday(s: &str) -> Option<(Weekday, bool, bool)> {
     use Weekday::*;

@@ -475,6 +475,7 @@ pub(crate) fn day_part(s: &str) -> Option<(Hm, bool)> {
         "afternoon" => Some(((15, 0), false)),
         "evening" => Some(((18, 0), true)),
         "night" => Some(((20, 0), true)),
+        "lunchtime" => Some(((12, 0), false)),
         _ => None,
     }
 }
@@ -692,6 +693,8 @@ fn piece(t: &[Tok], j: usize, clk: &Clock, trig: bool, at: bool) -> Option<(usiz
         }
         "noon" | "midday" => return Some((j + 1, Piece::Time((12, 0), false))),
         "midnight" => return Some((j + 1, Piece::Time((0, 0), false))),
+        // "call Bob at lunchtime"; "my lunchtime pills" name the pills.
+        "lunchtime" if trig => return Some((j + 1, Piece::Time((12, 0), false))),
         // "for the Friday": the weekday.
         "the" if trig && text::weekday(w(j + 1)).is_some_and(|(_, plural, _)| !plural) => {
             let (wd, _, _) = text::weekday(w(j + 1))?;
@@ -737,6 +740,9 @@ fn piece(t: &[Tok], j: usize, clk: &Clock, trig: bool, at: bool) -> Option<(usiz
         // "sat", "sun", "wed" are words too: without a trigger an
         // abbreviation is a day only where a date may end ("nails sat 2pm",
         // "bread sat"), not after a subject ("I sat at the back").
+        // "wed mark the fence posts", "mon pay rent": a terse to-do dated
+        // by its first word.
+        let opens = abbr && j == 0 && text::is_chore_verb(w(j + 1));
         if abbr && !trig {
             let next = w(j + 1);
             let ends = next.is_empty()
@@ -750,6 +756,8 @@ fn piece(t: &[Tok], j: usize, clk: &Clock, trig: bool, at: bool) -> Option<(usiz
                         | "and"
                         | "eod"
                         | "noon"
+                        | "midday"
+                        | "midnight"
                         | "first"
                         | "by"
                         | "at"
@@ -768,7 +776,7 @@ fn piece(t: &[Tok], j: usize, clk: &Clock, trig: bool, at: bool) -> Option<(usiz
                     w(j - 1),
                     "i" | "you" | "he" | "she" | "we" | "they" | "it" | "who" | "the" | "a"
                 );
-            if !ends || subject {
+            if !(ends || opens) || subject {
                 return None;
             }
         }
@@ -787,7 +795,7 @@ fn piece(t: &[Tok], j: usize, clk: &Clock, trig: bool, at: bool) -> Option<(usiz
         // opens the message is its date ("Wednesday I take the car in"),
         // and so is an abbreviation with its part of the day ("sat
         // morning rake the leaves").
-        if !trig && !date_boundary(t, e) && (j > 0 || abbr && e == j + 1) {
+        if !trig && !date_boundary(t, e) && (j > 0 || abbr && e == j + 1 && !opens) {
             return None;
         }
         return Some((e, p));

@@ -41,6 +41,7 @@ impl Parser<'_> {
             &["i", "would", "like", "to", "add"],
             &["i", "want", "to", "add"],
             &["gotta"],
+            &["must"],
             &["i", "really", "need", "to"],
             &["i", "really", "have", "to"],
             &["i", "really", "must"],
@@ -291,6 +292,10 @@ impl Parser<'_> {
                         | "move"
                 )
             {
+                continue;
+            }
+            // "must haves for the trip" names a list.
+            if lead == &["must"] && matches!(w(t, 1), "haves" | "have" | "see" | "read") {
                 continue;
             }
             if seq(t, 0, lead) && t.len() > lead.len() {

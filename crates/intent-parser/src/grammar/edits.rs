@@ -243,12 +243,7 @@ impl Parser<'_> {
         if lead > 0 && matches!(w(t, a + lead), "of" | "for") {
             let name = a + lead + 1;
             if let Some(k) = (name + 1..n).find(|&k| matches!(w(t, k), ":" | "-" | "->" | "is")) {
-                let word = |s: &str| Tok {
-                    text: s.into(),
-                    low: s.into(),
-                    start: t[k].start,
-                    end: t[k].end,
-                };
+                let word = |s: &str| text::word_at(s, &t[k]);
                 let said: Vec<Tok> = std::iter::once(word("move"))
                     .chain(t[name..k].iter().cloned())
                     .chain(std::iter::once(word("to")))

@@ -3,6 +3,88 @@
 use super::*;
 
 impl Parser<'_> {
+    /// Whether a task exists, asked: "is the IKEA return (already) on my
+    /// list?", "did I (already) add a task for the heating?", "got a task
+    /// for the garage door?". Read as a search for the words named.
+    pub(super) fn asks_if_listed(&self, t: &[Tok]) -> Option<Out> {
+        let end = t.iter().position(|x| x.low == "?").unwrap_or(t.len());
+        let n = t.len();
+        // Words that end the named thing: "already", "yet", "at all".
+        let trim = |a: usize, mut b: usize| {
+            while b > a && matches!(w(t, b - 1), "already" | "yet" | "still" | "even") {
+                b -= 1;
+            }
+            (b > a).then_some((a, b))
+        };
+        let named = if matches!(w(t, 0), "is" | "are") {
+            // "is X (already) on/in my (to-do) list/tasks?"
+            let on = (2..end).find(|&k| {
+                matches!(w(t, k), "on" | "in")
+                    && matches!(w(t, k + 1), "my" | "the")
+                    && matches!(
+                        w(t, k + 2),
+                        "list" | "tasks" | "todos" | "to-dos" | "todo" | "to-do"
+                    )
+                    && matches!(w(t, k + 3), "" | "?" | "list" | "." | "!")
+            })?;
+            trim(1, on)?
+        } else {
+            // "did/have I (already) add(ed)/made a task for X", "got a task
+            // for X?".
+            let mut k = if matches!(w(t, 0), "did" | "have") && w(t, 1) == "i" {
+                2
+            } else if w(t, 0) == "got" && end < n {
+                0
+            } else {
+                return None;
+            };
+            while matches!(w(t, k), "already" | "ever" | "even") {
+                k += 1;
+            }
+            let verb = matches!(
+                w(t, k),
+                "add"
+                    | "added"
+                    | "make"
+                    | "made"
+                    | "create"
+                    | "created"
+                    | "put"
+                    | "write"
+                    | "written"
+                    | "jot"
+                    | "jotted"
+                    | "got"
+                    | "set"
+            );
+            if !verb {
+                return None;
+            }
+            k += 1;
+            while matches!(w(t, k), "already" | "up" | "down") {
+                k += 1;
+            }
+            if !matches!(w(t, k), "a" | "any" | "an")
+                || !matches!(w(t, k + 1), "task" | "todo" | "to-do" | "reminder")
+                || !matches!(w(t, k + 2), "for" | "about" | "on" | "to")
+            {
+                return None;
+            }
+            trim(k + 3, end)?
+        };
+        let (a, b) = named;
+        if t[a..b].iter().any(|x| text::is_punct(&x.low)) {
+            return None;
+        }
+        let at = &t[a];
+        let said: Vec<Tok> = [text::word_at("look", at), text::word_at("for", at)]
+            .into_iter()
+            .chain(t[a..b].iter().cloned())
+            .chain(["in", "my", "tasks"].map(|s| text::word_at(s, at)))
+            .collect();
+        self.list(&said)
+    }
+
     pub(super) fn list(&self, t: &[Tok]) -> Option<Out> {
         let n = t.len();
         let v = w(t, 0);

@@ -299,13 +299,7 @@ impl Parser<'_> {
     /// it ("Finished tasks mentioning …", "medium prio ones"): read as if
     /// they followed "show".
     pub(super) fn list_as_asked(&self, t: &[Tok]) -> Option<Out> {
-        let at = t.first()?.start;
-        let show = Tok {
-            text: "show".into(),
-            low: "show".into(),
-            start: at,
-            end: at,
-        };
+        let show = text::word_at("show", t.first()?);
         let said: Vec<Tok> = std::iter::once(show).chain(t.iter().cloned()).collect();
         self.list(&said)
     }

@@ -2028,6 +2028,10 @@ fn cannot_do_here(all: &[Tok], p: &Parser) -> Option<Out> {
         "poem", "story", "essay", "song", "haiku", "joke", "speech", "caption", "limerick",
         "cover", "summary", "tweet",
     ];
+    const PETS: &[&str] = &[
+        "cat", "cats", "dog", "dogs", "pet", "puppy", "kitten", "fish", "bird", "rabbit",
+        "hamster", "horse", "chicken", "chickens", "baby",
+    ];
     const SENDABLES: &[&str] = &[
         "flowers", "money", "cash", "sms", "whatsapp", "location", "gift",
     ];
@@ -2060,13 +2064,16 @@ fn cannot_do_here(all: &[Tok], p: &Parser) -> Option<Out> {
                     matches!(*w, "amazon" | "online" | "ebay" | "zalando" | "etsy" | "aliexpress")
                 })
             || first == "order"
-                && words.iter().any(|w| {
-                    matches!(
+                && words.iter().enumerate().any(|(k, w)| {
+                    // "order cat food, 5 kg bag" stocks up the pantry: a
+                    // to-do, not a meal delivered now.
+                    let for_pets = k > 0 && PETS.contains(&words[k - 1]);
+                    *w == "food" && !for_pets
+                        || matches!(
                         *w,
                         "pizza"
                             | "pizzas"
                             | "sushi"
-                            | "food"
                             | "takeout"
                             | "delivery"
                             | "dinner"
@@ -2531,8 +2538,15 @@ fn cannot_do_here(all: &[Tok], p: &Parser) -> Option<Out> {
     // "book a hotel in paris for the weekend": a booking for the assistant
     // to make, whatever the date ("book the electrician for monday" is a
     // to-do: a tradesperson, named).
+    // "book a table for 4 at Da Mario by wednesday" has a deadline: a
+    // to-do for the user.
+    let deadline = (1..t.len()).any(|i| {
+        matches!(t[i - 1].low.as_str(), "by" | "before" | "until")
+            && when::parse_when(t, i, p.clk).is_some()
+    });
     let booking = first == "book"
         && matches!(second, "a" | "an" | "me" | "us")
+        && !deadline
         && words.iter().any(|w| {
             matches!(
                 *w,
