@@ -2636,6 +2636,15 @@ impl<'a> Extract<'a> {
         let tidy =
             |i: usize, words: &[&str]| !self.locked[i] && words.contains(&self.t[i].low.as_str());
         let paren = |i: usize| !self.locked[i] && (self.t[i].low == "(" || self.t[i].low == ")");
+        // "count the till": after an article "till" is the cash drawer.
+        let noun_till = |i: usize| {
+            self.t[i].low == "till"
+                && i > 0
+                && matches!(
+                    self.t[i - 1].low.as_str(),
+                    "the" | "a" | "my" | "our" | "his" | "her"
+                )
+        };
         // Empty brackets left by a removed "(urgent)".
         loop {
             let before = idx.len();
@@ -2644,7 +2653,7 @@ impl<'a> Extract<'a> {
             }
             while idx
                 .last()
-                .is_some_and(|&i| tidy(i, TAIL) && !self.ends_on_preposition(i))
+                .is_some_and(|&i| tidy(i, TAIL) && !self.ends_on_preposition(i) && !noun_till(i))
             {
                 idx.pop();
             }

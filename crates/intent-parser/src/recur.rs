@@ -408,6 +408,31 @@ fn w(t: &[Tok], k: usize) -> &str {
 }
 
 /// A recurrence phrase starting at `i`.
+/// How often, said apart from the days it falls on: "fortnightly payroll
+/// run on fridays", "physio twice a week on tue and fri". The weekly rule,
+/// and how many days a week it names when it counts them ("twice": 2).
+/// Only a caller that has the days already may use it: alone, "the
+/// fortnightly payroll run" describes the run, and so does "weekly" in
+/// "send the weekly report every friday" (it adds nothing to the days).
+pub(crate) fn frequency_apart(t: &[Tok], i: usize) -> Option<(usize, (Rule, Option<usize>))> {
+    let article = i > 0 && matches!(w(t, i - 1), "the" | "a" | "an" | "my" | "our" | "this");
+    match w(t, i) {
+        "fortnightly" | "biweekly" | "bi-weekly" if !article => {
+            Some((i + 1, (Rule::every(Freq::Weekly, 2), None)))
+        }
+        word => {
+            let (times, k) = match (word, w(t, i + 1)) {
+                ("twice", _) => (2, i + 1),
+                ("thrice", _) => (3, i + 1),
+                (n, "times") => (text::number(n)? as usize, i + 2),
+                _ => return None,
+            };
+            (matches!(w(t, k), "a" | "per" | "each") && w(t, k + 1) == "week")
+                .then(|| (k + 2, (Rule::every(Freq::Weekly, 1), Some(times))))
+        }
+    }
+}
+
 pub(crate) fn parse_recurrence(t: &[Tok], i: usize) -> Read {
     let mut r = parse_at(t, i)?;
     // "daily except weekends", "every day but not on Sundays", "weekdays

@@ -497,6 +497,22 @@ fn with_part(t: &[Tok], j: usize, d: NaiveDate) -> (usize, Piece) {
     (j, Piece::Date(d))
 }
 
+/// Whether the words before `j` are only marks that head a message ("!!!
+/// 3/1 tax return", "!high friday gym", "urgent: march 1 taxes"): a date at
+/// `j` then opens the message.
+fn opens_message(t: &[Tok], j: usize) -> bool {
+    t[..j.min(t.len())].iter().all(|x| {
+        let s = x.low.as_str();
+        s.starts_with('!')
+            || s.starts_with('#')
+            || text::is_punct(s)
+            || matches!(
+                s,
+                "urgent" | "important" | "asap" | "p1" | "p2" | "p3" | "p4"
+            )
+    })
+}
+
 /// Whether an ordinal read as a day of the month ends where a date would.
 pub(crate) fn date_boundary(t: &[Tok], k: usize) -> bool {
     let Some(x) = t.get(k) else { return true };
@@ -795,7 +811,7 @@ fn piece(t: &[Tok], j: usize, clk: &Clock, trig: bool, at: bool) -> Option<(usiz
         // opens the message is its date ("Wednesday I take the car in"),
         // and so is an abbreviation with its part of the day ("sat
         // morning rake the leaves").
-        if !trig && !date_boundary(t, e) && (j > 0 || abbr && e == j + 1 && !opens) {
+        if !trig && !date_boundary(t, e) && (!opens_message(t, j) || abbr && e == j + 1 && !opens) {
             return None;
         }
         return Some((e, p));
@@ -803,7 +819,7 @@ fn piece(t: &[Tok], j: usize, clk: &Clock, trig: bool, at: bool) -> Option<(usiz
     if let Some((e, p)) = month_first(t, j, clk).or_else(|| day_first(t, j, clk)) {
         // "march 3 renew car insurance": a date that opens the message
         // is one, whatever follows; "the May 5th concert" names an event.
-        if !date_boundary(t, e) && j > usize::from(trig) {
+        if !(date_boundary(t, e) || opens_message(t, j) || trig && j == 1) {
             return None;
         }
         return Some((e, p));
@@ -844,7 +860,7 @@ fn piece(t: &[Tok], j: usize, clk: &Clock, trig: bool, at: bool) -> Option<(usiz
                 | "pound"
                 | "pounds"
         );
-        if !trig && !date_boundary(t, j + 1) && (j > 0 || unit) {
+        if !trig && !date_boundary(t, j + 1) && (!opens_message(t, j) || unit) {
             return None;
         }
         return Some(match p {

@@ -449,6 +449,8 @@ impl Parser<'_> {
         while matches!(w(t, k), "recurring" | "repeating") {
             k += 1;
         }
+        // ("make a task for me to …": the verb said the noun.)
+        let verb_noun = matches!(verb.last(), Some(&"task" | &"todo"));
         let mut noun = false;
         if matches!(w(t, k), "task" | "todo" | "to-do" | "item" | "entry") {
             k += 1;
@@ -459,7 +461,7 @@ impl Parser<'_> {
         }
         if matches!(w(t, k), "called" | "named" | "titled" | ":" | "-") {
             k += 1;
-        } else if noun && seq(t, k, &["for", "me", "to"]) && t.len() > k + 3 {
+        } else if (noun || verb_noun) && seq(t, k, &["for", "me", "to"]) && t.len() > k + 3 {
             k += 3;
         } else if noun && matches!(w(t, k), "to" | "for") && t.len() > k + 1 {
             // "add a task to call mom"; "for" only before a non-date.
@@ -738,6 +740,18 @@ impl Parser<'_> {
             if take {
                 ex.claim(a, e, SpanKind::Repeat);
                 rule.get_or_insert(r);
+            }
+        }
+        // "fortnightly payroll run on fridays", "physio twice a week on tue
+        // and fri": how often, said apart from the days.
+        if let Some(Ok(cur)) = &mut rule {
+            for (a, e, (more, times)) in ex.scan(recur::frequency_apart) {
+                let fits = times.is_none_or(|n| n == cur.by_day.len())
+                    && cur.freq == recur::Freq::Weekly
+                    && !cur.by_day.is_empty();
+                if fits && cur.absorb(&more) {
+                    ex.claim(a, e, SpanKind::Repeat);
+                }
             }
         }
         // Where the series ends ("10 times in total", "until 18 December"),
