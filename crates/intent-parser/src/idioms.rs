@@ -341,7 +341,8 @@ fn idiom(t: &[Tok], i: usize) -> Option<(usize, String)> {
     if s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()) && before_a_time(prev) {
         let (hh, mm) = (s[..2].parse::<u32>().ok()?, s[2..].parse::<u32>().ok()?);
         if hh < 24 && mm < 60 && (s.starts_with('0') || s.starts_with('1') || s.starts_with('2')) {
-            return Some((i + 1, format!("{hh}:{:02}", mm)));
+            // (Two digits for the hour: "06:45" is morning as written.)
+            return Some((i + 1, format!("{hh:02}:{mm:02}")));
         }
     }
     // "19h30": the French way.
@@ -349,6 +350,43 @@ fn idiom(t: &[Tok], i: usize) -> Option<(usize, String)> {
         if let (Ok(hh), Ok(mm)) = (h.parse::<u32>(), m.parse::<u32>()) {
             if hh < 24 && mm < 60 && m.len() == 2 {
                 return Some((i + 1, format!("{hh}:{m}")));
+            }
+        }
+    }
+    // "call mom at nine", "standup every weekday at nine", "at ten
+    // thirty": an hour in words after "at" is the time ("look at one of
+    // the cars" is not: the words after it say so).
+    if matches!(prev, "at" | "@") && s.parse::<u32>().is_err() {
+        if let Some(h) = hour(s) {
+            if let Some(m) = minutes_word(w(t, i + 1)) {
+                return Some((i + 2, format!("{h}:{m:02}")));
+            }
+            let next = w(t, i + 1);
+            let ends = next.is_empty()
+                || text::is_punct(next)
+                || next.starts_with('#')
+                || next.starts_with('!')
+                || matches!(
+                    next,
+                    "and"
+                        | "on"
+                        | "every"
+                        | "each"
+                        | "today"
+                        | "tomorrow"
+                        | "tonight"
+                        | "tmr"
+                        | "tmrw"
+                        | "in"
+                        | "sharp"
+                        | "remind"
+                        | "please"
+                        | "pls"
+                        | "then"
+                )
+                || text::weekday(next).is_some();
+            if ends {
+                return Some((i + 1, h.to_string()));
             }
         }
     }

@@ -910,9 +910,29 @@ impl Parser<'_> {
             }
         }
 
+        // 'on weekdays at 8:15am repeat "Pack the school bags"': the rule's
+        // own verb, before the quoted name (read once the
+        // dates are claimed).
+        if rule.is_some() {
+            if let Some(k) = (0..t.len()).find(|&i| ex.free(i)) {
+                if matches!(w(t, k), "repeat" | "repeating")
+                    && matches!(w(t, k + 1), "\"" | "'" | "“" | "‘")
+                {
+                    ex.claim(k, k + 1, SpanKind::Repeat);
+                }
+            }
+        }
         // Priority.
         let mut priority: Option<Priority> = None;
         for (a, e, p) in ex.scan(priority_phrase) {
+            // "…, low priority task please": the clause says what kind of
+            // task this is; "task" is not part of its title.
+            let kind = (text::is_punct(w(t, a)) || a > 0 && text::is_punct(w(t, a - 1)))
+                && matches!(w(t, e), "task" | "todo" | "to-do" | "item")
+                && (e + 1 == t.len()
+                    || text::is_punct(w(t, e + 1))
+                    || matches!(w(t, e + 1), "please" | "pls"));
+            let e = if kind { e + 1 } else { e };
             ex.claim(a, e, SpanKind::Priority);
             priority = Some(priority.map_or(p, |q: Priority| q.max(p)));
         }
