@@ -2651,6 +2651,31 @@ impl<'a> Extract<'a> {
             while idx.first().is_some_and(|&i| tidy(i, LEAD)) {
                 idx.remove(0);
             }
+            // "On each 20th of the month I send …", "always on Friday
+            // evenings I plan …": a word left of the date read after it.
+            while idx.len() > 2
+                && tidy(idx[0], &["on", "always", "at", "every", "each"])
+                && idx[1] > idx[0] + 1
+                && (idx[0] + 1..idx[1]).all(|i| self.used[i])
+            {
+                idx.remove(0);
+            }
+            // ("… the 20th of the month I send money home": what one does
+            // then, right after the date, is what to do.)
+            if idx.len() > 2
+                && tidy(idx[0], &["i"])
+                && idx[1] == idx[0] + 1
+                && idx[0] > 0
+                && self.used[idx[0] - 1]
+                && !tidy(
+                    idx[1],
+                    &[
+                        "am", "was", "think", "guess", "hope", "feel", "have", "had", "will", "can",
+                    ],
+                )
+            {
+                idx.remove(0);
+            }
             while idx
                 .last()
                 .is_some_and(|&i| tidy(i, TAIL) && !self.ends_on_preposition(i) && !noun_till(i))
@@ -2666,6 +2691,29 @@ impl<'a> Extract<'a> {
                     || matches!(self.t[idx[lead + 1]].low.as_str(), "'" | "\"" | "“" | "‘"))
             {
                 idx.drain(..=lead);
+            }
+            // "it needs doing before the 12th: book a chimney sweep", "12/7
+            // is the deadline - complete the expense report": when it is
+            // due, said first (the date was read); the task follows. ("The
+            // deadline - a film to watch", with no date, is a title.)
+            for said in [
+                &["it", "needs", "doing"][..],
+                &["it", "needs", "to", "be", "done"],
+                &["it", "has", "to", "be", "done"],
+                &["it", "must", "be", "done"],
+                &["it's", "due"],
+                &["is", "the", "deadline"],
+                &["the", "deadline"],
+                &["deadline"],
+            ] {
+                let n = said.len();
+                if idx.len() > n + 1
+                    && idx[..n].iter().zip(said).all(|(&i, w)| tidy(i, &[w]))
+                    && tidy(idx[n], &[":", "-", "–", "—", ","])
+                    && (0..idx[n]).any(|i| self.used[i])
+                {
+                    idx.drain(..=n);
+                }
             }
             // "it is my turn for the cleaning of the laundry room".
             for whose in [
