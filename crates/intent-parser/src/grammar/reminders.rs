@@ -166,7 +166,75 @@ impl Parser<'_> {
         Some(Intent::AddReminder { target, spec }.into())
     }
 
+    /// A snooze said without the word: "the rent reminder can wait 25
+    /// minutes", "hold off 15 min", "hold the yoga alert for another 10
+    /// minutes", "give the laundry reminder another 30 minutes", "push the
+    /// alert back 4h". Read as "snooze <the reminder named> for <time>".
+    fn snooze_in_other_words(&self, t: &[Tok]) -> Option<Out> {
+        const ALERTS: &[&str] = &[
+            "reminder",
+            "alert",
+            "alarm",
+            "notification",
+            "ping",
+            "nudge",
+        ];
+        // The stretch of time ends the message ("please" and marks aside).
+        let end = (0..t.len())
+            .rev()
+            .find(|&i| !matches!(w(t, i), "please" | "pls" | "." | "!" | "?"))?
+            + 1;
+        let d = (0..end).find(|&i| when::duration(t, i).is_some_and(|(e, _, _)| e == end))?;
+        let mut a = d;
+        while a > 0 && matches!(w(t, a - 1), "another" | "for" | "more" | "extra" | "back") {
+            a -= 1;
+        }
+        let alert = (0..a).any(|i| ALERTS.contains(&w(t, i)));
+        let (from, to) = if let Some(c) = (1..a).find(|&i| seq(t, i, &["can", "wait"])) {
+            // "the rent reminder can wait 25 minutes".
+            (alert || matches!(w(t, 0), "it" | "that" | "this")).then_some((0, c))?
+        } else if w(t, 0) == "hold" {
+            // "hold off 15 min", "hold it 5 min", "hold off on the … alert".
+            let mut k = 1;
+            while matches!(w(t, k), "off" | "on" | "it") {
+                k += 1;
+            }
+            (k > 1 || alert).then_some((k, a))?
+        } else if alert
+            && (w(t, 0) == "give" && matches!(w(t, a), "another" | "more" | "extra")
+                || w(t, 0) == "push" && w(t, a) == "back")
+        {
+            // "give the laundry reminder another 30 minutes", "push the
+            // alert back 4h".
+            (1, a)
+        } else {
+            return None;
+        };
+        // The task's own words name it ("the yoga alert": yoga); with none
+        // ("the alert", "it") the reminder is the one just shown.
+        let name: Vec<Tok> = t[from..to]
+            .iter()
+            .filter(|x| !ALERTS.contains(&x.low.as_str()))
+            .cloned()
+            .collect();
+        let named = name
+            .iter()
+            .any(|x| !matches!(x.low.as_str(), "the" | "my" | "this" | "that" | "it"));
+        let at = &t[d];
+        let said: Vec<Tok> = std::iter::once(text::word_at("snooze", at))
+            .chain(name.into_iter().filter(|_| named))
+            .chain(std::iter::once(text::word_at("for", at)))
+            .chain(t[d..end].iter().cloned())
+            .collect();
+        self.snooze(&said)
+    }
+
     pub(super) fn snooze(&self, t: &[Tok]) -> Option<Out> {
+        if w(t, 0) != "snooze" {
+            if let Some(out) = self.snooze_in_other_words(t) {
+                return Some(out);
+            }
+        }
         // "not now, in 25 min", "zzz, 15 minutes", "come back to me in 90
         // mins", "give me 10 more minutes": only a stretch of time asked for.
         let mut k0 = 0;
