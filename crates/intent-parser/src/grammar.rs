@@ -1402,7 +1402,8 @@ fn read_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
         _ => t,
     };
     if let Some(out) = p
-        .reminder_first(t)
+        .reschedule_intended(t)
+        .or_else(|| p.reminder_first(t))
         .or_else(|| p.topic_first(t))
         .or_else(|| p.add_prefix(t))
     {

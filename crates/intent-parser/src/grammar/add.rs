@@ -269,8 +269,6 @@ impl Parser<'_> {
             return Some(self.add_task(&t[1..], false));
         }
         for lead in LEADS {
-            // "I want to see every task" asks to see them; "I want to
-            // retitle 'gutter' as …" changes one.
             if matches!(lead, [.., "want", "to"] | [.., "like", "to"])
                 && matches!(
                     w(t, lead.len()),

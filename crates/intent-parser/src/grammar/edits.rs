@@ -183,6 +183,26 @@ impl Parser<'_> {
     }
 
     /// "move X to Friday", "change the due date of X to …", "X is now due …".
+    /// "I need to push the optician task to Friday at 2pm", "I'd like to
+    /// move yoga to sunday": a task moved, said as an intention. Only a
+    /// move it reads as one counts ("I need to move the sofa to the garage"
+    /// is a to-do).
+    pub(super) fn reschedule_intended(&self, t: &[Tok]) -> Option<Out> {
+        const INTENT: &[&str] = &[
+            "i", "i'd", "we", "we'd", "like", "want", "need", "have", "to", "would", "please",
+            "pls", "just", "really", "gotta", "must", "should", "let's", "lets", "wanna",
+        ];
+        let k = (1..t.len().min(6)).find(|&k| {
+            matches!(
+                w(t, k),
+                "move" | "push" | "reschedule" | "postpone" | "shift"
+            ) && (0..k).all(|i| INTENT.contains(&w(t, i)))
+                && w(t, k - 1) != "i"
+        })?;
+        let out = self.reschedule(&t[k..])?;
+        matches!(out.intent, Intent::Reschedule { .. }).then_some(out)
+    }
+
     pub(super) fn reschedule(&self, t: &[Tok]) -> Option<Out> {
         let n = t.len();
         // "set the polish shoes task for tomorrow at 7pm instead", "set the
@@ -248,6 +268,59 @@ impl Parser<'_> {
                     .chain(t[name..k].iter().cloned())
                     .chain(std::iter::once(word("to")))
                     .chain(t[k + 1..].iter().cloned())
+                    .collect();
+                if let Some(out) = self.reschedule(&said) {
+                    return Some(out);
+                }
+            }
+        }
+        // "bring 'Team offsite prep' forward to tomorrow at 1pm", "yoga's
+        // moving to sun 7:30am", "put the vet appointment to Friday
+        // 10:30": read as "move X to D" when the date runs to the end.
+        {
+            let to_end = |k: usize| {
+                w(t, k) == "to"
+                    && when::parse_when_after(t, k + 1, self.clk, true).is_some_and(|(e, _)| {
+                        (e..n).all(|j| {
+                            text::is_punct(w(t, j))
+                                || matches!(w(t, j), "please" | "pls" | "instead" | "thanks")
+                        })
+                    })
+            };
+            let name = if w(t, 0) == "bring" {
+                // "bring X forward to D", "bring forward X to D".
+                (1..n).find(|&k| w(t, k) == "forward").and_then(|f| {
+                    if f == 1 {
+                        (2..n).find(|&k| to_end(k)).map(|k| (2, k, k))
+                    } else {
+                        to_end(f + 1).then_some((1, f, f + 1))
+                    }
+                })
+            } else if w(t, 0) == "put" {
+                (2..n).find(|&k| to_end(k)).map(|k| (1, k, k))
+            } else {
+                // "X is moving to D", "X's moving to D".
+                (1..n)
+                    .find(|&k| w(t, k) == "moving" && to_end(k + 1))
+                    .map(|k| {
+                        let end = if w(t, k - 1) == "is" { k - 1 } else { k };
+                        (0, end, k + 1)
+                    })
+            };
+            if let Some((a, b, to)) = name.filter(|&(a, b, _)| b > a) {
+                let mut named: Vec<Tok> = t[a..b].to_vec();
+                // ("yoga's moving": the name is "yoga".)
+                if let Some(last) = named.last_mut() {
+                    if let (Some(stem), Some(cut)) =
+                        (last.low.strip_suffix("'s"), last.text.rfind(['\'', '’']))
+                    {
+                        last.low = stem.to_string();
+                        last.text.truncate(cut);
+                    }
+                }
+                let said: Vec<Tok> = std::iter::once(text::word_at("move", &t[a]))
+                    .chain(named)
+                    .chain(t[to..].iter().cloned())
                     .collect();
                 if let Some(out) = self.reschedule(&said) {
                     return Some(out);
