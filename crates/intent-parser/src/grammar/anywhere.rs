@@ -550,7 +550,15 @@ fn ask_of(t: &[Tok], has_when: bool) -> Option<Ask> {
             .any(|p| a.contains(&p[0]) && b.contains(&p[1]))
     };
     let series = words.iter().any(|x| near_any(x, SERIES));
-    if has(&["snooze", "snoozed"]) || words.contains(&"snoz") || pair(&["again"], &["in"]) {
+    // ("repair the snooze button on the alarm clock": a thing named.)
+    let snooze = (0..words.len()).any(|i| {
+        near_any(words[i], &["snooze", "snoozed"])
+            && !matches!(
+                words.get(i + 1).copied().unwrap_or(""),
+                "button" | "buttons" | "feature" | "function" | "setting" | "settings" | "option"
+            )
+    });
+    if snooze || words.contains(&"snoz") || pair(&["again"], &["in"]) {
         return Some(Ask::Snooze);
     }
     if words.contains(&"another")
@@ -1063,6 +1071,70 @@ impl Parser<'_> {
         let ask = ask_of(&open, when.is_some()).or_else(|| {
             (when.is_some() && task_word_name(t).is_some()).then_some(Ask::Reschedule)
         })?;
+        // 'buy the "Good Morning Tomorrow" vinyl for Dad, no rush': a new
+        // task whose title quotes a name, opened by what to do with it.
+        // (A verb, maybe an article, then the quote: "watch "The Long
+        // Goodbye" with Sam"; "mark 'taxes' as urgent" changes a task.)
+        // ("kick the 'insurance claim' task up to urgent" names a task.)
+        let q = usize::from(matches!(w(t, 1), "the" | "a" | "an" | "my" | "our")) + 1;
+        let mark = |i: usize| matches!(w(t, i), "\"" | "'" | "“" | "”" | "‘" | "’");
+        let names_task = (q + 1..t.len()).find(|&i| mark(i)).is_some_and(|c| {
+            matches!(
+                w(t, c + 1),
+                "task" | "todo" | "to-do" | "reminder" | "task's"
+            )
+        });
+        if matches!(ask, Ask::Priority)
+            && !quoted[0]
+            && mark(q)
+            && !names_task
+            && t[0].low.chars().all(|c| c.is_ascii_alphabetic())
+            && !matches!(
+                w(t, 0),
+                "mark"
+                    | "set"
+                    | "make"
+                    | "change"
+                    | "put"
+                    | "give"
+                    | "bump"
+                    | "raise"
+                    | "lower"
+                    | "flag"
+                    | "move"
+                    | "the"
+                    | "my"
+                    | "this"
+                    | "that"
+                    | "task"
+                    | "please"
+                    | "pls"
+                    | "for"
+                    | "on"
+                    | "and"
+                    | "so"
+                    | "ok"
+                    | "okay"
+                    | "also"
+                    | "just"
+                    | "now"
+                    | "prio"
+                    | "priority"
+                    | "no"
+                    | "not"
+                    | "low"
+                    | "high"
+                    | "medium"
+                    | "urgent"
+                    | "whenever"
+                    | "actually"
+                    | "update"
+                    | "treat"
+                    | "consider"
+            )
+        {
+            return None;
+        }
         // A date, repeat or tag the request does not use makes it a new
         // task ("Clean the garage this weekend, high priority").
         let uses_when = matches!(ask, Ask::Reschedule | Ask::Remind | Ask::Snooze);

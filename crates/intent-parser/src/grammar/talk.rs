@@ -1511,8 +1511,26 @@ fn cannot_do_here(all: &[Tok], p: &Parser) -> Option<Out> {
                 "ping" | "reminder" | "nudge" | "notification" | "alert" | "heads-up"
             )
         });
+    let about_tasks = words.iter().any(|w| {
+        matches!(
+            *w,
+            "task"
+                | "tasks"
+                | "reminder"
+                | "reminders"
+                | "repeat"
+                | "repeats"
+                | "repeating"
+                | "recurring"
+                | "recurrence"
+                | "series"
+                | "notifications"
+        )
+    });
+    // ("make me a task to sew the button back on" asks for a task.)
     let for_me = matches!(second, "me")
         && !reminder_sent
+        && !about_tasks
         && !matches!(
             first,
             "remind"
@@ -1549,22 +1567,6 @@ fn cannot_do_here(all: &[Tok], p: &Parser) -> Option<Out> {
                 | "summarise"
                 | "answer"
         ) && words.windows(2).any(|p| p == ["for", "me"]);
-    let about_tasks = words.iter().any(|w| {
-        matches!(
-            *w,
-            "task"
-                | "tasks"
-                | "reminder"
-                | "reminders"
-                | "repeat"
-                | "repeats"
-                | "repeating"
-                | "recurring"
-                | "recurrence"
-                | "series"
-                | "notifications"
-        )
-    });
     let device = !about_tasks
         && matches!(first, "turn" | "switch")
         && matches!(second, "up" | "down" | "on" | "off")
