@@ -648,6 +648,87 @@ pub(super) fn waves(message: &str, whole: &str) -> bool {
 
 /// Small talk: every word is an interjection, greeting, thanks or the
 /// like, a bare number, or one keyboard-mash word ("asdf").
+/// A question about the assistant itself, answered with what it can do:
+/// "What kinds of things can you help me with?", "wat r u able 2 do",
+/// "could you explain how you function?", "what does \"reopen\" mean?",
+/// "how many priority levels are there?". `whole` is the message's words,
+/// lower case, without punctuation.
+pub(super) fn asks_about_assistant(whole: &str) -> bool {
+    let words: Vec<&str> = whole.split(' ').filter(|w| !w.is_empty()).collect();
+    let has = |ws: &[&str]| words.iter().any(|w| ws.contains(w));
+    // Past greetings and politeness: "good day.", "please,", "sorry, but".
+    let start = words
+        .iter()
+        .position(|w| {
+            matches!(
+                *w,
+                "what" | "wat" | "whats" | "what's" | "which" | "how" | "hw" | "explain"
+            )
+        })
+        .filter(|&k| k <= 8);
+    let Some(k) = start else { return false };
+    let rest = &words[k..];
+    // About the list, not the assistant: "what can you tell me about
+    // today's tasks", "what do I have to do".
+    if has(&[
+        "task", "tasks", "todo", "todos", "to-do", "to-dos", "list", "due", "overdue", "today",
+        "tomorrow", "week", "left", "i", "my", "finished", "done",
+    ]) && !has(&["mean", "means"])
+    {
+        return false;
+    }
+    // What the assistant (or the app) can do, said of it: "you able",
+    // "can you help", "how you function", "how does this app work" ("how
+    // do you say 'deadline' in Spanish" asks for a translation).
+    let ability = (0..words.len()).any(|i| {
+        matches!(words[i], "you" | "u" | "ya" | "app" | "assistant" | "bot")
+            && words[i + 1..words.len().min(i + 4)].iter().any(|w| {
+                matches!(
+                    *w,
+                    "able"
+                        | "capable"
+                        | "help"
+                        | "function"
+                        | "work"
+                        | "works"
+                        | "support"
+                        | "handle"
+                )
+            })
+    });
+    // "what does "reopen" mean?": a word of the app ("what does
+    // 'serendipity' mean?" asks for a dictionary).
+    let means = (rest.contains(&"mean") || rest.contains(&"means"))
+        && has(&[
+            "reopen",
+            "snooze",
+            "priority",
+            "prio",
+            "recurring",
+            "repeat",
+            "series",
+            "tag",
+            "tags",
+            "complete",
+            "completed",
+            "overdue",
+            "reminder",
+            "urgent",
+            "due",
+            "resume",
+            "rename",
+            "reschedule",
+            "suggestion",
+            "suggestions",
+            "list",
+            "lists",
+        ]);
+    let levels = matches!(rest.first(), Some(&("how" | "what" | "which" | "wat")))
+        && has(&["levels", "priorities", "level"])
+        && (rest.windows(2).any(|p| p == ["are", "there"]) || has(&["exist", "have"]));
+    ability || means || levels
+}
+
 pub(super) fn is_chat(whole: &str) -> bool {
     const WORDS: &[&str] = &[
         // Thanks in the languages of the glossary and their neighbours.
