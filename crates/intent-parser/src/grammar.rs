@@ -1170,7 +1170,11 @@ fn read_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
         .map(|x| x.low.as_str())
         .collect::<Vec<_>>()
         .join(" ");
-    if CHAT.contains(&talk.as_str()) || is_chat(&talk) || asks_about_assistant(&talk) {
+    if CHAT.contains(&talk.as_str())
+        || is_chat(&talk)
+        || asks_about_assistant(&talk)
+        || remarks_on_app(&talk)
+    {
         return unknown(HELP);
     }
     let p = Parser { ctx, clk };

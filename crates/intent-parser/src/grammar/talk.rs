@@ -729,6 +729,73 @@ pub(super) fn asks_about_assistant(whole: &str) -> bool {
     ability || means || levels
 }
 
+/// A remark about the app, asking nothing: "I just downloaded this app",
+/// "Good morning, I just installed the app", "you're honestly smarter than
+/// my last to-do app", "Hi, it's my first day using this". ("I need to
+/// update the banking app" asks for a to-do: it says what to do.)
+pub(super) fn remarks_on_app(whole: &str) -> bool {
+    let words: Vec<&str> = whole.split(' ').filter(|w| !w.is_empty()).collect();
+    let mut k = 0;
+    while matches!(
+        words.get(k).copied().unwrap_or(""),
+        "hi" | "hello"
+            | "hey"
+            | "greetings"
+            | "good"
+            | "morning"
+            | "evening"
+            | "afternoon"
+            | "so"
+            | "honestly"
+            | "ok"
+            | "okay"
+            | "wow"
+            | "omg"
+    ) {
+        k += 1;
+    }
+    let subject = matches!(
+        words.get(k).copied().unwrap_or(""),
+        "i" | "i'm" | "im" | "i've" | "ive" | "you're" | "youre" | "you" | "it's" | "its"
+    );
+    let about_app = words.contains(&"app") || words.last() == Some(&"this");
+    let asks = words.iter().any(|w| {
+        matches!(
+            *w,
+            "add"
+                | "remind"
+                | "reminder"
+                | "need"
+                | "have"
+                | "must"
+                | "should"
+                | "gotta"
+                | "please"
+                | "pls"
+                | "can"
+                | "could"
+                | "would"
+                | "want"
+                | "delete"
+                | "cancel"
+                | "today"
+                | "tomorrow"
+                | "tonight"
+                | "by"
+                | "before"
+                | "until"
+                | "but"
+                | "task"
+                | "to"
+                | "update"
+                | "install"
+                | "uninstall"
+                | "check"
+        )
+    });
+    subject && about_app && !asks
+}
+
 pub(super) fn is_chat(whole: &str) -> bool {
     const WORDS: &[&str] = &[
         // Thanks in the languages of the glossary and their neighbours.
