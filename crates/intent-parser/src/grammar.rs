@@ -1471,7 +1471,8 @@ fn read_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
         .or_else(|| p.delete(t))
         .or_else(|| p.change_to(t))
         .or_else(|| p.list(t))
-        .or_else(|| p.filters_alone(t));
+        .or_else(|| p.filters_alone(t))
+        .or_else(|| p.filters_in_a_clause(t));
     // A matcher that recognised its verb but not the rest ("reschedule it
     // for …, I'm sick") leaves the message to the readers by clause.
     let found = match found {

@@ -304,6 +304,79 @@ impl Parser<'_> {
         self.list(&said)
     }
 
+    /// "low prio stuff pls, I have a free afternoon", "got a free 10 min,
+    /// medium prio stuff?", "kids r fighting - urgnt ones, fast": what a
+    /// list should show, in a clause of its own, beside remarks that ask
+    /// nothing (no date, level, tag or request in them).
+    pub(super) fn filters_in_a_clause(&self, t: &[Tok]) -> Option<Out> {
+        let breaks: Vec<usize> = (0..t.len())
+            .filter(|&i| matches!(w(t, i), "," | "-" | "?" | "." | "!" | ";" | ":"))
+            .collect();
+        if breaks.is_empty() {
+            return None;
+        }
+        let mut clauses: Vec<&[Tok]> = Vec::new();
+        let mut a = 0;
+        for &b in breaks.iter().chain(std::iter::once(&t.len())) {
+            if b > a {
+                clauses.push(&t[a..b]);
+            }
+            a = b + 1;
+        }
+        // The clause names what to show ("stuff", "ones"): "book a venue
+        // for the party, medium priority #party" gives a new task its level.
+        let filtering = |c: &[Tok]| {
+            let named = c.iter().any(|x| {
+                matches!(
+                    x.low.as_str(),
+                    "ones" | "stuff" | "things" | "items" | "tasks" | "todos" | "to-dos"
+                )
+            });
+            if !named {
+                return None;
+            }
+            self.filters_alone(c).filter(|out| match &out.intent {
+                Intent::ListTasks { filter } => {
+                    filter.priority.is_some()
+                        || filter.tag.is_some()
+                        || filter.status != Status::default()
+                }
+                _ => false,
+            })
+        };
+        let remark = |c: &[Tok]| {
+            !(0..c.len()).any(|i| {
+                when::parse_when(c, i, self.clk).is_some()
+                    || priority_phrase(c, i).is_some()
+                    || c[i].low.starts_with('#')
+                    || matches!(
+                        w(c, i),
+                        "add"
+                            | "remind"
+                            | "create"
+                            | "put"
+                            | "need"
+                            | "must"
+                            | "buy"
+                            | "call"
+                            | "task"
+                            | "todo"
+                            | "delete"
+                            | "move"
+                    )
+            })
+        };
+        let (k, out) = clauses
+            .iter()
+            .enumerate()
+            .find_map(|(k, c)| filtering(c).map(|out| (k, out)))?;
+        clauses
+            .iter()
+            .enumerate()
+            .all(|(j, c)| j == k || remark(c))
+            .then_some(out)
+    }
+
     /// "medium prio ones", "low prio this wk", "this week todo?", "stuff i
     /// ticked off?": what a list should show, said without asking for it.
     pub(super) fn filters_alone(&self, t: &[Tok]) -> Option<Out> {
