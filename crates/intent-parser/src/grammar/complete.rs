@@ -337,9 +337,14 @@ impl Parser<'_> {
         {
             return None;
         }
-        // "Finished tasks mentioning 'passport'?": which ones, a list.
+        // "Finished tasks mentioning 'passport'?": which ones, a list; so
+        // is "completed #fitness" (a tag names no one task).
         if matches!(w(t, 0), "finished" | "completed" | "done")
-            && matches!(w(t, 1), "tasks" | "ones" | "to-dos" | "todos" | "items")
+            && (matches!(w(t, 1), "tasks" | "ones" | "to-dos" | "todos" | "items")
+                || n > 1
+                    && t[1..]
+                        .iter()
+                        .all(|x| x.low.starts_with('#') && x.low.len() > 1 || x.low == "?"))
         {
             return None;
         }
