@@ -362,10 +362,7 @@ fn idiom(t: &[Tok], i: usize) -> Option<(usize, String)> {
                 return Some((i + 2, format!("{h}:{m:02}")));
             }
             let next = w(t, i + 1);
-            let ends = next.is_empty()
-                || text::is_punct(next)
-                || next.starts_with('#')
-                || next.starts_with('!')
+            let ends = text::ends_before(next)
                 || matches!(
                     next,
                     "and"

@@ -710,6 +710,12 @@ fn word_ordinal(s: &str) -> Option<u32> {
     })
 }
 
+/// Whether a phrase ends before `next`: at the end of the message, at a
+/// punctuation mark, or at a tag or a priority mark ("#work", "!high").
+pub(crate) fn ends_before(next: &str) -> bool {
+    next.is_empty() || is_punct(next) || next.starts_with('#') || next.starts_with('!')
+}
+
 /// A word the parser adds to a message when it reads it in another order
 /// ("look for X in my tasks"), placed where `at` stands.
 pub(crate) fn word_at(s: &str, at: &Tok) -> Tok {

@@ -761,10 +761,7 @@ fn piece(t: &[Tok], j: usize, clk: &Clock, trig: bool, at: bool) -> Option<(usiz
         let opens = abbr && j == 0 && text::is_chore_verb(w(j + 1));
         if abbr && !trig {
             let next = w(j + 1);
-            let ends = next.is_empty()
-                || text::is_punct(next)
-                || next.starts_with('#')
-                || next.starts_with('!')
+            let ends = text::ends_before(next)
                 || matches!(
                     next,
                     "remind"
