@@ -411,6 +411,23 @@ impl Parser<'_> {
         {
             return None;
         }
+        // "I finished a whole pizza by myself", "just finished a 12 hour
+        // shift": something done that no task names (a task is "the …",
+        // "my …" or its name, not "a …"), told, not asked.
+        {
+            let mut k = usize::from(w(t, 0) == "i");
+            while matches!(w(t, k), "just" | "finally" | "already" | "totally") {
+                k += 1;
+            }
+            if k > 0
+                && matches!(w(t, k), "finished" | "completed" | "did")
+                && matches!(w(t, k + 1), "a" | "an")
+                && !matches!(w(t, k + 2), "task" | "todo" | "to-do")
+                && !self.has_task_details(t, true)
+            {
+                return Some(unknown(HELP));
+            }
+        }
         let make = |a: usize, b: usize| -> Out {
             match self.target(t, a, b, &[]) {
                 Ok(target) => Intent::CompleteTask { target }.into(),
