@@ -1406,7 +1406,8 @@ fn read_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
         _ => t,
     };
     if let Some(out) = p
-        .reschedule_intended(t)
+        .reopen_said_after(t)
+        .or_else(|| p.reschedule_intended(t))
         .or_else(|| p.reminder_first(t))
         .or_else(|| p.topic_first(t))
         .or_else(|| p.add_prefix(t))

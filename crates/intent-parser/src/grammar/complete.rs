@@ -4,6 +4,66 @@
 use super::*;
 
 impl Parser<'_> {
+    /// A task said not to be done after all, then asked back: "the report
+    /// for Jens isnt done after all, reopen pls", "turns out the car wash
+    /// didn't happen, set it back to open", "\"Grout the shower\" back to
+    /// open please". The task is the one named first.
+    pub(super) fn reopen_said_after(&self, t: &[Tok]) -> Option<Out> {
+        let n = t.len();
+        let cue = (0..n).find(|&i| {
+            matches!(
+                w(t, i),
+                "reopen" | "re-open" | "uncheck" | "un-check" | "unmark"
+            ) || seq(t, i, &["back", "to", "open"])
+                || w(t, i) == "back"
+                    && w(t, i + 1) == "on"
+                    && matches!(w(t, i + 2), "my" | "the")
+                    && matches!(w(t, i + 3), "list" | "to-do" | "todo" | "pile")
+        })?;
+        let quoted = quoted_tokens(t);
+        let (a, b) = if quoted.first() == Some(&false)
+            && matches!(w(t, 0), "\"" | "'" | "“" | "‘")
+            && quoted.get(1) == Some(&true)
+        {
+            // '"Grout the shower" back to open'.
+            let b = (1..n).find(|&i| !quoted[i])?;
+            (1, b)
+        } else {
+            // "the car wash didn't happen", "the gutter cleaning isn't
+            // finished": the name, then what was wrong about it.
+            let mut a = 0;
+            if seq(t, 0, &["turns", "out"]) {
+                a = 2;
+            }
+            let not = (a + 1..cue).find(|&i| {
+                matches!(
+                    w(t, i),
+                    "isn't" | "isnt" | "wasn't" | "wasnt" | "didn't" | "didnt" | "hasn't" | "hasnt"
+                ) || w(t, i) == "is" && w(t, i + 1) == "not"
+            })?;
+            // The clause ends before the cue.
+            if !(not..cue).any(|i| matches!(w(t, i), "," | "-" | "." | ";")) {
+                return None;
+            }
+            (a, not)
+        };
+        // A name, not "I" or "that" ("oops, I didn't actually finish
+        // that, reopen it" is about the task under discussion).
+        if b <= a
+            || cue < b
+            || t[a..b].iter().enumerate().any(|(j, x)| {
+                !quoted[a + j] && text::is_punct(&x.low)
+                    || matches!(x.low.as_str(), "i" | "that" | "it" | "this" | "we" | "i'm")
+            })
+        {
+            return None;
+        }
+        Some(match self.target(t, a, b, &[]) {
+            Ok(target) => Intent::ReopenTask { target }.into(),
+            Err(o) => *o,
+        })
+    }
+
     pub(super) fn reopen(&self, t: &[Tok]) -> Option<Out> {
         let n = t.len();
         let make = |a: usize, b: usize| -> Out {
