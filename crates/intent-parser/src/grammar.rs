@@ -1462,6 +1462,7 @@ fn read_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
     let found = p
         .snooze(t)
         .or_else(|| p.reminder_for_named(t))
+        .or_else(|| p.reminder_noun_for(t))
         .or_else(|| p.remind(t))
         .or_else(|| p.stop_or_resume(t))
         .or_else(|| p.rename(t))

@@ -413,6 +413,44 @@ impl Parser<'_> {
         )
     }
 
+    /// A reminder asked for by its noun, the task named after "for" and
+    /// how long before in a clause of its own: "notifcation for yoga task
+    /// plz, 2 hrs b4", "remnder for hiking task pls, 2 hours befor".
+    pub(super) fn reminder_noun_for(&self, t: &[Tok]) -> Option<Out> {
+        let n = t.len();
+        let r = (0..n).find(|&i| {
+            matches!(
+                w(t, i),
+                "reminder" | "notification" | "alert" | "ping" | "nudge" | "heads-up" | "signal"
+            ) && w(t, i + 1) == "for"
+        })?;
+        // Only a clause of its own may come before it ("need to pack my
+        // stuff, …").
+        if r > 0 && !(0..r).any(|i| text::is_punct(w(t, i))) && !matches!(w(t, r - 1), "a" | "the")
+        {
+            return None;
+        }
+        let a = r + 2;
+        let b = (a..n)
+            .find(|&i| text::is_punct(w(t, i)) || matches!(w(t, i), "pls" | "please" | "plz"))
+            .unwrap_or(n);
+        let (e, minutes) = (b..n).find_map(|i| before_spec(t, i))?;
+        let rest_ok = (e..n).all(|i| {
+            text::is_punct(w(t, i)) || matches!(w(t, i), "pls" | "please" | "plz" | "thanks")
+        });
+        if b <= a || !rest_ok {
+            return None;
+        }
+        Some(match self.target(t, a, b, &[]) {
+            Ok(target) => Intent::AddReminder {
+                target,
+                spec: ReminderSpec::Before { minutes },
+            }
+            .into(),
+            Err(o) => *o,
+        })
+    }
+
     /// "for the handover of the keys: alert me one hour before", "for the
     /// dentist, remind me the day before": a reminder on the task named
     /// first.
