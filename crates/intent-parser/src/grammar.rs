@@ -1408,6 +1408,7 @@ fn read_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
     if let Some(out) = p
         .reopen_said_after(t)
         .or_else(|| p.reschedule_intended(t))
+        .or_else(|| p.level_put_on(t))
         .or_else(|| p.reminder_first(t))
         .or_else(|| p.topic_first(t))
         .or_else(|| p.add_prefix(t))

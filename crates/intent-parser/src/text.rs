@@ -64,9 +64,18 @@ pub(crate) fn tokenize(src: &str) -> Vec<Tok> {
         // the end it is the only word of doneness; after "done ✅" it is
         // decoration. (Looked at only for a check mark: this runs per token.)
         let check_mark = !quoted && matches!(&src[start..end], "✅" | "✔" | "✔️" | "☑" | "☑️");
+        // ("bday gift task ✔️ thx": thanks after it still leave it last.)
+        let ends = || {
+            src[end..].split(|c: char| !c.is_alphanumeric()).all(|w| {
+                matches!(
+                    w.to_lowercase().as_str(),
+                    "" | "thx" | "thanks" | "ty" | "lol"
+                )
+            })
+        };
         let done_mark = check_mark
             && (out.is_empty()
-                || !src[end..].chars().any(|c| c.is_alphanumeric()) && {
+                || ends() && {
                     let low = src.to_lowercase();
                     !["done", "finish", "complete", "ticked", "checked"]
                         .iter()

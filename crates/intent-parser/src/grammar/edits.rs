@@ -671,6 +671,27 @@ impl Parser<'_> {
         .into()
     }
 
+    /// A level put on a task: "put !urgent on the budget sheet", "put high
+    /// priority on the boiler". Read as "make X <level>".
+    pub(super) fn level_put_on(&self, t: &[Tok]) -> Option<Out> {
+        if w(t, 0) != "put" {
+            return None;
+        }
+        let n = t.len();
+        // Where the request's words end ("…, sorry for the rush").
+        let clause = (1..n).find(|&i| text::is_punct(w(t, i))).unwrap_or(n);
+        let (e, _) = priority_phrase(t, 1)?;
+        if !matches!(w(t, e), "on" | "for") || clause <= e + 1 {
+            return None;
+        }
+        let said: Vec<Tok> = std::iter::once(text::word_at("make", &t[0]))
+            .chain(t[e + 1..clause].iter().cloned())
+            .chain(t[1..e].iter().cloned())
+            .collect();
+        self.set_priority(&said)
+            .filter(|out| matches!(out.intent, Intent::SetPriority { .. }))
+    }
+
     pub(super) fn set_priority(&self, t: &[Tok]) -> Option<Out> {
         let n = t.len();
         let v = w(t, 0);
