@@ -337,8 +337,13 @@ fn idiom(t: &[Tok], i: usize) -> Option<(usize, String)> {
             }
         }
     }
-    // "Sat 0645", "tmr 0900", "Mon 1400": a 24-hour time without a colon.
-    if s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()) && before_a_time(prev) {
+    // "Sat 0645", "tmr 0900", "Mon 1400", "16 Dec 0830": a 24-hour time
+    // without a colon. (After a month, "2026" is its year: only 0000-1959.)
+    let after_date = (text::month(prev).is_some()
+        || i >= 2 && text::month(w(t, i - 2)).is_some() && prev.parse::<u32>().is_ok())
+        && (s.starts_with('0') || s.starts_with('1'));
+    if s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()) && (before_a_time(prev) || after_date)
+    {
         let (hh, mm) = (s[..2].parse::<u32>().ok()?, s[2..].parse::<u32>().ok()?);
         if hh < 24 && mm < 60 && (s.starts_with('0') || s.starts_with('1') || s.starts_with('2')) {
             // (Two digits for the hour: "06:45" is morning as written.)
