@@ -2645,15 +2645,6 @@ impl<'a> Extract<'a> {
         let tidy =
             |i: usize, words: &[&str]| !self.locked[i] && words.contains(&self.t[i].low.as_str());
         let paren = |i: usize| !self.locked[i] && (self.t[i].low == "(" || self.t[i].low == ")");
-        // "count the till": after an article "till" is the cash drawer.
-        let noun_till = |i: usize| {
-            self.t[i].low == "till"
-                && i > 0
-                && matches!(
-                    self.t[i - 1].low.as_str(),
-                    "the" | "a" | "my" | "our" | "his" | "her"
-                )
-        };
         // Empty brackets left by a removed "(urgent)".
         loop {
             let before = idx.len();
@@ -2685,10 +2676,9 @@ impl<'a> Extract<'a> {
             {
                 idx.remove(0);
             }
-            while idx
-                .last()
-                .is_some_and(|&i| tidy(i, TAIL) && !self.ends_on_preposition(i) && !noun_till(i))
-            {
+            while idx.last().is_some_and(|&i| {
+                tidy(i, TAIL) && !self.ends_on_preposition(i) && !text::till_is_noun(self.t, i)
+            }) {
                 idx.pop();
             }
             // "add the task 'Renew my passport'": the quoted name is the

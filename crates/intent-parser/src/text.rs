@@ -725,6 +725,17 @@ pub(crate) fn ends_before(next: &str) -> bool {
     next.is_empty() || is_punct(next) || next.starts_with('#') || next.starts_with('!')
 }
 
+/// Whether "till" at `i` is the cash drawer, not "until": after an article
+/// or a possessive ("count the till", "empty my till").
+pub(crate) fn till_is_noun(t: &[Tok], i: usize) -> bool {
+    t[i].low == "till"
+        && i > 0
+        && matches!(
+            t[i - 1].low.as_str(),
+            "the" | "a" | "my" | "our" | "his" | "her"
+        )
+}
+
 /// A word the parser adds to a message when it reads it in another order
 /// ("look for X in my tasks"), placed where `at` stands.
 pub(crate) fn word_at(s: &str, at: &Tok) -> Tok {

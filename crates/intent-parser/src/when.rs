@@ -378,7 +378,7 @@ pub(crate) fn parse_when_after(
             j += 1;
         } else if (is_trigger(w(j))
             // "count the till at 6pm": a till is a thing.
-            && !(w(j) == "till" && j > 0 && matches!(w(j - 1), "the" | "a" | "my" | "our")))
+            && !text::till_is_noun(t, j))
             || (trig && w(j) == ":")
         {
             at = matches!(

@@ -182,7 +182,6 @@ impl Parser<'_> {
         None
     }
 
-    /// "move X to Friday", "change the due date of X to …", "X is now due …".
     /// "I need to push the optician task to Friday at 2pm", "I'd like to
     /// move yoga to sunday": a task moved, said as an intention. Only a
     /// move it reads as one counts ("I need to move the sofa to the garage"
@@ -203,6 +202,7 @@ impl Parser<'_> {
         matches!(out.intent, Intent::Reschedule { .. }).then_some(out)
     }
 
+    /// "move X to Friday", "change the due date of X to …", "X is now due …".
     pub(super) fn reschedule(&self, t: &[Tok]) -> Option<Out> {
         let n = t.len();
         // "set the polish shoes task for tomorrow at 7pm instead", "set the
@@ -275,8 +275,8 @@ impl Parser<'_> {
             }
         }
         // "bring 'Team offsite prep' forward to tomorrow at 1pm", "yoga's
-        // moving to sun 7:30am", "put the vet appointment to Friday
-        // 10:30": read as "move X to D" when the date runs to the end.
+        // moving to sun 7:30am": read as "move X to D" when the date runs
+        // to the end.
         {
             let to_end = |k: usize| {
                 w(t, k) == "to"
@@ -296,8 +296,6 @@ impl Parser<'_> {
                         to_end(f + 1).then_some((1, f, f + 1))
                     }
                 })
-            } else if w(t, 0) == "put" {
-                (2..n).find(|&k| to_end(k)).map(|k| (1, k, k))
             } else {
                 // "X is moving to D", "X's moving to D".
                 (1..n)
