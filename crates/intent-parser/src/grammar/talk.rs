@@ -2463,7 +2463,56 @@ fn cannot_do_here(all: &[Tok], p: &Parser) -> Option<Out> {
         .windows(3)
         .any(|p| p[0] == "and" && p[1] == "tell" && matches!(p[2], "them" | "him" | "her"))
         && !dated
-        && no_task_words;
+        && no_task_words
+        // "call the pizza place and order a margherita", "ring the dentist
+        // and reschedule my appointment": the call and what it is for, made
+        // by the assistant.
+        || matches!(first, "call" | "ring" | "phone")
+            && words.windows(2).any(|p| {
+                p[0] == "and" && matches!(p[1], "order" | "reschedule" | "cancel" | "ask" | "book")
+            })
+            && !dated
+            && no_task_words;
+    // "text my wife im running late", "reply to Sarah's whatsapp and tell
+    // her I'm running late", "send sarah a message now: running 10 min
+    // late": word that the user is late goes out now, not onto a list.
+    let late = |k: usize| words.get(k) == Some(&"late");
+    let says_late = words.iter().take(6).any(|w| {
+        matches!(
+            *w,
+            "text" | "txt" | "message" | "msg" | "whatsapp" | "reply" | "send" | "tell" | "email"
+        )
+    }) && (words.iter().enumerate().any(|(k, w)| {
+        *w == "running" && (late(k + 1) || late(k + 2) || late(k + 3))
+            || matches!(*w, "be" | "i'm" | "im") && late(k + 1)
+            // ("im stuck at work"; "the stuck drawer" is a chore.)
+            || *w == "stuck" && k > 0 && matches!(words[k - 1], "i'm" | "im" | "am")
+    }))
+        && no_task_words
+        // ("tell the boss I'll be late on friday" is for later.)
+        && !dated;
+    // "asap call me an uber to the airport", "start a FaceTime with Dad",
+    // "put on sum jazz pls": a ride, a call, music, now.
+    let ride_call_music = words.windows(4).any(|p| {
+        matches!(p[0], "call" | "get" | "order")
+            && p[1] == "me"
+            && matches!(p[2], "a" | "an")
+            && matches!(p[3], "uber" | "taxi" | "cab" | "lyft")
+    }) || first == "start"
+        && unquoted
+            .iter()
+            .take(3)
+            .any(|w| matches!(*w, "facetime" | "zoom" | "video" | "call"))
+        && !dated
+        || first == "put"
+            && second == "on"
+            && words.iter().any(|w| {
+                matches!(
+                    *w,
+                    "jazz" | "podcast" | "radio" | "audiobook" | "tunes" | "playlist"
+                )
+            })
+            && !dated;
     // "can you get a pizza delivered?", "send a car to pick me up", "skip
     // this song", "share … on my linkedin", "how's the dax doing", "how
     // windy is it", "what time does the sun set", "explain this contract to
@@ -2578,6 +2627,8 @@ fn cannot_do_here(all: &[Tok], p: &Parser) -> Option<Out> {
         || tracks
         || shows_media
         || relays
+        || says_late
+        || ride_call_music
         || sends_errand
         || right_now
         || sends_content
