@@ -128,6 +128,9 @@ const FRONT_FILLER: &[&[&str]] = &[
     &["erm"],
     &["uhm"],
     &["basically"],
+    // ("nvm, buy milk": what replaces the dropped request.)
+    &["nvm"],
+    &["never", "mind"],
     &["also"],
     &["and"],
     &["just"],
@@ -1178,6 +1181,9 @@ fn read_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
         return unknown(HELP);
     }
     let p = Parser { ctx, clk };
+    if leaves_now(&all, &p) {
+        return unknown(HELP);
+    }
     if let Some(out) = p.asks_if_listed(&all).or_else(|| cannot_do(&all, &p)) {
         return out;
     }

@@ -3119,3 +3119,90 @@ pub(super) fn in_english(t: &[Tok]) -> Option<String> {
     }
     Some(out.join(" "))
 }
+
+/// A goodbye and why, asking nothing: "thanks!! gotta run, pickup", "ok thx
+/// bye, school run", "nvm forget it, kid needs me". (A short reason with no
+/// date, level or tag: "bye! call mum at 6" is a to-do all the same.)
+pub(super) fn leaves_now(all: &[Tok], p: &Parser) -> bool {
+    const LEAVING: &[&[&str]] = &[
+        &["bye"],
+        &["byee"],
+        &["ttyl"],
+        &["gtg"],
+        &["g2g"],
+        &["nvm"],
+        &["gotta", "run"],
+        &["gotta", "go"],
+        &["got", "to", "go"],
+        &["must", "run"],
+        &["have", "to", "run"],
+        &["never", "mind"],
+        &["forget", "it"],
+    ];
+    const AROUND: &[&str] = &[
+        "ok", "okay", "k", "thanks", "thank", "you", "thx", "ty", "cheers", "great", "cool",
+        "perfect", "well", "anyway", "right", "alright", "sorry", "oh", "oops",
+    ];
+    let words: Vec<&str> = all
+        .iter()
+        .filter(|x| !text::is_punct(&x.low) && !x.low.chars().all(|c| c == '!'))
+        .map(|x| x.low.as_str())
+        .collect();
+    let (mut k, mut left) = (0, false);
+    while k < words.len() {
+        if let Some(l) = LEAVING.iter().find(|l| words[k..].starts_with(l)) {
+            k += l.len();
+            left = true;
+        } else if AROUND.contains(&words[k]) {
+            k += 1;
+        } else {
+            break;
+        }
+    }
+    let reason = &words[k..];
+    // ("nvm, delete that", "never mind, buy milk": the request that
+    // replaces the one dropped.)
+    let command = reason.first().is_some_and(|w| {
+        text::is_chore_verb(w)
+            || matches!(
+                *w,
+                "delete"
+                    | "remove"
+                    | "move"
+                    | "rename"
+                    | "show"
+                    | "list"
+                    | "undo"
+                    | "snooze"
+                    | "complete"
+                    | "tick"
+                    | "make"
+                    | "set"
+                    | "put"
+                    | "change"
+                    | "push"
+            )
+    });
+    let asks = command
+        || reason.iter().any(|w| {
+            matches!(
+                *w,
+                "remind"
+                    | "remember"
+                    | "add"
+                    | "task"
+                    | "todo"
+                    | "need"
+                    | "must"
+                    | "please"
+                    | "pls"
+            )
+        });
+    // ("ok bye!! bus is here": marks after a goodbye are not a level.)
+    let said: Vec<Tok> = all
+        .iter()
+        .filter(|x| !x.low.chars().all(|c| c == '!'))
+        .cloned()
+        .collect();
+    left && reason.len() <= 4 && !asks && !p.has_task_details(&said, true)
+}
