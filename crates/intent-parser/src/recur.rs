@@ -138,11 +138,19 @@ impl Rule {
     /// its weekday for a weekly rule with none, its day of the month for a
     /// monthly one (the last day when said so), its month and day for a
     /// yearly one.
-    pub fn take_day(&mut self, d: chrono::NaiveDate, weekday: bool, month: bool, last: bool) {
+    /// Returns whether the day was a weekday the rule now repeats on.
+    pub fn take_day(
+        &mut self,
+        d: chrono::NaiveDate,
+        weekday: bool,
+        month: bool,
+        last: bool,
+    ) -> bool {
         use chrono::Datelike;
         match self.freq {
             Freq::Weekly if self.by_day.is_empty() && weekday => {
                 self.by_day = vec![(0, d.weekday())];
+                return true;
             }
             Freq::Monthly
                 if self.interval == 1
@@ -158,6 +166,7 @@ impl Rule {
             }
             _ => {}
         }
+        false
     }
 
     /// Whether the rule has an occurrence on this local date (the interval
@@ -504,8 +513,17 @@ pub(crate) fn parse_recurrence(t: &[Tok], i: usize) -> Read {
         // exception, read above.)
         // ("a yearly task on December 1" asks for the rule.)
         let task_on = after_task_word(t, i + 1) > i + 1 && r.0 > i + 3;
-        if article && !task_on
-            || !(crate::when::date_boundary(t, r.0) || numbered || with_on || with_except)
+        // ("a weekly task to water the plants", "a monthly reminder, on
+        // the 1st, …": the kind of task asked for.)
+        let kind = i > 0
+            && matches!(w(t, i - 1), "a" | "an" | "another")
+            && matches!(
+                w(t, i + 1),
+                "task" | "to-do" | "todo" | "reminder" | "chore"
+            )
+            && (text::is_punct(w(t, i + 2)) || matches!(w(t, i + 2), "to" | "for" | "that" | ""));
+        if article && !task_on && !kind
+            || !(crate::when::date_boundary(t, r.0) || numbered || with_on || with_except || kind)
         {
             return None;
         }

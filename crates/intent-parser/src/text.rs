@@ -111,6 +111,19 @@ pub(crate) fn tokenize(src: &str) -> Vec<Tok> {
         }
         split_word(&mut out, src, start, end);
     }
+    // "need 2 renew my gym membership", "have 2 call the bank": "2" for
+    // "to" between a verb of needing and a chore ("need 2 tickets" counts).
+    for k in 1..out.len().saturating_sub(1) {
+        if out[k].low == "2"
+            && matches!(
+                out[k - 1].low.as_str(),
+                "need" | "have" | "got" | "want" | "remember" | "forget" | "going" | "has"
+            )
+            && is_chore_verb(&out[k + 1].low)
+        {
+            out[k].low = "to".into();
+        }
+    }
     out
 }
 

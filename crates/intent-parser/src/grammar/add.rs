@@ -619,6 +619,9 @@ impl Parser<'_> {
                         word,
                         "the" | "a" | "an" | "for" | "to" | "and" | "remind" | "due" | "every"
                     )
+                    // ("tags: home, money, by 12/15": the list ends where
+                    // the date begins.)
+                    || !found.is_empty() && when::parse_when(t, j, self.clk).is_some()
                 {
                     break;
                 }
@@ -876,12 +879,18 @@ impl Parser<'_> {
                 .any(|&i| matches!(w(t, i), "starting" | "from" | "beginning"));
             if let (false, Some(d)) = (start, wn.date) {
                 let said = |f: &dyn Fn(&str) -> bool| when_words.iter().any(|&i| f(w(t, i)));
-                r.take_day(
+                let weekday = r.take_day(
                     d,
                     said(&|s| text::weekday(s).is_some()),
                     said(&|s| text::month(s).is_some() || s.contains('/')),
                     said(&|s| matches!(s, "last" | "end")),
                 );
+                // "fortnightly grocery check on thursday at 8pm", said on a
+                // Thursday morning: the first one is tonight, as for "every
+                // other thursday at 8pm" ("next thursday" names the week).
+                if weekday && !said(&|s| s == "next") {
+                    wn.date = None;
+                }
             }
             // "every night at 11", "every morning at 6:30": the part of the
             // day decides a time said without am/pm.

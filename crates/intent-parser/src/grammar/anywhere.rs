@@ -310,6 +310,12 @@ fn task_word_name(t: &[Tok]) -> Option<(usize, usize)> {
                     | "from"
                     | "off"
                     | "back"
+                    // ("write up the task list for the intern": a thing.)
+                    | "list"
+                    | "lists"
+                    | "board"
+                    | "manager"
+                    | "app"
             )
         {
             let a = k + 1;
@@ -346,7 +352,9 @@ fn task_word_name(t: &[Tok]) -> Option<(usize, usize)> {
                 a -= 1;
             }
         }
-        if a < k && !words_of(&t[a..k]).is_empty() {
+        // ("i'd love a weekly task, every thursday …" asks for a new one.)
+        let new_one = a > 0 && matches!(w(t, a - 1), "a" | "an" | "another");
+        if a < k && !new_one && !words_of(&t[a..k]).is_empty() {
             return Some((a, k));
         }
     }
