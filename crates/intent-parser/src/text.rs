@@ -111,6 +111,13 @@ pub(crate) fn tokenize(src: &str) -> Vec<Tok> {
         }
         split_word(&mut out, src, start, end);
     }
+    // "r there any overdue tasks?", "r u a bot": "are" in chat.
+    if out.len() > 1
+        && out[0].low == "r"
+        && matches!(out[1].low.as_str(), "there" | "u" | "you" | "any" | "my")
+    {
+        out[0].low = "are".into();
+    }
     // "need 2 renew my gym membership", "have 2 call the bank": "2" for
     // "to" between a verb of needing and a chore ("need 2 tickets" counts).
     for k in 1..out.len().saturating_sub(1) {

@@ -64,13 +64,15 @@ impl Parser<'_> {
             while matches!(w(t, k), "already" | "up" | "down") {
                 k += 1;
             }
+            // ("did I put a task in for the party?")
+            let j = k + 2 + usize::from(w(t, k + 2) == "in");
             if !matches!(w(t, k), "a" | "any" | "an")
                 || !matches!(w(t, k + 1), "task" | "todo" | "to-do" | "reminder")
-                || !matches!(w(t, k + 2), "for" | "about" | "on" | "to")
+                || !matches!(w(t, j), "for" | "about" | "on" | "to")
             {
                 return None;
             }
-            trim(k + 3, end)?
+            trim(j + 1, end)?
         };
         let (a, b) = named;
         if t[a..b].iter().any(|x| text::is_punct(&x.low)) {
@@ -241,6 +243,18 @@ impl Parser<'_> {
             "pull" if w(t, 1) == "up" => 2,
             "let" if w(t, 1) == "me" && matches!(w(t, 2), "see" | "view" | "check") => 3,
             "look" if matches!(w(t, 1), "up" | "for") => 2,
+            // "look at my to-dos", "have a look at my tasks", "let me take
+            // a look at the list" ("have a look at the car" is a chore).
+            "look" if w(t, 1) == "at" && looks_at_list(t, 2) => 2,
+            "have" | "take" if seq(t, 1, &["a", "look", "at"]) && looks_at_list(t, 4) => 4,
+            "let"
+                if w(t, 1) == "me"
+                    && matches!(w(t, 2), "have" | "take")
+                    && seq(t, 3, &["a", "look", "at"])
+                    && looks_at_list(t, 6) =>
+            {
+                6
+            }
             "where's" | "wheres" => 1,
             "where" if matches!(w(t, 1), "is" | "are") => 2,
             "what" | "what's" | "whats" | "which" | "any" | "anything" | "how" | "whatre"
@@ -319,7 +333,8 @@ impl Parser<'_> {
             }
             "how's" | "hows" if seq(t, 1, &["my", "day"]) || seq(t, 1, &["my", "week"]) => 0,
             // "urgent stuff with the work tag", "important things?".
-            "urgent" | "important" | "high-priority" | "low-priority" | "asap"
+            "urgent" | "important" | "high-priority" | "low-priority" | "medium-priority"
+            | "mid-priority" | "high-prio" | "low-prio" | "medium-prio" | "asap"
                 if matches!(
                     w(t, 1),
                     "stuff" | "things" | "tasks" | "todos" | "ones" | "items"
@@ -446,7 +461,13 @@ impl Parser<'_> {
                     &["lined", "up"],
                 ],
             );
-        if !has_kw && (verb_k == 0 || matches!(v, "tell" | "look" | "see" | "view" | "display")) {
+        if !has_kw
+            && (verb_k == 0
+                || matches!(
+                    v,
+                    "tell" | "look" | "see" | "view" | "display" | "have" | "take" | "let"
+                ))
+        {
             return None;
         }
         if !has_kw
@@ -773,6 +794,7 @@ impl Parser<'_> {
                         | "mentioning"
                         | "mention"
                         | "mentions"
+                        | "involving"
                         | "word"
                         | "keyword"
                         | "re"
@@ -866,4 +888,25 @@ impl Parser<'_> {
         }
         Some(Intent::ListTasks { filter: f }.into())
     }
+}
+
+/// "my to-dos", "the list", "all my tasks" at `k`: what a look is taken at
+/// when it is the list ("the list of hotels" is a thing).
+fn looks_at_list(t: &[Tok], k: usize) -> bool {
+    let k = k + usize::from(w(t, k) == "all");
+    matches!(w(t, k), "my" | "the")
+        && matches!(
+            w(t, k + 1),
+            "tasks"
+                | "to-dos"
+                | "todos"
+                | "todo"
+                | "to-do"
+                | "list"
+                | "agenda"
+                | "reminders"
+                | "day"
+                | "week"
+        )
+        && w(t, k + 2) != "of"
 }

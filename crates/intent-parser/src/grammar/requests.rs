@@ -830,6 +830,8 @@ impl Parser<'_> {
                 || starts(&["how", "does"])
                 || starts(&["how", "do", "you"]))
                 && !dated
+                // ("how does my week look?" asks about the list.)
+                && !(has("my") && (has("look") || has("looking")))
             || (starts(&["can", "i"])
                 || starts(&["could", "i"])
                 || starts(&["is", "it", "possible"]))
@@ -912,7 +914,61 @@ impl Parser<'_> {
                     || matches!(v, "lost" | "won" | "got" | "went" | "is" | "was" | "has")
             }
         });
-        let opens = laughs && subject_first
+        // "to-do lists stress me out honestly", "dentists always make me
+        // nervous", "my boss keeps piling tasks on me, it's exhausting",
+        // "… and honestly it felt amazing": how something makes one feel
+        // ("call the vet, needles make me nervous" still asks for a call).
+        let moved = !text::is_chore_verb(w(t, 0))
+            && (0..t.len()).any(|i| {
+                let (a, b, c) = (w(t, i), w(t, i + 1), w(t, i + 2));
+                matches!(a, "stress" | "stresses" | "stressing" | "freak" | "freaks")
+                    && b == "me"
+                    && c == "out"
+                    || matches!(
+                        a,
+                        "make" | "makes" | "made" | "drive" | "drives" | "driving"
+                    ) && b == "me"
+                        && matches!(
+                            c,
+                            "nervous"
+                                | "anxious"
+                                | "sad"
+                                | "happy"
+                                | "crazy"
+                                | "nuts"
+                                | "mad"
+                                | "angry"
+                                | "sick"
+                                | "cry"
+                        )
+                    || matches!(a, "is" | "it's" | "its" | "was" | "so")
+                        && matches!(
+                            b,
+                            "exhausting"
+                                | "overwhelming"
+                                | "stressful"
+                                | "annoying"
+                                | "draining"
+                                | "frustrating"
+                        )
+                    || a == "felt"
+                        && matches!(
+                            b,
+                            "amazing"
+                                | "great"
+                                | "good"
+                                | "weird"
+                                | "awful"
+                                | "terrible"
+                                | "nice"
+                                | "so"
+                                | "fantastic"
+                                | "bad"
+                                | "wonderful"
+                        )
+            });
+        let opens = moved
+            || laughs && subject_first
             || matches!(
                 w(t, 0),
                 "i'm" | "im" | "feeling" | "feel" | "ugh" | "wow" | "man"
@@ -1156,7 +1212,8 @@ impl Parser<'_> {
         // things done and of days without asking anything.
         let story = told_of_someone(t)
             && !any_word(t, &["task", "todo", "is", "isn't", "isnt", "was", "are"]);
-        let felt = t.iter().any(|x| x.low == "feeling")
+        let felt = moved
+            || t.iter().any(|x| x.low == "feeling")
             || seq_any(t, &[&["so", "proud"], &["too", "many", "tasks"]]);
         // "I really need a holiday": a wish, not a task.
         let wish = |i: usize| {
@@ -1185,7 +1242,15 @@ impl Parser<'_> {
                     && !((story || felt)
                         && matches!(
                             x.low.as_str(),
-                            "done" | "finished" | "completed" | "tasks" | "task" | "list"
+                            "done"
+                                | "finished"
+                                | "completed"
+                                | "tasks"
+                                | "task"
+                                | "list"
+                                | "lists"
+                                | "to-do"
+                                | "todo"
                         )))
                     || x.low.starts_with('#')
             })
