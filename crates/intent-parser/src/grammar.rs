@@ -425,7 +425,15 @@ fn told_of_someone(t: &[Tok]) -> bool {
         "he" | "she" | "they" | "you" | "everyone" | "everybody" | "nobody" | "somebody"
         | "someone" => verb_at(1),
         "the" | "my" | "our" | "his" | "her" | "their" => {
-            (2..5).any(|i| verb_at(i) && (1..i).all(|j| !text::is_punct(w(t, j)) && !past(w(t, j))))
+            // ("the gas bill is paid" says how things stand, not a story.)
+            (2..5).any(|i| {
+                verb_at(i)
+                    && (1..i).all(|j| {
+                        !text::is_punct(w(t, j))
+                            && !past(w(t, j))
+                            && !matches!(w(t, j), "is" | "are")
+                    })
+            })
         }
         _ => false,
     }
@@ -1411,11 +1419,18 @@ fn read_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
         }
         _ => t,
     };
+    // ("I want to be reminded 2 hours before it": the reminder reader's,
+    // before "I want to" is taken for a new task.)
+    let reminded = seq(t, 3, &["be", "reminded"]) && w(t, 0) == "i";
+    if let Some(out) = reminded.then(|| p.remind(t)).flatten() {
+        return out;
+    }
     if let Some(out) = p
         .reopen_said_after(t)
         .or_else(|| p.reschedule_intended(t))
         .or_else(|| p.level_put_on(t))
         .or_else(|| p.reminder_first(t))
+        .or_else(|| p.reminder_sized(t))
         .or_else(|| p.topic_first(t))
         .or_else(|| p.add_prefix(t))
     {
@@ -3397,7 +3412,7 @@ fn before_list(t: &[Tok], k: usize) -> Option<(usize, u32)> {
     Some((e, (n as i64 * per).min(u32::MAX as i64) as u32))
 }
 
-fn before_spec_word(t: &[Tok], j: usize) -> Option<usize> {
+pub(super) fn before_spec_word(t: &[Tok], j: usize) -> Option<usize> {
     if matches!(
         w(t, j),
         "before" | "earlier" | "ahead" | "prior" | "beforehand" | "early"

@@ -130,6 +130,27 @@ pub(crate) fn tokenize(src: &str) -> Vec<Tok> {
         {
             out[k].low = "to".into();
         }
+        // "move it 2 tomorrow 9am", "push that 2 monday": "to" a day.
+        if out[k].low == "2"
+            && matches!(out[k - 1].low.as_str(), "it" | "that" | "this" | "one")
+            && (weekday(&out[k + 1].low).is_some()
+                || matches!(
+                    out[k + 1].low.as_str(),
+                    "tomorrow" | "today" | "tonight" | "next" | "the"
+                ))
+        {
+            out[k].low = "to".into();
+        }
+        // "reminder 4 the haircut task": "for".
+        if out[k].low == "4"
+            && matches!(
+                out[k - 1].low.as_str(),
+                "reminder" | "reminders" | "alarm" | "nudge" | "ping" | "alert" | "notification"
+            )
+            && matches!(out[k + 1].low.as_str(), "the" | "my" | "this" | "that")
+        {
+            out[k].low = "for".into();
+        }
     }
     out
 }

@@ -619,7 +619,9 @@ impl Parser<'_> {
             return Some(make(k + 1, b));
         }
         // "bday cards task ✅": marked at the end.
-        if w(t, n - 1) == "✅" && n > 1 && !any_word(&t[..n - 1], &["✅"]) {
+        // ("the gas bill is paid ✅" is read below, as "… is paid".)
+        let says_it = n > 3 && matches!(w(t, n - 3), "is" | "are" | "was");
+        if w(t, n - 1) == "✅" && n > 1 && !says_it && !any_word(&t[..n - 1], &["✅"]) {
             return Some(make(0, n - 1));
         }
         if w(t, 0) == "✅" && n > 1 {
@@ -647,6 +649,12 @@ impl Parser<'_> {
         if matches!(
             whole.as_str(),
             "done"
+                | "sorted"
+                | "all sorted"
+                | "that's sorted"
+                | "thats sorted"
+                | "that's sorted now"
+                | "k that's sorted"
                 | "finished"
                 | "completed"
                 | "all done"
@@ -676,6 +684,12 @@ impl Parser<'_> {
         if matches!(v, "check" | "tick" | "cross" | "mark" | "strike" | "knock") && w(t, 1) == "off"
         {
             return Some(make(2, n));
+        }
+        // "tick the gym task? went this morning": the task named, ticked.
+        if v == "tick" && matches!(w(t, 1), "the" | "my") {
+            if let Some(k) = (2..n.min(8)).find(|&k| matches!(w(t, k), "task" | "todo" | "to-do")) {
+                return Some(make(1, k + 1));
+            }
         }
         // "knock the laundry task off, it's done": the clause ends at "off".
         if matches!(v, "check" | "tick" | "cross" | "strike" | "knock") {
@@ -765,10 +779,15 @@ impl Parser<'_> {
         }
         // "X is done", "the report's done", "X: done".
         let mut e = n;
-        if matches!(w(t, e - 1), "now" | "already") {
+        if matches!(w(t, e - 1), "now" | "already" | "✅") {
             e -= 1;
         }
-        if e >= 2 && DONE.contains(&w(t, e - 1)) {
+        // ("the gas bill is paid ✅", "the car insurance is sorted": what
+        // done means for a bill or an errand.)
+        let settled = e >= 3
+            && matches!(w(t, e - 1), "paid" | "sorted" | "handled" | "settled")
+            && matches!(w(t, e - 2), "is" | "are" | "was");
+        if e >= 2 && (DONE.contains(&w(t, e - 1)) || settled) {
             let s = e - 1;
             if s >= 2 && matches!(w(t, s - 1), "is" | "are" | "was" | ":" | "-") {
                 // "Went to the dentist, the dentist task is finished": the

@@ -451,22 +451,78 @@ impl Parser<'_> {
         })
     }
 
+    /// "add a 1 day reminder to the rent task", "set a 30 minute alert
+    /// for the call": how long before, said as the reminder's size. Read as
+    /// "add a reminder 1 day before to the rent task".
+    pub(super) fn reminder_sized(&self, t: &[Tok]) -> Option<Out> {
+        let (i, e) = (1..t.len()).find_map(|i| {
+            let (e, _, u) = when::duration(t, i)?;
+            (matches!(w(t, i - 1), "a" | "an")
+                && u.minutes().is_some()
+                && matches!(
+                    w(t, e),
+                    "reminder" | "alert" | "notification" | "ping" | "nudge" | "heads-up"
+                )
+                // ("a 10 min heads-up before that one" says it already.)
+                && before_spec_word(t, e + 1).is_none())
+            .then_some((i, e))
+        })?;
+        let said: Vec<Tok> = t[..i]
+            .iter()
+            .chain(std::iter::once(&t[e]))
+            .chain(&t[i..e])
+            .cloned()
+            .chain(std::iter::once(text::word_at("before", &t[e])))
+            .chain(t[e + 1..].iter().cloned())
+            .collect();
+        self.remind(&said)
+            .filter(|o| matches!(o.intent, Intent::AddReminder { .. }))
+    }
+
     /// "for the handover of the keys: alert me one hour before", "for the
     /// dentist, remind me the day before": a reminder on the task named
     /// first.
+    /// So is "the vet task - add a reminder for tomorrow 7:30am": a task
+    /// named by the word "task" first.
     pub(super) fn reminder_for_named(&self, t: &[Tok]) -> Option<Out> {
-        if !matches!(w(t, 0), "for" | "regarding" | "about") {
+        let k = (1..t.len()).find(|&i| matches!(w(t, i), "," | ":" | "-"))?;
+        let lead = matches!(w(t, 0), "for" | "regarding" | "about");
+        // (Only a name: "90 minutes before the train task, remind me" says
+        // when first, and "…, reminder sunday 11am, I still need wine" goes
+        // on.)
+        let named = !lead
+            && matches!(w(t, k - 1), "task" | "todo" | "to-do")
+            && k < 8
+            && !any_word(&t[..k], &["before", "b4", "ahead", "after", "prior"])
+            && !(0..k).any(|i| when::parse_when(t, i, self.clk).is_some())
+            && !t[k + 1..t.len().saturating_sub(1)]
+                .iter()
+                .any(|x| text::is_punct(&x.low));
+        if !lead && !named {
             return None;
         }
-        let k = (1..t.len()).find(|&i| matches!(w(t, i), "," | ":" | "-"))?;
         let rest = strip_filler(&t[k + 1..]);
         if k < 2 || rest.is_empty() {
             return None;
         }
+        let (a, b) = if lead { (1, k) } else { (0, k) };
+        // ("the vet task - add a reminder …" is read as "add a reminder …
+        // for the vet task", with no task under discussion needed.)
+        if named {
+            let said: Vec<Tok> = rest
+                .iter()
+                .cloned()
+                .chain(std::iter::once(text::word_at("for", &t[k])))
+                .chain(t[..k].iter().cloned())
+                .collect();
+            return self
+                .remind(&said)
+                .filter(|o| matches!(o.intent, Intent::AddReminder { .. }));
+        }
         let mut out = self.remind(rest)?;
         if let Intent::AddReminder { target, .. } = &mut out.intent {
             if matches!(target, TaskTarget::LastTask(_)) {
-                *target = match self.target(t, 1, k, &[]) {
+                *target = match self.target(t, a, b, &[]) {
                     Ok(named) => named,
                     Err(o) => return Some(*o),
                 };
