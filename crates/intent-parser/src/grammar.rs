@@ -3648,7 +3648,7 @@ fn priority_phrase(t: &[Tok], i: usize) -> Option<(usize, Priority)> {
         }
     } else if matches!(s, "priority" | "prio") {
         let mut c = k + 1;
-        if matches!(w(t, c), ":" | "is" | "=" | "of") {
+        if matches!(w(t, c), ":" | "is" | "=" | "of" | "to") {
             c += 1;
         }
         level_word(w(t, c))

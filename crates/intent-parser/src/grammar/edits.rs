@@ -5,6 +5,18 @@ use super::*;
 impl Parser<'_> {
     pub(super) fn rename(&self, t: &[Tok]) -> Option<Out> {
         let n = t.len();
+        // "car insurance task → !high": an arrow to a level sets it.
+        let renames = matches!(w(t, 0), "rename" | "retitle");
+        if let Some(k) = (1..n).find(|&k| !renames && matches!(w(t, k), "->" | "=>")) {
+            if let Some((e, priority)) = priority_phrase(t, k + 1) {
+                if (e..n).all(|j| text::is_punct(w(t, j))) {
+                    return Some(match self.target(t, 0, k, &[]) {
+                        Ok(target) => Intent::SetPriority { target, priority }.into(),
+                        Err(o) => *o,
+                    });
+                }
+            }
+        }
         if let Some(out) = self.rename_said(t) {
             return Some(out);
         }
@@ -43,6 +55,23 @@ impl Parser<'_> {
         }
         if let Some(out) = self.name_it(t) {
             return Some(out);
+        }
+        // "rename it 'Dentist @ 3pm'": the new name quoted right after "it".
+        if matches!(w(t, 0), "rename" | "retitle")
+            && matches!(w(t, 1), "it" | "this" | "that")
+            && matches!(w(t, 2), "'" | "\"" | "“" | "‘")
+        {
+            let new_title = quoted_or_text(t, 2, n);
+            if !new_title.is_empty() {
+                return Some(match self.last_task() {
+                    Ok(target) => Intent::RenameTask {
+                        target,
+                        new_title: text::capitalize(&new_title),
+                    }
+                    .into(),
+                    Err(o) => *o,
+                });
+            }
         }
         let (a, b, y) = if matches!(w(t, 0), "rename" | "retitle") {
             let seps = &["to", "as", "into", "->", "=>", "→", ":", "in"];
@@ -671,20 +700,28 @@ impl Parser<'_> {
 
     /// A level put on a task: "put !urgent on the budget sheet", "put high
     /// priority on the boiler". Read as "make X <level>".
+    /// So is "set priority: medium for the dentist booking".
     pub(super) fn level_put_on(&self, t: &[Tok]) -> Option<Out> {
-        if w(t, 0) != "put" {
+        if !matches!(w(t, 0), "put" | "set" | "give" | "assign") {
             return None;
         }
         let n = t.len();
-        // Where the request's words end ("…, sorry for the rush").
-        let clause = (1..n).find(|&i| text::is_punct(w(t, i))).unwrap_or(n);
-        let (e, _) = priority_phrase(t, 1)?;
-        if !matches!(w(t, e), "on" | "for") || clause <= e + 1 {
+        let (e, level) = priority_phrase(t, 1)?;
+        // Where the request's words end ("…, sorry for the rush"), after
+        // the level's own marks ("priority: medium").
+        let clause = (e..n).find(|&i| text::is_punct(w(t, i))).unwrap_or(n);
+        if !matches!(w(t, e), "on" | "for" | "to") || clause <= e + 1 {
             return None;
         }
+        let level = match level {
+            Priority::Low => "low",
+            Priority::Medium => "medium",
+            Priority::High => "high",
+            Priority::Urgent => "urgent",
+        };
         let said: Vec<Tok> = std::iter::once(text::word_at("make", &t[0]))
             .chain(t[e + 1..clause].iter().cloned())
-            .chain(t[1..e].iter().cloned())
+            .chain(std::iter::once(text::word_at(level, &t[e - 1])))
             .collect();
         self.set_priority(&said)
             .filter(|out| matches!(out.intent, Intent::SetPriority { .. }))

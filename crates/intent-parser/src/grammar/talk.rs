@@ -2491,6 +2491,51 @@ fn cannot_do_here(all: &[Tok], p: &Parser) -> Option<Out> {
         && no_task_words
         // ("tell the boss I'll be late on friday" is for later.)
         && !dated;
+    // "search the web for cheap flights", "open spotify and play some
+    // jazz", "move 50 euros to my savings account now", "can you do my
+    // chemistry worksheet for me?", "help me with my calculus homework":
+    // the web, apps, money and homework, now.
+    let web_now = matches!(first, "search" | "browse" | "google" | "check")
+        && words
+            .iter()
+            .take(4)
+            .any(|w| matches!(*w, "web" | "internet" | "online"))
+        && no_task_words
+        && !dated;
+    let app_now = first == "open"
+        && words.get(2) == Some(&"and")
+        && matches!(
+            second,
+            "spotify" | "netflix" | "youtube" | "whatsapp" | "maps" | "instagram" | "gmail"
+        )
+        && !dated;
+    let money_moved = first == "move"
+        && words
+            .get(1)
+            .is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()))
+        && words.iter().any(|w| {
+            matches!(
+                *w,
+                "euros" | "euro" | "dollars" | "usd" | "eur" | "pounds" | "gbp" | "bucks"
+            )
+        })
+        && words
+            .iter()
+            .any(|w| matches!(*w, "account" | "savings" | "now"));
+    const HOMEWORK: &[&str] = &[
+        "homework",
+        "worksheet",
+        "assignment",
+        "essay",
+        "exercises",
+        "exam",
+        "quiz",
+    ];
+    let homework = words.iter().any(|w| HOMEWORK.contains(w))
+        && (asked && first == "do" && words.windows(2).any(|p| p == ["for", "me"])
+            || seq_any(all, &[&["help", "me", "with"]]))
+        && no_task_words
+        && !dated;
     // "asap call me an uber to the airport", "start a FaceTime with Dad",
     // "put on sum jazz pls": a ride, a call, music, now.
     let ride_call_music = words.windows(4).any(|p| {
@@ -2629,6 +2674,10 @@ fn cannot_do_here(all: &[Tok], p: &Parser) -> Option<Out> {
         || relays
         || says_late
         || ride_call_music
+        || web_now
+        || app_now
+        || money_moved
+        || homework
         || sends_errand
         || right_now
         || sends_content
