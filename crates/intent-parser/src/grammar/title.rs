@@ -204,6 +204,64 @@ pub(super) fn what_was_asked(t: &[Tok], locked: &[bool], idx: Vec<usize>) -> Vec
             }
         }
     }
+    // "my neck is so stiff lately, order a new pilow on tuesday", "Prices
+    // only go up, so buy the ferry tickets by 12/11", "sigh. fix the
+    // wobbly chair": a reason or a remark first, then what to do, which is
+    // the title. ("call the plumber, the sink leaks" asks first; in "my
+    // car is due its MOT - book it" the remark says what "it" is.)
+    if start == 0 {
+        let remark = |a: usize, b: usize| {
+            !does(at(0))
+                && (a..b).any(|p| {
+                    matches!(
+                        at(p),
+                        "is" | "are"
+                            | "was"
+                            | "were"
+                            | "'s"
+                            | "has"
+                            | "got"
+                            | "gave"
+                            | "go"
+                            | "goes"
+                            | "make"
+                            | "makes"
+                            | "looks"
+                            | "counts"
+                            | "done"
+                            | "bet"
+                            | "love"
+                            | "loves"
+                            | "sigh"
+                            | "phew"
+                            | "ugh"
+                    )
+                })
+        };
+        let after = (1..idx.len()).rev().find_map(|p| {
+            if !matches!(at(p), "," | "." | "!" | ":" | ";" | "-" | "–" | "—" | "so")
+                || locked[idx[p]]
+            {
+                return None;
+            }
+            let mut q = p + 1;
+            while matches!(at(q), "so" | "then" | "now" | "and") {
+                q += 1;
+            }
+            let object_said = !(q + 1..(q + 4).min(idx.len()))
+                .any(|r| matches!(at(r), "it" | "them" | "this" | "that"));
+            (q < idx.len()
+                && !locked[idx[q]]
+                && does(at(q))
+                && object_said
+                && content(q + 1)
+                && remark(0, p))
+            .then_some(q)
+        });
+        if let Some(q) = after {
+            start = q;
+        }
+    }
     let mut out: Vec<usize> = idx[start..].to_vec();
     // "every Thursday at 19:30 is choir rehearsal", "the first Monday of
     // each month is the jour fixe": after a when that opened the message,
@@ -912,4 +970,47 @@ pub(super) fn without_situation(
         out.pop();
     }
     out
+}
+
+/// A verb a to-do opens with: the chores (`text::is_chore_verb`) and other
+/// common ones ("wrap up", "scrub", "unclog").
+fn does(s: &str) -> bool {
+    text::is_chore_verb(s)
+        || matches!(
+            s,
+            "wrap"
+                | "scrub"
+                | "mist"
+                | "close"
+                | "unclog"
+                | "complete"
+                | "defrost"
+                | "repot"
+                | "label"
+                | "vacuum"
+                | "hoover"
+                | "iron"
+                | "dust"
+                | "sweep"
+                | "mop"
+                | "empty"
+                | "refill"
+                | "charge"
+                | "schedule"
+                | "reply"
+                | "ask"
+                | "tell"
+                | "grab"
+                | "find"
+                | "research"
+                | "organise"
+                | "organize"
+                | "clear"
+                | "throw"
+                | "donate"
+                | "recycle"
+                | "fill"
+                | "email"
+                | "buy"
+        )
 }
