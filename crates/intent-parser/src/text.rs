@@ -99,7 +99,14 @@ pub(crate) fn tokenize(src: &str) -> Vec<Tok> {
                 |c| matches!(c as u32, 0x1F600..=0x1F64F | 0x1F910..=0x1F92F | 0x1F970..=0x1F97F),
             );
             let more = src[end..].chars().any(|c| c.is_alphanumeric());
-            if face && more && !out.is_empty() {
+            // "fern looks sad 🌿 mist the fern": so does any emoji before
+            // what to do.
+            let next = src[end..]
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .to_lowercase();
+            if (face || opens_todo(&next)) && more && !out.is_empty() {
                 out.push(Tok {
                     text: ".".into(),
                     low: ".".into(),
@@ -801,6 +808,49 @@ pub(crate) fn is_chore_verb(s: &str) -> bool {
         "update", "sort", "change", "replace", "paint", "install", "study", "practice", "practise",
     ];
     VERBS.contains(&s)
+}
+
+/// A verb a to-do opens with: the chores (`is_chore_verb`) and other
+/// common ones ("wrap up", "scrub", "unclog").
+pub(crate) fn opens_todo(s: &str) -> bool {
+    is_chore_verb(s)
+        || matches!(
+            s,
+            "wrap"
+                | "scrub"
+                | "mist"
+                | "close"
+                | "unclog"
+                | "complete"
+                | "defrost"
+                | "repot"
+                | "label"
+                | "vacuum"
+                | "hoover"
+                | "iron"
+                | "dust"
+                | "sweep"
+                | "mop"
+                | "empty"
+                | "refill"
+                | "charge"
+                | "schedule"
+                | "reply"
+                | "ask"
+                | "tell"
+                | "grab"
+                | "find"
+                | "research"
+                | "organise"
+                | "organize"
+                | "clear"
+                | "throw"
+                | "donate"
+                | "recycle"
+                | "fill"
+                | "email"
+                | "buy"
+        )
 }
 
 /// A weekday name: (day, plural, abbreviated).

@@ -211,7 +211,7 @@ pub(super) fn what_was_asked(t: &[Tok], locked: &[bool], idx: Vec<usize>) -> Vec
     // car is due its MOT - book it" the remark says what "it" is.)
     if start == 0 {
         let remark = |a: usize, b: usize| {
-            !does(at(0))
+            !text::opens_todo(at(0))
                 && (a..b).any(|p| {
                     matches!(
                         at(p),
@@ -252,7 +252,7 @@ pub(super) fn what_was_asked(t: &[Tok], locked: &[bool], idx: Vec<usize>) -> Vec
                 .any(|r| matches!(at(r), "it" | "them" | "this" | "that"));
             (q < idx.len()
                 && !locked[idx[q]]
-                && does(at(q))
+                && text::opens_todo(at(q))
                 && object_said
                 && content(q + 1)
                 && remark(0, p))
@@ -970,47 +970,4 @@ pub(super) fn without_situation(
         out.pop();
     }
     out
-}
-
-/// A verb a to-do opens with: the chores (`text::is_chore_verb`) and other
-/// common ones ("wrap up", "scrub", "unclog").
-fn does(s: &str) -> bool {
-    text::is_chore_verb(s)
-        || matches!(
-            s,
-            "wrap"
-                | "scrub"
-                | "mist"
-                | "close"
-                | "unclog"
-                | "complete"
-                | "defrost"
-                | "repot"
-                | "label"
-                | "vacuum"
-                | "hoover"
-                | "iron"
-                | "dust"
-                | "sweep"
-                | "mop"
-                | "empty"
-                | "refill"
-                | "charge"
-                | "schedule"
-                | "reply"
-                | "ask"
-                | "tell"
-                | "grab"
-                | "find"
-                | "research"
-                | "organise"
-                | "organize"
-                | "clear"
-                | "throw"
-                | "donate"
-                | "recycle"
-                | "fill"
-                | "email"
-                | "buy"
-        )
 }
