@@ -3341,6 +3341,37 @@ fn reminder_clause(t: &[Tok], i: usize, clk: &Clock) -> Option<(usize, ReminderR
         k += 1;
     }
     let mut bare_time = None;
+    // "remind me that day at 6pm", "reminder that morning at 8:30": a time
+    // on the day the task is due (the part of the day decides "at 8").
+    let same_day = [
+        &["that", "day"][..],
+        &["the", "same", "day"],
+        &["on", "the", "day"],
+        &["that", "morning"],
+        &["that", "evening"],
+        &["that", "afternoon"],
+    ]
+    .iter()
+    .find(|p| seq(t, k, p))
+    .and_then(|p| {
+        let (e, mut wn) = when::parse_when(t, k + p.len(), clk)
+            .filter(|(_, wn)| wn.date.is_none() && wn.instant.is_none())?;
+        let (h, m) = wn.time?;
+        let h = match p[1] {
+            "morning" if h >= 12 => h - 12,
+            "evening" | "afternoon" if h < 12 => h + 12,
+            _ => h,
+        };
+        wn.time = Some((h, m));
+        Some((e, wn))
+    });
+    if let Some((e, wn)) = same_day {
+        bare_time = wn.time.map(|hm| (0, hm));
+        let spec = wn.reminder_instant(clk).map(|x| ReminderSpec::At {
+            utc_ms: x.timestamp_millis(),
+        });
+        return Some((e, (spec, bare_time)));
+    }
     let (mut e, spec) = if let Some((e, m)) = before_list(t, k) {
         // The durations after the first are read by `more_before`.
         (e, Ok(ReminderSpec::Before { minutes: m }))
