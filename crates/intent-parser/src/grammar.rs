@@ -521,6 +521,9 @@ pub(crate) fn parse_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
     if let Some(focused) = one_command_said(message, &out, ctx, clk) {
         out = focused;
     }
+    if let Some(command) = command_then_remark(message, &out, ctx, clk) {
+        out = command;
+    }
     // "20 minutes before 'Pick up Mia', add a reminder", "thursday at
     // 4:45pm instead, the parent meeting should be then": the details said
     // before the command. When the message was not understood, or read as
@@ -552,6 +555,60 @@ pub(crate) fn parse_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
         }
     }
     out
+}
+
+/// "push to tue eod, drowning here", "tonight instead pls, kids in bed by
+/// then", "I need to push the optician task to Friday at 2pm, they called
+/// to change it": a command on a task, then a clause that says why. When
+/// the whole read as a new task (or nothing), and the words before the
+/// last comma read alone as a command on a task, the command is meant; the
+/// clause after it must not carry a date, level or tag of its own, nor ask.
+fn command_then_remark(message: &str, whole: &Out, ctx: &Context, clk: &Clock) -> Option<Out> {
+    if !matches!(
+        whole.intent,
+        Intent::AddTask { .. } | Intent::Unknown { .. }
+    ) {
+        return None;
+    }
+    let t = text::tokenize(message);
+    let quoted = quoted_tokens(&t);
+    let k = (1..t.len())
+        .rev()
+        .find(|&k| w(&t, k) == "," && !quoted[k])?;
+    let tail = &t[k + 1..];
+    let p = Parser { ctx, clk };
+    // ("…, and remind me too", "…, call Bob": a second request.)
+    let asks = any_word(
+        tail,
+        &[
+            "remind", "reminder", "add", "task", "please", "pls", "can", "could", "also", "tag",
+            "tags",
+        ],
+    ) || matches!(w(tail, 0), "and" | "plus")
+        // ("…, water everywhere" says why; "…, call Bob" asks again.)
+        || text::opens_todo(w(tail, 0))
+            && (matches!(
+                w(tail, 1),
+                "the" | "my" | "a" | "an" | "some" | "his" | "her" | "their" | "our" | "up" | "out"
+            ) || tail
+                .get(1)
+                .is_some_and(|x| x.text.starts_with(char::is_uppercase)));
+    if tail.is_empty() || tail.len() > 10 || asks || p.has_task_details(tail, true) {
+        return None;
+    }
+    let head = read_intent(&message[..t[k].start], ctx, clk);
+    matches!(
+        head.intent,
+        Intent::Reschedule { .. }
+            | Intent::SetPriority { .. }
+            | Intent::CompleteTask { .. }
+            | Intent::Snooze { .. }
+            | Intent::AddReminder { .. }
+            | Intent::ReopenTask { .. }
+            | Intent::StopSeries { .. }
+            | Intent::ResumeSeries { .. }
+    )
+    .then_some(head)
 }
 
 /// "Could you move it to Wednesday? Something came up today.", "I just
