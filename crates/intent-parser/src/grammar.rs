@@ -128,6 +128,10 @@ const FRONT_FILLER: &[&[&str]] = &[
     &["erm"],
     &["uhm"],
     &["basically"],
+    // ("yay done with the taxes 🎉": joy, then the news.)
+    &["yay"],
+    &["woohoo"],
+    &["yess"],
     // ("nvm, buy milk": what replaces the dropped request.)
     &["nvm"],
     &["never", "mind"],

@@ -118,6 +118,21 @@ pub(crate) fn tokenize(src: &str) -> Vec<Tok> {
         }
         split_word(&mut out, src, start, end);
     }
+    // "i wanna see my done tasks", "wanna call mum": "want to".
+    let mut k = 0;
+    while k < out.len() {
+        if out[k].low == "wanna" {
+            out[k].low = "want".into();
+            let to = Tok {
+                text: String::new(),
+                low: "to".into(),
+                start: out[k].end,
+                end: out[k].end,
+            };
+            out.insert(k + 1, to);
+        }
+        k += 1;
+    }
     // "r there any overdue tasks?", "r u a bot": "are" in chat.
     if out.len() > 1
         && out[0].low == "r"
@@ -274,6 +289,8 @@ const NOT_TYPOS: &[&str] = &[
 /// Chat shorthands read as the word they stand for.
 const ALIASES: &[(&str, &str)] = &[
     ("wknd", "weekend"),
+    ("rnm", "rename"),
+    ("rnme", "rename"),
     ("wkend", "weekend"),
     ("b4", "before"),
     ("tmrws", "tomorrow's"),
