@@ -977,6 +977,14 @@ pub(super) fn is_chat(whole: &str) -> bool {
         "wrong",
         "chat",
         "sorry",
+        // "brill 👌", "Oh my goodness.", "cool - I mean, awesome", "I
+        // understand - wait, no, I don't get it".
+        "brill",
+        "goodness",
+        "gosh",
+        "mean",
+        "wait",
+        "get",
     ];
     // Praise, greetings and goodbyes said in whole sentences ("Oh, that's
     // really cool, I like it!", "Hello there, nice to meet you!", "you've
@@ -1062,8 +1070,13 @@ pub(super) fn is_chat(whole: &str) -> bool {
         "family",
         "soon",
         "good",
+        "my",
+        "no",
     ];
     const TALK_ONLY: &[&str] = &[
+        "goodness",
+        "gosh",
+        "understand",
         "thanks",
         "thank",
         "thx",
@@ -2536,6 +2549,81 @@ fn cannot_do_here(all: &[Tok], p: &Parser) -> Option<Out> {
             || seq_any(all, &[&["help", "me", "with"]]))
         && no_task_words
         && !dated;
+    // "current time in Tokyo?", "what's the difference between affect and
+    // effect?", "when the next bus to the airport leaves", "Outside, how
+    // cold is it right now?", "tell me the way to the town hall", "cheap
+    // flights to Rome, any?": facts of the world.
+    let clock_abroad = (has("current") && has("time")
+        || words.windows(3).any(|p| p == ["what", "time", "is"]))
+        && words.iter().any(|w| *w == "in")
+        && no_task_words;
+    let app_words = words.iter().any(|w| {
+        matches!(
+            *w,
+            "delete"
+                | "done"
+                | "task"
+                | "tasks"
+                | "priority"
+                | "tag"
+                | "reminder"
+                | "snooze"
+                | "complete"
+                | "urgent"
+                | "important"
+                | "list"
+                | "series"
+                | "reopen"
+                | "low"
+                | "medium"
+                | "high"
+                | "whenever"
+                | "asap"
+                | "deleting"
+                | "completing"
+                | "completed"
+                | "deleted"
+                | "finished"
+                | "archive"
+                | "snoozing"
+                | "recurring"
+                | "repeat"
+                | "overdue"
+                | "due"
+                | "reminders"
+        )
+    });
+    let difference = words.windows(2).any(|p| p == ["difference", "between"]) && !app_words;
+    let departs = words.windows(2).any(|p| {
+        p[0] == "next"
+            && matches!(
+                p[1],
+                "bus" | "train" | "tram" | "flight" | "ferry" | "u-bahn" | "s-bahn"
+            )
+    }) && words.iter().any(|w| {
+        matches!(
+            *w,
+            "leaves" | "leave" | "departs" | "goes" | "arrives" | "when"
+        )
+    }) && no_task_words;
+    let how_cold = words.windows(2).any(|p| {
+        p[0] == "how"
+            && matches!(
+                p[1],
+                "cold" | "warm" | "hot" | "windy" | "rainy" | "sunny" | "humid" | "icy"
+            )
+    }) && !dated;
+    let the_way = words
+        .windows(3)
+        .any(|p| matches!(p[0], "me") && p[1] == "the" && p[2] == "way")
+        && has("to")
+        && no_task_words
+        && !dated;
+    let fares = words.windows(2).any(|p| {
+        matches!(p[0], "cheap" | "cheapest" | "cheaper")
+            && matches!(p[1], "flights" | "flight" | "tickets" | "hotels" | "trains")
+    }) && no_task_words
+        && !dated;
     // "asap call me an uber to the airport", "start a FaceTime with Dad",
     // "put on sum jazz pls": a ride, a call, music, now.
     let ride_call_music = words.windows(4).any(|p| {
@@ -2676,6 +2764,12 @@ fn cannot_do_here(all: &[Tok], p: &Parser) -> Option<Out> {
         || ride_call_music
         || web_now
         || app_now
+        || clock_abroad
+        || difference
+        || departs
+        || how_cold
+        || the_way
+        || fares
         || money_moved
         || homework
         || sends_errand
