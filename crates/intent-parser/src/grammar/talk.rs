@@ -2555,7 +2555,7 @@ fn cannot_do_here(all: &[Tok], p: &Parser) -> Option<Out> {
     // flights to Rome, any?": facts of the world.
     let clock_abroad = (has("current") && has("time")
         || words.windows(3).any(|p| p == ["what", "time", "is"]))
-        && words.iter().any(|w| *w == "in")
+        && has("in")
         && no_task_words;
     let app_words = words.iter().any(|w| {
         matches!(
