@@ -2275,6 +2275,45 @@ impl Parser<'_> {
         {
             return self.last_task();
         }
+        // "dermatologist got moved to monday", "book club disbanded",
+        // "ballet started again", "therapy's over": news of the thing,
+        // then the command; the name ends where the news begins.
+        let mut b = b;
+        let mut possessive = false;
+        if let Some(j) = (a + 1..b).find(|&j| {
+            !quoted[j]
+                && matches!(
+                    w(t, j),
+                    "got"
+                        | "gets"
+                        | "was"
+                        | "were"
+                        | "has"
+                        | "had"
+                        | "started"
+                        | "disbanded"
+                        | "cancelled"
+                        | "canceled"
+                        | "ended"
+                        | "stopped"
+                        | "restarted"
+                        | "postponed"
+                        | "closed"
+                        | "shut"
+                )
+        }) {
+            b = j;
+        } else if let Some(j) = (a..b.saturating_sub(1)).find(|&j| {
+            !quoted[j]
+                && w(t, j).ends_with("'s")
+                && matches!(
+                    w(t, j + 1),
+                    "over" | "done" | "finished" | "cancelled" | "canceled" | "off"
+                )
+        }) {
+            b = j + 1;
+            possessive = true;
+        }
         let whole = words_of(&t[a..b]);
         // "finished it!!": the exclamation is not part of the name.
         let whole = whole.trim_end_matches(['!', '.']).to_string();
@@ -2298,7 +2337,12 @@ impl Parser<'_> {
         if a2 >= b2 || PRONOUNS.contains(&inner.as_str()) {
             return self.last_task();
         }
-        Ok(TaskTarget::Name(name_text(t, a2, b2)))
+        let name = name_text(t, a2, b2);
+        let name = match name.strip_suffix("'s") {
+            Some(stem) if possessive && !stem.is_empty() => stem.to_string(),
+            _ => name,
+        };
+        Ok(TaskTarget::Name(name))
     }
 }
 

@@ -337,6 +337,7 @@ fn is_trigger(s: &str) -> bool {
             | "till"
             | "starting"
             | "beginning"
+            | "begin"
             | "around"
             | "deadline"
     )

@@ -833,15 +833,25 @@ impl Parser<'_> {
         // due ("Quarterly review meeting Dec 15" keeps it in the title).
         let anchored = when_words.is_empty()
             || when_words.first().is_some_and(|&i| {
-                i > 0 && matches!(w(t, i - 1), "starting" | "from" | "beginning")
+                i > 0 && matches!(w(t, i - 1), "starting" | "from" | "beginning" | "begin")
             })
             || when_words
                 .iter()
-                .any(|&i| matches!(w(t, i), "starting" | "from" | "beginning"));
+                .any(|&i| matches!(w(t, i), "starting" | "from" | "beginning" | "begin"));
         // "weekly team meeting mon 9am", "biweekly sprint planning monday
         // 10am": a weekly adverb with a weekday is the rule and its day.
+        // ("monthly parents' council on the 9th, 7pm", "yearly checkup on
+        // 3 March": the day of the month, or of the year.)
+        let ordinal = |s: &str| {
+            s.len() > 2
+                && s.starts_with(|c: char| c.is_ascii_digit())
+                && ["st", "nd", "rd", "th"].iter().any(|x| s.ends_with(x))
+        };
         let weekly_on_a_weekday = matches!(w(t, 0), "weekly" | "biweekly" | "fortnightly")
-            && when_words.iter().any(|&i| text::weekday(w(t, i)).is_some());
+            && when_words.iter().any(|&i| text::weekday(w(t, i)).is_some())
+            || w(t, 0) == "monthly" && when_words.iter().any(|&i| ordinal(w(t, i)))
+            || matches!(w(t, 0), "yearly" | "annually")
+                && when_words.iter().any(|&i| text::month(w(t, i)).is_some());
         if rule.is_none() && (anchored || weekly_on_a_weekday) && !t.is_empty() && ex.free(0) {
             let adverb = match w(t, 0) {
                 "fortnightly" | "biweekly" => Some((recur::Freq::Weekly, 2)),
@@ -866,6 +876,8 @@ impl Parser<'_> {
             let first_one = |i: usize| {
                 i >= 2 && w(t, i - 2) == "first" && matches!(w(t, i - 1), "one" | "time" | "on")
                     || i >= 3 && seq(t, i - 3, &["first", "one", "on"])
+                    // ("…, first on sunday": the date's own "on".)
+                    || i >= 1 && w(t, i - 1) == "first" && w(t, i) == "on"
             };
             let start = when_words.first().is_some_and(|&i| {
                 i > 0
@@ -876,7 +888,7 @@ impl Parser<'_> {
                     || first_one(i)
             }) || when_words
                 .iter()
-                .any(|&i| matches!(w(t, i), "starting" | "from" | "beginning"));
+                .any(|&i| matches!(w(t, i), "starting" | "from" | "beginning" | "begin"));
             if let (false, Some(d)) = (start, wn.date) {
                 let said = |f: &dyn Fn(&str) -> bool| when_words.iter().any(|&i| f(w(t, i)));
                 let weekday = r.take_day(
