@@ -2361,7 +2361,9 @@ fn searched_words(t: &[Tok]) -> Option<String> {
     // "look up plumber in my tasks", "anything with the 2027 budget in it".
     if let Some(k) = (1..n).find(|&i| {
         w(t, i) == "in"
-            && (is_list(i + 1) || w(t, i + 1) == "it" || seq(t, i + 1, &["the", "title"]))
+            && (is_list(i + 1)
+                || matches!(w(t, i + 1), "it" | "them")
+                || seq(t, i + 1, &["the", "title"]))
     }) {
         let mut a = k;
         while a > 0
@@ -3255,6 +3257,10 @@ fn reminder_clause(t: &[Tok], i: usize, clk: &Clock) -> Option<(usize, ReminderR
     let starts: &[&[&str]] = &[
         &["give", "me", "a", "reminder"],
         &["give", "me", "reminder"],
+        // "…. extra reminder tuesday 9am please".
+        &["an", "extra", "reminder"],
+        &["extra", "reminder"],
+        &["another", "reminder"],
         &["with", "two", "reminders"],
         &["two", "reminders"],
         &["give", "me", "a", "heads", "up"],
@@ -3506,14 +3512,33 @@ fn reminder_clause(t: &[Tok], i: usize, clk: &Clock) -> Option<(usize, ReminderR
             utc_ms: x.timestamp_millis(),
         });
         let mut e = e;
-        // "at 1pm that day", "at 9 on the day".
+        // "at 1pm that day", "at 9 on the day", "at 1 that afternoon".
         for tail in [
             &["that", "day"][..],
             &["the", "same", "day"],
             &["on", "the", "day"],
             &["same", "day"],
+            &["that", "morning"],
+            &["that", "afternoon"],
+            &["that", "evening"],
         ] {
             if seq(t, e, tail) {
+                if let (Some((_, hm)), Some((h, m))) = (bare_time, wn.time) {
+                    let h2 = match tail[1] {
+                        "morning" if h >= 12 => h - 12,
+                        "afternoon" | "evening" if h < 12 => h + 12,
+                        _ => h,
+                    };
+                    if h2 != hm.0 {
+                        let mut wn = wn.clone();
+                        wn.time = Some((h2, m));
+                        bare_time = Some((0, (h2, m)));
+                        let spec = wn.reminder_instant(clk).map(|x| ReminderSpec::At {
+                            utc_ms: x.timestamp_millis(),
+                        });
+                        return Some((e + tail.len(), (spec, bare_time)));
+                    }
+                }
                 e += tail.len();
                 break;
             }
@@ -3615,6 +3640,9 @@ fn before_spec(t: &[Tok], k: usize) -> Option<(usize, u32)> {
         };
     if matches!(w(t, e), "it" | "that" | "hand") {
         e += 1;
+    } else if matches!(w(t, e), "each" | "every") && w(t, e + 1) == "time" {
+        // "an hour before each time".
+        e += 2;
     } else if (w(t, e) == "to" && w(t, e + 1) == "it")
         || seq(t, e, &["it's", "due"])
         || seq(t, e, &["the", "deadline"])

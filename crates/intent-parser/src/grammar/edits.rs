@@ -21,13 +21,15 @@ impl Parser<'_> {
             return Some(out);
         }
         // "karaoke task: new name karaoke night with the team".
+        // ("lashes task new title: lash lift".)
         if let Some(k) = (1..n).find(|&k| {
-            seq_any(&t[k..], &[&["new", "name"], &["new", "title"]])
-                && matches!(w(t, k - 1), ":" | "-" | ",")
+            (seq(t, k, &["new", "name"]) || seq(t, k, &["new", "title"]))
+                && matches!(w(t, k - 1), ":" | "-" | "," | "task")
         }) {
+            let name_end = if w(t, k - 1) == "task" { k } else { k - 1 };
             let new_title = quoted_or_text(t, k + 2, n);
             if !new_title.is_empty() && w(t, k + 2) != "for" {
-                return Some(match self.target(t, 0, k - 1, &[]) {
+                return Some(match self.target(t, 0, name_end, &[]) {
                     Ok(target) => Intent::RenameTask {
                         target,
                         new_title: text::capitalize(&new_title),

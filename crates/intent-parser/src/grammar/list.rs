@@ -805,6 +805,14 @@ impl Parser<'_> {
                         | "called"
                         | "named"
                 ) || (l[i] == "related" && w(t, i + 1) == "to")
+                    // "got anything on the boiler?", "something with the
+                    // passport?".
+                    || matches!(l[i], "on" | "with")
+                        && i > 0
+                        && matches!(l[i - 1], "anything" | "something")
+                        && matches!(w(t, i + 1), "the" | "my")
+                        && !matches!(w(t, i + 2), "list" | "tasks" | "todos" | "to-dos")
+                        && !(i + 1..(i + 5).min(n)).any(|j| matches!(l[j], "tag" | "tagged"))
             })
             .or_else(|| (matches!(l[0], "find" | "search")).then_some(0))
             // "look up electrician in my finished tasks".

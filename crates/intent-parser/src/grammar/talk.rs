@@ -751,13 +751,20 @@ pub(super) fn remarks_on_app(whole: &str) -> bool {
             | "okay"
             | "wow"
             | "omg"
+            // ("just downloaded this app".)
+            | "just"
     ) {
         k += 1;
     }
     let subject = matches!(
         words.get(k).copied().unwrap_or(""),
         "i" | "i'm" | "im" | "i've" | "ive" | "you're" | "youre" | "you" | "it's" | "its"
-    );
+    ) || k > 0
+        && words[k - 1] == "just"
+        && matches!(
+            words.get(k).copied().unwrap_or(""),
+            "downloaded" | "installed" | "found" | "discovered" | "started"
+        );
     let about_app = words.contains(&"app") || words.last() == Some(&"this");
     let asks = words.iter().any(|w| {
         matches!(

@@ -529,6 +529,9 @@ pub(super) const ASIDE_WORDS: &[&str] = &[
 /// Opens a remark about the task rather than its name ("…, it keeps
 /// charging me", "…, it's still wet").
 pub(super) const REMARK_OPENERS: &[&str] = &[
+    // "stop the milk delivery by 12/19, we'll be away".
+    "we'll",
+    "we're",
     "thanks",
     "thank",
     "cheers",
