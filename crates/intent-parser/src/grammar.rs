@@ -2733,7 +2733,7 @@ impl<'a> Extract<'a> {
     fn title(&self, chat: bool) -> String {
         const LEAD: &[&str] = &[
             "and", "to", "then", "also", "that", "-", "–", "—", ",", ":", ";", ".", ")", "&", "?",
-            "!", "but", "•", "·", "*", "+",
+            "!", "but", "•", "·", "*", "+", "->",
         ];
         const TAIL: &[&str] = &[
             "and", "due", "by", "at", "on", "for", "with", "starting", "from", "before", "until",

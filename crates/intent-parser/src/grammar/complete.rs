@@ -722,7 +722,10 @@ impl Parser<'_> {
         }
         if matches!(v, "complete" | "finish") && n > 1 {
             // With a date or priority it is a new task: "finish the report by Friday".
-            if self.has_task_details(&t[1..], true) {
+            // So is finishing a book or a film: 'finish reading "Klara and
+            // the Sun"'.
+            let doing = w(t, 1).len() > 4 && w(t, 1).ends_with("ing");
+            if self.has_task_details(&t[1..], true) || doing {
                 return None;
             }
             return Some(make(1, n));

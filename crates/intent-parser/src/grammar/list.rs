@@ -298,6 +298,19 @@ impl Parser<'_> {
             "my" | "all" | "open" | "overdue" | "today's" | "tomorrow's" | "upcoming"
             | "pending" | "completed" => 0,
             "tasks" | "todos" | "agenda" => 0,
+            // "tmrw plans?", "plans for tomorrow?", "today agenda".
+            "today" | "tomorrow" | "tonight"
+                if matches!(w(t, 1), "plans" | "plan" | "agenda" | "schedule") && n <= 3 =>
+            {
+                0
+            }
+            "plans" | "plan" | "schedule"
+                if w(t, 1) == "for"
+                    && matches!(w(t, 2), "today" | "tomorrow" | "tonight")
+                    && n <= 4 =>
+            {
+                0
+            }
             // "missed deadlines", "late #school".
             "missed" | "late" if n <= 3 => 0,
             // "did any deadlines slip by?".

@@ -987,6 +987,7 @@ pub(super) fn is_chat(whole: &str) -> bool {
         // "brill 👌", "Oh my goodness.", "cool - I mean, awesome", "I
         // understand - wait, no, I don't get it".
         "brill",
+        "eh",
         "goodness",
         "gosh",
         "mean",
