@@ -528,6 +528,9 @@ pub(crate) fn parse_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
     if let Some(command) = command_then_remark(message, &out, ctx, clk) {
         out = command;
     }
+    if let Some(command) = named_then_pointed(message, &out, ctx, clk) {
+        out = command;
+    }
     // "20 minutes before 'Pick up Mia', add a reminder", "thursday at
     // 4:45pm instead, the parent meeting should be then": the details said
     // before the command. When the message was not understood, or read as
@@ -559,6 +562,72 @@ pub(crate) fn parse_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
         }
     }
     out
+}
+
+/// "gutters can wait, put that task on low priority", "office christmas
+/// party got cancelled 😢 delete that task", "expense report still needs
+/// receipts, set it back to open": a thing named with news of it, then a
+/// command that points back at it. When the command read alone is about
+/// the task under discussion (or could not tell which), it is about the
+/// thing named: the command is read again with "the <name> task" in place
+/// of the pointer.
+fn named_then_pointed(message: &str, whole: &Out, ctx: &Context, clk: &Clock) -> Option<Out> {
+    // (With a task under discussion, "the plumber was here, tick it off"
+    // points at that task; a new task's "it" is itself.)
+    let pointed = match whole.intent.target() {
+        Some(TaskTarget::LastTask(_)) => ctx.last_task.is_none(),
+        None => matches!(whole.intent, Intent::Unknown { .. }),
+        _ => false,
+    };
+    if !pointed {
+        return None;
+    }
+    let t = text::tokenize(message);
+    let quoted = quoted_tokens(&t);
+    let k = (1..t.len()).find(|&k| matches!(w(&t, k), "," | "." | ";" | "-") && !quoted[k])?;
+    let mut a = usize::from(matches!(w(&t, 0), "the" | "my" | "our"));
+    // News of a thing, not of the user: "can wait", "got cancelled",
+    // "still needs receipts", "disbanded".
+    let news = (a + 1..k).find(|&j| {
+        let next = w(&t, j + 1);
+        w(&t, j) == "can" && next == "wait"
+            || matches!(w(&t, j), "got" | "was" | "is" | "has" | "been")
+                && matches!(
+                    next,
+                    "cancelled" | "canceled" | "moved" | "postponed" | "called" | "sorted"
+                )
+            || w(&t, j) == "still" && matches!(next, "needs" | "has" | "isn't" | "is")
+            || matches!(
+                w(&t, j),
+                "disbanded" | "cancelled" | "canceled" | "ended" | "started" | "task"
+            )
+    })?;
+    if news - a > 4 || quoted[a..k].iter().any(|&q| q) {
+        return None;
+    }
+    while a < news && matches!(w(&t, a), "the" | "my") {
+        a += 1;
+    }
+    if a >= news
+        || t[a..news]
+            .iter()
+            .any(|x| text::is_punct(&x.low) || PRONOUNS.contains(&x.low.as_str()))
+    {
+        return None;
+    }
+    // The command, with the pointer replaced.
+    let rest = &t[k + 1..];
+    let p = (0..rest.len()).find(|&i| matches!(w(rest, i), "it" | "that" | "this"))?;
+    let end = p + usize::from(matches!(w(rest, p + 1), "task" | "one"));
+    let tail = rest.get(end + 1).map_or("", |x| &message[x.start..]);
+    let said = format!(
+        "{}the {} task {}",
+        &message[rest.first()?.start..rest[p].start],
+        &message[t[a].start..t[news - 1].end],
+        tail
+    );
+    let again = read_intent(&said, ctx, clk);
+    matches!(again.intent.target(), Some(TaskTarget::Name(_))).then_some(again)
 }
 
 /// "push to tue eod, drowning here", "tonight instead pls, kids in bed by
