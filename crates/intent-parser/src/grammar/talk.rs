@@ -2206,7 +2206,16 @@ fn cannot_do_here(all: &[Tok], p: &Parser) -> Option<Out> {
     const SENDABLES: &[&str] = &[
         "flowers", "money", "cash", "sms", "whatsapp", "location", "gift",
     ];
+    // ("book flights home for the holidays asap!" has a level: a to-do
+    // to keep.)
+    let leveled = words.iter().any(|w| {
+        matches!(
+            *w,
+            "asap" | "urgent" | "urgently" | "important" | "whenever"
+        )
+    });
     let digital = !p.has_task_details(t, true)
+        && !leveled
         && no_task_words
         && (matches!(first, "write" | "draft" | "compose")
             && words.iter().any(|w| CREATIONS.contains(w))
@@ -2899,6 +2908,7 @@ fn cannot_do_here(all: &[Tok], p: &Parser) -> Option<Out> {
     let booking = first == "book"
         && matches!(second, "a" | "an" | "me" | "us")
         && !deadline
+        && !leveled
         && words.iter().any(|w| {
             matches!(
                 *w,
