@@ -1219,7 +1219,7 @@ fn iso_date(s: &str) -> Option<NaiveDate> {
 /// ("pick up the kids at 3:15") unless the words speak of the morning;
 /// 7–11 are morning ("standup at 9") unless they speak of the evening
 /// ("dinner at 7", "every night at 11"); 0 and 12–23 are as written.
-fn common_sense_hour(t: &[Tok], h: u32) -> u32 {
+pub(crate) fn common_sense_hour(t: &[Tok], h: u32) -> u32 {
     const MORNING: &[&str] = &[
         "morning",
         "mornings",

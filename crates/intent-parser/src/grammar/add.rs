@@ -906,8 +906,29 @@ impl Parser<'_> {
             }
             // "every night at 11", "every morning at 6:30": the part of the
             // day decides a time said without am/pm.
+            let explicit = when_words.iter().any(|&i| {
+                let s = w(t, i);
+                s.ends_with("am")
+                    || s.ends_with("pm")
+                    || s.ends_with('a')
+                    || s.ends_with('p')
+                    || matches!(s, "a.m." | "p.m.")
+                    || s.starts_with('0')
+                    || s.split(':')
+                        .next()
+                        .is_some_and(|x| x.parse::<u32>().is_ok_and(|v| v > 12))
+            });
+            // "Book club every thursday at 7", "choir on mondays at half
+            // 7": with no part of the day in the rule, the whole message
+            // decides, as for a single date (the time was read apart from
+            // the words before the rule).
+            if let (None, Some((h, m)), false) = (r.default_time, wn.time, explicit) {
+                if (1..=18).contains(&h) && h != 12 {
+                    wn.time = Some((when::common_sense_hour(t, h % 12), m));
+                }
+            }
             if let (Some((dh, _)), Some((h, m))) = (r.default_time, wn.time) {
-                let explicit = when_words.iter().any(|&i| {
+                let explicit_again = when_words.iter().any(|&i| {
                     let s = w(t, i);
                     s.ends_with("am")
                         || s.ends_with("pm")
@@ -919,7 +940,7 @@ impl Parser<'_> {
                             .next()
                             .is_some_and(|x| x.parse::<u32>().is_ok_and(|v| v > 12))
                 });
-                if !explicit {
+                if !explicit_again {
                     if dh >= 18 && (1..12).contains(&h) {
                         wn.time = Some((h + 12, m));
                     } else if dh < 12 && (13..=18).contains(&h) {
