@@ -630,6 +630,15 @@ fn named_then_pointed(message: &str, whole: &Out, ctx: &Context, clk: &Clock) ->
     matches!(again.intent.target(), Some(TaskTarget::Name(_))).then_some(again)
 }
 
+/// Whether the whole message read as a new task or as nothing: the
+/// readings a second look at its parts may replace.
+fn new_task_or_nothing(whole: &Out) -> bool {
+    matches!(
+        whole.intent,
+        Intent::AddTask { .. } | Intent::Unknown { .. }
+    )
+}
+
 /// "push to tue eod, drowning here", "tonight instead pls, kids in bed by
 /// then", "I need to push the optician task to Friday at 2pm, they called
 /// to change it": a command on a task, then a clause that says why. When
@@ -637,10 +646,7 @@ fn named_then_pointed(message: &str, whole: &Out, ctx: &Context, clk: &Clock) ->
 /// last comma read alone as a command on a task, the command is meant; the
 /// clause after it must not carry a date, level or tag of its own, nor ask.
 fn command_then_remark(message: &str, whole: &Out, ctx: &Context, clk: &Clock) -> Option<Out> {
-    if !matches!(
-        whole.intent,
-        Intent::AddTask { .. } | Intent::Unknown { .. }
-    ) {
+    if !new_task_or_nothing(whole) {
         return None;
     }
     let t = text::tokenize(message);
@@ -847,10 +853,7 @@ fn one_command_said(message: &str, whole: &Out, ctx: &Context, clk: &Clock) -> O
 /// that asks to add, or a verb whose object it is ("ask Tom what's due",
 /// "find out which forms are due", "remember to check what's due").
 fn question_inside(message: &str, whole: &Out, ctx: &Context, clk: &Clock) -> Option<Out> {
-    if !matches!(
-        whole.intent,
-        Intent::AddTask { .. } | Intent::Unknown { .. }
-    ) {
+    if !new_task_or_nothing(whole) {
         return None;
     }
     let t = text::tokenize(message);

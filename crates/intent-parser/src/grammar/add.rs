@@ -928,19 +928,7 @@ impl Parser<'_> {
                 }
             }
             if let (Some((dh, _)), Some((h, m))) = (r.default_time, wn.time) {
-                let explicit_again = when_words.iter().any(|&i| {
-                    let s = w(t, i);
-                    s.ends_with("am")
-                        || s.ends_with("pm")
-                        || s.ends_with('a')
-                        || s.ends_with('p')
-                        || matches!(s, "a.m." | "p.m.")
-                        || s.starts_with('0')
-                        || s.split(':')
-                            .next()
-                            .is_some_and(|x| x.parse::<u32>().is_ok_and(|v| v > 12))
-                });
-                if !explicit_again {
+                if !explicit {
                     if dh >= 18 && (1..12).contains(&h) {
                         wn.time = Some((h + 12, m));
                     } else if dh < 12 && (13..=18).contains(&h) {

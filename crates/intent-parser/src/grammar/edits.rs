@@ -3,6 +3,18 @@
 use super::*;
 
 impl Parser<'_> {
+    /// The task under discussion renamed.
+    fn rename_last(&self, new_title: &str) -> Out {
+        match self.last_task() {
+            Ok(target) => Intent::RenameTask {
+                target,
+                new_title: text::capitalize(new_title),
+            }
+            .into(),
+            Err(o) => *o,
+        }
+    }
+
     pub(super) fn rename(&self, t: &[Tok]) -> Option<Out> {
         let n = t.len();
         // "car insurance task → !high": an arrow to a level sets it.
@@ -65,14 +77,7 @@ impl Parser<'_> {
         {
             let new_title = quoted_or_text(t, 2, n);
             if !new_title.is_empty() {
-                return Some(match self.last_task() {
-                    Ok(target) => Intent::RenameTask {
-                        target,
-                        new_title: text::capitalize(&new_title),
-                    }
-                    .into(),
-                    Err(o) => *o,
-                });
+                return Some(self.rename_last(&new_title));
             }
         }
         let (a, b, y) = if matches!(w(t, 0), "rename" | "retitle") {
@@ -92,14 +97,7 @@ impl Parser<'_> {
                 if new_title.is_empty() {
                     return None;
                 }
-                return Some(match self.last_task() {
-                    Ok(target) => Intent::RenameTask {
-                        target,
-                        new_title: text::capitalize(&new_title),
-                    }
-                    .into(),
-                    Err(o) => *o,
-                });
+                return Some(self.rename_last(&new_title));
             }
             (1, k, k + 1)
         } else if matches!(w(t, 0), "change" | "update" | "edit" | "set") {
