@@ -3526,34 +3526,16 @@ fn reminder_clause(t: &[Tok], i: usize, clk: &Clock) -> Option<(usize, ReminderR
     let mut bare_time = None;
     // "remind me that day at 6pm", "reminder that morning at 8:30": a time
     // on the day the task is due (the part of the day decides "at 8").
-    let same_day = [
-        &["that", "day"][..],
-        &["the", "same", "day"],
-        &["on", "the", "day"],
-        &["that", "morning"],
-        &["that", "evening"],
-        &["that", "afternoon"],
-    ]
-    .iter()
-    .find(|p| seq(t, k, p))
-    .and_then(|p| {
+    let same_day = SAME_DAY.iter().find(|p| seq(t, k, p)).and_then(|p| {
         let (e, mut wn) = when::parse_when(t, k + p.len(), clk)
             .filter(|(_, wn)| wn.date.is_none() && wn.instant.is_none())?;
         let (h, m) = wn.time?;
-        let h = match p[1] {
-            "morning" if h >= 12 => h - 12,
-            "evening" | "afternoon" if h < 12 => h + 12,
-            _ => h,
-        };
-        wn.time = Some((h, m));
+        wn.time = Some((hour_in_part(p[1], h), m));
         Some((e, wn))
     });
     if let Some((e, wn)) = same_day {
         bare_time = wn.time.map(|hm| (0, hm));
-        let spec = wn.reminder_instant(clk).map(|x| ReminderSpec::At {
-            utc_ms: x.timestamp_millis(),
-        });
-        return Some((e, (spec, bare_time)));
+        return Some((e, (reminder_spec_at(&wn, clk), bare_time)));
     }
     let (mut e, spec) = if let Some((e, m)) = before_list(t, k) {
         // The durations after the first are read by `more_before`.
@@ -3580,35 +3562,19 @@ fn reminder_clause(t: &[Tok], i: usize, clk: &Clock) -> Option<(usize, ReminderR
         if wn.date.is_none() && wn.instant.is_none() {
             bare_time = wn.time.map(|hm| (0, hm));
         }
-        let spec = wn.reminder_instant(clk).map(|x| ReminderSpec::At {
-            utc_ms: x.timestamp_millis(),
-        });
+        let spec = reminder_spec_at(&wn, clk);
         let mut e = e;
         // "at 1pm that day", "at 9 on the day", "at 1 that afternoon".
-        for tail in [
-            &["that", "day"][..],
-            &["the", "same", "day"],
-            &["on", "the", "day"],
-            &["same", "day"],
-            &["that", "morning"],
-            &["that", "afternoon"],
-            &["that", "evening"],
-        ] {
+        // ("same day" reads only after the time.)
+        for &tail in SAME_DAY.iter().chain([&["same", "day"][..]].iter()) {
             if seq(t, e, tail) {
                 if let (Some((_, hm)), Some((h, m))) = (bare_time, wn.time) {
-                    let h2 = match tail[1] {
-                        "morning" if h >= 12 => h - 12,
-                        "afternoon" | "evening" if h < 12 => h + 12,
-                        _ => h,
-                    };
+                    let h2 = hour_in_part(tail[1], h);
                     if h2 != hm.0 {
                         let mut wn = wn.clone();
                         wn.time = Some((h2, m));
                         bare_time = Some((0, (h2, m)));
-                        let spec = wn.reminder_instant(clk).map(|x| ReminderSpec::At {
-                            utc_ms: x.timestamp_millis(),
-                        });
-                        return Some((e + tail.len(), (spec, bare_time)));
+                        return Some((e + tail.len(), (reminder_spec_at(&wn, clk), bare_time)));
                     }
                 }
                 e += tail.len();
@@ -3623,6 +3589,35 @@ fn reminder_clause(t: &[Tok], i: usize, clk: &Clock) -> Option<(usize, ReminderR
         e += 1;
     }
     Some((e, (spec, bare_time)))
+}
+
+/// The day the task is due, named in a reminder ("that day", "that
+/// morning"); the second word is the part of the day, if any.
+const SAME_DAY: &[&[&str]] = &[
+    &["that", "day"],
+    &["the", "same", "day"],
+    &["on", "the", "day"],
+    &["that", "morning"],
+    &["that", "afternoon"],
+    &["that", "evening"],
+];
+
+/// An hour said without am/pm, read in the part of the day named with it
+/// ("that morning at 8", "at 1 that afternoon"); any other word keeps it.
+fn hour_in_part(part: &str, h: u32) -> u32 {
+    match part {
+        "morning" if h >= 12 => h - 12,
+        "afternoon" | "evening" if h < 12 => h + 12,
+        _ => h,
+    }
+}
+
+/// A reminder at the instant `wn` names (whether it has passed is the
+/// caller's to judge; `Parser::reminder_at` refuses past ones).
+fn reminder_spec_at(wn: &When, clk: &Clock) -> Result<ReminderSpec, String> {
+    wn.reminder_instant(clk).map(|x| ReminderSpec::At {
+        utc_ms: x.timestamp_millis(),
+    })
 }
 
 /// "1 hour and 15 minutes before", "1h + 15 min before": several

@@ -101,12 +101,11 @@ pub(crate) fn tokenize(src: &str) -> Vec<Tok> {
             let more = src[end..].chars().any(|c| c.is_alphanumeric());
             // "fern looks sad 🌿 mist the fern": so does any emoji before
             // what to do.
-            let next = src[end..]
-                .split_whitespace()
-                .next()
-                .unwrap_or("")
-                .to_lowercase();
-            if (face || opens_todo(&next)) && more && !out.is_empty() {
+            let todo_next = || {
+                let next = src[end..].split_whitespace().next().unwrap_or("");
+                opens_todo(&next.to_lowercase())
+            };
+            if (face || todo_next()) && more && !out.is_empty() {
                 out.push(Tok {
                     text: ".".into(),
                     low: ".".into(),

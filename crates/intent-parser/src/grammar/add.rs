@@ -673,10 +673,8 @@ impl Parser<'_> {
                         else {
                             break;
                         };
-                        match wn.reminder_instant(self.clk) {
-                            Ok(x) => reminders.push(ReminderSpec::At {
-                                utc_ms: x.timestamp_millis(),
-                            }),
+                        match reminder_spec_at(&wn, self.clk) {
+                            Ok(spec) => reminders.push(spec),
                             Err(r) => reminder_err = Some(r),
                         }
                         ex.claim(k, e2, SpanKind::Reminder);
@@ -842,11 +840,8 @@ impl Parser<'_> {
         // 10am": a weekly adverb with a weekday is the rule and its day.
         // ("monthly parents' council on the 9th, 7pm", "yearly checkup on
         // 3 March": the day of the month, or of the year.)
-        let ordinal = |s: &str| {
-            s.len() > 2
-                && s.starts_with(|c: char| c.is_ascii_digit())
-                && ["st", "nd", "rd", "th"].iter().any(|x| s.ends_with(x))
-        };
+        let ordinal =
+            |s: &str| s.starts_with(|c: char| c.is_ascii_digit()) && text::ordinal(s).is_some();
         let weekly_on_a_weekday = matches!(w(t, 0), "weekly" | "biweekly" | "fortnightly")
             && when_words.iter().any(|&i| text::weekday(w(t, i)).is_some())
             || w(t, 0) == "monthly" && when_words.iter().any(|&i| ordinal(w(t, i)))

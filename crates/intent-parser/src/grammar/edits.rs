@@ -713,15 +713,9 @@ impl Parser<'_> {
         if !matches!(w(t, e), "on" | "for" | "to") || clause <= e + 1 {
             return None;
         }
-        let level = match level {
-            Priority::Low => "low",
-            Priority::Medium => "medium",
-            Priority::High => "high",
-            Priority::Urgent => "urgent",
-        };
         let said: Vec<Tok> = std::iter::once(text::word_at("make", &t[0]))
             .chain(t[e + 1..clause].iter().cloned())
-            .chain(std::iter::once(text::word_at(level, &t[e - 1])))
+            .chain(std::iter::once(text::word_at(level.as_str(), &t[e - 1])))
             .collect();
         self.set_priority(&said)
             .filter(|out| matches!(out.intent, Intent::SetPriority { .. }))

@@ -505,7 +505,6 @@ impl Parser<'_> {
         if k < 2 || rest.is_empty() {
             return None;
         }
-        let (a, b) = if lead { (1, k) } else { (0, k) };
         // ("the vet task - add a reminder …" is read as "add a reminder …
         // for the vet task", with no task under discussion needed.)
         if named {
@@ -522,7 +521,7 @@ impl Parser<'_> {
         let mut out = self.remind(rest)?;
         if let Intent::AddReminder { target, .. } = &mut out.intent {
             if matches!(target, TaskTarget::LastTask(_)) {
-                *target = match self.target(t, a, b, &[]) {
+                *target = match self.target(t, 1, k, &[]) {
                     Ok(named) => named,
                     Err(o) => return Some(*o),
                 };

@@ -2214,6 +2214,14 @@ fn cannot_do_here(all: &[Tok], p: &Parser) -> Option<Out> {
             "asap" | "urgent" | "urgently" | "important" | "whenever"
         )
     });
+    // A sum of money named by its currency ("send 50 euros", "move 200
+    // dollars to savings").
+    let sum_said = words.iter().any(|w| {
+        matches!(
+            *w,
+            "euros" | "euro" | "dollars" | "usd" | "eur" | "pounds" | "gbp" | "bucks"
+        )
+    });
     let digital = !p.has_task_details(t, true)
         && !leveled
         && no_task_words
@@ -2273,13 +2281,7 @@ fn cannot_do_here(all: &[Tok], p: &Parser) -> Option<Out> {
                 })
             || words.iter().any(|w| matches!(*w, "exchange" | "rate")) && words.len() <= 6
             || first == "any" && has("news")
-            || matches!(first, "transfer" | "send" | "wire" | "pay")
-                && words.iter().any(|w| {
-                    matches!(
-                        *w,
-                        "euros" | "euro" | "dollars" | "usd" | "eur" | "pounds" | "gbp" | "bucks"
-                    )
-                })
+            || matches!(first, "transfer" | "send" | "wire" | "pay") && sum_said
             || matches!(first, "book" | "reserve")
                 && !matches!(w(t, 0), "\"" | "“" | "'" | "‘")
                 && words.iter().any(|w| {
@@ -2543,12 +2545,7 @@ fn cannot_do_here(all: &[Tok], p: &Parser) -> Option<Out> {
         && words
             .get(1)
             .is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()))
-        && words.iter().any(|w| {
-            matches!(
-                *w,
-                "euros" | "euro" | "dollars" | "usd" | "eur" | "pounds" | "gbp" | "bucks"
-            )
-        })
+        && sum_said
         && words
             .iter()
             .any(|w| matches!(*w, "account" | "savings" | "now"));

@@ -210,9 +210,10 @@ pub(super) fn what_was_asked(t: &[Tok], locked: &[bool], idx: Vec<usize>) -> Vec
     // the title. ("call the plumber, the sink leaks" asks first; in "my
     // car is due its MOT - book it" the remark says what "it" is.)
     if start == 0 {
-        let remark = |a: usize, b: usize| {
-            !text::opens_todo(at(0))
-                && (a..b).any(|p| {
+        let asks_first = text::opens_todo(at(0));
+        let remark = |b: usize| {
+            !asks_first
+                && (0..b).any(|p| {
                     matches!(
                         at(p),
                         "is" | "are"
@@ -255,7 +256,7 @@ pub(super) fn what_was_asked(t: &[Tok], locked: &[bool], idx: Vec<usize>) -> Vec
                 && text::opens_todo(at(q))
                 && object_said
                 && content(q + 1)
-                && remark(0, p))
+                && remark(p))
             .then_some(q)
         });
         if let Some(q) = after {
