@@ -32,7 +32,7 @@ pub mod tail;
 pub mod variables;
 
 pub use app::{check_manifest, component_imports, App, AppOptions, LoadReport};
-pub use cache::EngineOptions;
+pub use cache::{EngineOptions, SlotReset};
 pub use manifest::Manifest;
 pub use pg::{DEFAULT_POOL_SIZE as DEFAULT_PG_POOL_SIZE, SPIN_POOL_SIZE as SPIN_PG_POOL_SIZE};
 pub use server::{ServeHandle, HEADER_READ_TIMEOUT};
