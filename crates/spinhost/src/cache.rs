@@ -37,8 +37,8 @@ pub enum SlotReset {
     /// Linux's `PAGEMAP_SCAN` (6.7 and later; elsewhere as `AsSpin`) finds
     /// the pages the instance touched, and up to 4 MiB of memory and 1 MiB
     /// of tables are zeroed in place. A request of this app touches less,
-    /// so the slot is reused with no system call: +12-15% requests/s on
-    /// create and list (`scripts/bench.sh api`, 2 cores).
+    /// so the slot is reused with no system call: about +10% requests/s on
+    /// create and +14% on list (`scripts/bench.sh api`, 2 cores).
     Scanned,
 }
 
