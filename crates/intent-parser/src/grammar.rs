@@ -520,6 +520,15 @@ fn words_of(t: &[Tok]) -> String {
         .join(" ")
 }
 
+/// Whether the message asks in so many words for a task to be kept ("add
+/// …", "can you make a task to …", "todo: …"): then it is one, whatever it
+/// sounds like.
+pub(crate) fn asks_for_a_task(message: &str) -> bool {
+    let t = text::tokenize(message);
+    anywhere::asks_to_add(&t)
+        || matches!(w(&t, 0), "todo" | "to-do" | "task") && matches!(w(&t, 1), ":" | "-")
+}
+
 pub(crate) fn parse_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
     let mut out = read_intent(message, ctx, clk);
     if let Some(focused) = one_command_said(message, &out, ctx, clk) {
@@ -1681,9 +1690,7 @@ fn read_intent(message: &str, ctx: &Context, clk: &Clock) -> Out {
     // job for it.
     let long = t.iter().filter(|x| !text::is_punct(&x.low)).count() >= 4;
     if question && asked && long && !capability && !is_question_word(w(t, 0)) {
-        return refuse(
-            "I can only keep your tasks and reminders; I can't do that for you, but I can add it as a task.",
-        );
+        return refuse(crate::CANNOT_DO);
     }
     if question || is_question_word(w(t, 0)) || seq(t, 0, &["tell", "me"]) {
         return unknown(format!("I didn't understand that. {HELP}"));

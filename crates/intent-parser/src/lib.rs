@@ -89,6 +89,7 @@
 //! reminder to the task of the previous turn, `remind me about X …` to a task
 //! by name. A reminder in the past is refused.
 
+pub mod classifier;
 mod corrections;
 mod eval_impl;
 mod explain;
@@ -96,6 +97,7 @@ mod grammar;
 mod idioms;
 mod recur;
 mod resolve;
+mod second_opinion;
 mod text;
 mod when;
 
@@ -424,18 +426,36 @@ pub enum Resolution {
 }
 
 /// What the assistant understands, for hints.
+/// Why a request the app cannot carry out is refused.
+pub(crate) const CANNOT_DO: &str =
+    "I can only keep your tasks and reminders; I can't do that for you, but I can add it as a task.";
+
 pub const HELP: &str = "I can add a task (“Pay bills on the 1st of every month”, “Review PR tomorrow 3pm, high priority #work”), \
 list tasks (“what's due today”, “what's overdue”), complete, reopen, rename, reprioritize, reschedule or delete a task by name, \
 set a reminder (“remind me 15 minutes before”), stop or resume a recurring task, and snooze a reminder.";
 
 /// Reads one message. See the crate documentation for the grammar.
 pub fn parse(message: &str, ctx: &Context) -> Parsed {
+    parse_with(message, ctx, Some(&second_opinion::embedded()))
+}
+
+/// [`parse`] with another learned second opinion, or with none (the rules
+/// alone): how the model is evaluated (the `fallback_cv` example).
+pub fn parse_with(message: &str, ctx: &Context, model: Option<&classifier::Model>) -> Parsed {
+    let said = message;
     let clock = when::Clock::new(ctx.timezone, ctx.now_utc_ms);
     let plain = idioms::plain_wording(message);
     let message = plain.as_deref().unwrap_or(message);
     let fixed = corrections::corrected(message, &clock);
     let message = fixed.as_deref().unwrap_or(message);
-    let out = grammar::parse_intent(message, ctx, &clock);
+    let mut out = grammar::parse_intent(message, ctx, &clock);
+    if let (Some(model), None) = (model, &out.alternative) {
+        if let Some(intent) = second_opinion::instead(model, said, &out.intent) {
+            out.intent = intent;
+            out.spans.clear();
+            out.recurrence_text = None;
+        }
+    }
     let explanation = explain::explain(&out.intent, out.recurrence_text.as_deref(), &clock);
     let alternative = out.alternative.map(|intent| {
         Box::new(Parsed {

@@ -1528,7 +1528,7 @@ fn cannot_do_here(all: &[Tok], p: &Parser) -> Option<Out> {
     let has = |s: &str| words.contains(&s);
     let first = *words.first()?;
     let second = words.get(1).copied().unwrap_or("");
-    let reason = "I can only keep your tasks and reminders; I can't do that for you, but I can add it as a task.";
+    let reason = crate::CANNOT_DO;
     // Knowledge and errands no one keeps as a task: money converted ("how
     // many Swiss francs would I get for 100 euros"), how a match ended, a
     // whole inbox answered, a text summed up, a flight searched for.
