@@ -97,7 +97,7 @@ mod grammar;
 mod idioms;
 mod recur;
 mod resolve;
-mod second_opinion;
+pub mod second_opinion;
 mod text;
 mod when;
 
