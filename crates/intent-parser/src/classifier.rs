@@ -3,13 +3,13 @@
 //! as a new task a to-do at all, or talk ("ok cool, that helps") or a
 //! request the app cannot carry out ("call me an uber")?
 //!
-//! It is a multinomial logistic regression over hashed word features
-//! (words, word pairs, the first and last word, a few shapes of the
-//! message), trained by the build script on the development sets (the
-//! `eval/dev*.jsonl` files and the phrase set; never the locked set). The
-//! parser asks it only after the rules chose a new task, and takes its
-//! answer only when it is confident (see [`Verdict`]); everything else the
-//! rules read stays as they read it.
+//! It is a multinomial logistic regression over hashed features (words,
+//! word pairs, letter triples of words, the first and last word, a few
+//! shapes of the message), trained by the build script on the development
+//! sets (the `eval/dev*.jsonl` files and the phrase set; never the locked
+//! set). The parser asks it only after the rules chose a bare new task, and
+//! takes its answer only when it is confident (see `second_opinion.rs`);
+//! everything else the rules read stays as they read it.
 //!
 //! This file is also compiled into the build script (`build.rs`), which
 //! trains the model with [`train`] and writes the weights the parser embeds
@@ -41,8 +41,9 @@ impl Class {
         }
     }
 
+    /// Its place in [`CLASSES`], which lists the variants in order.
     fn index(self) -> usize {
-        CLASSES.iter().position(|c| *c == self).unwrap_or(0)
+        self as usize
     }
 }
 
@@ -73,12 +74,15 @@ pub fn features(message: &str) -> Vec<u32> {
         .map(|w| w.trim_matches('\''))
         .filter(|w| !w.is_empty())
         .collect();
+    // Numbers as their shape in words and pairs; the first and last word
+    // as typed.
+    let shaped: Vec<&str> = words.iter().map(|w| shape(w).unwrap_or(w)).collect();
     let mut out = Vec::with_capacity(words.len() * 3 + 8);
     let mut add = |parts: &[&str]| out.push(hash(parts));
     add(&["bias"]);
-    for w in &words {
-        add(&["w", shape(w).unwrap_or(w)]);
-        if shape(w).is_none() && w.chars().count() > 3 {
+    for (w, shaped) in words.iter().zip(&shaped) {
+        add(&["w", shaped]);
+        if w == shaped && w.chars().count() > 3 {
             let padded: Vec<char> = format!("<{w}>").chars().collect();
             for g in padded.windows(3) {
                 let g: String = g.iter().collect();
@@ -87,8 +91,7 @@ pub fn features(message: &str) -> Vec<u32> {
         }
     }
     let mut previous = "<s>";
-    for w in &words {
-        let w = shape(w).unwrap_or(w);
+    for w in &shaped {
         add(&["b", previous, w]);
         previous = w;
     }

@@ -425,11 +425,11 @@ pub enum Resolution {
     None,
 }
 
-/// What the assistant understands, for hints.
 /// Why a request the app cannot carry out is refused.
 pub(crate) const CANNOT_DO: &str =
     "I can only keep your tasks and reminders; I can't do that for you, but I can add it as a task.";
 
+/// What the assistant understands, for hints.
 pub const HELP: &str = "I can add a task (“Pay bills on the 1st of every month”, “Review PR tomorrow 3pm, high priority #work”), \
 list tasks (“what's due today”, “what's overdue”), complete, reopen, rename, reprioritize, reschedule or delete a task by name, \
 set a reminder (“remind me 15 minutes before”), stop or resume a recurring task, and snooze a reminder.";
